@@ -1,0 +1,114 @@
+//! Purpose: assembles the running bot (store, Slack client, HTTP ingress, delivery worker)
+//! and takes it down cleanly. `Application::build` binds and returns the real address, so
+//! tests and the demo run it on port 0.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::clock::Clock;
+use crate::config::{Secret, Secrets, Settings};
+use crate::jobs;
+use crate::slack::api::WebApi;
+use crate::slack::ingress;
+use crate::store::Store;
+
+/// What every handler and job works with.
+pub struct Context {
+    pub settings: Settings,
+    pub signing_secret: Secret,
+    pub store: Store,
+    pub slack: WebApi,
+    pub clock: Arc<dyn Clock>,
+}
+
+pub struct Application {
+    addr: SocketAddr,
+    ctx: Arc<Context>,
+    stop: watch::Sender<bool>,
+    server: JoinHandle<()>,
+    worker: JoinHandle<()>,
+}
+
+impl Application {
+    /// Opens the store and binds `settings.bind`.
+    pub async fn build(
+        settings: Settings,
+        secrets: Secrets,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(settings.bind)
+            .await
+            .with_context(|| format!("could not listen on {}", settings.bind))?;
+        let store = Store::open(&settings.store_path, settings.store_cache_bytes)?;
+        Application::start(settings, secrets, clock, store, listener)
+    }
+
+    /// Starts on an already-open store and bound listener.
+    pub fn start(
+        settings: Settings,
+        secrets: Secrets,
+        clock: Arc<dyn Clock>,
+        store: Store,
+        listener: TcpListener,
+    ) -> anyhow::Result<Application> {
+        let addr = listener
+            .local_addr()
+            .context("the listener has no local address")?;
+        let ctx = Arc::new(Context {
+            slack: WebApi::new(&settings.slack.api_url, &secrets.bot_token),
+            settings,
+            signing_secret: secrets.signing_secret,
+            store,
+            clock,
+        });
+        let (stop, stopped) = watch::channel(false);
+        let mut server_stop = stopped.clone();
+        let server = tokio::spawn(ingress::serve(listener, ctx.clone(), async move {
+            // Err means the sender is gone, which is a stop too.
+            let _ = server_stop.wait_for(|stop| *stop).await;
+        }));
+        let worker = tokio::spawn(jobs::outbox::run(ctx.clone(), stopped));
+        tracing::info!(%addr, "listening for Slack");
+        Ok(Application {
+            addr,
+            ctx,
+            stop,
+            server,
+            worker,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn context(&self) -> &Arc<Context> {
+        &self.ctx
+    }
+
+    /// Runs until `signal` resolves, then shuts down.
+    pub async fn run_until(self, signal: impl Future<Output = ()>) -> anyhow::Result<()> {
+        signal.await;
+        tracing::info!("shutting down");
+        self.shutdown().await
+    }
+
+    /// Stops accepting, lets in-flight requests and the current delivery finish, stops
+    /// the worker, and flushes the store.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(true);
+        self.server.await.context("the HTTP server task failed")?;
+        self.worker
+            .await
+            .context("the delivery worker task failed")?;
+        self.ctx.store.flush().await?;
+        tracing::info!("stopped; store flushed");
+        Ok(())
+    }
+}

@@ -1,0 +1,485 @@
+//! Purpose: the bot's settings, read from an optional TOML file and then from
+//! `ESCALATION_BOT__SECTION__KEY` environment variables, validated once at start-up into
+//! typed values. Secrets come only from the environment, under Slack's usual names.
+//! Together with main.rs, the only code that reads the environment.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::domain::{ChannelId, Policy, Roles, UserId};
+use crate::i18n::Locale;
+
+pub const DEFAULT_CONFIG_FILE: &str = "escalation-bot.toml";
+const ENV_PREFIX: &str = "ESCALATION_BOT";
+/// Environment variables that hold lists, comma-separated.
+const LIST_KEYS: [&str; 3] = [
+    "slack.support_channels",
+    "people.executives",
+    "people.managers",
+];
+
+/// A setting that is wrong, as one sentence naming the key.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(String);
+
+impl ConfigError {
+    fn missing(key: &str) -> Self {
+        ConfigError(format!(
+            "{key} is missing: set it in {DEFAULT_CONFIG_FILE} or as {}.",
+            env_name(key)
+        ))
+    }
+
+    fn invalid(key: &str, why: impl fmt::Display) -> Self {
+        ConfigError(format!("{key} is invalid: {why}."))
+    }
+}
+
+/// `slack.api_url` -> `ESCALATION_BOT__SLACK__API_URL`.
+pub fn env_name(key: &str) -> String {
+    format!(
+        "{ENV_PREFIX}__{}",
+        key.replace('.', "__").to_ascii_uppercase()
+    )
+}
+
+/// A secret that never shows up in `Debug` output or logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Secrets {
+    pub bot_token: Secret,
+    pub signing_secret: Secret,
+}
+
+impl Secrets {
+    /// Reads `SLACK_BOT_TOKEN` and `SLACK_SIGNING_SECRET`.
+    pub fn from_env() -> Result<Secrets, ConfigError> {
+        Secrets::from_map(&std::env::vars().collect())
+    }
+
+    pub fn from_map(env: &HashMap<String, String>) -> Result<Secrets, ConfigError> {
+        let get = |name: &str| match env.get(name).map(|v| v.trim()) {
+            Some(v) if !v.is_empty() => Ok(Secret::new(v)),
+            _ => Err(ConfigError(format!(
+                "{name} is not set: put the value from your Slack app's settings in the \
+                 environment (or in .env)."
+            ))),
+        };
+        Ok(Secrets {
+            bot_token: get("SLACK_BOT_TOKEN")?,
+            signing_secret: get("SLACK_SIGNING_SECRET")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub store_path: PathBuf,
+    /// sled's page cache, the bulk of the bot's memory.
+    pub store_cache_bytes: u64,
+    pub slack: SlackSettings,
+    pub roles: Roles,
+    pub ack_timeout: Duration,
+    pub policy: Policy,
+    pub currency: String,
+    pub customer_count: Option<u64>,
+    pub locale: Locale,
+}
+
+#[derive(Debug, Clone)]
+pub struct SlackSettings {
+    /// Base of the Web API, without a trailing slash: calls go to `{api_url}/{method}`.
+    pub api_url: String,
+    pub escalation_channel: ChannelId,
+    pub stats_channel: Option<ChannelId>,
+    pub support_channels: Vec<ChannelId>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct Raw {
+    server: RawServer,
+    store: RawStore,
+    slack: RawSlack,
+    people: RawPeople,
+    paging: RawPaging,
+    policy: RawPolicy,
+    i18n: RawI18n,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawServer {
+    bind: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawStore {
+    path: Option<PathBuf>,
+    cache_mb: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawSlack {
+    api_url: Option<String>,
+    escalation_channel: Option<String>,
+    stats_channel: Option<String>,
+    support_channels: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawPeople {
+    executives: Option<Vec<String>>,
+    managers: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawPaging {
+    ack_timeout: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawPolicy {
+    version: Option<String>,
+    currency: Option<String>,
+    refund_approval_over: Option<u64>,
+    customer_count: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawI18n {
+    locale: Option<String>,
+}
+
+/// Reads `.env` from the working directory into the environment, if there is one.
+/// Variables already set win.
+pub fn load_env_file() {
+    // A missing .env is the normal case in production; nothing to report.
+    let _ = dotenvy::dotenv();
+}
+
+impl Settings {
+    /// Reads the file at `path` (optional when it is the default name) and then the
+    /// process environment.
+    pub fn load(path: Option<&Path>) -> Result<Settings, ConfigError> {
+        let env: HashMap<String, String> = std::env::vars()
+            .filter(|(k, _)| k.starts_with(&format!("{ENV_PREFIX}__")))
+            .collect();
+        let (file, required) = match path {
+            Some(p) => (p.to_owned(), true),
+            None => (PathBuf::from(DEFAULT_CONFIG_FILE), false),
+        };
+        let text = match std::fs::read_to_string(&file) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => String::new(),
+            Err(e) => {
+                return Err(ConfigError(format!(
+                    "The configuration file {} could not be read: {e}.",
+                    file.display()
+                )));
+            }
+        };
+        Settings::from_sources(&text, env)
+    }
+
+    /// Settings from TOML text and environment-style overrides, without touching the
+    /// process environment (tests and the demo use this).
+    pub fn from_sources(toml: &str, env: HashMap<String, String>) -> Result<Settings, ConfigError> {
+        let mut environment = config::Environment::with_prefix(ENV_PREFIX)
+            .prefix_separator("__")
+            .separator("__")
+            .list_separator(",")
+            .try_parsing(true)
+            .source(Some(env.into_iter().collect()));
+        for key in LIST_KEYS {
+            environment = environment.with_list_parse_key(key);
+        }
+        let raw: Raw = config::Config::builder()
+            .add_source(config::File::from_str(toml, config::FileFormat::Toml))
+            .add_source(environment)
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .map_err(|e| ConfigError(format!("The configuration could not be read: {e}.")))?;
+        Settings::validate(raw)
+    }
+
+    fn validate(raw: Raw) -> Result<Settings, ConfigError> {
+        let bind = raw.server.bind.as_deref().unwrap_or("127.0.0.1:3000");
+        let bind = bind.parse().map_err(|_| {
+            ConfigError::invalid(
+                "server.bind",
+                format!("{bind:?} is not host:port like 127.0.0.1:3000"),
+            )
+        })?;
+
+        let api_url = raw
+            .slack
+            .api_url
+            .unwrap_or_else(|| "https://slack.com/api".into())
+            .trim_end_matches('/')
+            .to_owned();
+        if !(api_url.starts_with("https://") || api_url.starts_with("http://")) {
+            return Err(ConfigError::invalid(
+                "slack.api_url",
+                format!("{api_url:?} is not an http(s) URL"),
+            ));
+        }
+        let escalation_channel = channel(
+            "slack.escalation_channel",
+            raw.slack
+                .escalation_channel
+                .ok_or_else(|| ConfigError::missing("slack.escalation_channel"))?,
+        )?;
+        let stats_channel = raw
+            .slack
+            .stats_channel
+            .map(|c| channel("slack.stats_channel", c))
+            .transpose()?;
+        let support_channels = raw
+            .slack
+            .support_channels
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| channel("slack.support_channels", c))
+            .collect::<Result<_, _>>()?;
+
+        let executives = users("people.executives", raw.people.executives)?;
+        let managers = users("people.managers", raw.people.managers)?;
+
+        let ack_timeout = match raw.paging.ack_timeout {
+            None => Duration::from_secs(15 * 60),
+            Some(text) => text
+                .parse::<jiff::SignedDuration>()
+                .ok()
+                .and_then(|d| Duration::try_from(d).ok())
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| {
+                    ConfigError::invalid(
+                        "paging.ack_timeout",
+                        format!("{text:?} is not a positive duration like \"15m\" or \"1h 30m\""),
+                    )
+                })?,
+        };
+
+        let version = raw.policy.version.unwrap_or_else(|| "1".into());
+        if version.trim().is_empty() {
+            return Err(ConfigError::invalid("policy.version", "it is empty"));
+        }
+        let currency = raw.policy.currency.unwrap_or_else(|| "JPY".into());
+        if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(ConfigError::invalid(
+                "policy.currency",
+                format!("{currency:?} is not a three-letter code like JPY or USD"),
+            ));
+        }
+        if raw.policy.customer_count == Some(0) {
+            return Err(ConfigError::invalid(
+                "policy.customer_count",
+                "it must be at least 1 when set",
+            ));
+        }
+
+        let locale = match raw.i18n.locale.as_deref() {
+            None => Locale::En,
+            Some(text) => Locale::parse(text).ok_or_else(|| {
+                ConfigError::invalid(
+                    "i18n.locale",
+                    format!("{text:?} is neither \"en\" nor \"ja\""),
+                )
+            })?,
+        };
+
+        Ok(Settings {
+            bind,
+            store_path: raw.store.path.unwrap_or_else(|| PathBuf::from("data")),
+            store_cache_bytes: raw.store.cache_mb.unwrap_or(16) * 1024 * 1024,
+            slack: SlackSettings {
+                api_url,
+                escalation_channel,
+                stats_channel,
+                support_channels,
+            },
+            roles: Roles::new(executives, managers),
+            ack_timeout,
+            policy: Policy {
+                version: version.trim().to_owned(),
+                refund_approval_over: raw.policy.refund_approval_over.unwrap_or(50_000),
+            },
+            currency,
+            customer_count: raw.policy.customer_count,
+            locale,
+        })
+    }
+}
+
+fn channel(key: &str, value: String) -> Result<ChannelId, ConfigError> {
+    ChannelId::parse(value.trim()).ok_or_else(|| {
+        ConfigError::invalid(
+            key,
+            format!("{value:?} is not a Slack channel id like C0123ABCD"),
+        )
+    })
+}
+
+/// A list of Slack user ids that must not be empty: with no executive nobody is paged,
+/// and with no manager no termination can ever be approved.
+fn users(key: &str, values: Option<Vec<String>>) -> Result<Vec<UserId>, ConfigError> {
+    let values = values.unwrap_or_default();
+    if values.is_empty() {
+        return Err(ConfigError::missing(key));
+    }
+    values
+        .into_iter()
+        .map(|v| {
+            UserId::parse(v.trim()).ok_or_else(|| {
+                ConfigError::invalid(key, format!("{v:?} is not a Slack user id like U0123ABCD"))
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+        [slack]
+        escalation_channel = "C0123ESCAL"
+        [people]
+        executives = ["U0EXEC1", "U0EXEC2"]
+        managers = ["U0MGR1"]
+    "#;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn minimal_file_gets_documented_defaults() {
+        let s = Settings::from_sources(MINIMAL, HashMap::new()).unwrap();
+        assert_eq!(s.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(s.slack.api_url, "https://slack.com/api");
+        assert_eq!(s.ack_timeout, Duration::from_secs(900));
+        assert_eq!(s.policy.refund_approval_over, 50_000);
+        assert_eq!(s.currency, "JPY");
+        assert_eq!(s.locale, Locale::En);
+        assert_eq!(s.roles.executives.len(), 2);
+    }
+
+    #[test]
+    fn environment_overrides_the_file_including_lists() {
+        let s = Settings::from_sources(
+            MINIMAL,
+            env(&[
+                ("ESCALATION_BOT__I18N__LOCALE", "ja"),
+                ("ESCALATION_BOT__PEOPLE__MANAGERS", "U0MGR1,U0MGR2"),
+                ("ESCALATION_BOT__PAGING__ACK_TIMEOUT", "1h 30m"),
+                ("ESCALATION_BOT__POLICY__CUSTOMER_COUNT", "350"),
+                ("ESCALATION_BOT__SLACK__API_URL", "http://127.0.0.1:9/api/"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.locale, Locale::Ja);
+        assert_eq!(s.roles.managers.len(), 2);
+        assert_eq!(s.ack_timeout, Duration::from_secs(5400));
+        assert_eq!(s.customer_count, Some(350));
+        assert_eq!(s.slack.api_url, "http://127.0.0.1:9/api");
+    }
+
+    #[test]
+    fn a_missing_key_is_named_with_its_environment_variable() {
+        let err = Settings::from_sources("", HashMap::new())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("slack.escalation_channel"), "{err}");
+        assert!(
+            err.contains("ESCALATION_BOT__SLACK__ESCALATION_CHANNEL"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn invalid_values_are_named() {
+        for (key, value, named) in [
+            (
+                "ESCALATION_BOT__PAGING__ACK_TIMEOUT",
+                "soon",
+                "paging.ack_timeout",
+            ),
+            ("ESCALATION_BOT__I18N__LOCALE", "fr", "i18n.locale"),
+            (
+                "ESCALATION_BOT__PEOPLE__EXECUTIVES",
+                "bob",
+                "people.executives",
+            ),
+            ("ESCALATION_BOT__SERVER__BIND", "localhost", "server.bind"),
+            ("ESCALATION_BOT__POLICY__CURRENCY", "yen", "policy.currency"),
+        ] {
+            let err = Settings::from_sources(MINIMAL, env(&[(key, value)]))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(named), "{key}={value}: {err}");
+        }
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_so_typos_surface() {
+        let err = Settings::from_sources(
+            &format!("{MINIMAL}\n[paging]\nack_timout = \"5m\""),
+            HashMap::new(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("ack_timout"), "{err}");
+    }
+
+    #[test]
+    fn secrets_are_required_and_never_printed() {
+        let err = Secrets::from_map(&env(&[("SLACK_BOT_TOKEN", "xoxb-1")])).unwrap_err();
+        assert!(err.to_string().contains("SLACK_SIGNING_SECRET"));
+        let secrets = Secrets::from_map(&env(&[
+            ("SLACK_BOT_TOKEN", "xoxb-secret-token"),
+            ("SLACK_SIGNING_SECRET", "shh"),
+        ]))
+        .unwrap();
+        let shown = format!("{secrets:?}");
+        assert!(
+            !shown.contains("xoxb-secret-token") && !shown.contains("shh"),
+            "{shown}"
+        );
+    }
+}

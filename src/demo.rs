@@ -1,0 +1,345 @@
+//! Purpose: `escalation-bot demo`, the bot's main job shown end to end with no Slack
+//! workspace: the real server on loopback with a temporary store, the Slack stand-in for
+//! the Web API, and signed requests playing the people. Prints what each person sees.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use tokio::net::TcpListener;
+
+use crate::app::Application;
+use crate::clock::SystemClock;
+use crate::config::{Secret, Secrets, Settings};
+use crate::i18n::Locale;
+use crate::standin::{Answer, Message, Sender, StandIn, transcript};
+use crate::store::Store;
+
+const TOKEN: &str = "xoxb-demo-token";
+const SIGNING_SECRET: &str = "demo-signing-secret";
+const ESCALATIONS: &str = "C0DEMOESCAL";
+const SUPPORT: &str = "C0DEMOSUPPORT";
+const AGENT: &str = "U0AGENT";
+const CEO: &str = "U0CEO";
+const COO: &str = "U0COO";
+const MANAGER: &str = "U0MANAGER";
+
+struct Script {
+    locale: Locale,
+}
+
+impl Script {
+    fn say<'a>(&self, en: &'a str, ja: &'a str) -> &'a str {
+        match self.locale {
+            Locale::En => en,
+            Locale::Ja => ja,
+        }
+    }
+}
+
+struct Demo<'o, W: Write> {
+    out: &'o mut W,
+    slack: Arc<StandIn>,
+    sender: Sender,
+    app: Application,
+    seen: usize,
+    script: Script,
+}
+
+impl<W: Write> Demo<'_, W> {
+    fn line(&mut self, text: &str) -> anyhow::Result<()> {
+        writeln!(self.out, "{text}")?;
+        Ok(())
+    }
+
+    fn step(&mut self, en: &str, ja: &str) -> anyhow::Result<()> {
+        let text = self.script.say(en, ja).to_owned();
+        self.line(&format!("\n▶ {text}\n"))
+    }
+
+    /// Waits until every queued delivery went out and Slack has been quiet for a moment,
+    /// then prints what people saw since last time.
+    async fn settle(&mut self) -> anyhow::Result<()> {
+        let store = self.app.context().store.clone();
+        let mut last = usize::MAX;
+        let mut quiet = 0;
+        for _ in 0..500 {
+            let now = self.slack.sightings().len();
+            if store.outbox_len() == 0 && now == last {
+                quiet += 1;
+                if quiet >= 5 {
+                    break;
+                }
+            } else {
+                quiet = 0;
+            }
+            last = now;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let (lines, next) = transcript::render(&self.slack, self.seen, self.script.locale);
+        self.seen = next;
+        for line in lines {
+            self.line(&line)?;
+        }
+        Ok(())
+    }
+
+    /// The bot's direct answer to a slash command or a form (shown only to that person).
+    fn answer(&mut self, who: &str, answer: &Answer) -> anyhow::Result<()> {
+        if answer.status != 200 {
+            bail!("the bot answered HTTP {}: {}", answer.status, answer.body);
+        }
+        let json = answer.json();
+        let text = match json["response_action"].as_str() {
+            Some("update") => json["view"]["blocks"][0]["text"]["text"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            _ => answer.text(),
+        };
+        if text.is_empty() {
+            return Ok(());
+        }
+        let name = self.slack.user_name(who);
+        let header = match self.script.locale {
+            Locale::En => format!("[only {name} sees: the bot's reply]"),
+            Locale::Ja => format!("[{name}にだけ表示: ボットの返信]"),
+        };
+        self.line(&header)?;
+        for line in transcript::mrkdwn(&self.slack, &text).lines() {
+            self.line(&format!("    {line}"))?;
+        }
+        self.line("")
+    }
+
+    fn card(&self) -> anyhow::Result<Message> {
+        self.slack
+            .messages()
+            .into_iter()
+            .rfind(|m| m.channel == ESCALATIONS && m.thread_ts.is_none() && m.only_for.is_none())
+            .context("the bot posted no case card")
+    }
+
+    fn in_dm(&self, user: &str) -> anyhow::Result<Message> {
+        let dm = self.slack.dm_of(user).context("the bot opened no DM")?;
+        self.slack
+            .messages()
+            .into_iter()
+            .rfind(|m| m.channel == dm)
+            .context("the bot sent no DM")
+    }
+
+    fn proposal(&self) -> anyhow::Result<Message> {
+        self.slack
+            .messages()
+            .into_iter()
+            .rfind(|m| m.thread_ts.is_some() && m.blocks.to_string().contains("approve_proposal"))
+            .context("the bot posted no proposal")
+    }
+
+    async fn click(&mut self, who: &str, message: &Message, action: &str) -> anyhow::Result<()> {
+        let answer = self
+            .sender
+            .click(who, message, action)
+            .await
+            .map_err(anyhow::Error::msg)?;
+        self.answer(who, &answer)?;
+        self.settle().await
+    }
+}
+
+fn people(locale: Locale) -> HashMap<&'static str, &'static str> {
+    let names: [(&str, &str, &str); 4] = [
+        (AGENT, "Aiko (support agent)", "佐藤 愛子（サポート担当）"),
+        (CEO, "Kenji (CEO)", "田中 健二（CEO）"),
+        (COO, "Yumi (COO)", "伊藤 由美（COO）"),
+        (
+            MANAGER,
+            "Hiro (support manager)",
+            "森 博（サポートマネージャー）",
+        ),
+    ];
+    names
+        .into_iter()
+        .map(|(id, en, ja)| (id, if locale == Locale::Ja { ja } else { en }))
+        .collect()
+}
+
+/// Runs the demo, writing the transcript to `out`.
+pub async fn run(locale: Locale, out: &mut impl Write) -> anyhow::Result<()> {
+    let slack = Arc::new(StandIn::start(TOKEN).await?);
+    slack.add_channel(ESCALATIONS, "escalations");
+    slack.add_channel(SUPPORT, "support");
+    for (id, name) in people(locale) {
+        slack.add_user(id, name);
+    }
+    let dir = tempfile::tempdir().context("could not create a temporary store")?;
+    let toml = format!(
+        r#"
+        [slack]
+        api_url = "{api}"
+        escalation_channel = "{ESCALATIONS}"
+        support_channels = ["{SUPPORT}"]
+        [people]
+        executives = ["{CEO}", "{COO}"]
+        managers = ["{MANAGER}"]
+        [policy]
+        version = "2026-11"
+        currency = "JPY"
+        refund_approval_over = 50000
+        customer_count = 350
+        "#,
+        api = slack.api_url()
+    );
+    let mut settings = Settings::from_sources(&toml, HashMap::new())?;
+    settings.locale = locale;
+    settings.store_path = dir.path().join("store");
+    let store = Store::open(&settings.store_path, settings.store_cache_bytes)?;
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let secrets = Secrets {
+        bot_token: Secret::new(TOKEN),
+        signing_secret: Secret::new(SIGNING_SECRET),
+    };
+    let app = Application::start(settings, secrets, Arc::new(SystemClock), store, listener)?;
+    let sender = Sender::new(
+        format!("http://{}", app.addr()),
+        SIGNING_SECRET,
+        slack.clone(),
+    );
+    let mut demo = Demo {
+        out,
+        slack,
+        sender,
+        app,
+        seen: 0,
+        script: Script { locale },
+    };
+    let result = play(&mut demo).await;
+    let Demo { app, .. } = demo;
+    app.shutdown().await?;
+    result
+}
+
+async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
+    d.line(d.script.say(
+        "escalation-bot demo: the real bot on loopback, a stand-in for Slack's Web API, and a \
+         temporary store. Executives: Kenji (paged first), Yumi. Manager: Hiro.",
+        "escalation-bot デモ: 本物のボットをループバックで動かし、Slack Web API の代役と一時ストアを \
+         使います。経営陣: 田中（最初に呼び出し）、伊藤。マネージャー: 森。",
+    ))?;
+
+    d.step(
+        "Aiko is insulted on a call for an hour and escalates in one line.",
+        "佐藤さんは電話で1時間罵倒され、1行でエスカレーションします。",
+    )?;
+    let text = d.script.say(
+        "cust-42 verbal-abuse Called me incompetent and shouted for an hour after I suggested the export feature.",
+        "cust-42 暴言 エクスポート機能を提案したところ、1時間にわたり「無能」と怒鳴り続けた。",
+    );
+    d.line(&format!("    /escalate {text}\n"))?;
+    let answer = d.sender.command(AGENT, SUPPORT, text).await;
+    d.answer(AGENT, &answer)?;
+    d.settle().await?;
+
+    d.step(
+        "Aiko clicks \"Take this case\" on the card: only executives and managers can.",
+        "佐藤さんがカードの「引き受ける」を押しますが、引き受けられるのは経営陣とマネージャーだけです。",
+    )?;
+    let card = d.card()?;
+    d.click(AGENT, &card, "take_case").await?;
+
+    d.step(
+        "Kenji takes the case from his page.",
+        "田中さんが呼び出しのDMから案件を引き受けます。",
+    )?;
+    let page = d.in_dm(CEO)?;
+    d.click(CEO, &page, "take_case").await?;
+
+    d.step(
+        "Kenji decides: refund everything paid to date and end the business. He enters the amount.",
+        "田中さんは、これまでの支払いを全額返金して取引を終えると判断し、金額を入力します。",
+    )?;
+    let card = d.card()?;
+    d.click(CEO, &card, "decide:refund-and-termination").await?;
+    let form = d
+        .slack
+        .views()
+        .last()
+        .cloned()
+        .context("the refund form did not open")?;
+    d.line(d.script.say(
+        "    (Kenji types 120000 and submits)\n",
+        "    （田中さんが 120000 と入力して送信）\n",
+    ))?;
+    let answer = d.sender.submit(CEO, &form, &[("amount", "120000")]).await;
+    d.answer(CEO, &answer)?;
+    d.settle().await?;
+
+    d.step(
+        "Kenji tries to approve his own proposal: terminations need a manager who did not propose them.",
+        "田中さんが自分の提案を承認しようとしますが、取引停止には提案者以外のマネージャーの承認が必要です。",
+    )?;
+    let proposal = d.proposal()?;
+    d.click(CEO, &proposal, "approve_proposal").await?;
+
+    d.step(
+        "Hiro, a manager, approves in the thread.",
+        "マネージャーの森さんがスレッドで承認します。",
+    )?;
+    d.click(MANAGER, &proposal, "approve_proposal").await?;
+
+    d.step(
+        "A second customer demands free weekend work. Yumi takes it and gives a warning.",
+        "別のお客様が週末の無償作業を要求します。伊藤さんが引き受け、警告とします。",
+    )?;
+    let text = d.script.say(
+        "cust-7 unreasonable-demand Demands free on-site work every weekend, outside the contract.",
+        "cust-7 不当要求 契約外の週末の無償訪問作業を毎週要求している。",
+    );
+    d.line(&format!("    /escalate {text}\n"))?;
+    let answer = d.sender.command(AGENT, SUPPORT, text).await;
+    d.answer(AGENT, &answer)?;
+    d.settle().await?;
+    let card = d.card()?;
+    d.click(COO, &card, "take_case").await?;
+    let card = d.card()?;
+    d.click(COO, &card, "decide:warning").await?;
+
+    d.step(
+        "Aiko looks up the first customer.",
+        "佐藤さんが最初のお客様の履歴を確認します。",
+    )?;
+    d.line("    /escalate history cust-42\n")?;
+    let answer = d.sender.command(AGENT, SUPPORT, "history cust-42").await;
+    d.answer(AGENT, &answer)?;
+
+    d.step(
+        "The tallies leadership quotes.",
+        "経営陣が引用する集計です。",
+    )?;
+    d.line("    /escalate stats\n")?;
+    let answer = d.sender.command(AGENT, SUPPORT, "stats").await;
+    d.answer(AGENT, &answer)?;
+
+    let dead = d.app.context().store.dead_letters()?;
+    if !dead.is_empty() {
+        bail!("{} deliveries failed: {:?}", dead.len(), dead);
+    }
+    let calls = d.slack.calls();
+    let unauthorized: Vec<&str> = calls
+        .iter()
+        .filter(|c| !c.authorized)
+        .map(|c| c.method.as_str())
+        .collect();
+    if !unauthorized.is_empty() {
+        bail!("calls without the bot token: {unauthorized:?}");
+    }
+    d.line(&format!(
+        "{} {}",
+        d.script
+            .say("Slack Web API calls made:", "Slack Web API 呼び出し数:"),
+        calls.len()
+    ))
+}

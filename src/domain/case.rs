@@ -1,0 +1,699 @@
+//! Purpose: an escalation case and its state machine: who may take it, decide it, and
+//! approve what was decided. Pure: no I/O, no clock; callers pass who acted and when.
+//!
+//! ```text
+//! Open --take--> Taken --decide--> Closed                (warning, small refund, no action)
+//!                  |  ^
+//!                  |  '--reject-- Proposed                (termination, large refund)
+//!                  '---decide-->  Proposed --approve--> Closed
+//! ```
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::category::{Category, Severity};
+use super::ids::{CaseId, ChannelId, CustomerId, UserId};
+use super::policy::{History, Policy, Roles, Step};
+
+/// Who did something, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub by: UserId,
+    pub at: Timestamp,
+}
+
+/// What the company does about the customer. Amounts are whole units of
+/// `policy.currency` (yen for JPY).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Outcome {
+    Warning,
+    Refund { amount: u64 },
+    Termination,
+    RefundAndTermination { amount: u64 },
+    NoAction,
+}
+
+/// An outcome without its amount: what a button offers before the amount is asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutcomeKind {
+    Warning,
+    Refund,
+    Termination,
+    RefundAndTermination,
+    NoAction,
+}
+
+impl Outcome {
+    pub fn kind(self) -> OutcomeKind {
+        match self {
+            Outcome::Warning => OutcomeKind::Warning,
+            Outcome::Refund { .. } => OutcomeKind::Refund,
+            Outcome::Termination => OutcomeKind::Termination,
+            Outcome::RefundAndTermination { .. } => OutcomeKind::RefundAndTermination,
+            Outcome::NoAction => OutcomeKind::NoAction,
+        }
+    }
+
+    pub fn refund_amount(self) -> Option<u64> {
+        match self {
+            Outcome::Refund { amount } | Outcome::RefundAndTermination { amount } => Some(amount),
+            _ => None,
+        }
+    }
+
+    /// Whether the customer is cut off.
+    pub fn terminates(self) -> bool {
+        matches!(
+            self,
+            Outcome::Termination | Outcome::RefundAndTermination { .. }
+        )
+    }
+}
+
+impl OutcomeKind {
+    pub const ALL: [OutcomeKind; 5] = [
+        OutcomeKind::Warning,
+        OutcomeKind::Refund,
+        OutcomeKind::Termination,
+        OutcomeKind::RefundAndTermination,
+        OutcomeKind::NoAction,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            OutcomeKind::Warning => "warning",
+            OutcomeKind::Refund => "refund",
+            OutcomeKind::Termination => "termination",
+            OutcomeKind::RefundAndTermination => "refund-and-termination",
+            OutcomeKind::NoAction => "no-action",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OutcomeKind> {
+        OutcomeKind::ALL.into_iter().find(|k| k.slug() == s)
+    }
+
+    pub fn needs_amount(self) -> bool {
+        matches!(
+            self,
+            OutcomeKind::Refund | OutcomeKind::RefundAndTermination
+        )
+    }
+
+    /// The outcome for kinds that carry no amount.
+    pub fn without_amount(self) -> Option<Outcome> {
+        match self {
+            OutcomeKind::Warning => Some(Outcome::Warning),
+            OutcomeKind::Termination => Some(Outcome::Termination),
+            OutcomeKind::NoAction => Some(Outcome::NoAction),
+            OutcomeKind::Refund | OutcomeKind::RefundAndTermination => None,
+        }
+    }
+
+    pub fn with_amount(self, amount: u64) -> Outcome {
+        match self {
+            OutcomeKind::Refund => Outcome::Refund { amount },
+            OutcomeKind::RefundAndTermination => Outcome::RefundAndTermination { amount },
+            OutcomeKind::Warning => Outcome::Warning,
+            OutcomeKind::Termination => Outcome::Termination,
+            OutcomeKind::NoAction => Outcome::NoAction,
+        }
+    }
+}
+
+/// An outcome that needs a manager's approval, waiting in the thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub outcome: Outcome,
+    pub proposed: Stamp,
+}
+
+/// A recorded outcome, stamped with the policy version it was decided under.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub outcome: Outcome,
+    /// Who decided (or proposed, when approval was needed).
+    pub decided: Stamp,
+    pub approved: Option<Stamp>,
+    pub policy_version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum CaseState {
+    /// Nobody has taken the case yet: paging runs.
+    Open,
+    Taken {
+        owner: Stamp,
+    },
+    Proposed {
+        owner: Stamp,
+        proposal: Proposal,
+    },
+    Closed {
+        owner: Stamp,
+        decision: Decision,
+    },
+}
+
+/// "Did we fail a promise here?" (domain.md, lesson 4): a valid complaint made abusively
+/// is still abuse, but the decider should know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PromiseFailed {
+    Yes,
+    No,
+    Unsure,
+}
+
+impl PromiseFailed {
+    pub const ALL: [PromiseFailed; 3] =
+        [PromiseFailed::Yes, PromiseFailed::No, PromiseFailed::Unsure];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            PromiseFailed::Yes => "yes",
+            PromiseFailed::No => "no",
+            PromiseFailed::Unsure => "unsure",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PromiseFailed> {
+        PromiseFailed::ALL.into_iter().find(|p| p.slug() == s)
+    }
+}
+
+/// A Slack message we posted and may need to edit or reply to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageRef {
+    pub channel: ChannelId,
+    pub ts: String,
+}
+
+/// What the delivery worker has posted for this case. Bookkeeping, not state: it never
+/// changes what anyone may do with the case.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Posts {
+    pub card: Option<MessageRef>,
+    pub proposal: Option<MessageRef>,
+    pub pages: Vec<PageSent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageSent {
+    pub to: UserId,
+    pub message: MessageRef,
+    pub at: Timestamp,
+}
+
+/// What a reporter gives us to open a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCase {
+    pub customer: CustomerId,
+    pub category: Category,
+    /// `None` takes the category's default.
+    pub severity: Option<Severity>,
+    pub promise_failed: Option<PromiseFailed>,
+    pub summary: String,
+    pub reporter: UserId,
+    pub reported_from: Option<ChannelId>,
+}
+
+impl NewCase {
+    /// Longer than this does not fit a Block Kit section (3000 characters) with its label.
+    pub const MAX_SUMMARY_CHARS: usize = 2000;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    pub id: CaseId,
+    pub customer: CustomerId,
+    pub category: Category,
+    pub severity: Severity,
+    pub promise_failed: Option<PromiseFailed>,
+    pub summary: String,
+    pub reporter: UserId,
+    pub reported_from: Option<ChannelId>,
+    pub opened_at: Timestamp,
+    /// The customer's conduct history when the case was opened.
+    pub history: History,
+    pub recommendation: Step,
+    pub state: CaseState,
+    #[serde(default)]
+    pub posts: Posts,
+}
+
+/// Something that happened to a case: the audit log's entries and what deliveries follow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum Event {
+    Opened { by: Stamp },
+    Taken { by: Stamp },
+    Proposed { proposal: Proposal },
+    Rejected { by: Stamp, proposal: Proposal },
+    Closed { decision: Decision },
+}
+
+impl Event {
+    /// A short name for logs and metrics.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Event::Opened { .. } => "opened",
+            Event::Taken { .. } => "taken",
+            Event::Proposed { .. } => "proposed",
+            Event::Rejected { .. } => "rejected",
+            Event::Closed { .. } => "closed",
+        }
+    }
+}
+
+/// A person's action on a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Take,
+    Decide(Outcome),
+    Approve,
+    Reject,
+}
+
+/// Why an action was refused. Every refusal leaves the case exactly as it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Only executives and managers take cases.
+    NotExecutiveOrManager,
+    AlreadyTakenBy(UserId),
+    AlreadyYours,
+    NotTakenYet,
+    /// Only whoever took the case, or a manager, decides.
+    NotOwnerOrManager {
+        owner: UserId,
+    },
+    ProposalPending,
+    NothingToApprove,
+    ManagersOnly,
+    OwnProposal,
+    AmountMustBePositive,
+    Closed {
+        outcome: Outcome,
+    },
+}
+
+impl Case {
+    pub fn open(id: CaseId, new: NewCase, at: Timestamp, history: History) -> Case {
+        let severity = new
+            .severity
+            .unwrap_or_else(|| new.category.default_severity());
+        let recommendation = Step::recommend(severity, &history);
+        Case {
+            id,
+            customer: new.customer,
+            category: new.category,
+            severity,
+            promise_failed: new.promise_failed,
+            summary: new.summary,
+            reporter: new.reporter,
+            reported_from: new.reported_from,
+            opened_at: at,
+            history,
+            recommendation,
+            state: CaseState::Open,
+            posts: Posts::default(),
+        }
+    }
+
+    pub fn is_closed(&self) -> bool {
+        matches!(self.state, CaseState::Closed { .. })
+    }
+
+    pub fn owner(&self) -> Option<&Stamp> {
+        match &self.state {
+            CaseState::Open => None,
+            CaseState::Taken { owner }
+            | CaseState::Proposed { owner, .. }
+            | CaseState::Closed { owner, .. } => Some(owner),
+        }
+    }
+
+    /// Decides what `action` by `actor` does to this case, without changing it.
+    pub fn apply(
+        &self,
+        action: Action,
+        actor: &Stamp,
+        roles: &Roles,
+        policy: &Policy,
+    ) -> Result<(CaseState, Event), Refusal> {
+        match action {
+            Action::Take => self.take(actor, roles),
+            Action::Decide(outcome) => self.decide(outcome, actor, roles, policy),
+            Action::Approve => self.resolve_proposal(true, actor, roles, policy),
+            Action::Reject => self.resolve_proposal(false, actor, roles, policy),
+        }
+    }
+
+    fn take(&self, actor: &Stamp, roles: &Roles) -> Result<(CaseState, Event), Refusal> {
+        match &self.state {
+            CaseState::Open if roles.may_take(&actor.by) => Ok((
+                CaseState::Taken {
+                    owner: actor.clone(),
+                },
+                Event::Taken { by: actor.clone() },
+            )),
+            CaseState::Open => Err(Refusal::NotExecutiveOrManager),
+            CaseState::Taken { owner } | CaseState::Proposed { owner, .. } => {
+                if owner.by == actor.by {
+                    Err(Refusal::AlreadyYours)
+                } else {
+                    Err(Refusal::AlreadyTakenBy(owner.by.clone()))
+                }
+            }
+            CaseState::Closed { decision, .. } => Err(Refusal::Closed {
+                outcome: decision.outcome,
+            }),
+        }
+    }
+
+    fn decide(
+        &self,
+        outcome: Outcome,
+        actor: &Stamp,
+        roles: &Roles,
+        policy: &Policy,
+    ) -> Result<(CaseState, Event), Refusal> {
+        let owner = match &self.state {
+            CaseState::Open => return Err(Refusal::NotTakenYet),
+            CaseState::Proposed { .. } => return Err(Refusal::ProposalPending),
+            CaseState::Taken { owner } => owner,
+            CaseState::Closed { decision, .. } => {
+                return Err(Refusal::Closed {
+                    outcome: decision.outcome,
+                });
+            }
+        };
+        if owner.by != actor.by && !roles.is_manager(&actor.by) {
+            return Err(Refusal::NotOwnerOrManager {
+                owner: owner.by.clone(),
+            });
+        }
+        if outcome.refund_amount() == Some(0) {
+            return Err(Refusal::AmountMustBePositive);
+        }
+        if policy.needs_approval(outcome) {
+            let proposal = Proposal {
+                outcome,
+                proposed: actor.clone(),
+            };
+            Ok((
+                CaseState::Proposed {
+                    owner: owner.clone(),
+                    proposal: proposal.clone(),
+                },
+                Event::Proposed { proposal },
+            ))
+        } else {
+            let decision = Decision {
+                outcome,
+                decided: actor.clone(),
+                approved: None,
+                policy_version: policy.version.clone(),
+            };
+            Ok((
+                CaseState::Closed {
+                    owner: owner.clone(),
+                    decision: decision.clone(),
+                },
+                Event::Closed { decision },
+            ))
+        }
+    }
+
+    fn resolve_proposal(
+        &self,
+        approve: bool,
+        actor: &Stamp,
+        roles: &Roles,
+        policy: &Policy,
+    ) -> Result<(CaseState, Event), Refusal> {
+        let (owner, proposal) = match &self.state {
+            CaseState::Proposed { owner, proposal } => (owner, proposal),
+            CaseState::Open | CaseState::Taken { .. } => return Err(Refusal::NothingToApprove),
+            CaseState::Closed { decision, .. } => {
+                return Err(Refusal::Closed {
+                    outcome: decision.outcome,
+                });
+            }
+        };
+        if !roles.is_manager(&actor.by) {
+            return Err(Refusal::ManagersOnly);
+        }
+        if proposal.proposed.by == actor.by {
+            return Err(Refusal::OwnProposal);
+        }
+        if approve {
+            let decision = Decision {
+                outcome: proposal.outcome,
+                decided: proposal.proposed.clone(),
+                approved: Some(actor.clone()),
+                policy_version: policy.version.clone(),
+            };
+            Ok((
+                CaseState::Closed {
+                    owner: owner.clone(),
+                    decision: decision.clone(),
+                },
+                Event::Closed { decision },
+            ))
+        } else {
+            Ok((
+                CaseState::Taken {
+                    owner: owner.clone(),
+                },
+                Event::Rejected {
+                    by: actor.clone(),
+                    proposal: proposal.clone(),
+                },
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn user(s: &str) -> UserId {
+        UserId::parse(s).expect("test user ids are valid")
+    }
+
+    pub fn stamp(by: &str, minute: i64) -> Stamp {
+        Stamp {
+            by: user(by),
+            at: Timestamp::from_second(1_790_000_000 + minute * 60).expect("in range"),
+        }
+    }
+
+    pub fn roles() -> Roles {
+        Roles::new(
+            vec![user("UEXEC1"), user("UEXEC2")],
+            vec![user("UMGR1"), user("UMGR2")],
+        )
+    }
+
+    pub fn policy() -> Policy {
+        Policy {
+            version: "2026-11".into(),
+            refund_approval_over: 50_000,
+        }
+    }
+
+    pub fn open_case() -> Case {
+        let new = NewCase {
+            customer: CustomerId::parse("cust-1").expect("valid"),
+            category: Category::VerbalAbuse,
+            severity: None,
+            promise_failed: None,
+            summary: "shouted for an hour".into(),
+            reporter: user("UAGENT1"),
+            reported_from: None,
+        };
+        Case::open(
+            CaseId::new(1),
+            new,
+            stamp("UAGENT1", 0).at,
+            History::default(),
+        )
+    }
+
+    fn step(case: &mut Case, action: Action, by: &str) -> Result<Event, Refusal> {
+        let (state, event) = case.apply(action, &stamp(by, 1), &roles(), &policy())?;
+        case.state = state;
+        Ok(event)
+    }
+
+    #[test]
+    fn executive_takes_an_open_case() {
+        let mut case = open_case();
+        let event = step(&mut case, Action::Take, "UEXEC1").unwrap();
+        assert!(matches!(event, Event::Taken { .. }));
+        assert_eq!(case.owner().unwrap().by, user("UEXEC1"));
+    }
+
+    #[test]
+    fn agent_cannot_take_a_case() {
+        let case = open_case();
+        let refused = case.apply(Action::Take, &stamp("UAGENT1", 1), &roles(), &policy());
+        assert_eq!(refused, Err(Refusal::NotExecutiveOrManager));
+    }
+
+    #[test]
+    fn second_take_is_refused_and_names_the_owner() {
+        let mut case = open_case();
+        step(&mut case, Action::Take, "UEXEC1").unwrap();
+        assert_eq!(
+            step(&mut case, Action::Take, "UEXEC2"),
+            Err(Refusal::AlreadyTakenBy(user("UEXEC1")))
+        );
+        assert_eq!(
+            step(&mut case, Action::Take, "UEXEC1"),
+            Err(Refusal::AlreadyYours)
+        );
+    }
+
+    #[test]
+    fn warning_closes_at_once_with_the_policy_version() {
+        let mut case = open_case();
+        step(&mut case, Action::Take, "UEXEC1").unwrap();
+        let event = step(&mut case, Action::Decide(Outcome::Warning), "UEXEC1").unwrap();
+        let Event::Closed { decision } = event else {
+            panic!("expected a closed case, got {event:?}");
+        };
+        assert_eq!(decision.policy_version, "2026-11");
+        assert_eq!(decision.approved, None);
+        assert!(case.is_closed());
+    }
+
+    #[test]
+    fn only_the_owner_or_a_manager_decides() {
+        let mut case = open_case();
+        step(&mut case, Action::Take, "UEXEC1").unwrap();
+        assert_eq!(
+            step(&mut case, Action::Decide(Outcome::Warning), "UEXEC2"),
+            Err(Refusal::NotOwnerOrManager {
+                owner: user("UEXEC1")
+            })
+        );
+        assert!(step(&mut case, Action::Decide(Outcome::NoAction), "UMGR1").is_ok());
+    }
+
+    #[test]
+    fn termination_needs_another_managers_approval() {
+        let mut case = open_case();
+        step(&mut case, Action::Take, "UMGR1").unwrap();
+        let proposed = step(&mut case, Action::Decide(Outcome::Termination), "UMGR1").unwrap();
+        assert!(matches!(proposed, Event::Proposed { .. }));
+        assert_eq!(
+            step(&mut case, Action::Approve, "UMGR1"),
+            Err(Refusal::OwnProposal)
+        );
+        assert_eq!(
+            step(&mut case, Action::Approve, "UEXEC1"),
+            Err(Refusal::ManagersOnly)
+        );
+        let Event::Closed { decision } = step(&mut case, Action::Approve, "UMGR2").unwrap() else {
+            panic!("approval closes the case");
+        };
+        assert_eq!(decision.decided.by, user("UMGR1"));
+        assert_eq!(decision.approved.unwrap().by, user("UMGR2"));
+    }
+
+    #[test]
+    fn rejection_returns_the_case_to_its_owner() {
+        let mut case = open_case();
+        step(&mut case, Action::Take, "UEXEC1").unwrap();
+        step(&mut case, Action::Decide(Outcome::Termination), "UEXEC1").unwrap();
+        assert_eq!(
+            step(&mut case, Action::Decide(Outcome::Warning), "UEXEC1"),
+            Err(Refusal::ProposalPending)
+        );
+        assert!(matches!(
+            step(&mut case, Action::Reject, "UMGR1").unwrap(),
+            Event::Rejected { .. }
+        ));
+        assert_eq!(
+            case.state,
+            CaseState::Taken {
+                owner: stamp("UEXEC1", 1)
+            }
+        );
+        assert!(step(&mut case, Action::Decide(Outcome::Warning), "UEXEC1").is_ok());
+    }
+
+    #[test]
+    fn refunds_above_the_threshold_need_approval_and_small_ones_do_not() {
+        let mut small = open_case();
+        step(&mut small, Action::Take, "UEXEC1").unwrap();
+        let event = step(
+            &mut small,
+            Action::Decide(Outcome::Refund { amount: 50_000 }),
+            "UEXEC1",
+        );
+        assert!(matches!(event, Ok(Event::Closed { .. })));
+
+        let mut large = open_case();
+        step(&mut large, Action::Take, "UEXEC1").unwrap();
+        let event = step(
+            &mut large,
+            Action::Decide(Outcome::Refund { amount: 50_001 }),
+            "UEXEC1",
+        );
+        assert!(matches!(event, Ok(Event::Proposed { .. })));
+    }
+
+    #[test]
+    fn nothing_changes_a_closed_case() {
+        let mut case = open_case();
+        step(&mut case, Action::Take, "UEXEC1").unwrap();
+        step(&mut case, Action::Decide(Outcome::Warning), "UEXEC1").unwrap();
+        for (action, by) in [
+            (Action::Take, "UEXEC2"),
+            (Action::Decide(Outcome::Termination), "UMGR1"),
+            (Action::Approve, "UMGR1"),
+            (Action::Reject, "UMGR1"),
+        ] {
+            assert_eq!(
+                step(&mut case, action, by),
+                Err(Refusal::Closed {
+                    outcome: Outcome::Warning
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn a_case_must_be_taken_before_it_is_decided() {
+        let mut case = open_case();
+        assert_eq!(
+            step(&mut case, Action::Decide(Outcome::Warning), "UMGR1"),
+            Err(Refusal::NotTakenYet)
+        );
+        assert_eq!(
+            step(&mut case, Action::Approve, "UMGR1"),
+            Err(Refusal::NothingToApprove)
+        );
+    }
+
+    #[test]
+    fn a_zero_refund_is_refused() {
+        let mut case = open_case();
+        step(&mut case, Action::Take, "UEXEC1").unwrap();
+        assert_eq!(
+            step(
+                &mut case,
+                Action::Decide(Outcome::Refund { amount: 0 }),
+                "UEXEC1"
+            ),
+            Err(Refusal::AmountMustBePositive)
+        );
+    }
+}

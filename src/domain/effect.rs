@@ -1,0 +1,178 @@
+//! Purpose: what people must be told after something happens to a case. Effects are
+//! written to the durable outbox in the same transaction as the change that causes them
+//! and delivered to Slack later by `jobs::outbox`; this module only decides which.
+
+use serde::{Deserialize, Serialize};
+
+use super::case::{Case, Decision, Event, Outcome, Proposal};
+use super::ids::UserId;
+use super::policy::Roles;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "effect", rename_all = "kebab-case")]
+pub enum Effect {
+    /// Post the case card to the escalation channel; its thread holds the timeline.
+    PostCard,
+    /// Re-render the card from the case's state at delivery time, so updates converge
+    /// on the latest state however many of them queue up.
+    UpdateCard,
+    /// Page an executive by direct message, with a button to take the case.
+    Page { to: UserId },
+    /// A timeline reply in the card's thread.
+    ThreadNote { note: Note },
+    /// Edit the proposal message so its Approve/Reject buttons go away.
+    ResolveProposal {
+        proposal: Proposal,
+        resolution: Resolution,
+    },
+    /// Tell the reporter the case ended, and thank them.
+    NotifyReporter,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "note", rename_all = "kebab-case")]
+pub enum Note {
+    Paged { to: UserId },
+    Taken { by: UserId },
+    Proposal { proposal: Proposal },
+    Rejected { by: UserId, outcome: Outcome },
+    Closed { decision: Decision },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "resolution", rename_all = "kebab-case")]
+pub enum Resolution {
+    Approved { by: UserId },
+    Rejected { by: UserId },
+}
+
+/// Deliveries of one lane go out in order; lanes are independent, so a page never waits
+/// behind a card the escalation channel is slow to accept.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Lane {
+    EscalationChannel,
+    DirectMessage(UserId),
+}
+
+impl Effect {
+    pub fn lane(&self, case: &Case) -> Lane {
+        match self {
+            Effect::Page { to } => Lane::DirectMessage(to.clone()),
+            Effect::NotifyReporter => Lane::DirectMessage(case.reporter.clone()),
+            Effect::PostCard
+            | Effect::UpdateCard
+            | Effect::ThreadNote { .. }
+            | Effect::ResolveProposal { .. } => Lane::EscalationChannel,
+        }
+    }
+
+    /// The effects that follow `event`, given the case as it is after it.
+    pub fn for_event(event: &Event, roles: &Roles) -> Vec<Effect> {
+        match event {
+            Event::Opened { .. } => {
+                let mut effects = vec![Effect::PostCard];
+                // Re-paging along the chain is the paging job's; the first page goes now.
+                if let Some(first) = roles.executives.first() {
+                    effects.push(Effect::Page { to: first.clone() });
+                    effects.push(Effect::ThreadNote {
+                        note: Note::Paged { to: first.clone() },
+                    });
+                }
+                effects
+            }
+            Event::Taken { by } => vec![
+                Effect::UpdateCard,
+                Effect::ThreadNote {
+                    note: Note::Taken { by: by.by.clone() },
+                },
+            ],
+            Event::Proposed { proposal } => vec![
+                Effect::UpdateCard,
+                Effect::ThreadNote {
+                    note: Note::Proposal {
+                        proposal: proposal.clone(),
+                    },
+                },
+            ],
+            Event::Rejected { by, proposal } => vec![
+                Effect::UpdateCard,
+                Effect::ResolveProposal {
+                    proposal: proposal.clone(),
+                    resolution: Resolution::Rejected { by: by.by.clone() },
+                },
+                Effect::ThreadNote {
+                    note: Note::Rejected {
+                        by: by.by.clone(),
+                        outcome: proposal.outcome,
+                    },
+                },
+            ],
+            Event::Closed { decision } => {
+                let mut effects = vec![Effect::UpdateCard];
+                if let Some(approved) = &decision.approved {
+                    effects.push(Effect::ResolveProposal {
+                        proposal: Proposal {
+                            outcome: decision.outcome,
+                            proposed: decision.decided.clone(),
+                        },
+                        resolution: Resolution::Approved {
+                            by: approved.by.clone(),
+                        },
+                    });
+                }
+                effects.push(Effect::ThreadNote {
+                    note: Note::Closed {
+                        decision: decision.clone(),
+                    },
+                });
+                effects.push(Effect::NotifyReporter);
+                effects
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::case::tests::{roles, stamp};
+
+    #[test]
+    fn opening_a_case_posts_the_card_then_pages_the_first_executive() {
+        let effects = Effect::for_event(
+            &Event::Opened {
+                by: stamp("UAGENT1", 0),
+            },
+            &roles(),
+        );
+        let first = roles().executives[0].clone();
+        assert_eq!(
+            effects,
+            vec![
+                Effect::PostCard,
+                Effect::Page { to: first.clone() },
+                Effect::ThreadNote {
+                    note: Note::Paged { to: first }
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn closing_a_case_tells_the_reporter() {
+        let decision = Decision {
+            outcome: Outcome::Warning,
+            decided: stamp("UEXEC1", 1),
+            approved: None,
+            policy_version: "v".into(),
+        };
+        let effects = Effect::for_event(&Event::Closed { decision }, &roles());
+        assert_eq!(effects.first(), Some(&Effect::UpdateCard));
+        assert_eq!(effects.last(), Some(&Effect::NotifyReporter));
+        assert!(
+            !effects
+                .iter()
+                .any(|e| matches!(e, Effect::ResolveProposal { .. }))
+        );
+    }
+}

@@ -1,0 +1,106 @@
+//! Purpose: the running tallies leadership quotes ("3 of 350 customers cut off"), kept up
+//! to date event by event so reading them never scans the cases.
+
+use serde::{Deserialize, Serialize};
+
+use super::case::{Event, OutcomeKind};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tallies {
+    pub cases_total: u64,
+    pub cases_open: u64,
+    pub warnings: u64,
+    pub refunds: u64,
+    pub refund_total: u64,
+    pub terminations: u64,
+    pub no_action: u64,
+    /// Distinct customers cut off (a customer terminated twice counts once).
+    pub customers_cut_off: u64,
+}
+
+impl Tallies {
+    /// `newly_cut_off` says whether this event cut off a customer who was not cut off
+    /// before: only the customer record knows that.
+    pub fn record(&mut self, event: &Event, newly_cut_off: bool) {
+        match event {
+            Event::Opened { .. } => {
+                self.cases_total += 1;
+                self.cases_open += 1;
+            }
+            Event::Closed { decision } => {
+                let outcome = decision.outcome;
+                self.cases_open = self.cases_open.saturating_sub(1);
+                if let Some(amount) = outcome.refund_amount() {
+                    self.refunds += 1;
+                    self.refund_total = self.refund_total.saturating_add(amount);
+                }
+                match outcome.kind() {
+                    OutcomeKind::Warning => self.warnings += 1,
+                    OutcomeKind::NoAction => self.no_action += 1,
+                    OutcomeKind::Termination | OutcomeKind::RefundAndTermination => {
+                        self.terminations += 1
+                    }
+                    OutcomeKind::Refund => {}
+                }
+                if newly_cut_off {
+                    self.customers_cut_off += 1;
+                }
+            }
+            Event::Taken { .. } | Event::Proposed { .. } | Event::Rejected { .. } => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::case::tests::stamp;
+    use crate::domain::case::{Decision, Outcome};
+
+    fn closed(outcome: Outcome) -> Event {
+        Event::Closed {
+            decision: Decision {
+                outcome,
+                decided: stamp("UEXEC1", 1),
+                approved: None,
+                policy_version: "v".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn refund_and_termination_moves_both_tallies() {
+        let mut t = Tallies::default();
+        t.record(
+            &Event::Opened {
+                by: stamp("UAGENT1", 0),
+            },
+            false,
+        );
+        t.record(
+            &closed(Outcome::RefundAndTermination { amount: 120_000 }),
+            true,
+        );
+        assert_eq!(
+            t,
+            Tallies {
+                cases_total: 1,
+                cases_open: 0,
+                refunds: 1,
+                refund_total: 120_000,
+                terminations: 1,
+                customers_cut_off: 1,
+                ..Tallies::default()
+            }
+        );
+    }
+
+    #[test]
+    fn a_second_termination_of_the_same_customer_is_not_a_second_customer() {
+        let mut t = Tallies::default();
+        t.record(&closed(Outcome::Termination), true);
+        t.record(&closed(Outcome::Termination), false);
+        assert_eq!(t.terminations, 2);
+        assert_eq!(t.customers_cut_off, 1);
+    }
+}

@@ -1,0 +1,157 @@
+//! Purpose: the `/escalate` slash command: reading its text and answering help, history
+//! and stats. Opening a case (from the text or the form) is `escalate.rs`.
+
+use std::sync::Arc;
+
+use crate::app::Context;
+use crate::domain::CustomerId;
+use crate::handlers::{CommandForm, Reply, ephemeral, escalate};
+
+/// What the text after `/escalate` asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request<'a> {
+    /// No text: open the form.
+    Form,
+    Help,
+    Stats,
+    History {
+        customer: Option<&'a str>,
+    },
+    Open {
+        customer: &'a str,
+        category: Option<&'a str>,
+        summary: &'a str,
+    },
+}
+
+/// Splits off the first whitespace-separated word (any Unicode space, so the full-width
+/// space a Japanese keyboard types works too) and returns it with the rest, untrimmed.
+fn first_word(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim_start();
+    if text.is_empty() {
+        return None;
+    }
+    let end = text.find(char::is_whitespace).unwrap_or(text.len());
+    Some((&text[..end], &text[end..]))
+}
+
+/// Reads the command text. Never fails: anything that is not a keyword is a customer id,
+/// and the handler explains what is missing.
+pub fn parse(text: &str) -> Request<'_> {
+    let Some((word, rest)) = first_word(text) else {
+        return Request::Form;
+    };
+    match word.to_lowercase().as_str() {
+        "help" | "ヘルプ" | "?" | "？" => Request::Help,
+        "stats" | "集計" => Request::Stats,
+        "history" | "履歴" => Request::History {
+            customer: first_word(rest).map(|(c, _)| c),
+        },
+        _ => {
+            let (category, summary) = match first_word(rest) {
+                Some((category, summary)) => (Some(category), summary.trim()),
+                None => (None, ""),
+            };
+            Request::Open {
+                customer: word,
+                category,
+                summary,
+            }
+        }
+    }
+}
+
+pub async fn handle(ctx: &Arc<Context>, form: CommandForm) -> Reply {
+    let look = ctx.look();
+    let t = look.t;
+    match parse(&form.text) {
+        Request::Form => escalate::open_form(ctx, &form),
+        Request::Help => ephemeral(t.usage()),
+        Request::Stats => match ctx.store.tallies() {
+            Ok(tallies) => {
+                ephemeral(t.tallies(&tallies, ctx.settings.customer_count, look.currency))
+            }
+            Err(e) => ephemeral(ctx.internal_error("reading the tallies", &e)),
+        },
+        Request::History { customer: None } => ephemeral(t.missing_customer()),
+        Request::History {
+            customer: Some(customer),
+        } => {
+            let Some(id) = CustomerId::parse(customer) else {
+                return ephemeral(t.invalid_customer(customer));
+            };
+            match ctx.store.customer(&id) {
+                Ok(Some(record)) => ephemeral(t.customer_history(&record, look.currency)),
+                Ok(None) => ephemeral(t.no_history(id.as_str())),
+                Err(e) => ephemeral(ctx.internal_error("reading a customer's history", &e)),
+            }
+        }
+        Request::Open {
+            customer,
+            category,
+            summary,
+        } => escalate::open_from_command(ctx, &form, customer, category, summary).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_text_opens_the_form() {
+        assert_eq!(parse(""), Request::Form);
+        assert_eq!(parse("   "), Request::Form);
+    }
+
+    #[test]
+    fn keywords_in_both_languages() {
+        assert_eq!(parse("help"), Request::Help);
+        assert_eq!(parse("ヘルプ"), Request::Help);
+        assert_eq!(parse("STATS"), Request::Stats);
+        assert_eq!(parse("集計"), Request::Stats);
+        assert_eq!(
+            parse("履歴 cust-9"),
+            Request::History {
+                customer: Some("cust-9")
+            }
+        );
+        assert_eq!(parse("history"), Request::History { customer: None });
+    }
+
+    #[test]
+    fn a_case_keeps_the_description_as_typed() {
+        assert_eq!(
+            parse("cust-42 verbal-abuse  Shouted   at me\nfor an hour "),
+            Request::Open {
+                customer: "cust-42",
+                category: Some("verbal-abuse"),
+                summary: "Shouted   at me\nfor an hour",
+            }
+        );
+    }
+
+    #[test]
+    fn full_width_spaces_separate_words() {
+        assert_eq!(
+            parse("顧客A\u{3000}暴言\u{3000}電話で罵倒された"),
+            Request::Open {
+                customer: "顧客A",
+                category: Some("暴言"),
+                summary: "電話で罵倒された",
+            }
+        );
+    }
+
+    #[test]
+    fn a_lone_word_is_a_customer_without_category() {
+        assert_eq!(
+            parse("cust-1"),
+            Request::Open {
+                customer: "cust-1",
+                category: None,
+                summary: ""
+            }
+        );
+    }
+}

@@ -1,0 +1,200 @@
+//! Purpose: whoever took a case (or a manager) decides it. Warning and no action close the
+//! case at once; a termination becomes a proposal for a manager; a refund first asks the
+//! amount in a form, then closes the case or, above `policy.refund_approval_over`, becomes
+//! a proposal too.
+
+use std::sync::Arc;
+
+use serde_json::json;
+use slack_morphism::prelude::*;
+
+use crate::app::Context;
+use crate::domain::{Action, CaseId, OutcomeKind, Stamp, UserId};
+use crate::handlers::{Click, Reply, act, tell};
+use crate::slack::views::{self, form};
+use crate::store::ActError;
+
+/// Refunds above this are surely typos (a trillion yen).
+const MAX_AMOUNT: u64 = 1_000_000_000_000;
+
+/// A decision button on the card was clicked.
+pub async fn clicked(
+    ctx: &Arc<Context>,
+    click: Click,
+    kind: OutcomeKind,
+    trigger_id: &str,
+) -> Reply {
+    if let Some(outcome) = kind.without_amount() {
+        return act(ctx, click, Action::Decide(outcome)).await;
+    }
+    let look = ctx.look();
+    let Some(id) = CaseId::parse(&click.value) else {
+        tell(
+            ctx,
+            click.channel,
+            click.user,
+            look.t.no_such_case(&click.value),
+        );
+        return Reply::Ack;
+    };
+    // Ask for the amount only if this person may decide now: refusing after they have
+    // filled in the form would waste their time.
+    let case = match ctx.store.case(id) {
+        Ok(Some(case)) => case,
+        Ok(None) => {
+            tell(
+                ctx,
+                click.channel,
+                click.user,
+                look.t.no_such_case(&click.value),
+            );
+            return Reply::Ack;
+        }
+        Err(e) => {
+            let text = ctx.internal_error("reading a case", &e);
+            tell(ctx, click.channel, click.user, text);
+            return Reply::Ack;
+        }
+    };
+    let probe = Stamp {
+        by: click.user.clone(),
+        at: ctx.clock.now(),
+    };
+    let settings = &ctx.settings;
+    if let Err(refusal) = case.apply(
+        Action::Decide(kind.with_amount(1)),
+        &probe,
+        &settings.roles,
+        &settings.policy,
+    ) {
+        tell(
+            ctx,
+            click.channel,
+            click.user,
+            look.t.refusal(&refusal, id, look.currency),
+        );
+        return Reply::Ack;
+    }
+    let ctx = ctx.clone();
+    let trigger = trigger_id.to_owned();
+    tokio::spawn(async move {
+        let view = views::refund_form(
+            id,
+            kind,
+            ctx.settings.policy.refund_approval_over,
+            ctx.look(),
+        );
+        if let Err(e) = ctx.slack.open_view(&trigger, view).await {
+            let text = ctx.internal_error("opening the refund form", &e);
+            tell(&ctx, click.channel, click.user, text);
+        }
+    });
+    Reply::Ack
+}
+
+/// Digits only (people paste "50,000" or "５００００"; we accept the separators and
+/// full-width digits, nothing else).
+pub fn parse_amount(text: &str) -> Option<u64> {
+    let digits: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，' | '_' | ' '))
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits
+        .parse()
+        .ok()
+        .filter(|amount| (1..=MAX_AMOUNT).contains(amount))
+}
+
+/// The refund form was submitted.
+pub async fn refund_submitted(
+    ctx: &Arc<Context>,
+    user: &SlackBasicUserInfo,
+    view: &SlackStatefulView,
+) -> Reply {
+    let look = ctx.look();
+    let t = look.t;
+    let metadata = match &view.view {
+        SlackView::Modal(modal) => modal.private_metadata.clone().unwrap_or_default(),
+        SlackView::Home(_) => String::new(),
+    };
+    let parsed = metadata.split_once('|').and_then(|(id, kind)| {
+        Some((
+            CaseId::parse(id)?,
+            OutcomeKind::parse(kind).filter(|k| k.needs_amount())?,
+        ))
+    });
+    let Some((id, kind)) = parsed else {
+        return Reply::BadRequest("refund form without a case");
+    };
+    let Some(user) = UserId::parse(user.id.as_ref()) else {
+        return Reply::BadRequest("user.id is not a Slack user id");
+    };
+    let amount_text = view
+        .state_params
+        .state
+        .as_ref()
+        .and_then(|s| s.values.get(&form::AMOUNT.into()))
+        .and_then(|b| b.get(&form::AMOUNT.into()))
+        .and_then(|v| v.value.clone())
+        .unwrap_or_default();
+    let Some(amount) = parse_amount(&amount_text) else {
+        return Reply::Json(json!({
+            "response_action": "errors",
+            "errors": { form::AMOUNT: t.amount_invalid() },
+        }));
+    };
+    let actor = Stamp {
+        by: user,
+        at: ctx.clock.now(),
+    };
+    let result = ctx
+        .store
+        .act(
+            id,
+            Action::Decide(kind.with_amount(amount)),
+            actor,
+            &ctx.settings.roles,
+            &ctx.settings.policy,
+        )
+        .await;
+    let problem = match result {
+        Ok((_, event)) => {
+            tracing::info!(case = %id, event = event.name(), "case changed");
+            return Reply::Json(json!({ "response_action": "clear" }));
+        }
+        Err(ActError::Refused(refusal)) => t.refusal(&refusal, id, look.currency),
+        Err(ActError::NoSuchCase(_)) => t.no_such_case(&id.to_string()),
+        Err(ActError::Store(e)) => ctx.internal_error("recording a refund", &e),
+    };
+    Reply::Json(json!({
+        "response_action": "update",
+        "view": views::notice(t.refund_title(), problem, look),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_accept_separators_and_full_width_digits() {
+        assert_eq!(parse_amount("50000"), Some(50_000));
+        assert_eq!(parse_amount(" 50,000 "), Some(50_000));
+        assert_eq!(parse_amount("５００００"), Some(50_000));
+    }
+
+    #[test]
+    fn amounts_reject_zero_signs_decimals_and_absurd_values() {
+        for bad in ["", "0", "-5", "12.5", "1e6", "abc", "10000000000000"] {
+            assert_eq!(parse_amount(bad), None, "{bad:?}");
+        }
+    }
+}

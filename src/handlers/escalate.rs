@@ -1,0 +1,177 @@
+//! Purpose: opening a case, the bot's one promise to an agent: from `/escalate` text or
+//! from the form, the case is stored and flushed, the card and the page are queued, and
+//! the agent is told at once that management has it, with guidance for the category.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::json;
+use slack_morphism::prelude::*;
+
+use crate::app::Context;
+use crate::domain::{
+    Case, Category, ChannelId, CustomerId, NewCase, PromiseFailed, Severity, UserId,
+};
+use crate::handlers::{CommandForm, Reply, ephemeral};
+use crate::slack::views::{self, form};
+
+/// `/escalate` alone: opens the form. The trigger expires three seconds after the
+/// command, so the form is opened right after the acknowledgement, not before it.
+pub fn open_form(ctx: &Arc<Context>, command: &CommandForm) -> Reply {
+    let ctx = ctx.clone();
+    let trigger = command.trigger_id.clone();
+    let origin = command.channel_id.clone();
+    let response_url = command.response_url.clone();
+    tokio::spawn(async move {
+        let view = views::escalate_form(Some(&origin), ctx.look());
+        if let Err(e) = ctx.slack.open_view(&trigger, view).await {
+            tracing::warn!(error = %e, "could not open the escalation form");
+            let text = ctx.look().t.form_unavailable();
+            if let Err(e) = ctx
+                .slack
+                .respond(&response_url, views::ephemeral(text))
+                .await
+            {
+                tracing::warn!(error = %e, "could not tell the agent the form failed");
+            }
+        }
+    });
+    Reply::Ack
+}
+
+/// `/escalate <customer> <category> <what happened>`.
+pub async fn open_from_command(
+    ctx: &Arc<Context>,
+    command: &CommandForm,
+    customer: &str,
+    category: Option<&str>,
+    summary: &str,
+) -> Reply {
+    let t = ctx.look().t;
+    let Some(category_text) = category else {
+        // "/escalate threat": they named the category and forgot the customer.
+        return ephemeral(if Category::parse(customer).is_some() {
+            t.missing_customer()
+        } else {
+            t.missing_category()
+        });
+    };
+    let Some(category) = Category::parse(category_text) else {
+        return ephemeral(t.unknown_category(category_text));
+    };
+    let Some(customer) = CustomerId::parse(customer) else {
+        return ephemeral(t.invalid_customer(customer));
+    };
+    if summary.chars().count() > NewCase::MAX_SUMMARY_CHARS {
+        return ephemeral(t.summary_too_long(NewCase::MAX_SUMMARY_CHARS));
+    }
+    let Some(reporter) = UserId::parse(&command.user_id) else {
+        return Reply::BadRequest("user_id is not a Slack user id");
+    };
+    let new = NewCase {
+        customer,
+        category,
+        severity: None,
+        promise_failed: None,
+        summary: summary.to_owned(),
+        reporter,
+        reported_from: ChannelId::parse(&command.channel_id),
+    };
+    match open(ctx, new).await {
+        Ok(case) => ephemeral(t.case_opened(case.id, case.category)),
+        Err(text) => ephemeral(text),
+    }
+}
+
+async fn open(ctx: &Arc<Context>, new: NewCase) -> Result<Case, String> {
+    let case = ctx
+        .store
+        .open_case(new, ctx.clock.now(), &ctx.settings.roles)
+        .await
+        .map_err(|e| ctx.internal_error("opening a case", &e))?;
+    tracing::info!(case = %case.id, category = case.category.slug(), "case opened");
+    Ok(case)
+}
+
+type FormValues = HashMap<SlackBlockId, HashMap<SlackActionId, SlackViewStateValue>>;
+
+fn value<'a>(values: &'a FormValues, block: &str) -> Option<&'a SlackViewStateValue> {
+    values.get(&block.into())?.get(&block.into())
+}
+
+fn text_of(values: &FormValues, block: &str) -> String {
+    value(values, block)
+        .and_then(|v| v.value.clone())
+        .unwrap_or_default()
+}
+
+fn choice_of(values: &FormValues, block: &str) -> Option<String> {
+    value(values, block)
+        .and_then(|v| v.selected_option.as_ref())
+        .map(|o| o.value.clone())
+}
+
+/// The escalation form was submitted. Problems go back into the form, next to the field;
+/// success turns the form into the confirmation with the case id and guidance.
+pub async fn form_submitted(
+    ctx: &Arc<Context>,
+    user: &SlackBasicUserInfo,
+    view: &SlackStatefulView,
+) -> Reply {
+    let t = ctx.look().t;
+    let empty = HashMap::new();
+    let values = view
+        .state_params
+        .state
+        .as_ref()
+        .map(|s| &s.values)
+        .unwrap_or(&empty);
+
+    let mut errors = serde_json::Map::new();
+    let customer_text = text_of(values, form::CUSTOMER);
+    let customer = CustomerId::parse(&customer_text);
+    if customer.is_none() {
+        errors.insert(
+            form::CUSTOMER.into(),
+            json!(t.invalid_customer(&customer_text)),
+        );
+    }
+    let category = choice_of(values, form::CATEGORY).and_then(|c| Category::parse(&c));
+    if category.is_none() {
+        errors.insert(form::CATEGORY.into(), json!(t.missing_category()));
+    }
+    let summary = text_of(values, form::SUMMARY);
+    if summary.chars().count() > NewCase::MAX_SUMMARY_CHARS {
+        errors.insert(
+            form::SUMMARY.into(),
+            json!(t.summary_too_long(NewCase::MAX_SUMMARY_CHARS)),
+        );
+    }
+    let (Some(customer), Some(category), true) = (customer, category, errors.is_empty()) else {
+        return Reply::Json(json!({"response_action": "errors", "errors": errors}));
+    };
+    let Some(reporter) = UserId::parse(user.id.as_ref()) else {
+        return Reply::BadRequest("user.id is not a Slack user id");
+    };
+    let origin = match &view.view {
+        SlackView::Modal(modal) => modal.private_metadata.as_deref().and_then(ChannelId::parse),
+        SlackView::Home(_) => None,
+    };
+    let new = NewCase {
+        customer,
+        category,
+        severity: choice_of(values, form::SEVERITY).and_then(|s| Severity::parse(&s)),
+        promise_failed: choice_of(values, form::PROMISE).and_then(|p| PromiseFailed::parse(&p)),
+        summary: summary.trim().to_owned(),
+        reporter,
+        reported_from: origin,
+    };
+    let text = match open(ctx, new).await {
+        Ok(case) => t.case_opened(case.id, case.category),
+        Err(text) => text,
+    };
+    Reply::Json(json!({
+        "response_action": "update",
+        "view": views::notice(t.form_done_title(), text, ctx.look()),
+    }))
+}

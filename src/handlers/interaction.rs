@@ -1,0 +1,97 @@
+//! Purpose: routes an interactivity payload (a button click, a form submission) to the
+//! file that handles that action.
+
+use std::sync::Arc;
+
+use slack_morphism::prelude::*;
+
+use crate::app::Context;
+use crate::domain::{ChannelId, OutcomeKind, UserId};
+use crate::handlers::{Click, Reply, approve, decide, escalate, take_case};
+use crate::slack::views::{action, form};
+
+pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent) -> Reply {
+    match event {
+        SlackInteractionEvent::BlockActions(event) => block_action(ctx, event).await,
+        SlackInteractionEvent::ViewSubmission(event) => {
+            let callback = match &event.view.view {
+                SlackView::Modal(modal) => modal.callback_id.as_ref().map(|c| c.to_string()),
+                SlackView::Home(_) => None,
+            };
+            match callback.as_deref() {
+                Some(form::ESCALATE) => {
+                    escalate::form_submitted(ctx, &event.user, &event.view).await
+                }
+                Some(form::REFUND) => decide::refund_submitted(ctx, &event.user, &event.view).await,
+                _ => Reply::BadRequest("unknown form"),
+            }
+        }
+        SlackInteractionEvent::ViewClosed(_) => Reply::Ack,
+        other => {
+            tracing::debug!(
+                kind = interaction_kind(&other),
+                "interaction not handled yet"
+            );
+            Reply::Ack
+        }
+    }
+}
+
+fn interaction_kind(event: &SlackInteractionEvent) -> &'static str {
+    match event {
+        SlackInteractionEvent::BlockActions(_) => "block_actions",
+        SlackInteractionEvent::BlockSuggestion(_) => "block_suggestion",
+        SlackInteractionEvent::DialogSubmission(_) => "dialog_submission",
+        SlackInteractionEvent::MessageAction(_) => "message_action",
+        SlackInteractionEvent::Shortcut(_) => "shortcut",
+        SlackInteractionEvent::ViewSubmission(_) => "view_submission",
+        SlackInteractionEvent::ViewClosed(_) => "view_closed",
+    }
+}
+
+async fn block_action(ctx: &Arc<Context>, event: SlackInteractionBlockActionsEvent) -> Reply {
+    let Some(user) = event
+        .user
+        .as_ref()
+        .and_then(|u| UserId::parse(u.id.as_ref()))
+    else {
+        return Reply::BadRequest("block_actions without a user");
+    };
+    let channel = event
+        .channel
+        .as_ref()
+        .map(|c| c.id.to_string())
+        .or_else(|| match &event.container {
+            SlackInteractionActionContainer::Message(m) => {
+                m.channel_id.as_ref().map(|c| c.to_string())
+            }
+            _ => None,
+        })
+        .and_then(|c| ChannelId::parse(&c));
+    // One click is one action; Slack sends a list for legacy reasons.
+    let Some(clicked) = event.actions.as_ref().and_then(|a| a.first()) else {
+        return Reply::BadRequest("block_actions without an action");
+    };
+    let click = Click {
+        user,
+        channel,
+        value: clicked.value.clone().unwrap_or_default(),
+    };
+    let action_id = clicked.action_id.to_string();
+    match action_id.as_str() {
+        action::TAKE => take_case::handle(ctx, click).await,
+        action::APPROVE => approve::handle(ctx, click, true).await,
+        action::REJECT => approve::handle(ctx, click, false).await,
+        action::OPEN_THREAD => Reply::Ack,
+        other => match other
+            .strip_prefix(action::DECIDE_PREFIX)
+            .and_then(OutcomeKind::parse)
+        {
+            Some(kind) => decide::clicked(ctx, click, kind, event.trigger_id.as_ref()).await,
+            None => {
+                tracing::warn!(action_id = other, "unknown button");
+                Reply::Ack
+            }
+        },
+    }
+}

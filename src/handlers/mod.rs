@@ -1,0 +1,148 @@
+//! Purpose: what the bot does for each thing a person does in Slack, one file per action.
+//! Handlers turn a verified, parsed request into a domain action, let the store apply it
+//! (with its deliveries) and answer Slack at once; they never wait on the Web API for
+//! anything that must not be lost.
+
+pub mod approve;
+pub mod command;
+pub mod decide;
+pub mod escalate;
+pub mod events;
+pub mod interaction;
+pub mod take_case;
+
+use std::fmt::Display;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::app::Context;
+use crate::domain::{Action, CaseId, ChannelId, Stamp, UserId};
+use crate::slack::views::{self, Look};
+use crate::store::ActError;
+
+/// What goes back to Slack in the HTTP response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// 200 with an empty body: "got it".
+    Ack,
+    /// 200 with this JSON body (a slash command's message, a view submission's
+    /// response_action, the events URL challenge).
+    Json(serde_json::Value),
+    /// 400: the request was well signed but makes no sense.
+    BadRequest(&'static str),
+}
+
+/// A slash command as Slack posts it (application/x-www-form-urlencoded).
+#[derive(Debug, Clone, Deserialize)]
+pub struct CommandForm {
+    pub team_id: String,
+    pub channel_id: String,
+    pub user_id: String,
+    pub command: String,
+    #[serde(default)]
+    pub text: String,
+    pub response_url: String,
+    pub trigger_id: String,
+    #[serde(default)]
+    pub api_app_id: Option<String>,
+}
+
+impl Context {
+    pub fn look(&self) -> Look<'_> {
+        Look {
+            t: self.settings.locale.catalog(),
+            currency: &self.settings.currency,
+        }
+    }
+
+    /// Logs an internal failure with a short reference and returns the sentence the person
+    /// sees, which quotes the reference so support can find the log line.
+    pub fn internal_error(&self, doing: &str, error: &dyn Display) -> String {
+        let reference = format!("ERR-{:08X}", fastrand::u32(..));
+        tracing::error!(reference, doing, error = %error, "request failed");
+        self.look().t.internal_error(&reference)
+    }
+}
+
+/// An ephemeral reply to a slash command, in the HTTP response itself.
+pub fn ephemeral(text: String) -> Reply {
+    let mut body =
+        serde_json::to_value(views::ephemeral(text)).expect("message content always serializes");
+    body["response_type"] = json!("ephemeral");
+    Reply::Json(body)
+}
+
+/// Tells one person something only they see, without holding up the reply to Slack.
+/// Best effort: a refusal lost to a crash changes nothing, so it skips the outbox.
+pub fn tell(ctx: &Arc<Context>, channel: Option<ChannelId>, user: UserId, text: String) {
+    let Some(channel) = channel else {
+        tracing::warn!("no conversation to answer in; the refusal is only logged");
+        return;
+    };
+    let ctx = ctx.clone();
+    tokio::spawn(async move {
+        if let Err(e) = ctx
+            .slack
+            .post_ephemeral(&channel, &user, views::ephemeral(text))
+            .await
+        {
+            tracing::warn!(error = %e, "could not show an ephemeral message");
+        }
+    });
+}
+
+/// Where a button was clicked and by whom.
+pub struct Click {
+    pub user: UserId,
+    pub channel: Option<ChannelId>,
+    /// The button's value: the case id.
+    pub value: String,
+}
+
+/// Applies `action` to the case a button names. The store does the work atomically; the
+/// person hears back only when something was refused (the card shows the rest).
+pub async fn act(ctx: &Arc<Context>, click: Click, action: Action) -> Reply {
+    let look = ctx.look();
+    let Some(id) = CaseId::parse(&click.value) else {
+        tell(
+            ctx,
+            click.channel,
+            click.user,
+            look.t.no_such_case(&click.value),
+        );
+        return Reply::Ack;
+    };
+    let actor = Stamp {
+        by: click.user.clone(),
+        at: ctx.clock.now(),
+    };
+    let result = ctx
+        .store
+        .act(id, action, actor, &ctx.settings.roles, &ctx.settings.policy)
+        .await;
+    match result {
+        Ok((_, event)) => {
+            tracing::info!(case = %id, event = event.name(), "case changed");
+        }
+        Err(ActError::Refused(refusal)) => {
+            tracing::info!(case = %id, ?action, ?refusal, "refused");
+            let text = look.t.refusal(&refusal, id, look.currency);
+            tell(ctx, click.channel, click.user, text);
+        }
+        Err(ActError::NoSuchCase(_)) => {
+            tell(
+                ctx,
+                click.channel,
+                click.user,
+                look.t.no_such_case(&id.to_string()),
+            );
+        }
+        Err(ActError::Store(e)) => {
+            let text = ctx.internal_error("applying an action to a case", &e);
+            tell(ctx, click.channel, click.user, text);
+        }
+    }
+    Reply::Ack
+}

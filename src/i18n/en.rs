@@ -1,0 +1,584 @@
+//! Purpose: the English catalog.
+
+use std::fmt::Write;
+
+use super::{Catalog, Money, escape, group_thousands, mention, slack_time};
+use crate::domain::{
+    CaseId, Category, CustomerRecord, Decision, History, Outcome, OutcomeKind, PromiseFailed,
+    Refusal, Severity, Step, Tallies, UserId,
+};
+
+pub struct En;
+
+impl Catalog for En {
+    fn category_name(&self, category: Category) -> &'static str {
+        match category {
+            Category::Violence => "Physical attack, assault",
+            Category::Threat => "Threats (to harm, to expose, intimidating legal threats)",
+            Category::VerbalAbuse => "Insults, verbal abuse, slander",
+            Category::Intimidation => "Intimidation, shouting, coercion",
+            Category::Dogeza => "Demanding a humiliating (kneeling) apology",
+            Category::Persistent => "Repeated, persistent contact",
+            Category::Restraint => "Holding staff: hours-long calls, refusing to leave",
+            Category::Discrimination => "Discriminatory remarks",
+            Category::Sexual => "Sexual remarks or behaviour",
+            Category::PersonalAttack => "Attacks on one employee, doxxing, \"fire that agent\"",
+            Category::UnreasonableDemand => {
+                "Demands beyond the contract: money, free work, after-hours service"
+            }
+            Category::Other => "Other",
+        }
+    }
+
+    fn severity_name(&self, severity: Severity) -> &'static str {
+        match severity {
+            Severity::Critical => "Critical",
+            Severity::High => "High",
+            Severity::Medium => "Medium",
+            Severity::Low => "Low",
+        }
+    }
+
+    fn outcome_kind_name(&self, kind: OutcomeKind) -> &'static str {
+        match kind {
+            OutcomeKind::Warning => "Warning",
+            OutcomeKind::Refund => "Refund",
+            OutcomeKind::Termination => "Terminate",
+            OutcomeKind::RefundAndTermination => "Refund and terminate",
+            OutcomeKind::NoAction => "No action",
+        }
+    }
+
+    fn outcome(&self, outcome: Outcome, currency: &str) -> String {
+        let money = |amount| self.money(Money { amount, currency });
+        match outcome {
+            Outcome::Warning => "a warning".into(),
+            Outcome::Refund { amount } => format!("a refund of {}", money(amount)),
+            Outcome::Termination => "termination (the customer is cut off)".into(),
+            Outcome::RefundAndTermination { amount } => format!(
+                "a refund of {} and termination (the customer is cut off)",
+                money(amount)
+            ),
+            Outcome::NoAction => "no action (not harassment)".into(),
+        }
+    }
+
+    fn step_name(&self, step: Step) -> &'static str {
+        match step {
+            Step::Warning => "Warning",
+            Step::FinalWarning => "Final warning",
+            Step::Termination => "Termination",
+            Step::AlreadyCutOff => "Already cut off: record only",
+        }
+    }
+
+    fn promise_failed_name(&self, answer: PromiseFailed) -> &'static str {
+        match answer {
+            PromiseFailed::Yes => "Yes: we failed a promise",
+            PromiseFailed::No => "No",
+            PromiseFailed::Unsure => "Not sure",
+        }
+    }
+
+    fn money(&self, money: Money<'_>) -> String {
+        match money.currency {
+            "JPY" => format!("¥{}", group_thousands(money.amount)),
+            other => format!("{} {other}", group_thousands(money.amount)),
+        }
+    }
+
+    fn guidance(&self, category: Category) -> &'static str {
+        match category {
+            Category::Violence => {
+                "Your safety comes first. End the conversation and move away. If anyone is in \
+                 danger, call the police (110 in Japan). Do not meet this customer alone."
+            }
+            Category::Threat => {
+                "Your safety comes first. End the conversation and do not negotiate. If there is \
+                 a threat to life or property, call the police (110 in Japan). Keep the messages \
+                 and recordings."
+            }
+            Category::VerbalAbuse => {
+                "You don't have to listen to insults. Say once that you will end the conversation \
+                 if they continue, then end it. Keep the record and don't reply in kind."
+            }
+            Category::Intimidation => {
+                "Stay calm and keep your distance. You may end the call or chat. Make no promises \
+                 under pressure."
+            }
+            Category::Dogeza => {
+                "Never kneel or give a humiliating apology. Apologise once, and only for what we \
+                 actually got wrong."
+            }
+            Category::Persistent => {
+                "Don't answer each new message. Management will reply through one channel. Keep \
+                 the messages."
+            }
+            Category::Restraint => {
+                "You may end a call that goes on without progress. State a time limit and keep to \
+                 it."
+            }
+            Category::Discrimination => {
+                "This is never acceptable. End the conversation. The details stay in the private \
+                 escalation channel."
+            }
+            Category::Sexual => {
+                "You don't have to continue. End the conversation. The details stay in the \
+                 private escalation channel."
+            }
+            Category::PersonalAttack => {
+                "Demands about you personally (firing you, your contact details) are not yours to \
+                 answer. Management will respond. Don't share personal information."
+            }
+            Category::UnreasonableDemand => {
+                "Check the contract: what we promised and failed, we fix; what we never promised, \
+                 we don't do. Agree to nothing extra; management will answer."
+            }
+            Category::Other => {
+                "Stop engaging on this matter; management takes it from here. Keep a record of \
+                 what happened."
+            }
+        }
+    }
+
+    fn case_opened(&self, id: CaseId, category: Category) -> String {
+        format!(
+            "*{id}* is open, and management has it now: you don't need to handle this customer \
+             on this matter any further. Thank you for reporting it.\n\n*What to do now:* {}",
+            self.guidance(category)
+        )
+    }
+
+    fn usage(&self) -> String {
+        let mut categories = String::new();
+        for c in Category::ALL {
+            let _ = write!(categories, "`{}` ({}), ", c.slug(), c.short_ja());
+        }
+        let categories = categories.trim_end_matches(", ");
+        format!(
+            "*How to escalate*\n\
+             • `/escalate <customer-id> <category> <what happened>` opens a case at once.\n\
+             • `/escalate` alone opens a form.\n\
+             • `/escalate history <customer-id>` shows a customer's history with us.\n\
+             • `/escalate stats` shows the tallies.\n\
+             Categories: {categories}.\n\
+             Example: `/escalate cust-42 verbal-abuse Shouted insults at me for an hour`"
+        )
+    }
+
+    fn unknown_category(&self, given: &str) -> String {
+        format!(
+            "\"{}\" is not a category I know, so nothing was recorded.\n\n{}",
+            escape(given),
+            self.usage()
+        )
+    }
+
+    fn missing_customer(&self) -> String {
+        format!(
+            "Tell me which customer this is about, so nothing was recorded yet.\n\n{}",
+            self.usage()
+        )
+    }
+
+    fn missing_category(&self) -> String {
+        format!(
+            "Tell me what kind of harassment this is, so nothing was recorded yet.\n\n{}",
+            self.usage()
+        )
+    }
+
+    fn invalid_customer(&self, given: &str) -> String {
+        format!(
+            "\"{}\" is not a customer id: use one word of up to 64 characters, like an account \
+             id. Nothing was recorded.",
+            escape(given)
+        )
+    }
+
+    fn summary_too_long(&self, max_chars: usize) -> String {
+        format!(
+            "The description is longer than {max_chars} characters, so nothing was recorded. \
+             Shorten it, or use `/escalate` alone to open the form."
+        )
+    }
+
+    fn form_unavailable(&self) -> String {
+        format!(
+            "I couldn't open the form just now. You can escalate in one line instead:\n\n{}",
+            self.usage()
+        )
+    }
+
+    fn internal_error(&self, reference: &str) -> String {
+        format!(
+            "Something went wrong on our side, and this may not have been recorded. Please try \
+             again; if it keeps failing, tell a manager and quote `{reference}`."
+        )
+    }
+
+    fn customer_history(&self, record: &CustomerRecord, currency: &str) -> String {
+        let mut out = format!("*History of customer `{}`*\n", escape(record.id.as_str()));
+        match &record.cut_off {
+            Some(cut) => {
+                let _ = writeln!(out, "Cut off since {} ({}).", slack_time(cut.at), cut.case);
+            }
+            None => out.push_str("Not cut off.\n"),
+        }
+        let _ = writeln!(
+            out,
+            "Warnings: {} · Refunds: {} ({} in total)",
+            record.warnings,
+            record.refunds,
+            self.money(Money {
+                amount: record.refund_total,
+                currency
+            })
+        );
+        for line in &record.cases {
+            let outcome = match line.outcome {
+                Some(kind) => self.outcome_kind_name(kind),
+                None => "open",
+            };
+            let _ = writeln!(
+                out,
+                "• {} · {} · {} · {}",
+                line.id,
+                slack_time(line.opened_at),
+                self.category_name(line.category),
+                outcome
+            );
+        }
+        out
+    }
+
+    fn no_history(&self, customer: &str) -> String {
+        format!("Customer `{}` has no cases with us.", escape(customer))
+    }
+
+    fn tallies(&self, t: &Tallies, customer_count: Option<u64>, currency: &str) -> String {
+        let cut_off = match customer_count {
+            Some(total) => format!("{} of {}", t.customers_cut_off, group_thousands(total)),
+            None => t.customers_cut_off.to_string(),
+        };
+        format!(
+            "*Escalation tallies*\n\
+             Cases: {} ({} open)\n\
+             Warnings: {}\n\
+             Refunds: {} ({} in total)\n\
+             Terminations: {}\n\
+             No action: {}\n\
+             Customers cut off: {cut_off}",
+            t.cases_total,
+            t.cases_open,
+            t.warnings,
+            t.refunds,
+            self.money(Money {
+                amount: t.refund_total,
+                currency
+            }),
+            t.terminations,
+            t.no_action,
+        )
+    }
+
+    fn form_title(&self) -> &'static str {
+        "Escalate a customer"
+    }
+    fn form_submit(&self) -> &'static str {
+        "Escalate"
+    }
+    fn form_cancel(&self) -> &'static str {
+        "Cancel"
+    }
+    fn form_customer(&self) -> &'static str {
+        "Customer id"
+    }
+    fn form_customer_hint(&self) -> &'static str {
+        "One word, like the account id in our systems."
+    }
+    fn form_category(&self) -> &'static str {
+        "What kind of harassment?"
+    }
+    fn form_severity(&self) -> &'static str {
+        "Severity"
+    }
+    fn form_severity_hint(&self) -> &'static str {
+        "Leave empty to use the category's usual severity."
+    }
+    fn form_summary(&self) -> &'static str {
+        "What happened?"
+    }
+    fn form_promise_failed(&self) -> &'static str {
+        "Did we fail a promise here?"
+    }
+    fn form_done_title(&self) -> &'static str {
+        "Escalated"
+    }
+    fn form_close(&self) -> &'static str {
+        "Close"
+    }
+
+    fn card_title(&self, id: CaseId, category: Category) -> String {
+        format!("{id}: {}", self.category_name(category))
+    }
+    fn card_customer(&self) -> &'static str {
+        "Customer"
+    }
+    fn card_category(&self) -> &'static str {
+        "Category"
+    }
+    fn card_severity(&self) -> &'static str {
+        "Severity"
+    }
+    fn card_reporter(&self) -> &'static str {
+        "Reported by"
+    }
+    fn card_opened(&self) -> &'static str {
+        "Opened"
+    }
+    fn card_promise_failed(&self) -> &'static str {
+        "Did we fail a promise?"
+    }
+    fn card_summary(&self) -> &'static str {
+        "What happened"
+    }
+    fn card_no_summary(&self) -> &'static str {
+        "No description given: ask the reporter."
+    }
+    fn card_history(&self) -> &'static str {
+        "History with us"
+    }
+
+    fn history_line(&self, h: &History) -> String {
+        if h.prior_cases == 0 && !h.cut_off {
+            return "No earlier cases.".into();
+        }
+        let mut out = format!(
+            "{} earlier case{} ({} in the last 12 months), {} warning{}.",
+            h.prior_cases,
+            if h.prior_cases == 1 { "" } else { "s" },
+            h.prior_cases_last_12_months,
+            h.warnings,
+            if h.warnings == 1 { "" } else { "s" },
+        );
+        if h.cut_off {
+            out.push_str(" Already cut off.");
+        }
+        out
+    }
+
+    fn card_recommendation(&self) -> &'static str {
+        "Policy recommends"
+    }
+    fn recommendation_note(&self) -> &'static str {
+        "From conduct history only, the same for every customer. People decide."
+    }
+    fn card_private(&self) -> &'static str {
+        ":lock: Private category: the details are shown only in this channel."
+    }
+
+    fn status_open(&self, paging: Option<&UserId>) -> String {
+        match paging {
+            Some(user) => format!(
+                ":rotating_light: *Open*: waiting for someone to take it. Paged {}.",
+                mention(user)
+            ),
+            None => ":rotating_light: *Open*: waiting for someone to take it.".into(),
+        }
+    }
+
+    fn status_taken(&self, by: &UserId, at: jiff::Timestamp) -> String {
+        format!(
+            ":raising_hand: *Taken* by {} at {}.",
+            mention(by),
+            slack_time(at)
+        )
+    }
+
+    fn status_proposed(&self, outcome: Outcome, by: &UserId, currency: &str) -> String {
+        format!(
+            ":hourglass_flowing_sand: *Awaiting approval*: {} proposed {}. A manager other than \
+             the proposer approves or rejects in the thread.",
+            mention(by),
+            self.outcome(outcome, currency)
+        )
+    }
+
+    fn status_closed(&self, d: &Decision, currency: &str) -> String {
+        let approved = match &d.approved {
+            Some(a) => format!(", approved by {}", mention(&a.by)),
+            None => String::new(),
+        };
+        format!(
+            ":white_check_mark: *Closed*: {} decided by {}{approved}, {}. Policy {}.",
+            self.outcome(d.outcome, currency),
+            mention(&d.decided.by),
+            slack_time(d.approved.as_ref().unwrap_or(&d.decided).at),
+            escape(&d.policy_version)
+        )
+    }
+
+    fn take_button(&self) -> &'static str {
+        "Take this case"
+    }
+    fn decide_confirm_title(&self) -> &'static str {
+        "Record this decision?"
+    }
+    fn decide_confirm_text(&self, kind: OutcomeKind, id: CaseId) -> String {
+        match kind {
+            OutcomeKind::Termination => format!(
+                "This proposes cutting off the customer of {id}. A manager other than you must \
+                 approve it in the thread."
+            ),
+            _ => format!(
+                "{id} will be closed with: {}.",
+                self.outcome_kind_name(kind)
+            ),
+        }
+    }
+    fn confirm_yes(&self) -> &'static str {
+        "Yes"
+    }
+    fn confirm_no(&self) -> &'static str {
+        "Cancel"
+    }
+
+    fn page(&self, id: CaseId, category: Category, customer: &str, private: bool) -> String {
+        if private {
+            format!(
+                ":rotating_light: *{id}* needs an executive. It is in a private category: the \
+                 details are in the escalation channel."
+            )
+        } else {
+            format!(
+                ":rotating_light: *{id}* needs an executive: {} from customer `{}`.",
+                self.category_name(category),
+                escape(customer)
+            )
+        }
+    }
+    fn page_link(&self) -> &'static str {
+        "Open the case thread"
+    }
+
+    fn note_paged(&self, to: &UserId) -> String {
+        format!("Paged {}.", mention(to))
+    }
+    fn note_taken(&self, by: &UserId) -> String {
+        format!("{} took the case. Paging stops.", mention(by))
+    }
+    fn note_proposal(&self, outcome: Outcome, by: &UserId, currency: &str) -> String {
+        format!(
+            "{} proposes {}. This needs a manager's approval, and not from the proposer.",
+            mention(by),
+            self.outcome(outcome, currency)
+        )
+    }
+    fn note_rejected(&self, by: &UserId, outcome: Outcome, currency: &str) -> String {
+        format!(
+            "{} rejected {}. The case is back with whoever took it.",
+            mention(by),
+            self.outcome(outcome, currency)
+        )
+    }
+    fn note_closed(&self, d: &Decision, currency: &str) -> String {
+        self.status_closed(d, currency)
+    }
+    fn approve_button(&self) -> &'static str {
+        "Approve"
+    }
+    fn reject_button(&self) -> &'static str {
+        "Reject"
+    }
+    fn proposal_approved(&self, outcome: Outcome, by: &UserId, currency: &str) -> String {
+        format!(
+            "Proposal: {}. *Approved* by {}.",
+            self.outcome(outcome, currency),
+            mention(by)
+        )
+    }
+    fn proposal_rejected(&self, outcome: Outcome, by: &UserId, currency: &str) -> String {
+        format!(
+            "Proposal: {}. *Rejected* by {}.",
+            self.outcome(outcome, currency),
+            mention(by)
+        )
+    }
+
+    fn reporter_closed(&self, id: CaseId, outcome: Outcome, currency: &str) -> String {
+        format!(
+            "*{id}*, which you reported, is closed: management decided on {}. Thank you for \
+             speaking up: reporting protects you and your colleagues, and it never counts \
+             against you.",
+            self.outcome(outcome, currency)
+        )
+    }
+
+    fn refusal(&self, refusal: &Refusal, id: CaseId, currency: &str) -> String {
+        match refusal {
+            Refusal::NotExecutiveOrManager => {
+                format!("Only executives and managers can take a case. {id} is unchanged.")
+            }
+            Refusal::AlreadyTakenBy(owner) => format!(
+                "{} has already taken {id}. Nothing changed.",
+                mention(owner)
+            ),
+            Refusal::AlreadyYours => format!("You have already taken {id}. Nothing changed."),
+            Refusal::NotTakenYet => {
+                format!("{id} has not been taken yet: take it first, then decide.")
+            }
+            Refusal::NotOwnerOrManager { owner } => format!(
+                "Only {}, who took {id}, or a manager can decide it. Nothing changed.",
+                mention(owner)
+            ),
+            Refusal::ProposalPending => format!(
+                "A decision on {id} is already waiting for a manager's approval in the thread."
+            ),
+            Refusal::NothingToApprove => {
+                format!("{id} has no proposal waiting for approval. Nothing changed.")
+            }
+            Refusal::ManagersOnly => format!(
+                "Only a manager can approve or reject the proposal on {id}. Nothing changed."
+            ),
+            Refusal::OwnProposal => format!(
+                "You proposed this decision on {id}, so another manager must approve or reject \
+                 it. Nothing changed."
+            ),
+            Refusal::AmountMustBePositive => "The refund amount must be more than zero.".into(),
+            Refusal::Closed { outcome } => format!(
+                "{id} is already closed with {}. Nothing changed.",
+                self.outcome(*outcome, currency)
+            ),
+        }
+    }
+
+    fn no_such_case(&self, id: &str) -> String {
+        format!("There is no case {}. Nothing changed.", escape(id))
+    }
+
+    fn refund_title(&self) -> &'static str {
+        "Refund"
+    }
+    fn refund_amount(&self, currency: &str) -> String {
+        format!("Amount ({currency})")
+    }
+    fn refund_amount_hint(&self, approval_over: Money<'_>) -> String {
+        format!(
+            "Whole units. Refunds above {} need a manager's approval.",
+            self.money(approval_over)
+        )
+    }
+    fn refund_submit(&self) -> &'static str {
+        "Record"
+    }
+    fn refund_intro(&self, id: CaseId, kind: OutcomeKind) -> String {
+        format!(
+            "*{id}*: {}. How much do we refund?",
+            self.outcome_kind_name(kind)
+        )
+    }
+    fn amount_invalid(&self) -> String {
+        "Enter a whole amount greater than zero, digits only.".into()
+    }
+}

@@ -1,0 +1,241 @@
+//! Purpose: every sentence a person reads, in English and Japanese. One catalog per
+//! language implements the `Catalog` trait, so the compiler refuses a sentence that exists
+//! in only one of them. Text here is Slack mrkdwn unless a method says plain text.
+
+mod en;
+mod ja;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{
+    CaseId, Category, CustomerRecord, Decision, History, Outcome, OutcomeKind, PromiseFailed,
+    Refusal, Severity, Step, Tallies, UserId,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Locale {
+    En,
+    Ja,
+}
+
+impl Locale {
+    pub fn parse(s: &str) -> Option<Locale> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "en" | "english" => Some(Locale::En),
+            "ja" | "japanese" | "日本語" => Some(Locale::Ja),
+            _ => None,
+        }
+    }
+
+    pub fn catalog(self) -> &'static dyn Catalog {
+        match self {
+            Locale::En => &en::En,
+            Locale::Ja => &ja::Ja,
+        }
+    }
+}
+
+/// Money as people in the configured currency expect to read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Money<'a> {
+    pub amount: u64,
+    pub currency: &'a str,
+}
+
+/// `1234567` -> `1,234,567`.
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Escapes text a person typed so Slack shows it as typed: `&`, `<` and `>` are the
+/// characters mrkdwn gives meaning to (`<!channel>`, `<@U…>`, links).
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A Slack date token: each reader sees it in their own time zone.
+pub fn slack_time(at: jiff::Timestamp) -> String {
+    format!(
+        "<!date^{}^{{date_short_pretty}} {{time}}|{}>",
+        at.as_second(),
+        at.strftime("%Y-%m-%d %H:%M UTC")
+    )
+}
+
+pub fn mention(user: &UserId) -> String {
+    format!("<@{user}>")
+}
+
+/// Everything the bot says. Methods returning `String` build whole sentences; the few
+/// returning `&'static str` are labels (button text, field names, titles).
+pub trait Catalog: Sync {
+    // Names.
+    fn category_name(&self, category: Category) -> &'static str;
+    fn severity_name(&self, severity: Severity) -> &'static str;
+    fn outcome_kind_name(&self, kind: OutcomeKind) -> &'static str;
+    fn outcome(&self, outcome: Outcome, currency: &str) -> String;
+    fn step_name(&self, step: Step) -> &'static str;
+    fn promise_failed_name(&self, answer: PromiseFailed) -> &'static str;
+    fn money(&self, money: Money<'_>) -> String;
+
+    // What the reporter reads the moment they escalate.
+    fn guidance(&self, category: Category) -> &'static str;
+    fn case_opened(&self, id: CaseId, category: Category) -> String;
+    fn usage(&self) -> String;
+    fn unknown_category(&self, given: &str) -> String;
+    fn missing_customer(&self) -> String;
+    fn missing_category(&self) -> String;
+    fn invalid_customer(&self, given: &str) -> String;
+    fn summary_too_long(&self, max_chars: usize) -> String;
+    fn form_unavailable(&self) -> String;
+    fn internal_error(&self, reference: &str) -> String;
+
+    // `/escalate history` and `/escalate stats`.
+    fn customer_history(&self, record: &CustomerRecord, currency: &str) -> String;
+    fn no_history(&self, customer: &str) -> String;
+    fn tallies(&self, tallies: &Tallies, customer_count: Option<u64>, currency: &str) -> String;
+
+    // The escalation form.
+    fn form_title(&self) -> &'static str;
+    fn form_submit(&self) -> &'static str;
+    fn form_cancel(&self) -> &'static str;
+    fn form_customer(&self) -> &'static str;
+    fn form_customer_hint(&self) -> &'static str;
+    fn form_category(&self) -> &'static str;
+    fn form_severity(&self) -> &'static str;
+    fn form_severity_hint(&self) -> &'static str;
+    fn form_summary(&self) -> &'static str;
+    fn form_promise_failed(&self) -> &'static str;
+    fn form_done_title(&self) -> &'static str;
+    fn form_close(&self) -> &'static str;
+
+    // The case card in the escalation channel.
+    fn card_title(&self, id: CaseId, category: Category) -> String;
+    fn card_customer(&self) -> &'static str;
+    fn card_category(&self) -> &'static str;
+    fn card_severity(&self) -> &'static str;
+    fn card_reporter(&self) -> &'static str;
+    fn card_opened(&self) -> &'static str;
+    fn card_promise_failed(&self) -> &'static str;
+    fn card_summary(&self) -> &'static str;
+    fn card_no_summary(&self) -> &'static str;
+    fn card_history(&self) -> &'static str;
+    fn history_line(&self, history: &History) -> String;
+    fn card_recommendation(&self) -> &'static str;
+    fn recommendation_note(&self) -> &'static str;
+    fn card_private(&self) -> &'static str;
+    fn status_open(&self, paging: Option<&UserId>) -> String;
+    fn status_taken(&self, by: &UserId, at: jiff::Timestamp) -> String;
+    fn status_proposed(&self, outcome: Outcome, by: &UserId, currency: &str) -> String;
+    fn status_closed(&self, decision: &Decision, currency: &str) -> String;
+    fn take_button(&self) -> &'static str;
+    fn decide_confirm_title(&self) -> &'static str;
+    fn decide_confirm_text(&self, kind: OutcomeKind, id: CaseId) -> String;
+    fn confirm_yes(&self) -> &'static str;
+    fn confirm_no(&self) -> &'static str;
+
+    // Paging.
+    fn page(&self, id: CaseId, category: Category, customer: &str, private: bool) -> String;
+    fn page_link(&self) -> &'static str;
+
+    // Timeline replies in the case thread.
+    fn note_paged(&self, to: &UserId) -> String;
+    fn note_taken(&self, by: &UserId) -> String;
+    fn note_proposal(&self, outcome: Outcome, by: &UserId, currency: &str) -> String;
+    fn note_rejected(&self, by: &UserId, outcome: Outcome, currency: &str) -> String;
+    fn note_closed(&self, decision: &Decision, currency: &str) -> String;
+    fn approve_button(&self) -> &'static str;
+    fn reject_button(&self) -> &'static str;
+    fn proposal_approved(&self, outcome: Outcome, by: &UserId, currency: &str) -> String;
+    fn proposal_rejected(&self, outcome: Outcome, by: &UserId, currency: &str) -> String;
+
+    // The reporter, at the end.
+    fn reporter_closed(&self, id: CaseId, outcome: Outcome, currency: &str) -> String;
+
+    // Refusals: the case is unchanged and the person is told why.
+    fn refusal(&self, refusal: &Refusal, id: CaseId, currency: &str) -> String;
+    fn no_such_case(&self, id: &str) -> String;
+
+    // The refund form.
+    fn refund_title(&self) -> &'static str;
+    fn refund_amount(&self, currency: &str) -> String;
+    fn refund_amount_hint(&self, approval_over: Money<'_>) -> String;
+    fn refund_submit(&self) -> &'static str;
+    fn refund_intro(&self, id: CaseId, kind: OutcomeKind) -> String;
+    fn amount_invalid(&self) -> String;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(group_thousands(0), "0");
+        assert_eq!(group_thousands(999), "999");
+        assert_eq!(group_thousands(1000), "1,000");
+        assert_eq!(group_thousands(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn typed_text_cannot_ping_the_channel() {
+        assert_eq!(
+            escape("<!channel> & <@U1>"),
+            "&lt;!channel&gt; &amp; &lt;@U1&gt;"
+        );
+    }
+
+    #[test]
+    fn money_reads_naturally_in_each_language() {
+        let yen = Money {
+            amount: 120_000,
+            currency: "JPY",
+        };
+        assert_eq!(Locale::En.catalog().money(yen.clone()), "¥120,000");
+        assert_eq!(Locale::Ja.catalog().money(yen), "120,000円");
+        let usd = Money {
+            amount: 250,
+            currency: "USD",
+        };
+        assert_eq!(Locale::En.catalog().money(usd), "250 USD");
+    }
+
+    #[test]
+    fn every_category_has_guidance_in_both_languages() {
+        for locale in [Locale::En, Locale::Ja] {
+            for c in Category::ALL {
+                assert!(!locale.catalog().guidance(c).is_empty());
+                assert!(!locale.catalog().category_name(c).is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn critical_guidance_puts_safety_first_and_names_the_police() {
+        for c in [Category::Violence, Category::Threat] {
+            assert!(Locale::En.catalog().guidance(c).contains("110"));
+            assert!(Locale::Ja.catalog().guidance(c).contains("110"));
+        }
+    }
+
+    #[test]
+    fn form_title_fits_slacks_24_character_limit() {
+        for locale in [Locale::En, Locale::Ja] {
+            let c = locale.catalog();
+            for title in [c.form_title(), c.form_done_title(), c.refund_title()] {
+                assert!(title.chars().count() <= 24, "{title}");
+            }
+        }
+    }
+}

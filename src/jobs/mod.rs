@@ -1,0 +1,3 @@
+//! Purpose: long-running work beside the HTTP server: delivering the outbox to Slack.
+
+pub mod outbox;

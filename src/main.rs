@@ -1,0 +1,149 @@
+//! Purpose: the binary: parse the command line, load settings, start logging, run.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use escalation_bot::app::Application;
+use escalation_bot::cli::{Cli, Command};
+use escalation_bot::clock::SystemClock;
+use escalation_bot::config::{self, Secrets, Settings};
+use escalation_bot::i18n::Locale;
+use escalation_bot::store::Store;
+use escalation_bot::{demo, telemetry};
+use serde_json::json;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    config::load_env_file();
+    let result = match cli.command {
+        Command::Serve { config } => serve(config.as_deref()),
+        Command::Demo { locale } => run_demo(locale.as_deref()),
+        Command::Stats { config, json } => stats(config.as_deref(), json),
+        Command::CheckConfig { config } => check_config(config.as_deref()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn log_filter(default: &str) -> String {
+    std::env::var("RUST_LOG").unwrap_or_else(|_| default.to_owned())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("Could not start the async runtime: {e}."))
+}
+
+fn serve(config: Option<&Path>) -> Result<(), String> {
+    let settings = Settings::load(config).map_err(|e| e.to_string())?;
+    let secrets = Secrets::from_env().map_err(|e| e.to_string())?;
+    telemetry::init(&log_filter("info"));
+    runtime()?.block_on(async {
+        let app = Application::build(settings, secrets, Arc::new(SystemClock))
+            .await
+            .map_err(|e| format!("Could not start: {e:#}."))?;
+        app.run_until(shutdown_signal())
+            .await
+            .map_err(|e| format!("Shutdown failed: {e:#}."))
+    })
+}
+
+/// SIGINT (Ctrl-C) or SIGTERM (what Kubernetes and systemd send).
+async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}
+
+fn run_demo(locale: Option<&str>) -> Result<(), String> {
+    let locale = match locale {
+        Some(text) => {
+            Locale::parse(text).ok_or_else(|| format!("--locale {text:?}: use en or ja."))?
+        }
+        // The demo needs no configuration, but speaks the configured language if there is one.
+        None => Settings::load(None).map(|s| s.locale).unwrap_or(Locale::En),
+    };
+    telemetry::init(&log_filter("warn"));
+    let mut out = std::io::stdout().lock();
+    runtime()?
+        .block_on(demo::run(locale, &mut out))
+        .map_err(|e| format!("The demo failed: {e:#}."))
+}
+
+fn open_store(settings: &Settings) -> Result<Store, String> {
+    Store::open_existing(&settings.store_path, settings.store_cache_bytes)
+        .map_err(|e| e.to_string())
+}
+
+fn stats(config: Option<&Path>, as_json: bool) -> Result<(), String> {
+    let settings = Settings::load(config).map_err(|e| e.to_string())?;
+    let store = open_store(&settings)?;
+    let t = store.tallies().map_err(|e| e.to_string())?;
+    if as_json {
+        let object = json!({
+            "cases_total": t.cases_total,
+            "cases_open": t.cases_open,
+            "warnings": t.warnings,
+            "refunds": t.refunds,
+            "refund_total": t.refund_total,
+            "currency": settings.currency,
+            "terminations": t.terminations,
+            "no_action": t.no_action,
+            "customers_cut_off": t.customers_cut_off,
+            "customer_count": settings.customer_count,
+        });
+        println!("{object}");
+    } else {
+        let text =
+            settings
+                .locale
+                .catalog()
+                .tallies(&t, settings.customer_count, &settings.currency);
+        // Slack's *bold* markers mean nothing in a terminal.
+        println!("{}", text.replace('*', ""));
+    }
+    Ok(())
+}
+
+fn check_config(config: Option<&Path>) -> Result<(), String> {
+    let settings = Settings::load(config).map_err(|e| e.to_string())?;
+    Secrets::from_env().map_err(|e| e.to_string())?;
+    println!(
+        "Configuration is valid: listening on {}, store at {}, cases go to {}, {} executive(s) \
+         paged in order, {} manager(s), Slack Web API at {}, language {:?}.",
+        settings.bind,
+        settings.store_path.display(),
+        settings.slack.escalation_channel,
+        settings.roles.executives.len(),
+        settings.roles.managers.len(),
+        settings.slack.api_url,
+        settings.locale,
+    );
+    Ok(())
+}

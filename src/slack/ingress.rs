@@ -1,0 +1,225 @@
+//! Purpose: the HTTP endpoints Slack calls. Every POST is size-limited and its v0
+//! signature checked on the raw bytes before anything is parsed; then the body is parsed
+//! into Slack's payload types and handed to the handlers, whose answer is the HTTP reply.
+//! Owning ingress in hyper (rather than slack-morphism's listener) is what lets us answer
+//! 401/413/400 instead of dropping the connection.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use serde::Deserialize;
+use tokio::net::TcpListener;
+
+use crate::app::Context;
+use crate::handlers::{self, CommandForm, Reply};
+use crate::slack::signature::{self, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+
+/// Slack's payloads are a few kilobytes; this leaves room and bounds memory per request.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub const COMMANDS_PATH: &str = "/slack/commands";
+pub const INTERACTIVITY_PATH: &str = "/slack/interactivity";
+pub const EVENTS_PATH: &str = "/slack/events";
+pub const HEALTH_PATH: &str = "/healthz";
+
+/// How long in-flight requests get to finish on shutdown.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+type Body = Full<Bytes>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Endpoint {
+    Commands,
+    Interactivity,
+    Events,
+}
+
+/// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
+/// finish (up to a bound).
+pub async fn serve(listener: TcpListener, ctx: Arc<Context>, shutdown: impl Future<Output = ()>) {
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off, don't spin.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let ctx = ctx.clone();
+                let service = hyper::service::service_fn(move |req| {
+                    let ctx = ctx.clone();
+                    async move { Ok::<_, Infallible>(route(&ctx, req).await) }
+                });
+                let connection = hyper::server::conn::http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(Duration::from_secs(10))
+                    .serve_connection(TokioIo::new(stream), service);
+                let connection = graceful.watch(connection);
+                tokio::spawn(async move {
+                    if let Err(e) = connection.await {
+                        tracing::debug!(error = %e, "connection ended with an error");
+                    }
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => tracing::info!("all requests finished"),
+        () = tokio::time::sleep(DRAIN_TIMEOUT) => tracing::warn!("gave up waiting for requests to finish"),
+    }
+}
+
+fn respond(
+    status: StatusCode,
+    content_type: &'static str,
+    body: impl Into<Bytes>,
+) -> Response<Body> {
+    let mut response = Response::new(Full::new(body.into()));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+fn status(status: StatusCode, reason: &'static str) -> Response<Body> {
+    respond(status, "text/plain; charset=utf-8", reason)
+}
+
+async fn route(ctx: &Arc<Context>, req: Request<Incoming>) -> Response<Body> {
+    let endpoint = match req.uri().path() {
+        COMMANDS_PATH => Endpoint::Commands,
+        INTERACTIVITY_PATH => Endpoint::Interactivity,
+        EVENTS_PATH => Endpoint::Events,
+        HEALTH_PATH if req.method() == Method::GET => return status(StatusCode::OK, "ok"),
+        HEALTH_PATH => return status(StatusCode::METHOD_NOT_ALLOWED, "use GET"),
+        _ => return status(StatusCode::NOT_FOUND, "not found"),
+    };
+    if req.method() != Method::POST {
+        return status(StatusCode::METHOD_NOT_ALLOWED, "use POST");
+    }
+    let started = std::time::Instant::now();
+    let response = slack_request(ctx, endpoint, req).await;
+    tracing::debug!(
+        ?endpoint,
+        status = response.status().as_u16(),
+        micros = started.elapsed().as_micros() as u64,
+        "answered Slack"
+    );
+    response
+}
+
+async fn slack_request(
+    ctx: &Arc<Context>,
+    endpoint: Endpoint,
+    req: Request<Incoming>,
+) -> Response<Body> {
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        tracing::warn!(?endpoint, "refused an oversized body");
+        return status(StatusCode::PAYLOAD_TOO_LARGE, "body too large");
+    }
+    let header = |name| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (timestamp, signature) = (header(TIMESTAMP_HEADER), header(SIGNATURE_HEADER));
+    let body = match Limited::new(req.into_body(), MAX_BODY_BYTES)
+        .collect()
+        .await
+    {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+            tracing::warn!(?endpoint, "refused an oversized body");
+            return status(StatusCode::PAYLOAD_TOO_LARGE, "body too large");
+        }
+        Err(_) => return status(StatusCode::BAD_REQUEST, "could not read the body"),
+    };
+    let now = ctx.clock.now().as_second();
+    if let Err(why) = signature::verify(
+        ctx.signing_secret.expose(),
+        timestamp.as_deref(),
+        signature.as_deref(),
+        &body,
+        now,
+    ) {
+        // The reason only: never the signature, the secret or the body.
+        tracing::warn!(?endpoint, reason = %why, "refused a request that is not signed by Slack");
+        return status(StatusCode::UNAUTHORIZED, "invalid signature");
+    }
+    let reply = match endpoint {
+        Endpoint::Commands => match serde_urlencoded::from_bytes::<CommandForm>(&body) {
+            Ok(form) => handlers::command::handle(ctx, form).await,
+            Err(e) => malformed(endpoint, &e),
+        },
+        Endpoint::Interactivity => match parse_interaction(&body) {
+            Ok(event) => handlers::interaction::handle(ctx, event).await,
+            Err(e) => malformed(endpoint, &e),
+        },
+        Endpoint::Events => match serde_json::from_slice(&body) {
+            Ok(event) => handlers::events::handle(ctx, event).await,
+            Err(e) => malformed(endpoint, &e),
+        },
+    };
+    match reply {
+        Reply::Ack => respond(StatusCode::OK, "text/plain; charset=utf-8", Bytes::new()),
+        Reply::Json(value) => respond(
+            StatusCode::OK,
+            "application/json; charset=utf-8",
+            serde_json::to_vec(&value).expect("JSON values always serialize"),
+        ),
+        Reply::BadRequest(why) => {
+            tracing::warn!(?endpoint, why, "refused a malformed request");
+            status(StatusCode::BAD_REQUEST, why)
+        }
+    }
+}
+
+fn malformed(endpoint: Endpoint, error: &dyn std::fmt::Display) -> Reply {
+    tracing::warn!(?endpoint, error = %error, "could not parse a signed request");
+    Reply::BadRequest("malformed payload")
+}
+
+#[derive(Deserialize)]
+struct InteractionForm {
+    payload: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum ParseError {
+    #[error("form: {0}")]
+    Form(#[from] serde_urlencoded::de::Error),
+    #[error("payload: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// Interactivity payloads arrive as a form with one field, `payload`, holding JSON.
+fn parse_interaction(
+    body: &[u8],
+) -> Result<slack_morphism::prelude::SlackInteractionEvent, ParseError> {
+    let form: InteractionForm = serde_urlencoded::from_bytes(body)?;
+    Ok(serde_json::from_str(&form.payload)?)
+}

@@ -1,0 +1,514 @@
+//! Purpose: everything the bot shows in Slack, as Block Kit: the case card, pages, thread
+//! notes, the escalation and refund forms. Pure functions of our state and the catalog;
+//! the ids of buttons and form fields that handlers read back are defined here too.
+
+use slack_morphism::prelude::*;
+
+use crate::domain::{
+    Case, CaseId, CaseState, Category, Decision, Note, Outcome, OutcomeKind, PromiseFailed,
+    Proposal, Resolution, Severity,
+};
+use crate::i18n::{Catalog, Money, escape, mention, slack_time};
+
+/// Action ids of buttons (`value` carries the case id, like `ESC-12`).
+pub mod action {
+    pub const TAKE: &str = "take_case";
+    pub const DECIDE_PREFIX: &str = "decide:";
+    pub const APPROVE: &str = "approve_proposal";
+    pub const REJECT: &str = "reject_proposal";
+    /// A link button: Slack still reports the click, and we ignore it.
+    pub const OPEN_THREAD: &str = "open_thread";
+}
+
+/// Callback ids of forms and the block/action ids of their fields.
+pub mod form {
+    pub const ESCALATE: &str = "escalate_form";
+    pub const REFUND: &str = "refund_form";
+    pub const CUSTOMER: &str = "customer";
+    pub const CATEGORY: &str = "category";
+    pub const SEVERITY: &str = "severity";
+    pub const SUMMARY: &str = "summary";
+    pub const PROMISE: &str = "promise_failed";
+    pub const AMOUNT: &str = "amount";
+}
+
+/// The currency and catalog every view needs.
+#[derive(Clone, Copy)]
+pub struct Look<'a> {
+    pub t: &'a dyn Catalog,
+    pub currency: &'a str,
+}
+
+fn md(text: impl Into<String>) -> SlackBlockText {
+    SlackBlockMarkDownText::new(text.into()).into()
+}
+
+/// Plain text, cut to Slack's limit for the element (in characters).
+fn plain(text: &str, max_chars: usize) -> SlackBlockPlainTextOnly {
+    truncate(text, max_chars).as_str().into()
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        text.to_owned()
+    } else {
+        let mut cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+fn section(text: impl Into<String>) -> SlackBlock {
+    SlackSectionBlock::new()
+        .with_text(md(truncate(&text.into(), 3000)))
+        .into()
+}
+
+fn context(text: impl Into<String>) -> SlackBlock {
+    SlackContextBlock::new(vec![SlackBlockMarkDownText::new(text.into()).into()]).into()
+}
+
+fn button(text: &str, action_id: &str, value: &str) -> SlackBlockButtonElement {
+    SlackBlockButtonElement::new(plain(text, 75))
+        .with_action_id(action_id.into())
+        .with_value(value.to_owned())
+}
+
+fn quote(text: &str) -> String {
+    escape(text)
+        .lines()
+        .map(|l| format!("> {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn content(fallback: String, blocks: Vec<SlackBlock>) -> SlackMessageContent {
+    SlackMessageContent::new()
+        .with_text(fallback)
+        .with_blocks(blocks)
+}
+
+/// The case card in the escalation channel: facts, history, the ladder's recommendation,
+/// where the case stands, and the buttons for what can happen next.
+pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
+    let t = look.t;
+    let id = case.id.to_string();
+    let mut blocks =
+        vec![SlackHeaderBlock::new(plain(&t.card_title(case.id, case.category), 150)).into()];
+    if case.category.is_private() {
+        blocks.push(context(t.card_private()));
+    }
+    let mut fields = vec![
+        md(format!(
+            "*{}*\n`{}`",
+            t.card_customer(),
+            escape(case.customer.as_str())
+        )),
+        md(format!(
+            "*{}*\n{} ({})",
+            t.card_category(),
+            t.category_name(case.category),
+            case.category.short_ja()
+        )),
+        md(format!(
+            "*{}*\n{}",
+            t.card_severity(),
+            t.severity_name(case.severity)
+        )),
+        md(format!(
+            "*{}*\n{}",
+            t.card_reporter(),
+            mention(&case.reporter)
+        )),
+        md(format!(
+            "*{}*\n{}",
+            t.card_opened(),
+            slack_time(case.opened_at)
+        )),
+    ];
+    if let Some(answer) = case.promise_failed {
+        fields.push(md(format!(
+            "*{}*\n{}",
+            t.card_promise_failed(),
+            t.promise_failed_name(answer)
+        )));
+    }
+    blocks.push(SlackSectionBlock::new().with_fields(fields).into());
+    let summary = if case.summary.trim().is_empty() {
+        format!("_{}_", t.card_no_summary())
+    } else {
+        quote(&case.summary)
+    };
+    blocks.push(section(format!("*{}*\n{summary}", t.card_summary())));
+    blocks.push(section(format!(
+        "*{}*\n{}",
+        t.card_history(),
+        t.history_line(&case.history)
+    )));
+    blocks.push(section(format!(
+        "*{}:* {}",
+        t.card_recommendation(),
+        t.step_name(case.recommendation)
+    )));
+    blocks.push(context(t.recommendation_note()));
+    blocks.push(SlackDividerBlock::new().into());
+    let status = status_line(case, look);
+    blocks.push(section(status.clone()));
+    match &case.state {
+        CaseState::Open => blocks.push(
+            SlackActionsBlock::new(vec![
+                button(t.take_button(), action::TAKE, &id)
+                    .with_style(SlackBlockButtonStyle::Primary)
+                    .into(),
+            ])
+            .into(),
+        ),
+        CaseState::Taken { .. } => blocks.push(
+            SlackActionsBlock::new(
+                OutcomeKind::ALL
+                    .into_iter()
+                    .map(|kind| decide_button(kind, case.id, look).into())
+                    .collect(),
+            )
+            .into(),
+        ),
+        CaseState::Proposed { .. } | CaseState::Closed { .. } => {}
+    }
+    content(
+        format!("{}: {status}", t.card_title(case.id, case.category)),
+        blocks,
+    )
+}
+
+fn status_line(case: &Case, look: Look<'_>) -> String {
+    let t = look.t;
+    match &case.state {
+        CaseState::Open => t.status_open(case.posts.pages.last().map(|p| &p.to)),
+        CaseState::Taken { owner } => t.status_taken(&owner.by, owner.at),
+        CaseState::Proposed { proposal, .. } => {
+            t.status_proposed(proposal.outcome, &proposal.proposed.by, look.currency)
+        }
+        CaseState::Closed { decision, .. } => t.status_closed(decision, look.currency),
+    }
+}
+
+fn decide_button(kind: OutcomeKind, id: CaseId, look: Look<'_>) -> SlackBlockButtonElement {
+    let t = look.t;
+    let action_id = format!("{}{}", action::DECIDE_PREFIX, kind.slug());
+    let b = button(t.outcome_kind_name(kind), &action_id, &id.to_string());
+    let b = match kind {
+        OutcomeKind::Termination | OutcomeKind::RefundAndTermination => {
+            b.with_style(SlackBlockButtonStyle::Danger)
+        }
+        _ => b,
+    };
+    // Kinds with an amount open a form, which is its own confirmation.
+    if kind.needs_amount() {
+        return b;
+    }
+    b.with_confirm(SlackBlockConfirmItem::new(
+        plain(t.decide_confirm_title(), 100),
+        md(t.decide_confirm_text(kind, id)),
+        plain(t.confirm_yes(), 30),
+        plain(t.confirm_no(), 30),
+    ))
+}
+
+/// The direct message that pages an executive.
+pub fn page(case: &Case, permalink: Option<&str>, look: Look<'_>) -> SlackMessageContent {
+    let t = look.t;
+    let text = t.page(
+        case.id,
+        case.category,
+        case.customer.as_str(),
+        case.category.is_private(),
+    );
+    let mut buttons: Vec<SlackActionBlockElement> = vec![
+        button(t.take_button(), action::TAKE, &case.id.to_string())
+            .with_style(SlackBlockButtonStyle::Primary)
+            .into(),
+    ];
+    if let Some(link) = permalink.and_then(|l| l.parse().ok()) {
+        buttons.push(
+            button(t.page_link(), action::OPEN_THREAD, &case.id.to_string())
+                .with_url(link)
+                .into(),
+        );
+    }
+    content(
+        text.clone(),
+        vec![section(text), SlackActionsBlock::new(buttons).into()],
+    )
+}
+
+/// A timeline reply in the case thread.
+pub fn note(case: &Case, note: &Note, look: Look<'_>) -> SlackMessageContent {
+    let t = look.t;
+    let currency = look.currency;
+    let text = match note {
+        Note::Paged { to } => t.note_paged(to),
+        Note::Taken { by } => t.note_taken(by),
+        Note::Proposal { proposal } => {
+            return proposal_message(case.id, proposal, look);
+        }
+        Note::Rejected { by, outcome } => t.note_rejected(by, *outcome, currency),
+        Note::Closed { decision } => t.note_closed(decision, currency),
+    };
+    content(text.clone(), vec![section(text)])
+}
+
+fn proposal_message(id: CaseId, proposal: &Proposal, look: Look<'_>) -> SlackMessageContent {
+    let t = look.t;
+    let text = t.note_proposal(proposal.outcome, &proposal.proposed.by, look.currency);
+    let value = id.to_string();
+    let buttons = vec![
+        button(t.approve_button(), action::APPROVE, &value)
+            .with_style(SlackBlockButtonStyle::Primary)
+            .into(),
+        button(t.reject_button(), action::REJECT, &value)
+            .with_style(SlackBlockButtonStyle::Danger)
+            .into(),
+    ];
+    content(
+        text.clone(),
+        vec![section(text), SlackActionsBlock::new(buttons).into()],
+    )
+}
+
+/// The proposal message once someone approved or rejected it: no more buttons.
+pub fn resolved_proposal(
+    proposal: &Proposal,
+    resolution: &Resolution,
+    look: Look<'_>,
+) -> SlackMessageContent {
+    let t = look.t;
+    let text = match resolution {
+        Resolution::Approved { by } => t.proposal_approved(proposal.outcome, by, look.currency),
+        Resolution::Rejected { by } => t.proposal_rejected(proposal.outcome, by, look.currency),
+    };
+    content(text.clone(), vec![section(text)])
+}
+
+/// The reporter's closing message, with thanks.
+pub fn reporter_closed(case: &Case, decision: &Decision, look: Look<'_>) -> SlackMessageContent {
+    let text = look
+        .t
+        .reporter_closed(case.id, decision.outcome, look.currency);
+    content(text.clone(), vec![section(text)])
+}
+
+/// An ephemeral reply (slash command response or response_url message).
+pub fn ephemeral(text: String) -> SlackMessageContent {
+    content(text.clone(), vec![section(text)])
+}
+
+fn option(text: &str, value: &str) -> SlackBlockChoiceItem<SlackBlockPlainTextOnly> {
+    SlackBlockChoiceItem::new(plain(text, 75), value.to_owned())
+}
+
+/// The escalation form `/escalate` opens when given no text. `origin` (the channel the
+/// command came from) rides along in private_metadata.
+pub fn escalate_form(origin: Option<&str>, look: Look<'_>) -> SlackView {
+    let t = look.t;
+    let categories = Category::ALL
+        .into_iter()
+        .map(|c| {
+            option(
+                &format!("{} · {}", c.short_ja(), t.category_name(c)),
+                c.slug(),
+            )
+        })
+        .collect();
+    let severities = Severity::ALL
+        .into_iter()
+        .map(|s| option(t.severity_name(s), s.slug()))
+        .collect();
+    let promises = PromiseFailed::ALL
+        .into_iter()
+        .map(|p| {
+            SlackBlockChoiceItem::new(
+                SlackBlockText::from(plain(t.promise_failed_name(p), 75)),
+                p.slug().to_owned(),
+            )
+        })
+        .collect();
+    let blocks: Vec<SlackBlock> = vec![
+        SlackInputBlock::new(
+            plain(t.form_customer(), 2000),
+            SlackBlockPlainTextInputElement::new()
+                .with_action_id(form::CUSTOMER.into())
+                .with_max_length(crate::domain::CustomerId::MAX_CHARS as u64)
+                .into(),
+        )
+        .with_block_id(form::CUSTOMER.into())
+        .with_hint(plain(t.form_customer_hint(), 2000))
+        .into(),
+        SlackInputBlock::new(
+            plain(t.form_category(), 2000),
+            SlackBlockStaticSelectElement::new()
+                .with_action_id(form::CATEGORY.into())
+                .with_options(categories)
+                .into(),
+        )
+        .with_block_id(form::CATEGORY.into())
+        .into(),
+        SlackInputBlock::new(
+            plain(t.form_severity(), 2000),
+            SlackBlockStaticSelectElement::new()
+                .with_action_id(form::SEVERITY.into())
+                .with_options(severities)
+                .into(),
+        )
+        .with_block_id(form::SEVERITY.into())
+        .with_hint(plain(t.form_severity_hint(), 2000))
+        .with_optional(true)
+        .into(),
+        SlackInputBlock::new(
+            plain(t.form_summary(), 2000),
+            SlackBlockPlainTextInputElement::new()
+                .with_action_id(form::SUMMARY.into())
+                .with_multiline(true)
+                .with_max_length(crate::domain::NewCase::MAX_SUMMARY_CHARS as u64)
+                .into(),
+        )
+        .with_block_id(form::SUMMARY.into())
+        .into(),
+        SlackInputBlock::new(
+            plain(t.form_promise_failed(), 2000),
+            SlackBlockRadioButtonsElement::new(promises)
+                .with_action_id(form::PROMISE.into())
+                .into(),
+        )
+        .with_block_id(form::PROMISE.into())
+        .with_optional(true)
+        .into(),
+    ];
+    let mut modal = SlackModalView::new(plain(t.form_title(), 24), blocks)
+        .with_callback_id(form::ESCALATE.into())
+        .with_submit(plain(t.form_submit(), 24))
+        .with_close(plain(t.form_cancel(), 24));
+    if let Some(origin) = origin {
+        modal = modal.with_private_metadata(origin.to_owned());
+    }
+    SlackView::Modal(modal)
+}
+
+/// A form turned into a message with only a Close button: the confirmation once a case
+/// is open, or why a submission could not be recorded.
+pub fn notice(title: &str, text: String, look: Look<'_>) -> SlackView {
+    SlackView::Modal(
+        SlackModalView::new(plain(title, 24), vec![section(text)])
+            .with_close(plain(look.t.form_close(), 24)),
+    )
+}
+
+/// The form asking how much to refund. private_metadata is `ESC-12|refund`.
+pub fn refund_form(id: CaseId, kind: OutcomeKind, approval_over: u64, look: Look<'_>) -> SlackView {
+    let t = look.t;
+    let blocks = vec![
+        section(t.refund_intro(id, kind)),
+        SlackInputBlock::new(
+            plain(&t.refund_amount(look.currency), 2000),
+            SlackBlockNumberInputElement::new(false)
+                .with_action_id(form::AMOUNT.into())
+                .with_min_value("1".into())
+                .into(),
+        )
+        .with_block_id(form::AMOUNT.into())
+        .with_hint(plain(
+            &t.refund_amount_hint(Money {
+                amount: approval_over,
+                currency: look.currency,
+            }),
+            2000,
+        ))
+        .into(),
+    ];
+    SlackView::Modal(
+        SlackModalView::new(plain(t.refund_title(), 24), blocks)
+            .with_callback_id(form::REFUND.into())
+            .with_submit(plain(t.refund_submit(), 24))
+            .with_close(plain(t.form_cancel(), 24))
+            .with_private_metadata(format!("{id}|{}", kind.slug())),
+    )
+}
+
+/// The amount of an outcome as the card would say it (for logs and transcripts).
+pub fn outcome_text(outcome: Outcome, look: Look<'_>) -> String {
+    look.t.outcome(outcome, look.currency)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::case::tests::{open_case, stamp};
+    use crate::i18n::Locale;
+
+    fn look(locale: Locale) -> Look<'static> {
+        Look {
+            t: locale.catalog(),
+            currency: "JPY",
+        }
+    }
+
+    fn json(content: &SlackMessageContent) -> String {
+        serde_json::to_string(content).unwrap()
+    }
+
+    #[test]
+    fn an_open_card_offers_only_take() {
+        let card = json(&card(&open_case(), look(Locale::En)));
+        assert!(card.contains(action::TAKE));
+        assert!(!card.contains(action::DECIDE_PREFIX));
+    }
+
+    #[test]
+    fn a_taken_card_offers_every_outcome() {
+        let mut case = open_case();
+        case.state = CaseState::Taken {
+            owner: stamp("UEXEC1", 1),
+        };
+        let card = json(&card(&case, look(Locale::Ja)));
+        for kind in OutcomeKind::ALL {
+            assert!(
+                card.contains(&format!("decide:{}", kind.slug())),
+                "{kind:?}"
+            );
+        }
+        assert!(!card.contains(action::TAKE));
+    }
+
+    #[test]
+    fn typed_text_is_escaped_on_the_card() {
+        let mut case = open_case();
+        case.summary = "<!channel> called me names".into();
+        let card = json(&card(&case, look(Locale::En)));
+        assert!(!card.contains("<!channel>"));
+        assert!(card.contains("&lt;!channel&gt;"));
+    }
+
+    #[test]
+    fn a_private_case_page_does_not_describe_it() {
+        let mut case = open_case();
+        case.category = Category::Sexual;
+        let page = json(&page(&case, None, look(Locale::En)));
+        assert!(!page.contains("cust-1"));
+        assert!(!page.contains("Sexual"));
+    }
+
+    #[test]
+    fn forms_serialize_as_modals_with_our_callback_ids() {
+        let form = serde_json::to_value(escalate_form(Some("C0123"), look(Locale::Ja))).unwrap();
+        assert_eq!(form["type"], "modal");
+        assert_eq!(form["callback_id"], form::ESCALATE);
+        assert_eq!(form["private_metadata"], "C0123");
+        let refund = serde_json::to_value(refund_form(
+            CaseId::new(3),
+            OutcomeKind::Refund,
+            50_000,
+            look(Locale::En),
+        ))
+        .unwrap();
+        assert_eq!(refund["private_metadata"], "ESC-3|refund");
+    }
+}

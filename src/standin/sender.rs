@@ -1,0 +1,271 @@
+//! Purpose: plays Slack's part towards the bot: builds slash commands, button clicks,
+//! form submissions and events in Slack's wire formats, signs them exactly as Slack does,
+//! and posts them to the bot over HTTP. Clicks and submissions are built from the
+//! messages and forms the bot really produced, so a test can only press buttons that exist.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::Request;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use serde_json::{Value, json};
+
+use super::web_api::{APP_ID, Message, StandIn, TEAM_ID};
+use crate::slack::signature::{self, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+
+pub struct Sender {
+    bot_url: String,
+    secret: String,
+    slack: Arc<StandIn>,
+    client: Client<HttpConnector, Full<Bytes>>,
+}
+
+/// The bot's HTTP answer.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+
+    /// The text of an ephemeral reply (empty when there is none).
+    pub fn text(&self) -> String {
+        self.json()["text"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+pub fn unix_now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+fn trigger_id() -> String {
+    format!(
+        "{}.{}.{:016x}",
+        fastrand::u32(..),
+        fastrand::u32(..),
+        fastrand::u64(..)
+    )
+}
+
+impl Sender {
+    /// `bot_url` is the bot's base, like `http://127.0.0.1:3000`.
+    pub fn new(bot_url: String, signing_secret: &str, slack: Arc<StandIn>) -> Sender {
+        Sender {
+            bot_url,
+            secret: signing_secret.to_owned(),
+            slack,
+            client: Client::builder(TokioExecutor::new()).build_http(),
+        }
+    }
+
+    fn user_json(&self, user: &str) -> Value {
+        let name = self.slack.user_name(user);
+        json!({ "id": user, "username": name, "name": name, "team_id": TEAM_ID })
+    }
+
+    /// Posts with explicit signature headers (`None` leaves a header out).
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        timestamp: Option<String>,
+        signature: Option<String>,
+    ) -> Answer {
+        let mut request = Request::post(format!("{}{path}", self.bot_url))
+            .header("content-type", content_type)
+            .header("user-agent", "Slackbot 1.0 (+https://api.slack.com/robots)");
+        if let Some(ts) = timestamp {
+            request = request.header(TIMESTAMP_HEADER, ts);
+        }
+        if let Some(sig) = signature {
+            request = request.header(SIGNATURE_HEADER, sig);
+        }
+        let request = request
+            .body(Full::new(Bytes::from(body)))
+            .expect("a request built from valid parts");
+        match self.client.request(request).await {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                let body = response
+                    .into_body()
+                    .collect()
+                    .await
+                    .map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned())
+                    .unwrap_or_default();
+                Answer { status, body }
+            }
+            Err(e) => Answer {
+                status: 0,
+                body: format!("no answer: {e}"),
+            },
+        }
+    }
+
+    /// Posts a body signed now, as Slack would.
+    pub async fn post_signed(&self, path: &str, content_type: &str, body: Vec<u8>) -> Answer {
+        let ts = unix_now().to_string();
+        let sig = signature::sign(&self.secret, &ts, &body);
+        self.post_raw(path, content_type, body, Some(ts), Some(sig))
+            .await
+    }
+
+    fn form(pairs: &[(&str, &str)]) -> Vec<u8> {
+        serde_urlencoded::to_string(pairs)
+            .expect("string pairs always encode")
+            .into_bytes()
+    }
+
+    /// `/escalate <text>` typed by `user` in `channel`.
+    pub async fn command(&self, user: &str, channel: &str, text: &str) -> Answer {
+        let response_url = self.slack.response_url(user);
+        let trigger = trigger_id();
+        let user_name = self.slack.user_name(user);
+        let channel_name = self.slack.channel_name(channel).unwrap_or_default();
+        let body = Self::form(&[
+            ("token", "legacy-verification-token"),
+            ("team_id", TEAM_ID),
+            ("team_domain", "standin"),
+            ("channel_id", channel),
+            ("channel_name", &channel_name),
+            ("user_id", user),
+            ("user_name", &user_name),
+            ("command", "/escalate"),
+            ("text", text),
+            ("api_app_id", APP_ID),
+            ("is_enterprise_install", "false"),
+            ("response_url", &response_url),
+            ("trigger_id", &trigger),
+        ]);
+        self.post_signed("/slack/commands", "application/x-www-form-urlencoded", body)
+            .await
+    }
+
+    /// `user` clicks the button `action_id` on `message`. Fails when the message has no
+    /// such button (as in Slack, where there would be nothing to click).
+    pub async fn click(
+        &self,
+        user: &str,
+        message: &Message,
+        action_id: &str,
+    ) -> Result<Answer, String> {
+        let (block_id, button) = find_button(&message.blocks, action_id)
+            .ok_or_else(|| format!("no {action_id} button on the message {}", message.ts))?;
+        let payload = json!({
+            "type": "block_actions",
+            "team": { "id": TEAM_ID, "domain": "standin" },
+            "user": self.user_json(user),
+            "api_app_id": APP_ID,
+            "token": "legacy-verification-token",
+            "container": {
+                "type": "message", "message_ts": message.ts,
+                "channel_id": message.channel, "is_ephemeral": false,
+            },
+            "trigger_id": trigger_id(),
+            "channel": { "id": message.channel, "name": self.slack.channel_name(&message.channel).unwrap_or_default() },
+            "message": {
+                "type": "message", "ts": message.ts, "text": message.text,
+                "blocks": message.blocks, "bot_id": super::web_api::BOT_ID,
+            },
+            "response_url": self.slack.response_url(user),
+            "actions": [{
+                "type": "button",
+                "action_id": action_id,
+                "block_id": block_id,
+                "text": button["text"],
+                "value": button["value"],
+                "action_ts": format!("{}.000100", unix_now()),
+            }],
+        });
+        Ok(self.interaction(&payload).await)
+    }
+
+    /// Posts an interactivity payload as Slack does: a form with one `payload` field.
+    pub async fn interaction(&self, payload: &Value) -> Answer {
+        let body = Self::form(&[("payload", &payload.to_string())]);
+        self.post_signed(
+            "/slack/interactivity",
+            "application/x-www-form-urlencoded",
+            body,
+        )
+        .await
+    }
+
+    /// `user` fills in the form `view` (as views.open returned it) with `inputs`, given as
+    /// (block id, typed text or chosen option value), and submits it.
+    pub async fn submit(&self, user: &str, view: &Value, inputs: &[(&str, &str)]) -> Answer {
+        let mut values = serde_json::Map::new();
+        for (block_id, input) in inputs {
+            let Some(element) = find_input(view, block_id) else {
+                continue;
+            };
+            let action_id = element["action_id"].as_str().unwrap_or(block_id).to_owned();
+            let kind = element["type"].as_str().unwrap_or("plain_text_input");
+            let value = match kind {
+                "static_select" | "radio_buttons" => {
+                    let text = element["options"]
+                        .as_array()
+                        .and_then(|options| options.iter().find(|o| o["value"] == *input))
+                        .map(|o| o["text"].clone())
+                        .unwrap_or(json!({ "type": "plain_text", "text": input }));
+                    json!({ "type": kind, "selected_option": { "text": text, "value": input } })
+                }
+                _ => json!({ "type": kind, "value": input }),
+            };
+            values.insert(block_id.to_string(), json!({ action_id: value }));
+        }
+        let mut submitted = view.clone();
+        submitted["state"] = json!({ "values": values });
+        let payload = json!({
+            "type": "view_submission",
+            "team": { "id": TEAM_ID, "domain": "standin" },
+            "user": self.user_json(user),
+            "api_app_id": APP_ID,
+            "token": "legacy-verification-token",
+            "trigger_id": trigger_id(),
+            "view": submitted,
+            "response_urls": [],
+        });
+        self.interaction(&payload).await
+    }
+
+    /// The challenge Slack sends when the events request URL is configured.
+    pub async fn url_verification(&self, challenge: &str) -> Answer {
+        let body = json!({ "token": "legacy", "challenge": challenge, "type": "url_verification" });
+        self.post_signed(
+            "/slack/events",
+            "application/json",
+            body.to_string().into_bytes(),
+        )
+        .await
+    }
+}
+
+fn find_button(blocks: &Value, action_id: &str) -> Option<(String, Value)> {
+    blocks.as_array()?.iter().find_map(|block| {
+        let button = block["elements"]
+            .as_array()?
+            .iter()
+            .find(|e| e["type"] == "button" && e["action_id"] == action_id)?;
+        let block_id = block["block_id"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("blk{:04x}", fastrand::u16(..)));
+        Some((block_id, button.clone()))
+    })
+}
+
+fn find_input<'a>(view: &'a Value, block_id: &str) -> Option<&'a Value> {
+    view["blocks"]
+        .as_array()?
+        .iter()
+        .find(|b| b["type"] == "input" && b["block_id"] == block_id)
+        .map(|b| &b["element"])
+}

@@ -1,0 +1,618 @@
+//! Purpose: a small Slack Web API on loopback for the demo and the tests. It answers the
+//! methods the bot calls with Slack's real response shapes, keeps the messages as Slack
+//! would (posts, thread replies, edits, ephemerals, DMs), records every call, checks the
+//! bot token, and can be told to fail (429 with Retry-After, 5xx, slow answers, errors)
+//! so delivery can be tested against the failures Slack really produces.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
+
+pub const TEAM_ID: &str = "T0STANDIN";
+pub const BOT_USER: &str = "U0BOT";
+pub const BOT_ID: &str = "B0BOT";
+pub const APP_ID: &str = "A0ESCALATE";
+
+/// One Web API call as the bot made it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub method: String,
+    /// Parameters, from the JSON body, the form body or the query string.
+    pub params: Value,
+    pub authorized: bool,
+}
+
+/// A message as Slack holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub channel: String,
+    pub ts: String,
+    pub thread_ts: Option<String>,
+    pub text: String,
+    pub blocks: Value,
+    pub metadata: Value,
+    /// Only this user sees it (ephemeral messages and response_url answers).
+    pub only_for: Option<String>,
+    pub edits: u32,
+}
+
+/// Something a person would see happen, in order: what the demo transcript prints.
+/// Messages are snapshots, as they read at that moment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sighting {
+    Posted(Message),
+    Edited(Message),
+    FormOpened(Value),
+}
+
+/// A failure to inject into the next call of a method.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    /// HTTP 429 with this Retry-After (seconds).
+    RateLimited { retry_after: u64 },
+    /// An HTTP status with an empty body (500, 502, 503...).
+    Status(u16),
+    /// HTTP 200 with `{"ok": false, "error": code}`.
+    Error(String),
+    /// Answer normally, but only after this long.
+    Slow(Duration),
+    /// Close the connection without answering.
+    Reset,
+}
+
+#[derive(Default)]
+struct State {
+    token: String,
+    channels: HashMap<String, String>,
+    users: HashMap<String, String>,
+    dms: HashMap<String, String>,
+    calls: Vec<Call>,
+    messages: Vec<Message>,
+    sightings: Vec<Sighting>,
+    views: Vec<Value>,
+    hooks: HashMap<String, String>,
+    faults: HashMap<String, VecDeque<Fault>>,
+    clock: u64,
+}
+
+/// The stand-in server. Dropping it stops it.
+pub struct StandIn {
+    addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+    changed: Arc<Notify>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    // A panic while holding the lock would be a bug in the stand-in; keep serving.
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl StandIn {
+    /// Starts on 127.0.0.1 with an ephemeral port, accepting `bot_token`.
+    pub async fn start(bot_token: &str) -> std::io::Result<StandIn> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(Mutex::new(State {
+            token: bot_token.to_owned(),
+            clock: 1_790_000_000_000_000,
+            ..State::default()
+        }));
+        let changed = Arc::new(Notify::new());
+        let task = tokio::spawn(accept(listener, state.clone(), changed.clone()));
+        Ok(StandIn {
+            addr,
+            state,
+            changed,
+            task,
+        })
+    }
+
+    /// The Web API base URL to configure the bot with (`slack.api_url`).
+    pub fn api_url(&self) -> String {
+        format!("http://{}/api", self.addr)
+    }
+
+    /// A channel the bot is a member of.
+    pub fn add_channel(&self, id: &str, name: &str) {
+        lock(&self.state).channels.insert(id.into(), name.into());
+    }
+
+    /// A person, so transcripts can show names rather than ids.
+    pub fn add_user(&self, id: &str, name: &str) {
+        lock(&self.state).users.insert(id.into(), name.into());
+    }
+
+    pub fn user_name(&self, id: &str) -> String {
+        lock(&self.state)
+            .users
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_owned())
+    }
+
+    pub fn channel_name(&self, id: &str) -> Option<String> {
+        lock(&self.state).channels.get(id).cloned()
+    }
+
+    /// A response_url for an interaction by `user` (answers to it are ephemeral to them).
+    pub fn response_url(&self, user: &str) -> String {
+        let mut state = lock(&self.state);
+        let id = format!("{}", state.hooks.len() + 1);
+        state.hooks.insert(id.clone(), user.to_owned());
+        format!("http://{}/hooks/{id}", self.addr)
+    }
+
+    /// Makes the next call of `method` fail this way (faults queue up in order).
+    pub fn fail_next(&self, method: &str, fault: Fault) {
+        lock(&self.state)
+            .faults
+            .entry(method.into())
+            .or_default()
+            .push_back(fault);
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        lock(&self.state).calls.clone()
+    }
+
+    pub fn calls_to(&self, method: &str) -> Vec<Call> {
+        lock(&self.state)
+            .calls
+            .iter()
+            .filter(|c| c.method == method)
+            .cloned()
+            .collect()
+    }
+
+    /// Every message, in the order it was first posted, as it reads now.
+    pub fn messages(&self) -> Vec<Message> {
+        lock(&self.state).messages.clone()
+    }
+
+    pub fn sightings(&self) -> Vec<Sighting> {
+        lock(&self.state).sightings.clone()
+    }
+
+    /// The forms opened with views.open, as the stand-in returned them (with ids).
+    pub fn views(&self) -> Vec<Value> {
+        lock(&self.state).views.clone()
+    }
+
+    /// The user whose DM with the bot this channel is.
+    pub fn dm_user(&self, channel: &str) -> Option<String> {
+        lock(&self.state)
+            .dms
+            .iter()
+            .find(|(_, dm)| dm.as_str() == channel)
+            .map(|(user, _)| user.clone())
+    }
+
+    /// The DM channel between the bot and `user`, if one was opened.
+    pub fn dm_of(&self, user: &str) -> Option<String> {
+        lock(&self.state).dms.get(user).cloned()
+    }
+
+    /// Waits until `check` holds for the recorded state, up to `timeout`.
+    pub async fn wait_for(
+        &self,
+        timeout: Duration,
+        mut check: impl FnMut(&StandIn) -> bool,
+    ) -> Result<(), String> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.changed.notified();
+            if check(self) {
+                return Ok(());
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return if check(self) {
+                    Ok(())
+                } else {
+                    Err(format!("timed out after {timeout:?}"))
+                };
+            }
+        }
+    }
+}
+
+async fn accept(listener: TcpListener, state: Arc<Mutex<State>>, changed: Arc<Notify>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let state = state.clone();
+        let changed = changed.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| {
+                let state = state.clone();
+                let changed = changed.clone();
+                // An Err makes hyper drop the connection without answering: a reset.
+                async move { handle(&state, &changed, req).await.ok_or(ConnectionReset) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+fn json_response(status: StatusCode, body: Value) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
+}
+
+fn error(code: &str) -> Value {
+    json!({ "ok": false, "error": code })
+}
+
+/// Reads parameters the way Slack accepts them: JSON, form body, or query string.
+fn params(query: Option<&str>, content_type: &str, body: &[u8]) -> Value {
+    let mut params = serde_json::Map::new();
+    if let Some(query) = query {
+        for (k, v) in form_urlencoded(query.as_bytes()) {
+            params.insert(k, Value::String(v));
+        }
+    }
+    if content_type.starts_with("application/json") {
+        if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) {
+            params.extend(map);
+        }
+    } else {
+        for (k, v) in form_urlencoded(body) {
+            params.insert(k, Value::String(v));
+        }
+    }
+    Value::Object(params)
+}
+
+fn form_urlencoded(bytes: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes).unwrap_or_default()
+}
+
+#[derive(Debug)]
+struct ConnectionReset;
+
+impl std::fmt::Display for ConnectionReset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection reset by the stand-in")
+    }
+}
+
+impl std::error::Error for ConnectionReset {}
+
+/// Answers one request; `None` drops the connection instead.
+async fn handle(
+    state: &Arc<Mutex<State>>,
+    changed: &Notify,
+    req: Request<Incoming>,
+) -> Option<Response<Full<Bytes>>> {
+    let path = req.uri().path().to_owned();
+    let query = req.uri().query().map(str::to_owned);
+    let content_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let auth = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = req
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let params = params(query.as_deref(), &content_type, &body);
+
+    let (method, hook) = if let Some(method) = path.strip_prefix("/api/") {
+        (method.to_owned(), None)
+    } else if let Some(hook) = path.strip_prefix("/hooks/") {
+        ("response_url".to_owned(), Some(hook.to_owned()))
+    } else {
+        return Some(json_response(StatusCode::NOT_FOUND, error("not_found")));
+    };
+
+    let fault = {
+        let mut s = lock(state);
+        let authorized = hook.is_some() || auth.as_deref() == Some(&format!("Bearer {}", s.token));
+        s.calls.push(Call {
+            method: method.clone(),
+            params: params.clone(),
+            authorized,
+        });
+        s.faults.get_mut(&method).and_then(VecDeque::pop_front)
+    };
+    changed.notify_waiters();
+
+    match fault {
+        Some(Fault::RateLimited { retry_after }) => {
+            let mut response = json_response(StatusCode::TOO_MANY_REQUESTS, error("ratelimited"));
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(retry_after));
+            return Some(response);
+        }
+        Some(Fault::Status(code)) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut response = Response::new(Full::new(Bytes::new()));
+            *response.status_mut() = status;
+            return Some(response);
+        }
+        Some(Fault::Error(code)) => return Some(json_response(StatusCode::OK, error(&code))),
+        Some(Fault::Slow(delay)) => tokio::time::sleep(delay).await,
+        Some(Fault::Reset) => return None,
+        None => {}
+    }
+
+    let answer = {
+        let mut s = lock(state);
+        let authorized = s.calls.last().is_some_and(|c| c.authorized);
+        if !authorized {
+            error(if auth.is_none() {
+                "not_authed"
+            } else {
+                "invalid_auth"
+            })
+        } else if let Some(hook) = hook {
+            s.respond_to_hook(&hook, &params)
+        } else {
+            s.call(&method, &params)
+        }
+    };
+    changed.notify_waiters();
+    Some(json_response(StatusCode::OK, answer))
+}
+
+fn str_param<'a>(params: &'a Value, name: &str) -> Option<&'a str> {
+    params
+        .get(name)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+impl State {
+    fn next_ts(&mut self) -> String {
+        self.clock += 100;
+        format!("{}.{:06}", self.clock / 1_000_000, self.clock % 1_000_000)
+    }
+
+    fn is_conversation(&self, channel: &str) -> bool {
+        self.channels.contains_key(channel) || self.dms.values().any(|d| d == channel)
+    }
+
+    fn find(&self, channel: &str, ts: &str) -> Option<usize> {
+        self.messages
+            .iter()
+            .position(|m| m.channel == channel && m.ts == ts && m.only_for.is_none())
+    }
+
+    fn call(&mut self, method: &str, p: &Value) -> Value {
+        match method {
+            "auth.test" => json!({
+                "ok": true, "url": "https://standin.slack.com/", "team": "Stand-in",
+                "user": "escalation-bot", "team_id": TEAM_ID, "user_id": BOT_USER, "bot_id": BOT_ID,
+            }),
+            "chat.postMessage" => self.post_message(p),
+            "chat.update" => self.update(p),
+            "chat.postEphemeral" => self.post_ephemeral(p),
+            "chat.getPermalink" => self.permalink(p),
+            "conversations.open" => self.open_dm(p),
+            "views.open" => self.open_view(p),
+            _ => error("unknown_method"),
+        }
+    }
+
+    fn message_json(&self, m: &Message) -> Value {
+        let mut v = json!({
+            "type": "message", "ts": m.ts, "text": m.text, "user": BOT_USER,
+            "bot_id": BOT_ID, "app_id": APP_ID, "team": TEAM_ID, "blocks": m.blocks,
+        });
+        if let Some(thread) = &m.thread_ts {
+            v["thread_ts"] = json!(thread);
+        }
+        if !m.metadata.is_null() {
+            v["metadata"] = m.metadata.clone();
+        }
+        v
+    }
+
+    fn post_message(&mut self, p: &Value) -> Value {
+        let Some(channel) = str_param(p, "channel") else {
+            return error("channel_not_found");
+        };
+        if !self.is_conversation(channel) {
+            return error(if channel.starts_with('C') || channel.starts_with('G') {
+                "not_in_channel"
+            } else {
+                "channel_not_found"
+            });
+        }
+        let text = str_param(p, "text").unwrap_or("").to_owned();
+        let blocks = p.get("blocks").cloned().unwrap_or(json!([]));
+        if text.is_empty() && blocks.as_array().is_none_or(Vec::is_empty) {
+            return error("no_text");
+        }
+        let thread_ts = str_param(p, "thread_ts").map(str::to_owned);
+        if let Some(thread) = &thread_ts
+            && self.find(channel, thread).is_none()
+        {
+            return error("thread_not_found");
+        }
+        let message = Message {
+            channel: channel.to_owned(),
+            ts: self.next_ts(),
+            thread_ts,
+            text,
+            blocks,
+            metadata: p.get("metadata").cloned().unwrap_or(Value::Null),
+            only_for: None,
+            edits: 0,
+        };
+        let answer = json!({
+            "ok": true, "channel": message.channel, "ts": message.ts,
+            "message": self.message_json(&message),
+        });
+        self.sightings.push(Sighting::Posted(message.clone()));
+        self.messages.push(message);
+        answer
+    }
+
+    fn update(&mut self, p: &Value) -> Value {
+        let (Some(channel), Some(ts)) = (str_param(p, "channel"), str_param(p, "ts")) else {
+            return error("message_not_found");
+        };
+        let Some(index) = self.find(channel, ts) else {
+            return error("message_not_found");
+        };
+        let message = &mut self.messages[index];
+        if let Some(text) = str_param(p, "text") {
+            message.text = text.to_owned();
+        }
+        if let Some(blocks) = p.get("blocks") {
+            message.blocks = blocks.clone();
+        }
+        message.edits += 1;
+        let message = message.clone();
+        self.sightings.push(Sighting::Edited(message.clone()));
+        json!({
+            "ok": true, "channel": channel, "ts": ts, "text": message.text,
+            "message": { "text": message.text, "user": BOT_USER, "bot_id": BOT_ID, "blocks": message.blocks },
+        })
+    }
+
+    fn post_ephemeral(&mut self, p: &Value) -> Value {
+        let (Some(channel), Some(user)) = (str_param(p, "channel"), str_param(p, "user")) else {
+            return error("user_not_in_channel");
+        };
+        if !self.is_conversation(channel) {
+            return error("channel_not_found");
+        }
+        let message = Message {
+            channel: channel.to_owned(),
+            ts: self.next_ts(),
+            thread_ts: None,
+            text: str_param(p, "text").unwrap_or("").to_owned(),
+            blocks: p.get("blocks").cloned().unwrap_or(json!([])),
+            metadata: Value::Null,
+            only_for: Some(user.to_owned()),
+            edits: 0,
+        };
+        let ts = message.ts.clone();
+        self.sightings.push(Sighting::Posted(message.clone()));
+        self.messages.push(message);
+        json!({ "ok": true, "message_ts": ts })
+    }
+
+    fn respond_to_hook(&mut self, hook: &str, p: &Value) -> Value {
+        let Some(user) = self.hooks.get(hook).cloned() else {
+            return error("expired_url");
+        };
+        let message = Message {
+            channel: String::new(),
+            ts: self.next_ts(),
+            thread_ts: None,
+            text: str_param(p, "text").unwrap_or("").to_owned(),
+            blocks: p.get("blocks").cloned().unwrap_or(json!([])),
+            metadata: Value::Null,
+            only_for: Some(user),
+            edits: 0,
+        };
+        self.sightings.push(Sighting::Posted(message.clone()));
+        self.messages.push(message);
+        json!({ "ok": true })
+    }
+
+    fn permalink(&self, p: &Value) -> Value {
+        let (Some(channel), Some(ts)) = (str_param(p, "channel"), str_param(p, "message_ts"))
+        else {
+            return error("message_not_found");
+        };
+        if self.find(channel, ts).is_none() {
+            return error("message_not_found");
+        }
+        json!({
+            "ok": true, "channel": channel,
+            "permalink": format!("https://standin.slack.com/archives/{channel}/p{}", ts.replace('.', "")),
+        })
+    }
+
+    fn open_dm(&mut self, p: &Value) -> Value {
+        // Slack documents a comma-separated string; slack-morphism sends a JSON array.
+        let users: Vec<String> = match p.get("users") {
+            Some(Value::String(s)) => s.split(',').map(|u| u.trim().to_owned()).collect(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(|u| u.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let [user] = users.as_slice() else {
+            return error(if users.is_empty() {
+                "users_list_not_supplied"
+            } else {
+                "not_implemented"
+            });
+        };
+        if !user.starts_with('U') && !user.starts_with('W') {
+            return error("user_not_found");
+        }
+        let already_open = self.dms.contains_key(user);
+        let id = self
+            .dms
+            .entry(user.clone())
+            .or_insert_with(|| format!("D{}", &user[1..]))
+            .clone();
+        json!({ "ok": true, "already_open": already_open, "channel": { "id": id } })
+    }
+
+    fn open_view(&mut self, p: &Value) -> Value {
+        if str_param(p, "trigger_id").is_none() {
+            return error("invalid_trigger_id");
+        }
+        let Some(view) = p.get("view").filter(|v| v.is_object()) else {
+            return error("invalid_arguments");
+        };
+        let mut view = view.clone();
+        let id = format!("V{:08}", self.views.len() + 1);
+        view["id"] = json!(id);
+        view["team_id"] = json!(TEAM_ID);
+        view["app_id"] = json!(APP_ID);
+        view["bot_id"] = json!(BOT_ID);
+        view["hash"] = json!(format!("{}.hash", self.clock));
+        view["state"] = json!({ "values": {} });
+        view["root_view_id"] = json!(id);
+        view["previous_view_id"] = Value::Null;
+        self.views.push(view.clone());
+        self.sightings.push(Sighting::FormOpened(view.clone()));
+        json!({ "ok": true, "view": view })
+    }
+}
