@@ -193,6 +193,21 @@ impl Settings {
     /// Reads the file at `path` (optional when it is the default name) and then the
     /// process environment.
     pub fn load(path: Option<&Path>) -> Result<Settings, ConfigError> {
+        let (text, env) = Settings::read_sources(path)?;
+        Settings::from_sources(&text, env)
+    }
+
+    /// The configured language alone, for commands that need no other setting (the
+    /// demo): a configuration that is incomplete for `serve` still chooses its language.
+    pub fn locale_only(path: Option<&Path>) -> Option<Locale> {
+        let (text, env) = Settings::read_sources(path).ok()?;
+        let raw = Settings::layered(&text, env).ok()?;
+        raw.get_string("i18n.locale")
+            .ok()
+            .and_then(|l| Locale::parse(&l))
+    }
+
+    fn read_sources(path: Option<&Path>) -> Result<(String, HashMap<String, String>), ConfigError> {
         let env: HashMap<String, String> = std::env::vars()
             .filter(|(k, _)| k.starts_with(&format!("{ENV_PREFIX}__")))
             .collect();
@@ -210,12 +225,13 @@ impl Settings {
                 )));
             }
         };
-        Settings::from_sources(&text, env)
+        Ok((text, env))
     }
 
-    /// Settings from TOML text and environment-style overrides, without touching the
-    /// process environment (tests and the demo use this).
-    pub fn from_sources(toml: &str, env: HashMap<String, String>) -> Result<Settings, ConfigError> {
+    fn layered(
+        toml: &str,
+        env: HashMap<String, String>,
+    ) -> Result<config::Config, config::ConfigError> {
         let mut environment = config::Environment::with_prefix(ENV_PREFIX)
             .prefix_separator("__")
             .separator("__")
@@ -225,10 +241,16 @@ impl Settings {
         for key in LIST_KEYS {
             environment = environment.with_list_parse_key(key);
         }
-        let raw: Raw = config::Config::builder()
+        config::Config::builder()
             .add_source(config::File::from_str(toml, config::FileFormat::Toml))
             .add_source(environment)
             .build()
+    }
+
+    /// Settings from TOML text and environment-style overrides, without touching the
+    /// process environment (tests and the demo use this).
+    pub fn from_sources(toml: &str, env: HashMap<String, String>) -> Result<Settings, ConfigError> {
+        let raw: Raw = Settings::layered(toml, env)
             .and_then(|c| c.try_deserialize())
             .map_err(|e| ConfigError(format!("The configuration could not be read: {e}.")))?;
         Settings::validate(raw)

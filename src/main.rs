@@ -87,7 +87,7 @@ fn run_demo(locale: Option<&str>) -> Result<(), String> {
             Locale::parse(text).ok_or_else(|| format!("--locale {text:?}: use en or ja."))?
         }
         // The demo needs no configuration, but speaks the configured language if there is one.
-        None => Settings::load(None).map(|s| s.locale).unwrap_or(Locale::En),
+        None => Settings::locale_only(None).unwrap_or(Locale::En),
     };
     telemetry::init(&log_filter("warn"));
     let mut out = std::io::stdout().lock();

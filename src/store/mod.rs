@@ -275,13 +275,7 @@ impl Store {
                 record_event(meta, cases, audit, outbox, &case, &event, false, roles, at)?;
                 Ok(case)
             });
-        let case = tx_outcome(result).map_err(|e| match e {
-            ActError::Store(s) => s,
-            other => StoreError::Corrupt {
-                tree: "case_by_id",
-                reason: other.to_string(),
-            },
-        })?;
+        let case = tx_outcome(result).map_err(into_store_error)?;
         self.flush().await?;
         self.outbox_ready.notify_one();
         Ok(case)
@@ -551,12 +545,135 @@ fn tx_outcome<T>(result: Result<T, TransactionError<Abort>>) -> Result<T, ActErr
     })
 }
 
+/// For transactions that never refuse: only storage and decoding errors can come out.
 fn into_store_error(e: ActError) -> StoreError {
     match e {
         ActError::Store(s) => s,
         other => StoreError::Corrupt {
-            tree: "outbox_by_seq",
-            reason: other.to_string(),
+            tree: "transaction",
+            reason: format!("unexpected abort: {other}"),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::case::tests::{policy, roles, stamp};
+    use crate::domain::{Category, Outcome, UserId};
+
+    fn new_case(customer: &str) -> NewCase {
+        NewCase {
+            customer: CustomerId::parse(customer).unwrap(),
+            category: Category::VerbalAbuse,
+            severity: None,
+            promise_failed: None,
+            summary: "s".into(),
+            reporter: UserId::parse("UAGENT1").unwrap(),
+            reported_from: None,
+        }
+    }
+
+    fn temp() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s"), 1 << 20).unwrap();
+        (dir, store)
+    }
+
+    #[tokio::test]
+    async fn cases_are_numbered_in_order_and_queue_their_deliveries() {
+        let (_dir, store) = temp();
+        let at = stamp("UAGENT1", 0).at;
+        let a = store.open_case(new_case("c1"), at, &roles()).await.unwrap();
+        let b = store.open_case(new_case("c1"), at, &roles()).await.unwrap();
+        assert_eq!((a.id.number(), b.id.number()), (1, 2));
+        assert_eq!(b.history.prior_cases, 1, "the second case sees the first");
+        // Card, page, thread note per case.
+        assert_eq!(store.outbox_len(), 6);
+        let (due, _) = store.outbox_due(at, 100).unwrap();
+        // One head per lane: each case's escalation-channel lane and its page lane.
+        assert_eq!(due.len(), 4);
+        assert_eq!(due[0].entry.effect, Effect::PostCard);
+    }
+
+    #[tokio::test]
+    async fn a_refusal_writes_nothing() {
+        let (_dir, store) = temp();
+        let at = stamp("UAGENT1", 0).at;
+        let case = store.open_case(new_case("c1"), at, &roles()).await.unwrap();
+        let audit_before = store.audit().count();
+        let outbox_before = store.outbox_len();
+        let refused = store
+            .act(
+                case.id,
+                Action::Decide(Outcome::Warning),
+                stamp("UEXEC1", 1),
+                &roles(),
+                &policy(),
+            )
+            .await;
+        assert!(matches!(
+            refused,
+            Err(ActError::Refused(Refusal::NotTakenYet))
+        ));
+        assert_eq!(store.case(case.id).unwrap().unwrap(), case);
+        assert_eq!(store.audit().count(), audit_before);
+        assert_eq!(store.outbox_len(), outbox_before);
+        let missing = store
+            .act(
+                CaseId::new(99),
+                Action::Take,
+                stamp("UEXEC1", 1),
+                &roles(),
+                &policy(),
+            )
+            .await;
+        assert!(matches!(missing, Err(ActError::NoSuchCase(_))));
+    }
+
+    #[tokio::test]
+    async fn a_store_from_a_newer_version_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s");
+        {
+            let db = sled::open(&path).unwrap();
+            db.open_tree("meta")
+                .unwrap()
+                .insert(keys::SCHEMA_VERSION, encode(&(SCHEMA_VERSION + 1)))
+                .unwrap();
+            db.flush().unwrap();
+        }
+        // sled lets go of its lock a moment after the last handle is dropped.
+        let mut result = Store::open(&path, 1 << 20);
+        for _ in 0..100 {
+            if !matches!(result, Err(StoreError::Locked { .. })) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            result = Store::open(&path, 1 << 20);
+        }
+        let Err(err) = result else {
+            panic!("a newer store must not open");
+        };
+        assert!(matches!(err, StoreError::TooNew { found, .. } if found == SCHEMA_VERSION + 1));
+        assert!(err.to_string().contains("Upgrade the bot"));
+    }
+
+    #[tokio::test]
+    async fn a_delivery_records_what_it_posted() {
+        let (_dir, store) = temp();
+        let at = stamp("UAGENT1", 0).at;
+        let case = store.open_case(new_case("c1"), at, &roles()).await.unwrap();
+        let (due, _) = store.outbox_due(at, 1).unwrap();
+        let card = MessageRef {
+            channel: crate::domain::ChannelId::parse("C0ESC").unwrap(),
+            ts: "1.000100".into(),
+        };
+        store
+            .outbox_delivered(&due[0], Delivered::Card(card.clone()))
+            .await
+            .unwrap();
+        assert_eq!(store.case(case.id).unwrap().unwrap().posts.card, Some(card));
+        assert_eq!(store.outbox_len(), 2);
     }
 }

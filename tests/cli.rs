@@ -1,0 +1,258 @@
+//! The command line, run as the real binary: demo, stats, check-config.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use escalation_bot::domain::{Category, CustomerId, NewCase, Roles, UserId};
+mod common;
+
+use common::reopen;
+
+const BIN: &str = env!("CARGO_BIN_EXE_escalation-bot");
+
+fn config(dir: &Path, extra: &str) -> std::path::PathBuf {
+    let path = dir.join("escalation-bot.toml");
+    let text = format!(
+        r#"
+        [store]
+        path = "{store}"
+        [slack]
+        escalation_channel = "C0123ESCAL"
+        [people]
+        executives = ["U0EXEC1"]
+        managers = ["U0MGR1"]
+        {extra}
+        "#,
+        store = dir.join("store").display()
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Runs the binary in `dir` with a clean environment (no .env, no stray settings).
+fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(BIN);
+    command
+        .current_dir(dir)
+        .args(args)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+async fn store_with_one_case(path: &Path) {
+    let store = reopen(path);
+    let roles = Roles::new(vec![UserId::parse("U0EXEC1").unwrap()], vec![]);
+    let new = NewCase {
+        customer: CustomerId::parse("cust-1").unwrap(),
+        category: Category::Threat,
+        severity: None,
+        promise_failed: None,
+        summary: "x".into(),
+        reporter: UserId::parse("U0AGENT").unwrap(),
+        reported_from: None,
+    };
+    store
+        .open_case(new, jiff::Timestamp::now(), &roles)
+        .await
+        .unwrap();
+}
+
+#[test]
+fn help_lists_the_subcommands() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["--help"], &[]);
+    assert!(out.status.success());
+    for sub in ["serve", "demo", "stats", "check-config"] {
+        assert!(stdout(&out).contains(sub), "{sub} missing from --help");
+    }
+}
+
+#[test]
+fn the_demo_runs_the_whole_flow_without_a_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["demo"], &[]);
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    let transcript = stdout(&out);
+    for expected in [
+        "ESC-1 is open",
+        "direct message to Kenji",
+        "Only executives and managers can take a case",
+        "Awaiting approval",
+        "Approved by @Hiro",
+        "Thank you for speaking up",
+        "Customers cut off: 1 of 350",
+    ] {
+        assert!(
+            transcript.contains(expected),
+            "{expected:?} missing from:\n{transcript}"
+        );
+    }
+}
+
+#[test]
+fn the_demo_speaks_japanese_when_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &["demo"],
+        &[("ESCALATION_BOT__I18N__LOCALE", "ja")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("を受け付けました"));
+    assert!(stdout(&out).contains("350社中 1社"));
+}
+
+#[tokio::test]
+async fn stats_prints_json_tallies() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), "[policy]\ncustomer_count = 350");
+    store_with_one_case(&dir.path().join("store")).await;
+    let out = run(
+        dir.path(),
+        &["stats", "--json", "--config", cfg.to_str().unwrap()],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(json["cases_total"], 1);
+    assert_eq!(json["cases_open"], 1);
+    for key in [
+        "warnings",
+        "refunds",
+        "refund_total",
+        "terminations",
+        "customers_cut_off",
+    ] {
+        assert_eq!(json[key], 0, "{key}");
+    }
+    assert_eq!(json["customer_count"], 350);
+
+    let text = run(dir.path(), &["stats"], &[]);
+    assert!(
+        stdout(&text).contains("Cases: 1 (1 open)"),
+        "{}",
+        stdout(&text)
+    );
+}
+
+#[tokio::test]
+async fn stats_without_customer_count_reports_null() {
+    let dir = tempfile::tempdir().unwrap();
+    config(dir.path(), "");
+    store_with_one_case(&dir.path().join("store")).await;
+    let out = run(dir.path(), &["stats", "--json"], &[]);
+    let json: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert!(json["customer_count"].is_null());
+}
+
+#[tokio::test]
+async fn stats_says_so_when_a_running_bot_holds_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    config(dir.path(), "");
+    store_with_one_case(&dir.path().join("store")).await;
+    let _held = reopen(&dir.path().join("store"));
+    let started = std::time::Instant::now();
+    let out = run(dir.path(), &["stats"], &[]);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "stats must not hang"
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("is in use by another process"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("panicked"));
+}
+
+#[test]
+fn stats_on_a_missing_store_says_so_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    config(dir.path(), "");
+    let out = run(dir.path(), &["stats"], &[]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("There is no store"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("store").exists());
+}
+
+#[test]
+fn check_config_names_the_missing_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["check-config"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(
+        message.contains("slack.escalation_channel is missing"),
+        "{message}"
+    );
+    assert_eq!(message.trim().lines().count(), 1, "one sentence: {message}");
+}
+
+#[test]
+fn check_config_wants_the_secrets_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    config(dir.path(), "");
+    let out = run(dir.path(), &["check-config"], &[]);
+    assert!(
+        stderr(&out).contains("SLACK_BOT_TOKEN is not set"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(
+        dir.path(),
+        &["check-config"],
+        &[("SLACK_BOT_TOKEN", "xoxb-1"), ("SLACK_SIGNING_SECRET", "s")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Configuration is valid"));
+    assert!(!stdout(&out).contains("xoxb-1"));
+}
+
+#[test]
+fn a_dot_env_file_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    config(dir.path(), "");
+    std::fs::write(
+        dir.path().join(".env"),
+        "SLACK_BOT_TOKEN=xoxb-from-dotenv\nSLACK_SIGNING_SECRET=s\nESCALATION_BOT__I18N__LOCALE=ja\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["check-config"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Ja"), "{}", stdout(&out));
+}
+
+#[test]
+fn an_invalid_environment_override_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    config(dir.path(), "");
+    let out = run(
+        dir.path(),
+        &["check-config"],
+        &[("ESCALATION_BOT__PAGING__ACK_TIMEOUT", "whenever")],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("paging.ack_timeout is invalid"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1,0 +1,307 @@
+//! Shared harness for the black-box tests: the real bot on port 0 with a temporary store,
+//! the Slack Web API stand-in on loopback, and a sender that signs requests as Slack does.
+#![allow(dead_code)] // each test file uses a different part of the harness
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use escalation_bot::app::Application;
+use escalation_bot::clock::{Clock, SystemClock};
+use escalation_bot::config::{Secret, Secrets, Settings};
+use escalation_bot::domain::{Case, CaseId};
+use escalation_bot::i18n::Locale;
+use escalation_bot::standin::web_api::Sighting;
+use escalation_bot::standin::{Answer, Message, Sender, StandIn};
+use escalation_bot::store::{AuditEntry, Store};
+use tokio::net::TcpListener;
+
+pub const TOKEN: &str = "xoxb-test-token-5f2c";
+pub const SIGNING_SECRET: &str = "test-signing-secret-9a1e";
+pub const ESCALATIONS: &str = "C0TESTESCAL";
+pub const SUPPORT: &str = "C0TESTSUPPORT";
+pub const AGENT: &str = "U0AGENT1";
+pub const AGENT2: &str = "U0AGENT2";
+pub const EXEC1: &str = "U0EXEC1";
+pub const EXEC2: &str = "U0EXEC2";
+pub const MGR1: &str = "U0MGR1";
+pub const MGR2: &str = "U0MGR2";
+
+pub struct TestBot {
+    pub app: Option<Application>,
+    pub slack: Arc<StandIn>,
+    pub sender: Sender,
+    pub store: Store,
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Options {
+    pub locale: Locale,
+    pub clock: Arc<dyn Clock>,
+    pub extra_toml: String,
+    pub signing_secret: &'static str,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            locale: Locale::En,
+            clock: Arc::new(SystemClock),
+            extra_toml: String::new(),
+            signing_secret: SIGNING_SECRET,
+        }
+    }
+}
+
+pub fn settings(api_url: &str, extra_toml: &str) -> Settings {
+    let toml = format!(
+        r#"
+        [slack]
+        api_url = "{api_url}"
+        escalation_channel = "{ESCALATIONS}"
+        support_channels = ["{SUPPORT}"]
+        [people]
+        executives = ["{EXEC1}", "{EXEC2}"]
+        managers = ["{MGR1}", "{MGR2}"]
+        [policy]
+        version = "2026-11"
+        currency = "JPY"
+        refund_approval_over = 50000
+        customer_count = 350
+        {extra_toml}
+        "#
+    );
+    Settings::from_sources(&toml, HashMap::new()).expect("the test settings are valid")
+}
+
+impl TestBot {
+    pub async fn start() -> TestBot {
+        TestBot::start_with(Options::default()).await
+    }
+
+    pub async fn start_with(options: Options) -> TestBot {
+        let slack = Arc::new(StandIn::start(TOKEN).await.expect("the stand-in starts"));
+        slack.add_channel(ESCALATIONS, "escalations");
+        slack.add_channel(SUPPORT, "support");
+        for (id, name) in [
+            (AGENT, "agent1"),
+            (AGENT2, "agent2"),
+            (EXEC1, "exec1"),
+            (EXEC2, "exec2"),
+            (MGR1, "mgr1"),
+            (MGR2, "mgr2"),
+        ] {
+            slack.add_user(id, name);
+        }
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let mut settings = settings(&slack.api_url(), &options.extra_toml);
+        settings.locale = options.locale;
+        settings.store_path = dir.path().join("store");
+        let store =
+            Store::open(&settings.store_path, settings.store_cache_bytes).expect("the store opens");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("port 0 binds");
+        let secrets = Secrets {
+            bot_token: Secret::new(TOKEN),
+            signing_secret: Secret::new(options.signing_secret),
+        };
+        let app = Application::start(settings, secrets, options.clock, store.clone(), listener)
+            .expect("the bot starts");
+        let sender = Sender::new(
+            format!("http://{}", app.addr()),
+            options.signing_secret,
+            slack.clone(),
+        );
+        TestBot {
+            app: Some(app),
+            slack,
+            sender,
+            store,
+            dir,
+        }
+    }
+
+    pub fn app(&self) -> &Application {
+        self.app.as_ref().expect("the bot is running")
+    }
+
+    pub async fn shutdown(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.shutdown().await.expect("clean shutdown");
+        }
+    }
+
+    /// Waits until every queued delivery went out and Slack has been quiet briefly.
+    pub async fn settle(&self) {
+        let mut last = usize::MAX;
+        let mut quiet = 0;
+        for _ in 0..1000 {
+            let now = self.slack.calls().len();
+            if self.store.outbox_len() == 0 && now == last {
+                quiet += 1;
+                if quiet >= 5 {
+                    return;
+                }
+            } else {
+                quiet = 0;
+            }
+            last = now;
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the outbox did not drain: {} left", self.store.outbox_len());
+    }
+
+    pub async fn escalate(&self, user: &str, text: &str) -> Answer {
+        self.sender.command(user, SUPPORT, text).await
+    }
+
+    /// Opens a case by command and waits for its card and page.
+    pub async fn open_case(&self, text: &str) -> CaseId {
+        let answer = self.escalate(AGENT, text).await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let id = answer
+            .text()
+            .split_whitespace()
+            .find_map(|w| {
+                CaseId::parse(w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-'))
+            })
+            .unwrap_or_else(|| panic!("no case id in {:?}", answer.text()));
+        self.settle().await;
+        id
+    }
+
+    pub fn case(&self, id: CaseId) -> Case {
+        self.store
+            .case(id)
+            .expect("the store reads")
+            .expect("the case exists")
+    }
+
+    pub fn audit(&self) -> Vec<AuditEntry> {
+        self.store
+            .audit()
+            .collect::<Result<_, _>>()
+            .expect("the audit log reads")
+    }
+
+    /// The case card as it reads now.
+    pub fn card(&self, id: CaseId) -> Message {
+        let case = self.case(id);
+        let posted = case.posts.card.expect("the card was posted");
+        self.slack
+            .messages()
+            .into_iter()
+            .find(|m| {
+                m.channel == posted.channel.as_str() && m.ts == posted.ts && m.only_for.is_none()
+            })
+            .expect("the stand-in has the card")
+    }
+
+    /// The card as it was first posted (what a client that missed the update still shows).
+    pub fn card_as_posted(&self, id: CaseId) -> Message {
+        let ts = self.card(id).ts;
+        self.slack
+            .sightings()
+            .into_iter()
+            .find_map(|s| match s {
+                Sighting::Posted(m) if m.ts == ts => Some(m),
+                _ => None,
+            })
+            .expect("the card was posted")
+    }
+
+    pub fn thread(&self, id: CaseId) -> Vec<Message> {
+        let card = self.card(id);
+        self.slack
+            .messages()
+            .into_iter()
+            .filter(|m| m.thread_ts.as_deref() == Some(card.ts.as_str()))
+            .collect()
+    }
+
+    pub fn dms_to(&self, user: &str) -> Vec<Message> {
+        let Some(dm) = self.slack.dm_of(user) else {
+            return Vec::new();
+        };
+        self.slack
+            .messages()
+            .into_iter()
+            .filter(|m| m.channel == dm && m.only_for.is_none())
+            .collect()
+    }
+
+    pub fn ephemerals_for(&self, user: &str) -> Vec<Message> {
+        self.slack
+            .messages()
+            .into_iter()
+            .filter(|m| m.only_for.as_deref() == Some(user))
+            .collect()
+    }
+
+    /// Waits for the next ephemeral message `user` sees, beyond `seen` of them.
+    pub async fn ephemeral_after(&self, user: &str, seen: usize) -> Message {
+        self.slack
+            .wait_for(Duration::from_secs(5), |s| {
+                s.messages()
+                    .iter()
+                    .filter(|m| m.only_for.as_deref() == Some(user))
+                    .count()
+                    > seen
+            })
+            .await
+            .unwrap_or_else(|e| panic!("no ephemeral message for {user}: {e}"));
+        self.ephemerals_for(user)
+            .into_iter()
+            .nth(seen)
+            .expect("counted above")
+    }
+
+    /// `user` clicks `action` on `message` and the bot acknowledges.
+    pub async fn click(&self, user: &str, message: &Message, action: &str) {
+        let answer = self
+            .sender
+            .click(user, message, action)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(answer.status, 200, "{}", answer.body);
+    }
+
+    /// The page DM `user` received for the latest case.
+    pub fn page(&self, user: &str) -> Message {
+        self.dms_to(user)
+            .into_iter()
+            .last()
+            .expect("a page was sent")
+    }
+
+    /// The proposal message in the case thread (the one with Approve/Reject, or that had them).
+    pub fn proposal(&self, id: CaseId) -> Message {
+        let case = self.case(id);
+        let posted = case.posts.proposal.expect("a proposal was posted");
+        self.slack
+            .messages()
+            .into_iter()
+            .find(|m| m.ts == posted.ts)
+            .expect("the stand-in has the proposal")
+    }
+}
+
+/// Opens the store at `path` again in this process. sled releases its lock when its
+/// background threads notice the last handle is gone, a moment after the drop.
+pub fn reopen(path: &std::path::Path) -> Store {
+    for _ in 0..100 {
+        match Store::open(path, 1 << 20) {
+            Ok(store) => return store,
+            Err(escalation_bot::store::StoreError::Locked { .. }) => {
+                std::thread::sleep(Duration::from_millis(50))
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    panic!("the store stayed locked")
+}
+
+pub fn text_of(message: &Message) -> String {
+    format!("{} {}", message.text, message.blocks)
+}

@@ -1,0 +1,95 @@
+//! Keeps the bot and the stand-in honest: every Web API call the bot makes during a full
+//! run is checked against Slack's published OpenAPI description (tests/data): the method
+//! exists, and every parameter Slack requires (other than the token, which travels in the
+//! Authorization header) is sent.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use common::*;
+use serde_json::Value;
+
+fn spec() -> Value {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/slack-web-api-openapi-v2.json"
+    ))
+    .expect("the OpenAPI description is in tests/data");
+    serde_json::from_str(&text).expect("it is JSON")
+}
+
+fn required_params(spec: &Value, method: &str) -> Option<Vec<String>> {
+    let path = spec["paths"].get(format!("/{method}"))?;
+    let operation = path.as_object()?.values().next()?;
+    Some(
+        operation["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["required"] == true && p["name"] != "token")
+            .filter_map(|p| p["name"].as_str().map(str::to_owned))
+            .collect(),
+    )
+}
+
+#[tokio::test]
+async fn every_web_api_call_matches_slacks_published_description() {
+    let bot = TestBot::start().await;
+
+    // The form, an ephemeral refusal, a page with its permalink, updates, a proposal,
+    // an approval and the reporter's DM: every method the lifecycle uses.
+    bot.escalate(AGENT, "").await;
+    bot.slack
+        .wait_for(Duration::from_secs(5), |s| s.views().len() == 1)
+        .await
+        .unwrap();
+    let id = bot.open_case("cust-1 threat Threatened me").await;
+    bot.click(AGENT, &bot.card(id), "take_case").await;
+    bot.ephemeral_after(AGENT, 0).await;
+    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
+    bot.settle().await;
+    bot.click(EXEC1, &bot.card(id), "decide:refund-and-termination")
+        .await;
+    bot.slack
+        .wait_for(Duration::from_secs(5), |s| s.views().len() == 2)
+        .await
+        .unwrap();
+    let form = bot.slack.views().pop().unwrap();
+    bot.sender
+        .submit(EXEC1, &form, &[("amount", "90000")])
+        .await;
+    bot.settle().await;
+    bot.click(MGR1, &bot.proposal(id), "approve_proposal").await;
+    bot.settle().await;
+
+    let spec = spec();
+    let calls = bot.slack.calls();
+    let methods: BTreeSet<&str> = calls.iter().map(|c| c.method.as_str()).collect();
+    assert_eq!(
+        methods,
+        BTreeSet::from([
+            "chat.getPermalink",
+            "chat.postEphemeral",
+            "chat.postMessage",
+            "chat.update",
+            "conversations.open",
+            "views.open",
+        ]),
+        "the lifecycle's methods changed: update the scopes in the README too"
+    );
+    for call in &calls {
+        let required = required_params(&spec, &call.method)
+            .unwrap_or_else(|| panic!("{} is not a Slack Web API method", call.method));
+        for name in required {
+            assert!(
+                call.params.get(&name).is_some_and(|v| !v.is_null()),
+                "{} was called without the required {name}: {}",
+                call.method,
+                call.params
+            );
+        }
+        assert!(call.authorized, "{} without the bot token", call.method);
+    }
+}
