@@ -33,6 +33,7 @@ pub struct Application {
     stop: watch::Sender<bool>,
     server: JoinHandle<()>,
     worker: JoinHandle<()>,
+    scheduler: JoinHandle<()>,
 }
 
 impl Application {
@@ -61,7 +62,11 @@ impl Application {
             .local_addr()
             .context("the listener has no local address")?;
         let ctx = Arc::new(Context {
-            slack: WebApi::new(&settings.slack.api_url, &secrets.bot_token),
+            slack: WebApi::new(
+                &settings.slack.api_url,
+                &secrets.bot_token,
+                settings.delivery.call_timeout,
+            ),
             settings,
             signing_secret: secrets.signing_secret,
             store,
@@ -73,7 +78,8 @@ impl Application {
             // Err means the sender is gone, which is a stop too.
             let _ = server_stop.wait_for(|stop| *stop).await;
         }));
-        let worker = tokio::spawn(jobs::outbox::run(ctx.clone(), stopped));
+        let worker = tokio::spawn(jobs::outbox::run(ctx.clone(), stopped.clone()));
+        let scheduler = tokio::spawn(jobs::scheduler::run(ctx.clone(), stopped));
         tracing::info!(%addr, "listening for Slack");
         Ok(Application {
             addr,
@@ -81,6 +87,7 @@ impl Application {
             stop,
             server,
             worker,
+            scheduler,
         })
     }
 
@@ -99,14 +106,15 @@ impl Application {
         self.shutdown().await
     }
 
-    /// Stops accepting, lets in-flight requests and the current delivery finish, stops
-    /// the worker, and flushes the store.
+    /// Stops accepting, lets in-flight requests and the deliveries in progress finish,
+    /// stops the jobs, and flushes the store.
     pub async fn shutdown(self) -> anyhow::Result<()> {
         let _ = self.stop.send(true);
         self.server.await.context("the HTTP server task failed")?;
         self.worker
             .await
             .context("the delivery worker task failed")?;
+        self.scheduler.await.context("the scheduler task failed")?;
         self.ctx.store.flush().await?;
         tracing::info!("stopped; store flushed");
         Ok(())

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::domain::{ChannelId, Policy, Roles, UserId};
+use crate::domain::{ChannelId, PagingPolicy, Policy, Roles, Rules, UserId};
 use crate::i18n::Locale;
 
 pub const DEFAULT_CONFIG_FILE: &str = "escalation-bot.toml";
@@ -103,9 +103,9 @@ pub struct Settings {
     /// sled's page cache, the bulk of the bot's memory.
     pub store_cache_bytes: u64,
     pub slack: SlackSettings,
-    pub roles: Roles,
-    pub ack_timeout: Duration,
-    pub policy: Policy,
+    /// Roles, approval policy and paging: what decides what happens to a case.
+    pub rules: Rules,
+    pub delivery: DeliverySettings,
     pub currency: String,
     pub customer_count: Option<u64>,
     pub locale: Locale,
@@ -118,6 +118,36 @@ pub struct SlackSettings {
     pub escalation_channel: ChannelId,
     pub stats_channel: Option<ChannelId>,
     pub support_channels: Vec<ChannelId>,
+    /// When set, requests from any other workspace are refused.
+    pub team_id: Option<String>,
+    /// When set, requests for any other app are refused.
+    pub app_id: Option<String>,
+}
+
+/// How the outbox is delivered to Slack.
+#[derive(Debug, Clone)]
+pub struct DeliverySettings {
+    /// One Web API call may take this long before it counts as failed (and maybe sent).
+    pub call_timeout: Duration,
+    /// Retries back off exponentially from `retry_base` up to `retry_cap`, with jitter...
+    pub retry_base: Duration,
+    pub retry_cap: Duration,
+    /// ...for this many attempts, then the delivery is a dead letter.
+    pub max_attempts: u32,
+    /// Messages per second any one channel may receive, sustained (Slack allows about 1).
+    pub channel_rate: f64,
+}
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        DeliverySettings {
+            call_timeout: Duration::from_secs(10),
+            retry_base: Duration::from_secs(1),
+            retry_cap: Duration::from_secs(300),
+            max_attempts: 24,
+            channel_rate: 1.0,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -128,6 +158,7 @@ struct Raw {
     slack: RawSlack,
     people: RawPeople,
     paging: RawPaging,
+    delivery: RawDelivery,
     policy: RawPolicy,
     i18n: RawI18n,
 }
@@ -152,6 +183,8 @@ struct RawSlack {
     escalation_channel: Option<String>,
     stats_channel: Option<String>,
     support_channels: Option<Vec<String>>,
+    team_id: Option<String>,
+    app_id: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -165,6 +198,18 @@ struct RawPeople {
 #[serde(deny_unknown_fields, default)]
 struct RawPaging {
     ack_timeout: Option<String>,
+    max_rounds: Option<u32>,
+    decision_reminder: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawDelivery {
+    call_timeout: Option<String>,
+    retry_base: Option<String>,
+    retry_cap: Option<String>,
+    max_attempts: Option<u32>,
+    channel_rate: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -299,19 +344,54 @@ impl Settings {
         let executives = users("people.executives", raw.people.executives)?;
         let managers = users("people.managers", raw.people.managers)?;
 
-        let ack_timeout = match raw.paging.ack_timeout {
-            None => Duration::from_secs(15 * 60),
-            Some(text) => text
-                .parse::<jiff::SignedDuration>()
-                .ok()
-                .and_then(|d| Duration::try_from(d).ok())
-                .filter(|d| !d.is_zero())
-                .ok_or_else(|| {
-                    ConfigError::invalid(
-                        "paging.ack_timeout",
-                        format!("{text:?} is not a positive duration like \"15m\" or \"1h 30m\""),
-                    )
-                })?,
+        let defaults = PagingPolicy::default();
+        let paging = PagingPolicy {
+            ack_timeout: duration("paging.ack_timeout", raw.paging.ack_timeout, defaults.ack_timeout)?,
+            max_rounds: raw.paging.max_rounds.unwrap_or(defaults.max_rounds),
+            decision_reminder: duration(
+                "paging.decision_reminder",
+                raw.paging.decision_reminder,
+                defaults.decision_reminder,
+            )?,
+        };
+        let default_delivery = DeliverySettings::default();
+        let std_duration = |key: &str, text: Option<String>, default: Duration| {
+            let default = jiff::SignedDuration::try_from(default).unwrap_or(jiff::SignedDuration::MAX);
+            duration(key, text, default).map(|d| Duration::try_from(d).unwrap_or(Duration::MAX))
+        };
+        let delivery = DeliverySettings {
+            call_timeout: std_duration(
+                "delivery.call_timeout",
+                raw.delivery.call_timeout,
+                default_delivery.call_timeout,
+            )?,
+            retry_base: std_duration(
+                "delivery.retry_base",
+                raw.delivery.retry_base,
+                default_delivery.retry_base,
+            )?,
+            retry_cap: std_duration(
+                "delivery.retry_cap",
+                raw.delivery.retry_cap,
+                default_delivery.retry_cap,
+            )?,
+            max_attempts: match raw.delivery.max_attempts {
+                Some(0) => {
+                    return Err(ConfigError::invalid("delivery.max_attempts", "it must be at least 1"));
+                }
+                Some(n) => n,
+                None => default_delivery.max_attempts,
+            },
+            channel_rate: match raw.delivery.channel_rate {
+                Some(r) if !(r.is_finite() && r > 0.0) => {
+                    return Err(ConfigError::invalid(
+                        "delivery.channel_rate",
+                        "it must be a positive number of messages per second",
+                    ));
+                }
+                Some(r) => r,
+                None => default_delivery.channel_rate,
+            },
         };
 
         let version = raw.policy.version.unwrap_or_else(|| "1".into());
@@ -351,18 +431,43 @@ impl Settings {
                 escalation_channel,
                 stats_channel,
                 support_channels,
+                team_id: raw.slack.team_id.filter(|t| !t.trim().is_empty()),
+                app_id: raw.slack.app_id.filter(|a| !a.trim().is_empty()),
             },
-            roles: Roles::new(executives, managers),
-            ack_timeout,
-            policy: Policy {
-                version: version.trim().to_owned(),
-                refund_approval_over: raw.policy.refund_approval_over.unwrap_or(50_000),
+            rules: Rules {
+                roles: Roles::new(executives, managers),
+                policy: Policy {
+                    version: version.trim().to_owned(),
+                    refund_approval_over: raw.policy.refund_approval_over.unwrap_or(50_000),
+                },
+                paging,
             },
+            delivery,
             currency,
             customer_count: raw.policy.customer_count,
             locale,
         })
     }
+}
+
+/// A positive duration like "15m", "1h 30m" or "PT15M".
+fn duration(
+    key: &str,
+    text: Option<String>,
+    default: jiff::SignedDuration,
+) -> Result<jiff::SignedDuration, ConfigError> {
+    let Some(text) = text else {
+        return Ok(default);
+    };
+    text.parse::<jiff::SignedDuration>()
+        .ok()
+        .filter(|d| d.is_positive())
+        .ok_or_else(|| {
+            ConfigError::invalid(
+                key,
+                format!("{text:?} is not a positive duration like \"15m\" or \"1h 30m\""),
+            )
+        })
 }
 
 fn channel(key: &str, value: String) -> Result<ChannelId, ConfigError> {
@@ -415,11 +520,14 @@ mod tests {
         let s = Settings::from_sources(MINIMAL, HashMap::new()).unwrap();
         assert_eq!(s.bind.to_string(), "127.0.0.1:3000");
         assert_eq!(s.slack.api_url, "https://slack.com/api");
-        assert_eq!(s.ack_timeout, Duration::from_secs(900));
-        assert_eq!(s.policy.refund_approval_over, 50_000);
+        assert_eq!(s.rules.paging.ack_timeout, jiff::SignedDuration::from_mins(15));
+        assert_eq!(s.rules.paging.max_rounds, 3);
+        assert_eq!(s.rules.paging.decision_reminder, jiff::SignedDuration::from_hours(24));
+        assert_eq!(s.delivery.call_timeout, Duration::from_secs(10));
+        assert_eq!(s.rules.policy.refund_approval_over, 50_000);
         assert_eq!(s.currency, "JPY");
         assert_eq!(s.locale, Locale::En);
-        assert_eq!(s.roles.executives.len(), 2);
+        assert_eq!(s.rules.roles.executives.len(), 2);
     }
 
     #[test]
@@ -436,8 +544,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.locale, Locale::Ja);
-        assert_eq!(s.roles.managers.len(), 2);
-        assert_eq!(s.ack_timeout, Duration::from_secs(5400));
+        assert_eq!(s.rules.roles.managers.len(), 2);
+        assert_eq!(s.rules.paging.ack_timeout, jiff::SignedDuration::from_mins(90));
         assert_eq!(s.customer_count, Some(350));
         assert_eq!(s.slack.api_url, "http://127.0.0.1:9/api");
     }
@@ -470,6 +578,9 @@ mod tests {
             ),
             ("ESCALATION_BOT__SERVER__BIND", "localhost", "server.bind"),
             ("ESCALATION_BOT__POLICY__CURRENCY", "yen", "policy.currency"),
+            ("ESCALATION_BOT__PAGING__DECISION_REMINDER", "-5m", "paging.decision_reminder"),
+            ("ESCALATION_BOT__DELIVERY__MAX_ATTEMPTS", "0", "delivery.max_attempts"),
+            ("ESCALATION_BOT__DELIVERY__CHANNEL_RATE", "-1", "delivery.channel_rate"),
         ] {
             let err = Settings::from_sources(MINIMAL, env(&[(key, value)]))
                 .unwrap_err()

@@ -190,6 +190,9 @@ pub async fn run(locale: Locale, out: &mut impl Write) -> anyhow::Result<()> {
         currency = "JPY"
         refund_approval_over = 50000
         customer_count = 350
+        [delivery]
+        # The stand-in does not rate-limit, and a demo need not wait a second a message.
+        channel_rate = 1000.0
         "#,
         api = slack.api_url()
     );

@@ -140,8 +140,8 @@ fn check_config(config: Option<&Path>) -> Result<(), String> {
         settings.bind,
         settings.store_path.display(),
         settings.slack.escalation_channel,
-        settings.roles.executives.len(),
-        settings.roles.managers.len(),
+        settings.rules.roles.executives.len(),
+        settings.rules.roles.managers.len(),
         settings.slack.api_url,
         settings.locale,
     );

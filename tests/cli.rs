@@ -4,7 +4,9 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use escalation_bot::domain::{Category, CustomerId, NewCase, Roles, UserId};
+use escalation_bot::domain::{
+    Category, CustomerId, NewCase, PagingPolicy, Policy, Roles, Rules, UserId,
+};
 mod common;
 
 use common::reopen;
@@ -54,7 +56,14 @@ fn stderr(o: &Output) -> String {
 
 async fn store_with_one_case(path: &Path) {
     let store = reopen(path);
-    let roles = Roles::new(vec![UserId::parse("U0EXEC1").unwrap()], vec![]);
+    let rules = Rules {
+        roles: Roles::new(vec![UserId::parse("U0EXEC1").unwrap()], vec![]),
+        policy: Policy {
+            version: "1".into(),
+            refund_approval_over: 0,
+        },
+        paging: PagingPolicy::default(),
+    };
     let new = NewCase {
         customer: CustomerId::parse("cust-1").unwrap(),
         category: Category::Threat,
@@ -65,7 +74,7 @@ async fn store_with_one_case(path: &Path) {
         reported_from: None,
     };
     store
-        .open_case(new, jiff::Timestamp::now(), &roles)
+        .open_case(new, jiff::Timestamp::now(), &rules, None)
         .await
         .unwrap();
 }

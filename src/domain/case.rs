@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::category::{Category, Severity};
 use super::ids::{CaseId, ChannelId, CustomerId, UserId};
+use super::paging::Scheduled;
 use super::policy::{History, Policy, Roles, Step};
 
 /// Who did something, and when.
@@ -243,6 +244,9 @@ pub struct Case {
     pub state: CaseState,
     #[serde(default)]
     pub posts: Posts,
+    /// The pending page, alert or reminder, if any.
+    #[serde(default)]
+    pub next: Option<Scheduled>,
 }
 
 /// Something that happened to a case: the audit log's entries and what deliveries follow.
@@ -320,6 +324,7 @@ impl Case {
             recommendation,
             state: CaseState::Open,
             posts: Posts::default(),
+            next: None,
         }
     }
 

@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 
 use super::case::{Case, Decision, Event, Outcome, Proposal};
 use super::ids::UserId;
-use super::policy::Roles;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "effect", rename_all = "kebab-case")]
@@ -18,6 +17,9 @@ pub enum Effect {
     UpdateCard,
     /// Page an executive by direct message, with a button to take the case.
     Page { to: UserId },
+    /// Nobody took the case after the whole chain was paged: alert the escalation
+    /// channel with @here (a thread reply also shown in the channel).
+    HereAlert { round: u32, of: u32 },
     /// A timeline reply in the card's thread.
     ThreadNote { note: Note },
     /// Edit the proposal message so its Approve/Reject buttons go away.
@@ -32,7 +34,9 @@ pub enum Effect {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "note", rename_all = "kebab-case")]
 pub enum Note {
-    Paged { to: UserId },
+    Paged { to: Vec<UserId> },
+    /// The case waits for a decision (or, with `approval`, a manager's approval).
+    Reminder { to: Vec<UserId>, approval: bool },
     Taken { by: UserId },
     Proposal { proposal: Proposal },
     Rejected { by: UserId, outcome: Outcome },
@@ -61,25 +65,16 @@ impl Effect {
             Effect::NotifyReporter => Lane::DirectMessage(case.reporter.clone()),
             Effect::PostCard
             | Effect::UpdateCard
+            | Effect::HereAlert { .. }
             | Effect::ThreadNote { .. }
             | Effect::ResolveProposal { .. } => Lane::EscalationChannel,
         }
     }
 
-    /// The effects that follow `event`, given the case as it is after it.
-    pub fn for_event(event: &Event, roles: &Roles) -> Vec<Effect> {
+    /// The effects that follow `event`. Paging is `paging::on_open`'s and the timers'.
+    pub fn for_event(event: &Event) -> Vec<Effect> {
         match event {
-            Event::Opened { .. } => {
-                let mut effects = vec![Effect::PostCard];
-                // Re-paging along the chain is the paging job's; the first page goes now.
-                if let Some(first) = roles.executives.first() {
-                    effects.push(Effect::Page { to: first.clone() });
-                    effects.push(Effect::ThreadNote {
-                        note: Note::Paged { to: first.clone() },
-                    });
-                }
-                effects
-            }
+            Event::Opened { .. } => vec![Effect::PostCard],
             Event::Taken { by } => vec![
                 Effect::UpdateCard,
                 Effect::ThreadNote {
@@ -135,27 +130,14 @@ impl Effect {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::case::tests::{roles, stamp};
+    use crate::domain::case::tests::stamp;
 
     #[test]
-    fn opening_a_case_posts_the_card_then_pages_the_first_executive() {
-        let effects = Effect::for_event(
-            &Event::Opened {
-                by: stamp("UAGENT1", 0),
-            },
-            &roles(),
-        );
-        let first = roles().executives[0].clone();
-        assert_eq!(
-            effects,
-            vec![
-                Effect::PostCard,
-                Effect::Page { to: first.clone() },
-                Effect::ThreadNote {
-                    note: Note::Paged { to: first }
-                },
-            ]
-        );
+    fn opening_a_case_posts_the_card() {
+        let opened = Event::Opened {
+            by: stamp("UAGENT1", 0),
+        };
+        assert_eq!(Effect::for_event(&opened), vec![Effect::PostCard]);
     }
 
     #[test]
@@ -166,7 +148,7 @@ mod tests {
             approved: None,
             policy_version: "v".into(),
         };
-        let effects = Effect::for_event(&Event::Closed { decision }, &roles());
+        let effects = Effect::for_event(&Event::Closed { decision });
         assert_eq!(effects.first(), Some(&Effect::UpdateCard));
         assert_eq!(effects.last(), Some(&Effect::NotifyReporter));
         assert!(

@@ -7,6 +7,7 @@ pub mod category;
 pub mod customer;
 pub mod effect;
 pub mod ids;
+pub mod paging;
 pub mod policy;
 pub mod tally;
 
@@ -18,5 +19,6 @@ pub use category::{Category, Severity};
 pub use customer::CustomerRecord;
 pub use effect::{Effect, Lane, Note, Resolution};
 pub use ids::{CaseId, ChannelId, CustomerId, UserId};
-pub use policy::{History, Policy, Roles, Step};
+pub use paging::{PagingPolicy, Scheduled, Timer};
+pub use policy::{History, Policy, Roles, Rules, Step};
 pub use tally::Tallies;

@@ -51,6 +51,14 @@ impl Policy {
     }
 }
 
+/// Everything configurable that decides what happens to a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rules {
+    pub roles: Roles,
+    pub policy: Policy,
+    pub paging: super::paging::PagingPolicy,
+}
+
 /// A customer's conduct history as of a moment: what the ladder and the card show.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct History {

@@ -64,8 +64,8 @@ pub async fn clicked(
     if let Err(refusal) = case.apply(
         Action::Decide(kind.with_amount(1)),
         &probe,
-        &settings.roles,
-        &settings.policy,
+        &settings.rules.roles,
+        &settings.rules.policy,
     ) {
         tell(
             ctx,
@@ -81,7 +81,7 @@ pub async fn clicked(
         let view = views::refund_form(
             id,
             kind,
-            ctx.settings.policy.refund_approval_over,
+            ctx.settings.rules.policy.refund_approval_over,
             ctx.look(),
         );
         if let Err(e) = ctx.slack.open_view(&trigger, view).await {
@@ -161,8 +161,7 @@ pub async fn refund_submitted(
             id,
             Action::Decide(kind.with_amount(amount)),
             actor,
-            &ctx.settings.roles,
-            &ctx.settings.policy,
+            &ctx.settings.rules,
         )
         .await;
     let problem = match result {

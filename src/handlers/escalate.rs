@@ -77,19 +77,27 @@ pub async fn open_from_command(
         reporter,
         reported_from: ChannelId::parse(&command.channel_id),
     };
-    match open(ctx, new).await {
+    // A replayed command (same trigger) answers with the case it already opened.
+    match open(ctx, new, ("trigger", &command.trigger_id)).await {
         Ok(case) => ephemeral(t.case_opened(case.id, case.category)),
         Err(text) => ephemeral(text),
     }
 }
 
-async fn open(ctx: &Arc<Context>, new: NewCase) -> Result<Case, String> {
-    let case = ctx
+/// Opens the case, once per request: `once` names the request so a replay of it finds
+/// the case it opened instead of opening another.
+async fn open(ctx: &Arc<Context>, new: NewCase, once: (&str, &str)) -> Result<Case, String> {
+    let opened = ctx
         .store
-        .open_case(new, ctx.clock.now(), &ctx.settings.roles)
+        .open_case(new, ctx.clock.now(), &ctx.settings.rules, Some(once))
         .await
         .map_err(|e| ctx.internal_error("opening a case", &e))?;
-    tracing::info!(case = %case.id, category = case.category.slug(), "case opened");
+    let case = opened.case;
+    if opened.replayed {
+        tracing::info!(case = %case.id, "replayed request; the case was already open");
+    } else {
+        tracing::info!(case = %case.id, category = case.category.slug(), "case opened");
+    }
     Ok(case)
 }
 
@@ -166,7 +174,8 @@ pub async fn form_submitted(
         reporter,
         reported_from: origin,
     };
-    let text = match open(ctx, new).await {
+    let view_id = view.state_params.id.to_string();
+    let text = match open(ctx, new, ("view", &view_id)).await {
         Ok(case) => t.case_opened(case.id, case.category),
         Err(text) => text,
     };

@@ -120,7 +120,7 @@ pub async fn act(ctx: &Arc<Context>, click: Click, action: Action) -> Reply {
     };
     let result = ctx
         .store
-        .act(id, action, actor, &ctx.settings.roles, &ctx.settings.policy)
+        .act(id, action, actor, &ctx.settings.rules)
         .await;
     match result {
         Ok((_, event)) => {

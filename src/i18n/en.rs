@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{Catalog, Money, escape, group_thousands, mention, slack_time};
+use super::{Catalog, Money, escape, group_thousands, mention, mentions, slack_time};
 use crate::domain::{
     CaseId, Category, CustomerRecord, Decision, History, Outcome, OutcomeKind, PromiseFailed,
     Refusal, Severity, Step, Tallies, UserId,
@@ -462,8 +462,35 @@ impl Catalog for En {
         "Open the case thread"
     }
 
-    fn note_paged(&self, to: &UserId) -> String {
-        format!("Paged {}.", mention(to))
+    fn note_paged(&self, to: &[UserId]) -> String {
+        format!("Paged {}.", mentions(to))
+    }
+    fn note_reminder(&self, id: CaseId, to: &[UserId], approval: bool) -> String {
+        if approval {
+            format!(
+                ":bell: {} the proposal on {id} is still waiting for a manager's approval.",
+                mentions(to)
+            )
+        } else {
+            format!(
+                ":bell: {} {id} is still waiting for your decision.",
+                mentions(to)
+            )
+        }
+    }
+    fn here_alert(&self, id: CaseId, round: u32, of: u32) -> String {
+        let base = format!(
+            "<!here> :rotating_light: Nobody has taken {id} yet, and every executive has been \
+             paged. Can an executive or manager take it?"
+        );
+        if round >= of {
+            format!(
+                "{base} This was alert {round} of {of}: paging stops now, and the case stays open \
+                 until someone takes it."
+            )
+        } else {
+            format!("{base} (alert {round} of {of})")
+        }
     }
     fn note_taken(&self, by: &UserId) -> String {
         format!("{} took the case. Paging stops.", mention(by))

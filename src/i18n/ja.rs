@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{Catalog, Money, escape, group_thousands, mention, slack_time};
+use super::{Catalog, Money, escape, group_thousands, mention, mentions, slack_time};
 use crate::domain::{
     CaseId, Category, CustomerRecord, Decision, History, Outcome, OutcomeKind, PromiseFailed,
     Refusal, Severity, Step, Tallies, UserId,
@@ -460,8 +460,32 @@ impl Catalog for Ja {
         "案件のスレッドを開く"
     }
 
-    fn note_paged(&self, to: &UserId) -> String {
-        format!("{}を呼び出しました。", mention(to))
+    fn note_paged(&self, to: &[UserId]) -> String {
+        format!("{}を呼び出しました。", mentions(to))
+    }
+    fn note_reminder(&self, id: CaseId, to: &[UserId], approval: bool) -> String {
+        if approval {
+            format!(
+                ":bell: {} {id} の提案はまだマネージャーの承認を待っています。",
+                mentions(to)
+            )
+        } else {
+            format!(":bell: {} {id} はまだ判断を待っています。", mentions(to))
+        }
+    }
+    fn here_alert(&self, id: CaseId, round: u32, of: u32) -> String {
+        let base = format!(
+            "<!here> :rotating_light: {id} はまだ誰も引き受けていません。経営陣全員を呼び出し済みです。\
+             経営陣またはマネージャーの方は引き受けてください。"
+        );
+        if round >= of {
+            format!(
+                "{base}（{of}回中{round}回目の通知）呼び出しはこれで終わりますが、誰かが引き受ける\
+                 まで案件は未対応のままです。"
+            )
+        } else {
+            format!("{base}（{of}回中{round}回目の通知）")
+        }
     }
     fn note_taken(&self, by: &UserId) -> String {
         format!(

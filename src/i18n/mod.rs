@@ -77,6 +77,10 @@ pub fn mention(user: &UserId) -> String {
     format!("<@{user}>")
 }
 
+pub fn mentions(users: &[UserId]) -> String {
+    users.iter().map(mention).collect::<Vec<_>>().join(" ")
+}
+
 /// Everything the bot says. Methods returning `String` build whole sentences; the few
 /// returning `&'static str` are labels (button text, field names, titles).
 pub trait Catalog: Sync {
@@ -150,7 +154,10 @@ pub trait Catalog: Sync {
     fn page_link(&self) -> &'static str;
 
     // Timeline replies in the case thread.
-    fn note_paged(&self, to: &UserId) -> String;
+    fn note_paged(&self, to: &[UserId]) -> String;
+    fn note_reminder(&self, id: CaseId, to: &[UserId], approval: bool) -> String;
+    /// The @here alert when nobody took the case; the last one says paging stops.
+    fn here_alert(&self, id: CaseId, round: u32, of: u32) -> String;
     fn note_taken(&self, by: &UserId) -> String;
     fn note_proposal(&self, outcome: Outcome, by: &UserId, currency: &str) -> String;
     fn note_rejected(&self, by: &UserId, outcome: Outcome, currency: &str) -> String;

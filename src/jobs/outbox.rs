@@ -1,88 +1,170 @@
 //! Purpose: delivers the outbox to Slack. Entries were written in the same transaction as
 //! the state change that caused them, so nothing acknowledged is lost; this worker posts
-//! them lane by lane in order, records what was posted before moving on, retries what
-//! may pass (rate limits, timeouts, 5xx) with capped exponential backoff and jitter, and
-//! sets aside what cannot succeed (invalid_auth, channel_not_found) as dead letters.
+//! them lane by lane in order (lanes in parallel, so a page never waits behind a slow
+//! card), keeps every channel to about one message a second, records what was posted
+//! before moving on, retries what may pass (rate limits, timeouts, 5xx) with capped
+//! exponential backoff and jitter, and sets aside what cannot succeed (invalid_auth,
+//! channel_not_found) as dead letters.
+//!
+//! Exactly once, as people see it: before posting, the entry is durably marked as in
+//! flight; if the outcome of that post is unknown (timeout, dropped connection, crash),
+//! the next attempt first looks for the message in Slack by the outbox sequence number
+//! every post carries in its metadata, and records it instead of posting again. What is
+//! left is the window between Slack storing a message and its search index showing it,
+//! which the look-up (conversations.history/replies) does not have in practice.
 //!
 //! Messages are rendered at delivery time from the case as it is then, so card updates
 //! converge on the latest state however many are queued.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
+use slack_morphism::prelude::SlackMessageContent;
 use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
 
 use crate::app::Context;
-use crate::domain::{Case, CaseState, Effect, MessageRef, Note, PageSent};
+use crate::domain::{Case, CaseState, ChannelId, Effect, MessageRef, Note, PageSent};
 use crate::slack::api::{CallError, CallResult, Tag};
 use crate::slack::views;
 use crate::store::{Delivered, Queued};
 
-/// Retries back off from this...
-const BACKOFF_BASE: Duration = Duration::from_secs(1);
-/// ...up to this...
-const BACKOFF_CAP: Duration = Duration::from_secs(300);
-/// ...for this many attempts (about an hour and a half at the cap) before a delivery
-/// is declared dead.
-const MAX_ATTEMPTS: u32 = 24;
-/// Deliveries taken per pass; lanes beyond wait for the next pass.
-const BATCH: usize = 32;
+/// Deliveries in progress at once (each in its own lane).
+const MAX_IN_FLIGHT: usize = 8;
 /// Even with nothing queued, look again this often (a safety net, not the mechanism).
-const IDLE_POLL: Duration = Duration::from_secs(30);
+const IDLE_POLL: SignedDuration = SignedDuration::from_secs(30);
+/// How far before an unknown attempt to look for its message in Slack.
+const LOOK_BACK: SignedDuration = SignedDuration::from_secs(120);
+/// Messages a channel may receive in a burst before the per-second rate applies.
+const CHANNEL_BURST: f64 = 3.0;
 
-/// Runs until `shutdown` turns true; a delivery in progress finishes first.
+/// A token bucket per channel: "about one message per second, sustained".
+struct ChannelBudget {
+    rate: f64,
+    buckets: HashMap<String, (f64, Instant)>,
+}
+
+impl ChannelBudget {
+    fn new(rate: f64) -> Self {
+        ChannelBudget {
+            rate,
+            buckets: HashMap::new(),
+        }
+    }
+
+    /// Takes a message's worth from `channel`'s budget, or says how long until it can.
+    fn take(&mut self, channel: &str, now: Instant) -> Result<(), Duration> {
+        let (tokens, last) = self
+            .buckets
+            .entry(channel.to_owned())
+            .or_insert((CHANNEL_BURST, now));
+        let refilled = (*tokens + now.duration_since(*last).as_secs_f64() * self.rate).min(CHANNEL_BURST);
+        *last = now;
+        if refilled >= 1.0 {
+            *tokens = refilled - 1.0;
+            Ok(())
+        } else {
+            *tokens = refilled;
+            Err(Duration::from_secs_f64((1.0 - refilled) / self.rate))
+        }
+    }
+}
+
+/// Which channel a delivery posts a new message to (updates are not rate-limited).
+fn posts_to(ctx: &Context, queued: &Queued, reporter_of: impl Fn() -> Option<String>) -> Option<String> {
+    match &queued.entry.effect {
+        Effect::PostCard | Effect::ThreadNote { .. } | Effect::HereAlert { .. } => {
+            Some(ctx.settings.slack.escalation_channel.to_string())
+        }
+        Effect::Page { to } => Some(format!("dm:{to}")),
+        Effect::NotifyReporter => reporter_of().map(|r| format!("dm:{r}")),
+        Effect::UpdateCard | Effect::ResolveProposal { .. } => None,
+    }
+}
+
+/// Runs until `shutdown` turns true; deliveries in progress finish first.
 pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
     let ready = ctx.store.outbox_ready();
+    let mut budget = ChannelBudget::new(ctx.settings.delivery.channel_rate);
+    let mut running: JoinSet<String> = JoinSet::new();
+    let mut busy: HashSet<String> = HashSet::new();
     tracing::info!("outbox worker started");
-    loop {
-        if *shutdown.borrow() {
-            break;
-        }
+    while !*shutdown.borrow() {
         let now = ctx.clock.now();
-        let wait = match ctx.store.outbox_due(now, BATCH) {
-            Ok((due, _)) if !due.is_empty() => {
-                for queued in due {
-                    deliver(&ctx, queued).await;
-                    if *shutdown.borrow() {
-                        break;
+        let room = MAX_IN_FLIGHT.saturating_sub(busy.len());
+        let mut wake = now + IDLE_POLL;
+        if room > 0 {
+            match ctx.store.outbox_due(now, room, &busy) {
+                Ok((due, next)) => {
+                    if let Some(next) = next {
+                        wake = wake.min(next);
+                    }
+                    for queued in due {
+                        let reporter = || {
+                            ctx.store
+                                .case(queued.entry.case)
+                                .ok()
+                                .flatten()
+                                .map(|c| c.reporter.to_string())
+                        };
+                        if let Some(channel) = posts_to(&ctx, &queued, reporter)
+                            && let Err(wait) = budget.take(&channel, Instant::now())
+                        {
+                            let wait = SignedDuration::try_from(wait).unwrap_or(IDLE_POLL);
+                            wake = wake.min(now + wait);
+                            continue;
+                        }
+                        busy.insert(queued.entry.lane.clone());
+                        let ctx = ctx.clone();
+                        running.spawn(async move {
+                            let lane = queued.entry.lane.clone();
+                            deliver(&ctx, queued).await;
+                            lane
+                        });
                     }
                 }
-                continue;
+                Err(e) => {
+                    tracing::error!(error = %e, "could not read the outbox");
+                    wake = wake.min(now + SignedDuration::from_secs(1));
+                }
             }
-            Ok((_, next)) => next
-                .and_then(|n| Duration::try_from(n.duration_since(now)).ok())
-                .map_or(IDLE_POLL, |d| d.min(IDLE_POLL)),
-            Err(e) => {
-                tracing::error!(error = %e, "could not read the outbox");
-                Duration::from_secs(1)
-            }
-        };
+        }
         tokio::select! {
+            Some(done) = running.join_next(), if !running.is_empty() => match done {
+                Ok(lane) => { busy.remove(&lane); }
+                Err(e) => {
+                    // A delivery task panicked: a bug. Its lane stays busy so it cannot
+                    // spin; the entry is retried after a restart.
+                    tracing::error!(error = %e, "a delivery task failed");
+                }
+            },
             () = ready.notified() => {}
-            () = tokio::time::sleep(wait) => {}
+            () = ctx.clock.sleep_until(wake) => {}
             _ = shutdown.changed() => {}
         }
     }
+    while running.join_next().await.is_some() {}
     tracing::info!("outbox worker stopped");
 }
 
-/// The delay before attempt `attempts + 1`: exponential, capped, with full jitter on
-/// the upper half so many failed deliveries do not retry in lockstep; never sooner than
-/// Slack's Retry-After.
-pub fn backoff(attempts: u32, retry_after: Option<Duration>) -> Duration {
-    let exponential = BACKOFF_BASE
+/// The delay before attempt `attempts + 1`: exponential from `base`, capped at `cap`,
+/// with jitter over the upper half so failed deliveries do not retry in lockstep; never
+/// sooner than Slack's Retry-After.
+pub fn backoff(attempts: u32, base: Duration, cap: Duration, retry_after: Option<Duration>) -> Duration {
+    let exponential = base
         .saturating_mul(1u32.checked_shl(attempts.min(20)).unwrap_or(u32::MAX))
-        .min(BACKOFF_CAP);
+        .min(cap);
     let half = exponential / 2;
     let jittered = half + half.mul_f64(fastrand::f64());
     jittered.max(retry_after.unwrap_or_default())
 }
 
-async fn deliver(ctx: &Arc<Context>, queued: Queued) {
-    let entry = &queued.entry;
-    let effect_name = effect_name(&entry.effect);
-    let case = match ctx.store.case(entry.case) {
+async fn deliver(ctx: &Arc<Context>, mut queued: Queued) {
+    let effect_name = effect_name(&queued.entry.effect);
+    let case = match ctx.store.case(queued.entry.case) {
         Ok(Some(case)) => case,
         Ok(None) => {
             dead(ctx, &queued, "the case does not exist").await;
@@ -93,7 +175,8 @@ async fn deliver(ctx: &Arc<Context>, queued: Queued) {
             return;
         }
     };
-    let result = attempt(ctx, &queued, &case).await;
+    let result = attempt(ctx, &mut queued, &case).await;
+    let delivery = &ctx.settings.delivery;
     let recorded = match result {
         Ok(delivered) => {
             tracing::info!(case = %case.id, effect = effect_name, seq = queued.seq, "delivered");
@@ -103,27 +186,28 @@ async fn deliver(ctx: &Arc<Context>, queued: Queued) {
             dead(ctx, &queued, &reason).await;
             return;
         }
-        Err(CallError::Retry { after, reason }) => {
-            if entry.attempts + 1 >= MAX_ATTEMPTS {
-                dead(
-                    ctx,
-                    &queued,
-                    &format!("gave up after {MAX_ATTEMPTS} attempts: {reason}"),
-                )
-                .await;
+        Err(CallError::Retry {
+            after,
+            reason,
+            maybe_done,
+        }) => {
+            let attempts = queued.entry.attempts + 1;
+            if attempts >= delivery.max_attempts {
+                dead(ctx, &queued, &format!("gave up after {attempts} attempts: {reason}")).await;
                 return;
             }
-            let delay = backoff(entry.attempts, after);
+            let delay = backoff(queued.entry.attempts, delivery.retry_base, delivery.retry_cap, after);
             tracing::warn!(
                 case = %case.id,
                 effect = effect_name,
-                attempt = entry.attempts + 1,
+                attempt = attempts,
                 reason,
                 retry_in_ms = delay.as_millis() as u64,
                 "delivery failed; will retry"
             );
             let not_before = later(ctx.clock.now(), delay);
-            ctx.store.outbox_retry(&queued, not_before, &reason).await
+            let uncertain = maybe_done && queued.entry.in_flight.is_some();
+            ctx.store.outbox_retry(&queued, not_before, &reason, uncertain).await
         }
     };
     if let Err(e) = recorded {
@@ -151,11 +235,12 @@ async fn dead(ctx: &Arc<Context>, queued: &Queued, reason: &str) {
     }
 }
 
-fn effect_name(effect: &Effect) -> &'static str {
+pub fn effect_name(effect: &Effect) -> &'static str {
     match effect {
         Effect::PostCard => "post-card",
         Effect::UpdateCard => "update-card",
         Effect::Page { .. } => "page",
+        Effect::HereAlert { .. } => "here-alert",
         Effect::ThreadNote { .. } => "thread-note",
         Effect::ResolveProposal { .. } => "resolve-proposal",
         Effect::NotifyReporter => "notify-reporter",
@@ -163,31 +248,68 @@ fn effect_name(effect: &Effect) -> &'static str {
 }
 
 fn needs_card(case: &Case) -> CallResult<&MessageRef> {
-    case.posts
-        .card
-        .as_ref()
-        .ok_or_else(|| CallError::Permanent {
-            reason: "the case card was never posted".into(),
-        })
+    case.posts.card.as_ref().ok_or_else(|| CallError::Permanent {
+        reason: "the case card was never posted".into(),
+    })
+}
+
+/// Posts a new message for this delivery, at most once: if an earlier attempt may have
+/// posted it, look for it first.
+async fn post_once(
+    ctx: &Arc<Context>,
+    queued: &mut Queued,
+    channel: &ChannelId,
+    thread: Option<&str>,
+    content: SlackMessageContent,
+    broadcast: bool,
+) -> CallResult<MessageRef> {
+    let slack = &ctx.slack;
+    if let Some(since) = queued.entry.in_flight {
+        match slack
+            .find_tagged(channel, thread, since - LOOK_BACK, queued.seq)
+            .await
+        {
+            Ok(Some(found)) => {
+                tracing::info!(seq = queued.seq, "an earlier attempt had posted it; not posting again");
+                return Ok(found);
+            }
+            Ok(None) => {}
+            // Without the history scopes we cannot look: posting twice beats not at all.
+            Err(CallError::Permanent { reason }) => {
+                tracing::warn!(reason, seq = queued.seq, "could not check for an earlier post");
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    ctx.store
+        .outbox_attempting(queued, ctx.clock.now())
+        .await
+        .map_err(|e| CallError::Retry {
+            after: None,
+            reason: format!("could not record the attempt: {e}"),
+            maybe_done: false,
+        })?;
+    let tag = Tag {
+        outbox_seq: queued.seq,
+        case: queued.entry.case.to_string(),
+    };
+    slack
+        .post_message(channel, content, thread, Some(&tag), broadcast)
+        .await
 }
 
 /// One delivery: the Slack calls for one outbox entry, and what they posted.
-async fn attempt(ctx: &Arc<Context>, queued: &Queued, case: &Case) -> CallResult<Delivered> {
+async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallResult<Delivered> {
     let look = ctx.look();
     let slack = &ctx.slack;
-    let tag = Tag {
-        outbox_seq: queued.seq,
-        case: case.id.to_string(),
-    };
-    match &queued.entry.effect {
+    let effect = queued.entry.effect.clone();
+    match &effect {
         Effect::PostCard => {
             if case.posts.card.is_some() {
                 return Ok(Delivered::Nothing);
             }
-            let channel = &ctx.settings.slack.escalation_channel;
-            let posted = slack
-                .post_message(channel, views::card(case, look), None, Some(&tag))
-                .await?;
+            let channel = ctx.settings.slack.escalation_channel.clone();
+            let posted = post_once(ctx, queued, &channel, None, views::card(case, look), false).await?;
             Ok(Delivered::Card(posted))
         }
         Effect::UpdateCard => {
@@ -205,30 +327,30 @@ async fn attempt(ctx: &Arc<Context>, queued: &Queued, case: &Case) -> CallResult
                 Some(card) => slack.permalink(card).await.ok(),
                 None => None,
             };
-            let message = slack
-                .post_message(
-                    &dm,
-                    views::page(case, permalink.as_deref(), look),
-                    None,
-                    Some(&tag),
-                )
-                .await?;
+            let content = views::page(case, permalink.as_deref(), look);
+            let message = post_once(ctx, queued, &dm, None, content, false).await?;
             Ok(Delivered::Page(PageSent {
                 to: to.clone(),
                 message,
                 at: ctx.clock.now(),
             }))
         }
+        Effect::HereAlert { round, of } => {
+            if !matches!(case.state, CaseState::Open) {
+                return Ok(Delivered::Nothing);
+            }
+            let content = views::here_alert(case, *round, *of, look);
+            let (channel, thread) = match &case.posts.card {
+                Some(card) => (card.channel.clone(), Some(card.ts.as_str())),
+                None => (ctx.settings.slack.escalation_channel.clone(), None),
+            };
+            post_once(ctx, queued, &channel, thread, content, true).await?;
+            Ok(Delivered::Nothing)
+        }
         Effect::ThreadNote { note } => {
-            let card = needs_card(case)?;
-            let posted = slack
-                .post_message(
-                    &card.channel,
-                    views::note(case, note, look),
-                    Some(&card.ts),
-                    Some(&tag),
-                )
-                .await?;
+            let card = needs_card(case)?.clone();
+            let content = views::note(case, note, look);
+            let posted = post_once(ctx, queued, &card.channel, Some(&card.ts), content, false).await?;
             Ok(match note {
                 Note::Proposal { .. } => Delivered::Proposal(posted),
                 _ => Delivered::Nothing,
@@ -238,18 +360,11 @@ async fn attempt(ctx: &Arc<Context>, queued: &Queued, case: &Case) -> CallResult
             proposal,
             resolution,
         } => {
-            let message = case
-                .posts
-                .proposal
-                .as_ref()
-                .ok_or_else(|| CallError::Permanent {
-                    reason: "the proposal message was never posted".into(),
-                })?;
+            let message = case.posts.proposal.as_ref().ok_or_else(|| CallError::Permanent {
+                reason: "the proposal message was never posted".into(),
+            })?;
             slack
-                .update_message(
-                    message,
-                    views::resolved_proposal(proposal, resolution, look),
-                )
+                .update_message(message, views::resolved_proposal(proposal, resolution, look))
                 .await?;
             Ok(Delivered::Nothing)
         }
@@ -258,14 +373,8 @@ async fn attempt(ctx: &Arc<Context>, queued: &Queued, case: &Case) -> CallResult
                 return Ok(Delivered::Nothing);
             };
             let dm = slack.open_dm(&case.reporter).await?;
-            slack
-                .post_message(
-                    &dm,
-                    views::reporter_closed(case, decision, look),
-                    None,
-                    Some(&tag),
-                )
-                .await?;
+            let content = views::reporter_closed(case, decision, look);
+            post_once(ctx, queued, &dm, None, content, false).await?;
             Ok(Delivered::Nothing)
         }
     }
@@ -275,13 +384,16 @@ async fn attempt(ctx: &Arc<Context>, queued: &Queued, case: &Case) -> CallResult
 mod tests {
     use super::*;
 
+    const BASE: Duration = Duration::from_secs(1);
+    const CAP: Duration = Duration::from_secs(300);
+
     #[test]
     fn backoff_grows_and_is_capped() {
         for attempts in 0..40 {
-            let d = backoff(attempts, None);
-            let ceiling = BACKOFF_BASE
+            let d = backoff(attempts, BASE, CAP, None);
+            let ceiling = BASE
                 .saturating_mul(1u32.checked_shl(attempts.min(20)).unwrap_or(u32::MAX))
-                .min(BACKOFF_CAP);
+                .min(CAP);
             assert!(d <= ceiling, "{attempts}: {d:?} > {ceiling:?}");
             assert!(d >= ceiling / 2, "{attempts}: {d:?} < half of {ceiling:?}");
         }
@@ -289,6 +401,20 @@ mod tests {
 
     #[test]
     fn backoff_never_undercuts_retry_after() {
-        assert!(backoff(0, Some(Duration::from_secs(30))) >= Duration::from_secs(30));
+        assert!(backoff(0, BASE, CAP, Some(Duration::from_secs(30))) >= Duration::from_secs(30));
+    }
+
+    #[test]
+    fn a_channel_gets_a_burst_then_one_message_a_second() {
+        let mut budget = ChannelBudget::new(1.0);
+        let start = Instant::now();
+        for _ in 0..3 {
+            assert!(budget.take("C1", start).is_ok());
+        }
+        let wait = budget.take("C1", start).unwrap_err();
+        assert!(wait > Duration::from_millis(900) && wait <= Duration::from_secs(1));
+        assert!(budget.take("C2", start).is_ok(), "channels have their own budgets");
+        assert!(budget.take("C1", start + Duration::from_secs(1)).is_ok());
+        assert!(budget.take("C1", start + Duration::from_secs(1)).is_err());
     }
 }

@@ -11,9 +11,6 @@ use slack_morphism::prelude::*;
 use crate::config::Secret;
 use crate::domain::{ChannelId, MessageRef, UserId};
 
-/// How long one Web API call may take before we give up on it and retry later.
-const CALL_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// Slack error codes that a later attempt can get past.
 const RETRYABLE: &[&str] = &[
     "ratelimited",
@@ -32,6 +29,9 @@ pub enum CallError {
     Retry {
         after: Option<Duration>,
         reason: String,
+        /// Slack may have acted on the call anyway (a timeout or a dropped connection
+        /// after sending, a 5xx): look before posting again.
+        maybe_done: bool,
     },
     /// invalid_auth, channel_not_found, not_in_channel...: retrying will not help.
     #[error("permanent failure: {reason}")]
@@ -39,6 +39,9 @@ pub enum CallError {
 }
 
 pub type CallResult<T> = Result<T, CallError>;
+
+/// The metadata event type on every message the outbox posts.
+pub const TAG_EVENT_TYPE: &str = "escalation_bot_delivery";
 
 /// Tags every message we post so a delivery can later be recognised in the channel
 /// (to find out, after a crash, whether it went out).
@@ -50,52 +53,45 @@ pub struct Tag {
 pub struct WebApi {
     client: SlackClient<SlackClientHyperHttpsConnector>,
     token: SlackApiToken,
+    timeout: Duration,
+}
+
+fn retry(reason: impl Into<String>, maybe_done: bool) -> CallError {
+    CallError::Retry {
+        after: None,
+        reason: reason.into(),
+        maybe_done,
+    }
 }
 
 fn classify(error: SlackClientError) -> CallError {
     match error {
+        // Slack answered and said no: nothing was done.
         SlackClientError::RateLimitError(e) => CallError::Retry {
             after: e.retry_after,
             reason: "rate limited (HTTP 429)".into(),
+            maybe_done: false,
         },
-        SlackClientError::ApiError(e) if RETRYABLE.contains(&e.code.as_str()) => CallError::Retry {
-            after: None,
-            reason: e.code,
-        },
+        SlackClientError::ApiError(e) if RETRYABLE.contains(&e.code.as_str()) => {
+            retry(e.code, false)
+        }
         SlackClientError::ApiError(e) => CallError::Permanent { reason: e.code },
-        SlackClientError::HttpError(e)
-            if e.status_code.is_server_error() || e.status_code.as_u16() == 429 =>
-        {
-            CallError::Retry {
-                after: None,
-                reason: format!("HTTP {}", e.status_code.as_u16()),
-            }
+        SlackClientError::HttpError(e) if e.status_code.as_u16() == 429 => {
+            retry("rate limited (HTTP 429)", false)
+        }
+        // A 5xx may come from a proxy after Slack did the work.
+        SlackClientError::HttpError(e) if e.status_code.is_server_error() => {
+            retry(format!("HTTP {}", e.status_code.as_u16()), true)
         }
         SlackClientError::HttpError(e) => CallError::Permanent {
             reason: format!("HTTP {}", e.status_code.as_u16()),
         },
         // A proxy's HTML error page or a cut-off body: the next attempt may be fine.
-        SlackClientError::ProtocolError(_) => CallError::Retry {
-            after: None,
-            reason: "unreadable response".into(),
-        },
+        SlackClientError::ProtocolError(_) => retry("unreadable response", true),
         SlackClientError::HttpProtocolError(_)
         | SlackClientError::EndOfStream(_)
-        | SlackClientError::SystemError(_) => CallError::Retry {
-            after: None,
-            reason: "network error".into(),
-        },
+        | SlackClientError::SystemError(_) => retry("network error", true),
         SlackClientError::SocketModeProtocolError(e) => CallError::Permanent { reason: e.message },
-    }
-}
-
-async fn timed<T>(call: impl Future<Output = ClientResult<T>>) -> CallResult<T> {
-    match tokio::time::timeout(CALL_TIMEOUT, call).await {
-        Ok(result) => result.map_err(classify),
-        Err(_) => Err(CallError::Retry {
-            after: None,
-            reason: "timed out".into(),
-        }),
     }
 }
 
@@ -103,7 +99,7 @@ fn tagged(content: SlackMessageContent, tag: Option<&Tag>) -> SlackMessageConten
     match tag {
         None => content,
         Some(tag) => content.with_metadata(SlackMessageMetadata {
-            event_type: "escalation_bot_delivery".into(),
+            event_type: TAG_EVENT_TYPE.into(),
             event_payload: Some(HashMap::from([
                 ("outbox_seq".to_owned(), tag.outbox_seq.to_string()),
                 ("case".to_owned(), tag.case.clone()),
@@ -115,8 +111,9 @@ fn tagged(content: SlackMessageContent, tag: Option<&Tag>) -> SlackMessageConten
 impl WebApi {
     /// `api_url` is the Web API base without a trailing slash (`https://slack.com/api`).
     /// Plain `http://` is allowed so the loopback stand-in works; root certificates are
-    /// compiled in (webpki-roots), so a container needs no CA bundle.
-    pub fn new(api_url: &str, token: &Secret) -> WebApi {
+    /// compiled in (webpki-roots), so a container needs no CA bundle. A call taking
+    /// longer than `timeout` fails (and may have been done).
+    pub fn new(api_url: &str, token: &Secret, timeout: Duration) -> WebApi {
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_webpki_roots()
             .https_or_http()
@@ -127,6 +124,14 @@ impl WebApi {
         WebApi {
             client: SlackClient::new(connector),
             token: SlackApiToken::new(token.expose().into()),
+            timeout,
+        }
+    }
+
+    async fn timed<T>(&self, call: impl Future<Output = ClientResult<T>>) -> CallResult<T> {
+        match tokio::time::timeout(self.timeout, call).await {
+            Ok(result) => result.map_err(classify),
+            Err(_) => Err(retry("timed out", true)),
         }
     }
 
@@ -134,20 +139,26 @@ impl WebApi {
         self.client.open_session(&self.token)
     }
 
+    /// Posts a message; `thread` makes it a reply, `broadcast` also shows the reply in
+    /// the channel (for alerts that must be seen).
     pub async fn post_message(
         &self,
         channel: &ChannelId,
         content: SlackMessageContent,
         thread: Option<&str>,
         tag: Option<&Tag>,
+        broadcast: bool,
     ) -> CallResult<MessageRef> {
         let mut request =
             SlackApiChatPostMessageRequest::new(channel.as_str().into(), tagged(content, tag));
         if let Some(ts) = thread {
             request = request.with_thread_ts(ts.into());
+            if broadcast {
+                request = request.with_reply_broadcast(true);
+            }
         }
         let session = self.session();
-        let response = timed(session.chat_post_message(&request)).await?;
+        let response = self.timed(session.chat_post_message(&request)).await?;
         Ok(MessageRef {
             channel: ChannelId::parse(response.channel.as_ref()).unwrap_or_else(|| channel.clone()),
             ts: response.ts.to_string(),
@@ -165,7 +176,7 @@ impl WebApi {
             message.ts.as_str().into(),
         );
         let session = self.session();
-        timed(session.chat_update(&request)).await.map(|_| ())
+        self.timed(session.chat_update(&request)).await.map(|_| ())
     }
 
     /// The direct-message channel between the bot and `user`, opening it if needed.
@@ -173,10 +184,71 @@ impl WebApi {
         let request =
             SlackApiConversationsOpenRequest::new().with_users(vec![user.as_str().into()]);
         let session = self.session();
-        let response = timed(session.conversations_open(&request)).await?;
+        let response = self.timed(session.conversations_open(&request)).await?;
         ChannelId::parse(response.channel.id.as_ref()).ok_or_else(|| CallError::Permanent {
             reason: "conversations.open returned an unexpected channel id".into(),
         })
+    }
+
+    /// Finds the message a delivery tagged with `seq` posted in `channel` (in `thread` if
+    /// it is a reply) since `since`, if Slack has it: how a delivery whose outcome was
+    /// unknown learns that it went out after all.
+    pub async fn find_tagged(
+        &self,
+        channel: &ChannelId,
+        thread: Option<&str>,
+        since: jiff::Timestamp,
+        seq: u64,
+    ) -> CallResult<Option<MessageRef>> {
+        let oldest = format!("{}.000000", since.as_second().max(0));
+        let session = self.session();
+        let messages = match thread {
+            None => {
+                let request = SlackApiConversationsHistoryRequest::new()
+                    .with_channel(channel.as_str().into())
+                    .with_oldest(oldest.as_str().into())
+                    .with_include_all_metadata(true)
+                    .with_limit(200);
+                self.timed(session.conversations_history(&request))
+                    .await?
+                    .messages
+            }
+            // slack-morphism's replies request has no include_all_metadata; ask directly.
+            Some(ts) => {
+                let params = [
+                    ("channel", Some(channel.as_str())),
+                    ("ts", Some(ts)),
+                    ("oldest", Some(oldest.as_str())),
+                    ("include_all_metadata", Some("true")),
+                    ("limit", Some("200")),
+                ];
+                let response: SlackApiConversationsRepliesResponse = self
+                    .timed(session.http_session_api.http_get(
+                        "conversations.replies",
+                        &params,
+                        None,
+                    ))
+                    .await?;
+                response.messages
+            }
+        };
+        let wanted = seq.to_string();
+        Ok(messages
+            .into_iter()
+            .find(|m| {
+                m.content.metadata.as_ref().is_some_and(|meta| {
+                    meta.event_type == TAG_EVENT_TYPE
+                        && meta
+                            .event_payload
+                            .as_ref()
+                            .and_then(|p| p.get("outbox_seq"))
+                            == Some(&wanted)
+                })
+            })
+            .map(|m| MessageRef {
+                channel: channel.clone(),
+                ts: m.origin.ts.to_string(),
+            }))
     }
 
     pub async fn permalink(&self, message: &MessageRef) -> CallResult<String> {
@@ -185,7 +257,7 @@ impl WebApi {
             message.ts.as_str().into(),
         );
         let session = self.session();
-        Ok(timed(session.chat_get_permalink(&request))
+        Ok(self.timed(session.chat_get_permalink(&request))
             .await?
             .permalink
             .to_string())
@@ -194,7 +266,7 @@ impl WebApi {
     pub async fn open_view(&self, trigger_id: &str, view: SlackView) -> CallResult<()> {
         let request = SlackApiViewsOpenRequest::new(trigger_id.into(), view);
         let session = self.session();
-        timed(session.views_open(&request)).await.map(|_| ())
+        self.timed(session.views_open(&request)).await.map(|_| ())
     }
 
     /// A message only `user` sees, in a conversation the bot is in (refusals of a button
@@ -211,7 +283,7 @@ impl WebApi {
             content,
         );
         let session = self.session();
-        timed(session.chat_post_ephemeral(&request))
+        self.timed(session.chat_post_ephemeral(&request))
             .await
             .map(|_| ())
     }
@@ -231,7 +303,7 @@ impl WebApi {
             })?
             .into();
         let request = SlackApiPostWebhookMessageRequest::new(content).with_replace_original(false);
-        timed(self.client.respond_to_event(&url, &request))
+        self.timed(self.client.respond_to_event(&url, &request))
             .await
             .map(|_| ())
     }

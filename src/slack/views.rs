@@ -247,6 +247,7 @@ pub fn note(case: &Case, note: &Note, look: Look<'_>) -> SlackMessageContent {
     let currency = look.currency;
     let text = match note {
         Note::Paged { to } => t.note_paged(to),
+        Note::Reminder { to, approval } => t.note_reminder(case.id, to, *approval),
         Note::Taken { by } => t.note_taken(by),
         Note::Proposal { proposal } => {
             return proposal_message(case.id, proposal, look);
@@ -272,6 +273,18 @@ fn proposal_message(id: CaseId, proposal: &Proposal, look: Look<'_>) -> SlackMes
     content(
         text.clone(),
         vec![section(text), SlackActionsBlock::new(buttons).into()],
+    )
+}
+
+/// The @here alert when nobody has taken the case, with the take button at hand.
+pub fn here_alert(case: &Case, round: u32, of: u32, look: Look<'_>) -> SlackMessageContent {
+    let t = look.t;
+    let text = t.here_alert(case.id, round, of);
+    let button = button(t.take_button(), action::TAKE, &case.id.to_string())
+        .with_style(SlackBlockButtonStyle::Primary);
+    content(
+        text.clone(),
+        vec![section(text), SlackActionsBlock::new(vec![button.into()]).into()],
     )
 }
 

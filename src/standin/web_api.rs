@@ -70,6 +70,11 @@ pub enum Fault {
     Slow(Duration),
     /// Close the connection without answering.
     Reset,
+    /// Do what was asked, then close the connection without answering (the post went
+    /// out, the bot cannot know).
+    ResetAfterDoing,
+    /// Do what was asked, then answer only after this long (past the bot's timeout).
+    SlowAfterDoing(Duration),
 }
 
 #[derive(Default)]
@@ -370,7 +375,7 @@ async fn handle(
         Some(Fault::Error(code)) => return Some(json_response(StatusCode::OK, error(&code))),
         Some(Fault::Slow(delay)) => tokio::time::sleep(delay).await,
         Some(Fault::Reset) => return None,
-        None => {}
+        Some(Fault::ResetAfterDoing | Fault::SlowAfterDoing(_)) | None => {}
     }
 
     let answer = {
@@ -389,7 +394,14 @@ async fn handle(
         }
     };
     changed.notify_waiters();
-    Some(json_response(StatusCode::OK, answer))
+    match fault {
+        Some(Fault::ResetAfterDoing) => None,
+        Some(Fault::SlowAfterDoing(delay)) => {
+            tokio::time::sleep(delay).await;
+            Some(json_response(StatusCode::OK, answer))
+        }
+        _ => Some(json_response(StatusCode::OK, answer)),
+    }
 }
 
 fn str_param<'a>(params: &'a Value, name: &str) -> Option<&'a str> {
@@ -426,6 +438,11 @@ impl State {
             "chat.postEphemeral" => self.post_ephemeral(p),
             "chat.getPermalink" => self.permalink(p),
             "conversations.open" => self.open_dm(p),
+            "conversations.history" => self.history(p, None),
+            "conversations.replies" => match str_param(p, "ts") {
+                Some(ts) => self.history(p, Some(ts.to_owned())),
+                None => error("thread_not_found"),
+            },
             "views.open" => self.open_view(p),
             _ => error("unknown_method"),
         }
@@ -549,6 +566,41 @@ impl State {
         self.sightings.push(Sighting::Posted(message.clone()));
         self.messages.push(message);
         json!({ "ok": true })
+    }
+
+    /// conversations.history (top-level messages) or conversations.replies (the thread's
+    /// parent and replies), newest first like Slack, from `oldest` on; metadata only with
+    /// include_all_metadata.
+    fn history(&self, p: &Value, thread: Option<String>) -> Value {
+        let Some(channel) = str_param(p, "channel") else {
+            return error("channel_not_found");
+        };
+        if !self.is_conversation(channel) {
+            return error("channel_not_found");
+        }
+        let oldest: f64 = str_param(p, "oldest").and_then(|o| o.parse().ok()).unwrap_or(0.0);
+        let with_metadata = str_param(p, "include_all_metadata") == Some("true");
+        let mut messages: Vec<Value> = self
+            .messages
+            .iter()
+            .filter(|m| m.channel == channel && m.only_for.is_none())
+            .filter(|m| match &thread {
+                None => m.thread_ts.is_none(),
+                Some(ts) => m.ts == *ts || m.thread_ts.as_deref() == Some(ts.as_str()),
+            })
+            .filter(|m| m.ts.parse::<f64>().unwrap_or(0.0) >= oldest)
+            .map(|m| {
+                let mut v = self.message_json(m);
+                if !with_metadata && let Some(o) = v.as_object_mut() {
+                    o.remove("metadata");
+                }
+                v
+            })
+            .collect();
+        if thread.is_none() {
+            messages.reverse();
+        }
+        json!({ "ok": true, "messages": messages, "has_more": false })
     }
 
     fn permalink(&self, p: &Value) -> Value {

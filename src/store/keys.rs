@@ -1,5 +1,8 @@
 //! Purpose: every key the store writes, built in one place. Integers are big-endian so
-//! sled's byte order is numeric order (cases by number, outbox by sequence).
+//! sled's byte order is numeric order (cases by number, outbox by sequence, timers by
+//! due time).
+
+use jiff::Timestamp;
 
 use crate::domain::{CaseId, CustomerId};
 
@@ -27,6 +30,35 @@ pub fn u64_value(bytes: &[u8]) -> Option<u64> {
     Some(u64::from_be_bytes(bytes.try_into().ok()?))
 }
 
+/// Microseconds since the epoch, shifted so that byte order is time order.
+fn micros(at: Timestamp) -> [u8; 8] {
+    let micros = at.as_microsecond() as i128 + (1i128 << 63);
+    (micros.clamp(0, u64::MAX as i128) as u64).to_be_bytes()
+}
+
+fn micros_from(bytes: &[u8]) -> Option<Timestamp> {
+    let shifted = u64::from_be_bytes(bytes.try_into().ok()?) as i128 - (1i128 << 63);
+    Timestamp::from_microsecond(i64::try_from(shifted).ok()?).ok()
+}
+
+/// A case's pending timer in the due-time index: (due, case).
+pub fn timer(due: Timestamp, case_id: CaseId) -> [u8; 16] {
+    let mut key = [0; 16];
+    key[..8].copy_from_slice(&micros(due));
+    key[8..].copy_from_slice(&case(case_id));
+    key
+}
+
+pub fn timer_from(key: &[u8]) -> Option<(Timestamp, CaseId)> {
+    let (due, id) = key.split_at_checked(8)?;
+    Some((micros_from(due)?, CaseId::new(seq_from(id)?)))
+}
+
+/// Dedupe keys ("at most once" requests): a Slack event id, a trigger id, a form id.
+pub fn once(kind: &str, id: &str) -> Vec<u8> {
+    format!("{kind}:{id}").into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +68,13 @@ mod tests {
         assert!(case(CaseId::new(9)) < case(CaseId::new(10)));
         assert_eq!(seq_from(&seq(42)), Some(42));
         assert_eq!(seq_from(b"short"), None);
+    }
+
+    #[test]
+    fn timer_keys_sort_by_due_time_and_round_trip() {
+        let early = Timestamp::from_second(-10).unwrap();
+        let late = Timestamp::from_second(1_800_000_000).unwrap();
+        assert!(timer(early, CaseId::new(9)) < timer(late, CaseId::new(1)));
+        assert_eq!(timer_from(&timer(late, CaseId::new(7))), Some((late, CaseId::new(7))));
     }
 }

@@ -68,6 +68,9 @@ pub fn settings(api_url: &str, extra_toml: &str) -> Settings {
         currency = "JPY"
         refund_approval_over = 50000
         customer_count = 350
+        [delivery]
+        # The stand-in does not rate-limit; tests of the per-channel budget set their own.
+        channel_rate = 1000.0
         {extra_toml}
         "#
     );

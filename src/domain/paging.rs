@@ -1,0 +1,312 @@
+//! Purpose: paging that never silently stops. While nobody has taken a case, the chain of
+//! executives is paged one after another, every `ack_timeout`; after the last one the
+//! escalation channel is alerted with @here, again every `ack_timeout`, up to `max_rounds`
+//! alerts, the last of which says paging has stopped. Critical cases page the whole chain
+//! at once. Once a case is taken, paging stops and the owner is reminded in the thread if
+//! no decision comes within `decision_reminder`.
+//!
+//! A case has at most one pending timer (`Case::next`); this module decides what it is and
+//! what firing it does. Pure: the store persists timers, the scheduler job fires them.
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use super::case::{Case, CaseState, Event};
+use super::category::Severity;
+use super::effect::{Effect, Note};
+use super::policy::Roles;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PagingPolicy {
+    pub ack_timeout: SignedDuration,
+    /// How many @here alerts go to the escalation channel after the chain is exhausted.
+    pub max_rounds: u32,
+    pub decision_reminder: SignedDuration,
+}
+
+impl Default for PagingPolicy {
+    fn default() -> Self {
+        PagingPolicy {
+            ack_timeout: SignedDuration::from_mins(15),
+            max_rounds: 3,
+            decision_reminder: SignedDuration::from_hours(24),
+        }
+    }
+}
+
+/// What a timer does when it fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "timer", rename_all = "kebab-case")]
+pub enum Timer {
+    /// Page `executives[index]`.
+    Page { index: usize },
+    /// Alert the escalation channel with @here; `round` counts from 1.
+    Here { round: u32 },
+    /// Remind whoever must act that the case awaits a decision (or an approval).
+    Remind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scheduled {
+    pub due: Timestamp,
+    pub timer: Timer,
+}
+
+fn at(due: Timestamp, plus: SignedDuration, timer: Timer) -> Option<Scheduled> {
+    Some(Scheduled {
+        due: due.checked_add(plus).unwrap_or(Timestamp::MAX),
+        timer,
+    })
+}
+
+/// The timer that follows a step of the chain of executives.
+fn after_page(index: usize, roles: &Roles, now: Timestamp, policy: &PagingPolicy) -> Option<Scheduled> {
+    let timer = if index + 1 < roles.executives.len() {
+        Timer::Page { index: index + 1 }
+    } else {
+        Timer::Here { round: 1 }
+    };
+    if matches!(timer, Timer::Here { .. }) && policy.max_rounds == 0 {
+        return None;
+    }
+    at(now, policy.ack_timeout, timer)
+}
+
+/// The pages that go out when a case opens, and the first timer.
+pub fn on_open(case: &Case, roles: &Roles, policy: &PagingPolicy) -> (Vec<Effect>, Option<Scheduled>) {
+    let now = case.opened_at;
+    if roles.executives.is_empty() {
+        return (Vec::new(), None);
+    }
+    if case.severity == Severity::Critical {
+        // Violence and threats: everyone at once, then straight to the channel alerts.
+        let mut effects: Vec<Effect> = roles
+            .executives
+            .iter()
+            .map(|to| Effect::Page { to: to.clone() })
+            .collect();
+        effects.push(Effect::ThreadNote {
+            note: Note::Paged {
+                to: roles.executives.clone(),
+            },
+        });
+        let next = (policy.max_rounds > 0)
+            .then(|| at(now, policy.ack_timeout, Timer::Here { round: 1 }))
+            .flatten();
+        return (effects, next);
+    }
+    let first = roles.executives[0].clone();
+    (
+        vec![
+            Effect::Page { to: first.clone() },
+            Effect::ThreadNote {
+                note: Note::Paged { to: vec![first] },
+            },
+        ],
+        after_page(0, roles, now, policy),
+    )
+}
+
+/// The timer a case carries after `event` (opening is `on_open`'s).
+pub fn after_event(event: &Event, policy: &PagingPolicy) -> Option<Scheduled> {
+    match event {
+        Event::Opened { .. } => None,
+        Event::Taken { by } | Event::Rejected { by, .. } => {
+            at(by.at, policy.decision_reminder, Timer::Remind)
+        }
+        Event::Proposed { proposal } => {
+            at(proposal.proposed.at, policy.decision_reminder, Timer::Remind)
+        }
+        Event::Closed { .. } => None,
+    }
+}
+
+/// What firing `timer` does to `case` at `now`: the notices to send and the next timer.
+/// A timer that no longer fits the case (paging a taken case, reminding about a closed
+/// one) does nothing and schedules nothing: this is what stops paging after a take.
+pub fn on_timer(
+    case: &Case,
+    timer: Timer,
+    roles: &Roles,
+    policy: &PagingPolicy,
+    now: Timestamp,
+) -> (Vec<Effect>, Option<Scheduled>) {
+    match (timer, &case.state) {
+        (Timer::Page { index }, CaseState::Open) => match roles.executives.get(index) {
+            Some(to) => (
+                vec![
+                    Effect::Page { to: to.clone() },
+                    Effect::ThreadNote {
+                        note: Note::Paged { to: vec![to.clone()] },
+                    },
+                ],
+                after_page(index, roles, now, policy),
+            ),
+            // The chain got shorter since this was scheduled: go on to the alerts.
+            None => on_timer(case, Timer::Here { round: 1 }, roles, policy, now),
+        },
+        (Timer::Here { round }, CaseState::Open) => {
+            let last = round >= policy.max_rounds;
+            let effects = vec![Effect::HereAlert {
+                round,
+                of: policy.max_rounds,
+            }];
+            let next = if last {
+                None
+            } else {
+                at(now, policy.ack_timeout, Timer::Here { round: round + 1 })
+            };
+            (effects, next)
+        }
+        (Timer::Remind, CaseState::Taken { owner }) => (
+            vec![Effect::ThreadNote {
+                note: Note::Reminder {
+                    to: vec![owner.by.clone()],
+                    approval: false,
+                },
+            }],
+            at(now, policy.decision_reminder, Timer::Remind),
+        ),
+        (Timer::Remind, CaseState::Proposed { proposal, .. }) => {
+            let managers = roles
+                .managers
+                .iter()
+                .filter(|m| **m != proposal.proposed.by)
+                .cloned()
+                .collect();
+            (
+                vec![Effect::ThreadNote {
+                    note: Note::Reminder {
+                        to: managers,
+                        approval: true,
+                    },
+                }],
+                at(now, policy.decision_reminder, Timer::Remind),
+            )
+        }
+        _ => (Vec::new(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::case::tests::{open_case, roles, stamp, user};
+    use crate::domain::{Category, Stamp};
+
+    fn policy() -> PagingPolicy {
+        PagingPolicy::default()
+    }
+
+    fn pages(effects: &[Effect]) -> Vec<String> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Page { to } => Some(to.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_chain_is_paged_in_order_then_the_channel_is_alerted() {
+        let case = open_case();
+        let (effects, next) = on_open(&case, &roles(), &policy());
+        assert_eq!(pages(&effects), ["UEXEC1"]);
+        let next = next.unwrap();
+        assert_eq!(next.timer, Timer::Page { index: 1 });
+        assert_eq!(next.due, case.opened_at + SignedDuration::from_mins(15));
+
+        let (effects, next) = on_timer(&case, next.timer, &roles(), &policy(), next.due);
+        assert_eq!(pages(&effects), ["UEXEC2"]);
+        let mut next = next.unwrap();
+        assert_eq!(next.timer, Timer::Here { round: 1 });
+
+        for round in 1..=3 {
+            let (effects, after) = on_timer(&case, next.timer, &roles(), &policy(), next.due);
+            assert_eq!(effects, [Effect::HereAlert { round, of: 3 }]);
+            match after {
+                Some(after) => next = after,
+                None => assert_eq!(round, 3, "alerts stop after max_rounds"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_critical_case_pages_everyone_at_once() {
+        let mut case = open_case();
+        case.category = Category::Violence;
+        case.severity = Severity::Critical;
+        let (effects, next) = on_open(&case, &roles(), &policy());
+        assert_eq!(pages(&effects), ["UEXEC1", "UEXEC2"]);
+        assert_eq!(next.unwrap().timer, Timer::Here { round: 1 });
+    }
+
+    #[test]
+    fn a_taken_case_is_never_paged_again() {
+        let mut case = open_case();
+        case.state = CaseState::Taken {
+            owner: stamp("UEXEC1", 1),
+        };
+        for timer in [Timer::Page { index: 1 }, Timer::Here { round: 1 }] {
+            assert_eq!(on_timer(&case, timer, &roles(), &policy(), case.opened_at), (vec![], None));
+        }
+    }
+
+    #[test]
+    fn taking_schedules_a_reminder_for_the_owner() {
+        let by = stamp("UEXEC1", 1);
+        let next = after_event(&Event::Taken { by: by.clone() }, &policy()).unwrap();
+        assert_eq!(next.timer, Timer::Remind);
+        assert_eq!(next.due, by.at + SignedDuration::from_hours(24));
+        let mut case = open_case();
+        case.state = CaseState::Taken { owner: by };
+        let (effects, again) = on_timer(&case, Timer::Remind, &roles(), &policy(), next.due);
+        assert_eq!(
+            effects,
+            [Effect::ThreadNote {
+                note: Note::Reminder {
+                    to: vec![user("UEXEC1")],
+                    approval: false
+                }
+            }]
+        );
+        assert!(again.is_some(), "reminders repeat until someone decides");
+    }
+
+    #[test]
+    fn a_pending_proposal_reminds_the_other_managers() {
+        let mut case = open_case();
+        case.state = CaseState::Proposed {
+            owner: stamp("UMGR1", 1),
+            proposal: crate::domain::Proposal {
+                outcome: crate::domain::Outcome::Termination,
+                proposed: Stamp {
+                    by: user("UMGR1"),
+                    at: case.opened_at,
+                },
+            },
+        };
+        let (effects, _) = on_timer(&case, Timer::Remind, &roles(), &policy(), case.opened_at);
+        assert_eq!(
+            effects,
+            [Effect::ThreadNote {
+                note: Note::Reminder {
+                    to: vec![user("UMGR2")],
+                    approval: true
+                }
+            }]
+        );
+    }
+
+    #[test]
+    fn nothing_is_scheduled_for_a_closed_case() {
+        let decision = crate::domain::Decision {
+            outcome: crate::domain::Outcome::Warning,
+            decided: stamp("UEXEC1", 1),
+            approved: None,
+            policy_version: "v".into(),
+        };
+        assert_eq!(after_event(&Event::Closed { decision }, &policy()), None);
+    }
+}

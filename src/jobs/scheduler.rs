@@ -1,0 +1,53 @@
+//! Purpose: fires the paging timers (re-pages, @here alerts, decision reminders) when they
+//! fall due, including those that fell due while the bot was down, and prunes the
+//! "already handled" marks. Each timer fires in its own store transaction, so a restart
+//! neither loses nor repeats one.
+
+use std::sync::Arc;
+
+use jiff::{SignedDuration, Timestamp};
+use tokio::sync::watch;
+
+use crate::app::Context;
+
+/// Timers fired per store pass before looking at the clock again.
+const BATCH: usize = 100;
+/// Look at the timers at least this often, whatever happens.
+const IDLE_POLL: SignedDuration = SignedDuration::from_mins(1);
+/// How often old "already handled" marks are forgotten.
+const PRUNE_EVERY: SignedDuration = SignedDuration::from_mins(10);
+
+pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
+    let changed = ctx.store.timers_changed();
+    let mut pruned_at: Option<Timestamp> = None;
+    tracing::info!("scheduler started");
+    while !*shutdown.borrow() {
+        let now = ctx.clock.now();
+        match ctx.store.fire_due_timers(now, &ctx.settings.rules, BATCH).await {
+            Ok(BATCH) => continue,
+            Ok(0) => {}
+            Ok(fired) => tracing::info!(fired, "timers fired"),
+            Err(e) => tracing::error!(error = %e, "could not fire timers"),
+        }
+        if pruned_at.is_none_or(|at| now.duration_since(at) >= PRUNE_EVERY) {
+            match ctx.store.prune(now) {
+                Ok(0) => {}
+                Ok(pruned) => tracing::debug!(pruned, "forgot old request marks"),
+                Err(e) => tracing::error!(error = %e, "could not prune request marks"),
+            }
+            pruned_at = Some(now);
+        }
+        let mut wake = now + IDLE_POLL;
+        match ctx.store.next_timer() {
+            Ok(Some(next)) => wake = wake.min(next),
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "could not read the timers"),
+        }
+        tokio::select! {
+            () = ctx.clock.sleep_until(wake) => {}
+            () = changed.notified() => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+    tracing::info!("scheduler stopped");
+}

@@ -1,0 +1,300 @@
+//! Purpose: the transactions that change cases: opening one, applying a person's action,
+//! and firing a due timer. Each writes the case, its customer, the tallies, the audit
+//! entry, the deliveries it causes and its next timer together, or nothing at all.
+
+use jiff::Timestamp;
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+
+use super::{
+    Abort, ActError, AuditEntry, Once, Store, StoreError, TxResult, encode, into_store_error,
+    keys, outbox, tx_decode, tx_outcome,
+};
+use crate::domain::{
+    Action, Case, CaseId, CustomerRecord, Effect, Event, NewCase, Rules, Scheduled, Stamp,
+    Tallies, paging,
+};
+
+/// A case `open_case` returns: new, or the one an earlier identical request opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opened {
+    pub case: Case,
+    /// True when the request was a replay (same trigger or form) and nothing was written.
+    pub replayed: bool,
+}
+
+/// The trees a case transaction touches, together.
+struct Tx<'a> {
+    meta: &'a TransactionalTree,
+    cases: &'a TransactionalTree,
+    customers: &'a TransactionalTree,
+    audit: &'a TransactionalTree,
+    outbox: &'a TransactionalTree,
+    timers: &'a TransactionalTree,
+    once: &'a TransactionalTree,
+}
+
+impl Tx<'_> {
+    fn case(&self, id: CaseId) -> TxResult<Case> {
+        match self.cases.get(keys::case(id))? {
+            Some(bytes) => tx_decode("case_by_id", &bytes),
+            None => Err(ConflictableTransactionError::Abort(Abort::NoSuchCase(id))),
+        }
+    }
+
+    fn customer(&self, case: &Case) -> TxResult<CustomerRecord> {
+        Ok(match self.customers.get(keys::customer(&case.customer))? {
+            Some(v) => tx_decode("customer_by_id", &v)?,
+            None => CustomerRecord::new(case.customer.clone()),
+        })
+    }
+
+    /// Writes the case and keeps the timer index in step with `case.next`.
+    fn put_case(&self, case: &Case, previous: Option<Scheduled>) -> TxResult<()> {
+        self.cases.insert(&keys::case(case.id), encode(case))?;
+        if previous != case.next {
+            if let Some(old) = previous {
+                self.timers.remove(&keys::timer(old.due, case.id))?;
+            }
+            if let Some(new) = case.next {
+                self.timers.insert(&keys::timer(new.due, case.id), &[])?;
+            }
+        }
+        Ok(())
+    }
+
+    fn record(&self, case: &Case, event: &Event, newly_cut_off: bool) -> TxResult<()> {
+        let mut tallies: Tallies = match self.meta.get(keys::TALLIES)? {
+            Some(v) => tx_decode("meta", &v)?,
+            None => Tallies::default(),
+        };
+        tallies.record(event, newly_cut_off);
+        self.meta.insert(keys::TALLIES, encode(&tallies))?;
+        let entry = AuditEntry {
+            case: case.id,
+            event: event.clone(),
+        };
+        self.audit
+            .insert(&keys::seq(self.audit.generate_id()?), encode(&entry))?;
+        Ok(())
+    }
+
+    fn enqueue(&self, case: &Case, effects: Vec<Effect>, at: Timestamp) -> TxResult<()> {
+        for effect in effects {
+            outbox::enqueue(self.outbox, case, effect, at)?;
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    fn transaction<T>(&self, body: impl Fn(&Tx<'_>) -> TxResult<T>) -> Result<T, ActError> {
+        let result = (
+            &self.meta,
+            &self.cases,
+            &self.customers,
+            &self.audit,
+            &self.outbox,
+            &self.timers,
+            &self.once,
+        )
+            .transaction(|(meta, cases, customers, audit, outbox, timers, once)| {
+                body(&Tx {
+                    meta,
+                    cases,
+                    customers,
+                    audit,
+                    outbox,
+                    timers,
+                    once,
+                })
+            });
+        tx_outcome(result)
+    }
+
+    /// After a committed change: make it durable, then wake the jobs that act on it.
+    async fn committed(&self) -> Result<(), StoreError> {
+        self.flush().await?;
+        self.outbox_ready.notify_one();
+        self.timers_changed.notify_one();
+        Ok(())
+    }
+
+    /// Opens a case: numbers it, judges it against the customer's history, records it,
+    /// queues the card and the first pages, sets the paging timer, and flushes.
+    ///
+    /// `once` names the request (`("trigger", id)` for a slash command, `("view", id)` for
+    /// a form): a replay of the same request returns the case it opened and writes nothing.
+    pub async fn open_case(
+        &self,
+        new: NewCase,
+        at: Timestamp,
+        rules: &Rules,
+        once: Option<(&str, &str)>,
+    ) -> Result<Opened, StoreError> {
+        let once_key = once.map(|(kind, id)| keys::once(kind, id));
+        let opened = self
+            .transaction(|tx| {
+                if let Some(key) = &once_key
+                    && let Some(bytes) = tx.once.get(key)?
+                {
+                    let earlier: Once = tx_decode("once_by_key", &bytes)?;
+                    if let Some(id) = earlier.case {
+                        return Ok(Opened {
+                            case: tx.case(id)?,
+                            replayed: true,
+                        });
+                    }
+                }
+                let number = match tx.meta.get(keys::NEXT_CASE)? {
+                    Some(v) => keys::u64_value(&v).unwrap_or(1),
+                    None => 1,
+                };
+                tx.meta.insert(keys::NEXT_CASE, &keys::seq(number + 1))?;
+                let mut customer = match tx.customers.get(keys::customer(&new.customer))? {
+                    Some(v) => tx_decode("customer_by_id", &v)?,
+                    None => CustomerRecord::new(new.customer.clone()),
+                };
+                let mut case = Case::open(
+                    CaseId::new(number),
+                    new.clone(),
+                    at,
+                    customer.history_at(at),
+                );
+                let event = Event::Opened {
+                    by: Stamp {
+                        by: case.reporter.clone(),
+                        at,
+                    },
+                };
+                let mut effects = Effect::for_event(&event);
+                let (pages, next) = paging::on_open(&case, &rules.roles, &rules.paging);
+                effects.extend(pages);
+                case.next = next;
+                customer.record(&case, &event);
+                tx.customers
+                    .insert(keys::customer(&case.customer), encode(&customer))?;
+                tx.put_case(&case, None)?;
+                tx.record(&case, &event, false)?;
+                tx.enqueue(&case, effects, at)?;
+                if let Some(key) = &once_key {
+                    tx.once.insert(
+                        key.as_slice(),
+                        encode(&Once {
+                            at,
+                            case: Some(case.id),
+                        }),
+                    )?;
+                }
+                Ok(Opened {
+                    case,
+                    replayed: false,
+                })
+            })
+            .map_err(into_store_error)?;
+        if !opened.replayed {
+            self.committed().await?;
+        }
+        Ok(opened)
+    }
+
+    /// Applies a person's action to a case atomically: reads the case, lets the domain
+    /// decide, and writes the new state, the customer record, the tallies, the audit entry,
+    /// the deliveries and the next timer together. A refusal writes nothing.
+    pub async fn act(
+        &self,
+        id: CaseId,
+        action: Action,
+        actor: Stamp,
+        rules: &Rules,
+    ) -> Result<(Case, Event), ActError> {
+        let acted = self.transaction(|tx| {
+            let mut case = tx.case(id)?;
+            let previous = case.next;
+            let (state, event) = case
+                .apply(action, &actor, &rules.roles, &rules.policy)
+                .map_err(|r| ConflictableTransactionError::Abort(Abort::Refused(r)))?;
+            case.state = state;
+            case.next = paging::after_event(&event, &rules.paging);
+            let mut newly_cut_off = false;
+            if let Event::Closed { .. } = event {
+                let mut customer = tx.customer(&case)?;
+                let was_cut_off = customer.cut_off.is_some();
+                customer.record(&case, &event);
+                newly_cut_off = !was_cut_off && customer.cut_off.is_some();
+                tx.customers
+                    .insert(keys::customer(&case.customer), encode(&customer))?;
+            }
+            tx.put_case(&case, previous)?;
+            tx.record(&case, &event, newly_cut_off)?;
+            tx.enqueue(&case, Effect::for_event(&event), actor.at)?;
+            Ok((case, event))
+        })?;
+        self.committed().await?;
+        Ok(acted)
+    }
+
+    /// When the earliest pending timer is due, if any is pending.
+    pub fn next_timer(&self) -> Result<Option<Timestamp>, StoreError> {
+        Ok(self
+            .timers
+            .first()?
+            .and_then(|(key, _)| keys::timer_from(&key))
+            .map(|(due, _)| due))
+    }
+
+    /// Fires every timer due at `now` (up to `limit`): each in its own transaction that
+    /// removes the timer, queues what it does and sets the next one, so a timer fires
+    /// exactly once even across a crash. Returns how many fired.
+    pub async fn fire_due_timers(
+        &self,
+        now: Timestamp,
+        rules: &Rules,
+        limit: usize,
+    ) -> Result<usize, StoreError> {
+        let mut fired = 0;
+        while fired < limit {
+            let Some((key, _)) = self.timers.first()? else {
+                break;
+            };
+            let Some((due, id)) = keys::timer_from(&key) else {
+                self.timers.remove(key)?;
+                continue;
+            };
+            if due > now {
+                break;
+            }
+            self.transaction(|tx| {
+                let mut case = match tx.case(id) {
+                    Ok(case) => case,
+                    Err(ConflictableTransactionError::Abort(Abort::NoSuchCase(_))) => {
+                        tx.timers.remove(&keys::timer(due, id))?;
+                        return Ok(());
+                    }
+                    Err(e) => return Err(e),
+                };
+                // Keys hold microseconds; timers may carry nanoseconds.
+                let Some(timer) = case
+                    .next
+                    .filter(|n| n.due.as_microsecond() == due.as_microsecond())
+                else {
+                    // The index outlived the timer (it was replaced): drop the entry.
+                    tx.timers.remove(&keys::timer(due, id))?;
+                    return Ok(());
+                };
+                let (effects, next) =
+                    paging::on_timer(&case, timer.timer, &rules.roles, &rules.paging, now);
+                case.next = next;
+                tx.put_case(&case, Some(timer))?;
+                tx.enqueue(&case, effects, now)?;
+                Ok(())
+            })
+            .map_err(into_store_error)?;
+            fired += 1;
+        }
+        if fired > 0 {
+            self.committed().await?;
+        }
+        Ok(fired)
+    }
+}
