@@ -110,7 +110,9 @@ mod tests {
         let waiter = {
             let clock = clock.clone();
             tokio::spawn(async move {
-                clock.sleep_until(start + SignedDuration::from_mins(15)).await;
+                clock
+                    .sleep_until(start + SignedDuration::from_mins(15))
+                    .await;
                 clock.now()
             })
         };

@@ -346,7 +346,11 @@ impl Settings {
 
         let defaults = PagingPolicy::default();
         let paging = PagingPolicy {
-            ack_timeout: duration("paging.ack_timeout", raw.paging.ack_timeout, defaults.ack_timeout)?,
+            ack_timeout: duration(
+                "paging.ack_timeout",
+                raw.paging.ack_timeout,
+                defaults.ack_timeout,
+            )?,
             max_rounds: raw.paging.max_rounds.unwrap_or(defaults.max_rounds),
             decision_reminder: duration(
                 "paging.decision_reminder",
@@ -356,7 +360,8 @@ impl Settings {
         };
         let default_delivery = DeliverySettings::default();
         let std_duration = |key: &str, text: Option<String>, default: Duration| {
-            let default = jiff::SignedDuration::try_from(default).unwrap_or(jiff::SignedDuration::MAX);
+            let default =
+                jiff::SignedDuration::try_from(default).unwrap_or(jiff::SignedDuration::MAX);
             duration(key, text, default).map(|d| Duration::try_from(d).unwrap_or(Duration::MAX))
         };
         let delivery = DeliverySettings {
@@ -377,7 +382,10 @@ impl Settings {
             )?,
             max_attempts: match raw.delivery.max_attempts {
                 Some(0) => {
-                    return Err(ConfigError::invalid("delivery.max_attempts", "it must be at least 1"));
+                    return Err(ConfigError::invalid(
+                        "delivery.max_attempts",
+                        "it must be at least 1",
+                    ));
                 }
                 Some(n) => n,
                 None => default_delivery.max_attempts,
@@ -520,9 +528,15 @@ mod tests {
         let s = Settings::from_sources(MINIMAL, HashMap::new()).unwrap();
         assert_eq!(s.bind.to_string(), "127.0.0.1:3000");
         assert_eq!(s.slack.api_url, "https://slack.com/api");
-        assert_eq!(s.rules.paging.ack_timeout, jiff::SignedDuration::from_mins(15));
+        assert_eq!(
+            s.rules.paging.ack_timeout,
+            jiff::SignedDuration::from_mins(15)
+        );
         assert_eq!(s.rules.paging.max_rounds, 3);
-        assert_eq!(s.rules.paging.decision_reminder, jiff::SignedDuration::from_hours(24));
+        assert_eq!(
+            s.rules.paging.decision_reminder,
+            jiff::SignedDuration::from_hours(24)
+        );
         assert_eq!(s.delivery.call_timeout, Duration::from_secs(10));
         assert_eq!(s.rules.policy.refund_approval_over, 50_000);
         assert_eq!(s.currency, "JPY");
@@ -545,7 +559,10 @@ mod tests {
         .unwrap();
         assert_eq!(s.locale, Locale::Ja);
         assert_eq!(s.rules.roles.managers.len(), 2);
-        assert_eq!(s.rules.paging.ack_timeout, jiff::SignedDuration::from_mins(90));
+        assert_eq!(
+            s.rules.paging.ack_timeout,
+            jiff::SignedDuration::from_mins(90)
+        );
         assert_eq!(s.customer_count, Some(350));
         assert_eq!(s.slack.api_url, "http://127.0.0.1:9/api");
     }
@@ -578,9 +595,21 @@ mod tests {
             ),
             ("ESCALATION_BOT__SERVER__BIND", "localhost", "server.bind"),
             ("ESCALATION_BOT__POLICY__CURRENCY", "yen", "policy.currency"),
-            ("ESCALATION_BOT__PAGING__DECISION_REMINDER", "-5m", "paging.decision_reminder"),
-            ("ESCALATION_BOT__DELIVERY__MAX_ATTEMPTS", "0", "delivery.max_attempts"),
-            ("ESCALATION_BOT__DELIVERY__CHANNEL_RATE", "-1", "delivery.channel_rate"),
+            (
+                "ESCALATION_BOT__PAGING__DECISION_REMINDER",
+                "-5m",
+                "paging.decision_reminder",
+            ),
+            (
+                "ESCALATION_BOT__DELIVERY__MAX_ATTEMPTS",
+                "0",
+                "delivery.max_attempts",
+            ),
+            (
+                "ESCALATION_BOT__DELIVERY__CHANNEL_RATE",
+                "-1",
+                "delivery.channel_rate",
+            ),
         ] {
             let err = Settings::from_sources(MINIMAL, env(&[(key, value)]))
                 .unwrap_err()

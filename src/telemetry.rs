@@ -1,6 +1,8 @@
 //! Purpose: logging. Human-readable lines on stderr, filtered by a `RUST_LOG`-style
 //! directive that main passes in. Secrets and message text never reach the log.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber; `filter` is like `info` or `escalation_bot=debug`.
@@ -10,6 +12,7 @@ pub fn init(filter: &str) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .try_init();
 }

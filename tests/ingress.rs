@@ -282,3 +282,114 @@ async fn random_signed_junk_never_gets_a_5xx() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_replayed_command_opens_no_second_case() {
+    let bot = TestBot::start().await;
+    let body = command_body("cust-1 threat Said he would come back");
+    let first = bot
+        .sender
+        .post_signed("/slack/commands", FORM, body.clone())
+        .await;
+    let replay = bot.sender.post_signed("/slack/commands", FORM, body).await;
+    assert_eq!((first.status, replay.status), (200, 200));
+    assert!(first.text().contains("ESC-1") && replay.text().contains("ESC-1"));
+    bot.settle().await;
+    assert_eq!(bot.store.tallies().unwrap().cases_total, 1);
+    assert_eq!(bot.audit().len(), 1);
+    let cards = bot
+        .slack
+        .messages()
+        .iter()
+        .filter(|m| m.channel == ESCALATIONS && m.thread_ts.is_none())
+        .count();
+    assert_eq!(cards, 1);
+}
+
+#[tokio::test]
+async fn a_replayed_form_submission_opens_no_second_case() {
+    let bot = TestBot::start().await;
+    bot.escalate(AGENT, "").await;
+    bot.slack
+        .wait_for(std::time::Duration::from_secs(5), |s| s.views().len() == 1)
+        .await
+        .unwrap();
+    let form = bot.slack.views().pop().unwrap();
+    let inputs = [
+        ("customer", "cust-5"),
+        ("category", "threat"),
+        ("summary", "x"),
+    ];
+    let first = bot.sender.submit(AGENT, &form, &inputs).await;
+    let again = bot.sender.submit(AGENT, &form, &inputs).await;
+    assert!(
+        first.body.contains("ESC-1") && again.body.contains("ESC-1"),
+        "{}",
+        again.body
+    );
+    assert_eq!(bot.store.tallies().unwrap().cases_total, 1);
+}
+
+#[tokio::test]
+async fn requests_for_another_workspace_or_app_are_refused() {
+    let bot = TestBot::start_with(Options {
+        tweak: |s| {
+            s.slack.team_id = Some("T0STANDIN".into());
+            s.slack.app_id = Some("A0OTHERAPP".into());
+        },
+        ..Options::default()
+    })
+    .await;
+    // The stand-in's requests name app A0ESCALATE: not this bot's.
+    let answer = bot.escalate(AGENT, "cust-1 threat wrong app").await;
+    assert_eq!(answer.status, 403);
+    let clicked = bot
+        .sender
+        .interaction(&serde_json::json!({
+            "type": "block_actions", "team": {"id": "T0ELSEWHERE"}, "user": {"id": EXEC1},
+            "api_app_id": "A0OTHERAPP", "trigger_id": "1.2",
+            "container": {"type": "message", "message_ts": "1.2", "channel_id": ESCALATIONS},
+            "actions": [{"type": "button", "action_id": "take_case", "value": "ESC-1"}]
+        }))
+        .await;
+    assert_eq!(clicked.status, 403, "wrong workspace");
+    // Slack's URL challenge carries neither, and is answered.
+    assert_eq!(bot.sender.url_verification("c").await.status, 200);
+    assert_nothing_changed(&bot).await;
+}
+
+#[tokio::test]
+async fn a_retried_event_is_acknowledged_and_handled_once() {
+    let bot = TestBot::start().await;
+    let event = serde_json::json!({
+        "token": "legacy", "team_id": "T0STANDIN", "api_app_id": "A0ESCALATE",
+        "type": "event_callback", "event_id": "Ev0RETRIED", "event_time": 1790000000,
+        "event": {"type": "reaction_added", "user": AGENT, "reaction": "rotating_light",
+                  "item": {"type": "message", "channel": SUPPORT, "ts": "1790000000.000100"},
+                  "event_ts": "1790000000.000200"}
+    });
+    let body = event.to_string().into_bytes();
+    let first = bot
+        .sender
+        .post_signed("/slack/events", "application/json", body.clone())
+        .await;
+    let ts = unix_now().to_string();
+    let sig = signature::sign(SIGNING_SECRET, &ts, &body);
+    let retry = bot
+        .sender
+        .post_raw(
+            "/slack/events",
+            "application/json",
+            body,
+            Some(ts),
+            Some(sig),
+        )
+        .await;
+    assert_eq!((first.status, retry.status), (200, 200));
+    assert!(
+        !bot.store
+            .claim_event("Ev0RETRIED", jiff::Timestamp::now())
+            .unwrap(),
+        "recorded once"
+    );
+}

@@ -34,13 +34,27 @@ pub enum Effect {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "note", rename_all = "kebab-case")]
 pub enum Note {
-    Paged { to: Vec<UserId> },
+    Paged {
+        to: Vec<UserId>,
+    },
     /// The case waits for a decision (or, with `approval`, a manager's approval).
-    Reminder { to: Vec<UserId>, approval: bool },
-    Taken { by: UserId },
-    Proposal { proposal: Proposal },
-    Rejected { by: UserId, outcome: Outcome },
-    Closed { decision: Decision },
+    Reminder {
+        to: Vec<UserId>,
+        approval: bool,
+    },
+    Taken {
+        by: UserId,
+    },
+    Proposal {
+        proposal: Proposal,
+    },
+    Rejected {
+        by: UserId,
+        outcome: Outcome,
+    },
+    Closed {
+        decision: Decision,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -60,7 +60,12 @@ fn at(due: Timestamp, plus: SignedDuration, timer: Timer) -> Option<Scheduled> {
 }
 
 /// The timer that follows a step of the chain of executives.
-fn after_page(index: usize, roles: &Roles, now: Timestamp, policy: &PagingPolicy) -> Option<Scheduled> {
+fn after_page(
+    index: usize,
+    roles: &Roles,
+    now: Timestamp,
+    policy: &PagingPolicy,
+) -> Option<Scheduled> {
     let timer = if index + 1 < roles.executives.len() {
         Timer::Page { index: index + 1 }
     } else {
@@ -73,7 +78,11 @@ fn after_page(index: usize, roles: &Roles, now: Timestamp, policy: &PagingPolicy
 }
 
 /// The pages that go out when a case opens, and the first timer.
-pub fn on_open(case: &Case, roles: &Roles, policy: &PagingPolicy) -> (Vec<Effect>, Option<Scheduled>) {
+pub fn on_open(
+    case: &Case,
+    roles: &Roles,
+    policy: &PagingPolicy,
+) -> (Vec<Effect>, Option<Scheduled>) {
     let now = case.opened_at;
     if roles.executives.is_empty() {
         return (Vec::new(), None);
@@ -114,9 +123,11 @@ pub fn after_event(event: &Event, policy: &PagingPolicy) -> Option<Scheduled> {
         Event::Taken { by } | Event::Rejected { by, .. } => {
             at(by.at, policy.decision_reminder, Timer::Remind)
         }
-        Event::Proposed { proposal } => {
-            at(proposal.proposed.at, policy.decision_reminder, Timer::Remind)
-        }
+        Event::Proposed { proposal } => at(
+            proposal.proposed.at,
+            policy.decision_reminder,
+            Timer::Remind,
+        ),
         Event::Closed { .. } => None,
     }
 }
@@ -137,7 +148,9 @@ pub fn on_timer(
                 vec![
                     Effect::Page { to: to.clone() },
                     Effect::ThreadNote {
-                        note: Note::Paged { to: vec![to.clone()] },
+                        note: Note::Paged {
+                            to: vec![to.clone()],
+                        },
                     },
                 ],
                 after_page(index, roles, now, policy),
@@ -249,7 +262,10 @@ mod tests {
             owner: stamp("UEXEC1", 1),
         };
         for timer in [Timer::Page { index: 1 }, Timer::Here { round: 1 }] {
-            assert_eq!(on_timer(&case, timer, &roles(), &policy(), case.opened_at), (vec![], None));
+            assert_eq!(
+                on_timer(&case, timer, &roles(), &policy(), case.opened_at),
+                (vec![], None)
+            );
         }
     }
 

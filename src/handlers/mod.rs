@@ -14,7 +14,6 @@ pub mod take_case;
 use std::fmt::Display;
 use std::sync::Arc;
 
-use serde::Deserialize;
 use serde_json::json;
 
 use crate::app::Context;
@@ -32,22 +31,12 @@ pub enum Reply {
     Json(serde_json::Value),
     /// 400: the request was well signed but makes no sense.
     BadRequest(&'static str),
+    /// 503: the bot cannot record this right now (its store failed); Slack will retry.
+    /// Only for events, which nobody is waiting on; people get a sentence instead.
+    Unavailable,
 }
 
-/// A slash command as Slack posts it (application/x-www-form-urlencoded).
-#[derive(Debug, Clone, Deserialize)]
-pub struct CommandForm {
-    pub team_id: String,
-    pub channel_id: String,
-    pub user_id: String,
-    pub command: String,
-    #[serde(default)]
-    pub text: String,
-    pub response_url: String,
-    pub trigger_id: String,
-    #[serde(default)]
-    pub api_app_id: Option<String>,
-}
+pub use crate::slack::payload::CommandForm;
 
 impl Context {
     pub fn look(&self) -> Look<'_> {
@@ -118,10 +107,7 @@ pub async fn act(ctx: &Arc<Context>, click: Click, action: Action) -> Reply {
         by: click.user.clone(),
         at: ctx.clock.now(),
     };
-    let result = ctx
-        .store
-        .act(id, action, actor, &ctx.settings.rules)
-        .await;
+    let result = ctx.store.act(id, action, actor, &ctx.settings.rules).await;
     match result {
         Ok((_, event)) => {
             tracing::info!(case = %id, event = event.name(), "case changed");

@@ -36,8 +36,6 @@ use crate::store::{Delivered, Queued};
 const MAX_IN_FLIGHT: usize = 8;
 /// Even with nothing queued, look again this often (a safety net, not the mechanism).
 const IDLE_POLL: SignedDuration = SignedDuration::from_secs(30);
-/// How far before an unknown attempt to look for its message in Slack.
-const LOOK_BACK: SignedDuration = SignedDuration::from_secs(120);
 /// Messages a channel may receive in a burst before the per-second rate applies.
 const CHANNEL_BURST: f64 = 3.0;
 
@@ -61,7 +59,8 @@ impl ChannelBudget {
             .buckets
             .entry(channel.to_owned())
             .or_insert((CHANNEL_BURST, now));
-        let refilled = (*tokens + now.duration_since(*last).as_secs_f64() * self.rate).min(CHANNEL_BURST);
+        let refilled =
+            (*tokens + now.duration_since(*last).as_secs_f64() * self.rate).min(CHANNEL_BURST);
         *last = now;
         if refilled >= 1.0 {
             *tokens = refilled - 1.0;
@@ -74,7 +73,11 @@ impl ChannelBudget {
 }
 
 /// Which channel a delivery posts a new message to (updates are not rate-limited).
-fn posts_to(ctx: &Context, queued: &Queued, reporter_of: impl Fn() -> Option<String>) -> Option<String> {
+fn posts_to(
+    ctx: &Context,
+    queued: &Queued,
+    reporter_of: impl Fn() -> Option<String>,
+) -> Option<String> {
     match &queued.entry.effect {
         Effect::PostCard | Effect::ThreadNote { .. } | Effect::HereAlert { .. } => {
             Some(ctx.settings.slack.escalation_channel.to_string())
@@ -153,7 +156,12 @@ pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
 /// The delay before attempt `attempts + 1`: exponential from `base`, capped at `cap`,
 /// with jitter over the upper half so failed deliveries do not retry in lockstep; never
 /// sooner than Slack's Retry-After.
-pub fn backoff(attempts: u32, base: Duration, cap: Duration, retry_after: Option<Duration>) -> Duration {
+pub fn backoff(
+    attempts: u32,
+    base: Duration,
+    cap: Duration,
+    retry_after: Option<Duration>,
+) -> Duration {
     let exponential = base
         .saturating_mul(1u32.checked_shl(attempts.min(20)).unwrap_or(u32::MAX))
         .min(cap);
@@ -193,10 +201,20 @@ async fn deliver(ctx: &Arc<Context>, mut queued: Queued) {
         }) => {
             let attempts = queued.entry.attempts + 1;
             if attempts >= delivery.max_attempts {
-                dead(ctx, &queued, &format!("gave up after {attempts} attempts: {reason}")).await;
+                dead(
+                    ctx,
+                    &queued,
+                    &format!("gave up after {attempts} attempts: {reason}"),
+                )
+                .await;
                 return;
             }
-            let delay = backoff(queued.entry.attempts, delivery.retry_base, delivery.retry_cap, after);
+            let delay = backoff(
+                queued.entry.attempts,
+                delivery.retry_base,
+                delivery.retry_cap,
+                after,
+            );
             tracing::warn!(
                 case = %case.id,
                 effect = effect_name,
@@ -207,7 +225,9 @@ async fn deliver(ctx: &Arc<Context>, mut queued: Queued) {
             );
             let not_before = later(ctx.clock.now(), delay);
             let uncertain = maybe_done && queued.entry.in_flight.is_some();
-            ctx.store.outbox_retry(&queued, not_before, &reason, uncertain).await
+            ctx.store
+                .outbox_retry(&queued, not_before, &reason, uncertain)
+                .await
         }
     };
     if let Err(e) = recorded {
@@ -248,9 +268,12 @@ pub fn effect_name(effect: &Effect) -> &'static str {
 }
 
 fn needs_card(case: &Case) -> CallResult<&MessageRef> {
-    case.posts.card.as_ref().ok_or_else(|| CallError::Permanent {
-        reason: "the case card was never posted".into(),
-    })
+    case.posts
+        .card
+        .as_ref()
+        .ok_or_else(|| CallError::Permanent {
+            reason: "the case card was never posted".into(),
+        })
 }
 
 /// Posts a new message for this delivery, at most once: if an earlier attempt may have
@@ -264,19 +287,23 @@ async fn post_once(
     broadcast: bool,
 ) -> CallResult<MessageRef> {
     let slack = &ctx.slack;
-    if let Some(since) = queued.entry.in_flight {
-        match slack
-            .find_tagged(channel, thread, since - LOOK_BACK, queued.seq)
-            .await
-        {
+    if queued.entry.in_flight.is_some() {
+        match slack.find_tagged(channel, thread, queued.seq).await {
             Ok(Some(found)) => {
-                tracing::info!(seq = queued.seq, "an earlier attempt had posted it; not posting again");
+                tracing::info!(
+                    seq = queued.seq,
+                    "an earlier attempt had posted it; not posting again"
+                );
                 return Ok(found);
             }
             Ok(None) => {}
             // Without the history scopes we cannot look: posting twice beats not at all.
             Err(CallError::Permanent { reason }) => {
-                tracing::warn!(reason, seq = queued.seq, "could not check for an earlier post");
+                tracing::warn!(
+                    reason,
+                    seq = queued.seq,
+                    "could not check for an earlier post"
+                );
             }
             Err(e) => return Err(e),
         }
@@ -309,7 +336,8 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
                 return Ok(Delivered::Nothing);
             }
             let channel = ctx.settings.slack.escalation_channel.clone();
-            let posted = post_once(ctx, queued, &channel, None, views::card(case, look), false).await?;
+            let posted =
+                post_once(ctx, queued, &channel, None, views::card(case, look), false).await?;
             Ok(Delivered::Card(posted))
         }
         Effect::UpdateCard => {
@@ -350,7 +378,8 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
         Effect::ThreadNote { note } => {
             let card = needs_card(case)?.clone();
             let content = views::note(case, note, look);
-            let posted = post_once(ctx, queued, &card.channel, Some(&card.ts), content, false).await?;
+            let posted =
+                post_once(ctx, queued, &card.channel, Some(&card.ts), content, false).await?;
             Ok(match note {
                 Note::Proposal { .. } => Delivered::Proposal(posted),
                 _ => Delivered::Nothing,
@@ -360,11 +389,18 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
             proposal,
             resolution,
         } => {
-            let message = case.posts.proposal.as_ref().ok_or_else(|| CallError::Permanent {
-                reason: "the proposal message was never posted".into(),
-            })?;
+            let message = case
+                .posts
+                .proposal
+                .as_ref()
+                .ok_or_else(|| CallError::Permanent {
+                    reason: "the proposal message was never posted".into(),
+                })?;
             slack
-                .update_message(message, views::resolved_proposal(proposal, resolution, look))
+                .update_message(
+                    message,
+                    views::resolved_proposal(proposal, resolution, look),
+                )
                 .await?;
             Ok(Delivered::Nothing)
         }
@@ -413,7 +449,10 @@ mod tests {
         }
         let wait = budget.take("C1", start).unwrap_err();
         assert!(wait > Duration::from_millis(900) && wait <= Duration::from_secs(1));
-        assert!(budget.take("C2", start).is_ok(), "channels have their own budgets");
+        assert!(
+            budget.take("C2", start).is_ok(),
+            "channels have their own budgets"
+        );
         assert!(budget.take("C1", start + Duration::from_secs(1)).is_ok());
         assert!(budget.take("C1", start + Duration::from_secs(1)).is_err());
     }

@@ -23,7 +23,11 @@ pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
     tracing::info!("scheduler started");
     while !*shutdown.borrow() {
         let now = ctx.clock.now();
-        match ctx.store.fire_due_timers(now, &ctx.settings.rules, BATCH).await {
+        match ctx
+            .store
+            .fire_due_timers(now, &ctx.settings.rules, BATCH)
+            .await
+        {
             Ok(BATCH) => continue,
             Ok(0) => {}
             Ok(fired) => tracing::info!(fired, "timers fired"),

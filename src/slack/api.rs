@@ -191,22 +191,20 @@ impl WebApi {
     }
 
     /// Finds the message a delivery tagged with `seq` posted in `channel` (in `thread` if
-    /// it is a reply) since `since`, if Slack has it: how a delivery whose outcome was
-    /// unknown learns that it went out after all.
+    /// it is a reply), if Slack has it: how a delivery whose outcome was unknown learns
+    /// that it went out after all. Looks at the latest 200 messages: an unknown attempt
+    /// is seconds old, and no time bound means no trust in agreeing clocks.
     pub async fn find_tagged(
         &self,
         channel: &ChannelId,
         thread: Option<&str>,
-        since: jiff::Timestamp,
         seq: u64,
     ) -> CallResult<Option<MessageRef>> {
-        let oldest = format!("{}.000000", since.as_second().max(0));
         let session = self.session();
         let messages = match thread {
             None => {
                 let request = SlackApiConversationsHistoryRequest::new()
                     .with_channel(channel.as_str().into())
-                    .with_oldest(oldest.as_str().into())
                     .with_include_all_metadata(true)
                     .with_limit(200);
                 self.timed(session.conversations_history(&request))
@@ -218,7 +216,6 @@ impl WebApi {
                 let params = [
                     ("channel", Some(channel.as_str())),
                     ("ts", Some(ts)),
-                    ("oldest", Some(oldest.as_str())),
                     ("include_all_metadata", Some("true")),
                     ("limit", Some("200")),
                 ];
@@ -257,7 +254,8 @@ impl WebApi {
             message.ts.as_str().into(),
         );
         let session = self.session();
-        Ok(self.timed(session.chat_get_permalink(&request))
+        Ok(self
+            .timed(session.chat_get_permalink(&request))
             .await?
             .permalink
             .to_string())

@@ -16,11 +16,13 @@ use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
-use serde::Deserialize;
+use slack_morphism::prelude::SlackPushEvent;
 use tokio::net::TcpListener;
 
 use crate::app::Context;
-use crate::handlers::{self, CommandForm, Reply};
+use crate::config::SlackSettings;
+use crate::handlers::{self, Reply};
+use crate::slack::payload::{self, Inbound, Kind as Endpoint, Origin};
 use crate::slack::signature::{self, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
 /// Slack's payloads are a few kilobytes; this leaves room and bounds memory per request.
@@ -31,17 +33,12 @@ pub const INTERACTIVITY_PATH: &str = "/slack/interactivity";
 pub const EVENTS_PATH: &str = "/slack/events";
 pub const HEALTH_PATH: &str = "/healthz";
 
+pub const RETRY_NUM_HEADER: &str = "x-slack-retry-num";
+
 /// How long in-flight requests get to finish on shutdown.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 type Body = Full<Bytes>;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Endpoint {
-    Commands,
-    Interactivity,
-    Events,
-}
 
 /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
 /// finish (up to a bound).
@@ -147,6 +144,8 @@ async fn slack_request(
             .map(str::to_owned)
     };
     let (timestamp, signature) = (header(TIMESTAMP_HEADER), header(SIGNATURE_HEADER));
+    // Slack retries events it thinks we missed; said so we can log it.
+    let retry_num = header(RETRY_NUM_HEADER).and_then(|n| n.parse::<u32>().ok());
     let body = match Limited::new(req.into_body(), MAX_BODY_BYTES)
         .collect()
         .await
@@ -170,19 +169,25 @@ async fn slack_request(
         tracing::warn!(?endpoint, reason = %why, "refused a request that is not signed by Slack");
         return status(StatusCode::UNAUTHORIZED, "invalid signature");
     }
-    let reply = match endpoint {
-        Endpoint::Commands => match serde_urlencoded::from_bytes::<CommandForm>(&body) {
-            Ok(form) => handlers::command::handle(ctx, form).await,
-            Err(e) => malformed(endpoint, &e),
-        },
-        Endpoint::Interactivity => match parse_interaction(&body) {
-            Ok(event) => handlers::interaction::handle(ctx, event).await,
-            Err(e) => malformed(endpoint, &e),
-        },
-        Endpoint::Events => match serde_json::from_slice(&body) {
-            Ok(event) => handlers::events::handle(ctx, event).await,
-            Err(e) => malformed(endpoint, &e),
-        },
+    let (inbound, origin) = match payload::decode(endpoint, &body) {
+        Ok(decoded) => decoded,
+        Err(e) => {
+            tracing::warn!(?endpoint, error = %e, "could not parse a signed request");
+            return status(StatusCode::BAD_REQUEST, "malformed payload");
+        }
+    };
+    if let Some(why) = foreign(&ctx.settings.slack, &inbound, &origin) {
+        tracing::warn!(
+            ?endpoint,
+            why,
+            "refused a request for another workspace or app"
+        );
+        return status(StatusCode::FORBIDDEN, why);
+    }
+    let reply = match inbound {
+        Inbound::Command(form) => handlers::command::handle(ctx, form).await,
+        Inbound::Interaction(event) => handlers::interaction::handle(ctx, *event).await,
+        Inbound::Event(event) => handlers::events::handle(ctx, *event, retry_num).await,
     };
     match reply {
         Reply::Ack => respond(StatusCode::OK, "text/plain; charset=utf-8", Bytes::new()),
@@ -195,31 +200,28 @@ async fn slack_request(
             tracing::warn!(?endpoint, why, "refused a malformed request");
             status(StatusCode::BAD_REQUEST, why)
         }
+        Reply::Unavailable => status(StatusCode::SERVICE_UNAVAILABLE, "try again later"),
     }
 }
 
-fn malformed(endpoint: Endpoint, error: &dyn std::fmt::Display) -> Reply {
-    tracing::warn!(?endpoint, error = %error, "could not parse a signed request");
-    Reply::BadRequest("malformed payload")
-}
-
-#[derive(Deserialize)]
-struct InteractionForm {
-    payload: String,
-}
-
-#[derive(Debug, thiserror::Error)]
-enum ParseError {
-    #[error("form: {0}")]
-    Form(#[from] serde_urlencoded::de::Error),
-    #[error("payload: {0}")]
-    Json(#[from] serde_json::Error),
-}
-
-/// Interactivity payloads arrive as a form with one field, `payload`, holding JSON.
-fn parse_interaction(
-    body: &[u8],
-) -> Result<slack_morphism::prelude::SlackInteractionEvent, ParseError> {
-    let form: InteractionForm = serde_urlencoded::from_bytes(body)?;
-    Ok(serde_json::from_str(&form.payload)?)
+/// Why a request is not for this bot, when `slack.team_id` / `slack.app_id` are set: a
+/// request from another workspace or for another app, or one that does not say which.
+/// Slack's URL challenge names neither and is always answered.
+fn foreign(slack: &SlackSettings, inbound: &Inbound, origin: &Origin) -> Option<&'static str> {
+    if let Inbound::Event(event) = inbound
+        && matches!(**event, SlackPushEvent::UrlVerification(_))
+    {
+        return None;
+    }
+    if let Some(team) = &slack.team_id
+        && origin.team.as_ref() != Some(team)
+    {
+        return Some("wrong workspace");
+    }
+    if let Some(app) = &slack.app_id
+        && origin.app.as_ref() != Some(app)
+    {
+        return Some("wrong app");
+    }
+    None
 }

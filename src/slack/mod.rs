@@ -4,5 +4,6 @@
 
 pub mod api;
 pub mod ingress;
+pub mod payload;
 pub mod signature;
 pub mod views;

@@ -284,7 +284,10 @@ pub fn here_alert(case: &Case, round: u32, of: u32, look: Look<'_>) -> SlackMess
         .with_style(SlackBlockButtonStyle::Primary);
     content(
         text.clone(),
-        vec![section(text), SlackActionsBlock::new(vec![button.into()]).into()],
+        vec![
+            section(text),
+            SlackActionsBlock::new(vec![button.into()]).into(),
+        ],
     )
 }
 

@@ -14,6 +14,7 @@ use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
 
 use super::web_api::{APP_ID, Message, StandIn, TEAM_ID};
+use crate::clock::{Clock, SystemClock};
 use crate::slack::signature::{self, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
 pub struct Sender {
@@ -21,6 +22,8 @@ pub struct Sender {
     secret: String,
     slack: Arc<StandIn>,
     client: Client<HttpConnector, Full<Bytes>>,
+    /// Slack's clock, for request timestamps: the bot's, in tests that move time.
+    clock: Arc<dyn Clock>,
 }
 
 /// The bot's HTTP answer.
@@ -62,7 +65,17 @@ impl Sender {
             secret: signing_secret.to_owned(),
             slack,
             client: Client::builder(TokioExecutor::new()).build_http(),
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// Signs with timestamps from `clock` instead of the system clock.
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Sender {
+        Sender { clock, ..self }
+    }
+
+    fn now(&self) -> i64 {
+        self.clock.now().as_second()
     }
 
     fn user_json(&self, user: &str) -> Value {
@@ -111,7 +124,7 @@ impl Sender {
 
     /// Posts a body signed now, as Slack would.
     pub async fn post_signed(&self, path: &str, content_type: &str, body: Vec<u8>) -> Answer {
-        let ts = unix_now().to_string();
+        let ts = self.now().to_string();
         let sig = signature::sign(&self.secret, &ts, &body);
         self.post_raw(path, content_type, body, Some(ts), Some(sig))
             .await
@@ -181,7 +194,7 @@ impl Sender {
                 "block_id": block_id,
                 "text": button["text"],
                 "value": button["value"],
-                "action_ts": format!("{}.000100", unix_now()),
+                "action_ts": format!("{}.000100", self.now()),
             }],
         });
         Ok(self.interaction(&payload).await)

@@ -32,6 +32,8 @@ pub struct Call {
     /// Parameters, from the JSON body, the form body or the query string.
     pub params: Value,
     pub authorized: bool,
+    /// When the call arrived.
+    pub at: std::time::Instant,
 }
 
 /// A message as Slack holds it.
@@ -353,6 +355,7 @@ async fn handle(
             method: method.clone(),
             params: params.clone(),
             authorized,
+            at: std::time::Instant::now(),
         });
         s.faults.get_mut(&method).and_then(VecDeque::pop_front)
     };
@@ -412,8 +415,11 @@ fn str_param<'a>(params: &'a Value, name: &str) -> Option<&'a str> {
 }
 
 impl State {
+    /// Slack's message timestamps: the time of posting in microseconds, unique per
+    /// workspace here (Slack makes them unique per channel).
     fn next_ts(&mut self) -> String {
-        self.clock += 100;
+        let now = jiff::Timestamp::now().as_microsecond().max(0) as u64;
+        self.clock = now.max(self.clock + 1);
         format!("{}.{:06}", self.clock / 1_000_000, self.clock % 1_000_000)
     }
 
@@ -578,7 +584,9 @@ impl State {
         if !self.is_conversation(channel) {
             return error("channel_not_found");
         }
-        let oldest: f64 = str_param(p, "oldest").and_then(|o| o.parse().ok()).unwrap_or(0.0);
+        let oldest: f64 = str_param(p, "oldest")
+            .and_then(|o| o.parse().ok())
+            .unwrap_or(0.0);
         let with_metadata = str_param(p, "include_all_metadata") == Some("true");
         let mut messages: Vec<Value> = self
             .messages

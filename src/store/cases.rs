@@ -7,12 +7,12 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 
 use super::{
-    Abort, ActError, AuditEntry, Once, Store, StoreError, TxResult, encode, into_store_error,
-    keys, outbox, tx_decode, tx_outcome,
+    Abort, ActError, AuditEntry, Once, Store, StoreError, TxResult, encode, into_store_error, keys,
+    outbox, tx_decode, tx_outcome,
 };
 use crate::domain::{
-    Action, Case, CaseId, CustomerRecord, Effect, Event, NewCase, Rules, Scheduled, Stamp,
-    Tallies, paging,
+    Action, Case, CaseId, CustomerRecord, Effect, Event, NewCase, Rules, Scheduled, Stamp, Tallies,
+    paging,
 };
 
 /// A case `open_case` returns: new, or the one an earlier identical request opened.

@@ -75,6 +75,9 @@ mod tests {
         let early = Timestamp::from_second(-10).unwrap();
         let late = Timestamp::from_second(1_800_000_000).unwrap();
         assert!(timer(early, CaseId::new(9)) < timer(late, CaseId::new(1)));
-        assert_eq!(timer_from(&timer(late, CaseId::new(7))), Some((late, CaseId::new(7))));
+        assert_eq!(
+            timer_from(&timer(late, CaseId::new(7))),
+            Some((late, CaseId::new(7)))
+        );
     }
 }

@@ -267,16 +267,18 @@ impl Store {
 
     /// Every case, in number order.
     pub fn cases(&self) -> impl Iterator<Item = Result<crate::domain::Case, StoreError>> + '_ {
-        self.cases
-            .iter()
-            .map(|kv| kv.map_err(StoreError::from).and_then(|(_, v)| decode("case_by_id", &v)))
+        self.cases.iter().map(|kv| {
+            kv.map_err(StoreError::from)
+                .and_then(|(_, v)| decode("case_by_id", &v))
+        })
     }
 
     /// The audit log, oldest first.
     pub fn audit(&self) -> impl Iterator<Item = Result<AuditEntry, StoreError>> + '_ {
-        self.audit
-            .iter()
-            .map(|kv| kv.map_err(StoreError::from).and_then(|(_, v)| decode("audit_by_seq", &v)))
+        self.audit.iter().map(|kv| {
+            kv.map_err(StoreError::from)
+                .and_then(|(_, v)| decode("audit_by_seq", &v))
+        })
     }
 
     /// Marks a Slack event as handled; false if it already was (a retry or a duplicate).
@@ -284,9 +286,11 @@ impl Store {
     /// is handled again, which is what should happen to an event whose handling was lost.
     pub fn claim_event(&self, event_id: &str, at: Timestamp) -> Result<bool, StoreError> {
         let value = encode(&Once { at, case: None });
-        let swapped = self
-            .once
-            .compare_and_swap(keys::once("event", event_id), None as Option<&[u8]>, Some(value))?;
+        let swapped = self.once.compare_and_swap(
+            keys::once("event", event_id),
+            None as Option<&[u8]>,
+            Some(value),
+        )?;
         Ok(swapped.is_ok())
     }
 

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use sled::Transactional;
 use sled::transaction::TransactionalTree;
 
-use super::{Store, StoreError, TxResult, decode, encode, into_store_error, keys, tx_decode, tx_outcome};
+use super::{
+    Store, StoreError, TxResult, decode, encode, into_store_error, keys, tx_decode, tx_outcome,
+};
 use crate::domain::{Case, CaseId, Effect, Lane, MessageRef, PageSent};
 
 /// A Slack delivery waiting to go out.
@@ -60,7 +62,12 @@ pub fn lane_key(case: CaseId, lane: &Lane) -> String {
     }
 }
 
-pub(super) fn enqueue(outbox: &TransactionalTree, case: &Case, effect: Effect, at: Timestamp) -> TxResult<()> {
+pub(super) fn enqueue(
+    outbox: &TransactionalTree,
+    case: &Case,
+    effect: Effect,
+    at: Timestamp,
+) -> TxResult<()> {
     let entry = OutboxEntry {
         case: case.id,
         lane: lane_key(case.id, &effect.lane(case)),
@@ -146,7 +153,11 @@ impl Store {
 
     /// Records that an attempt to post is starting, durably, before the post: if the bot
     /// dies mid-call, the next attempt looks in Slack first instead of posting twice.
-    pub async fn outbox_attempting(&self, queued: &mut Queued, at: Timestamp) -> Result<(), StoreError> {
+    pub async fn outbox_attempting(
+        &self,
+        queued: &mut Queued,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
         queued.entry.in_flight.get_or_insert(at);
         self.outbox
             .insert(keys::seq(queued.seq), encode(&queued.entry))?;
@@ -155,7 +166,11 @@ impl Store {
 
     /// Records a delivery and removes it from the outbox, in one transaction, flushed:
     /// what was posted must be remembered before the next delivery relies on it.
-    pub async fn outbox_delivered(&self, queued: &Queued, delivered: Delivered) -> Result<(), StoreError> {
+    pub async fn outbox_delivered(
+        &self,
+        queued: &Queued,
+        delivered: Delivered,
+    ) -> Result<(), StoreError> {
         let result = (&self.cases, &self.outbox).transaction(|(cases, outbox)| {
             outbox.remove(&keys::seq(queued.seq))?;
             if delivered == Delivered::Nothing {
@@ -204,7 +219,12 @@ impl Store {
 
     /// Moves a delivery that cannot succeed to the dead letters, so it stops blocking its
     /// lane and stays on record for someone to look at.
-    pub async fn outbox_dead(&self, queued: &Queued, reason: &str, at: Timestamp) -> Result<(), StoreError> {
+    pub async fn outbox_dead(
+        &self,
+        queued: &Queued,
+        reason: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
         let letter = DeadLetter {
             entry: queued.entry.clone(),
             reason: reason.to_owned(),

@@ -42,8 +42,16 @@ fn temp() -> (tempfile::TempDir, Store) {
 async fn cases_are_numbered_in_order_and_queue_their_deliveries() {
     let (_dir, store) = temp();
     let at = stamp("UAGENT1", 0).at;
-    let a = store.open_case(new_case("c1"), at, &rules(), None).await.unwrap().case;
-    let b = store.open_case(new_case("c1"), at, &rules(), None).await.unwrap().case;
+    let a = store
+        .open_case(new_case("c1"), at, &rules(), None)
+        .await
+        .unwrap()
+        .case;
+    let b = store
+        .open_case(new_case("c1"), at, &rules(), None)
+        .await
+        .unwrap()
+        .case;
     assert_eq!((a.id.number(), b.id.number()), (1, 2));
     assert_eq!(b.history.prior_cases, 1, "the second case sees the first");
     // Card, page, thread note per case.
@@ -76,13 +84,25 @@ async fn a_replayed_request_returns_the_first_case_and_writes_nothing() {
 async fn a_refusal_writes_nothing() {
     let (_dir, store) = temp();
     let at = stamp("UAGENT1", 0).at;
-    let case = store.open_case(new_case("c1"), at, &rules(), None).await.unwrap().case;
+    let case = store
+        .open_case(new_case("c1"), at, &rules(), None)
+        .await
+        .unwrap()
+        .case;
     let audit_before = store.audit().count();
     let outbox_before = store.outbox_len();
     let refused = store
-        .act(case.id, Action::Decide(Outcome::Warning), stamp("UEXEC1", 1), &rules())
+        .act(
+            case.id,
+            Action::Decide(Outcome::Warning),
+            stamp("UEXEC1", 1),
+            &rules(),
+        )
         .await;
-    assert!(matches!(refused, Err(ActError::Refused(Refusal::NotTakenYet))));
+    assert!(matches!(
+        refused,
+        Err(ActError::Refused(Refusal::NotTakenYet))
+    ));
     assert_eq!(store.case(case.id).unwrap().unwrap(), case);
     assert_eq!(store.audit().count(), audit_before);
     assert_eq!(store.outbox_len(), outbox_before);
@@ -124,7 +144,11 @@ async fn a_store_from_a_newer_version_is_refused() {
 async fn a_delivery_records_what_it_posted() {
     let (_dir, store) = temp();
     let at = stamp("UAGENT1", 0).at;
-    let case = store.open_case(new_case("c1"), at, &rules(), None).await.unwrap().case;
+    let case = store
+        .open_case(new_case("c1"), at, &rules(), None)
+        .await
+        .unwrap()
+        .case;
     let (due, _) = store.outbox_due(at, 1, &HashSet::new()).unwrap();
     let card = MessageRef {
         channel: crate::domain::ChannelId::parse("C0ESC").unwrap(),
@@ -142,24 +166,55 @@ async fn a_delivery_records_what_it_posted() {
 async fn a_due_timer_fires_once_and_schedules_the_next() {
     let (_dir, store) = temp();
     let at = stamp("UAGENT1", 0).at;
-    let case = store.open_case(new_case("c1"), at, &rules(), None).await.unwrap().case;
+    let case = store
+        .open_case(new_case("c1"), at, &rules(), None)
+        .await
+        .unwrap()
+        .case;
     let first_due = at + SignedDuration::from_mins(15);
     assert_eq!(store.next_timer().unwrap(), Some(first_due));
-    assert_eq!(store.fire_due_timers(first_due - SignedDuration::from_secs(1), &rules(), 10).await.unwrap(), 0);
+    assert_eq!(
+        store
+            .fire_due_timers(first_due - SignedDuration::from_secs(1), &rules(), 10)
+            .await
+            .unwrap(),
+        0
+    );
     let outbox_before = store.outbox_len();
-    assert_eq!(store.fire_due_timers(first_due, &rules(), 10).await.unwrap(), 1);
-    assert_eq!(store.outbox_len(), outbox_before + 2, "a page and a thread note");
+    assert_eq!(
+        store
+            .fire_due_timers(first_due, &rules(), 10)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store.outbox_len(),
+        outbox_before + 2,
+        "a page and a thread note"
+    );
     let next = store.case(case.id).unwrap().unwrap().next.unwrap();
     assert_eq!(next.timer, Timer::Here { round: 1 });
     assert_eq!(store.next_timer().unwrap(), Some(next.due));
-    assert_eq!(store.fire_due_timers(first_due, &rules(), 10).await.unwrap(), 0, "fired once");
+    assert_eq!(
+        store
+            .fire_due_timers(first_due, &rules(), 10)
+            .await
+            .unwrap(),
+        0,
+        "fired once"
+    );
 }
 
 #[tokio::test]
 async fn taking_a_case_replaces_its_paging_timer_with_a_reminder() {
     let (_dir, store) = temp();
     let at = stamp("UAGENT1", 0).at;
-    let case = store.open_case(new_case("c1"), at, &rules(), None).await.unwrap().case;
+    let case = store
+        .open_case(new_case("c1"), at, &rules(), None)
+        .await
+        .unwrap()
+        .case;
     store
         .act(case.id, Action::Take, stamp("UEXEC1", 5), &rules())
         .await
@@ -168,7 +223,11 @@ async fn taking_a_case_replaces_its_paging_timer_with_a_reminder() {
     assert!(matches!(taken.state, CaseState::Taken { .. }));
     let next = taken.next.unwrap();
     assert_eq!(next.timer, Timer::Remind);
-    assert_eq!(store.next_timer().unwrap(), Some(next.due), "the old paging timer is gone");
+    assert_eq!(
+        store.next_timer().unwrap(),
+        Some(next.due),
+        "the old paging timer is gone"
+    );
     assert_eq!(store.timers.len(), 1);
 }
 
@@ -178,7 +237,16 @@ async fn events_are_claimed_once_and_forgotten_after_the_retention() {
     let at = stamp("UAGENT1", 0).at;
     assert!(store.claim_event("Ev1", at).unwrap());
     assert!(!store.claim_event("Ev1", at).unwrap());
-    assert_eq!(store.prune(at + SignedDuration::from_mins(61)).unwrap(), 0, "kept an hour");
-    assert_eq!(store.prune(at + ONCE_RETENTION + SignedDuration::from_secs(1)).unwrap(), 1);
+    assert_eq!(
+        store.prune(at + SignedDuration::from_mins(61)).unwrap(),
+        0,
+        "kept an hour"
+    );
+    assert_eq!(
+        store
+            .prune(at + ONCE_RETENTION + SignedDuration::from_secs(1))
+            .unwrap(),
+        1
+    );
     assert!(store.claim_event("Ev1", at).unwrap());
 }

@@ -33,6 +33,9 @@ pub struct TestBot {
     pub sender: Sender,
     pub store: Store,
     pub dir: tempfile::TempDir,
+    pub settings: Settings,
+    pub clock: Arc<dyn Clock>,
+    pub signing_secret: &'static str,
 }
 
 pub struct Options {
@@ -40,6 +43,8 @@ pub struct Options {
     pub clock: Arc<dyn Clock>,
     pub extra_toml: String,
     pub signing_secret: &'static str,
+    /// Adjusts the settings after they are read (delivery timings, team id...).
+    pub tweak: fn(&mut Settings),
 }
 
 impl Default for Options {
@@ -49,6 +54,7 @@ impl Default for Options {
             clock: Arc::new(SystemClock),
             extra_toml: String::new(),
             signing_secret: SIGNING_SECRET,
+            tweak: |_| {},
         }
     }
 }
@@ -77,6 +83,37 @@ pub fn settings(api_url: &str, extra_toml: &str) -> Settings {
     Settings::from_sources(&toml, HashMap::new()).expect("the test settings are valid")
 }
 
+async fn launch(
+    settings: &Settings,
+    signing_secret: &'static str,
+    clock: &Arc<dyn Clock>,
+    store: &Store,
+    slack: &Arc<StandIn>,
+) -> (Application, Sender) {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("port 0 binds");
+    let secrets = Secrets {
+        bot_token: Secret::new(TOKEN),
+        signing_secret: Secret::new(signing_secret),
+    };
+    let app = Application::start(
+        settings.clone(),
+        secrets,
+        clock.clone(),
+        store.clone(),
+        listener,
+    )
+    .expect("the bot starts");
+    let sender = Sender::new(
+        format!("http://{}", app.addr()),
+        signing_secret,
+        slack.clone(),
+    )
+    .with_clock(clock.clone());
+    (app, sender)
+}
+
 impl TestBot {
     pub async fn start() -> TestBot {
         TestBot::start_with(Options::default()).await
@@ -100,28 +137,26 @@ impl TestBot {
         let mut settings = settings(&slack.api_url(), &options.extra_toml);
         settings.locale = options.locale;
         settings.store_path = dir.path().join("store");
+        (options.tweak)(&mut settings);
         let store =
             Store::open(&settings.store_path, settings.store_cache_bytes).expect("the store opens");
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("port 0 binds");
-        let secrets = Secrets {
-            bot_token: Secret::new(TOKEN),
-            signing_secret: Secret::new(options.signing_secret),
-        };
-        let app = Application::start(settings, secrets, options.clock, store.clone(), listener)
-            .expect("the bot starts");
-        let sender = Sender::new(
-            format!("http://{}", app.addr()),
+        let (app, sender) = launch(
+            &settings,
             options.signing_secret,
-            slack.clone(),
-        );
+            &options.clock,
+            &store,
+            &slack,
+        )
+        .await;
         TestBot {
             app: Some(app),
             slack,
             sender,
             store,
             dir,
+            settings,
+            clock: options.clock,
+            signing_secret: options.signing_secret,
         }
     }
 
@@ -133,6 +168,46 @@ impl TestBot {
         if let Some(app) = self.app.take() {
             app.shutdown().await.expect("clean shutdown");
         }
+    }
+
+    /// Stops the bot (if it runs) and starts it again on the same store, Slack and clock.
+    pub async fn restart(&mut self) {
+        self.shutdown().await;
+        let path = self.settings.store_path.clone();
+        // sled is one process per store: every handle to the old one must go before it
+        // opens again, so park `self.store` on a throwaway store meanwhile.
+        let parking = tempfile::tempdir().expect("a temporary directory");
+        self.store = Store::open(&parking.path().join("s"), 1 << 20).expect("opens");
+        self.store = reopen(&path);
+        let (app, sender) = launch(
+            &self.settings,
+            self.signing_secret,
+            &self.clock,
+            &self.store,
+            &self.slack,
+        )
+        .await;
+        self.app = Some(app);
+        self.sender = sender;
+    }
+
+    /// Waits until the scheduler has fired every timer due by the bot's clock, and what
+    /// they queued has been delivered.
+    pub async fn catch_up(&self) {
+        for _ in 0..500 {
+            let now = self.clock.now();
+            let behind = self
+                .store
+                .next_timer()
+                .expect("timers read")
+                .is_some_and(|due| due <= now);
+            if !behind {
+                self.settle().await;
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the scheduler did not catch up with the clock");
     }
 
     /// Waits until every queued delivery went out and Slack has been quiet briefly.

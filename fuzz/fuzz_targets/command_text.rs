@@ -1,0 +1,27 @@
+//! Fuzzes the `/escalate` text parser: any text must parse without panicking, and what it
+//! calls the customer, category and description must come from the text itself.
+#![no_main]
+
+use escalation_bot::handlers::command::{Request, parse};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|text: &str| {
+    match parse(text) {
+        Request::Open {
+            customer,
+            category,
+            summary,
+        } => {
+            assert!(!customer.is_empty() && text.contains(customer));
+            if let Some(category) = category {
+                assert!(text.contains(category));
+            }
+            assert!(text.contains(summary));
+        }
+        Request::History {
+            customer: Some(customer),
+        } => assert!(text.contains(customer)),
+        Request::Form => assert!(text.trim().is_empty()),
+        Request::Help | Request::Stats | Request::History { customer: None } => {}
+    }
+});

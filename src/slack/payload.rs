@@ -1,0 +1,123 @@
+//! Purpose: decoding what Slack posts to the bot (slash commands as forms, interactivity
+//! payloads as a form holding JSON, Events API JSON) into Slack's payload types, with the
+//! workspace and app each came from. Pure, so the fuzz targets call it directly.
+
+use serde::Deserialize;
+use serde_json::Value;
+use slack_morphism::prelude::{SlackInteractionEvent, SlackPushEvent};
+
+/// Which endpoint a body came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Commands,
+    Interactivity,
+    Events,
+}
+
+/// A slash command as Slack posts it (application/x-www-form-urlencoded).
+#[derive(Debug, Clone, Deserialize)]
+pub struct CommandForm {
+    pub team_id: String,
+    pub channel_id: String,
+    pub user_id: String,
+    pub command: String,
+    #[serde(default)]
+    pub text: String,
+    pub response_url: String,
+    pub trigger_id: String,
+    #[serde(default)]
+    pub api_app_id: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Inbound {
+    Command(CommandForm),
+    Interaction(Box<SlackInteractionEvent>),
+    Event(Box<SlackPushEvent>),
+}
+
+/// The workspace and app a request says it is for, where it says so.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub team: Option<String>,
+    pub app: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("form: {0}")]
+    Form(#[from] serde_urlencoded::de::Error),
+    #[error("JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+#[derive(Deserialize)]
+struct InteractionForm {
+    payload: String,
+}
+
+fn text(v: &Value) -> Option<String> {
+    v.as_str().filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+pub fn decode(kind: Kind, body: &[u8]) -> Result<(Inbound, Origin), DecodeError> {
+    match kind {
+        Kind::Commands => {
+            let form: CommandForm = serde_urlencoded::from_bytes(body)?;
+            let origin = Origin {
+                team: Some(form.team_id.clone()),
+                app: form.api_app_id.clone(),
+            };
+            Ok((Inbound::Command(form), origin))
+        }
+        Kind::Interactivity => {
+            let form: InteractionForm = serde_urlencoded::from_bytes(body)?;
+            let json: Value = serde_json::from_str(&form.payload)?;
+            let origin = Origin {
+                team: text(&json["team"]["id"]).or_else(|| text(&json["user"]["team_id"])),
+                app: text(&json["api_app_id"]).or_else(|| text(&json["view"]["app_id"])),
+            };
+            let event: SlackInteractionEvent = serde_json::from_value(json)?;
+            Ok((Inbound::Interaction(Box::new(event)), origin))
+        }
+        Kind::Events => {
+            let json: Value = serde_json::from_slice(body)?;
+            let origin = Origin {
+                team: text(&json["team_id"]),
+                app: text(&json["api_app_id"]),
+            };
+            let event: SlackPushEvent = serde_json::from_value(json)?;
+            Ok((Inbound::Event(Box::new(event)), origin))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_names_its_team_and_app() {
+        let body = b"team_id=T1&channel_id=C1&user_id=U1&command=%2Fescalate&text=a+b&response_url=http%3A%2F%2Fx&trigger_id=t&api_app_id=A1";
+        let (inbound, origin) = decode(Kind::Commands, body).unwrap();
+        assert!(matches!(inbound, Inbound::Command(ref c) if c.text == "a b"));
+        assert_eq!(origin.team.as_deref(), Some("T1"));
+        assert_eq!(origin.app.as_deref(), Some("A1"));
+    }
+
+    #[test]
+    fn the_url_challenge_has_no_origin() {
+        let body = br#"{"type":"url_verification","challenge":"c","token":"t"}"#;
+        let (_, origin) = decode(Kind::Events, body).unwrap();
+        assert_eq!(origin, Origin::default());
+    }
+
+    #[test]
+    fn junk_is_an_error_not_a_panic() {
+        for kind in [Kind::Commands, Kind::Interactivity, Kind::Events] {
+            for body in [&b""[..], b"\xff\xfe", b"payload=%7B", b"{\"type\":7}"] {
+                assert!(decode(kind, body).is_err(), "{kind:?} {body:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! The real binary, killed with SIGKILL at random moments under load, many times over, and
+//! restarted on the same store: every case whose creation was acknowledged is there, none
+//! twice, each card and page went out exactly once, and every due page was delivered.
+//! Also: SIGTERM stops the bot cleanly.
+//!
+//! `ESCALATION_BOT_CRASH_CYCLES` sets the number of kill cycles (default 12).
+
+mod common;
+
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::*;
+use escalation_bot::domain::CaseId;
+use escalation_bot::standin::{Sender, StandIn};
+
+const BIN: &str = env!("CARGO_BIN_EXE_escalation-bot");
+
+struct Bot {
+    child: Child,
+    url: String,
+}
+
+fn write_config(dir: &Path, api_url: &str) -> std::path::PathBuf {
+    let path = dir.join("escalation-bot.toml");
+    let text = format!(
+        r#"
+        [server]
+        bind = "127.0.0.1:0"
+        [store]
+        path = "{store}"
+        [slack]
+        api_url = "{api_url}"
+        escalation_channel = "{ESCALATIONS}"
+        [people]
+        executives = ["{EXEC1}", "{EXEC2}"]
+        managers = ["{MGR1}"]
+        [delivery]
+        channel_rate = 1000.0
+        retry_base = "50ms"
+        retry_cap = "500ms"
+        call_timeout = "2s"
+        "#,
+        store = dir.join("store").display()
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Starts `serve` and waits for it to say where it listens.
+fn start(config: &Path) -> Bot {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--config", config.to_str().unwrap()])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("SLACK_BOT_TOKEN", TOKEN)
+        .env("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        // Keep reading to the end so the bot never blocks on a full pipe.
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(addr) = line.split("addr=").nth(1) {
+                let _ = tx.send(addr.split_whitespace().next().unwrap_or("").to_owned());
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the bot said where it listens");
+    Bot {
+        child,
+        url: format!("http://{addr}"),
+    }
+}
+
+fn signal(bot: &Bot, name: &str) {
+    let status = Command::new("kill")
+        .args([format!("-{name}"), bot.child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+fn case_of(text: &str) -> Option<CaseId> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .find_map(|w| w.starts_with("ESC-").then(|| CaseId::parse(w)).flatten())
+}
+
+/// Sends escalations from `tasks` concurrent agents until the bot stops answering;
+/// returns (customer, case) for every one acknowledged.
+async fn load(sender: Arc<Sender>, cycle: usize, tasks: usize) -> Vec<(String, CaseId)> {
+    let mut handles = Vec::new();
+    for task in 0..tasks {
+        let sender = sender.clone();
+        handles.push(tokio::spawn(async move {
+            let mut acked = Vec::new();
+            for n in 0.. {
+                let customer = format!("c{cycle}-{task}-{n}");
+                let answer = sender
+                    .command(AGENT, SUPPORT, &format!("{customer} threat Load test"))
+                    .await;
+                if answer.status != 200 {
+                    break;
+                }
+                let id = case_of(&answer.text()).expect("an acknowledgement names the case");
+                acked.push((customer, id));
+            }
+            acked
+        }));
+    }
+    let mut acked = Vec::new();
+    for handle in handles {
+        acked.extend(handle.await.expect("load task"));
+    }
+    acked
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_at_random_moments_the_bot_loses_and_repeats_nothing() {
+    let cycles: usize = std::env::var("ESCALATION_BOT_CRASH_CYCLES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(12);
+    let slack = Arc::new(StandIn::start(TOKEN).await.unwrap());
+    slack.add_channel(ESCALATIONS, "escalations");
+    slack.add_channel(SUPPORT, "support");
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &slack.api_url());
+    fastrand::seed(20261122);
+
+    let mut acked: Vec<(String, CaseId)> = Vec::new();
+    for cycle in 0..cycles {
+        let mut bot = start(&config);
+        let sender = Arc::new(Sender::new(bot.url.clone(), SIGNING_SECRET, slack.clone()));
+        let load = tokio::spawn(load(sender, cycle, 6));
+        tokio::time::sleep(Duration::from_millis(fastrand::u64(30..300))).await;
+        bot.child.kill().expect("SIGKILL");
+        bot.child.wait().expect("reaped");
+        acked.extend(load.await.expect("load"));
+    }
+    assert!(
+        acked.len() > cycles,
+        "the load got through: {} cases",
+        acked.len()
+    );
+    eprintln!(
+        "{} cases acknowledged over {cycles} kill cycles",
+        acked.len()
+    );
+
+    // One last start: everything owed to Slack goes out.
+    let bot = start(&config);
+    let expected: HashSet<String> = acked.iter().map(|(_, id)| id.to_string()).collect();
+    let tagged = |slack: &StandIn, pred: &dyn Fn(&escalation_bot::standin::Message) -> bool| {
+        slack
+            .messages()
+            .into_iter()
+            .filter(|m| pred(m))
+            .filter_map(|m| {
+                m.metadata["event_payload"]["case"]
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .collect::<Vec<_>>()
+    };
+    let is_card =
+        |m: &escalation_bot::standin::Message| m.channel == ESCALATIONS && m.thread_ts.is_none();
+    slack
+        .wait_for(Duration::from_secs(60), |s| {
+            let cards: HashSet<String> = tagged(s, &is_card).into_iter().collect();
+            expected.is_subset(&cards)
+        })
+        .await
+        .expect("every acknowledged case got its card");
+    // Give the pages (another lane) the same chance, then look at everything.
+    let dm1 = || slack.dm_of(EXEC1).unwrap_or_default();
+    slack
+        .wait_for(Duration::from_secs(60), |s| {
+            let dm = dm1();
+            let pages: HashSet<String> = tagged(s, &|m| m.channel == dm).into_iter().collect();
+            let cards: HashSet<String> = tagged(s, &is_card).into_iter().collect();
+            cards.is_subset(&pages)
+        })
+        .await
+        .expect("every case's page went out");
+    signal(&bot, "TERM");
+    let mut bot = bot;
+    let status = bot.child.wait().unwrap();
+    assert!(status.success(), "SIGTERM stops the bot cleanly: {status}");
+
+    // Exactly once, as people see it.
+    let mut per_seq: HashMap<String, usize> = HashMap::new();
+    for m in slack.messages() {
+        if let Some(seq) = m.metadata["event_payload"]["outbox_seq"].as_str() {
+            *per_seq.entry(seq.to_owned()).or_default() += 1;
+        }
+    }
+    assert!(
+        per_seq.values().all(|n| *n == 1),
+        "a delivery was posted twice"
+    );
+    let cards = tagged(&slack, &is_card);
+    let distinct: HashSet<&String> = cards.iter().collect();
+    assert_eq!(cards.len(), distinct.len(), "one card per case");
+
+    // The store: every acknowledged case, with the right customer, none twice.
+    let store = reopen(&dir.path().join("store"));
+    let mut customers = HashSet::new();
+    let mut total = 0;
+    for case in store.cases() {
+        let case = case.unwrap();
+        assert!(
+            customers.insert(case.customer.to_string()),
+            "{} twice",
+            case.customer
+        );
+        assert!(
+            distinct.contains(&case.id.to_string()),
+            "{} has no card",
+            case.id
+        );
+        total += 1;
+    }
+    for (customer, id) in &acked {
+        let case = store
+            .case(*id)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{id} was acknowledged and lost"));
+        assert_eq!(case.customer.as_str(), customer);
+        assert!(
+            !case.posts.pages.is_empty(),
+            "{id}'s page was delivered and recorded"
+        );
+    }
+    assert_eq!(store.tallies().unwrap().cases_total, total);
+    assert_eq!(store.outbox_len(), 0);
+    assert!(store.dead_letters().unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_the_request_in_flight_and_flushes() {
+    let slack = Arc::new(StandIn::start(TOKEN).await.unwrap());
+    slack.add_channel(ESCALATIONS, "escalations");
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &slack.api_url());
+    let mut bot = start(&config);
+    let sender = Sender::new(bot.url.clone(), SIGNING_SECRET, slack.clone());
+    let answer = sender
+        .command(AGENT, SUPPORT, "cust-1 threat Before shutdown")
+        .await;
+    assert_eq!(answer.status, 200);
+    signal(&bot, "TERM");
+    let status = bot.child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    let store = reopen(&dir.path().join("store"));
+    assert_eq!(store.tallies().unwrap().cases_total, 1);
+    let refused = sender
+        .command(AGENT, SUPPORT, "cust-2 threat After shutdown")
+        .await;
+    assert_eq!(refused.status, 0, "nothing listens any more");
+}
