@@ -17,6 +17,9 @@ pub enum Effect {
     UpdateCard,
     /// Page an executive by direct message, with a button to take the case.
     Page { to: UserId },
+    /// Once the case is taken, edit the pages already sent so nobody else tries to take
+    /// it (they say who has it instead).
+    UpdatePages,
     /// Nobody took the case after the whole chain was paged: alert the escalation
     /// channel with @here (a thread reply also shown in the channel).
     HereAlert { round: u32, of: u32 },
@@ -79,6 +82,7 @@ impl Effect {
             Effect::NotifyReporter => Lane::DirectMessage(case.reporter.clone()),
             Effect::PostCard
             | Effect::UpdateCard
+            | Effect::UpdatePages
             | Effect::HereAlert { .. }
             | Effect::ThreadNote { .. }
             | Effect::ResolveProposal { .. } => Lane::EscalationChannel,
@@ -91,6 +95,7 @@ impl Effect {
             Event::Opened { .. } => vec![Effect::PostCard],
             Event::Taken { by } => vec![
                 Effect::UpdateCard,
+                Effect::UpdatePages,
                 Effect::ThreadNote {
                     note: Note::Taken { by: by.by.clone() },
                 },

@@ -84,7 +84,7 @@ fn posts_to(
         }
         Effect::Page { to } => Some(format!("dm:{to}")),
         Effect::NotifyReporter => reporter_of().map(|r| format!("dm:{r}")),
-        Effect::UpdateCard | Effect::ResolveProposal { .. } => None,
+        Effect::UpdateCard | Effect::UpdatePages | Effect::ResolveProposal { .. } => None,
     }
 }
 
@@ -259,6 +259,7 @@ pub fn effect_name(effect: &Effect) -> &'static str {
     match effect {
         Effect::PostCard => "post-card",
         Effect::UpdateCard => "update-card",
+        Effect::UpdatePages => "update-pages",
         Effect::Page { .. } => "page",
         Effect::HereAlert { .. } => "here-alert",
         Effect::ThreadNote { .. } => "thread-note",
@@ -343,6 +344,18 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
         Effect::UpdateCard => {
             let card = needs_card(case)?;
             slack.update_message(card, views::card(case, look)).await?;
+            Ok(Delivered::Nothing)
+        }
+        Effect::UpdatePages => {
+            // Edits are idempotent: after a failure, all of them again is fine.
+            let permalink = match &case.posts.card {
+                Some(card) => slack.permalink(card).await.ok(),
+                None => None,
+            };
+            for page in &case.posts.pages {
+                let content = views::page(case, permalink.as_deref(), look);
+                slack.update_message(&page.message, content).await?;
+            }
             Ok(Delivered::Nothing)
         }
         Effect::Page { to } => {

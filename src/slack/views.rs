@@ -215,6 +215,8 @@ fn decide_button(kind: OutcomeKind, id: CaseId, look: Look<'_>) -> SlackBlockBut
 }
 
 /// The direct message that pages an executive.
+/// Once someone has taken the case, the page shows where the case stands instead of the
+/// take button (see `Effect::UpdatePages`).
 pub fn page(case: &Case, permalink: Option<&str>, look: Look<'_>) -> SlackMessageContent {
     let t = look.t;
     let text = t.page(
@@ -223,11 +225,17 @@ pub fn page(case: &Case, permalink: Option<&str>, look: Look<'_>) -> SlackMessag
         case.customer.as_str(),
         case.category.is_private(),
     );
-    let mut buttons: Vec<SlackActionBlockElement> = vec![
-        button(t.take_button(), action::TAKE, &case.id.to_string())
-            .with_style(SlackBlockButtonStyle::Primary)
-            .into(),
-    ];
+    let mut blocks = vec![section(text.clone())];
+    let mut buttons: Vec<SlackActionBlockElement> = Vec::new();
+    if matches!(case.state, CaseState::Open) {
+        buttons.push(
+            button(t.take_button(), action::TAKE, &case.id.to_string())
+                .with_style(SlackBlockButtonStyle::Primary)
+                .into(),
+        );
+    } else {
+        blocks.push(context(status_line(case, look)));
+    }
     if let Some(link) = permalink.and_then(|l| l.parse().ok()) {
         buttons.push(
             button(t.page_link(), action::OPEN_THREAD, &case.id.to_string())
@@ -235,10 +243,10 @@ pub fn page(case: &Case, permalink: Option<&str>, look: Look<'_>) -> SlackMessag
                 .into(),
         );
     }
-    content(
-        text.clone(),
-        vec![section(text), SlackActionsBlock::new(buttons).into()],
-    )
+    if !buttons.is_empty() {
+        blocks.push(SlackActionsBlock::new(buttons).into());
+    }
+    content(text, blocks)
 }
 
 /// A timeline reply in the case thread.
