@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 
 use crate::clock::Clock;
 use crate::config::{Secret, Secrets, Settings};
+use crate::domain::repeats::Repeats;
 use crate::jobs;
 use crate::slack::api::WebApi;
 use crate::slack::ingress;
@@ -25,6 +26,8 @@ pub struct Context {
     pub store: Store,
     pub slack: WebApi,
     pub clock: Arc<dyn Clock>,
+    /// Messages per customer in the recent window, for "persistent" suggestions.
+    pub repeats: std::sync::Mutex<Repeats>,
 }
 
 pub struct Application {
@@ -34,6 +37,7 @@ pub struct Application {
     server: JoinHandle<()>,
     worker: JoinHandle<()>,
     scheduler: JoinHandle<()>,
+    inbox: JoinHandle<()>,
 }
 
 impl Application {
@@ -67,6 +71,10 @@ impl Application {
                 &secrets.bot_token,
                 settings.delivery.call_timeout,
             ),
+            repeats: std::sync::Mutex::new(Repeats::new(
+                settings.watch.repeat_count,
+                settings.watch.repeat_window,
+            )),
             settings,
             signing_secret: secrets.signing_secret,
             store,
@@ -79,7 +87,8 @@ impl Application {
             let _ = server_stop.wait_for(|stop| *stop).await;
         }));
         let worker = tokio::spawn(jobs::outbox::run(ctx.clone(), stopped.clone()));
-        let scheduler = tokio::spawn(jobs::scheduler::run(ctx.clone(), stopped));
+        let scheduler = tokio::spawn(jobs::scheduler::run(ctx.clone(), stopped.clone()));
+        let inbox = tokio::spawn(jobs::inbox::run(ctx.clone(), stopped));
         tracing::info!(%addr, "listening for Slack");
         Ok(Application {
             addr,
@@ -88,6 +97,7 @@ impl Application {
             server,
             worker,
             scheduler,
+            inbox,
         })
     }
 
@@ -115,6 +125,7 @@ impl Application {
             .await
             .context("the delivery worker task failed")?;
         self.scheduler.await.context("the scheduler task failed")?;
+        self.inbox.await.context("the event work task failed")?;
         self.ctx.store.flush().await?;
         tracing::info!("stopped; store flushed");
         Ok(())

@@ -3,7 +3,7 @@
 //! typed values. Secrets come only from the environment, under Slack's usual names.
 //! Together with main.rs, the only code that reads the environment.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -11,16 +11,19 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::domain::{ChannelId, PagingPolicy, Policy, Roles, Rules, UserId};
+use crate::domain::identify::CustomerDirectory;
+use crate::domain::lexicon::Lexicon;
+use crate::domain::{Category, ChannelId, CustomerId, PagingPolicy, Policy, Roles, Rules, UserId};
 use crate::i18n::Locale;
 
 pub const DEFAULT_CONFIG_FILE: &str = "escalation-bot.toml";
 const ENV_PREFIX: &str = "ESCALATION_BOT";
 /// Environment variables that hold lists, comma-separated.
-const LIST_KEYS: [&str; 3] = [
+const LIST_KEYS: [&str; 4] = [
     "slack.support_channels",
     "people.executives",
     "people.managers",
+    "people.support_leads",
 ];
 
 /// A setting that is wrong, as one sentence naming the key.
@@ -73,15 +76,18 @@ impl fmt::Debug for Secret {
 pub struct Secrets {
     pub bot_token: Secret,
     pub signing_secret: Secret,
+    /// The app-level token (`xapp-…`) Socket Mode connects with.
+    pub app_token: Option<Secret>,
 }
 
 impl Secrets {
-    /// Reads `SLACK_BOT_TOKEN` and `SLACK_SIGNING_SECRET`.
-    pub fn from_env() -> Result<Secrets, ConfigError> {
-        Secrets::from_map(&std::env::vars().collect())
+    /// Reads `SLACK_BOT_TOKEN`, `SLACK_SIGNING_SECRET` and, for Socket Mode,
+    /// `SLACK_APP_TOKEN`.
+    pub fn from_env(mode: Mode) -> Result<Secrets, ConfigError> {
+        Secrets::from_map(&std::env::vars().collect(), mode)
     }
 
-    pub fn from_map(env: &HashMap<String, String>) -> Result<Secrets, ConfigError> {
+    pub fn from_map(env: &HashMap<String, String>, mode: Mode) -> Result<Secrets, ConfigError> {
         let get = |name: &str| match env.get(name).map(|v| v.trim()) {
             Some(v) if !v.is_empty() => Ok(Secret::new(v)),
             _ => Err(ConfigError(format!(
@@ -89,9 +95,20 @@ impl Secrets {
                  environment (or in .env)."
             ))),
         };
+        let app_token = match mode {
+            Mode::Socket => Some(get("SLACK_APP_TOKEN").map_err(|_| {
+                ConfigError(
+                    "SLACK_APP_TOKEN is not set: Socket Mode (slack.mode = \"socket\") needs the \
+                     app-level token (xapp-…) from the app's Basic Information page."
+                        .into(),
+                )
+            })?),
+            Mode::Http => None,
+        };
         Ok(Secrets {
             bot_token: get("SLACK_BOT_TOKEN")?,
             signing_secret: get("SLACK_SIGNING_SECRET")?,
+            app_token,
         })
     }
 }
@@ -109,6 +126,32 @@ pub struct Settings {
     pub currency: String,
     pub customer_count: Option<u64>,
     pub locale: Locale,
+    /// Watching support channels: who the customer is, what looks abusive, who to tell.
+    pub watch: WatchSettings,
+}
+
+/// How the bot receives Slack's requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Slack posts to the bot's public HTTPS endpoints.
+    Http,
+    /// The bot opens a websocket to Slack (no public URL; needs SLACK_APP_TOKEN).
+    Socket,
+}
+
+#[derive(Debug, Clone)]
+pub struct WatchSettings {
+    /// The reaction emoji (name without colons) that escalates a message.
+    pub trigger_reaction: String,
+    pub customers: CustomerDirectory,
+    /// Shown the bot's suggestions when no staff member has posted in the conversation.
+    pub support_leads: Vec<UserId>,
+    pub suggestions: bool,
+    pub lexicon: Lexicon,
+    /// More than `repeat_count` messages from one customer within `repeat_window`
+    /// suggests a "persistent" escalation.
+    pub repeat_count: u32,
+    pub repeat_window: jiff::SignedDuration,
 }
 
 #[derive(Debug, Clone)]
@@ -122,6 +165,7 @@ pub struct SlackSettings {
     pub team_id: Option<String>,
     /// When set, requests for any other app are refused.
     pub app_id: Option<String>,
+    pub mode: Mode,
 }
 
 /// How the outbox is delivered to Slack.
@@ -161,6 +205,17 @@ struct Raw {
     delivery: RawDelivery,
     policy: RawPolicy,
     i18n: RawI18n,
+    customers: BTreeMap<String, String>,
+    suggestions: RawSuggestions,
+    lexicon: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawSuggestions {
+    enabled: Option<bool>,
+    repeat_count: Option<u32>,
+    repeat_minutes: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -185,6 +240,9 @@ struct RawSlack {
     support_channels: Option<Vec<String>>,
     team_id: Option<String>,
     app_id: Option<String>,
+    mode: Option<String>,
+    trigger_reaction: Option<String>,
+    customer_pattern: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -192,6 +250,7 @@ struct RawSlack {
 struct RawPeople {
     executives: Option<Vec<String>>,
     managers: Option<Vec<String>>,
+    support_leads: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -343,6 +402,75 @@ impl Settings {
 
         let executives = users("people.executives", raw.people.executives)?;
         let managers = users("people.managers", raw.people.managers)?;
+        let support_leads = match raw.people.support_leads {
+            Some(leads) if !leads.is_empty() => users("people.support_leads", Some(leads))?,
+            _ => Vec::new(),
+        };
+        let mode = match raw.slack.mode.as_deref().map(str::trim) {
+            None | Some("http") => Mode::Http,
+            Some("socket") => Mode::Socket,
+            Some(other) => {
+                return Err(ConfigError::invalid(
+                    "slack.mode",
+                    format!("{other:?} is neither \"http\" nor \"socket\""),
+                ));
+            }
+        };
+        let trigger_reaction = raw
+            .slack
+            .trigger_reaction
+            .map(|r| r.trim().trim_matches(':').to_owned())
+            .unwrap_or_else(|| "rotating_light".into());
+        if trigger_reaction.is_empty() || trigger_reaction.contains(char::is_whitespace) {
+            return Err(ConfigError::invalid(
+                "slack.trigger_reaction",
+                "use an emoji name like \"rotating_light\"",
+            ));
+        }
+        let pattern = match raw.slack.customer_pattern {
+            None => None,
+            Some(text) => Some(regex::Regex::new(&text).map_err(|e| {
+                ConfigError::invalid(
+                    "slack.customer_pattern",
+                    format!("not a regular expression ({e})"),
+                )
+            })?),
+        };
+        let mut teams = BTreeMap::new();
+        for (team, customer) in raw.customers {
+            let key = format!("customers.{team}");
+            let id = CustomerId::parse(&customer).ok_or_else(|| {
+                ConfigError::invalid(
+                    &key,
+                    format!("{customer:?} is not a customer id (one word)"),
+                )
+            })?;
+            // Environment variables arrive lower-cased; Slack team ids are upper case.
+            teams.insert(team.to_ascii_uppercase(), id);
+        }
+        let mut extra_terms = BTreeMap::new();
+        for (slug, phrases) in raw.lexicon {
+            let category = Category::parse(&slug).ok_or_else(|| {
+                ConfigError::invalid(&format!("lexicon.{slug}"), "not a category slug")
+            })?;
+            extra_terms.insert(category, phrases);
+        }
+        let repeat_minutes = raw.suggestions.repeat_minutes.unwrap_or(30);
+        if repeat_minutes == 0 {
+            return Err(ConfigError::invalid(
+                "suggestions.repeat_minutes",
+                "it must be at least 1",
+            ));
+        }
+        let watch = WatchSettings {
+            trigger_reaction,
+            customers: CustomerDirectory { teams, pattern },
+            support_leads,
+            suggestions: raw.suggestions.enabled.unwrap_or(true),
+            lexicon: Lexicon::new(&extra_terms),
+            repeat_count: raw.suggestions.repeat_count.unwrap_or(10),
+            repeat_window: jiff::SignedDuration::from_mins(i64::from(repeat_minutes)),
+        };
 
         let defaults = PagingPolicy::default();
         let paging = PagingPolicy {
@@ -441,6 +569,7 @@ impl Settings {
                 support_channels,
                 team_id: raw.slack.team_id.filter(|t| !t.trim().is_empty()),
                 app_id: raw.slack.app_id.filter(|a| !a.trim().is_empty()),
+                mode,
             },
             rules: Rules {
                 roles: Roles::new(executives, managers),
@@ -454,6 +583,7 @@ impl Settings {
             currency,
             customer_count: raw.policy.customer_count,
             locale,
+            watch,
         })
     }
 }
@@ -619,6 +749,61 @@ mod tests {
     }
 
     #[test]
+    fn watching_settings_are_read_and_checked() {
+        let text = format!(
+            "{MINIMAL}\n[customers]\nT0ACME = \"acme\"\n[lexicon]\nthreat = [\"see you outside\"]\n"
+        );
+        let s = Settings::from_sources(
+            &text,
+            env(&[
+                ("ESCALATION_BOT__CUSTOMERS__T0GLOBEX", "globex"),
+                ("ESCALATION_BOT__SLACK__CUSTOMER_PATTERN", "ID: (\\w+)"),
+                ("ESCALATION_BOT__PEOPLE__SUPPORT_LEADS", "U0LEAD1"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.watch.trigger_reaction, "rotating_light");
+        assert_eq!(
+            s.watch
+                .customers
+                .identify(Some("T0GLOBEX"), "")
+                .unwrap()
+                .as_str(),
+            "globex"
+        );
+        assert_eq!(
+            s.watch.customers.identify(None, "ID: x7").unwrap().as_str(),
+            "x7"
+        );
+        assert_eq!(s.watch.support_leads.len(), 1);
+        assert_eq!(
+            s.watch.lexicon.classify("see you outside"),
+            Some(Category::Threat)
+        );
+        assert_eq!(s.slack.mode, Mode::Http);
+        for (key, value, named) in [
+            (
+                "ESCALATION_BOT__SLACK__MODE",
+                "carrier-pigeon",
+                "slack.mode",
+            ),
+            (
+                "ESCALATION_BOT__SLACK__CUSTOMER_PATTERN",
+                "(",
+                "slack.customer_pattern",
+            ),
+            (
+                "ESCALATION_BOT__SUGGESTIONS__REPEAT_MINUTES",
+                "0",
+                "suggestions.repeat_minutes",
+            ),
+        ] {
+            let err = Settings::from_sources(MINIMAL, env(&[(key, value)])).unwrap_err();
+            assert!(err.to_string().contains(named), "{err}");
+        }
+    }
+
+    #[test]
     fn unknown_keys_are_refused_so_typos_surface() {
         let err = Settings::from_sources(
             &format!("{MINIMAL}\n[paging]\nack_timout = \"5m\""),
@@ -631,13 +816,16 @@ mod tests {
 
     #[test]
     fn secrets_are_required_and_never_printed() {
-        let err = Secrets::from_map(&env(&[("SLACK_BOT_TOKEN", "xoxb-1")])).unwrap_err();
+        let err =
+            Secrets::from_map(&env(&[("SLACK_BOT_TOKEN", "xoxb-1")]), Mode::Http).unwrap_err();
         assert!(err.to_string().contains("SLACK_SIGNING_SECRET"));
-        let secrets = Secrets::from_map(&env(&[
+        let pairs = [
             ("SLACK_BOT_TOKEN", "xoxb-secret-token"),
             ("SLACK_SIGNING_SECRET", "shh"),
-        ]))
-        .unwrap();
+        ];
+        let secrets = Secrets::from_map(&env(&pairs), Mode::Http).unwrap();
+        let err = Secrets::from_map(&env(&pairs), Mode::Socket).unwrap_err();
+        assert!(err.to_string().contains("SLACK_APP_TOKEN"));
         let shown = format!("{secrets:?}");
         assert!(
             !shown.contains("xoxb-secret-token") && !shown.contains("shh"),

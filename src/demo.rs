@@ -204,6 +204,7 @@ pub async fn run(locale: Locale, out: &mut impl Write) -> anyhow::Result<()> {
     let secrets = Secrets {
         bot_token: Secret::new(TOKEN),
         signing_secret: Secret::new(SIGNING_SECRET),
+        app_token: None,
     };
     let app = Application::start(settings, secrets, Arc::new(SystemClock), store, listener)?;
     let sender = Sender::new(

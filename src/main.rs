@@ -45,7 +45,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 
 fn serve(config: Option<&Path>) -> Result<(), String> {
     let settings = Settings::load(config).map_err(|e| e.to_string())?;
-    let secrets = Secrets::from_env().map_err(|e| e.to_string())?;
+    let secrets = Secrets::from_env(settings.slack.mode).map_err(|e| e.to_string())?;
     telemetry::init(&log_filter("info"));
     runtime()?.block_on(async {
         let app = Application::build(settings, secrets, Arc::new(SystemClock))
@@ -133,7 +133,7 @@ fn stats(config: Option<&Path>, as_json: bool) -> Result<(), String> {
 
 fn check_config(config: Option<&Path>) -> Result<(), String> {
     let settings = Settings::load(config).map_err(|e| e.to_string())?;
-    Secrets::from_env().map_err(|e| e.to_string())?;
+    Secrets::from_env(settings.slack.mode).map_err(|e| e.to_string())?;
     println!(
         "Configuration is valid: listening on {}, store at {}, cases go to {}, {} executive(s) \
          paged in order, {} manager(s), Slack Web API at {}, language {:?}.",

@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use escalation_bot::domain::{
-    Category, CustomerId, NewCase, PagingPolicy, Policy, Roles, Rules, UserId,
+    Category, CustomerId, NewCase, PagingPolicy, Policy, Roles, Rules, Source, UserId,
 };
 mod common;
 
@@ -65,13 +65,15 @@ async fn store_with_one_case(path: &Path) {
         paging: PagingPolicy::default(),
     };
     let new = NewCase {
-        customer: CustomerId::parse("cust-1").unwrap(),
+        customer: CustomerId::parse("cust-1"),
         category: Category::Threat,
         severity: None,
         promise_failed: None,
         summary: "x".into(),
         reporter: UserId::parse("U0AGENT").unwrap(),
         reported_from: None,
+        evidence: None,
+        source: Source::Command,
     };
     store
         .open_case(new, jiff::Timestamp::now(), &rules, None)

@@ -386,10 +386,15 @@ async fn a_retried_event_is_acknowledged_and_handled_once() {
         )
         .await;
     assert_eq!((first.status, retry.status), (200, 200));
-    assert!(
-        !bot.store
-            .claim_event("Ev0RETRIED", jiff::Timestamp::now())
-            .unwrap(),
-        "recorded once"
+    let again = bot
+        .store
+        .accept_event("Ev0RETRIED", jiff::Timestamp::now(), None)
+        .await
+        .unwrap();
+    assert!(!again, "recorded once");
+    assert_eq!(
+        bot.store.work_len(),
+        0,
+        "a reaction outside support channels is no work"
     );
 }

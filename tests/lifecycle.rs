@@ -30,7 +30,7 @@ async fn escalate_opens_a_case_posts_the_card_and_pages_the_first_executive() {
     // Stored and flushed before the reply.
     let id = escalation_bot::domain::CaseId::new(1);
     let case = bot.case(id);
-    assert_eq!(case.customer.as_str(), "cust-42");
+    assert_eq!(case.customer.as_ref().expect("named").as_str(), "cust-42");
     assert_eq!(case.category, Category::VerbalAbuse);
     assert_eq!(case.severity, Severity::High);
     assert_eq!(case.summary, "Shouted insults for an hour");
@@ -140,7 +140,7 @@ async fn the_whole_flow_ends_in_an_approved_refund_and_termination() {
     assert!(text_of(&proposal).contains("approve_proposal"));
     assert!(
         bot.store
-            .customer(&bot.case(id).customer)
+            .customer(bot.case(id).customer.as_ref().expect("named"))
             .unwrap()
             .unwrap()
             .cut_off
@@ -164,7 +164,11 @@ async fn the_whole_flow_ends_in_an_approved_refund_and_termination() {
     assert!(decision.approved.as_ref().unwrap().at >= decision.decided.at);
     assert_eq!(decision.policy_version, "2026-11");
 
-    let customer = bot.store.customer(&case.customer).unwrap().unwrap();
+    let customer = bot
+        .store
+        .customer(case.customer.as_ref().expect("named"))
+        .unwrap()
+        .unwrap();
     assert_eq!(customer.cut_off.as_ref().map(|c| c.case), Some(id));
     assert_eq!((customer.refunds, customer.refund_total), (1, 120_000));
 
@@ -340,7 +344,11 @@ async fn a_rejected_proposal_returns_the_case_to_its_owner() {
         panic!("closed")
     };
     assert_eq!(decision.outcome, Outcome::Warning);
-    let customer = bot.store.customer(&bot.case(id).customer).unwrap().unwrap();
+    let customer = bot
+        .store
+        .customer(bot.case(id).customer.as_ref().expect("named"))
+        .unwrap()
+        .unwrap();
     assert_eq!(customer.warnings, 1);
     assert!(customer.cut_off.is_none());
 }
@@ -507,7 +515,10 @@ async fn japanese_input_and_replies() {
         "{reply}"
     );
     let case = bot.case(escalation_bot::domain::CaseId::new(1));
-    assert_eq!(case.customer.as_str(), "株式会社アクメ");
+    assert_eq!(
+        case.customer.as_ref().expect("named").as_str(),
+        "株式会社アクメ"
+    );
     assert_eq!(case.category, Category::VerbalAbuse);
     assert_eq!(case.summary, "電話で1時間罵倒された");
     bot.settle().await;
@@ -664,7 +675,14 @@ async fn shutdown_flushes_and_the_store_reopens_with_everything() {
     drop(bot.store);
     let reopened = reopen(&path);
     assert_eq!(
-        reopened.case(id).unwrap().unwrap().customer.as_str(),
+        reopened
+            .case(id)
+            .unwrap()
+            .unwrap()
+            .customer
+            .unwrap()
+            .as_str()
+            .to_owned(),
         "cust-1"
     );
     assert_eq!(reopened.tallies().unwrap().cases_total, 1);

@@ -6,7 +6,7 @@
 use escalation_bot::domain::paging::{self, PagingPolicy};
 use escalation_bot::domain::{
     Action, Case, CaseId, CaseState, Category, CustomerId, Effect, Event, History, NewCase,
-    Outcome, Policy, Roles, Stamp, Timer, UserId,
+    Outcome, Policy, Roles, Source, Stamp, Timer, UserId,
 };
 use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
@@ -54,6 +54,9 @@ fn step() -> impl Strategy<Value = Step> {
         outcome().prop_map(Action::Decide),
         Just(Action::Approve),
         Just(Action::Reject),
+        Just(Action::IdentifyCustomer(
+            CustomerId::parse("named").unwrap()
+        )),
     ];
     let timer = prop_oneof![
         (0usize..4).prop_map(|index| Timer::Page { index }),
@@ -67,20 +70,22 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
-fn new_case(severity_critical: bool) -> Case {
+fn new_case(severity_critical: bool, customer_known: bool) -> Case {
     let category = if severity_critical {
         Category::Threat
     } else {
         Category::VerbalAbuse
     };
     let new = NewCase {
-        customer: CustomerId::parse("cust").unwrap(),
+        customer: customer_known.then(|| CustomerId::parse("cust").unwrap()),
         category,
         severity: None,
         promise_failed: None,
         summary: String::new(),
         reporter: user("UAGENT"),
         reported_from: None,
+        evidence: None,
+        source: Source::Command,
     };
     Case::open(
         CaseId::new(1),
@@ -102,12 +107,13 @@ proptest! {
     #[test]
     fn no_sequence_of_actions_breaks_the_approval_or_paging_rules(
         critical in any::<bool>(),
+        customer_known in any::<bool>(),
         steps in proptest::collection::vec(step(), 0..40),
     ) {
         let roles = roles();
         let policy = policy();
         let paging_policy = PagingPolicy::default();
-        let mut case = new_case(critical);
+        let mut case = new_case(critical, customer_known);
         let mut now = case.opened_at;
         let mut ever_taken = false;
 
@@ -147,8 +153,18 @@ proptest! {
                                 }
                                 prop_assert!(decision.outcome.refund_amount() != Some(0));
                             }
+                            if let Event::Closed { decision } = &event {
+                                prop_assert!(
+                                    case.customer.is_some() || decision.outcome == Outcome::NoAction,
+                                    "{:?} for a customer nobody named", decision.outcome
+                                );
+                            }
+                            if let Event::CustomerIdentified { customer, .. } = &event {
+                                prop_assert!(case.customer.is_none(), "named twice");
+                                case.set_customer(customer.clone(), History::default());
+                            }
                             case.state = state;
-                            case.next = paging::after_event(&event, &paging_policy);
+                            case.next = paging::after_event(&event, &paging_policy, case.next);
                             if !matches!(case.state, CaseState::Open) {
                                 ever_taken = true;
                             }

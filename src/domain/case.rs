@@ -209,10 +209,58 @@ pub struct PageSent {
     pub at: Timestamp,
 }
 
+/// The message a case is about, as Slack showed it when someone flagged it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub channel: ChannelId,
+    pub ts: String,
+    /// Set when the message is a reply in a thread.
+    pub thread_ts: Option<String>,
+    pub permalink: Option<String>,
+    /// The message's text, cut to `Evidence::MAX_QUOTE_CHARS`.
+    pub quote: String,
+    /// Who wrote it (absent for some integration bots).
+    pub author: Option<UserId>,
+}
+
+impl Evidence {
+    pub const MAX_QUOTE_CHARS: usize = 2000;
+
+    /// Cuts a message's text to what a case keeps.
+    pub fn quote_of(text: &str) -> String {
+        if text.chars().count() <= Self::MAX_QUOTE_CHARS {
+            text.to_owned()
+        } else {
+            let mut cut: String = text.chars().take(Self::MAX_QUOTE_CHARS - 1).collect();
+            cut.push('…');
+            cut
+        }
+    }
+}
+
+/// How a case was flagged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// `/escalate <customer> <category> ...`
+    #[default]
+    Command,
+    /// The form `/escalate` opens.
+    Form,
+    /// The message shortcut on a customer's message.
+    Shortcut,
+    /// The trigger reaction on a message in a support channel.
+    Reaction,
+    /// The escalate button on one of the bot's suggestions.
+    Suggestion,
+}
+
 /// What a reporter gives us to open a case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCase {
-    pub customer: CustomerId,
+    /// `None` when the bot could not tell who the customer is (a reaction on a message
+    /// from an unknown sender): the reporter is asked, and the case is open meanwhile.
+    pub customer: Option<CustomerId>,
     pub category: Category,
     /// `None` takes the category's default.
     pub severity: Option<Severity>,
@@ -220,6 +268,8 @@ pub struct NewCase {
     pub summary: String,
     pub reporter: UserId,
     pub reported_from: Option<ChannelId>,
+    pub evidence: Option<Evidence>,
+    pub source: Source,
 }
 
 impl NewCase {
@@ -230,7 +280,8 @@ impl NewCase {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Case {
     pub id: CaseId,
-    pub customer: CustomerId,
+    /// `None` until someone names the customer.
+    pub customer: Option<CustomerId>,
     pub category: Category,
     pub severity: Severity,
     pub promise_failed: Option<PromiseFailed>,
@@ -247,6 +298,10 @@ pub struct Case {
     /// The pending page, alert or reminder, if any.
     #[serde(default)]
     pub next: Option<Scheduled>,
+    #[serde(default)]
+    pub evidence: Option<Evidence>,
+    #[serde(default)]
+    pub source: Source,
 }
 
 /// Something that happened to a case: the audit log's entries and what deliveries follow.
@@ -258,6 +313,7 @@ pub enum Event {
     Proposed { proposal: Proposal },
     Rejected { by: Stamp, proposal: Proposal },
     Closed { decision: Decision },
+    CustomerIdentified { customer: CustomerId, by: Stamp },
 }
 
 impl Event {
@@ -269,17 +325,20 @@ impl Event {
             Event::Proposed { .. } => "proposed",
             Event::Rejected { .. } => "rejected",
             Event::Closed { .. } => "closed",
+            Event::CustomerIdentified { .. } => "customer-identified",
         }
     }
 }
 
 /// A person's action on a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Take,
     Decide(Outcome),
     Approve,
     Reject,
+    /// Name the customer of a case opened without one.
+    IdentifyCustomer(CustomerId),
 }
 
 /// Why an action was refused. Every refusal leaves the case exactly as it was.
@@ -302,6 +361,11 @@ pub enum Refusal {
     Closed {
         outcome: Outcome,
     },
+    /// Warnings, refunds and terminations apply to a customer: name them first.
+    CustomerUnknown,
+    CustomerAlreadyKnown(CustomerId),
+    /// Only the reporter, executives and managers name a case's customer.
+    NotInvolved,
 }
 
 impl Case {
@@ -325,6 +389,8 @@ impl Case {
             state: CaseState::Open,
             posts: Posts::default(),
             next: None,
+            evidence: new.evidence,
+            source: new.source,
         }
     }
 
@@ -354,7 +420,42 @@ impl Case {
             Action::Decide(outcome) => self.decide(outcome, actor, roles, policy),
             Action::Approve => self.resolve_proposal(true, actor, roles, policy),
             Action::Reject => self.resolve_proposal(false, actor, roles, policy),
+            Action::IdentifyCustomer(customer) => self.identify(customer, actor, roles),
         }
+    }
+
+    fn identify(
+        &self,
+        customer: CustomerId,
+        actor: &Stamp,
+        roles: &Roles,
+    ) -> Result<(CaseState, Event), Refusal> {
+        if let CaseState::Closed { decision, .. } = &self.state {
+            return Err(Refusal::Closed {
+                outcome: decision.outcome,
+            });
+        }
+        if let Some(known) = &self.customer {
+            return Err(Refusal::CustomerAlreadyKnown(known.clone()));
+        }
+        if actor.by != self.reporter && !roles.may_take(&actor.by) {
+            return Err(Refusal::NotInvolved);
+        }
+        Ok((
+            self.state.clone(),
+            Event::CustomerIdentified {
+                customer,
+                by: actor.clone(),
+            },
+        ))
+    }
+
+    /// Records the customer named for a case opened without one, judged against their
+    /// history as it stood when the case opened.
+    pub fn set_customer(&mut self, customer: CustomerId, history: History) {
+        self.customer = Some(customer);
+        self.recommendation = Step::recommend(self.severity, &history);
+        self.history = history;
     }
 
     fn take(&self, actor: &Stamp, roles: &Roles) -> Result<(CaseState, Event), Refusal> {
@@ -403,6 +504,9 @@ impl Case {
         }
         if outcome.refund_amount() == Some(0) {
             return Err(Refusal::AmountMustBePositive);
+        }
+        if self.customer.is_none() && outcome != Outcome::NoAction {
+            return Err(Refusal::CustomerUnknown);
         }
         if policy.needs_approval(outcome) {
             let proposal = Proposal {
@@ -514,13 +618,15 @@ pub(crate) mod tests {
 
     pub fn open_case() -> Case {
         let new = NewCase {
-            customer: CustomerId::parse("cust-1").expect("valid"),
+            customer: CustomerId::parse("cust-1"),
             category: Category::VerbalAbuse,
             severity: None,
             promise_failed: None,
             summary: "shouted for an hour".into(),
             reporter: user("UAGENT1"),
             reported_from: None,
+            evidence: None,
+            source: Source::Command,
         };
         Case::open(
             CaseId::new(1),
@@ -686,6 +792,30 @@ pub(crate) mod tests {
             step(&mut case, Action::Approve, "UMGR1"),
             Err(Refusal::NothingToApprove)
         );
+    }
+
+    #[test]
+    fn a_case_without_a_customer_can_only_be_closed_as_no_action_until_named() {
+        let mut case = open_case();
+        case.customer = None;
+        step(&mut case, Action::Take, "UEXEC1").unwrap();
+        assert_eq!(
+            step(&mut case, Action::Decide(Outcome::Warning), "UEXEC1"),
+            Err(Refusal::CustomerUnknown)
+        );
+        let acme = CustomerId::parse("acme").unwrap();
+        assert_eq!(
+            step(&mut case, Action::IdentifyCustomer(acme.clone()), "UAGENT2"),
+            Err(Refusal::NotInvolved)
+        );
+        let event = step(&mut case, Action::IdentifyCustomer(acme.clone()), "UAGENT1").unwrap();
+        assert!(matches!(event, Event::CustomerIdentified { .. }));
+        case.set_customer(acme.clone(), History::default());
+        assert_eq!(
+            step(&mut case, Action::IdentifyCustomer(acme.clone()), "UEXEC1"),
+            Err(Refusal::CustomerAlreadyKnown(acme))
+        );
+        assert!(step(&mut case, Action::Decide(Outcome::Warning), "UEXEC1").is_ok());
     }
 
     #[test]

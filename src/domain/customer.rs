@@ -71,7 +71,7 @@ impl CustomerRecord {
     /// Brings the record up to date with something that happened to one of its cases.
     pub fn record(&mut self, case: &Case, event: &Event) {
         match event {
-            Event::Opened { .. } => self.cases.push(CaseLine {
+            Event::Opened { .. } | Event::CustomerIdentified { .. } => self.cases.push(CaseLine {
                 id: case.id,
                 opened_at: case.opened_at,
                 category: case.category,
@@ -123,7 +123,7 @@ mod tests {
     #[test]
     fn record_counts_warnings_refunds_and_cut_off() {
         let case = open_case();
-        let mut record = CustomerRecord::new(case.customer.clone());
+        let mut record = CustomerRecord::new(case.customer.clone().unwrap());
         record.record(
             &case,
             &Event::Opened {
@@ -146,7 +146,7 @@ mod tests {
     #[test]
     fn no_action_cases_do_not_count_against_the_customer() {
         let case = open_case();
-        let mut record = CustomerRecord::new(case.customer.clone());
+        let mut record = CustomerRecord::new(case.customer.clone().unwrap());
         record.record(
             &case,
             &Event::Opened {
@@ -161,7 +161,7 @@ mod tests {
     #[test]
     fn history_counts_the_last_twelve_months_separately() {
         let case = open_case();
-        let mut record = CustomerRecord::new(case.customer.clone());
+        let mut record = CustomerRecord::new(case.customer.clone().unwrap());
         record.record(
             &case,
             &Event::Opened {

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::case::{Case, Decision, Event, Outcome, Proposal};
-use super::ids::UserId;
+use super::ids::{CustomerId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "effect", rename_all = "kebab-case")]
@@ -32,6 +32,10 @@ pub enum Effect {
     },
     /// Tell the reporter the case ended, and thank them.
     NotifyReporter,
+    /// Tell the reporter of a case they flagged with a reaction (who got no reply),
+    /// only them, where they flagged it, that management has it: and ask who the
+    /// customer is if the bot could not tell.
+    Acknowledge,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +62,10 @@ pub enum Note {
     Closed {
         decision: Decision,
     },
+    CustomerIdentified {
+        customer: CustomerId,
+        by: UserId,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,7 +87,9 @@ impl Effect {
     pub fn lane(&self, case: &Case) -> Lane {
         match self {
             Effect::Page { to } => Lane::DirectMessage(to.clone()),
-            Effect::NotifyReporter => Lane::DirectMessage(case.reporter.clone()),
+            Effect::NotifyReporter | Effect::Acknowledge => {
+                Lane::DirectMessage(case.reporter.clone())
+            }
             Effect::PostCard
             | Effect::UpdateCard
             | Effect::UpdatePages
@@ -118,6 +128,15 @@ impl Effect {
                     note: Note::Rejected {
                         by: by.by.clone(),
                         outcome: proposal.outcome,
+                    },
+                },
+            ],
+            Event::CustomerIdentified { customer, by } => vec![
+                Effect::UpdateCard,
+                Effect::ThreadNote {
+                    note: Note::CustomerIdentified {
+                        customer: customer.clone(),
+                        by: by.by.clone(),
                     },
                 },
             ],

@@ -6,14 +6,17 @@ pub mod case;
 pub mod category;
 pub mod customer;
 pub mod effect;
+pub mod identify;
 pub mod ids;
+pub mod lexicon;
 pub mod paging;
 pub mod policy;
+pub mod repeats;
 pub mod tally;
 
 pub use case::{
-    Action, Case, CaseState, Decision, Event, MessageRef, NewCase, Outcome, OutcomeKind, PageSent,
-    PromiseFailed, Proposal, Refusal, Stamp,
+    Action, Case, CaseState, Decision, Event, Evidence, MessageRef, NewCase, Outcome, OutcomeKind,
+    PageSent, PromiseFailed, Proposal, Refusal, Source, Stamp,
 };
 pub use category::{Category, Severity};
 pub use customer::CustomerRecord;

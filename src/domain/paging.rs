@@ -116,10 +116,17 @@ pub fn on_open(
     )
 }
 
-/// The timer a case carries after `event` (opening is `on_open`'s).
-pub fn after_event(event: &Event, policy: &PagingPolicy) -> Option<Scheduled> {
+/// The timer a case carries after `event`, given the one it had (opening is
+/// `on_open`'s).
+pub fn after_event(
+    event: &Event,
+    policy: &PagingPolicy,
+    current: Option<Scheduled>,
+) -> Option<Scheduled> {
     match event {
         Event::Opened { .. } => None,
+        // Naming the customer changes nothing about who must act.
+        Event::CustomerIdentified { .. } => current,
         Event::Taken { by } | Event::Rejected { by, .. } => {
             at(by.at, policy.decision_reminder, Timer::Remind)
         }
@@ -272,7 +279,7 @@ mod tests {
     #[test]
     fn taking_schedules_a_reminder_for_the_owner() {
         let by = stamp("UEXEC1", 1);
-        let next = after_event(&Event::Taken { by: by.clone() }, &policy()).unwrap();
+        let next = after_event(&Event::Taken { by: by.clone() }, &policy(), None).unwrap();
         assert_eq!(next.timer, Timer::Remind);
         assert_eq!(next.due, by.at + SignedDuration::from_hours(24));
         let mut case = open_case();
@@ -323,6 +330,9 @@ mod tests {
             approved: None,
             policy_version: "v".into(),
         };
-        assert_eq!(after_event(&Event::Closed { decision }, &policy()), None);
+        assert_eq!(
+            after_event(&Event::Closed { decision }, &policy(), None),
+            None
+        );
     }
 }

@@ -46,7 +46,10 @@ impl Tallies {
                     self.customers_cut_off += 1;
                 }
             }
-            Event::Taken { .. } | Event::Proposed { .. } | Event::Rejected { .. } => {}
+            Event::Taken { .. }
+            | Event::Proposed { .. }
+            | Event::Rejected { .. }
+            | Event::CustomerIdentified { .. } => {}
         }
     }
 }

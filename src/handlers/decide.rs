@@ -10,9 +10,8 @@ use slack_morphism::prelude::*;
 
 use crate::app::Context;
 use crate::domain::{Action, CaseId, OutcomeKind, Stamp, UserId};
-use crate::handlers::{Click, Reply, act, tell};
+use crate::handlers::{Click, Reply, act, submit, tell};
 use crate::slack::views::{self, form};
-use crate::store::ActError;
 
 /// Refunds above this are surely typos (a trillion yen).
 const MAX_AMOUNT: u64 = 1_000_000_000_000;
@@ -151,32 +150,8 @@ pub async fn refund_submitted(
             "errors": { form::AMOUNT: t.amount_invalid() },
         }));
     };
-    let actor = Stamp {
-        by: user,
-        at: ctx.clock.now(),
-    };
-    let result = ctx
-        .store
-        .act(
-            id,
-            Action::Decide(kind.with_amount(amount)),
-            actor,
-            &ctx.settings.rules,
-        )
-        .await;
-    let problem = match result {
-        Ok((_, event)) => {
-            tracing::info!(case = %id, event = event.name(), "case changed");
-            return Reply::Json(json!({ "response_action": "clear" }));
-        }
-        Err(ActError::Refused(refusal)) => t.refusal(&refusal, id, look.currency),
-        Err(ActError::NoSuchCase(_)) => t.no_such_case(&id.to_string()),
-        Err(ActError::Store(e)) => ctx.internal_error("recording a refund", &e),
-    };
-    Reply::Json(json!({
-        "response_action": "update",
-        "view": views::notice(t.refund_title(), problem, look),
-    }))
+    let action = Action::Decide(kind.with_amount(amount));
+    submit(ctx, id, action, user, t.refund_title()).await
 }
 
 #[cfg(test)]

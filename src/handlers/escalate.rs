@@ -1,6 +1,7 @@
-//! Purpose: opening a case, the bot's one promise to an agent: from `/escalate` text or
-//! from the form, the case is stored and flushed, the card and the page are queued, and
-//! the agent is told at once that management has it, with guidance for the category.
+//! Purpose: opening a case, the bot's one promise to an agent: from `/escalate` text, or
+//! from the form (empty, or opened on a message by the shortcut or a suggestion), the case
+//! is stored and flushed, the card and the page are queued, and the agent is told at once
+//! that management has it, with guidance for the category.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,10 +11,11 @@ use slack_morphism::prelude::*;
 
 use crate::app::Context;
 use crate::domain::{
-    Case, Category, ChannelId, CustomerId, NewCase, PromiseFailed, Severity, UserId,
+    Case, Category, ChannelId, CustomerId, NewCase, PromiseFailed, Severity, Source, UserId,
 };
 use crate::handlers::{CommandForm, Reply, ephemeral};
-use crate::slack::views::{self, form};
+use crate::slack::message::Posted;
+use crate::slack::views::{self, FormContext, form};
 
 /// `/escalate` alone: opens the form. The trigger expires three seconds after the
 /// command, so the form is opened right after the acknowledgement, not before it.
@@ -23,7 +25,11 @@ pub fn open_form(ctx: &Arc<Context>, command: &CommandForm) -> Reply {
     let origin = command.channel_id.clone();
     let response_url = command.response_url.clone();
     tokio::spawn(async move {
-        let view = views::escalate_form(Some(&origin), ctx.look());
+        let context = FormContext {
+            origin: Some(origin),
+            ..FormContext::default()
+        };
+        let view = views::escalate_form(&context, None, ctx.look());
         if let Err(e) = ctx.slack.open_view(&trigger, view).await {
             tracing::warn!(error = %e, "could not open the escalation form");
             let text = ctx.look().t.form_unavailable();
@@ -69,13 +75,15 @@ pub async fn open_from_command(
         return Reply::BadRequest("user_id is not a Slack user id");
     };
     let new = NewCase {
-        customer,
+        customer: Some(customer),
         category,
         severity: None,
         promise_failed: None,
         summary: summary.to_owned(),
         reporter,
         reported_from: ChannelId::parse(&command.channel_id),
+        evidence: None,
+        source: Source::Command,
     };
     // A replayed command (same trigger) answers with the case it already opened.
     match open(ctx, new, ("trigger", &command.trigger_id)).await {
@@ -161,18 +169,27 @@ pub async fn form_submitted(
     let Some(reporter) = UserId::parse(user.id.as_ref()) else {
         return Reply::BadRequest("user.id is not a Slack user id");
     };
-    let origin = match &view.view {
-        SlackView::Modal(modal) => modal.private_metadata.as_deref().and_then(ChannelId::parse),
-        SlackView::Home(_) => None,
+    let context = match &view.view {
+        SlackView::Modal(modal) => {
+            FormContext::decode(modal.private_metadata.as_deref().unwrap_or(""))
+        }
+        SlackView::Home(_) => FormContext::default(),
+    };
+    let source = match (&context.evidence, context.category) {
+        (None, _) => Source::Form,
+        (Some(_), None) => Source::Shortcut,
+        (Some(_), Some(_)) => Source::Suggestion,
     };
     let new = NewCase {
-        customer,
+        customer: Some(customer),
         category,
         severity: choice_of(values, form::SEVERITY).and_then(|s| Severity::parse(&s)),
         promise_failed: choice_of(values, form::PROMISE).and_then(|p| PromiseFailed::parse(&p)),
         summary: summary.trim().to_owned(),
         reporter,
-        reported_from: origin,
+        reported_from: context.origin.as_deref().and_then(ChannelId::parse),
+        evidence: context.evidence,
+        source,
     };
     let view_id = view.state_params.id.to_string();
     let text = match open(ctx, new, ("view", &view_id)).await {
@@ -183,4 +200,46 @@ pub async fn form_submitted(
         "response_action": "update",
         "view": views::notice(t.form_done_title(), text, ctx.look()),
     }))
+}
+
+/// Opens the form on a flagged message: the message quoted, the customer filled in when
+/// the bot can tell, and (from a suggestion) the category it looked like. Runs after the
+/// acknowledgement; the permalink look-up and views.open must fit in the trigger's three
+/// seconds together, and do (two quick calls).
+pub fn open_form_on_message(
+    ctx: &Arc<Context>,
+    trigger: String,
+    user: UserId,
+    channel: ChannelId,
+    message: Posted,
+    category: Option<Category>,
+) {
+    let ctx = ctx.clone();
+    tokio::spawn(async move {
+        let link = crate::domain::MessageRef {
+            channel: channel.clone(),
+            ts: message.ts.clone(),
+        };
+        let permalink = ctx.slack.permalink(&link).await.ok();
+        let customer = ctx
+            .settings
+            .watch
+            .customers
+            .identify(message.author_team(), &message.text);
+        let context = FormContext {
+            origin: Some(channel.to_string()),
+            evidence: Some(message.evidence(&channel, permalink)),
+            category,
+        };
+        let view =
+            views::escalate_form(&context, customer.as_ref().map(|c| c.as_str()), ctx.look());
+        if let Err(e) = ctx.slack.open_view(&trigger, view).await {
+            tracing::warn!(error = %e, "could not open the escalation form on a message");
+            let text = ctx.look().t.form_unavailable();
+            let _ = ctx
+                .slack
+                .post_ephemeral(&channel, &user, views::ephemeral(text), None)
+                .await;
+        }
+    });
 }

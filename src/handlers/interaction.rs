@@ -7,12 +7,22 @@ use slack_morphism::prelude::*;
 
 use crate::app::Context;
 use crate::domain::{ChannelId, OutcomeKind, UserId};
-use crate::handlers::{Click, Reply, approve, decide, escalate, take_case};
-use crate::slack::views::{action, form};
+use serde_json::Value;
 
-pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent) -> Reply {
+use crate::handlers::{Click, Reply, approve, decide, escalate, shortcut, take_case};
+use crate::slack::views::{MESSAGE_SHORTCUT, action, form};
+
+/// `raw` is the payload as JSON, for the fields slack-morphism does not model.
+pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent, raw: &Value) -> Reply {
     match event {
         SlackInteractionEvent::BlockActions(event) => block_action(ctx, event).await,
+        SlackInteractionEvent::MessageAction(event) => {
+            if event.callback_id.to_string() == MESSAGE_SHORTCUT {
+                shortcut::message_shortcut(ctx, &event, raw)
+            } else {
+                Reply::BadRequest("unknown shortcut")
+            }
+        }
         SlackInteractionEvent::ViewSubmission(event) => {
             let callback = match &event.view.view {
                 SlackView::Modal(modal) => modal.callback_id.as_ref().map(|c| c.to_string()),
@@ -23,6 +33,9 @@ pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent) -> Reply {
                     escalate::form_submitted(ctx, &event.user, &event.view).await
                 }
                 Some(form::REFUND) => decide::refund_submitted(ctx, &event.user, &event.view).await,
+                Some(form::IDENTIFY) => {
+                    shortcut::identify_submitted(ctx, &event.user, &event.view).await
+                }
                 _ => Reply::BadRequest("unknown form"),
             }
         }
@@ -83,6 +96,8 @@ async fn block_action(ctx: &Arc<Context>, event: SlackInteractionBlockActionsEve
         action::APPROVE => approve::handle(ctx, click, true).await,
         action::REJECT => approve::handle(ctx, click, false).await,
         action::OPEN_THREAD => Reply::Ack,
+        action::IDENTIFY => shortcut::identify_clicked(ctx, click, event.trigger_id.as_ref()),
+        action::ESCALATE_SUGGESTED => shortcut::suggested(ctx, click, event.trigger_id.as_ref()),
         other => match other
             .strip_prefix(action::DECIDE_PREFIX)
             .and_then(OutcomeKind::parse)

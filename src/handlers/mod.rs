@@ -9,6 +9,7 @@ pub mod decide;
 pub mod escalate;
 pub mod events;
 pub mod interaction;
+pub mod shortcut;
 pub mod take_case;
 
 use std::fmt::Display;
@@ -74,7 +75,7 @@ pub fn tell(ctx: &Arc<Context>, channel: Option<ChannelId>, user: UserId, text: 
     tokio::spawn(async move {
         if let Err(e) = ctx
             .slack
-            .post_ephemeral(&channel, &user, views::ephemeral(text))
+            .post_ephemeral(&channel, &user, views::ephemeral(text), None)
             .await
         {
             tracing::warn!(error = %e, "could not show an ephemeral message");
@@ -107,7 +108,10 @@ pub async fn act(ctx: &Arc<Context>, click: Click, action: Action) -> Reply {
         by: click.user.clone(),
         at: ctx.clock.now(),
     };
-    let result = ctx.store.act(id, action, actor, &ctx.settings.rules).await;
+    let result = ctx
+        .store
+        .act(id, action.clone(), actor, &ctx.settings.rules)
+        .await;
     match result {
         Ok((_, event)) => {
             tracing::info!(case = %id, event = event.name(), "case changed");
@@ -131,4 +135,34 @@ pub async fn act(ctx: &Arc<Context>, click: Click, action: Action) -> Reply {
         }
     }
     Reply::Ack
+}
+
+/// Applies `action` from a submitted form: success closes the form; a refusal replaces
+/// the form with the reason (a form has no channel to answer in).
+pub async fn submit(
+    ctx: &Arc<Context>,
+    id: CaseId,
+    action: Action,
+    user: UserId,
+    title: &str,
+) -> Reply {
+    let look = ctx.look();
+    let t = look.t;
+    let actor = Stamp {
+        by: user,
+        at: ctx.clock.now(),
+    };
+    let problem = match ctx.store.act(id, action, actor, &ctx.settings.rules).await {
+        Ok((_, event)) => {
+            tracing::info!(case = %id, event = event.name(), "case changed");
+            return Reply::Json(json!({ "response_action": "clear" }));
+        }
+        Err(ActError::Refused(refusal)) => t.refusal(&refusal, id, look.currency),
+        Err(ActError::NoSuchCase(_)) => t.no_such_case(&id.to_string()),
+        Err(ActError::Store(e)) => ctx.internal_error("recording a form", &e),
+    };
+    Reply::Json(json!({
+        "response_action": "update",
+        "view": views::notice(title, problem, look),
+    }))
 }

@@ -374,6 +374,63 @@ impl Catalog for En {
     fn recommendation_note(&self) -> &'static str {
         "From conduct history only, the same for every customer. People decide."
     }
+    fn card_customer_unknown(&self, reporter: &UserId) -> String {
+        format!("_Not identified yet: {} was asked._", mention(reporter))
+    }
+    fn card_evidence(&self) -> &'static str {
+        "The message"
+    }
+    fn evidence_link(&self) -> &'static str {
+        "Open the message"
+    }
+    fn identify_button(&self) -> &'static str {
+        "Name the customer"
+    }
+    fn ask_customer(&self, id: CaseId) -> String {
+        format!(
+            "*{id}* is open, and management has it now. Which customer wrote that message? \
+             Name them so the case is judged against their history. Only you can see this."
+        )
+    }
+    fn identify_title(&self) -> &'static str {
+        "Name the customer"
+    }
+    fn identify_intro(&self, id: CaseId) -> String {
+        format!("Which customer is *{id}* about?")
+    }
+    fn note_customer_identified(&self, customer: &str, by: &UserId) -> String {
+        format!(
+            "{} named the customer: `{}`.",
+            mention(by),
+            escape(customer)
+        )
+    }
+    fn form_quote(&self) -> &'static str {
+        "The message"
+    }
+    fn already_escalated(&self, id: CaseId) -> String {
+        format!("This message is already escalated as *{id}*: management has it.")
+    }
+    fn suggestion(&self, category: Category) -> String {
+        format!(
+            ":eyes: This message may be harassment ({}). If it is, escalate it and management \
+             takes it from here. Only you can see this.",
+            self.category_name(category)
+        )
+    }
+    fn suggestion_repeated(&self, count: u32, minutes: u32) -> String {
+        format!(
+            ":eyes: This customer has posted {count} messages in {minutes} minutes. If the \
+             contact has become persistent, escalate it and management takes it from here. \
+             Only you can see this."
+        )
+    }
+    fn suggestion_button(&self) -> &'static str {
+        "Escalate"
+    }
+    fn suggestion_private_note(&self) -> &'static str {
+        "The customer cannot see this suggestion."
+    }
     fn card_private(&self) -> &'static str {
         ":lock: Private category: the details are shown only in this channel."
     }
@@ -444,7 +501,24 @@ impl Catalog for En {
         "Cancel"
     }
 
-    fn page(&self, id: CaseId, category: Category, customer: &str, private: bool) -> String {
+    fn page(
+        &self,
+        id: CaseId,
+        category: Category,
+        customer: Option<&str>,
+        private: bool,
+    ) -> String {
+        let Some(customer) = customer else {
+            return format!(
+                ":rotating_light: *{id}* needs an executive: {} from a customer not identified \
+                 yet.",
+                if private {
+                    "a private category"
+                } else {
+                    self.category_name(category)
+                }
+            );
+        };
         if private {
             format!(
                 ":rotating_light: *{id}* needs an executive. It is in a private category: the \
@@ -573,6 +647,17 @@ impl Catalog for En {
                  it. Nothing changed."
             ),
             Refusal::AmountMustBePositive => "The refund amount must be more than zero.".into(),
+            Refusal::CustomerUnknown => format!(
+                "Name the customer of {id} first: a warning, refund or termination applies to a \
+                 customer. Nothing changed."
+            ),
+            Refusal::CustomerAlreadyKnown(customer) => format!(
+                "The customer of {id} is already named: `{}`. Nothing changed.",
+                escape(customer.as_str())
+            ),
+            Refusal::NotInvolved => {
+                format!("Only the reporter, executives and managers can name the customer of {id}.")
+            }
             Refusal::Closed { outcome } => format!(
                 "{id} is already closed with {}. Nothing changed.",
                 self.outcome(*outcome, currency)

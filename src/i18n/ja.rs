@@ -375,6 +375,67 @@ impl Catalog for Ja {
     fn recommendation_note(&self) -> &'static str {
         "言動の履歴だけに基づき、どのお客様にも同じ基準で推奨します。判断するのは人です。"
     }
+    fn card_customer_unknown(&self, reporter: &UserId) -> String {
+        format!("_未特定（{}に確認中）_", mention(reporter))
+    }
+    fn card_evidence(&self) -> &'static str {
+        "対象のメッセージ"
+    }
+    fn evidence_link(&self) -> &'static str {
+        "メッセージを開く"
+    }
+    fn identify_button(&self) -> &'static str {
+        "顧客を指定する"
+    }
+    fn ask_customer(&self, id: CaseId) -> String {
+        format!(
+            "*{id}* を受け付けました。この件は経営陣が引き継ぎます。このメッセージを書いたのは\
+             どのお客様ですか？ 過去の履歴に照らして判断できるよう、顧客を指定してください。\
+             この表示はあなたにだけ見えています。"
+        )
+    }
+    fn identify_title(&self) -> &'static str {
+        "顧客を指定"
+    }
+    fn identify_intro(&self, id: CaseId) -> String {
+        format!("*{id}* はどのお客様の件ですか？")
+    }
+    fn note_customer_identified(&self, customer: &str, by: &UserId) -> String {
+        format!(
+            "{}が顧客を指定しました: `{}`。",
+            mention(by),
+            escape(customer)
+        )
+    }
+    fn form_quote(&self) -> &'static str {
+        "対象のメッセージ"
+    }
+    fn already_escalated(&self, id: CaseId) -> String {
+        format!(
+            "このメッセージはすでに *{id}* としてエスカレーション済みです。経営陣が対応しています。"
+        )
+    }
+    fn suggestion(&self, category: Category) -> String {
+        format!(
+            ":eyes: このメッセージはハラスメント（{}）の可能性があります。該当する場合は\
+             エスカレーションしてください。以降は経営陣が引き継ぎます。この表示はあなたにだけ\
+             見えています。",
+            self.category_name(category)
+        )
+    }
+    fn suggestion_repeated(&self, count: u32, minutes: u32) -> String {
+        format!(
+            ":eyes: このお客様は{minutes}分間に{count}件のメッセージを送っています。執拗な連絡に\
+             なっている場合はエスカレーションしてください。以降は経営陣が引き継ぎます。\
+             この表示はあなたにだけ見えています。"
+        )
+    }
+    fn suggestion_button(&self) -> &'static str {
+        "エスカレーション"
+    }
+    fn suggestion_private_note(&self) -> &'static str {
+        "この提案はお客様には見えません。"
+    }
     fn card_private(&self) -> &'static str {
         ":lock: 非公開の区分です。詳細はこのチャンネルにだけ表示します。"
     }
@@ -442,7 +503,23 @@ impl Catalog for Ja {
         "キャンセル"
     }
 
-    fn page(&self, id: CaseId, category: Category, customer: &str, private: bool) -> String {
+    fn page(
+        &self,
+        id: CaseId,
+        category: Category,
+        customer: Option<&str>,
+        private: bool,
+    ) -> String {
+        let Some(customer) = customer else {
+            return format!(
+                ":rotating_light: *{id}* に経営陣の対応が必要です: まだ特定されていない顧客による{}。",
+                if private {
+                    "非公開の区分の案件"
+                } else {
+                    self.category_name(category)
+                }
+            );
+        };
         if private {
             format!(
                 ":rotating_light: *{id}* に経営陣の対応が必要です。非公開の区分のため、詳細は\
@@ -573,6 +650,17 @@ impl Catalog for Ja {
                  必要があります。変更はありません。"
             ),
             Refusal::AmountMustBePositive => "返金額は0より大きくしてください。".into(),
+            Refusal::CustomerUnknown => format!(
+                "先に {id} の顧客を指定してください。警告・返金・取引停止は顧客に対して行うものです。\
+                 変更はありません。"
+            ),
+            Refusal::CustomerAlreadyKnown(customer) => format!(
+                "{id} の顧客はすでに指定されています: `{}`。変更はありません。",
+                escape(customer.as_str())
+            ),
+            Refusal::NotInvolved => {
+                format!("{id} の顧客を指定できるのは、報告者・経営陣・マネージャーだけです。")
+            }
             Refusal::Closed { outcome } => format!(
                 "{id} はすでに{}で完了しています。変更はありません。",
                 self.outcome(*outcome, currency)

@@ -139,6 +139,10 @@ pub trait Catalog: Sync {
     fn card_recommendation(&self) -> &'static str;
     fn recommendation_note(&self) -> &'static str;
     fn card_private(&self) -> &'static str;
+    fn card_customer_unknown(&self, reporter: &UserId) -> String;
+    fn card_evidence(&self) -> &'static str;
+    fn evidence_link(&self) -> &'static str;
+    fn identify_button(&self) -> &'static str;
     fn status_open(&self, paging: Option<&UserId>) -> String;
     fn status_taken(&self, by: &UserId, at: jiff::Timestamp) -> String;
     fn status_proposed(&self, outcome: Outcome, by: &UserId, currency: &str) -> String;
@@ -150,7 +154,9 @@ pub trait Catalog: Sync {
     fn confirm_no(&self) -> &'static str;
 
     // Paging.
-    fn page(&self, id: CaseId, category: Category, customer: &str, private: bool) -> String;
+    /// `customer` is `None` while nobody has named the customer.
+    fn page(&self, id: CaseId, category: Category, customer: Option<&str>, private: bool)
+    -> String;
     fn page_link(&self) -> &'static str;
 
     // Timeline replies in the case thread.
@@ -169,6 +175,20 @@ pub trait Catalog: Sync {
 
     // The reporter, at the end.
     fn reporter_closed(&self, id: CaseId, outcome: Outcome, currency: &str) -> String;
+
+    // Naming the customer of a case opened from a message.
+    fn ask_customer(&self, id: CaseId) -> String;
+    fn identify_title(&self) -> &'static str;
+    fn identify_intro(&self, id: CaseId) -> String;
+    fn note_customer_identified(&self, customer: &str, by: &UserId) -> String;
+
+    // Flagging where it happens: the shortcut, the reaction, the bot's suggestions.
+    fn form_quote(&self) -> &'static str;
+    fn already_escalated(&self, id: CaseId) -> String;
+    fn suggestion(&self, category: Category) -> String;
+    fn suggestion_repeated(&self, count: u32, minutes: u32) -> String;
+    fn suggestion_button(&self) -> &'static str;
+    fn suggestion_private_note(&self) -> &'static str;
 
     // Refusals: the case is unchanged and the person is told why.
     fn refusal(&self, refusal: &Refusal, id: CaseId, currency: &str) -> String;

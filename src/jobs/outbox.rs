@@ -84,7 +84,11 @@ fn posts_to(
         }
         Effect::Page { to } => Some(format!("dm:{to}")),
         Effect::NotifyReporter => reporter_of().map(|r| format!("dm:{r}")),
-        Effect::UpdateCard | Effect::UpdatePages | Effect::ResolveProposal { .. } => None,
+        // Ephemeral: nobody else sees it, so no channel's budget is spent.
+        Effect::UpdateCard
+        | Effect::UpdatePages
+        | Effect::ResolveProposal { .. }
+        | Effect::Acknowledge => None,
     }
 }
 
@@ -265,6 +269,7 @@ pub fn effect_name(effect: &Effect) -> &'static str {
         Effect::ThreadNote { .. } => "thread-note",
         Effect::ResolveProposal { .. } => "resolve-proposal",
         Effect::NotifyReporter => "notify-reporter",
+        Effect::Acknowledge => "acknowledge",
     }
 }
 
@@ -413,6 +418,27 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
                 .update_message(
                     message,
                     views::resolved_proposal(proposal, resolution, look),
+                )
+                .await?;
+            Ok(Delivered::Nothing)
+        }
+        Effect::Acknowledge => {
+            // Where the reporter flagged the message; ephemeral, so only they see it.
+            let Some(channel) = case
+                .evidence
+                .as_ref()
+                .map(|e| e.channel.clone())
+                .or_else(|| case.reported_from.clone())
+            else {
+                return Ok(Delivered::Nothing);
+            };
+            let thread = case.evidence.as_ref().and_then(|e| e.thread_ts.as_deref());
+            slack
+                .post_ephemeral(
+                    &channel,
+                    &case.reporter,
+                    views::acknowledge(case, look),
+                    thread,
                 )
                 .await?;
             Ok(Delivered::Nothing)

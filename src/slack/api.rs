@@ -10,6 +10,7 @@ use slack_morphism::prelude::*;
 
 use crate::config::Secret;
 use crate::domain::{ChannelId, MessageRef, UserId};
+use crate::slack::message::Posted;
 
 /// Slack error codes that a later attempt can get past.
 const RETRYABLE: &[&str] = &[
@@ -39,6 +40,13 @@ pub enum CallError {
 }
 
 pub type CallResult<T> = Result<T, CallError>;
+
+/// conversations.replies and conversations.history, read into our own message type.
+#[derive(serde::Deserialize)]
+struct PostedList {
+    #[serde(default)]
+    messages: Vec<Posted>,
+}
 
 /// The metadata event type on every message the outbox posts.
 pub const TAG_EVENT_TYPE: &str = "escalation_bot_delivery";
@@ -248,6 +256,52 @@ impl WebApi {
             }))
     }
 
+    /// The messages of a thread (the parent and its replies, when `ts` is either), or of
+    /// one message that starts no thread: conversations.replies takes any of them.
+    pub async fn thread(&self, channel: &ChannelId, ts: &str) -> CallResult<Vec<Posted>> {
+        let params = [
+            ("channel", Some(channel.as_str())),
+            ("ts", Some(ts)),
+            ("limit", Some("200")),
+        ];
+        let session = self.session();
+        let response: PostedList = self
+            .timed(
+                session
+                    .http_session_api
+                    .http_get("conversations.replies", &params, None),
+            )
+            .await?;
+        Ok(response.messages)
+    }
+
+    /// The latest top-level messages of a channel, newest first.
+    pub async fn recent(&self, channel: &ChannelId, limit: u16) -> CallResult<Vec<Posted>> {
+        let limit = limit.to_string();
+        let params = [
+            ("channel", Some(channel.as_str())),
+            ("limit", Some(limit.as_str())),
+        ];
+        let session = self.session();
+        let response: PostedList = self
+            .timed(
+                session
+                    .http_session_api
+                    .http_get("conversations.history", &params, None),
+            )
+            .await?;
+        Ok(response.messages)
+    }
+
+    /// One message, wherever it is (top level or in a thread).
+    pub async fn message(&self, channel: &ChannelId, ts: &str) -> CallResult<Option<Posted>> {
+        Ok(self
+            .thread(channel, ts)
+            .await?
+            .into_iter()
+            .find(|m| m.ts == ts))
+    }
+
     pub async fn permalink(&self, message: &MessageRef) -> CallResult<String> {
         let request = SlackApiChatGetPermalinkRequest::new(
             message.channel.as_str().into(),
@@ -268,18 +322,22 @@ impl WebApi {
     }
 
     /// A message only `user` sees, in a conversation the bot is in (refusals of a button
-    /// click in the escalation channel or a page).
+    /// click, suggestions in a support channel), in `thread` if given.
     pub async fn post_ephemeral(
         &self,
         channel: &ChannelId,
         user: &UserId,
         content: SlackMessageContent,
+        thread: Option<&str>,
     ) -> CallResult<()> {
-        let request = SlackApiChatPostEphemeralRequest::new(
+        let mut request = SlackApiChatPostEphemeralRequest::new(
             channel.as_str().into(),
             user.as_str().into(),
             content,
         );
+        if let Some(ts) = thread {
+            request = request.with_thread_ts(ts.into());
+        }
         let session = self.session();
         self.timed(session.chat_post_ephemeral(&request))
             .await

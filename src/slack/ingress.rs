@@ -186,8 +186,8 @@ async fn slack_request(
     }
     let reply = match inbound {
         Inbound::Command(form) => handlers::command::handle(ctx, form).await,
-        Inbound::Interaction(event) => handlers::interaction::handle(ctx, *event).await,
-        Inbound::Event(event) => handlers::events::handle(ctx, *event, retry_num).await,
+        Inbound::Interaction(event, raw) => handlers::interaction::handle(ctx, *event, &raw).await,
+        Inbound::Event(event, raw) => handlers::events::handle(ctx, *event, &raw, retry_num).await,
     };
     match reply {
         Reply::Ack => respond(StatusCode::OK, "text/plain; charset=utf-8", Bytes::new()),
@@ -208,7 +208,7 @@ async fn slack_request(
 /// request from another workspace or for another app, or one that does not say which.
 /// Slack's URL challenge names neither and is always answered.
 fn foreign(slack: &SlackSettings, inbound: &Inbound, origin: &Origin) -> Option<&'static str> {
-    if let Inbound::Event(event) = inbound
+    if let Inbound::Event(event, _) = inbound
         && matches!(**event, SlackPushEvent::UrlVerification(_))
     {
         return None;

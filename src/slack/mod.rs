@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod ingress;
+pub mod message;
 pub mod payload;
 pub mod signature;
 pub mod views;

@@ -32,8 +32,11 @@ pub struct CommandForm {
 #[derive(Debug, Clone)]
 pub enum Inbound {
     Command(CommandForm),
-    Interaction(Box<SlackInteractionEvent>),
-    Event(Box<SlackPushEvent>),
+    /// The typed payload, and the JSON it came from for fields slack-morphism does not
+    /// model (a shortcut message's `user_team`).
+    Interaction(Box<SlackInteractionEvent>, Value),
+    /// The typed event, and its JSON (for `user_team` and other unmodelled fields).
+    Event(Box<SlackPushEvent>, Value),
 }
 
 /// The workspace and app a request says it is for, where it says so.
@@ -77,8 +80,8 @@ pub fn decode(kind: Kind, body: &[u8]) -> Result<(Inbound, Origin), DecodeError>
                 team: text(&json["team"]["id"]).or_else(|| text(&json["user"]["team_id"])),
                 app: text(&json["api_app_id"]).or_else(|| text(&json["view"]["app_id"])),
             };
-            let event: SlackInteractionEvent = serde_json::from_value(json)?;
-            Ok((Inbound::Interaction(Box::new(event)), origin))
+            let event: SlackInteractionEvent = serde_json::from_value(json.clone())?;
+            Ok((Inbound::Interaction(Box::new(event), json), origin))
         }
         Kind::Events => {
             let json: Value = serde_json::from_slice(body)?;
@@ -86,8 +89,8 @@ pub fn decode(kind: Kind, body: &[u8]) -> Result<(Inbound, Origin), DecodeError>
                 team: text(&json["team_id"]),
                 app: text(&json["api_app_id"]),
             };
-            let event: SlackPushEvent = serde_json::from_value(json)?;
-            Ok((Inbound::Event(Box::new(event)), origin))
+            let event: SlackPushEvent = serde_json::from_value(json.clone())?;
+            Ok((Inbound::Event(Box::new(event), json), origin))
         }
     }
 }

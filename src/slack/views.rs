@@ -4,9 +4,11 @@
 
 use slack_morphism::prelude::*;
 
+use serde::{Deserialize, Serialize};
+
 use crate::domain::{
-    Case, CaseId, CaseState, Category, Decision, Note, Outcome, OutcomeKind, PromiseFailed,
-    Proposal, Resolution, Severity,
+    Case, CaseId, CaseState, Category, Decision, Evidence, Note, Outcome, OutcomeKind,
+    PromiseFailed, Proposal, Resolution, Severity,
 };
 use crate::i18n::{Catalog, Money, escape, mention, slack_time};
 
@@ -18,12 +20,20 @@ pub mod action {
     pub const REJECT: &str = "reject_proposal";
     /// A link button: Slack still reports the click, and we ignore it.
     pub const OPEN_THREAD: &str = "open_thread";
+    /// Opens the form naming a case's customer.
+    pub const IDENTIFY: &str = "identify_customer";
+    /// The button on a suggestion; `value` is a `Flagged` as JSON.
+    pub const ESCALATE_SUGGESTED: &str = "escalate_suggested";
 }
+
+/// The message shortcut's callback id (in the app manifest too).
+pub const MESSAGE_SHORTCUT: &str = "escalate_message";
 
 /// Callback ids of forms and the block/action ids of their fields.
 pub mod form {
     pub const ESCALATE: &str = "escalate_form";
     pub const REFUND: &str = "refund_form";
+    pub const IDENTIFY: &str = "identify_form";
     pub const CUSTOMER: &str = "customer";
     pub const CATEGORY: &str = "category";
     pub const SEVERITY: &str = "severity";
@@ -98,12 +108,12 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
     if case.category.is_private() {
         blocks.push(context(t.card_private()));
     }
+    let customer = match &case.customer {
+        Some(customer) => format!("`{}`", escape(customer.as_str())),
+        None => t.card_customer_unknown(&case.reporter),
+    };
     let mut fields = vec![
-        md(format!(
-            "*{}*\n`{}`",
-            t.card_customer(),
-            escape(case.customer.as_str())
-        )),
+        md(format!("*{}*\n{customer}", t.card_customer())),
         md(format!(
             "*{}*\n{} ({})",
             t.card_category(),
@@ -140,6 +150,9 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
         quote(&case.summary)
     };
     blocks.push(section(format!("*{}*\n{summary}", t.card_summary())));
+    if let Some(evidence) = &case.evidence {
+        blocks.push(section(evidence_text(evidence, look)));
+    }
     blocks.push(section(format!(
         "*{}*\n{}",
         t.card_history(),
@@ -154,30 +167,42 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
     blocks.push(SlackDividerBlock::new().into());
     let status = status_line(case, look);
     blocks.push(section(status.clone()));
-    match &case.state {
-        CaseState::Open => blocks.push(
-            SlackActionsBlock::new(vec![
-                button(t.take_button(), action::TAKE, &id)
-                    .with_style(SlackBlockButtonStyle::Primary)
-                    .into(),
-            ])
-            .into(),
-        ),
-        CaseState::Taken { .. } => blocks.push(
-            SlackActionsBlock::new(
-                OutcomeKind::ALL
-                    .into_iter()
-                    .map(|kind| decide_button(kind, case.id, look).into())
-                    .collect(),
-            )
-            .into(),
-        ),
-        CaseState::Proposed { .. } | CaseState::Closed { .. } => {}
+    let mut buttons: Vec<SlackActionBlockElement> = match &case.state {
+        CaseState::Open => vec![
+            button(t.take_button(), action::TAKE, &id)
+                .with_style(SlackBlockButtonStyle::Primary)
+                .into(),
+        ],
+        CaseState::Taken { .. } => OutcomeKind::ALL
+            .into_iter()
+            .map(|kind| decide_button(kind, case.id, look).into())
+            .collect(),
+        CaseState::Proposed { .. } | CaseState::Closed { .. } => Vec::new(),
+    };
+    if case.customer.is_none() && !case.is_closed() {
+        buttons.push(button(t.identify_button(), action::IDENTIFY, &id).into());
+    }
+    if !buttons.is_empty() {
+        blocks.push(SlackActionsBlock::new(buttons).into());
     }
     content(
         format!("{}: {status}", t.card_title(case.id, case.category)),
         blocks,
     )
+}
+
+/// The flagged message: a quote, where it was, and a link to it.
+fn evidence_text(evidence: &Evidence, look: Look<'_>) -> String {
+    let mut text = format!(
+        "*{}* (<#{}>)\n{}",
+        look.t.card_evidence(),
+        evidence.channel,
+        quote(&evidence.quote)
+    );
+    if let Some(link) = &evidence.permalink {
+        text.push_str(&format!("\n<{link}|{}>", look.t.evidence_link()));
+    }
+    text
 }
 
 fn status_line(case: &Case, look: Look<'_>) -> String {
@@ -222,7 +247,7 @@ pub fn page(case: &Case, permalink: Option<&str>, look: Look<'_>) -> SlackMessag
     let text = t.page(
         case.id,
         case.category,
-        case.customer.as_str(),
+        case.customer.as_ref().map(|c| c.as_str()),
         case.category.is_private(),
     );
     let mut blocks = vec![section(text.clone())];
@@ -256,6 +281,9 @@ pub fn note(case: &Case, note: &Note, look: Look<'_>) -> SlackMessageContent {
     let text = match note {
         Note::Paged { to } => t.note_paged(to),
         Note::Reminder { to, approval } => t.note_reminder(case.id, to, *approval),
+        Note::CustomerIdentified { customer, by } => {
+            t.note_customer_identified(customer.as_str(), by)
+        }
         Note::Taken { by } => t.note_taken(by),
         Note::Proposal { proposal } => {
             return proposal_message(case.id, proposal, look);
@@ -330,9 +358,48 @@ fn option(text: &str, value: &str) -> SlackBlockChoiceItem<SlackBlockPlainTextOn
     SlackBlockChoiceItem::new(plain(text, 75), value.to_owned())
 }
 
-/// The escalation form `/escalate` opens when given no text. `origin` (the channel the
-/// command came from) rides along in private_metadata.
-pub fn escalate_form(origin: Option<&str>, look: Look<'_>) -> SlackView {
+/// What the escalation form carries in its private_metadata (JSON, at most 3000
+/// characters): where it was opened, and the flagged message if it came from one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormContext {
+    pub origin: Option<String>,
+    pub evidence: Option<Evidence>,
+    /// A suggested category (from the bot's lexicon), preselected.
+    pub category: Option<Category>,
+}
+
+/// Slack's limit on private_metadata.
+const MAX_METADATA_CHARS: usize = 3000;
+
+impl FormContext {
+    /// Serializes, shortening the quote until it fits Slack's limit.
+    pub fn encode(&self) -> String {
+        let mut context = self.clone();
+        loop {
+            let json = serde_json::to_string(&context).expect("plain data serializes");
+            let Some(evidence) = context.evidence.as_mut() else {
+                return json;
+            };
+            if json.chars().count() <= MAX_METADATA_CHARS || evidence.quote.is_empty() {
+                return json;
+            }
+            let keep = evidence.quote.chars().count() * 3 / 4;
+            evidence.quote = evidence.quote.chars().take(keep).collect::<String>() + "…";
+        }
+    }
+
+    /// Reads private_metadata back; a bare channel id is what older forms carried.
+    pub fn decode(metadata: &str) -> FormContext {
+        serde_json::from_str(metadata).unwrap_or_else(|_| FormContext {
+            origin: (!metadata.is_empty()).then(|| metadata.to_owned()),
+            ..FormContext::default()
+        })
+    }
+}
+
+/// The escalation form: `/escalate` alone opens it empty; the message shortcut and a
+/// suggestion open it with the message quoted and the customer filled in when known.
+pub fn escalate_form(context: &FormContext, customer: Option<&str>, look: Look<'_>) -> SlackView {
     let t = look.t;
     let categories = Category::ALL
         .into_iter()
@@ -356,26 +423,37 @@ pub fn escalate_form(origin: Option<&str>, look: Look<'_>) -> SlackView {
             )
         })
         .collect();
-    let blocks: Vec<SlackBlock> = vec![
-        SlackInputBlock::new(
-            plain(t.form_customer(), 2000),
-            SlackBlockPlainTextInputElement::new()
-                .with_action_id(form::CUSTOMER.into())
-                .with_max_length(crate::domain::CustomerId::MAX_CHARS as u64)
-                .into(),
-        )
-        .with_block_id(form::CUSTOMER.into())
-        .with_hint(plain(t.form_customer_hint(), 2000))
-        .into(),
-        SlackInputBlock::new(
-            plain(t.form_category(), 2000),
-            SlackBlockStaticSelectElement::new()
-                .with_action_id(form::CATEGORY.into())
-                .with_options(categories)
-                .into(),
-        )
-        .with_block_id(form::CATEGORY.into())
-        .into(),
+    let mut customer_input = SlackBlockPlainTextInputElement::new()
+        .with_action_id(form::CUSTOMER.into())
+        .with_max_length(crate::domain::CustomerId::MAX_CHARS as u64);
+    if let Some(customer) = customer {
+        customer_input = customer_input.with_initial_value(customer.to_owned());
+    }
+    let mut category_select = SlackBlockStaticSelectElement::new()
+        .with_action_id(form::CATEGORY.into())
+        .with_options(categories);
+    if let Some(category) = context.category {
+        category_select = category_select.with_initial_option(option(
+            &format!("{} · {}", category.short_ja(), t.category_name(category)),
+            category.slug(),
+        ));
+    }
+    let mut blocks: Vec<SlackBlock> = Vec::new();
+    if let Some(evidence) = &context.evidence {
+        blocks.push(section(format!(
+            "*{}*\n{}",
+            t.form_quote(),
+            quote(&evidence.quote)
+        )));
+    }
+    blocks.extend::<Vec<SlackBlock>>(vec![
+        SlackInputBlock::new(plain(t.form_customer(), 2000), customer_input.into())
+            .with_block_id(form::CUSTOMER.into())
+            .with_hint(plain(t.form_customer_hint(), 2000))
+            .into(),
+        SlackInputBlock::new(plain(t.form_category(), 2000), category_select.into())
+            .with_block_id(form::CATEGORY.into())
+            .into(),
         SlackInputBlock::new(
             plain(t.form_severity(), 2000),
             SlackBlockStaticSelectElement::new()
@@ -396,6 +474,8 @@ pub fn escalate_form(origin: Option<&str>, look: Look<'_>) -> SlackView {
                 .into(),
         )
         .with_block_id(form::SUMMARY.into())
+        // With the message quoted, what happened may already be clear.
+        .with_optional(context.evidence.is_some())
         .into(),
         SlackInputBlock::new(
             plain(t.form_promise_failed(), 2000),
@@ -406,15 +486,86 @@ pub fn escalate_form(origin: Option<&str>, look: Look<'_>) -> SlackView {
         .with_block_id(form::PROMISE.into())
         .with_optional(true)
         .into(),
+    ]);
+    SlackView::Modal(
+        SlackModalView::new(plain(t.form_title(), 24), blocks)
+            .with_callback_id(form::ESCALATE.into())
+            .with_submit(plain(t.form_submit(), 24))
+            .with_close(plain(t.form_cancel(), 24))
+            .with_private_metadata(context.encode()),
+    )
+}
+
+/// The short form naming a case's customer.
+pub fn identify_form(id: CaseId, look: Look<'_>) -> SlackView {
+    let t = look.t;
+    let blocks = vec![
+        section(t.identify_intro(id)),
+        SlackInputBlock::new(
+            plain(t.form_customer(), 2000),
+            SlackBlockPlainTextInputElement::new()
+                .with_action_id(form::CUSTOMER.into())
+                .with_max_length(crate::domain::CustomerId::MAX_CHARS as u64)
+                .into(),
+        )
+        .with_block_id(form::CUSTOMER.into())
+        .with_hint(plain(t.form_customer_hint(), 2000))
+        .into(),
     ];
-    let mut modal = SlackModalView::new(plain(t.form_title(), 24), blocks)
-        .with_callback_id(form::ESCALATE.into())
-        .with_submit(plain(t.form_submit(), 24))
-        .with_close(plain(t.form_cancel(), 24));
-    if let Some(origin) = origin {
-        modal = modal.with_private_metadata(origin.to_owned());
+    SlackView::Modal(
+        SlackModalView::new(plain(t.identify_title(), 24), blocks)
+            .with_callback_id(form::IDENTIFY.into())
+            .with_submit(plain(t.refund_submit(), 24))
+            .with_close(plain(t.form_cancel(), 24))
+            .with_private_metadata(id.to_string()),
+    )
+}
+
+/// Tells the reporter of a case flagged with a reaction that management has it (only
+/// they see it); if the bot could not tell the customer, asks them to name it.
+pub fn acknowledge(case: &Case, look: Look<'_>) -> SlackMessageContent {
+    let t = look.t;
+    if case.customer.is_some() {
+        return ephemeral(t.case_opened(case.id, case.category));
     }
-    SlackView::Modal(modal)
+    let text = t.ask_customer(case.id);
+    let button = button(t.identify_button(), action::IDENTIFY, &case.id.to_string())
+        .with_style(SlackBlockButtonStyle::Primary);
+    content(
+        text.clone(),
+        vec![
+            section(text),
+            SlackActionsBlock::new(vec![button.into()]).into(),
+            context(t.guidance(case.category)),
+        ],
+    )
+}
+
+/// What a suggestion's button carries: the message to escalate and why it was flagged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flagged {
+    pub channel: String,
+    pub ts: String,
+    pub category: Option<Category>,
+}
+
+/// The bot's suggestion, shown only to one member of staff (ephemeral).
+pub fn suggestion(text: String, flagged: &Flagged, look: Look<'_>) -> SlackMessageContent {
+    let value = serde_json::to_string(flagged).expect("plain data serializes");
+    let button = button(
+        look.t.suggestion_button(),
+        action::ESCALATE_SUGGESTED,
+        &value,
+    )
+    .with_style(SlackBlockButtonStyle::Danger);
+    content(
+        text.clone(),
+        vec![
+            section(text),
+            SlackActionsBlock::new(vec![button.into()]).into(),
+            context(look.t.suggestion_private_note()),
+        ],
+    )
 }
 
 /// A form turned into a message with only a Close button: the confirmation once a case
@@ -512,6 +663,30 @@ mod tests {
     }
 
     #[test]
+    fn a_long_quote_is_shortened_to_fit_private_metadata() {
+        let context = FormContext {
+            origin: None,
+            evidence: Some(Evidence {
+                channel: crate::domain::ChannelId::parse("C1").unwrap(),
+                ts: "1.2".into(),
+                thread_ts: None,
+                permalink: Some("https://x.slack.com/archives/C1/p12".into()),
+                quote: "\"quoted\"\n".repeat(400),
+                author: None,
+            }),
+            category: None,
+        };
+        let encoded = context.encode();
+        assert!(encoded.chars().count() <= 3000);
+        let decoded = FormContext::decode(&encoded);
+        assert!(decoded.evidence.unwrap().quote.ends_with('…'));
+        assert_eq!(
+            FormContext::decode("C0123").origin.as_deref(),
+            Some("C0123")
+        );
+    }
+
+    #[test]
     fn a_private_case_page_does_not_describe_it() {
         let mut case = open_case();
         case.category = Category::Sexual;
@@ -522,10 +697,15 @@ mod tests {
 
     #[test]
     fn forms_serialize_as_modals_with_our_callback_ids() {
-        let form = serde_json::to_value(escalate_form(Some("C0123"), look(Locale::Ja))).unwrap();
+        let context = FormContext {
+            origin: Some("C0123".into()),
+            ..FormContext::default()
+        };
+        let form = serde_json::to_value(escalate_form(&context, None, look(Locale::Ja))).unwrap();
         assert_eq!(form["type"], "modal");
         assert_eq!(form["callback_id"], form::ESCALATE);
-        assert_eq!(form["private_metadata"], "C0123");
+        let metadata = form["private_metadata"].as_str().unwrap();
+        assert_eq!(FormContext::decode(metadata), context);
         let refund = serde_json::to_value(refund_form(
             CaseId::new(3),
             OutcomeKind::Refund,

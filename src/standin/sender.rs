@@ -249,6 +249,68 @@ impl Sender {
         self.interaction(&payload).await
     }
 
+    /// An Events API delivery of `event` (the inner event object), as Slack wraps it.
+    pub async fn event(&self, event: Value) -> Answer {
+        let body = json!({
+            "token": "legacy-verification-token",
+            "team_id": TEAM_ID,
+            "api_app_id": APP_ID,
+            "event": event,
+            "type": "event_callback",
+            "event_id": format!("Ev{:010X}", fastrand::u64(..)),
+            "event_time": self.now(),
+            "authorizations": [{
+                "team_id": TEAM_ID, "user_id": super::web_api::BOT_USER, "is_bot": true
+            }],
+        });
+        self.post_signed(
+            "/slack/events",
+            "application/json",
+            body.to_string().into_bytes(),
+        )
+        .await
+    }
+
+    /// `user` adds `reaction` to `message`.
+    pub async fn react(&self, user: &str, message: &Message, reaction: &str) -> Answer {
+        self.event(json!({
+            "type": "reaction_added",
+            "user": user,
+            "reaction": reaction,
+            "item": { "type": "message", "channel": message.channel, "ts": message.ts },
+            "item_user": message.author.as_ref().map(|a| a.user.clone()),
+            "event_ts": format!("{}.000200", self.now()),
+        }))
+        .await
+    }
+
+    /// The `message` event for a message someone posted.
+    pub async fn message_event(&self, message: &Message) -> Answer {
+        let mut event = self.slack.message_json(message);
+        event["channel"] = json!(message.channel);
+        event["event_ts"] = json!(message.ts);
+        event["channel_type"] = json!("channel");
+        self.event(event).await
+    }
+
+    /// `user` runs the "Escalate this message" shortcut on `message`.
+    pub async fn shortcut(&self, user: &str, message: &Message) -> Answer {
+        let payload = json!({
+            "type": "message_action",
+            "callback_id": "escalate_message",
+            "team": { "id": TEAM_ID, "domain": "standin" },
+            "user": self.user_json(user),
+            "channel": { "id": message.channel, "name": self.slack.channel_name(&message.channel).unwrap_or_default() },
+            "message": self.slack.message_json(message),
+            "message_ts": message.ts,
+            "trigger_id": trigger_id(),
+            "response_url": self.slack.response_url(user),
+            "token": "legacy-verification-token",
+            "action_ts": format!("{}.000300", self.now()),
+        });
+        self.interaction(&payload).await
+    }
+
     /// The challenge Slack sends when the events request URL is configured.
     pub async fn url_verification(&self, challenge: &str) -> Answer {
         let body = json!({ "token": "legacy", "challenge": challenge, "type": "url_verification" });

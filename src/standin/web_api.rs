@@ -48,6 +48,18 @@ pub struct Message {
     /// Only this user sees it (ephemeral messages and response_url answers).
     pub only_for: Option<String>,
     pub edits: u32,
+    /// Who wrote it: `None` for the bot's own messages.
+    pub author: Option<Author>,
+}
+
+/// A person (or integration) who wrote a message in a channel, not the bot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Author {
+    pub user: String,
+    /// Their workspace: another one than ours for a Slack Connect guest.
+    pub team: String,
+    /// An integration's bot id (helpdesk messages).
+    pub bot_id: Option<String>,
 }
 
 /// Something a person would see happen, in order: what the demo transcript prints.
@@ -213,6 +225,36 @@ impl StandIn {
             .iter()
             .find(|(_, dm)| dm.as_str() == channel)
             .map(|(user, _)| user.clone())
+    }
+
+    /// Someone other than the bot writes in a channel (a customer, an agent, a helpdesk
+    /// integration), as a reply in `thread` if given. Returns the message.
+    pub fn post_as(
+        &self,
+        author: Author,
+        channel: &str,
+        text: &str,
+        thread: Option<&str>,
+    ) -> Message {
+        let mut state = lock(&self.state);
+        let message = Message {
+            channel: channel.to_owned(),
+            ts: state.next_ts(),
+            thread_ts: thread.map(str::to_owned),
+            text: text.to_owned(),
+            blocks: json!([]),
+            metadata: Value::Null,
+            only_for: None,
+            edits: 0,
+            author: Some(author),
+        };
+        state.messages.push(message.clone());
+        message
+    }
+
+    /// A message as Slack puts it in events and payloads.
+    pub fn message_json(&self, message: &Message) -> Value {
+        lock(&self.state).message_json(message)
     }
 
     /// The DM channel between the bot and `user`, if one was opened.
@@ -455,10 +497,23 @@ impl State {
     }
 
     fn message_json(&self, m: &Message) -> Value {
-        let mut v = json!({
-            "type": "message", "ts": m.ts, "text": m.text, "user": BOT_USER,
-            "bot_id": BOT_ID, "app_id": APP_ID, "team": TEAM_ID, "blocks": m.blocks,
-        });
+        let mut v = match &m.author {
+            None => json!({
+                "type": "message", "ts": m.ts, "text": m.text, "user": BOT_USER,
+                "bot_id": BOT_ID, "app_id": APP_ID, "team": TEAM_ID, "blocks": m.blocks,
+            }),
+            Some(author) => {
+                let mut v = json!({
+                    "type": "message", "ts": m.ts, "text": m.text, "user": author.user,
+                    "team": author.team, "user_team": author.team,
+                });
+                if let Some(bot) = &author.bot_id {
+                    v["bot_id"] = json!(bot);
+                    v["subtype"] = json!("bot_message");
+                }
+                v
+            }
+        };
         if let Some(thread) = &m.thread_ts {
             v["thread_ts"] = json!(thread);
         }
@@ -499,6 +554,7 @@ impl State {
             metadata: p.get("metadata").cloned().unwrap_or(Value::Null),
             only_for: None,
             edits: 0,
+            author: None,
         };
         let answer = json!({
             "ok": true, "channel": message.channel, "ts": message.ts,
@@ -542,12 +598,13 @@ impl State {
         let message = Message {
             channel: channel.to_owned(),
             ts: self.next_ts(),
-            thread_ts: None,
+            thread_ts: str_param(p, "thread_ts").map(str::to_owned),
             text: str_param(p, "text").unwrap_or("").to_owned(),
             blocks: p.get("blocks").cloned().unwrap_or(json!([])),
             metadata: Value::Null,
             only_for: Some(user.to_owned()),
             edits: 0,
+            author: None,
         };
         let ts = message.ts.clone();
         self.sightings.push(Sighting::Posted(message.clone()));
@@ -568,6 +625,7 @@ impl State {
             metadata: Value::Null,
             only_for: Some(user),
             edits: 0,
+            author: None,
         };
         self.sightings.push(Sighting::Posted(message.clone()));
         self.messages.push(message);
@@ -588,12 +646,20 @@ impl State {
             .and_then(|o| o.parse().ok())
             .unwrap_or(0.0);
         let with_metadata = str_param(p, "include_all_metadata") == Some("true");
+        // conversations.replies takes a reply's ts too, and answers with its whole thread.
+        let parent = thread.map(|ts| {
+            self.messages
+                .iter()
+                .find(|m| m.channel == channel && m.ts == ts)
+                .and_then(|m| m.thread_ts.clone())
+                .unwrap_or(ts)
+        });
         let mut messages: Vec<Value> = self
             .messages
             .iter()
             .filter(|m| m.channel == channel && m.only_for.is_none())
-            .filter(|m| match &thread {
-                None => m.thread_ts.is_none(),
+            .filter(|m| match &parent {
+                None => m.thread_ts.is_none() || m.thread_ts.as_deref() == Some(m.ts.as_str()),
                 Some(ts) => m.ts == *ts || m.thread_ts.as_deref() == Some(ts.as_str()),
             })
             .filter(|m| m.ts.parse::<f64>().unwrap_or(0.0) >= oldest)
@@ -605,7 +671,7 @@ impl State {
                 v
             })
             .collect();
-        if thread.is_none() {
+        if parent.is_none() {
             messages.reverse();
         }
         json!({ "ok": true, "messages": messages, "has_more": false })

@@ -11,8 +11,8 @@ use super::{
     outbox, tx_decode, tx_outcome,
 };
 use crate::domain::{
-    Action, Case, CaseId, CustomerRecord, Effect, Event, NewCase, Rules, Scheduled, Stamp, Tallies,
-    paging,
+    Action, Case, CaseId, CustomerId, CustomerRecord, Effect, Event, NewCase, Rules, Scheduled,
+    Source, Stamp, Tallies, paging,
 };
 
 /// A case `open_case` returns: new, or the one an earlier identical request opened.
@@ -42,11 +42,17 @@ impl Tx<'_> {
         }
     }
 
-    fn customer(&self, case: &Case) -> TxResult<CustomerRecord> {
-        Ok(match self.customers.get(keys::customer(&case.customer))? {
+    fn customer(&self, id: &CustomerId) -> TxResult<CustomerRecord> {
+        Ok(match self.customers.get(keys::customer(id))? {
             Some(v) => tx_decode("customer_by_id", &v)?,
-            None => CustomerRecord::new(case.customer.clone()),
+            None => CustomerRecord::new(id.clone()),
         })
+    }
+
+    fn put_customer(&self, record: &CustomerRecord) -> TxResult<()> {
+        self.customers
+            .insert(keys::customer(&record.id), encode(record))?;
+        Ok(())
     }
 
     /// Writes the case and keeps the timer index in step with `case.next`.
@@ -151,16 +157,15 @@ impl Store {
                     None => 1,
                 };
                 tx.meta.insert(keys::NEXT_CASE, &keys::seq(number + 1))?;
-                let mut customer = match tx.customers.get(keys::customer(&new.customer))? {
-                    Some(v) => tx_decode("customer_by_id", &v)?,
-                    None => CustomerRecord::new(new.customer.clone()),
+                let mut customer = match &new.customer {
+                    Some(id) => Some(tx.customer(id)?),
+                    None => None,
                 };
-                let mut case = Case::open(
-                    CaseId::new(number),
-                    new.clone(),
-                    at,
-                    customer.history_at(at),
-                );
+                let history = customer
+                    .as_ref()
+                    .map(|c| c.history_at(at))
+                    .unwrap_or_default();
+                let mut case = Case::open(CaseId::new(number), new.clone(), at, history);
                 let event = Event::Opened {
                     by: Stamp {
                         by: case.reporter.clone(),
@@ -170,10 +175,14 @@ impl Store {
                 let mut effects = Effect::for_event(&event);
                 let (pages, next) = paging::on_open(&case, &rules.roles, &rules.paging);
                 effects.extend(pages);
+                if case.source == Source::Reaction {
+                    effects.push(Effect::Acknowledge);
+                }
                 case.next = next;
-                customer.record(&case, &event);
-                tx.customers
-                    .insert(keys::customer(&case.customer), encode(&customer))?;
+                if let Some(customer) = &mut customer {
+                    customer.record(&case, &event);
+                    tx.put_customer(customer)?;
+                }
                 tx.put_case(&case, None)?;
                 tx.record(&case, &event, false)?;
                 tx.enqueue(&case, effects, at)?;
@@ -212,18 +221,28 @@ impl Store {
             let mut case = tx.case(id)?;
             let previous = case.next;
             let (state, event) = case
-                .apply(action, &actor, &rules.roles, &rules.policy)
+                .apply(action.clone(), &actor, &rules.roles, &rules.policy)
                 .map_err(|r| ConflictableTransactionError::Abort(Abort::Refused(r)))?;
             case.state = state;
-            case.next = paging::after_event(&event, &rules.paging);
+            case.next = paging::after_event(&event, &rules.paging, previous);
             let mut newly_cut_off = false;
-            if let Event::Closed { .. } = event {
-                let mut customer = tx.customer(&case)?;
-                let was_cut_off = customer.cut_off.is_some();
-                customer.record(&case, &event);
-                newly_cut_off = !was_cut_off && customer.cut_off.is_some();
-                tx.customers
-                    .insert(keys::customer(&case.customer), encode(&customer))?;
+            match &event {
+                Event::CustomerIdentified { customer: id, .. } => {
+                    let mut customer = tx.customer(id)?;
+                    case.set_customer(id.clone(), customer.history_at(case.opened_at));
+                    customer.record(&case, &event);
+                    tx.put_customer(&customer)?;
+                }
+                Event::Closed { .. } => {
+                    if let Some(id) = &case.customer {
+                        let mut customer = tx.customer(id)?;
+                        let was_cut_off = customer.cut_off.is_some();
+                        customer.record(&case, &event);
+                        newly_cut_off = !was_cut_off && customer.cut_off.is_some();
+                        tx.put_customer(&customer)?;
+                    }
+                }
+                _ => {}
             }
             tx.put_case(&case, previous)?;
             tx.record(&case, &event, newly_cut_off)?;

@@ -12,13 +12,16 @@
 //! - `outbox_by_seq`: sequence (u64 BE) -> OutboxEntry, removed once delivered
 //! - `dead_letter_by_seq`: sequence (u64 BE) -> DeadLetter, deliveries that cannot succeed
 //! - `timer_by_due`: (due µs, case) -> (), an index of `Case::next`
-//! - `once_by_key`: `event:<id>`, `trigger:<id>`, `view:<id>` -> Once, requests already
-//!   handled (Slack's retries and replays), kept `ONCE_RETENTION`
+//! - `once_by_key`: `event:<id>`, `trigger:<id>`, `view:<id>`, `message:<channel>:<ts>`
+//!   -> Once, requests already handled (Slack's retries and replays); the request kinds
+//!   are kept `ONCE_RETENTION`, flagged messages for good (one case per message)
+//! - `work_by_seq`: sequence (u64 BE) -> WorkEntry, work accepted from events
 
 mod cases;
 mod flush;
 mod keys;
 mod outbox;
+mod work;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,6 +36,7 @@ use crate::domain::{CaseId, CustomerId, CustomerRecord, Event, Refusal, Tallies}
 
 pub use cases::Opened;
 pub use outbox::{DeadLetter, Delivered, OutboxEntry, Queued};
+pub use work::{Work, WorkEntry};
 
 /// The layout this build reads and writes. Bump it with a migration in `MIGRATIONS`.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -102,11 +106,14 @@ pub struct Store {
     dead: sled::Tree,
     timers: sled::Tree,
     once: sled::Tree,
+    work: sled::Tree,
     flusher: Arc<flush::Flusher>,
     /// Wakes the delivery worker when something is queued.
     outbox_ready: Arc<Notify>,
     /// Wakes the scheduler when a timer may have moved earlier.
     timers_changed: Arc<Notify>,
+    /// Wakes the event-work job when work was queued.
+    work_ready: Arc<Notify>,
 }
 
 /// How a transaction body gives up; mapped to `ActError` outside.
@@ -181,10 +188,12 @@ impl Store {
             dead: db.open_tree("dead_letter_by_seq")?,
             timers: db.open_tree("timer_by_due")?,
             once: db.open_tree("once_by_key")?,
+            work: db.open_tree("work_by_seq")?,
             flusher: Arc::new(flush::Flusher::new(path)),
             db,
             outbox_ready: Arc::new(Notify::new()),
             timers_changed: Arc::new(Notify::new()),
+            work_ready: Arc::new(Notify::new()),
         };
         store.migrate(path)?;
         Ok(store)
@@ -239,6 +248,11 @@ impl Store {
         self.outbox_ready.clone()
     }
 
+    /// Notified when work from events was queued.
+    pub fn work_ready(&self) -> Arc<Notify> {
+        self.work_ready.clone()
+    }
+
     /// Notified when a timer may have been set earlier than the scheduler knows.
     pub fn timers_changed(&self) -> Arc<Notify> {
         self.timers_changed.clone()
@@ -281,25 +295,16 @@ impl Store {
         })
     }
 
-    /// Marks a Slack event as handled; false if it already was (a retry or a duplicate).
-    /// Not flushed on purpose: if the bot dies before the mark is durable, Slack's retry
-    /// is handled again, which is what should happen to an event whose handling was lost.
-    pub fn claim_event(&self, event_id: &str, at: Timestamp) -> Result<bool, StoreError> {
-        let value = encode(&Once { at, case: None });
-        let swapped = self.once.compare_and_swap(
-            keys::once("event", event_id),
-            None as Option<&[u8]>,
-            Some(value),
-        )?;
-        Ok(swapped.is_ok())
-    }
-
-    /// Forgets "already handled" marks older than `ONCE_RETENTION`.
+    /// Forgets "already handled" marks older than `ONCE_RETENTION`, except those of
+    /// flagged messages: a message escalated once stays escalated.
     pub fn prune(&self, now: Timestamp) -> Result<usize, StoreError> {
         let cutoff = now - ONCE_RETENTION;
         let mut pruned = 0;
         for kv in self.once.iter() {
             let (key, value) = kv?;
+            if key.starts_with(b"message:") {
+                continue;
+            }
             let once: Once = decode("once_by_key", &value)?;
             if once.at < cutoff {
                 self.once.remove(key)?;

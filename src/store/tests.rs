@@ -22,13 +22,15 @@ fn rules() -> Rules {
 
 fn new_case(customer: &str) -> NewCase {
     NewCase {
-        customer: CustomerId::parse(customer).unwrap(),
+        customer: CustomerId::parse(customer),
         category: Category::VerbalAbuse,
         severity: None,
         promise_failed: None,
         summary: "s".into(),
         reporter: UserId::parse("UAGENT1").unwrap(),
         reported_from: None,
+        evidence: None,
+        source: crate::domain::Source::Command,
     }
 }
 
@@ -232,21 +234,25 @@ async fn taking_a_case_replaces_its_paging_timer_with_a_reminder() {
 }
 
 #[tokio::test]
-async fn events_are_claimed_once_and_forgotten_after_the_retention() {
+async fn events_are_accepted_once_with_their_work_and_forgotten_after_the_retention() {
     let (_dir, store) = temp();
     let at = stamp("UAGENT1", 0).at;
-    assert!(store.claim_event("Ev1", at).unwrap());
-    assert!(!store.claim_event("Ev1", at).unwrap());
-    assert_eq!(
-        store.prune(at + SignedDuration::from_mins(61)).unwrap(),
-        0,
-        "kept an hour"
-    );
-    assert_eq!(
+    let work = Work::Reaction {
+        channel: crate::domain::ChannelId::parse("C0SUPPORT").unwrap(),
+        ts: "1.2".into(),
+        reporter: UserId::parse("UAGENT1").unwrap(),
+    };
+    assert!(
         store
-            .prune(at + ONCE_RETENTION + SignedDuration::from_secs(1))
-            .unwrap(),
-        1
+            .accept_event("Ev1", at, Some(work.clone()))
+            .await
+            .unwrap()
     );
-    assert!(store.claim_event("Ev1", at).unwrap());
+    assert!(!store.accept_event("Ev1", at, Some(work)).await.unwrap());
+    assert_eq!(store.work_len(), 1, "the duplicate queued nothing");
+    let kept = store.prune(at + SignedDuration::from_mins(61)).unwrap();
+    assert_eq!(kept, 0, "kept an hour");
+    let later = at + ONCE_RETENTION + SignedDuration::from_secs(1);
+    assert_eq!(store.prune(later).unwrap(), 1);
+    assert!(store.accept_event("Ev1", at, None).await.unwrap());
 }

@@ -96,6 +96,7 @@ async fn launch(
     let secrets = Secrets {
         bot_token: Secret::new(TOKEN),
         signing_secret: Secret::new(signing_secret),
+        app_token: None,
     };
     let app = Application::start(
         settings.clone(),

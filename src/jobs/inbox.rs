@@ -1,0 +1,265 @@
+//! Purpose: does the work accepted from Slack events, after they were acknowledged: opens
+//! a case from a message someone reacted to (fetching the message for the evidence and
+//! the customer), and shows suggestions to the staff in a conversation, only to them.
+//! Work is removed once done; a failure that may pass is retried with backoff.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+use tokio::sync::watch;
+
+use crate::app::Context;
+use crate::domain::{ChannelId, MessageRef, NewCase, Source, UserId};
+use crate::jobs::outbox::backoff;
+use crate::slack::api::{CallError, CallResult};
+use crate::slack::message::Posted;
+use crate::slack::views::{self, Flagged};
+use crate::store::{Work, WorkEntry};
+
+const IDLE_POLL: SignedDuration = SignedDuration::from_secs(30);
+/// Recent channel messages to look through for staff when a message starts no thread.
+const RECENT: u16 = 20;
+
+pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
+    let ready = ctx.store.work_ready();
+    tracing::info!("event work started");
+    while !*shutdown.borrow() {
+        let now = ctx.clock.now();
+        let mut wake = now + IDLE_POLL;
+        match ctx.store.work_due(now, 16) {
+            Ok((due, next)) => {
+                if let Some(next) = next {
+                    wake = wake.min(next);
+                }
+                for (seq, entry) in due {
+                    process(&ctx, seq, entry).await;
+                }
+                if ctx
+                    .store
+                    .work_due(ctx.clock.now(), 1)
+                    .is_ok_and(|(d, _)| !d.is_empty())
+                {
+                    continue;
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "could not read the event work");
+                wake = wake.min(now + SignedDuration::from_secs(1));
+            }
+        }
+        tokio::select! {
+            () = ready.notified() => {}
+            () = ctx.clock.sleep_until(wake) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+    tracing::info!("event work stopped");
+}
+
+async fn process(ctx: &Arc<Context>, seq: u64, entry: WorkEntry) {
+    let result = match &entry.work {
+        Work::Reaction {
+            channel,
+            ts,
+            reporter,
+        } => open_from_reaction(ctx, channel, ts, reporter).await,
+        Work::Suggest { .. } => suggest(ctx, &entry.work).await,
+    };
+    let recorded = match result {
+        Ok(()) => ctx.store.work_done(seq).await,
+        Err(CallError::Retry { after, reason, .. })
+            if entry.attempts + 1 < ctx.settings.delivery.max_attempts =>
+        {
+            let delivery = &ctx.settings.delivery;
+            let delay = backoff(
+                entry.attempts,
+                delivery.retry_base,
+                delivery.retry_cap,
+                after,
+            );
+            tracing::warn!(
+                reason,
+                retry_in_ms = delay.as_millis() as u64,
+                "event work failed; will retry"
+            );
+            let not_before = later(ctx.clock.now(), delay);
+            ctx.store.work_retry(seq, entry, not_before).await
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "event work cannot be done; dropped");
+            ctx.store.work_done(seq).await
+        }
+    };
+    if let Err(e) = recorded {
+        tracing::error!(error = %e, "could not record event work");
+    }
+}
+
+fn later(now: Timestamp, delay: Duration) -> Timestamp {
+    SignedDuration::try_from(delay)
+        .ok()
+        .and_then(|d| now.checked_add(d).ok())
+        .unwrap_or(now)
+}
+
+fn store_failure(e: impl std::fmt::Display) -> CallError {
+    CallError::Retry {
+        after: None,
+        reason: format!("store: {e}"),
+        maybe_done: false,
+    }
+}
+
+/// The trigger reaction: a case with the message as evidence and whoever reacted as the
+/// reporter. One case per message, however many react (or however often this runs).
+async fn open_from_reaction(
+    ctx: &Arc<Context>,
+    channel: &ChannelId,
+    ts: &str,
+    reporter: &UserId,
+) -> CallResult<()> {
+    let Some(message) = ctx.slack.message(channel, ts).await? else {
+        tracing::info!("the reacted-to message is gone; nothing to escalate");
+        return Ok(());
+    };
+    let link = MessageRef {
+        channel: channel.clone(),
+        ts: ts.to_owned(),
+    };
+    let permalink = ctx.slack.permalink(&link).await.ok();
+    let watch = &ctx.settings.watch;
+    let new = NewCase {
+        customer: watch
+            .customers
+            .identify(message.author_team(), &message.text),
+        category: watch
+            .lexicon
+            .classify(&message.text)
+            .unwrap_or(crate::domain::Category::Other),
+        severity: None,
+        promise_failed: None,
+        summary: String::new(),
+        reporter: reporter.clone(),
+        reported_from: Some(channel.clone()),
+        evidence: Some(message.evidence(channel, permalink)),
+        source: Source::Reaction,
+    };
+    let once = format!("{channel}:{ts}");
+    let opened = ctx
+        .store
+        .open_case(
+            new,
+            ctx.clock.now(),
+            &ctx.settings.rules,
+            Some(("message", &once)),
+        )
+        .await
+        .map_err(store_failure)?;
+    if opened.replayed {
+        if opened.case.reporter != *reporter {
+            let text = ctx.look().t.already_escalated(opened.case.id);
+            ctx.slack
+                .post_ephemeral(
+                    channel,
+                    reporter,
+                    views::ephemeral(text),
+                    message.reply_to(),
+                )
+                .await?;
+        }
+    } else {
+        tracing::info!(case = %opened.case.id, "case opened from a reaction");
+    }
+    Ok(())
+}
+
+/// The staff in a conversation: people of our workspace (not bots, not the customer) who
+/// posted in the message's thread, or recently in the channel when it starts none.
+/// Configured support leads when nobody did.
+async fn staff(
+    ctx: &Arc<Context>,
+    channel: &ChannelId,
+    thread: Option<&str>,
+    author: Option<&str>,
+    our_team: Option<&str>,
+) -> CallResult<Vec<UserId>> {
+    let messages: Vec<Posted> = match thread {
+        Some(ts) => ctx.slack.thread(channel, ts).await?,
+        None => ctx.slack.recent(channel, RECENT).await?,
+    };
+    let customers = &ctx.settings.watch.customers;
+    let our_team = ctx.settings.slack.team_id.as_deref().or(our_team);
+    let mut seen = BTreeSet::new();
+    let mut staff = Vec::new();
+    for m in messages {
+        let internal = match (m.author_team(), our_team) {
+            (Some(team), Some(ours)) => team == ours && !customers.is_customer_team(team),
+            _ => true,
+        };
+        let Some(user) = m.author() else { continue };
+        if m.is_from_bot() || !internal || m.user.as_deref() == author {
+            continue;
+        }
+        if seen.insert(user.clone()) {
+            staff.push(user);
+        }
+    }
+    if staff.is_empty() {
+        staff = ctx.settings.watch.support_leads.clone();
+    }
+    Ok(staff)
+}
+
+async fn suggest(ctx: &Arc<Context>, work: &Work) -> CallResult<()> {
+    let Work::Suggest {
+        channel,
+        ts,
+        thread,
+        category,
+        repeated,
+        author,
+        our_team,
+    } = work
+    else {
+        return Ok(());
+    };
+    let people = staff(
+        ctx,
+        channel,
+        thread.as_deref(),
+        author.as_deref(),
+        our_team.as_deref(),
+    )
+    .await?;
+    if people.is_empty() {
+        tracing::warn!("a suggestion had nobody to go to: set people.support_leads");
+        return Ok(());
+    }
+    let look = ctx.look();
+    let watch = &ctx.settings.watch;
+    let text = match repeated {
+        Some(count) if *category == crate::domain::Category::Persistent => look
+            .t
+            .suggestion_repeated(*count, watch.repeat_window.as_mins() as u32),
+        _ => look.t.suggestion(*category),
+    };
+    let flagged = Flagged {
+        channel: channel.to_string(),
+        ts: ts.clone(),
+        category: Some(*category),
+    };
+    for person in people {
+        let content = views::suggestion(text.clone(), &flagged, look);
+        // Ephemeral: only this person sees it; nothing appears in the channel.
+        if let Err(e) = ctx
+            .slack
+            .post_ephemeral(channel, &person, content, thread.as_deref())
+            .await
+        {
+            tracing::warn!(error = %e, "could not show a suggestion");
+        }
+    }
+    Ok(())
+}

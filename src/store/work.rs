@@ -1,0 +1,128 @@
+//! Purpose: work the bot accepted from a Slack event and does after acknowledging it
+//! (fetching the flagged message, opening the case, finding whom to suggest to), because
+//! Slack's three seconds leave no room for Web API calls. Written in the same transaction
+//! that marks the event as handled, so an acknowledged event's work is never lost.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use sled::Transactional;
+
+use super::{Once, Store, StoreError, decode, encode, into_store_error, keys, tx_outcome};
+use crate::domain::{Category, ChannelId, UserId};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "work", rename_all = "kebab-case")]
+pub enum Work {
+    /// Someone added the trigger reaction to a message: open a case from it.
+    Reaction {
+        channel: ChannelId,
+        ts: String,
+        reporter: UserId,
+    },
+    /// A message looks abusive (or is one too many): suggest escalating it to the staff
+    /// in the conversation, privately.
+    Suggest {
+        channel: ChannelId,
+        ts: String,
+        /// The thread the message is in, if any.
+        thread: Option<String>,
+        category: Category,
+        /// Set for repeated contact: how many messages in the window.
+        repeated: Option<u32>,
+        /// Who wrote it (not shown the suggestion).
+        author: Option<String>,
+        /// Our workspace, to tell staff from Slack Connect guests.
+        our_team: Option<String>,
+    },
+}
+
+/// A work item with its sequence number.
+pub type DueWork = (u64, WorkEntry);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkEntry {
+    pub work: Work,
+    pub not_before: Timestamp,
+    pub attempts: u32,
+}
+
+impl Store {
+    /// Marks a Slack event as handled and queues its work, together; false (and nothing
+    /// written) if the event was handled before: a retry or a duplicate delivery. Flushed
+    /// when there is work, since the acknowledgement promises it.
+    pub async fn accept_event(
+        &self,
+        event_id: &str,
+        at: Timestamp,
+        work: Option<Work>,
+    ) -> Result<bool, StoreError> {
+        let key = keys::once("event", event_id);
+        let result = (&self.once, &self.work).transaction(|(once, queue)| {
+            if once.get(&key)?.is_some() {
+                return Ok(false);
+            }
+            once.insert(key.as_slice(), encode(&Once { at, case: None }))?;
+            if let Some(work) = &work {
+                let entry = WorkEntry {
+                    work: work.clone(),
+                    not_before: at,
+                    attempts: 0,
+                };
+                queue.insert(&keys::seq(queue.generate_id()?), encode(&entry))?;
+            }
+            Ok(true)
+        });
+        let accepted = tx_outcome(result).map_err(into_store_error)?;
+        if accepted && work.is_some() {
+            self.flush().await?;
+            self.work_ready.notify_one();
+        }
+        Ok(accepted)
+    }
+
+    /// Work that may start now, oldest first, and when the next waiting item is due.
+    pub fn work_due(
+        &self,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<(Vec<DueWork>, Option<Timestamp>), StoreError> {
+        let mut due = Vec::new();
+        let mut next = None::<Timestamp>;
+        for kv in self.work.iter() {
+            let (key, value) = kv?;
+            let entry: WorkEntry = decode("work_by_seq", &value)?;
+            if entry.not_before <= now {
+                if let Some(seq) = keys::seq_from(&key) {
+                    due.push((seq, entry));
+                }
+                if due.len() >= limit {
+                    break;
+                }
+            } else {
+                next = Some(next.map_or(entry.not_before, |n| n.min(entry.not_before)));
+            }
+        }
+        Ok((due, next))
+    }
+
+    pub fn work_len(&self) -> usize {
+        self.work.len()
+    }
+
+    pub async fn work_done(&self, seq: u64) -> Result<(), StoreError> {
+        self.work.remove(keys::seq(seq))?;
+        self.flush().await
+    }
+
+    pub async fn work_retry(
+        &self,
+        seq: u64,
+        mut entry: WorkEntry,
+        not_before: Timestamp,
+    ) -> Result<(), StoreError> {
+        entry.attempts += 1;
+        entry.not_before = not_before;
+        self.work.insert(keys::seq(seq), encode(&entry))?;
+        self.flush().await
+    }
+}

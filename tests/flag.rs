@@ -1,0 +1,505 @@
+//! Flagging abuse where it happens: the message shortcut, the trigger reaction (known and
+//! unknown customers), customer identification, and the bot's suggestions, shown only to
+//! staff and never visible in the support channel.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use escalation_bot::config::Settings;
+use escalation_bot::domain::{CaseId, CaseState, Category, CustomerId, Source, UserId};
+use escalation_bot::standin::web_api::TEAM_ID;
+use escalation_bot::standin::{Author, Message};
+use serde_json::json;
+
+const LEAD: &str = "U0LEAD1";
+const ACME_TEAM: &str = "T0ACME";
+
+fn watching(settings: &mut Settings) {
+    let watch = &mut settings.watch;
+    watch.customers.teams.insert(
+        ACME_TEAM.into(),
+        CustomerId::parse("acme").expect("valid id"),
+    );
+    watch.customers.pattern =
+        Some(regex::Regex::new(r"Customer ID: (?P<customer>[A-Za-z0-9_-]+)").expect("valid"));
+    watch.support_leads = vec![UserId::parse(LEAD).expect("valid id")];
+    watch.repeat_count = 3;
+}
+
+async fn bot() -> TestBot {
+    TestBot::start_with(Options {
+        tweak: watching,
+        ..Options::default()
+    })
+    .await
+}
+
+fn customer(user: &str, team: &str) -> Author {
+    Author {
+        user: user.into(),
+        team: team.into(),
+        bot_id: None,
+    }
+}
+
+fn staff(user: &str) -> Author {
+    Author {
+        user: user.into(),
+        team: TEAM_ID.into(),
+        bot_id: None,
+    }
+}
+
+/// Nothing the bot did can be seen by the customer in the support channel: no message,
+/// no reply, no reaction; only ephemeral messages to staff.
+fn assert_nothing_visible_in_support(bot: &TestBot) {
+    let visible: Vec<Message> = bot
+        .slack
+        .messages()
+        .into_iter()
+        .filter(|m| m.channel == SUPPORT && m.author.is_none() && m.only_for.is_none())
+        .collect();
+    assert!(
+        visible.is_empty(),
+        "the bot posted in the support channel: {visible:?}"
+    );
+    for call in bot.slack.calls() {
+        let touches_support = call.params["channel"] == SUPPORT;
+        assert!(
+            !(touches_support
+                && matches!(
+                    call.method.as_str(),
+                    "chat.postMessage" | "reactions.add" | "chat.update"
+                )),
+            "{} in the support channel",
+            call.method
+        );
+    }
+}
+
+async fn wait_for_case(bot: &TestBot, n: u64) -> escalation_bot::domain::Case {
+    for _ in 0..500 {
+        if let Ok(Some(case)) = bot.store.case(CaseId::new(n)) {
+            return case;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("case {n} was not opened");
+}
+
+async fn wait_for_ephemeral(bot: &TestBot, user: &str, count: usize) -> Message {
+    bot.ephemeral_after(user, count).await
+}
+
+#[tokio::test]
+async fn the_shortcut_opens_the_form_on_the_message_and_the_case_keeps_it_as_evidence() {
+    let bot = bot().await;
+    let insult = bot.slack.post_as(
+        customer("U0CUST1", ACME_TEAM),
+        SUPPORT,
+        "You idiot, refund everything now",
+        None,
+    );
+    let answer = bot.sender.shortcut(AGENT, &insult).await;
+    assert_eq!(answer.status, 200);
+    bot.slack
+        .wait_for(Duration::from_secs(5), |s| s.views().len() == 1)
+        .await
+        .expect("the form opens");
+    let form = bot.slack.views().pop().unwrap();
+    let form_text = form.to_string();
+    assert!(
+        form_text.contains("You idiot, refund everything now"),
+        "the message is quoted"
+    );
+    let customer_field = form["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["block_id"] == "customer")
+        .unwrap();
+    assert_eq!(
+        customer_field["element"]["initial_value"], "acme",
+        "Slack Connect team -> customer"
+    );
+    assert_eq!(bot.slack.calls_to("chat.getPermalink").len(), 1);
+
+    let answer = bot
+        .sender
+        .submit(
+            AGENT,
+            &form,
+            &[("customer", "acme"), ("category", "verbal-abuse")],
+        )
+        .await;
+    assert_eq!(
+        answer.json()["response_action"],
+        "update",
+        "{}",
+        answer.body
+    );
+    let case = bot.case(CaseId::new(1));
+    assert_eq!(case.source, Source::Shortcut);
+    assert_eq!(case.customer.as_ref().map(|c| c.as_str()), Some("acme"));
+    let evidence = case.evidence.clone().expect("evidence is kept");
+    assert_eq!(evidence.quote, "You idiot, refund everything now");
+    assert_eq!(evidence.channel.as_str(), SUPPORT);
+    assert_eq!(evidence.ts, insult.ts);
+    assert!(evidence.permalink.unwrap().contains(SUPPORT));
+    assert_eq!(evidence.author.unwrap().as_str(), "U0CUST1");
+    bot.settle().await;
+    let card = text_of(&bot.card(case.id));
+    assert!(
+        card.contains("You idiot, refund everything now") && card.contains("Open the message"),
+        "{card}"
+    );
+    assert_nothing_visible_in_support(&bot);
+}
+
+#[tokio::test]
+async fn a_reaction_opens_a_case_from_the_message_once() {
+    let bot = bot().await;
+    let insult = bot.slack.post_as(
+        customer("U0CUST1", ACME_TEAM),
+        SUPPORT,
+        "お前は本当に無能だな。責任者を出せ",
+        None,
+    );
+    assert_eq!(
+        bot.sender
+            .react(AGENT, &insult, "rotating_light")
+            .await
+            .status,
+        200
+    );
+    let case = wait_for_case(&bot, 1).await;
+    assert_eq!(case.source, Source::Reaction);
+    assert_eq!(case.reporter.as_str(), AGENT);
+    assert_eq!(case.customer.as_ref().map(|c| c.as_str()), Some("acme"));
+    assert_eq!(
+        case.category,
+        Category::VerbalAbuse,
+        "the category the message looks like"
+    );
+    assert_eq!(case.evidence.as_ref().unwrap().quote, insult.text);
+    bot.settle().await;
+    let told = wait_for_ephemeral(&bot, AGENT, 0).await;
+    assert_eq!(
+        told.channel, SUPPORT,
+        "the reporter is told where they reacted"
+    );
+    assert!(
+        told.text.contains("ESC-1") && told.text.contains("management has it"),
+        "{}",
+        told.text
+    );
+    assert_eq!(bot.dms_to(EXEC1).len(), 1, "the executive is paged");
+
+    // A second person reacting, and the same event delivered twice: still one case.
+    assert_eq!(
+        bot.sender
+            .react(AGENT2, &insult, "rotating_light")
+            .await
+            .status,
+        200
+    );
+    let second = wait_for_ephemeral(&bot, AGENT2, 0).await;
+    assert!(
+        second.text.contains("already escalated as *ESC-1*"),
+        "{}",
+        second.text
+    );
+    let event = json!({
+        "token": "t", "team_id": TEAM_ID, "api_app_id": "A0ESCALATE", "type": "event_callback",
+        "event_id": "Ev0SAMEONE", "event_time": 1,
+        "event": {"type": "reaction_added", "user": AGENT, "reaction": "rotating_light",
+                  "item": {"type": "message", "channel": SUPPORT, "ts": insult.ts}}
+    });
+    for _ in 0..2 {
+        let body = event.to_string().into_bytes();
+        assert_eq!(
+            bot.sender
+                .post_signed("/slack/events", "application/json", body)
+                .await
+                .status,
+            200
+        );
+    }
+    bot.settle().await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(bot.store.tallies().unwrap().cases_total, 1);
+    assert_eq!(bot.store.work_len(), 0);
+    assert_nothing_visible_in_support(&bot);
+}
+
+#[tokio::test]
+async fn other_reactions_and_other_channels_do_nothing() {
+    let bot = bot().await;
+    bot.slack.add_channel("C0ELSEWHERE", "random");
+    let here = bot
+        .slack
+        .post_as(customer("U0CUST1", ACME_TEAM), SUPPORT, "you idiot", None);
+    let elsewhere = bot.slack.post_as(
+        customer("U0CUST1", ACME_TEAM),
+        "C0ELSEWHERE",
+        "you idiot",
+        None,
+    );
+    bot.sender.react(AGENT, &here, "thumbsup").await;
+    bot.sender.react(AGENT, &elsewhere, "rotating_light").await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(bot.store.tallies().unwrap().cases_total, 0);
+    assert_eq!(bot.store.work_len(), 0);
+}
+
+#[tokio::test]
+async fn a_reaction_on_an_unknown_customer_opens_the_case_and_asks_the_reporter() {
+    let bot = bot().await;
+    let insult = bot.slack.post_as(
+        customer("U0STRANGER", "T0UNKNOWN"),
+        SUPPORT,
+        "Shut up and listen",
+        None,
+    );
+    bot.sender.react(AGENT, &insult, "rotating_light").await;
+    let case = wait_for_case(&bot, 1).await;
+    assert_eq!(case.customer, None, "the case is open meanwhile");
+    bot.settle().await;
+    assert_eq!(bot.dms_to(EXEC1).len(), 1, "management is paged anyway");
+    let card = text_of(&bot.card(case.id));
+    assert!(
+        card.contains("Not identified yet") && card.contains("identify_customer"),
+        "{card}"
+    );
+    let ask = wait_for_ephemeral(&bot, AGENT, 0).await;
+    assert!(ask.text.contains("Which customer"), "{}", ask.text);
+
+    // Decisions that apply to a customer wait for one.
+    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
+    bot.settle().await;
+    bot.click(EXEC1, &bot.card(case.id), "decide:warning").await;
+    let refusal = wait_for_ephemeral(&bot, EXEC1, 0).await;
+    assert!(
+        refusal.text.contains("Name the customer of ESC-1 first"),
+        "{}",
+        refusal.text
+    );
+
+    bot.click(AGENT, &ask, "identify_customer").await;
+    bot.slack
+        .wait_for(Duration::from_secs(5), |s| s.views().len() == 1)
+        .await
+        .expect("the customer form opens");
+    let form = bot.slack.views().pop().unwrap();
+    let answer = bot
+        .sender
+        .submit(AGENT, &form, &[("customer", "globex")])
+        .await;
+    assert_eq!(answer.json()["response_action"], "clear", "{}", answer.body);
+    bot.settle().await;
+    let case = bot.case(case.id);
+    assert_eq!(case.customer.as_ref().map(|c| c.as_str()), Some("globex"));
+    assert!(
+        matches!(case.state, CaseState::Taken { .. }),
+        "naming changes nothing else"
+    );
+    let record = bot
+        .store
+        .customer(&CustomerId::parse("globex").unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.cases.len(), 1);
+    assert!(text_of(&bot.card(case.id)).contains("`globex`"));
+    assert!(
+        bot.thread(case.id)
+            .iter()
+            .any(|m| m.text.contains("named the customer"))
+    );
+    bot.click(EXEC1, &bot.card(case.id), "decide:warning").await;
+    bot.settle().await;
+    assert!(bot.case(case.id).is_closed());
+    assert_eq!(
+        bot.store
+            .customer(&CustomerId::parse("globex").unwrap())
+            .unwrap()
+            .unwrap()
+            .warnings,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_helpdesk_message_names_its_customer() {
+    let bot = bot().await;
+    let helpdesk = Author {
+        user: "U0ZENDESK".into(),
+        team: TEAM_ID.into(),
+        bot_id: Some("B0ZENDESK".into()),
+    };
+    let chat = bot.slack.post_as(
+        helpdesk,
+        SUPPORT,
+        "New chat — Customer ID: initech\n> I'll make sure you get fired for this",
+        None,
+    );
+    bot.sender.react(AGENT, &chat, "rotating_light").await;
+    let case = wait_for_case(&bot, 1).await;
+    assert_eq!(case.customer.as_ref().map(|c| c.as_str()), Some("initech"));
+}
+
+#[tokio::test]
+async fn a_suggestion_goes_only_to_the_staff_in_the_thread() {
+    let bot = bot().await;
+    let opening = bot
+        .slack
+        .post_as(staff(AGENT), SUPPORT, "Hello, how can I help today?", None);
+    let threat = bot.slack.post_as(
+        customer("U0CUST1", ACME_TEAM),
+        SUPPORT,
+        "Fix it or else. I know where you live.",
+        Some(&opening.ts),
+    );
+    assert_eq!(bot.sender.message_event(&threat).await.status, 200);
+    let suggestion = wait_for_ephemeral(&bot, AGENT, 0).await;
+    assert_eq!(
+        suggestion.thread_ts.as_deref(),
+        Some(opening.ts.as_str()),
+        "in the thread"
+    );
+    assert!(
+        suggestion.text.contains("may be harassment"),
+        "{}",
+        suggestion.text
+    );
+    assert!(text_of(&suggestion).contains("escalate_suggested"));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        bot.ephemerals_for(LEAD).is_empty(),
+        "leads only when no staff took part"
+    );
+    assert!(
+        bot.ephemerals_for("U0CUST1").is_empty(),
+        "never the customer"
+    );
+    assert_nothing_visible_in_support(&bot);
+    assert_eq!(
+        bot.store.tallies().unwrap().cases_total,
+        0,
+        "a suggestion opens nothing"
+    );
+
+    // Escalating from the suggestion opens the form on that message.
+    bot.click(AGENT, &suggestion, "escalate_suggested").await;
+    bot.slack
+        .wait_for(Duration::from_secs(5), |s| s.views().len() == 1)
+        .await
+        .expect("the form opens");
+    let form = bot.slack.views().pop().unwrap();
+    assert!(form.to_string().contains("I know where you live"));
+    let category = form["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["block_id"] == "category")
+        .unwrap();
+    assert_eq!(category["element"]["initial_option"]["value"], "threat");
+}
+
+#[tokio::test]
+async fn with_no_staff_in_the_conversation_the_support_leads_are_told() {
+    let bot = bot().await;
+    let insult = bot.slack.post_as(
+        customer("U0CUST1", ACME_TEAM),
+        SUPPORT,
+        "バカじゃないの",
+        None,
+    );
+    bot.sender.message_event(&insult).await;
+    let suggestion = wait_for_ephemeral(&bot, LEAD, 0).await;
+    assert_eq!(suggestion.channel, SUPPORT);
+    assert_eq!(suggestion.thread_ts, None);
+    assert_nothing_visible_in_support(&bot);
+}
+
+#[tokio::test]
+async fn polite_quoted_staff_and_bot_messages_suggest_nothing() {
+    let bot = bot().await;
+    let messages = [
+        bot.slack.post_as(
+            customer("U0CUST1", ACME_TEAM),
+            SUPPORT,
+            "I'm disappointed: the export failed three times. Please fix it today.",
+            None,
+        ),
+        bot.slack.post_as(
+            customer("U0CUST1", ACME_TEAM),
+            SUPPORT,
+            "Your agent wrote \"you idiot\" to my colleague. I expect an apology.",
+            None,
+        ),
+        bot.slack.post_as(
+            customer("U0CUST1", ACME_TEAM),
+            SUPPORT,
+            "ご対応いただけず残念です。至急ご確認ください。",
+            None,
+        ),
+        bot.slack.post_as(
+            staff(AGENT),
+            SUPPORT,
+            "The customer said \"you idiot\" again",
+            None,
+        ),
+        bot.slack
+            .post_as(staff(AGENT2), SUPPORT, "shut up, printer", None),
+        bot.slack.post_as(
+            Author {
+                user: "U0OTHERBOT".into(),
+                team: TEAM_ID.into(),
+                bot_id: Some("B0OTHER".into()),
+            },
+            SUPPORT,
+            "Deploy failed: you idiot tests",
+            None,
+        ),
+    ];
+    for message in &messages {
+        assert_eq!(bot.sender.message_event(message).await.status, 200);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        bot.slack.calls_to("chat.postEphemeral").is_empty(),
+        "{:?}",
+        bot.slack.calls_to("chat.postEphemeral")
+    );
+    assert_eq!(bot.store.work_len(), 0);
+}
+
+#[tokio::test]
+async fn repeated_contact_is_suggested_as_persistent_once() {
+    let bot = bot().await;
+    for n in 0..5 {
+        let message = bot.slack.post_as(
+            customer("U0CUST1", ACME_TEAM),
+            SUPPORT,
+            &format!("Any update? ({n})"),
+            None,
+        );
+        bot.sender.message_event(&message).await;
+    }
+    let suggestion = wait_for_ephemeral(&bot, LEAD, 0).await;
+    assert!(
+        suggestion.text.contains("4 messages in 30 minutes"),
+        "{}",
+        suggestion.text
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        bot.ephemerals_for(LEAD).len(),
+        1,
+        "one suggestion per burst"
+    );
+    let flagged = text_of(&suggestion);
+    assert!(flagged.contains("persistent"), "{flagged}");
+}
