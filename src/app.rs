@@ -12,9 +12,10 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::clock::Clock;
-use crate::config::{Secret, Secrets, Settings};
+use crate::config::{Mode, Secret, Secrets, Settings};
 use crate::domain::repeats::Repeats;
 use crate::jobs;
+use crate::slack;
 use crate::slack::api::WebApi;
 use crate::slack::ingress;
 use crate::store::Store;
@@ -38,6 +39,7 @@ pub struct Application {
     worker: JoinHandle<()>,
     scheduler: JoinHandle<()>,
     inbox: JoinHandle<()>,
+    socket: Option<JoinHandle<()>>,
 }
 
 impl Application {
@@ -88,7 +90,18 @@ impl Application {
         }));
         let worker = tokio::spawn(jobs::outbox::run(ctx.clone(), stopped.clone()));
         let scheduler = tokio::spawn(jobs::scheduler::run(ctx.clone(), stopped.clone()));
-        let inbox = tokio::spawn(jobs::inbox::run(ctx.clone(), stopped));
+        let inbox = tokio::spawn(jobs::inbox::run(ctx.clone(), stopped.clone()));
+        let socket = match (ctx.settings.slack.mode, secrets.app_token) {
+            (Mode::Socket, Some(token)) => Some(tokio::spawn(slack::socket::run(
+                ctx.clone(),
+                token,
+                stopped,
+            ))),
+            (Mode::Socket, None) => {
+                anyhow::bail!("Socket Mode needs SLACK_APP_TOKEN (the app-level token)")
+            }
+            (Mode::Http, _) => None,
+        };
         tracing::info!(%addr, "listening for Slack");
         Ok(Application {
             addr,
@@ -98,6 +111,7 @@ impl Application {
             worker,
             scheduler,
             inbox,
+            socket,
         })
     }
 
@@ -126,6 +140,9 @@ impl Application {
             .context("the delivery worker task failed")?;
         self.scheduler.await.context("the scheduler task failed")?;
         self.inbox.await.context("the event work task failed")?;
+        if let Some(socket) = self.socket {
+            socket.await.context("the Socket Mode task failed")?;
+        }
         self.ctx.store.flush().await?;
         tracing::info!("stopped; store flushed");
         Ok(())

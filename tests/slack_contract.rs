@@ -64,6 +64,32 @@ async fn every_web_api_call_matches_slacks_published_description() {
     bot.click(MGR1, &bot.proposal(id), "approve_proposal").await;
     bot.settle().await;
 
+    // Flagging from support channels: the shortcut, a reaction, a suggestion.
+    let guest = escalation_bot::standin::Author {
+        user: "U0GUEST".into(),
+        team: "T0GUEST".into(),
+        bot_id: None,
+    };
+    let insult = bot.slack.post_as(guest.clone(), SUPPORT, "you idiot", None);
+    bot.sender.shortcut(AGENT, &insult).await;
+    bot.slack
+        .wait_for(Duration::from_secs(5), |s| s.views().len() == 3)
+        .await
+        .unwrap();
+    bot.sender.react(AGENT, &insult, "rotating_light").await;
+    let threat = bot
+        .slack
+        .post_as(guest, SUPPORT, "I know where you live", None);
+    bot.sender.message_event(&threat).await;
+    bot.slack
+        .wait_for(Duration::from_secs(5), |s| {
+            !s.calls_to("conversations.history").is_empty()
+                && !s.calls_to("conversations.replies").is_empty()
+        })
+        .await
+        .unwrap();
+    bot.settle().await;
+
     let spec = spec();
     let calls = bot.slack.calls();
     let methods: BTreeSet<&str> = calls.iter().map(|c| c.method.as_str()).collect();
@@ -74,7 +100,9 @@ async fn every_web_api_call_matches_slacks_published_description() {
             "chat.postEphemeral",
             "chat.postMessage",
             "chat.update",
+            "conversations.history",
             "conversations.open",
+            "conversations.replies",
             "views.open",
         ]),
         "the lifecycle's methods changed: update the scopes in the README too"

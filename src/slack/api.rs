@@ -302,6 +302,16 @@ impl WebApi {
             .find(|m| m.ts == ts))
     }
 
+    /// A Socket Mode websocket URL (apps.connections.open, with the app-level token).
+    pub async fn open_socket(&self, app_token: &Secret) -> CallResult<String> {
+        let token = SlackApiToken::new(app_token.expose().into());
+        let session = self.client.open_session(&token);
+        let response = self
+            .timed(session.apps_connections_open(&SlackApiAppsConnectionOpenRequest::new()))
+            .await?;
+        Ok(response.url.0.to_string())
+    }
+
     pub async fn permalink(&self, message: &MessageRef) -> CallResult<String> {
         let request = SlackApiChatGetPermalinkRequest::new(
             message.channel.as_str().into(),

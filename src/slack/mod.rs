@@ -7,4 +7,5 @@ pub mod ingress;
 pub mod message;
 pub mod payload;
 pub mod signature;
+pub mod socket;
 pub mod views;

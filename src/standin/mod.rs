@@ -4,6 +4,7 @@
 //! logic knows it exists: the bot reaches it over real HTTP through `slack.api_url`.
 
 pub mod sender;
+pub mod socket;
 pub mod transcript;
 pub mod web_api;
 

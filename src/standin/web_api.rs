@@ -20,6 +20,8 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
+use super::socket::SocketServer;
+
 pub const TEAM_ID: &str = "T0STANDIN";
 pub const BOT_USER: &str = "U0BOT";
 pub const BOT_ID: &str = "B0BOT";
@@ -104,6 +106,8 @@ struct State {
     hooks: HashMap<String, String>,
     faults: HashMap<String, VecDeque<Fault>>,
     clock: u64,
+    /// Socket Mode: the app-level token apps.connections.open accepts, and the URL.
+    socket: Option<(String, String)>,
 }
 
 /// The stand-in server. Dropping it stops it.
@@ -112,6 +116,7 @@ pub struct StandIn {
     state: Arc<Mutex<State>>,
     changed: Arc<Notify>,
     task: JoinHandle<()>,
+    socket: std::sync::OnceLock<SocketServer>,
 }
 
 impl Drop for StandIn {
@@ -144,7 +149,21 @@ impl StandIn {
             state,
             changed,
             task,
+            socket: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Turns on Socket Mode: apps.connections.open (with `app_token`) hands out a
+    /// websocket on loopback, returned here to send envelopes through.
+    pub async fn enable_socket_mode(&self, app_token: &str) -> std::io::Result<&SocketServer> {
+        let server = SocketServer::start().await?;
+        lock(&self.state).socket = Some((app_token.to_owned(), server.url().to_owned()));
+        Ok(self.socket.get_or_init(|| server))
+    }
+
+    /// The Socket Mode websocket, once enabled.
+    pub fn socket(&self) -> Option<&SocketServer> {
+        self.socket.get()
     }
 
     /// The Web API base URL to configure the bot with (`slack.api_url`).
@@ -392,7 +411,11 @@ async fn handle(
 
     let fault = {
         let mut s = lock(state);
-        let authorized = hook.is_some() || auth.as_deref() == Some(&format!("Bearer {}", s.token));
+        let expected = match (&s.socket, method.as_str()) {
+            (Some((app_token, _)), "apps.connections.open") => app_token.clone(),
+            _ => s.token.clone(),
+        };
+        let authorized = hook.is_some() || auth.as_deref() == Some(&format!("Bearer {expected}"));
         s.calls.push(Call {
             method: method.clone(),
             params: params.clone(),
@@ -492,6 +515,10 @@ impl State {
                 None => error("thread_not_found"),
             },
             "views.open" => self.open_view(p),
+            "apps.connections.open" => match &self.socket {
+                Some((_, url)) => json!({ "ok": true, "url": url }),
+                None => error("not_allowed_token_type"),
+            },
             _ => error("unknown_method"),
         }
     }

@@ -45,7 +45,11 @@ pub struct Options {
     pub signing_secret: &'static str,
     /// Adjusts the settings after they are read (delivery timings, team id...).
     pub tweak: fn(&mut Settings),
+    /// Receive Slack's requests over Socket Mode instead of HTTP.
+    pub socket_mode: bool,
 }
+
+pub const APP_TOKEN: &str = "xapp-1-test-app-token";
 
 impl Default for Options {
     fn default() -> Self {
@@ -55,6 +59,7 @@ impl Default for Options {
             extra_toml: String::new(),
             signing_secret: SIGNING_SECRET,
             tweak: |_| {},
+            socket_mode: false,
         }
     }
 }
@@ -96,7 +101,7 @@ async fn launch(
     let secrets = Secrets {
         bot_token: Secret::new(TOKEN),
         signing_secret: Secret::new(signing_secret),
-        app_token: None,
+        app_token: Some(Secret::new(APP_TOKEN)),
     };
     let app = Application::start(
         settings.clone(),
@@ -139,6 +144,13 @@ impl TestBot {
         settings.locale = options.locale;
         settings.store_path = dir.path().join("store");
         (options.tweak)(&mut settings);
+        if options.socket_mode {
+            settings.slack.mode = escalation_bot::config::Mode::Socket;
+            slack
+                .enable_socket_mode(APP_TOKEN)
+                .await
+                .expect("the socket stand-in starts");
+        }
         let store =
             Store::open(&settings.store_path, settings.store_cache_bytes).expect("the store opens");
         let (app, sender) = launch(

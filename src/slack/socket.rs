@@ -1,0 +1,155 @@
+//! Purpose: Socket Mode: instead of Slack posting to public HTTPS endpoints, the bot opens
+//! a websocket to Slack (apps.connections.open with the app-level token) and receives the
+//! same slash commands, interactions and events as envelopes, answering each with an
+//! acknowledgement that carries what the HTTP response would have. The same handlers
+//! run; reconnects are automatic (Slack asks for them, and networks drop).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use slack_morphism::prelude::{SlackInteractionEvent, SlackPushEvent};
+use tokio::sync::{mpsc, watch};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::app::Context;
+use crate::config::Secret;
+use crate::handlers::{self, CommandForm, Reply};
+
+/// Waits between reconnection attempts grow to this.
+const MAX_RECONNECT_WAIT: Duration = Duration::from_secs(30);
+
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(rename = "type")]
+    kind: String,
+    envelope_id: Option<String>,
+    #[serde(default)]
+    payload: Value,
+    retry_attempt: Option<u32>,
+    reason: Option<String>,
+}
+
+/// Keeps a Socket Mode connection open until `shutdown`.
+pub async fn run(ctx: Arc<Context>, app_token: Secret, mut shutdown: watch::Receiver<bool>) {
+    let mut failures = 0u32;
+    while !*shutdown.borrow() {
+        match connect_and_serve(&ctx, &app_token, &mut shutdown).await {
+            Ok(()) => failures = 0,
+            Err(e) => {
+                failures += 1;
+                tracing::warn!(error = %e, failures, "Socket Mode connection failed");
+            }
+        }
+        if *shutdown.borrow() {
+            break;
+        }
+        let wait = Duration::from_millis(250)
+            .saturating_mul(1 << failures.min(7))
+            .min(MAX_RECONNECT_WAIT);
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+    tracing::info!("Socket Mode stopped");
+}
+
+async fn connect_and_serve(
+    ctx: &Arc<Context>,
+    app_token: &Secret,
+    shutdown: &mut watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let url = ctx.slack.open_socket(app_token).await?;
+    let (socket, _) = tokio_tungstenite::connect_async(url.as_str()).await?;
+    let (mut write, mut read) = socket.split();
+    // Handlers run concurrently; their acknowledgements come back through here.
+    let (acks, mut to_send) = mpsc::channel::<Message>(64);
+    tracing::info!("Socket Mode connected");
+    loop {
+        tokio::select! {
+            frame = read.next() => {
+                let Some(frame) = frame else { return Ok(()) };
+                match frame? {
+                    // false: Slack asked us to reconnect.
+                    Message::Text(text) if !dispatch(ctx, text.as_str(), &acks) => return Ok(()),
+                    Message::Text(_) => {}
+                    Message::Ping(data) => write.send(Message::Pong(data)).await?,
+                    Message::Close(_) => return Ok(()),
+                    _ => {}
+                }
+            }
+            Some(ack) = to_send.recv() => write.send(ack).await?,
+            _ = shutdown.changed() => {
+                let _ = write.send(Message::Close(None)).await;
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Handles one envelope; false when Slack asks to reconnect.
+fn dispatch(ctx: &Arc<Context>, text: &str, acks: &mpsc::Sender<Message>) -> bool {
+    let envelope: Envelope = match serde_json::from_str(text) {
+        Ok(envelope) => envelope,
+        Err(e) => {
+            tracing::warn!(error = %e, "unreadable Socket Mode message");
+            return true;
+        }
+    };
+    match envelope.kind.as_str() {
+        "hello" => {
+            tracing::debug!("Socket Mode hello");
+            return true;
+        }
+        "disconnect" => {
+            tracing::info!(reason = ?envelope.reason, "Slack asked to reconnect");
+            return false;
+        }
+        _ => {}
+    }
+    let Some(envelope_id) = envelope.envelope_id.clone() else {
+        tracing::warn!(kind = envelope.kind, "Socket Mode envelope without an id");
+        return true;
+    };
+    let ctx = ctx.clone();
+    let acks = acks.clone();
+    tokio::spawn(async move {
+        let reply = handle(&ctx, &envelope).await;
+        let ack = match reply {
+            Reply::Ack => json!({ "envelope_id": envelope_id }),
+            Reply::Json(payload) => json!({ "envelope_id": envelope_id, "payload": payload }),
+            Reply::BadRequest(why) => {
+                tracing::warn!(kind = envelope.kind, why, "refused a malformed envelope");
+                json!({ "envelope_id": envelope_id })
+            }
+            // No acknowledgement: Slack delivers it again.
+            Reply::Unavailable => return,
+        };
+        let _ = acks.send(Message::text(ack.to_string())).await;
+    });
+    true
+}
+
+async fn handle(ctx: &Arc<Context>, envelope: &Envelope) -> Reply {
+    let payload = &envelope.payload;
+    match envelope.kind.as_str() {
+        "slash_commands" => match serde_json::from_value::<CommandForm>(payload.clone()) {
+            Ok(form) => handlers::command::handle(ctx, form).await,
+            Err(_) => Reply::BadRequest("malformed command"),
+        },
+        "interactive" => match serde_json::from_value::<SlackInteractionEvent>(payload.clone()) {
+            Ok(event) => handlers::interaction::handle(ctx, event, payload).await,
+            Err(_) => Reply::BadRequest("malformed interaction"),
+        },
+        "events_api" => match serde_json::from_value::<SlackPushEvent>(payload.clone()) {
+            Ok(event) => {
+                handlers::events::handle(ctx, event, payload, envelope.retry_attempt).await
+            }
+            Err(_) => Reply::BadRequest("malformed event"),
+        },
+        _ => Reply::BadRequest("unknown envelope type"),
+    }
+}

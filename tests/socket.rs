@@ -1,0 +1,128 @@
+//! Socket Mode: the same commands, interactions and events arrive over a websocket the
+//! bot opened (apps.connections.open with the app-level token, against a loopback
+//! stand-in), and each acknowledgement carries what the HTTP response would have.
+
+mod common;
+
+use common::*;
+use escalation_bot::domain::{CaseId, CaseState};
+use escalation_bot::standin::Author;
+use escalation_bot::standin::web_api::{APP_ID, TEAM_ID};
+use serde_json::json;
+
+async fn socket_bot() -> TestBot {
+    let bot = TestBot::start_with(Options {
+        socket_mode: true,
+        ..Options::default()
+    })
+    .await;
+    bot.slack
+        .socket()
+        .expect("socket mode is on")
+        .wait_connected(1)
+        .await
+        .expect("the bot connects");
+    bot
+}
+
+fn command(text: &str) -> serde_json::Value {
+    json!({
+        "token": "legacy", "team_id": TEAM_ID, "team_domain": "standin",
+        "channel_id": SUPPORT, "channel_name": "support", "user_id": AGENT, "user_name": "agent1",
+        "command": "/escalate", "text": text, "api_app_id": APP_ID,
+        "response_url": "http://127.0.0.1:9/hooks/x", "trigger_id": "1.2.3",
+    })
+}
+
+#[tokio::test]
+async fn a_command_an_interaction_and_an_event_round_trip_over_socket_mode() {
+    let bot = socket_bot().await;
+    let socket = bot.slack.socket().unwrap();
+    let opened = bot.slack.calls_to("apps.connections.open");
+    assert!(opened[0].authorized, "connected with the app-level token");
+
+    // A slash command: the acknowledgement carries the ephemeral reply.
+    let ack = socket
+        .send(
+            "slash_commands",
+            command("cust-1 threat Said he would come by"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ack["payload"]["response_type"], "ephemeral");
+    assert!(ack["payload"]["text"].as_str().unwrap().contains("ESC-1"));
+    bot.settle().await;
+
+    // An interaction: the executive takes the case from the page.
+    let page = bot.page(EXEC1);
+    let payload = json!({
+        "type": "block_actions", "team": {"id": TEAM_ID}, "user": {"id": EXEC1, "team_id": TEAM_ID},
+        "api_app_id": APP_ID, "trigger_id": "4.5.6",
+        "container": {"type": "message", "message_ts": page.ts, "channel_id": page.channel},
+        "channel": {"id": page.channel},
+        "actions": [{"type": "button", "action_id": "take_case", "value": "ESC-1", "block_id": "b"}]
+    });
+    let ack = socket.send("interactive", payload).await.unwrap();
+    assert!(
+        ack.get("payload").is_none(),
+        "a click is acknowledged empty"
+    );
+    assert!(matches!(
+        bot.case(CaseId::new(1)).state,
+        CaseState::Taken { .. }
+    ));
+
+    // An event: a reaction in a support channel opens a case.
+    let insult = bot.slack.post_as(
+        Author {
+            user: "U0CUST".into(),
+            team: "T0GUEST".into(),
+            bot_id: None,
+        },
+        SUPPORT,
+        "you idiot",
+        None,
+    );
+    let event = json!({
+        "token": "legacy", "team_id": TEAM_ID, "api_app_id": APP_ID, "type": "event_callback",
+        "event_id": "Ev0SOCKET", "event_time": 1,
+        "event": {"type": "reaction_added", "user": AGENT, "reaction": "rotating_light",
+                  "item": {"type": "message", "channel": SUPPORT, "ts": insult.ts}}
+    });
+    socket.send("events_api", event).await.unwrap();
+    for _ in 0..500 {
+        if bot.store.case(CaseId::new(2)).unwrap().is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        bot.case(CaseId::new(2)).evidence.unwrap().quote,
+        "you idiot"
+    );
+}
+
+#[tokio::test]
+async fn the_bot_reconnects_when_slack_asks() {
+    let bot = socket_bot().await;
+    let socket = bot.slack.socket().unwrap();
+    socket.disconnect();
+    socket.wait_connected(2).await.expect("the bot reconnects");
+    let ack = socket
+        .send("slash_commands", command("cust-2 other After reconnecting"))
+        .await
+        .unwrap();
+    assert!(ack["payload"]["text"].as_str().unwrap().contains("ESC-1"));
+}
+
+#[tokio::test]
+async fn a_malformed_envelope_is_acknowledged_and_changes_nothing() {
+    let bot = socket_bot().await;
+    let socket = bot.slack.socket().unwrap();
+    let ack = socket
+        .send("slash_commands", json!({"text": "no user, no channel"}))
+        .await
+        .unwrap();
+    assert!(ack.get("payload").is_none());
+    assert_eq!(bot.store.tallies().unwrap().cases_total, 0);
+}
