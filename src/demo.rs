@@ -14,7 +14,7 @@ use crate::app::Application;
 use crate::clock::SystemClock;
 use crate::config::{Secret, Secrets, Settings};
 use crate::i18n::Locale;
-use crate::standin::{Answer, Message, Sender, StandIn, transcript};
+use crate::standin::{Answer, Author, Message, Sender, StandIn, transcript};
 use crate::store::Store;
 
 const TOKEN: &str = "xoxb-demo-token";
@@ -25,6 +25,9 @@ const AGENT: &str = "U0AGENT";
 const CEO: &str = "U0CEO";
 const COO: &str = "U0COO";
 const MANAGER: &str = "U0MANAGER";
+/// A customer's workspace, sharing #support with us over Slack Connect.
+const ACME_TEAM: &str = "T0ACMECORP";
+const ACME_USER: &str = "U0ACMEBOB";
 
 struct Script {
     locale: Locale,
@@ -67,7 +70,7 @@ impl<W: Write> Demo<'_, W> {
         let mut quiet = 0;
         for _ in 0..500 {
             let now = self.slack.sightings().len();
-            if store.outbox_len() == 0 && now == last {
+            if store.outbox_len() == 0 && store.work_len() == 0 && now == last {
                 quiet += 1;
                 if quiet >= 5 {
                     break;
@@ -151,7 +154,7 @@ impl<W: Write> Demo<'_, W> {
 }
 
 fn people(locale: Locale) -> HashMap<&'static str, &'static str> {
-    let names: [(&str, &str, &str); 4] = [
+    let names: [(&str, &str, &str); 5] = [
         (AGENT, "Aiko (support agent)", "佐藤 愛子（サポート担当）"),
         (CEO, "Kenji (CEO)", "田中 健二（CEO）"),
         (COO, "Yumi (COO)", "伊藤 由美（COO）"),
@@ -159,6 +162,11 @@ fn people(locale: Locale) -> HashMap<&'static str, &'static str> {
             MANAGER,
             "Hiro (support manager)",
             "森 博（サポートマネージャー）",
+        ),
+        (
+            ACME_USER,
+            "Bob (Acme, customer)",
+            "ボブ（アクメ社・お客様）",
         ),
     ];
     names
@@ -193,6 +201,8 @@ pub async fn run(locale: Locale, out: &mut impl Write) -> anyhow::Result<()> {
         [delivery]
         # The stand-in does not rate-limit, and a demo need not wait a second a message.
         channel_rate = 1000.0
+        [customers]
+        {ACME_TEAM} = "acme"
         "#,
         api = slack.api_url()
     );
@@ -310,6 +320,52 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     d.click(COO, &card, "take_case").await?;
     let card = d.card()?;
     d.click(COO, &card, "decide:warning").await?;
+
+    d.step(
+        "In #support, shared with the customer Acme over Slack Connect, Acme's Bob turns \
+         nasty. The bot suggests escalating, to Aiko alone: Bob sees nothing.",
+        "Slack コネクトでお客様アクメと共有している #support で、アクメのボブさんの言葉が\
+         荒れます。ボットは佐藤さんにだけエスカレーションを提案します。ボブさんには何も見えません。",
+    )?;
+    let bob = Author {
+        user: ACME_USER.into(),
+        team: ACME_TEAM.into(),
+        bot_id: None,
+    };
+    let opening = d.slack.post_as(
+        Author {
+            user: AGENT.into(),
+            team: crate::standin::web_api::TEAM_ID.into(),
+            bot_id: None,
+        },
+        SUPPORT,
+        d.script
+            .say("Hi Bob, how can I help?", "ボブさん、どうされましたか？"),
+        None,
+    );
+    let nasty = d.slack.post_as(
+        bob,
+        SUPPORT,
+        d.script.say(
+            "Fix it today or else. You're useless.",
+            "今日中に直せ。本当に使えねえな、無能が。",
+        ),
+        Some(&opening.ts),
+    );
+    d.line(&format!("    Bob: {}\n", nasty.text))?;
+    let answer = d.sender.message_event(&nasty).await;
+    d.answer(AGENT, &answer)?;
+    d.settle().await?;
+
+    d.step(
+        "Aiko reacts to Bob's message with :rotating_light:. A case opens from it, with the \
+         message as evidence and Acme as the customer.",
+        "佐藤さんがボブさんのメッセージに :rotating_light: のリアクションを付けます。\
+         メッセージを証拠とし、顧客をアクメとして案件が開きます。",
+    )?;
+    let answer = d.sender.react(AGENT, &nasty, "rotating_light").await;
+    d.answer(AGENT, &answer)?;
+    d.settle().await?;
 
     d.step(
         "Aiko looks up the first customer.",

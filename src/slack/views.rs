@@ -149,7 +149,10 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
     } else {
         quote(&case.summary)
     };
-    blocks.push(section(format!("*{}*\n{summary}", t.card_summary())));
+    // A case flagged from a message may have no description: the quote says it.
+    if !(case.summary.trim().is_empty() && case.evidence.is_some()) {
+        blocks.push(section(format!("*{}*\n{summary}", t.card_summary())));
+    }
     if let Some(evidence) = &case.evidence {
         blocks.push(section(evidence_text(evidence, look)));
     }

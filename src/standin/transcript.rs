@@ -9,7 +9,9 @@ use crate::i18n::Locale;
 const DIVIDER: &str = "────────";
 
 /// The few emoji the bot uses, as a terminal can show them.
-const EMOJI: [(&str, &str); 5] = [
+const EMOJI: [(&str, &str); 7] = [
+    (":eyes:", "👀"),
+    (":bell:", "🔔"),
     (":rotating_light:", "🚨"),
     (":raising_hand:", "🙋"),
     (":hourglass_flowing_sand:", "⏳"),
@@ -164,6 +166,10 @@ pub fn mrkdwn(slack: &StandIn, text: &str) -> String {
         if let Some(user) = token.strip_prefix('@') {
             out.push('@');
             out.push_str(&slack.user_name(user));
+        } else if let Some(channel) = token.strip_prefix('#') {
+            let id = channel.split('|').next().unwrap_or(channel);
+            out.push('#');
+            out.push_str(&slack.channel_name(id).unwrap_or_else(|| id.to_owned()));
         } else if token.starts_with("!date^") {
             out.push_str(token.rsplit('|').next().unwrap_or(token));
         } else if let Some(special) = token.strip_prefix('!') {
