@@ -261,3 +261,30 @@ async fn no_channel_gets_more_than_about_one_message_a_second() {
         assert!(bot.case(CaseId::new(n)).posts.card.is_some());
     }
 }
+
+#[tokio::test]
+async fn pages_do_not_wait_behind_cards_the_channel_rate_holds_back() {
+    let bot = TestBot::start_with(Options {
+        // A burst of three, then one message every five seconds, per channel.
+        tweak: |s| s.delivery.channel_rate = 0.2,
+        ..Options::default()
+    })
+    .await;
+    // Two cases spend the escalation channel's burst (two cards, two thread replies)...
+    for n in 0..2 {
+        bot.escalate(AGENT, &format!("cust-{n} other Busy")).await;
+    }
+    // ...so the third case's card must wait; its page must not.
+    bot.escalate(AGENT, "cust-2 other The third").await;
+    bot.slack
+        .wait_for(Duration::from_millis(1500), |s| {
+            let dm = s.dm_of(EXEC1).unwrap_or_default();
+            s.messages().iter().filter(|m| m.channel == dm).count() == 3
+        })
+        .await
+        .expect("the third page went out before a page would stop waiting for its card (2 s)");
+    assert!(
+        bot.case(CaseId::new(3)).posts.card.is_none(),
+        "the third card is still held back by the channel's rate"
+    );
+}

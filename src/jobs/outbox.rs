@@ -30,7 +30,7 @@ use crate::app::Context;
 use crate::domain::{Case, CaseState, ChannelId, Effect, MessageRef, Note, PageSent};
 use crate::slack::api::{CallError, CallResult, Tag};
 use crate::slack::views;
-use crate::store::{Delivered, Queued};
+use crate::store::{Delivered, Gate, OutboxEntry, Queued};
 
 /// Deliveries in progress at once (each in its own lane).
 const MAX_IN_FLIGHT: usize = 8;
@@ -53,6 +53,22 @@ impl ChannelBudget {
         }
     }
 
+    /// How long until `channel` can take a message, if it cannot now (takes nothing).
+    fn wait(&self, channel: &str, now: Instant) -> Option<Duration> {
+        let (tokens, last) = self.buckets.get(channel)?;
+        let refilled =
+            (*tokens + now.duration_since(*last).as_secs_f64() * self.rate).min(CHANNEL_BURST);
+        (refilled < 1.0).then(|| Duration::from_secs_f64((1.0 - refilled) / self.rate))
+    }
+
+    /// The soonest any spent channel can take a message again.
+    fn earliest_refill(&self, now: Instant) -> Option<Duration> {
+        self.buckets
+            .keys()
+            .filter_map(|channel| self.wait(channel, now))
+            .min()
+    }
+
     /// Takes a message's worth from `channel`'s budget, or says how long until it can.
     fn take(&mut self, channel: &str, now: Instant) -> Result<(), Duration> {
         let (tokens, last) = self
@@ -72,19 +88,19 @@ impl ChannelBudget {
     }
 }
 
-/// Which channel a delivery posts a new message to (updates are not rate-limited).
-fn posts_to(
-    ctx: &Context,
-    queued: &Queued,
-    reporter_of: impl Fn() -> Option<String>,
-) -> Option<String> {
-    match &queued.entry.effect {
+/// Which channel's budget a delivery spends: those that post a new visible message.
+fn posts_to(ctx: &Context, entry: &OutboxEntry) -> Option<String> {
+    match &entry.effect {
         Effect::PostCard | Effect::ThreadNote { .. } | Effect::HereAlert { .. } => {
             Some(ctx.settings.slack.escalation_channel.to_string())
         }
         Effect::Page { to } => Some(format!("dm:{to}")),
-        Effect::NotifyReporter => reporter_of().map(|r| format!("dm:{r}")),
-        // Ephemeral: nobody else sees it, so no channel's budget is spent.
+        // Its lane is the reporter's direct messages: `<case>/dm/<user>`.
+        Effect::NotifyReporter => entry
+            .lane
+            .rsplit_once("/dm/")
+            .map(|(_, u)| format!("dm:{u}")),
+        // Edits, and ephemeral messages nobody else sees, spend no budget.
         Effect::UpdateCard
         | Effect::UpdatePages
         | Effect::ResolveProposal { .. }
@@ -104,22 +120,27 @@ pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
         let room = MAX_IN_FLIGHT.saturating_sub(busy.len());
         let mut wake = now + IDLE_POLL;
         if room > 0 {
-            match ctx.store.outbox_due(now, room, &busy) {
+            let started = Instant::now();
+            let gate = |entry: &OutboxEntry| {
+                if busy.contains(&entry.lane) {
+                    Gate::InProgress
+                } else if posts_to(&ctx, entry).is_some_and(|c| budget.wait(&c, started).is_some())
+                {
+                    Gate::Held
+                } else {
+                    Gate::Go
+                }
+            };
+            match ctx.store.outbox_due(now, room, gate) {
                 Ok((due, next)) => {
                     if let Some(next) = next {
                         wake = wake.min(next);
                     }
                     for queued in due {
-                        let reporter = || {
-                            ctx.store
-                                .case(queued.entry.case)
-                                .ok()
-                                .flatten()
-                                .map(|c| c.reporter.to_string())
-                        };
-                        if let Some(channel) = posts_to(&ctx, &queued, reporter)
+                        if let Some(channel) = posts_to(&ctx, &queued.entry)
                             && let Err(wait) = budget.take(&channel, Instant::now())
                         {
+                            // Two heads for one channel in this pass: the second waits.
                             let wait = SignedDuration::try_from(wait).unwrap_or(IDLE_POLL);
                             wake = wake.min(now + wait);
                             continue;
@@ -137,6 +158,10 @@ pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
                     tracing::error!(error = %e, "could not read the outbox");
                     wake = wake.min(now + SignedDuration::from_secs(1));
                 }
+            }
+            // Held channels get their next token at the earliest of these.
+            if let Some(wait) = budget.earliest_refill(Instant::now()) {
+                wake = wake.min(now + SignedDuration::try_from(wait).unwrap_or(IDLE_POLL));
             }
         }
         tokio::select! {

@@ -64,7 +64,8 @@ impl SocketServer {
     pub async fn wait_connected(&self, count: usize) -> Result<(), String> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
         while self.connections() < count {
-            let notified = self.inner.connected.notified();
+            let mut notified = std::pin::pin!(self.inner.connected.notified());
+            notified.as_mut().enable();
             if self.connections() >= count {
                 break;
             }

@@ -289,7 +289,9 @@ impl StandIn {
     ) -> Result<(), String> {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
-            let notified = self.changed.notified();
+            // Registered before the check, so a change during the check is not missed.
+            let mut notified = std::pin::pin!(self.changed.notified());
+            notified.as_mut().enable();
             if check(self) {
                 return Ok(());
             }
@@ -409,7 +411,7 @@ async fn handle(
         return Some(json_response(StatusCode::NOT_FOUND, error("not_found")));
     };
 
-    let fault = {
+    let (fault, authorized) = {
         let mut s = lock(state);
         let expected = match (&s.socket, method.as_str()) {
             (Some((app_token, _)), "apps.connections.open") => app_token.clone(),
@@ -422,7 +424,10 @@ async fn handle(
             authorized,
             at: std::time::Instant::now(),
         });
-        s.faults.get_mut(&method).and_then(VecDeque::pop_front)
+        (
+            s.faults.get_mut(&method).and_then(VecDeque::pop_front),
+            authorized,
+        )
     };
     changed.notify_waiters();
 
@@ -448,7 +453,6 @@ async fn handle(
 
     let answer = {
         let mut s = lock(state);
-        let authorized = s.calls.last().is_some_and(|c| c.authorized);
         if !authorized {
             error(if auth.is_none() {
                 "not_authed"

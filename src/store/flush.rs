@@ -59,14 +59,18 @@ impl Flusher {
         }
         // Every write numbered up to here completed before this flush starts.
         let covers = self.written.load(Ordering::SeqCst);
-        db.flush_async().await?;
-        if let Some(file) = &self.data_file {
-            let file = file.clone();
-            tokio::task::spawn_blocking(move || file.sync_data())
-                .await
-                .map_err(|e| StoreError::Io(std::io::Error::other(e)))?
-                .map_err(StoreError::Io)?;
-        }
+        // One blocking call for both: sled's own flush, then the fdatasync.
+        let db = db.clone();
+        let file = self.data_file.clone();
+        tokio::task::spawn_blocking(move || -> Result<(), StoreError> {
+            db.flush()?;
+            if let Some(file) = file {
+                file.sync_data().map_err(StoreError::Io)?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| StoreError::Io(std::io::Error::other(e)))??;
         self.flushed.fetch_max(covers, Ordering::SeqCst);
         Ok(())
     }

@@ -35,7 +35,7 @@ use tokio::sync::Notify;
 use crate::domain::{CaseId, CustomerId, CustomerRecord, Event, Refusal, Tallies};
 
 pub use cases::Opened;
-pub use outbox::{DeadLetter, Delivered, OutboxEntry, Queued};
+pub use outbox::{DeadLetter, Delivered, Gate, OutboxEntry, Queued};
 pub use work::{Work, WorkEntry};
 
 /// The layout this build reads and writes. Bump it with a migration in `MIGRATIONS`.

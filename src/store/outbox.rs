@@ -55,6 +55,19 @@ pub enum Delivered {
     Page(PageSent),
 }
 
+/// Whether the delivery worker can start a lane's head now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    Go,
+    /// The lane's delivery is in progress.
+    InProgress,
+    /// Its channel's rate is spent for now.
+    Held,
+}
+
+/// How long a page may wait for its case's card to be posted first.
+pub const PAGE_WAITS_FOR_CARD: jiff::SignedDuration = jiff::SignedDuration::from_secs(2);
+
 pub fn lane_key(case: CaseId, lane: &Lane) -> String {
     match lane {
         Lane::EscalationChannel => format!("{case}/escalation"),
@@ -108,13 +121,17 @@ impl Store {
     /// The deliveries that may start now: the first entry of each lane not in `busy`, if
     /// it is due. Also returns when the earliest not-yet-due lane head becomes due.
     ///
-    /// A page waits one pass for its case card when the card has not been tried yet, so
-    /// the page can link to the thread; if the card fails, pages do not wait for it.
+    /// `gate` says which lane heads the worker can start now: a lane already in progress
+    /// or a channel whose rate is spent is skipped without counting towards `limit`.
+    ///
+    /// A page waits for its case card while the card has not been tried yet, so the page
+    /// can link to the thread; at most `PAGE_WAITS_FOR_CARD`, and not at all once the
+    /// card has failed or is held back by its channel's rate.
     pub fn outbox_due(
         &self,
         now: Timestamp,
         limit: usize,
-        busy: &HashSet<String>,
+        gate: impl Fn(&OutboxEntry) -> Gate,
     ) -> Result<(Vec<Queued>, Option<Timestamp>), StoreError> {
         let mut lanes = HashSet::new();
         let mut card_coming = HashSet::new();
@@ -126,13 +143,21 @@ impl Store {
             if !lanes.insert(entry.lane.clone()) {
                 continue;
             }
-            if entry.effect == Effect::PostCard && entry.attempts == 0 {
+            let gate = gate(&entry);
+            if entry.effect == Effect::PostCard && entry.attempts == 0 && gate != Gate::Held {
                 card_coming.insert(entry.case);
             }
-            if busy.contains(&entry.lane) {
+            if gate != Gate::Go {
                 continue;
             }
-            if matches!(entry.effect, Effect::Page { .. }) && card_coming.contains(&entry.case) {
+            // Not for long, though: when the card fails or is slow, pages go out without
+            // their link rather than late.
+            let card_wait_over = entry.created_at + PAGE_WAITS_FOR_CARD;
+            if matches!(entry.effect, Effect::Page { .. })
+                && card_coming.contains(&entry.case)
+                && now < card_wait_over
+            {
+                next = Some(next.map_or(card_wait_over, |n| n.min(card_wait_over)));
                 continue;
             }
             if entry.not_before <= now {

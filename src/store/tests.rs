@@ -1,7 +1,5 @@
 //! Unit tests of the store's transactions (black-box behaviour is in tests/).
 
-use std::collections::HashSet;
-
 use jiff::SignedDuration;
 
 use super::*;
@@ -10,7 +8,7 @@ use crate::domain::{
     Action, CaseState, Category, Effect, MessageRef, NewCase, Outcome, PagingPolicy, Rules, Timer,
     UserId,
 };
-use crate::store::outbox::Delivered;
+use crate::store::outbox::{Delivered, Gate};
 
 fn rules() -> Rules {
     Rules {
@@ -58,7 +56,7 @@ async fn cases_are_numbered_in_order_and_queue_their_deliveries() {
     assert_eq!(b.history.prior_cases, 1, "the second case sees the first");
     // Card, page, thread note per case.
     assert_eq!(store.outbox_len(), 6);
-    let (due, _) = store.outbox_due(at, 100, &HashSet::new()).unwrap();
+    let (due, _) = store.outbox_due(at, 100, |_| Gate::Go).unwrap();
     // One head per lane, and pages wait one pass for their card: the two cards.
     assert_eq!(due.len(), 2);
     assert!(due.iter().all(|q| q.entry.effect == Effect::PostCard));
@@ -151,7 +149,7 @@ async fn a_delivery_records_what_it_posted() {
         .await
         .unwrap()
         .case;
-    let (due, _) = store.outbox_due(at, 1, &HashSet::new()).unwrap();
+    let (due, _) = store.outbox_due(at, 1, |_| Gate::Go).unwrap();
     let card = MessageRef {
         channel: crate::domain::ChannelId::parse("C0ESC").unwrap(),
         ts: "1.000100".into(),
