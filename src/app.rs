@@ -15,9 +15,10 @@ use crate::clock::Clock;
 use crate::config::{Mode, Secret, Secrets, Settings};
 use crate::domain::repeats::Repeats;
 use crate::jobs;
+use crate::metrics::Metrics;
 use crate::slack;
 use crate::slack::api::WebApi;
-use crate::slack::ingress;
+use crate::slack::ingress::{self, Listener};
 use crate::store::Store;
 
 /// What every handler and job works with.
@@ -29,6 +30,7 @@ pub struct Context {
     pub clock: Arc<dyn Clock>,
     /// Messages per customer in the recent window, for "persistent" suggestions.
     pub repeats: std::sync::Mutex<Repeats>,
+    pub metrics: Arc<Metrics>,
 }
 
 pub struct Application {
@@ -36,6 +38,8 @@ pub struct Application {
     ctx: Arc<Context>,
     stop: watch::Sender<bool>,
     server: JoinHandle<()>,
+    operations_addr: Option<SocketAddr>,
+    operations: Option<JoinHandle<()>>,
     worker: JoinHandle<()>,
     scheduler: JoinHandle<()>,
     inbox: JoinHandle<()>,
@@ -52,8 +56,15 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)
             .await
             .with_context(|| format!("could not listen on {}", settings.bind))?;
+        let operations =
+            match settings.metrics_bind {
+                Some(addr) => Some(TcpListener::bind(addr).await.with_context(|| {
+                    format!("could not listen on {addr} (server.metrics_bind)")
+                })?),
+                None => None,
+            };
         let store = Store::open(&settings.store_path, settings.store_cache_bytes)?;
-        Application::start(settings, secrets, clock, store, listener)
+        Application::start_with_operations(settings, secrets, clock, store, listener, operations)
     }
 
     /// Starts on an already-open store and bound listener.
@@ -64,15 +75,30 @@ impl Application {
         store: Store,
         listener: TcpListener,
     ) -> anyhow::Result<Application> {
+        Application::start_with_operations(settings, secrets, clock, store, listener, None)
+    }
+
+    /// Starts with a second listener for health, metrics and backups.
+    pub fn start_with_operations(
+        settings: Settings,
+        secrets: Secrets,
+        clock: Arc<dyn Clock>,
+        store: Store,
+        listener: TcpListener,
+        operations: Option<TcpListener>,
+    ) -> anyhow::Result<Application> {
         let addr = listener
             .local_addr()
             .context("the listener has no local address")?;
+        let metrics = Arc::new(Metrics::default());
         let ctx = Arc::new(Context {
             slack: WebApi::new(
                 &settings.slack.api_url,
                 &secrets.bot_token,
                 settings.delivery.call_timeout,
+                metrics.clone(),
             ),
+            metrics,
             repeats: std::sync::Mutex::new(Repeats::new(
                 settings.watch.repeat_count,
                 settings.watch.repeat_window,
@@ -83,11 +109,25 @@ impl Application {
             clock,
         });
         let (stop, stopped) = watch::channel(false);
-        let mut server_stop = stopped.clone();
-        let server = tokio::spawn(ingress::serve(listener, ctx.clone(), async move {
+        let stop_signal = |mut stopped: watch::Receiver<bool>| async move {
             // Err means the sender is gone, which is a stop too.
-            let _ = server_stop.wait_for(|stop| *stop).await;
-        }));
+            let _ = stopped.wait_for(|stop| *stop).await;
+        };
+        let server = tokio::spawn(ingress::serve(
+            listener,
+            ctx.clone(),
+            Listener::Main,
+            stop_signal(stopped.clone()),
+        ));
+        let operations_addr = operations.as_ref().and_then(|l| l.local_addr().ok());
+        let operations = operations.map(|listener| {
+            tokio::spawn(ingress::serve(
+                listener,
+                ctx.clone(),
+                Listener::Operations,
+                stop_signal(stopped.clone()),
+            ))
+        });
         let worker = tokio::spawn(jobs::outbox::run(ctx.clone(), stopped.clone()));
         let scheduler = tokio::spawn(jobs::scheduler::run(ctx.clone(), stopped.clone()));
         let inbox = tokio::spawn(jobs::inbox::run(ctx.clone(), stopped.clone()));
@@ -108,6 +148,8 @@ impl Application {
             ctx,
             stop,
             server,
+            operations_addr,
+            operations,
             worker,
             scheduler,
             inbox,
@@ -117,6 +159,11 @@ impl Application {
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Where health, metrics and backups are served, when `server.metrics_bind` is set.
+    pub fn operations_addr(&self) -> Option<SocketAddr> {
+        self.operations_addr
     }
 
     pub fn context(&self) -> &Arc<Context> {
@@ -135,6 +182,9 @@ impl Application {
     pub async fn shutdown(self) -> anyhow::Result<()> {
         let _ = self.stop.send(true);
         self.server.await.context("the HTTP server task failed")?;
+        if let Some(operations) = self.operations {
+            operations.await.context("the operations listener failed")?;
+        }
         self.worker
             .await
             .context("the delivery worker task failed")?;

@@ -41,6 +41,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Copy the store, consistently, into a new directory: directly when no bot runs,
+    /// or through the running bot's operations listener (server.metrics_bind).
+    Backup {
+        /// Where to write the copy (must not exist, or be empty).
+        dir: PathBuf,
+        /// TOML configuration (default: escalation-bot.toml in the working directory, if any).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Check the configuration and the Slack secrets, and say what is wrong.
     CheckConfig {
         /// TOML configuration (default: escalation-bot.toml in the working directory, if any).

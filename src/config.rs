@@ -116,6 +116,9 @@ impl Secrets {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub bind: SocketAddr,
+    /// A second listener for /metrics, /healthz, /readyz and the backup endpoint.
+    pub metrics_bind: Option<SocketAddr>,
+    pub log_format: LogFormat,
     pub store_path: PathBuf,
     /// sled's page cache, the bulk of the bot's memory.
     pub store_cache_bytes: u64,
@@ -128,6 +131,15 @@ pub struct Settings {
     pub locale: Locale,
     /// Watching support channels: who the customer is, what looks abusive, who to tell.
     pub watch: WatchSettings,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
 }
 
 /// How the bot receives Slack's requests.
@@ -207,6 +219,7 @@ struct Raw {
     i18n: RawI18n,
     customers: BTreeMap<String, String>,
     suggestions: RawSuggestions,
+    telemetry: RawTelemetry,
     lexicon: BTreeMap<String, Vec<String>>,
 }
 
@@ -222,6 +235,13 @@ struct RawSuggestions {
 #[serde(deny_unknown_fields, default)]
 struct RawServer {
     bind: Option<String>,
+    metrics_bind: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawTelemetry {
+    format: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -369,6 +389,25 @@ impl Settings {
             )
         })?;
 
+        let metrics_bind = match raw.server.metrics_bind.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(text.parse().map_err(|_| {
+                ConfigError::invalid(
+                    "server.metrics_bind",
+                    format!("{text:?} is not host:port like 127.0.0.1:9100"),
+                )
+            })?),
+        };
+        let log_format = match raw.telemetry.format.as_deref().map(str::trim) {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(ConfigError::invalid(
+                    "telemetry.format",
+                    format!("{other:?} is neither \"text\" nor \"json\""),
+                ));
+            }
+        };
         let api_url = raw
             .slack
             .api_url
@@ -560,6 +599,8 @@ impl Settings {
 
         Ok(Settings {
             bind,
+            metrics_bind,
+            log_format,
             store_path: raw.store.path.unwrap_or_else(|| PathBuf::from("data")),
             store_cache_bytes: raw.store.cache_mb.unwrap_or(16) * 1024 * 1024,
             slack: SlackSettings {
@@ -724,6 +765,16 @@ mod tests {
                 "people.executives",
             ),
             ("ESCALATION_BOT__SERVER__BIND", "localhost", "server.bind"),
+            (
+                "ESCALATION_BOT__SERVER__METRICS_BIND",
+                "9100",
+                "server.metrics_bind",
+            ),
+            (
+                "ESCALATION_BOT__TELEMETRY__FORMAT",
+                "xml",
+                "telemetry.format",
+            ),
             ("ESCALATION_BOT__POLICY__CURRENCY", "yen", "policy.currency"),
             (
                 "ESCALATION_BOT__PAGING__DECISION_REMINDER",

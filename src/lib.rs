@@ -11,7 +11,8 @@ pub mod demo; // the whole flow on loopback, printed as a transcript
 pub mod domain; // cases, customers, policy, tallies: our rules, no I/O
 pub mod handlers; // one file per thing a person does in Slack
 pub mod i18n; // every sentence people read, in English and Japanese
-pub mod jobs; // the outbox delivery worker
+pub mod jobs; // outbox delivery, paging timers, work from events
+pub mod metrics; // counters and /metrics in Prometheus text format
 pub mod slack; // signed ingress, Web API client, Block Kit views
 pub mod standin; // Slack stand-in on loopback: Web API, signed requests, transcripts
 pub mod store; // sled: the only module that imports it

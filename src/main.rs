@@ -8,9 +8,9 @@ use clap::Parser;
 use escalation_bot::app::Application;
 use escalation_bot::cli::{Cli, Command};
 use escalation_bot::clock::SystemClock;
-use escalation_bot::config::{self, Secrets, Settings};
+use escalation_bot::config::{self, LogFormat, Secrets, Settings};
 use escalation_bot::i18n::Locale;
-use escalation_bot::store::Store;
+use escalation_bot::store::{Store, StoreError};
 use escalation_bot::{demo, telemetry};
 use serde_json::json;
 
@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Demo { locale } => run_demo(locale.as_deref()),
         Command::Stats { config, json } => stats(config.as_deref(), json),
         Command::CheckConfig { config } => check_config(config.as_deref()),
+        Command::Backup { dir, config } => backup(config.as_deref(), &dir),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -46,7 +47,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 fn serve(config: Option<&Path>) -> Result<(), String> {
     let settings = Settings::load(config).map_err(|e| e.to_string())?;
     let secrets = Secrets::from_env(settings.slack.mode).map_err(|e| e.to_string())?;
-    telemetry::init(&log_filter("info"));
+    telemetry::init(&log_filter("info"), settings.log_format);
     runtime()?.block_on(async {
         let app = Application::build(settings, secrets, Arc::new(SystemClock))
             .await
@@ -89,7 +90,7 @@ fn run_demo(locale: Option<&str>) -> Result<(), String> {
         // The demo needs no configuration, but speaks the configured language if there is one.
         None => Settings::locale_only(None).unwrap_or(Locale::En),
     };
-    telemetry::init(&log_filter("warn"));
+    telemetry::init(&log_filter("warn"), LogFormat::Text);
     let mut out = std::io::stdout().lock();
     runtime()?
         .block_on(demo::run(locale, &mut out))
@@ -146,4 +147,69 @@ fn check_config(config: Option<&Path>) -> Result<(), String> {
         settings.locale,
     );
     Ok(())
+}
+
+fn backup(config: Option<&Path>, dir: &Path) -> Result<(), String> {
+    let settings = Settings::load(config).map_err(|e| e.to_string())?;
+    let dir = std::path::absolute(dir).map_err(|e| format!("{}: {e}.", dir.display()))?;
+    let records = match Store::open_existing(&settings.store_path, settings.store_cache_bytes) {
+        Ok(store) => store.backup_to(&dir).map_err(|e| e.to_string())?,
+        Err(StoreError::Locked { .. }) => {
+            let Some(ops) = settings.metrics_bind else {
+                return Err(format!(
+                    "The store at {} is in use by a running bot, and server.metrics_bind is not \
+                     set, so the bot cannot be asked for the copy. Set it (and restart the bot), \
+                     or stop the bot and run the backup again.",
+                    settings.store_path.display()
+                ));
+            };
+            runtime()?.block_on(backup_through_bot(ops, &dir))?
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    let copy =
+        Store::open_existing(&dir, 1 << 20).map_err(|e| format!("The copy does not open: {e}"))?;
+    let cases = copy.tallies().map_err(|e| e.to_string())?.cases_total;
+    println!(
+        "Backed up {cases} cases ({records} records) to {}. To restore: stop the bot and point \
+         store.path at that directory (or move it into place).",
+        dir.display()
+    );
+    Ok(())
+}
+
+/// Asks the running bot, on its operations listener, to write the copy.
+async fn backup_through_bot(ops: std::net::SocketAddr, dir: &Path) -> Result<usize, String> {
+    use http_body_util::{BodyExt, Full};
+    let host = if ops.ip().is_unspecified() {
+        std::net::SocketAddr::from(([127, 0, 0, 1], ops.port()))
+    } else {
+        ops
+    };
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<Full<bytes::Bytes>>();
+    let request = hyper::Request::post(format!("http://{host}/admin/backup"))
+        .body(Full::new(bytes::Bytes::from(dir.display().to_string())))
+        .map_err(|e| e.to_string())?;
+    let response = client
+        .request(request)
+        .await
+        .map_err(|e| format!("Could not reach the running bot at {host}: {e}."))?;
+    let status = response.status();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned())
+        .unwrap_or_default();
+    if status.is_success() {
+        body.trim()
+            .parse()
+            .map_err(|_| format!("Unexpected answer from the bot: {body}"))
+    } else {
+        Err(format!(
+            "The running bot could not make the copy: {}",
+            body.trim()
+        ))
+    }
 }

@@ -267,3 +267,66 @@ fn an_invalid_environment_override_is_named() {
         stderr(&out)
     );
 }
+
+#[tokio::test]
+async fn backup_copies_a_store_no_bot_is_using() {
+    let dir = tempfile::tempdir().unwrap();
+    config(dir.path(), "");
+    store_with_one_case(&dir.path().join("store")).await;
+    let target = dir.path().join("backup");
+    let out = run(dir.path(), &["backup", target.to_str().unwrap()], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Backed up 1 cases"),
+        "{}",
+        stdout(&out)
+    );
+    let again = run(dir.path(), &["backup", target.to_str().unwrap()], &[]);
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("not empty"), "{}", stderr(&again));
+}
+
+#[tokio::test]
+async fn backup_of_a_store_in_use_needs_the_operations_listener() {
+    let dir = tempfile::tempdir().unwrap();
+    config(dir.path(), "");
+    store_with_one_case(&dir.path().join("store")).await;
+    let _held = reopen(&dir.path().join("store"));
+    let out = run(dir.path(), &["backup", "/tmp/never-written"], &[]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("server.metrics_bind is not set"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn logs_are_json_when_configured() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(
+        dir.path(),
+        "[server]\nbind = \"127.0.0.1:0\"\n[telemetry]\nformat = \"json\"",
+    );
+    let mut child = Command::new(BIN)
+        .current_dir(dir.path())
+        .args(["serve", "--config", cfg.to_str().unwrap()])
+        .env_clear()
+        .env("SLACK_BOT_TOKEN", "xoxb-json-test")
+        .env("SLACK_SIGNING_SECRET", "s")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let line: serde_json::Value =
+        serde_json::from_str(&first).unwrap_or_else(|e| panic!("{e}: {first}"));
+    assert_eq!(line["level"], "INFO");
+    assert!(line["fields"]["message"].is_string(), "{line}");
+    assert!(!first.contains("xoxb-json-test"));
+}

@@ -16,9 +16,20 @@ pub struct Tallies {
     pub no_action: u64,
     /// Distinct customers cut off (a customer terminated twice counts once).
     pub customers_cut_off: u64,
+    /// Of the open cases, those someone has taken (deciding) and those whose decision
+    /// waits for approval; the rest wait to be taken.
+    #[serde(default)]
+    pub taken: u64,
+    #[serde(default)]
+    pub proposed: u64,
 }
 
 impl Tallies {
+    /// Open cases nobody has taken yet.
+    pub fn waiting(&self) -> u64 {
+        self.cases_open.saturating_sub(self.taken + self.proposed)
+    }
+
     /// `newly_cut_off` says whether this event cut off a customer who was not cut off
     /// before: only the customer record knows that.
     pub fn record(&mut self, event: &Event, newly_cut_off: bool) {
@@ -27,9 +38,24 @@ impl Tallies {
                 self.cases_total += 1;
                 self.cases_open += 1;
             }
+            Event::Taken { .. } => self.taken += 1,
+            Event::Proposed { .. } => {
+                self.taken = self.taken.saturating_sub(1);
+                self.proposed += 1;
+            }
+            Event::Rejected { .. } => {
+                self.proposed = self.proposed.saturating_sub(1);
+                self.taken += 1;
+            }
             Event::Closed { decision } => {
                 let outcome = decision.outcome;
                 self.cases_open = self.cases_open.saturating_sub(1);
+                // A decision needing approval closes a proposed case; others a taken one.
+                if decision.approved.is_some() {
+                    self.proposed = self.proposed.saturating_sub(1);
+                } else {
+                    self.taken = self.taken.saturating_sub(1);
+                }
                 if let Some(amount) = outcome.refund_amount() {
                     self.refunds += 1;
                     self.refund_total = self.refund_total.saturating_add(amount);
@@ -46,10 +72,7 @@ impl Tallies {
                     self.customers_cut_off += 1;
                 }
             }
-            Event::Taken { .. }
-            | Event::Proposed { .. }
-            | Event::Rejected { .. }
-            | Event::CustomerIdentified { .. } => {}
+            Event::CustomerIdentified { .. } => {}
         }
     }
 }

@@ -16,6 +16,10 @@ use crate::handlers::Reply;
 use crate::slack::message::Posted;
 use crate::store::Work;
 
+/// The bot events the app subscribes to (the manifest lists exactly these): the trigger
+/// reaction, and messages in public and private support channels.
+pub const SUBSCRIBED_EVENTS: [&str; 3] = ["reaction_added", "message.channels", "message.groups"];
+
 #[derive(Deserialize)]
 struct ReactionAdded {
     user: String,

@@ -114,6 +114,9 @@ pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
     let mut budget = ChannelBudget::new(ctx.settings.delivery.channel_rate);
     let mut running: JoinSet<String> = JoinSet::new();
     let mut busy: HashSet<String> = HashSet::new();
+    ctx.metrics
+        .worker_running
+        .store(true, std::sync::atomic::Ordering::SeqCst);
     tracing::info!("outbox worker started");
     while !*shutdown.borrow() {
         let now = ctx.clock.now();
@@ -179,6 +182,9 @@ pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
         }
     }
     while running.join_next().await.is_some() {}
+    ctx.metrics
+        .worker_running
+        .store(false, std::sync::atomic::Ordering::SeqCst);
     tracing::info!("outbox worker stopped");
 }
 
@@ -217,6 +223,10 @@ async fn deliver(ctx: &Arc<Context>, mut queued: Queued) {
     let recorded = match result {
         Ok(delivered) => {
             tracing::info!(case = %case.id, effect = effect_name, seq = queued.seq, "delivered");
+            ctx.metrics.delivered();
+            if matches!(delivered, Delivered::Page(_)) {
+                ctx.metrics.page_sent();
+            }
             ctx.store.outbox_delivered(&queued, delivered).await
         }
         Err(CallError::Permanent { reason }) => {
@@ -272,6 +282,7 @@ fn later(now: Timestamp, delay: Duration) -> Timestamp {
 }
 
 async fn dead(ctx: &Arc<Context>, queued: &Queued, reason: &str) {
+    ctx.metrics.dead_letter();
     tracing::error!(
         case = %queued.entry.case,
         effect = effect_name(&queued.entry.effect),

@@ -9,7 +9,10 @@ use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
 
 use crate::config::Secret;
+use std::sync::Arc;
+
 use crate::domain::{ChannelId, MessageRef, UserId};
+use crate::metrics::Metrics;
 use crate::slack::message::Posted;
 
 /// Slack error codes that a later attempt can get past.
@@ -62,6 +65,7 @@ pub struct WebApi {
     client: SlackClient<SlackClientHyperHttpsConnector>,
     token: SlackApiToken,
     timeout: Duration,
+    metrics: Arc<Metrics>,
 }
 
 fn retry(reason: impl Into<String>, maybe_done: bool) -> CallError {
@@ -121,7 +125,7 @@ impl WebApi {
     /// Plain `http://` is allowed so the loopback stand-in works; root certificates are
     /// compiled in (webpki-roots), so a container needs no CA bundle. A call taking
     /// longer than `timeout` fails (and may have been done).
-    pub fn new(api_url: &str, token: &Secret, timeout: Duration) -> WebApi {
+    pub fn new(api_url: &str, token: &Secret, timeout: Duration, metrics: Arc<Metrics>) -> WebApi {
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_webpki_roots()
             .https_or_http()
@@ -133,14 +137,22 @@ impl WebApi {
             client: SlackClient::new(connector),
             token: SlackApiToken::new(token.expose().into()),
             timeout,
+            metrics,
         }
     }
 
-    async fn timed<T>(&self, call: impl Future<Output = ClientResult<T>>) -> CallResult<T> {
-        match tokio::time::timeout(self.timeout, call).await {
+    /// Runs one Web API call under the timeout, counting it (and its failure) by method.
+    async fn timed<T>(
+        &self,
+        method: &str,
+        call: impl Future<Output = ClientResult<T>>,
+    ) -> CallResult<T> {
+        let result = match tokio::time::timeout(self.timeout, call).await {
             Ok(result) => result.map_err(classify),
             Err(_) => Err(retry("timed out", true)),
-        }
+        };
+        self.metrics.slack_call(method, result.is_ok());
+        result
     }
 
     fn session(&self) -> SlackClientSession<'_, SlackClientHyperHttpsConnector> {
@@ -166,7 +178,9 @@ impl WebApi {
             }
         }
         let session = self.session();
-        let response = self.timed(session.chat_post_message(&request)).await?;
+        let response = self
+            .timed("chat.postMessage", session.chat_post_message(&request))
+            .await?;
         Ok(MessageRef {
             channel: ChannelId::parse(response.channel.as_ref()).unwrap_or_else(|| channel.clone()),
             ts: response.ts.to_string(),
@@ -184,7 +198,9 @@ impl WebApi {
             message.ts.as_str().into(),
         );
         let session = self.session();
-        self.timed(session.chat_update(&request)).await.map(|_| ())
+        self.timed("chat.update", session.chat_update(&request))
+            .await
+            .map(|_| ())
     }
 
     /// The direct-message channel between the bot and `user`, opening it if needed.
@@ -192,7 +208,9 @@ impl WebApi {
         let request =
             SlackApiConversationsOpenRequest::new().with_users(vec![user.as_str().into()]);
         let session = self.session();
-        let response = self.timed(session.conversations_open(&request)).await?;
+        let response = self
+            .timed("conversations.open", session.conversations_open(&request))
+            .await?;
         ChannelId::parse(response.channel.id.as_ref()).ok_or_else(|| CallError::Permanent {
             reason: "conversations.open returned an unexpected channel id".into(),
         })
@@ -215,9 +233,12 @@ impl WebApi {
                     .with_channel(channel.as_str().into())
                     .with_include_all_metadata(true)
                     .with_limit(200);
-                self.timed(session.conversations_history(&request))
-                    .await?
-                    .messages
+                self.timed(
+                    "conversations.history",
+                    session.conversations_history(&request),
+                )
+                .await?
+                .messages
             }
             // slack-morphism's replies request has no include_all_metadata; ask directly.
             Some(ts) => {
@@ -228,11 +249,12 @@ impl WebApi {
                     ("limit", Some("200")),
                 ];
                 let response: SlackApiConversationsRepliesResponse = self
-                    .timed(session.http_session_api.http_get(
+                    .timed(
                         "conversations.replies",
-                        &params,
-                        None,
-                    ))
+                        session
+                            .http_session_api
+                            .http_get("conversations.replies", &params, None),
+                    )
                     .await?;
                 response.messages
             }
@@ -267,6 +289,7 @@ impl WebApi {
         let session = self.session();
         let response: PostedList = self
             .timed(
+                "conversations.replies",
                 session
                     .http_session_api
                     .http_get("conversations.replies", &params, None),
@@ -285,6 +308,7 @@ impl WebApi {
         let session = self.session();
         let response: PostedList = self
             .timed(
+                "conversations.history",
                 session
                     .http_session_api
                     .http_get("conversations.history", &params, None),
@@ -307,7 +331,10 @@ impl WebApi {
         let token = SlackApiToken::new(app_token.expose().into());
         let session = self.client.open_session(&token);
         let response = self
-            .timed(session.apps_connections_open(&SlackApiAppsConnectionOpenRequest::new()))
+            .timed(
+                "apps.connections.open",
+                session.apps_connections_open(&SlackApiAppsConnectionOpenRequest::new()),
+            )
             .await?;
         Ok(response.url.0.to_string())
     }
@@ -319,7 +346,7 @@ impl WebApi {
         );
         let session = self.session();
         Ok(self
-            .timed(session.chat_get_permalink(&request))
+            .timed("chat.getPermalink", session.chat_get_permalink(&request))
             .await?
             .permalink
             .to_string())
@@ -328,7 +355,9 @@ impl WebApi {
     pub async fn open_view(&self, trigger_id: &str, view: SlackView) -> CallResult<()> {
         let request = SlackApiViewsOpenRequest::new(trigger_id.into(), view);
         let session = self.session();
-        self.timed(session.views_open(&request)).await.map(|_| ())
+        self.timed("views.open", session.views_open(&request))
+            .await
+            .map(|_| ())
     }
 
     /// A message only `user` sees, in a conversation the bot is in (refusals of a button
@@ -349,7 +378,7 @@ impl WebApi {
             request = request.with_thread_ts(ts.into());
         }
         let session = self.session();
-        self.timed(session.chat_post_ephemeral(&request))
+        self.timed("chat.postEphemeral", session.chat_post_ephemeral(&request))
             .await
             .map(|_| ())
     }
@@ -369,7 +398,7 @@ impl WebApi {
             })?
             .into();
         let request = SlackApiPostWebhookMessageRequest::new(content).with_replace_original(false);
-        self.timed(self.client.respond_to_event(&url, &request))
+        self.timed("response_url", self.client.respond_to_event(&url, &request))
             .await
             .map(|_| ())
     }

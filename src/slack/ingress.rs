@@ -6,7 +6,9 @@
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -32,6 +34,9 @@ pub const COMMANDS_PATH: &str = "/slack/commands";
 pub const INTERACTIVITY_PATH: &str = "/slack/interactivity";
 pub const EVENTS_PATH: &str = "/slack/events";
 pub const HEALTH_PATH: &str = "/healthz";
+pub const READY_PATH: &str = "/readyz";
+pub const METRICS_PATH: &str = "/metrics";
+pub const BACKUP_PATH: &str = "/admin/backup";
 
 pub const RETRY_NUM_HEADER: &str = "x-slack-retry-num";
 
@@ -42,14 +47,27 @@ type Body = Full<Bytes>;
 
 /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
 /// finish (up to a bound).
-pub async fn serve(listener: TcpListener, ctx: Arc<Context>, shutdown: impl Future<Output = ()>) {
+/// Which routes a listener serves: the main one takes Slack's requests; the operations
+/// one (`server.metrics_bind`) only health, metrics and the backup endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listener {
+    Main,
+    Operations,
+}
+
+pub async fn serve(
+    listener: TcpListener,
+    ctx: Arc<Context>,
+    which: Listener,
+    shutdown: impl Future<Output = ()>,
+) {
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _)) => stream,
+                let (stream, peer) = match accepted {
+                    Ok(accepted) => accepted,
                     Err(e) => {
                         // Out of file descriptors and the like: back off, don't spin.
                         tracing::warn!(error = %e, "accept failed");
@@ -60,7 +78,7 @@ pub async fn serve(listener: TcpListener, ctx: Arc<Context>, shutdown: impl Futu
                 let ctx = ctx.clone();
                 let service = hyper::service::service_fn(move |req| {
                     let ctx = ctx.clone();
-                    async move { Ok::<_, Infallible>(route(&ctx, req).await) }
+                    async move { Ok::<_, Infallible>(route(&ctx, req, which, peer).await) }
                 });
                 let connection = hyper::server::conn::http1::Builder::new()
                     .timer(TokioTimer::new())
@@ -100,13 +118,35 @@ fn status(status: StatusCode, reason: &'static str) -> Response<Body> {
     respond(status, "text/plain; charset=utf-8", reason)
 }
 
-async fn route(ctx: &Arc<Context>, req: Request<Incoming>) -> Response<Body> {
-    let endpoint = match req.uri().path() {
-        COMMANDS_PATH => Endpoint::Commands,
-        INTERACTIVITY_PATH => Endpoint::Interactivity,
-        EVENTS_PATH => Endpoint::Events,
-        HEALTH_PATH if req.method() == Method::GET => return status(StatusCode::OK, "ok"),
-        HEALTH_PATH => return status(StatusCode::METHOD_NOT_ALLOWED, "use GET"),
+async fn route(
+    ctx: &Arc<Context>,
+    req: Request<Incoming>,
+    which: Listener,
+    peer: SocketAddr,
+) -> Response<Body> {
+    let path = req.uri().path();
+    let get = req.method() == Method::GET;
+    match (path, which) {
+        (HEALTH_PATH, _) if get => return status(StatusCode::OK, "ok"),
+        (READY_PATH, _) if get => return ready(ctx),
+        (METRICS_PATH, _) if get => {
+            let text = ctx.metrics.render(&ctx.store, ctx.clock.now());
+            return respond(
+                StatusCode::OK,
+                "text/plain; version=0.0.4; charset=utf-8",
+                text,
+            );
+        }
+        (HEALTH_PATH | READY_PATH | METRICS_PATH, _) => {
+            return status(StatusCode::METHOD_NOT_ALLOWED, "use GET");
+        }
+        (BACKUP_PATH, Listener::Operations) => return backup(ctx, req, peer).await,
+        _ => {}
+    }
+    let endpoint = match (path, which) {
+        (COMMANDS_PATH, Listener::Main) => Endpoint::Commands,
+        (INTERACTIVITY_PATH, Listener::Main) => Endpoint::Interactivity,
+        (EVENTS_PATH, Listener::Main) => Endpoint::Events,
         _ => return status(StatusCode::NOT_FOUND, "not found"),
     };
     if req.method() != Method::POST {
@@ -114,6 +154,13 @@ async fn route(ctx: &Arc<Context>, req: Request<Incoming>) -> Response<Body> {
     }
     let started = std::time::Instant::now();
     let response = slack_request(ctx, endpoint, req).await;
+    let name = match endpoint {
+        Endpoint::Commands => "commands",
+        Endpoint::Interactivity => "interactivity",
+        Endpoint::Events => "events",
+    };
+    ctx.metrics
+        .request(name, response.status().as_u16(), started.elapsed());
     tracing::debug!(
         ?endpoint,
         status = response.status().as_u16(),
@@ -121,6 +168,67 @@ async fn route(ctx: &Arc<Context>, req: Request<Incoming>) -> Response<Body> {
         "answered Slack"
     );
     response
+}
+
+/// Ready to take traffic: the store answers and the delivery worker runs.
+fn ready(ctx: &Arc<Context>) -> Response<Body> {
+    let store_ok = ctx.store.tallies().is_ok();
+    let worker_ok = ctx.metrics.worker_running.load(Ordering::SeqCst);
+    match (store_ok, worker_ok) {
+        (true, true) => status(StatusCode::OK, "ready"),
+        (false, _) => status(StatusCode::SERVICE_UNAVAILABLE, "the store does not answer"),
+        (true, false) => status(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the delivery worker is not running",
+        ),
+    }
+}
+
+/// `POST /admin/backup` with a directory path as the body: a consistent copy of the
+/// store, made by the running bot (which holds sled's lock). Operations listener only,
+/// and only from this machine: it writes to the bot's filesystem.
+async fn backup(ctx: &Arc<Context>, req: Request<Incoming>, peer: SocketAddr) -> Response<Body> {
+    if !peer.ip().is_loopback() {
+        tracing::warn!(%peer, "refused a backup request from another machine");
+        return status(
+            StatusCode::FORBIDDEN,
+            "backups are requested from the bot's own machine",
+        );
+    }
+    if req.method() != Method::POST {
+        return status(StatusCode::METHOD_NOT_ALLOWED, "use POST");
+    }
+    let Ok(body) = Limited::new(req.into_body(), 4096).collect().await else {
+        return status(StatusCode::BAD_REQUEST, "could not read the body");
+    };
+    let Ok(dir) = String::from_utf8(body.to_bytes().to_vec()) else {
+        return status(StatusCode::BAD_REQUEST, "the directory is not UTF-8");
+    };
+    let dir = std::path::PathBuf::from(dir.trim());
+    if !dir.is_absolute() {
+        return status(StatusCode::BAD_REQUEST, "give an absolute directory");
+    }
+    let store = ctx.store.clone();
+    let copied = tokio::task::spawn_blocking(move || store.backup_to(&dir)).await;
+    match copied {
+        Ok(Ok(records)) => {
+            tracing::info!(records, "backup written");
+            respond(
+                StatusCode::OK,
+                "text/plain; charset=utf-8",
+                records.to_string(),
+            )
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "backup failed");
+            respond(
+                StatusCode::CONFLICT,
+                "text/plain; charset=utf-8",
+                e.to_string(),
+            )
+        }
+        Err(_) => status(StatusCode::INTERNAL_SERVER_ERROR, "the backup task failed"),
+    }
 }
 
 async fn slack_request(

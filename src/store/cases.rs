@@ -95,6 +95,7 @@ impl Tx<'_> {
 
 impl Store {
     fn transaction<T>(&self, body: impl Fn(&Tx<'_>) -> TxResult<T>) -> Result<T, ActError> {
+        let _writing = self.writing();
         let result = (
             &self.meta,
             &self.cases,

@@ -184,8 +184,11 @@ impl Store {
         at: Timestamp,
     ) -> Result<(), StoreError> {
         queued.entry.in_flight.get_or_insert(at);
-        self.outbox
-            .insert(keys::seq(queued.seq), encode(&queued.entry))?;
+        {
+            let _writing = self.writing();
+            self.outbox
+                .insert(keys::seq(queued.seq), encode(&queued.entry))?;
+        }
         self.flush().await
     }
 
@@ -196,6 +199,7 @@ impl Store {
         queued: &Queued,
         delivered: Delivered,
     ) -> Result<(), StoreError> {
+        let writing = self.writing();
         let result = (&self.cases, &self.outbox).transaction(|(cases, outbox)| {
             outbox.remove(&keys::seq(queued.seq))?;
             if delivered == Delivered::Nothing {
@@ -215,6 +219,7 @@ impl Store {
             cases.insert(&key, encode(&case))?;
             Ok(())
         });
+        drop(writing);
         tx_outcome(result).map_err(into_store_error)?;
         self.flush().await?;
         // Deliveries that were waiting on this one (thread replies, pages) may go now.
@@ -238,7 +243,10 @@ impl Store {
         if !uncertain {
             entry.in_flight = None;
         }
-        self.outbox.insert(keys::seq(queued.seq), encode(&entry))?;
+        {
+            let _writing = self.writing();
+            self.outbox.insert(keys::seq(queued.seq), encode(&entry))?;
+        }
         self.flush().await
     }
 
@@ -255,11 +263,13 @@ impl Store {
             reason: reason.to_owned(),
             at,
         };
+        let writing = self.writing();
         let result = (&self.outbox, &self.dead).transaction(|(outbox, dead)| {
             outbox.remove(&keys::seq(queued.seq))?;
             dead.insert(&keys::seq(queued.seq), encode(&letter))?;
             Ok(())
         });
+        drop(writing);
         tx_outcome(result).map_err(into_store_error)?;
         self.flush().await?;
         self.outbox_ready.notify_one();

@@ -57,6 +57,7 @@ impl Store {
         work: Option<Work>,
     ) -> Result<bool, StoreError> {
         let key = keys::once("event", event_id);
+        let writing = self.writing();
         let result = (&self.once, &self.work).transaction(|(once, queue)| {
             if once.get(&key)?.is_some() {
                 return Ok(false);
@@ -72,6 +73,7 @@ impl Store {
             }
             Ok(true)
         });
+        drop(writing);
         let accepted = tx_outcome(result).map_err(into_store_error)?;
         if accepted && work.is_some() {
             self.flush().await?;
@@ -110,7 +112,10 @@ impl Store {
     }
 
     pub async fn work_done(&self, seq: u64) -> Result<(), StoreError> {
-        self.work.remove(keys::seq(seq))?;
+        {
+            let _writing = self.writing();
+            self.work.remove(keys::seq(seq))?;
+        }
         self.flush().await
     }
 
@@ -122,7 +127,10 @@ impl Store {
     ) -> Result<(), StoreError> {
         entry.attempts += 1;
         entry.not_before = not_before;
-        self.work.insert(keys::seq(seq), encode(&entry))?;
+        {
+            let _writing = self.writing();
+            self.work.insert(keys::seq(seq), encode(&entry))?;
+        }
         self.flush().await
     }
 }

@@ -1,0 +1,30 @@
+# Multi-stage build: compile with the Rust toolchain, run on a small distroless image
+# (glibc, CA certificates, a non-root user, no shell).
+#   docker build -t escalation-bot .
+#   docker run --rm -e SLACK_BOT_TOKEN=... -e SLACK_SIGNING_SECRET=... \
+#     -v "$PWD/escalation-bot.toml:/etc/escalation-bot/escalation-bot.toml:ro" \
+#     -v escalation-data:/var/lib/escalation-bot -p 3000:3000 escalation-bot
+
+FROM rust:1.95-bookworm AS build
+WORKDIR /src
+# Dependencies first, in their own layer: they change far less often than the code.
+COPY Cargo.toml Cargo.lock ./
+RUN mkdir -p src benches \
+    && echo 'fn main() {}' > src/main.rs \
+    && touch src/lib.rs \
+    && echo 'fn main() {}' > benches/ack.rs \
+    && echo 'fn main() {}' > benches/growth.rs \
+    && cargo build --release --locked \
+    && rm -rf src benches
+COPY src src
+COPY benches benches
+RUN touch src/main.rs src/lib.rs && cargo build --release --locked --bin escalation-bot
+
+FROM gcr.io/distroless/cc-debian12:nonroot
+COPY --from=build /src/target/release/escalation-bot /usr/local/bin/escalation-bot
+# The store lives here; mount a volume on it.
+WORKDIR /var/lib/escalation-bot
+USER nonroot
+EXPOSE 3000 9100
+ENTRYPOINT ["/usr/local/bin/escalation-bot"]
+CMD ["serve", "--config", "/etc/escalation-bot/escalation-bot.toml"]
