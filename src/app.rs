@@ -43,6 +43,7 @@ pub struct Application {
     worker: JoinHandle<()>,
     scheduler: JoinHandle<()>,
     inbox: JoinHandle<()>,
+    report: JoinHandle<()>,
     socket: Option<JoinHandle<()>>,
 }
 
@@ -83,10 +84,14 @@ impl Application {
         settings: Settings,
         secrets: Secrets,
         clock: Arc<dyn Clock>,
-        store: Store,
+        mut store: Store,
         listener: TcpListener,
         operations: Option<TcpListener>,
     ) -> anyhow::Result<Application> {
+        let report = &settings.report;
+        if store.set_report_zone(report.schedule.zone.clone(), &report.zone_name)? {
+            tracing::info!(zone = report.zone_name, "weekly report figures counted");
+        }
         let addr = listener
             .local_addr()
             .context("the listener has no local address")?;
@@ -131,6 +136,7 @@ impl Application {
         let worker = tokio::spawn(jobs::outbox::run(ctx.clone(), stopped.clone()));
         let scheduler = tokio::spawn(jobs::scheduler::run(ctx.clone(), stopped.clone()));
         let inbox = tokio::spawn(jobs::inbox::run(ctx.clone(), stopped.clone()));
+        let report = tokio::spawn(jobs::report::run(ctx.clone(), stopped.clone()));
         let socket = match (ctx.settings.slack.mode, secrets.app_token) {
             (Mode::Socket, Some(token)) => Some(tokio::spawn(slack::socket::run(
                 ctx.clone(),
@@ -153,6 +159,7 @@ impl Application {
             worker,
             scheduler,
             inbox,
+            report,
             socket,
         })
     }
@@ -190,6 +197,7 @@ impl Application {
             .context("the delivery worker task failed")?;
         self.scheduler.await.context("the scheduler task failed")?;
         self.inbox.await.context("the event work task failed")?;
+        self.report.await.context("the weekly report task failed")?;
         if let Some(socket) = self.socket {
             socket.await.context("the Socket Mode task failed")?;
         }

@@ -1,4 +1,5 @@
-//! Purpose: the command line: `serve`, `demo`, `stats`, `check-config`.
+//! Purpose: the command line: `serve`, `demo`, `stats`, `report`, `export`, `backup`,
+//! `check-config`.
 
 use std::path::PathBuf;
 
@@ -40,6 +41,38 @@ pub enum Command {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// Print a week's report for leadership (the last complete week by default), or post
+    /// it to slack.stats_channel now, e.g. to re-send a missed one. Works with the bot
+    /// running (through its operations listener) or stopped.
+    Report {
+        /// The ISO week, like 2026-W47, counted in report.timezone.
+        #[arg(long)]
+        week: Option<String>,
+        /// Post it (with its chart) instead of printing it. Needs SLACK_BOT_TOKEN when
+        /// the bot is not running.
+        #[arg(long)]
+        post: bool,
+        /// TOML configuration (default: escalation-bot.toml in the working directory, if any).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Write every case with its outcome and timeline, for audits: CSV (opens in Excel,
+    /// Japanese included) or JSON.
+    Export {
+        /// csv or json.
+        #[arg(long)]
+        format: String,
+        /// Only cases opened on or after this day (2026-01-01, in report.timezone).
+        #[arg(long)]
+        since: Option<String>,
+        /// The file to write (must not exist). Standard output when absent; required when
+        /// the bot is running, which writes the file itself.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// TOML configuration (default: escalation-bot.toml in the working directory, if any).
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
     /// Copy the store, consistently, into a new directory: directly when no bot runs,
     /// or through the running bot's operations listener (server.metrics_bind).

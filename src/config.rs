@@ -131,6 +131,18 @@ pub struct Settings {
     pub locale: Locale,
     /// Watching support channels: who the customer is, what looks abusive, who to tell.
     pub watch: WatchSettings,
+    pub report: ReportSettings,
+}
+
+/// The weekly report to `slack.stats_channel`.
+#[derive(Debug, Clone)]
+pub struct ReportSettings {
+    /// When it is posted; weeks are counted in `schedule.zone`.
+    pub schedule: crate::domain::Schedule,
+    /// The zone's IANA name, as configured (`Asia/Tokyo`).
+    pub zone_name: String,
+    /// Whether the chart is uploaded with it (needs the `files:write` scope).
+    pub chart: bool,
 }
 
 /// How log lines are written.
@@ -221,6 +233,15 @@ struct Raw {
     suggestions: RawSuggestions,
     telemetry: RawTelemetry,
     lexicon: BTreeMap<String, Vec<String>>,
+    report: RawReport,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawReport {
+    weekly_at: Option<String>,
+    timezone: Option<String>,
+    chart: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -597,6 +618,8 @@ impl Settings {
             })?,
         };
 
+        let report = report_settings(raw.report, locale)?;
+
         Ok(Settings {
             bind,
             metrics_bind,
@@ -625,8 +648,39 @@ impl Settings {
             customer_count: raw.policy.customer_count,
             locale,
             watch,
+            report,
         })
     }
+}
+
+/// Weeks are counted in a named zone, never the server's: by default Tokyo for a
+/// Japanese-speaking team, UTC otherwise.
+fn report_settings(raw: RawReport, locale: Locale) -> Result<ReportSettings, ConfigError> {
+    let (weekday, time) =
+        crate::domain::Schedule::parse_weekly_at(raw.weekly_at.as_deref().unwrap_or("MON 09:00"))
+            .map_err(|e| ConfigError::invalid("report.weekly_at", e))?;
+    let zone_name = raw.timezone.unwrap_or_else(|| {
+        match locale {
+            Locale::Ja => "Asia/Tokyo",
+            Locale::En => "UTC",
+        }
+        .to_owned()
+    });
+    let zone = jiff::tz::TimeZone::get(zone_name.trim()).map_err(|_| {
+        ConfigError::invalid(
+            "report.timezone",
+            format!("{zone_name:?} is not an IANA time zone like \"Asia/Tokyo\" or \"UTC\""),
+        )
+    })?;
+    Ok(ReportSettings {
+        schedule: crate::domain::Schedule {
+            weekday,
+            time,
+            zone,
+        },
+        zone_name: zone_name.trim().to_owned(),
+        chart: raw.chart.unwrap_or(true),
+    })
 }
 
 /// A positive duration like "15m", "1h 30m" or "PT15M".
@@ -791,12 +845,35 @@ mod tests {
                 "-1",
                 "delivery.channel_rate",
             ),
+            (
+                "ESCALATION_BOT__REPORT__WEEKLY_AT",
+                "every monday",
+                "report.weekly_at",
+            ),
+            ("ESCALATION_BOT__REPORT__TIMEZONE", "JST", "report.timezone"),
         ] {
             let err = Settings::from_sources(MINIMAL, env(&[(key, value)]))
                 .unwrap_err()
                 .to_string();
             assert!(err.contains(named), "{key}={value}: {err}");
         }
+    }
+
+    #[test]
+    fn the_report_runs_in_a_named_zone_never_the_servers() {
+        let s = Settings::from_sources(MINIMAL, env(&[])).unwrap();
+        assert_eq!(s.report.zone_name, "UTC");
+        assert_eq!(s.report.schedule.weekday, jiff::civil::Weekday::Monday);
+        let ja = Settings::from_sources(MINIMAL, env(&[("ESCALATION_BOT__I18N__LOCALE", "ja")]))
+            .unwrap();
+        assert_eq!(ja.report.zone_name, "Asia/Tokyo");
+        let text = format!(
+            "{MINIMAL}\n[report]\nweekly_at = \"FRI 17:30\"\ntimezone = \"America/New_York\"\nchart = false\n"
+        );
+        let s = Settings::from_sources(&text, env(&[])).unwrap();
+        assert_eq!(s.report.zone_name, "America/New_York");
+        assert_eq!(s.report.schedule.time, jiff::civil::time(17, 30, 0, 0));
+        assert!(!s.report.chart);
     }
 
     #[test]

@@ -21,6 +21,7 @@ const TOKEN: &str = "xoxb-demo-token";
 const SIGNING_SECRET: &str = "demo-signing-secret";
 const ESCALATIONS: &str = "C0DEMOESCAL";
 const SUPPORT: &str = "C0DEMOSUPPORT";
+const LEADERSHIP: &str = "C0DEMOLEADERS";
 const AGENT: &str = "U0AGENT";
 const CEO: &str = "U0CEO";
 const COO: &str = "U0COO";
@@ -180,6 +181,7 @@ pub async fn run(locale: Locale, out: &mut impl Write) -> anyhow::Result<()> {
     let slack = Arc::new(StandIn::start(TOKEN).await?);
     slack.add_channel(ESCALATIONS, "escalations");
     slack.add_channel(SUPPORT, "support");
+    slack.add_channel(LEADERSHIP, "leadership");
     for (id, name) in people(locale) {
         slack.add_user(id, name);
     }
@@ -189,6 +191,7 @@ pub async fn run(locale: Locale, out: &mut impl Write) -> anyhow::Result<()> {
         [slack]
         api_url = "{api}"
         escalation_channel = "{ESCALATIONS}"
+        stats_channel = "{LEADERSHIP}"
         support_channels = ["{SUPPORT}"]
         [people]
         executives = ["{CEO}", "{COO}"]
@@ -382,6 +385,20 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     d.line("    /escalate stats\n")?;
     let answer = d.sender.command(AGENT, SUPPORT, "stats").await;
     d.answer(AGENT, &answer)?;
+
+    d.step(
+        "Every Monday at 09:00 (report.timezone), leadership gets the week's report with a \
+         chart. Here is this week's, posted now as `escalation-bot report --post` would.",
+        "毎週月曜 9:00（report.timezone の時刻）に、経営陣へ週次報告とグラフが届きます。\
+         ここでは `escalation-bot report --post` と同じく、今週分をすぐに投稿します。",
+    )?;
+    let ctx = d.app.context().clone();
+    let now = ctx.clock.now();
+    let week = crate::domain::Week::of(now, &ctx.settings.report.schedule.zone);
+    crate::jobs::report::post_now(&ctx.store, &ctx.slack, &ctx.settings, now, week)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    d.settle().await?;
 
     let dead = d.app.context().store.dead_letters()?;
     if !dead.is_empty() {

@@ -4,7 +4,7 @@
 //! delivers to Slack.
 
 pub mod app; // Application: wires store, Slack client, ingress and worker; shutdown
-pub mod cli; // clap subcommands: serve, demo, stats, check-config
+pub mod cli; // clap subcommands: serve, demo, stats, report, export, backup, check-config
 pub mod clock; // where "now" comes from (system, or tokio's pausable clock in tests)
 pub mod config; // Settings: TOML file, then ESCALATION_BOT__* environment; secrets
 pub mod demo; // the whole flow on loopback, printed as a transcript
@@ -13,6 +13,8 @@ pub mod handlers; // one file per thing a person does in Slack
 pub mod i18n; // every sentence people read, in English and Japanese
 pub mod jobs; // outbox delivery, paging timers, work from events
 pub mod metrics; // counters and /metrics in Prometheus text format
+pub mod operations; // what the command line asks a running bot for: backup, report, export
+pub mod report; // the weekly report for leadership, its chart, and the audit export
 pub mod slack; // signed ingress, Web API client, Block Kit views
 pub mod standin; // Slack stand-in on loopback: Web API, signed requests, transcripts
 pub mod store; // sled: the only module that imports it

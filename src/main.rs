@@ -10,8 +10,9 @@ use escalation_bot::cli::{Cli, Command};
 use escalation_bot::clock::SystemClock;
 use escalation_bot::config::{self, LogFormat, Secrets, Settings};
 use escalation_bot::i18n::Locale;
+use escalation_bot::report::export::{self, Format};
 use escalation_bot::store::{Store, StoreError};
-use escalation_bot::{demo, telemetry};
+use escalation_bot::{demo, operations, telemetry};
 use serde_json::json;
 
 fn main() -> ExitCode {
@@ -23,6 +24,13 @@ fn main() -> ExitCode {
         Command::Stats { config, json } => stats(config.as_deref(), json),
         Command::CheckConfig { config } => check_config(config.as_deref()),
         Command::Backup { dir, config } => backup(config.as_deref(), &dir),
+        Command::Report { week, post, config } => report(config.as_deref(), week.as_deref(), post),
+        Command::Export {
+            format,
+            since,
+            out,
+            config,
+        } => export(config.as_deref(), &format, since.as_deref(), out.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -118,6 +126,7 @@ fn stats(config: Option<&Path>, as_json: bool) -> Result<(), String> {
             "no_action": t.no_action,
             "customers_cut_off": t.customers_cut_off,
             "customer_count": settings.customer_count,
+            "repeat_customers": t.repeat_customers,
         });
         println!("{object}");
     } else {
@@ -137,7 +146,7 @@ fn check_config(config: Option<&Path>) -> Result<(), String> {
     Secrets::from_env(settings.slack.mode).map_err(|e| e.to_string())?;
     println!(
         "Configuration is valid: listening on {}, store at {}, cases go to {}, {} executive(s) \
-         paged in order, {} manager(s), Slack Web API at {}, language {:?}.",
+         paged in order, {} manager(s), Slack Web API at {}, language {:?}, {}.",
         settings.bind,
         settings.store_path.display(),
         settings.slack.escalation_channel,
@@ -145,6 +154,15 @@ fn check_config(config: Option<&Path>) -> Result<(), String> {
         settings.rules.roles.managers.len(),
         settings.slack.api_url,
         settings.locale,
+        match &settings.slack.stats_channel {
+            Some(channel) => format!(
+                "weekly report to {channel} on {:?} {} ({})",
+                settings.report.schedule.weekday,
+                settings.report.schedule.time.strftime("%H:%M"),
+                settings.report.zone_name
+            ),
+            None => "no weekly report (slack.stats_channel is not set)".to_owned(),
+        },
     );
     Ok(())
 }
@@ -155,15 +173,16 @@ fn backup(config: Option<&Path>, dir: &Path) -> Result<(), String> {
     let records = match Store::open_existing(&settings.store_path, settings.store_cache_bytes) {
         Ok(store) => store.backup_to(&dir).map_err(|e| e.to_string())?,
         Err(StoreError::Locked { .. }) => {
-            let Some(ops) = settings.metrics_bind else {
-                return Err(format!(
-                    "The store at {} is in use by a running bot, and server.metrics_bind is not \
-                     set, so the bot cannot be asked for the copy. Set it (and restart the bot), \
-                     or stop the bot and run the backup again.",
-                    settings.store_path.display()
-                ));
-            };
-            runtime()?.block_on(backup_through_bot(ops, &dir))?
+            let host = operations_of(&settings, "the copy")?;
+            let answer = runtime()?.block_on(ask_bot(
+                host,
+                operations::BACKUP_PATH,
+                dir.display().to_string(),
+            ))?;
+            answer
+                .trim()
+                .parse()
+                .map_err(|_| format!("Unexpected answer from the bot: {answer}"))?
         }
         Err(e) => return Err(e.to_string()),
     };
@@ -178,18 +197,31 @@ fn backup(config: Option<&Path>, dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Asks the running bot, on its operations listener, to write the copy.
-async fn backup_through_bot(ops: std::net::SocketAddr, dir: &Path) -> Result<usize, String> {
-    use http_body_util::{BodyExt, Full};
-    let host = if ops.ip().is_unspecified() {
+/// Where a running bot's operations listener is, for commands that need the store while
+/// the bot holds it.
+fn operations_of(settings: &Settings, what: &str) -> Result<std::net::SocketAddr, String> {
+    let Some(ops) = settings.metrics_bind else {
+        return Err(format!(
+            "The store at {} is in use by a running bot, and server.metrics_bind is not set, so \
+             the bot cannot be asked for {what}. Set it (and restart the bot), or stop the bot \
+             and run this again.",
+            settings.store_path.display()
+        ));
+    };
+    Ok(if ops.ip().is_unspecified() {
         std::net::SocketAddr::from(([127, 0, 0, 1], ops.port()))
     } else {
         ops
-    };
+    })
+}
+
+/// POSTs `body` to `path` on the running bot's operations listener; its answer on success.
+async fn ask_bot(host: std::net::SocketAddr, path: &str, body: String) -> Result<String, String> {
+    use http_body_util::{BodyExt, Full};
     let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
         .build_http::<Full<bytes::Bytes>>();
-    let request = hyper::Request::post(format!("http://{host}/admin/backup"))
-        .body(Full::new(bytes::Bytes::from(dir.display().to_string())))
+    let request = hyper::Request::post(format!("http://{host}{path}"))
+        .body(Full::new(bytes::Bytes::from(body)))
         .map_err(|e| e.to_string())?;
     let response = client
         .request(request)
@@ -203,13 +235,140 @@ async fn backup_through_bot(ops: std::net::SocketAddr, dir: &Path) -> Result<usi
         .map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned())
         .unwrap_or_default();
     if status.is_success() {
-        body.trim()
-            .parse()
-            .map_err(|_| format!("Unexpected answer from the bot: {body}"))
+        Ok(body)
     } else {
-        Err(format!(
-            "The running bot could not make the copy: {}",
-            body.trim()
-        ))
+        Err(format!("The running bot said: {}", body.trim()))
     }
+}
+
+/// Opens the store for a command that reads the weekly figures, counted in the
+/// configured zone; `None` when a running bot holds it.
+fn open_for_report(settings: &Settings) -> Result<Option<Store>, String> {
+    match Store::open_existing(&settings.store_path, settings.store_cache_bytes) {
+        Ok(mut store) => {
+            let report = &settings.report;
+            store
+                .set_report_zone(report.schedule.zone.clone(), &report.zone_name)
+                .map_err(|e| e.to_string())?;
+            Ok(Some(store))
+        }
+        Err(StoreError::Locked { .. }) => Ok(None),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn report(config: Option<&Path>, week: Option<&str>, post: bool) -> Result<(), String> {
+    let settings = Settings::load(config).map_err(|e| e.to_string())?;
+    let now = jiff::Timestamp::now();
+    let Some(store) = open_for_report(&settings)? else {
+        let host = operations_of(&settings, "the report")?;
+        let request = operations::ReportRequest {
+            week: week.map(str::to_owned),
+            post,
+        };
+        let body = serde_json::to_string(&request).map_err(|e| e.to_string())?;
+        let answer = runtime()?.block_on(ask_bot(host, operations::REPORT_PATH, body))?;
+        print_report(&answer, post);
+        return Ok(());
+    };
+    let week = operations::week_asked(&settings, week, now)?;
+    if !post {
+        print_report(
+            &operations::report_text(&store, &settings, week, now)?,
+            false,
+        );
+        return Ok(());
+    }
+    let token = std::env::var("SLACK_BOT_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .ok_or("SLACK_BOT_TOKEN is not set: posting the report needs the bot token.")?;
+    let slack = escalation_bot::slack::api::WebApi::new(
+        &settings.slack.api_url,
+        &config::Secret::new(token.trim()),
+        settings.delivery.call_timeout,
+        Arc::new(escalation_bot::metrics::Metrics::default()),
+    );
+    runtime()?.block_on(escalation_bot::jobs::report::post_now(
+        &store, &slack, &settings, now, week,
+    ))?;
+    println!("Posted the report on {week}.");
+    Ok(())
+}
+
+fn print_report(text: &str, posted: bool) {
+    if posted {
+        println!("{}", text.trim());
+    } else {
+        // Slack's *bold* markers mean nothing in a terminal.
+        println!("{}", text.replace('*', ""));
+    }
+}
+
+fn export(
+    config: Option<&Path>,
+    format: &str,
+    since: Option<&str>,
+    out: Option<&Path>,
+) -> Result<(), String> {
+    let settings = Settings::load(config).map_err(|e| e.to_string())?;
+    let parsed =
+        Format::parse(format).ok_or_else(|| format!("--format {format:?}: use csv or json."))?;
+    let since_at = operations::since_asked(&settings, since)?;
+    let out = out
+        .map(|p| std::path::absolute(p).map_err(|e| format!("{}: {e}.", p.display())))
+        .transpose()?;
+    let Some(store) = open_for_report(&settings)? else {
+        let Some(path) = out else {
+            return Err(
+                "The bot is running and writes the export itself: give a file with --out.".into(),
+            );
+        };
+        let host = operations_of(&settings, "the export")?;
+        let request = operations::ExportRequest {
+            path: path.clone(),
+            format: format.to_owned(),
+            since: since.map(str::to_owned),
+        };
+        let body = serde_json::to_string(&request).map_err(|e| e.to_string())?;
+        let cases = runtime()?.block_on(ask_bot(host, operations::EXPORT_PATH, body))?;
+        eprintln!("Exported {} cases to {}.", cases.trim(), path.display());
+        return Ok(());
+    };
+    let zone = &settings.report.schedule.zone;
+    let cases = match &out {
+        Some(path) => {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .map_err(|e| format!("{}: {e}.", path.display()))?;
+            let mut writer = std::io::BufWriter::new(file);
+            export::write(
+                &store,
+                zone,
+                &settings.currency,
+                since_at,
+                parsed,
+                &mut writer,
+            )
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            export::write(
+                &store,
+                zone,
+                &settings.currency,
+                since_at,
+                parsed,
+                &mut stdout,
+            )
+        }
+    }
+    .map_err(|e| e.to_string())?;
+    match out {
+        Some(path) => eprintln!("Exported {cases} cases to {}.", path.display()),
+        None => eprintln!("Exported {cases} cases."),
+    }
+    Ok(())
 }

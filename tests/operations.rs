@@ -1,5 +1,6 @@
 //! Running it as a service: /healthz, /readyz, /metrics (on the main port and on the
-//! operations listener), and a consistent backup from a running bot.
+//! operations listener), and what the command line asks a running bot for: a consistent
+//! backup, a week's report, the audit export.
 
 mod common;
 
@@ -155,6 +156,43 @@ async fn the_operations_listener_serves_metrics_and_backups_but_not_slack() {
             .0,
         400
     );
+
+    // The weekly report and the export, for the command line while the bot holds the store.
+    let (status, body) = http("POST", &format!("{ops}/admin/report"), "{}").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Weekly escalation report"), "{body}");
+    let (status, body) = http(
+        "POST",
+        &format!("{ops}/admin/report"),
+        r#"{"week": "2026-W99"}"#,
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = http("POST", &format!("{ops}/admin/report"), r#"{"post": true}"#).await;
+    assert_eq!(status, 502, "no stats channel is configured: {body}");
+    assert!(body.contains("slack.stats_channel"), "{body}");
+    assert_eq!(
+        http("POST", &format!("{ops}/admin/report"), "week=1")
+            .await
+            .0,
+        400
+    );
+    let file = target.path().join("cases.csv");
+    let export = format!(
+        r#"{{"path": {:?}, "format": "csv"}}"#,
+        file.to_str().unwrap()
+    );
+    let (status, body) = http("POST", &format!("{ops}/admin/export"), &export).await;
+    assert_eq!((status, body.trim()), (200, "1"));
+    assert!(std::fs::read_to_string(&file).unwrap().contains("cust-9"));
+    let (status, _) = http("POST", &format!("{ops}/admin/export"), &export).await;
+    assert_eq!(status, 409, "an export never overwrites a file");
+    let xlsx = r#"{"path": "/tmp/never", "format": "xlsx"}"#;
+    assert_eq!(
+        http("POST", &format!("{ops}/admin/export"), xlsx).await.0,
+        400
+    );
+    assert_eq!(http("GET", &format!("{ops}/admin/export"), "").await.0, 405);
 
     app.shutdown().await.unwrap();
     let restored = reopen(&copy);

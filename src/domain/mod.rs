@@ -12,6 +12,7 @@ pub mod lexicon;
 pub mod paging;
 pub mod policy;
 pub mod repeats;
+pub mod report;
 pub mod tally;
 
 pub use case::{
@@ -24,4 +25,5 @@ pub use effect::{Effect, Lane, Note, Resolution};
 pub use ids::{CaseId, ChannelId, CustomerId, UserId};
 pub use paging::{PagingPolicy, Scheduled, Timer};
 pub use policy::{History, Policy, Roles, Rules, Step};
-pub use tally::Tallies;
+pub use report::{Schedule, Span, Spread, Week, WeekStats};
+pub use tally::{CustomerChange, Tallies};

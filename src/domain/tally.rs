@@ -22,6 +22,30 @@ pub struct Tallies {
     pub taken: u64,
     #[serde(default)]
     pub proposed: u64,
+    /// Customers with more than one case.
+    #[serde(default)]
+    pub repeat_customers: u64,
+}
+
+/// What an event changed about its case's customer, which only the customer record knows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CustomerChange {
+    /// The event cut off a customer who was not cut off before.
+    pub newly_cut_off: bool,
+    /// The event added the case to its customer's record, which now holds this many.
+    pub cases_now: Option<usize>,
+}
+
+impl CustomerChange {
+    /// The case is not its customer's first.
+    pub fn repeat_case(self) -> bool {
+        self.cases_now.is_some_and(|n| n >= 2)
+    }
+
+    /// The case made its customer a repeat customer.
+    pub fn newly_repeat(self) -> bool {
+        self.cases_now == Some(2)
+    }
 }
 
 impl Tallies {
@@ -30,9 +54,10 @@ impl Tallies {
         self.cases_open.saturating_sub(self.taken + self.proposed)
     }
 
-    /// `newly_cut_off` says whether this event cut off a customer who was not cut off
-    /// before: only the customer record knows that.
-    pub fn record(&mut self, event: &Event, newly_cut_off: bool) {
+    pub fn record(&mut self, event: &Event, change: CustomerChange) {
+        if change.newly_repeat() {
+            self.repeat_customers += 1;
+        }
         match event {
             Event::Opened { .. } => {
                 self.cases_total += 1;
@@ -68,7 +93,7 @@ impl Tallies {
                     }
                     OutcomeKind::Refund => {}
                 }
-                if newly_cut_off {
+                if change.newly_cut_off {
                     self.customers_cut_off += 1;
                 }
             }
@@ -94,6 +119,31 @@ mod tests {
         }
     }
 
+    fn cut_off() -> CustomerChange {
+        CustomerChange {
+            newly_cut_off: true,
+            cases_now: None,
+        }
+    }
+
+    #[test]
+    fn a_customer_becomes_a_repeat_customer_once() {
+        let mut t = Tallies::default();
+        let opened = Event::Opened {
+            by: stamp("UAGENT1", 0),
+        };
+        for n in 1..=3 {
+            t.record(
+                &opened,
+                CustomerChange {
+                    cases_now: Some(n),
+                    ..CustomerChange::default()
+                },
+            );
+        }
+        assert_eq!((t.cases_total, t.repeat_customers), (3, 1));
+    }
+
     #[test]
     fn refund_and_termination_moves_both_tallies() {
         let mut t = Tallies::default();
@@ -101,11 +151,14 @@ mod tests {
             &Event::Opened {
                 by: stamp("UAGENT1", 0),
             },
-            false,
+            CustomerChange {
+                cases_now: Some(1),
+                ..CustomerChange::default()
+            },
         );
         t.record(
             &closed(Outcome::RefundAndTermination { amount: 120_000 }),
-            true,
+            cut_off(),
         );
         assert_eq!(
             t,
@@ -124,8 +177,8 @@ mod tests {
     #[test]
     fn a_second_termination_of_the_same_customer_is_not_a_second_customer() {
         let mut t = Tallies::default();
-        t.record(&closed(Outcome::Termination), true);
-        t.record(&closed(Outcome::Termination), false);
+        t.record(&closed(Outcome::Termination), cut_off());
+        t.record(&closed(Outcome::Termination), CustomerChange::default());
         assert_eq!(t.terminations, 2);
         assert_eq!(t.customers_cut_off, 1);
     }

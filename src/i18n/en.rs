@@ -2,11 +2,17 @@
 
 use std::fmt::Write;
 
-use super::{Catalog, Money, escape, group_thousands, mention, mentions, slack_time};
+use jiff::ToSpan;
+
+use super::{
+    Catalog, Money, Trend, duration_units, escape, group_thousands, mention, mentions, one_decimal,
+    slack_time, trend,
+};
 use crate::domain::{
     CaseId, Category, CustomerRecord, Decision, History, Outcome, OutcomeKind, PromiseFailed,
-    Refusal, Severity, Step, Tallies, UserId,
+    Refusal, Severity, Step, Tallies, UserId, Week,
 };
+use crate::report::{WeeklyReport, series_name};
 
 pub struct En;
 
@@ -692,5 +698,142 @@ impl Catalog for En {
     }
     fn amount_invalid(&self) -> String {
         "Enter a whole amount greater than zero, digits only.".into()
+    }
+
+    fn weekly_report(&self, r: &WeeklyReport, currency: &str) -> String {
+        let s = &r.figures.stats;
+        let monday = r.week.monday();
+        let sunday = monday.saturating_add(6.days());
+        let mut out = format!(
+            "*Weekly escalation report, {}* ({} to {}, weeks in {})\n",
+            r.week,
+            monday.strftime("%a %-d %b"),
+            sunday.strftime("%a %-d %b %Y"),
+            r.zone
+        );
+        let _ = write!(out, "*Cases opened:* {}", s.opened);
+        if let Some((direction, mean)) = trend(s.opened, &r.trend) {
+            let list: Vec<String> = r.trend.iter().map(u64::to_string).collect();
+            let word = match direction {
+                Trend::Up => "up from",
+                Trend::Down => "down from",
+                Trend::Level => "level with",
+            };
+            let _ = write!(
+                out,
+                ", {word} an average of {} (the {} weeks before: {})",
+                one_decimal(mean),
+                r.trend.len(),
+                list.join(", ")
+            );
+        }
+        out.push('\n');
+        let (public, private) = s.categories_for_report();
+        let mut parts: Vec<String> = public
+            .iter()
+            .map(|(c, n)| format!("{} {n}", self.category_name(*c)))
+            .collect();
+        if private > 0 {
+            parts.push(format!(
+                "{} {private} (not itemised)",
+                self.private_categories()
+            ));
+        }
+        if parts.is_empty() {
+            parts.push("none".into());
+        }
+        let _ = writeln!(out, "*By category:* {}", parts.join(" · "));
+        let _ = writeln!(
+            out,
+            "*Decided:* {}: warnings {}, refunds {} ({}), terminations {}, no action {}",
+            s.decided_total(),
+            s.decided(OutcomeKind::Warning),
+            s.refunds,
+            self.money(Money {
+                amount: s.refund_total,
+                currency
+            }),
+            r.terminations(),
+            s.decided(OutcomeKind::NoAction),
+        );
+        for (label, spread, none) in [
+            (
+                "Time to take over",
+                r.figures.to_taken,
+                "no case was taken this week",
+            ),
+            (
+                "Time to decide",
+                r.figures.to_decided,
+                "no case was decided this week",
+            ),
+        ] {
+            match spread {
+                Some(x) => writeln!(
+                    out,
+                    "*{label}:* median {}, 90% within {} ({} case{})",
+                    self.duration(x.median),
+                    self.duration(x.p90),
+                    x.count,
+                    if x.count == 1 { "" } else { "s" }
+                ),
+                None => writeln!(out, "*{label}:* {none}"),
+            }
+            .ok();
+        }
+        let _ = write!(out, "*Still open now:* {}", r.open_now);
+        if let Some(age) = r.oldest_open {
+            let _ = write!(out, ", the oldest for {}", self.duration(age));
+        }
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "*Repeat customers:* {} of this week's cases came from a customer with an earlier \
+             case; {} customer{} had more than one case in all",
+            s.repeat_cases,
+            r.repeat_customers,
+            if r.repeat_customers == 1 {
+                " has"
+            } else {
+                "s have"
+            }
+        );
+        let all_time = match r.customer_count {
+            Some(total) => format!("{} of {}", r.cut_off_total, group_thousands(total)),
+            None => r.cut_off_total.to_string(),
+        };
+        let _ = write!(
+            out,
+            "*Customers cut off:* {} this week, {all_time} in all",
+            s.cut_off
+        );
+        out
+    }
+
+    fn chart_comment(&self, week: Week, weeks: usize, series: &[Option<Category>]) -> String {
+        let legend: Vec<String> = series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{} {}", i + 1, series_name(self, *s)))
+            .collect();
+        format!(
+            "Cases opened per week, the {weeks} weeks to {week}, by category: {}",
+            legend.join(" · ")
+        )
+    }
+
+    fn private_categories(&self) -> &'static str {
+        "Private categories"
+    }
+
+    fn duration(&self, d: jiff::SignedDuration) -> String {
+        match duration_units(d) {
+            (0, 0, 0) => "under a minute".into(),
+            (0, 0, m) => format!("{m} min"),
+            (0, h, 0) => format!("{h} h"),
+            (0, h, m) => format!("{h} h {m} min"),
+            (d, 0, _) => format!("{d} d"),
+            (d, h, _) => format!("{d} d {h} h"),
+        }
     }
 }

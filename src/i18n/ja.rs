@@ -3,11 +3,17 @@
 
 use std::fmt::Write;
 
-use super::{Catalog, Money, escape, group_thousands, mention, mentions, slack_time};
+use jiff::ToSpan;
+
+use super::{
+    Catalog, Money, Trend, duration_units, escape, group_thousands, mention, mentions, one_decimal,
+    slack_time, trend,
+};
 use crate::domain::{
     CaseId, Category, CustomerRecord, Decision, History, Outcome, OutcomeKind, PromiseFailed,
-    Refusal, Severity, Step, Tallies, UserId,
+    Refusal, Severity, Step, Tallies, UserId, Week,
 };
+use crate::report::{WeeklyReport, series_name};
 
 pub struct Ja;
 
@@ -695,5 +701,135 @@ impl Catalog for Ja {
     }
     fn amount_invalid(&self) -> String {
         "0より大きい整数を、数字だけで入力してください。".into()
+    }
+
+    fn weekly_report(&self, r: &WeeklyReport, currency: &str) -> String {
+        let s = &r.figures.stats;
+        let monday = r.week.monday();
+        let sunday = monday.saturating_add(6.days());
+        let mut out = format!(
+            "*週次エスカレーション報告 {}*（{}〜{}、{} の暦）\n",
+            r.week,
+            monday.strftime("%Y年%-m月%-d日（月）"),
+            sunday.strftime("%-m月%-d日（日）"),
+            r.zone
+        );
+        let _ = write!(out, "*新規案件:* {}件", s.opened);
+        if let Some((direction, mean)) = trend(s.opened, &r.trend) {
+            let list: Vec<String> = r.trend.iter().map(|n| format!("{n}件")).collect();
+            let word = match direction {
+                Trend::Up => "増加",
+                Trend::Down => "減少",
+                Trend::Level => "横ばい",
+            };
+            let _ = write!(
+                out,
+                "（前{}週の平均 {}件から{word}：{}）",
+                r.trend.len(),
+                one_decimal(mean),
+                list.join("、")
+            );
+        }
+        out.push('\n');
+        let (public, private) = s.categories_for_report();
+        let mut parts: Vec<String> = public
+            .iter()
+            .map(|(c, n)| format!("{} {n}件", self.category_name(*c)))
+            .collect();
+        if private > 0 {
+            parts.push(format!(
+                "{} {private}件（内訳は非表示）",
+                self.private_categories()
+            ));
+        }
+        if parts.is_empty() {
+            parts.push("なし".into());
+        }
+        let _ = writeln!(out, "*種類別:* {}", parts.join("・"));
+        let _ = writeln!(
+            out,
+            "*決定:* {}件（警告 {}件、返金 {}件（{}）、取引停止 {}件、対応なし {}件）",
+            s.decided_total(),
+            s.decided(OutcomeKind::Warning),
+            s.refunds,
+            self.money(Money {
+                amount: s.refund_total,
+                currency
+            }),
+            r.terminations(),
+            s.decided(OutcomeKind::NoAction),
+        );
+        for (label, spread, none) in [
+            (
+                "引き継ぎまでの時間",
+                r.figures.to_taken,
+                "今週引き継がれた案件はありません",
+            ),
+            (
+                "決定までの時間",
+                r.figures.to_decided,
+                "今週決定した案件はありません",
+            ),
+        ] {
+            match spread {
+                Some(x) => writeln!(
+                    out,
+                    "*{label}:* 中央値 {}、90%が {}以内（{}件）",
+                    self.duration(x.median),
+                    self.duration(x.p90),
+                    x.count
+                ),
+                None => writeln!(out, "*{label}:* {none}"),
+            }
+            .ok();
+        }
+        let _ = write!(out, "*未解決の案件（現在）:* {}件", r.open_now);
+        if let Some(age) = r.oldest_open {
+            let _ = write!(out, "、最も古いものは {}経過", self.duration(age));
+        }
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "*繰り返しの顧客:* 今週の案件のうち {}件は過去にも案件のある顧客から。\
+             累計で {}社が2件以上",
+            s.repeat_cases, r.repeat_customers
+        );
+        let all_time = match r.customer_count {
+            Some(total) => format!("{}社中 {}社", group_thousands(total), r.cut_off_total),
+            None => format!("{}社", r.cut_off_total),
+        };
+        let _ = write!(
+            out,
+            "*取引停止した顧客:* 今週 {}社、累計 {all_time}",
+            s.cut_off
+        );
+        out
+    }
+
+    fn chart_comment(&self, week: Week, weeks: usize, series: &[Option<Category>]) -> String {
+        let legend: Vec<String> = series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{} {}", i + 1, series_name(self, *s)))
+            .collect();
+        format!(
+            "{week}までの{weeks}週間の新規案件数（種類別）: {}",
+            legend.join("・")
+        )
+    }
+
+    fn private_categories(&self) -> &'static str {
+        "プライバシーに配慮する種類"
+    }
+
+    fn duration(&self, d: jiff::SignedDuration) -> String {
+        match duration_units(d) {
+            (0, 0, 0) => "1分未満".into(),
+            (0, 0, m) => format!("{m}分"),
+            (0, h, 0) => format!("{h}時間"),
+            (0, h, m) => format!("{h}時間{m}分"),
+            (d, 0, _) => format!("{d}日"),
+            (d, h, _) => format!("{d}日{h}時間"),
+        }
     }
 }

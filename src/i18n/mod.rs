@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{
     CaseId, Category, CustomerRecord, Decision, History, Outcome, OutcomeKind, PromiseFailed,
-    Refusal, Severity, Step, Tallies, UserId,
+    Refusal, Severity, Step, Tallies, UserId, Week,
 };
+use crate::report::WeeklyReport;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -75,6 +76,43 @@ pub fn slack_time(at: jiff::Timestamp) -> String {
 
 pub fn mention(user: &UserId) -> String {
     format!("<@{user}>")
+}
+
+/// A duration in whole days, hours and minutes, for sentences that name the two largest.
+pub fn duration_units(d: jiff::SignedDuration) -> (i64, i64, i64) {
+    let minutes = d.as_secs().max(0) / 60;
+    (minutes / 1440, minutes % 1440 / 60, minutes % 60)
+}
+
+/// How a week's opened cases compare with the weeks before (their mean).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trend {
+    Up,
+    Down,
+    Level,
+}
+
+pub fn trend(now: u64, before: &[u64]) -> Option<(Trend, f64)> {
+    if before.is_empty() {
+        return None;
+    }
+    let mean = before.iter().sum::<u64>() as f64 / before.len() as f64;
+    let direction = match (now as f64).partial_cmp(&mean) {
+        Some(std::cmp::Ordering::Greater) => Trend::Up,
+        Some(std::cmp::Ordering::Less) => Trend::Down,
+        _ => Trend::Level,
+    };
+    Some((direction, mean))
+}
+
+/// `1.5`, `2`: a mean as people write it.
+pub fn one_decimal(x: f64) -> String {
+    let rounded = (x * 10.0).round() / 10.0;
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}")
+    }
 }
 
 pub fn mentions(users: &[UserId]) -> String {
@@ -201,6 +239,14 @@ pub trait Catalog: Sync {
     fn refund_submit(&self) -> &'static str;
     fn refund_intro(&self, id: CaseId, kind: OutcomeKind) -> String;
     fn amount_invalid(&self) -> String;
+
+    // The weekly report in the stats channel: aggregates only, no names, private
+    // categories counted together (domain.md, "Privacy").
+    fn weekly_report(&self, report: &WeeklyReport, currency: &str) -> String;
+    /// Shared with the chart: what it shows and which number is which category.
+    fn chart_comment(&self, week: Week, weeks: usize, series: &[Option<Category>]) -> String;
+    fn private_categories(&self) -> &'static str;
+    fn duration(&self, d: jiff::SignedDuration) -> String;
 }
 
 #[cfg(test)]
@@ -254,6 +300,27 @@ mod tests {
             assert!(Locale::En.catalog().guidance(c).contains("110"));
             assert!(Locale::Ja.catalog().guidance(c).contains("110"));
         }
+    }
+
+    #[test]
+    fn durations_read_naturally_in_each_language() {
+        let cases = [
+            (20, "under a minute", "1分未満"),
+            (45 * 60, "45 min", "45分"),
+            (3 * 3600, "3 h", "3時間"),
+            (5 * 3600 + 20 * 60, "5 h 20 min", "5時間20分"),
+            (2 * 86400 + 3 * 3600 + 59, "2 d 3 h", "2日3時間"),
+            (86400 + 59 * 60, "1 d", "1日"),
+        ];
+        for (secs, en, ja) in cases {
+            let d = jiff::SignedDuration::from_secs(secs);
+            assert_eq!(Locale::En.catalog().duration(d), en);
+            assert_eq!(Locale::Ja.catalog().duration(d), ja);
+        }
+        assert_eq!(one_decimal(1.25), "1.3");
+        assert_eq!(one_decimal(2.0), "2");
+        assert_eq!(trend(3, &[1, 2]), Some((Trend::Up, 1.5)));
+        assert_eq!(trend(0, &[]), None);
     }
 
     #[test]

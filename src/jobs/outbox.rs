@@ -330,7 +330,7 @@ async fn post_once(
 ) -> CallResult<MessageRef> {
     let slack = &ctx.slack;
     if queued.entry.in_flight.is_some() {
-        match slack.find_tagged(channel, thread, queued.seq).await {
+        match slack.find_tagged(channel, thread, &tag(queued)).await {
             Ok(Some(found)) => {
                 tracing::info!(
                     seq = queued.seq,
@@ -358,13 +358,16 @@ async fn post_once(
             reason: format!("could not record the attempt: {e}"),
             maybe_done: false,
         })?;
-    let tag = Tag {
+    slack
+        .post_message(channel, content, thread, Some(&tag(queued)), broadcast)
+        .await
+}
+
+fn tag(queued: &Queued) -> Tag {
+    Tag::Delivery {
         outbox_seq: queued.seq,
         case: queued.entry.case.to_string(),
-    };
-    slack
-        .post_message(channel, content, thread, Some(&tag), broadcast)
-        .await
+    }
 }
 
 /// One delivery: the Slack calls for one outbox entry, and what they posted.

@@ -51,14 +51,59 @@ struct PostedList {
     messages: Vec<Posted>,
 }
 
-/// The metadata event type on every message the outbox posts.
-pub const TAG_EVENT_TYPE: &str = "escalation_bot_delivery";
+/// Tags every message we post so it can later be recognised in the channel (to find
+/// out, after a crash or a timeout, whether it went out), as Slack message metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tag {
+    /// An outbox delivery, by its sequence number.
+    Delivery { outbox_seq: u64, case: String },
+    /// The weekly report on a week (`2026-W47`).
+    Report { week: String },
+}
 
-/// Tags every message we post so a delivery can later be recognised in the channel
-/// (to find out, after a crash, whether it went out).
-pub struct Tag {
-    pub outbox_seq: u64,
-    pub case: String,
+impl Tag {
+    fn event_type(&self) -> &'static str {
+        match self {
+            Tag::Delivery { .. } => "escalation_bot_delivery",
+            Tag::Report { .. } => "escalation_bot_report",
+        }
+    }
+
+    /// What identifies the message: compared when looking for it.
+    fn identity(&self) -> (&'static str, String) {
+        match self {
+            Tag::Delivery { outbox_seq, .. } => ("outbox_seq", outbox_seq.to_string()),
+            Tag::Report { week } => ("week", week.clone()),
+        }
+    }
+
+    fn metadata(&self) -> SlackMessageMetadata {
+        let (key, value) = self.identity();
+        let mut payload = HashMap::from([(key.to_owned(), value)]);
+        if let Tag::Delivery { case, .. } = self {
+            payload.insert("case".to_owned(), case.clone());
+        }
+        SlackMessageMetadata {
+            event_type: self.event_type().into(),
+            event_payload: Some(payload),
+        }
+    }
+
+    fn matches(&self, meta: &SlackMessageMetadata) -> bool {
+        let (key, value) = self.identity();
+        meta.event_type == self.event_type()
+            && meta.event_payload.as_ref().and_then(|p| p.get(key)) == Some(&value)
+    }
+}
+
+/// A file to share in a channel with Slack's upload flow.
+pub struct Upload<'a> {
+    pub filename: &'a str,
+    pub title: &'a str,
+    /// The text of the message the file is shared with.
+    pub comment: &'a str,
+    pub content_type: &'a str,
+    pub bytes: Vec<u8>,
 }
 
 pub struct WebApi {
@@ -110,13 +155,7 @@ fn classify(error: SlackClientError) -> CallError {
 fn tagged(content: SlackMessageContent, tag: Option<&Tag>) -> SlackMessageContent {
     match tag {
         None => content,
-        Some(tag) => content.with_metadata(SlackMessageMetadata {
-            event_type: TAG_EVENT_TYPE.into(),
-            event_payload: Some(HashMap::from([
-                ("outbox_seq".to_owned(), tag.outbox_seq.to_string()),
-                ("case".to_owned(), tag.case.clone()),
-            ])),
-        }),
+        Some(tag) => content.with_metadata(tag.metadata()),
     }
 }
 
@@ -216,15 +255,15 @@ impl WebApi {
         })
     }
 
-    /// Finds the message a delivery tagged with `seq` posted in `channel` (in `thread` if
-    /// it is a reply), if Slack has it: how a delivery whose outcome was unknown learns
-    /// that it went out after all. Looks at the latest 200 messages: an unknown attempt
-    /// is seconds old, and no time bound means no trust in agreeing clocks.
+    /// Finds the message posted with `tag` in `channel` (in `thread` if it is a reply),
+    /// if Slack has it: how a post whose outcome was unknown learns that it went out after
+    /// all. Looks at the latest 200 messages: an unknown attempt is recent, and no time
+    /// bound means no trust in agreeing clocks.
     pub async fn find_tagged(
         &self,
         channel: &ChannelId,
         thread: Option<&str>,
-        seq: u64,
+        tag: &Tag,
     ) -> CallResult<Option<MessageRef>> {
         let session = self.session();
         let messages = match thread {
@@ -259,23 +298,77 @@ impl WebApi {
                 response.messages
             }
         };
-        let wanted = seq.to_string();
         Ok(messages
             .into_iter()
             .find(|m| {
-                m.content.metadata.as_ref().is_some_and(|meta| {
-                    meta.event_type == TAG_EVENT_TYPE
-                        && meta
-                            .event_payload
-                            .as_ref()
-                            .and_then(|p| p.get("outbox_seq"))
-                            == Some(&wanted)
-                })
+                m.content
+                    .metadata
+                    .as_ref()
+                    .is_some_and(|meta| tag.matches(meta))
             })
             .map(|m| MessageRef {
                 channel: channel.clone(),
                 ts: m.origin.ts.to_string(),
             }))
+    }
+
+    /// Shares a file in `channel` (in `thread` when given) with Slack's upload flow:
+    /// files.getUploadURLExternal, the bytes to the URL it gives, then
+    /// files.completeUploadExternal, which posts the message the file appears in.
+    pub async fn upload_file(
+        &self,
+        channel: &ChannelId,
+        thread: Option<&str>,
+        upload: Upload<'_>,
+    ) -> CallResult<()> {
+        let session = self.session();
+        let url = self
+            .timed(
+                "files.getUploadURLExternal",
+                session.get_upload_url_external(&SlackApiFilesGetUploadUrlExternalRequest::new(
+                    upload.filename.into(),
+                    upload.bytes.len(),
+                )),
+            )
+            .await?;
+        self.timed(
+            "upload_url",
+            session.files_upload_via_url(&SlackApiFilesUploadViaUrlRequest::new(
+                url.upload_url,
+                upload.bytes,
+                upload.content_type.into(),
+            )),
+        )
+        .await?;
+        let mut complete = SlackApiFilesCompleteUploadExternalRequest::new(vec![
+            SlackApiFilesComplete::new(url.file_id).with_title(upload.title.into()),
+        ])
+        .with_channel_id(channel.as_str().into())
+        .with_initial_comment(upload.comment.into());
+        if let Some(ts) = thread {
+            complete = complete.with_thread_ts(ts.into());
+        }
+        self.timed(
+            "files.completeUploadExternal",
+            session.files_complete_upload_external(&complete),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Whether `thread` already holds a file named `filename` (after an upload whose
+    /// outcome was unknown).
+    pub async fn thread_has_file(
+        &self,
+        channel: &ChannelId,
+        thread: &str,
+        filename: &str,
+    ) -> CallResult<bool> {
+        Ok(self
+            .thread(channel, thread)
+            .await?
+            .iter()
+            .any(|m| m.files.iter().any(|f| f.name.as_deref() == Some(filename))))
     }
 
     /// The messages of a thread (the parent and its replies, when `ts` is either), or of

@@ -36,7 +36,6 @@ pub const EVENTS_PATH: &str = "/slack/events";
 pub const HEALTH_PATH: &str = "/healthz";
 pub const READY_PATH: &str = "/readyz";
 pub const METRICS_PATH: &str = "/metrics";
-pub const BACKUP_PATH: &str = "/admin/backup";
 
 pub const RETRY_NUM_HEADER: &str = "x-slack-retry-num";
 
@@ -45,16 +44,17 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 type Body = Full<Bytes>;
 
-/// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
-/// finish (up to a bound).
 /// Which routes a listener serves: the main one takes Slack's requests; the operations
-/// one (`server.metrics_bind`) only health, metrics and the backup endpoint.
+/// one (`server.metrics_bind`) only health, metrics and what the command line asks for
+/// (`operations`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listener {
     Main,
     Operations,
 }
 
+/// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
+/// finish (up to a bound).
 pub async fn serve(
     listener: TcpListener,
     ctx: Arc<Context>,
@@ -124,9 +124,9 @@ async fn route(
     which: Listener,
     peer: SocketAddr,
 ) -> Response<Body> {
-    let path = req.uri().path();
+    let path = req.uri().path().to_owned();
     let get = req.method() == Method::GET;
-    match (path, which) {
+    match (path.as_str(), which) {
         (HEALTH_PATH, _) if get => return status(StatusCode::OK, "ok"),
         (READY_PATH, _) if get => return ready(ctx),
         (METRICS_PATH, _) if get => {
@@ -140,10 +140,16 @@ async fn route(
         (HEALTH_PATH | READY_PATH | METRICS_PATH, _) => {
             return status(StatusCode::METHOD_NOT_ALLOWED, "use GET");
         }
-        (BACKUP_PATH, Listener::Operations) => return backup(ctx, req, peer).await,
         _ => {}
     }
-    let endpoint = match (path, which) {
+    let req = match which {
+        Listener::Operations => match crate::operations::route(ctx, req, peer).await {
+            Ok(response) => return response,
+            Err(req) => req,
+        },
+        Listener::Main => req,
+    };
+    let endpoint = match (path.as_str(), which) {
         (COMMANDS_PATH, Listener::Main) => Endpoint::Commands,
         (INTERACTIVITY_PATH, Listener::Main) => Endpoint::Interactivity,
         (EVENTS_PATH, Listener::Main) => Endpoint::Events,
@@ -181,53 +187,6 @@ fn ready(ctx: &Arc<Context>) -> Response<Body> {
             StatusCode::SERVICE_UNAVAILABLE,
             "the delivery worker is not running",
         ),
-    }
-}
-
-/// `POST /admin/backup` with a directory path as the body: a consistent copy of the
-/// store, made by the running bot (which holds sled's lock). Operations listener only,
-/// and only from this machine: it writes to the bot's filesystem.
-async fn backup(ctx: &Arc<Context>, req: Request<Incoming>, peer: SocketAddr) -> Response<Body> {
-    if !peer.ip().is_loopback() {
-        tracing::warn!(%peer, "refused a backup request from another machine");
-        return status(
-            StatusCode::FORBIDDEN,
-            "backups are requested from the bot's own machine",
-        );
-    }
-    if req.method() != Method::POST {
-        return status(StatusCode::METHOD_NOT_ALLOWED, "use POST");
-    }
-    let Ok(body) = Limited::new(req.into_body(), 4096).collect().await else {
-        return status(StatusCode::BAD_REQUEST, "could not read the body");
-    };
-    let Ok(dir) = String::from_utf8(body.to_bytes().to_vec()) else {
-        return status(StatusCode::BAD_REQUEST, "the directory is not UTF-8");
-    };
-    let dir = std::path::PathBuf::from(dir.trim());
-    if !dir.is_absolute() {
-        return status(StatusCode::BAD_REQUEST, "give an absolute directory");
-    }
-    let store = ctx.store.clone();
-    let copied = tokio::task::spawn_blocking(move || store.backup_to(&dir)).await;
-    match copied {
-        Ok(Ok(records)) => {
-            tracing::info!(records, "backup written");
-            respond(
-                StatusCode::OK,
-                "text/plain; charset=utf-8",
-                records.to_string(),
-            )
-        }
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "backup failed");
-            respond(
-                StatusCode::CONFLICT,
-                "text/plain; charset=utf-8",
-                e.to_string(),
-            )
-        }
-        Err(_) => status(StatusCode::INTERNAL_SERVER_ERROR, "the backup task failed"),
     }
 }
 

@@ -19,6 +19,15 @@ pub struct Posted {
     pub team: Option<String>,
     pub bot_id: Option<String>,
     pub subtype: Option<String>,
+    #[serde(default)]
+    pub files: Vec<PostedFile>,
+}
+
+/// A file shared with a message, as far as we look at it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct PostedFile {
+    pub id: Option<String>,
+    pub name: Option<String>,
 }
 
 impl Posted {

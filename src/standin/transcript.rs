@@ -85,8 +85,8 @@ fn audience(slack: &StandIn, m: &Message, edited: bool, ja: bool) -> String {
         (None, None) => m.channel.clone(),
     };
     let place = match (m.thread_ts.is_some(), ja) {
-        (true, false) => format!("{place}, in the case thread"),
-        (true, true) => format!("{place} の案件スレッド"),
+        (true, false) => format!("{place}, in the thread"),
+        (true, true) => format!("{place} のスレッド"),
         (false, _) => place,
     };
     match (edited, ja) {
@@ -104,11 +104,17 @@ fn message_lines(slack: &StandIn, m: &Message) -> Vec<String> {
         .flatten()
         .flat_map(|b| block_lines(slack, b))
         .collect();
-    if blocks.is_empty() {
+    let mut lines: Vec<String> = if blocks.is_empty() {
         mrkdwn(slack, &m.text).lines().map(str::to_owned).collect()
     } else {
         blocks
+    };
+    for file in &m.files {
+        let name = file["name"].as_str().unwrap_or("file");
+        let size = file["size"].as_u64().unwrap_or(0);
+        lines.push(format!("📎 {name} ({size} bytes)"));
     }
+    lines
 }
 
 fn text_of(slack: &StandIn, text: &Value) -> String {

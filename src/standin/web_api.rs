@@ -27,6 +27,10 @@ pub const BOT_USER: &str = "U0BOT";
 pub const BOT_ID: &str = "B0BOT";
 pub const APP_ID: &str = "A0ESCALATE";
 
+/// The name calls to an upload URL are recorded (and faults injected) under: they are
+/// not a Web API method.
+pub const UPLOAD: &str = "(upload)";
+
 /// One Web API call as the bot made it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Call {
@@ -52,6 +56,22 @@ pub struct Message {
     pub edits: u32,
     /// Who wrote it: `None` for the bot's own messages.
     pub author: Option<Author>,
+    /// Files shared with it (files.completeUploadExternal), as Slack describes them.
+    pub files: Vec<Value>,
+}
+
+/// A file the bot uploaded through files.getUploadURLExternal and the upload URL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct File {
+    pub id: String,
+    pub filename: String,
+    /// The length files.getUploadURLExternal was told.
+    pub length: usize,
+    /// What arrived at the upload URL, once it did.
+    pub bytes: Option<Vec<u8>>,
+    /// Set by files.completeUploadExternal.
+    pub title: Option<String>,
+    pub shared: bool,
 }
 
 /// A person (or integration) who wrote a message in a channel, not the bot.
@@ -108,6 +128,9 @@ struct State {
     clock: u64,
     /// Socket Mode: the app-level token apps.connections.open accepts, and the URL.
     socket: Option<(String, String)>,
+    /// Where upload URLs point (this server), and the files uploaded.
+    base_url: String,
+    files: Vec<File>,
 }
 
 /// The stand-in server. Dropping it stops it.
@@ -140,6 +163,7 @@ impl StandIn {
         let state = Arc::new(Mutex::new(State {
             token: bot_token.to_owned(),
             clock: 1_790_000_000_000_000,
+            base_url: format!("http://{addr}"),
             ..State::default()
         }));
         let changed = Arc::new(Notify::new());
@@ -233,6 +257,11 @@ impl StandIn {
     }
 
     /// The forms opened with views.open, as the stand-in returned them (with ids).
+    /// The files uploaded, in order.
+    pub fn files(&self) -> Vec<File> {
+        lock(&self.state).files.clone()
+    }
+
     pub fn views(&self) -> Vec<Value> {
         lock(&self.state).views.clone()
     }
@@ -266,6 +295,7 @@ impl StandIn {
             only_for: None,
             edits: 0,
             author: Some(author),
+            files: Vec::new(),
         };
         state.messages.push(message.clone());
         message
@@ -407,6 +437,8 @@ async fn handle(
         (method.to_owned(), None)
     } else if let Some(hook) = path.strip_prefix("/hooks/") {
         ("response_url".to_owned(), Some(hook.to_owned()))
+    } else if let Some(file) = path.strip_prefix("/upload/") {
+        (UPLOAD.to_owned(), Some(file.to_owned()))
     } else {
         return Some(json_response(StatusCode::NOT_FOUND, error("not_found")));
     };
@@ -459,6 +491,22 @@ async fn handle(
             } else {
                 "invalid_auth"
             })
+        } else if method == UPLOAD {
+            let file = hook.unwrap_or_default();
+            let answer = s.receive_upload(&file, &content_type, &body);
+            drop(s);
+            changed.notify_waiters();
+            // Slack's upload URL answers in plain text, not JSON.
+            let mut response = Response::new(Full::new(Bytes::from(answer.1)));
+            *response.status_mut() = answer.0;
+            response.headers_mut().insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+            return match fault {
+                Some(Fault::ResetAfterDoing) => None,
+                _ => Some(response),
+            };
         } else if let Some(hook) = hook {
             s.respond_to_hook(&hook, &params)
         } else {
@@ -519,6 +567,8 @@ impl State {
                 None => error("thread_not_found"),
             },
             "views.open" => self.open_view(p),
+            "files.getUploadURLExternal" => self.upload_url(p),
+            "files.completeUploadExternal" => self.complete_upload(p),
             "apps.connections.open" => match &self.socket {
                 Some((_, url)) => json!({ "ok": true, "url": url }),
                 None => error("not_allowed_token_type"),
@@ -551,7 +601,125 @@ impl State {
         if !m.metadata.is_null() {
             v["metadata"] = m.metadata.clone();
         }
+        if !m.files.is_empty() {
+            v["files"] = json!(m.files);
+            v["upload"] = json!(true);
+        }
         v
+    }
+
+    /// files.getUploadURLExternal: a URL on this server to send the file's bytes to.
+    fn upload_url(&mut self, p: &Value) -> Value {
+        let Some(filename) = str_param(p, "filename") else {
+            return error("invalid_arguments");
+        };
+        let length = match p.get("length") {
+            Some(Value::String(s)) => s.parse::<usize>().ok(),
+            Some(Value::Number(n)) => n.as_u64().map(|n| n as usize),
+            _ => None,
+        };
+        let Some(length) = length.filter(|l| *l > 0) else {
+            return error("invalid_arguments");
+        };
+        let id = format!("F0{:08}", self.files.len() + 1);
+        self.files.push(File {
+            id: id.clone(),
+            filename: filename.to_owned(),
+            length,
+            bytes: None,
+            title: None,
+            shared: false,
+        });
+        json!({ "ok": true, "upload_url": format!("{}/upload/{id}", self.base_url), "file_id": id })
+    }
+
+    /// The upload URL: raw bytes, or a multipart form whose file part we keep whole.
+    fn receive_upload(
+        &mut self,
+        id: &str,
+        content_type: &str,
+        body: &[u8],
+    ) -> (StatusCode, String) {
+        let Some(file) = self.files.iter_mut().find(|f| f.id == id) else {
+            return (StatusCode::NOT_FOUND, "file not found".into());
+        };
+        if content_type.starts_with("multipart/form-data") {
+            file.bytes = Some(body.to_vec());
+        } else if body.len() != file.length {
+            return (
+                StatusCode::BAD_REQUEST,
+                format!("length mismatch: told {}, got {}", file.length, body.len()),
+            );
+        } else {
+            file.bytes = Some(body.to_vec());
+        }
+        (StatusCode::OK, format!("OK - {}", body.len()))
+    }
+
+    /// files.completeUploadExternal: shares the uploaded files in a channel (or thread) as
+    /// one message from the bot, with the initial comment as its text.
+    fn complete_upload(&mut self, p: &Value) -> Value {
+        // Form-encoded requests carry `files` as a JSON string.
+        let files: Vec<Value> = match p.get("files") {
+            Some(Value::Array(files)) => files.clone(),
+            Some(Value::String(s)) => serde_json::from_str(s).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        if files.is_empty() {
+            return error("invalid_arguments");
+        }
+        let mut shared = Vec::new();
+        for f in &files {
+            let id = f.get("id").and_then(Value::as_str).unwrap_or("");
+            match self.files.iter().find(|file| file.id == id) {
+                Some(file) if file.bytes.is_some() => shared.push(id.to_owned()),
+                Some(_) => return error("upload_not_complete"),
+                None => return error("file_not_found"),
+            }
+        }
+        let channel = str_param(p, "channel_id").map(str::to_owned);
+        let thread_ts = str_param(p, "thread_ts").map(str::to_owned);
+        if let Some(channel) = &channel {
+            if !self.is_conversation(channel) {
+                return error("not_in_channel");
+            }
+            if let Some(thread) = &thread_ts
+                && self.find(channel, thread).is_none()
+            {
+                return error("invalid_thread_ts");
+            }
+        }
+        let mut described = Vec::new();
+        for (f, id) in files.iter().zip(&shared) {
+            let title = f.get("title").and_then(Value::as_str).map(str::to_owned);
+            let Some(file) = self.files.iter_mut().find(|file| file.id == *id) else {
+                continue;
+            };
+            file.title = title.clone().or_else(|| Some(file.filename.clone()));
+            file.shared = channel.is_some();
+            described.push(json!({
+                "id": file.id, "name": file.filename, "title": file.title,
+                "size": file.bytes.as_ref().map_or(0, Vec::len),
+                "mimetype": if file.filename.ends_with(".png") { "image/png" } else { "application/octet-stream" },
+            }));
+        }
+        if let Some(channel) = channel {
+            let message = Message {
+                channel,
+                ts: self.next_ts(),
+                thread_ts,
+                text: str_param(p, "initial_comment").unwrap_or("").to_owned(),
+                blocks: json!([]),
+                metadata: Value::Null,
+                only_for: None,
+                edits: 0,
+                author: None,
+                files: described.clone(),
+            };
+            self.sightings.push(Sighting::Posted(message.clone()));
+            self.messages.push(message);
+        }
+        json!({ "ok": true, "files": described })
     }
 
     fn post_message(&mut self, p: &Value) -> Value {
@@ -586,6 +754,7 @@ impl State {
             only_for: None,
             edits: 0,
             author: None,
+            files: Vec::new(),
         };
         let answer = json!({
             "ok": true, "channel": message.channel, "ts": message.ts,
@@ -636,6 +805,7 @@ impl State {
             only_for: Some(user.to_owned()),
             edits: 0,
             author: None,
+            files: Vec::new(),
         };
         let ts = message.ts.clone();
         self.sightings.push(Sighting::Posted(message.clone()));
@@ -657,6 +827,7 @@ impl State {
             only_for: Some(user),
             edits: 0,
             author: None,
+            files: Vec::new(),
         };
         self.sightings.push(Sighting::Posted(message.clone()));
         self.messages.push(message);

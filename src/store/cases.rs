@@ -1,18 +1,20 @@
 //! Purpose: the transactions that change cases: opening one, applying a person's action,
-//! and firing a due timer. Each writes the case, its customer, the tallies, the audit
-//! entry, the deliveries it causes and its next timer together, or nothing at all.
+//! and firing a due timer. Each writes the case, its customer, the tallies and weekly
+//! aggregates, the audit entry, the deliveries it causes and its next timer together, or
+//! nothing at all.
 
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 
 use super::{
     Abort, ActError, AuditEntry, Once, Store, StoreError, TxResult, encode, into_store_error, keys,
-    outbox, tx_decode, tx_outcome,
+    outbox, report, tx_decode, tx_outcome,
 };
 use crate::domain::{
-    Action, Case, CaseId, CustomerId, CustomerRecord, Effect, Event, NewCase, Rules, Scheduled,
-    Source, Stamp, Tallies, paging,
+    Action, Case, CaseId, CustomerChange, CustomerId, CustomerRecord, Effect, Event, NewCase,
+    Rules, Scheduled, Source, Stamp, Tallies, paging,
 };
 
 /// A case `open_case` returns: new, or the one an earlier identical request opened.
@@ -32,6 +34,8 @@ struct Tx<'a> {
     outbox: &'a TransactionalTree,
     timers: &'a TransactionalTree,
     once: &'a TransactionalTree,
+    report: &'a TransactionalTree,
+    zone: &'a TimeZone,
 }
 
 impl Tx<'_> {
@@ -69,19 +73,23 @@ impl Tx<'_> {
         Ok(())
     }
 
-    fn record(&self, case: &Case, event: &Event, newly_cut_off: bool) -> TxResult<()> {
+    /// Counts the event in the tallies and the weekly aggregates, and logs it.
+    fn record(&self, case: &Case, event: &Event, change: CustomerChange) -> TxResult<()> {
         let mut tallies: Tallies = match self.meta.get(keys::TALLIES)? {
             Some(v) => tx_decode("meta", &v)?,
             None => Tallies::default(),
         };
-        tallies.record(event, newly_cut_off);
+        tallies.record(event, change);
         self.meta.insert(keys::TALLIES, encode(&tallies))?;
+        report::count(self.report, self.zone, case, event, change)?;
         let entry = AuditEntry {
             case: case.id,
             event: event.clone(),
         };
-        self.audit
-            .insert(&keys::seq(self.audit.generate_id()?), encode(&entry))?;
+        self.audit.insert(
+            &keys::audit(case.id, self.audit.generate_id()?),
+            encode(&entry),
+        )?;
         Ok(())
     }
 
@@ -104,18 +112,23 @@ impl Store {
             &self.outbox,
             &self.timers,
             &self.once,
+            &self.report,
         )
-            .transaction(|(meta, cases, customers, audit, outbox, timers, once)| {
-                body(&Tx {
-                    meta,
-                    cases,
-                    customers,
-                    audit,
-                    outbox,
-                    timers,
-                    once,
-                })
-            });
+            .transaction(
+                |(meta, cases, customers, audit, outbox, timers, once, report)| {
+                    body(&Tx {
+                        meta,
+                        cases,
+                        customers,
+                        audit,
+                        outbox,
+                        timers,
+                        once,
+                        report,
+                        zone: &self.zone,
+                    })
+                },
+            );
         tx_outcome(result)
     }
 
@@ -180,12 +193,14 @@ impl Store {
                     effects.push(Effect::Acknowledge);
                 }
                 case.next = next;
+                let mut change = CustomerChange::default();
                 if let Some(customer) = &mut customer {
                     customer.record(&case, &event);
+                    change.cases_now = Some(customer.cases.len());
                     tx.put_customer(customer)?;
                 }
                 tx.put_case(&case, None)?;
-                tx.record(&case, &event, false)?;
+                tx.record(&case, &event, change)?;
                 tx.enqueue(&case, effects, at)?;
                 if let Some(key) = &once_key {
                     tx.once.insert(
@@ -226,12 +241,13 @@ impl Store {
                 .map_err(|r| ConflictableTransactionError::Abort(Abort::Refused(r)))?;
             case.state = state;
             case.next = paging::after_event(&event, &rules.paging, previous);
-            let mut newly_cut_off = false;
+            let mut change = CustomerChange::default();
             match &event {
                 Event::CustomerIdentified { customer: id, .. } => {
                     let mut customer = tx.customer(id)?;
                     case.set_customer(id.clone(), customer.history_at(case.opened_at));
                     customer.record(&case, &event);
+                    change.cases_now = Some(customer.cases.len());
                     tx.put_customer(&customer)?;
                 }
                 Event::Closed { .. } => {
@@ -239,14 +255,14 @@ impl Store {
                         let mut customer = tx.customer(id)?;
                         let was_cut_off = customer.cut_off.is_some();
                         customer.record(&case, &event);
-                        newly_cut_off = !was_cut_off && customer.cut_off.is_some();
+                        change.newly_cut_off = !was_cut_off && customer.cut_off.is_some();
                         tx.put_customer(&customer)?;
                     }
                 }
                 _ => {}
             }
             tx.put_case(&case, previous)?;
-            tx.record(&case, &event, newly_cut_off)?;
+            tx.record(&case, &event, change)?;
             tx.enqueue(&case, Effect::for_event(&event), actor.at)?;
             Ok((case, event))
         })?;

@@ -9,6 +9,8 @@ use crate::domain::{CaseId, CustomerId};
 pub const SCHEMA_VERSION: &[u8] = b"schema_version";
 pub const NEXT_CASE: &[u8] = b"next_case";
 pub const TALLIES: &[u8] = b"tallies";
+pub const REPORT_ZONE: &[u8] = b"report_zone";
+pub const REPORT_STATE: &[u8] = b"report_state";
 
 pub fn case(id: CaseId) -> [u8; 8] {
     id.number().to_be_bytes()
@@ -52,6 +54,14 @@ pub fn timer(due: Timestamp, case_id: CaseId) -> [u8; 16] {
 pub fn timer_from(key: &[u8]) -> Option<(Timestamp, CaseId)> {
     let (due, id) = key.split_at_checked(8)?;
     Some((micros_from(due)?, CaseId::new(seq_from(id)?)))
+}
+
+/// An audit entry: grouped by case, in order within it.
+pub fn audit(case_id: CaseId, seq: u64) -> [u8; 16] {
+    let mut key = [0; 16];
+    key[..8].copy_from_slice(&case(case_id));
+    key[8..].copy_from_slice(&seq.to_be_bytes());
+    key
 }
 
 /// Dedupe keys ("at most once" requests): a Slack event id, a trigger id, a form id.

@@ -5,10 +5,12 @@
 //! is told about it.
 //!
 //! Trees (key -> value, values are JSON):
-//! - `meta`: `schema_version` -> u32, `next_case` -> u64, `tallies` -> Tallies
+//! - `meta`: `schema_version` -> u32, `next_case` -> u64, `tallies` -> Tallies,
+//!   `report_zone` -> the zone `report_index` counts weeks in, `report_state` -> ReportState
 //! - `case_by_id`: case number (u64 BE) -> Case
 //! - `customer_by_id`: customer id (UTF-8) -> CustomerRecord
-//! - `audit_by_seq`: sequence (u64 BE) -> AuditEntry, never rewritten
+//! - `audit_by_case`: (case, sequence) (u64 BE each) -> AuditEntry, never rewritten
+//! - `report_index`: the weekly report's aggregates (see `report`)
 //! - `outbox_by_seq`: sequence (u64 BE) -> OutboxEntry, removed once delivered
 //! - `dead_letter_by_seq`: sequence (u64 BE) -> DeadLetter, deliveries that cannot succeed
 //! - `timer_by_due`: (due µs, case) -> (), an index of `Case::next`
@@ -21,6 +23,7 @@ mod cases;
 mod flush;
 mod keys;
 mod outbox;
+mod report;
 mod work;
 
 use std::path::{Path, PathBuf};
@@ -36,13 +39,38 @@ use crate::domain::{CaseId, CustomerId, CustomerRecord, Event, Refusal, Tallies}
 
 pub use cases::Opened;
 pub use outbox::{DeadLetter, Delivered, Gate, OutboxEntry, Queued};
+pub use report::{Posting, ReportState, WeekFigures};
 pub use work::{Work, WorkEntry};
 
 /// The layout this build reads and writes. Bump it with a migration in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Rewrites a store's layout from one schema version to the next.
+type Migration = fn(&sled::Db) -> Result<(), StoreError>;
 
 /// `MIGRATIONS[n]` upgrades a store from version `n + 1` to `n + 2`.
-const MIGRATIONS: &[fn(&sled::Db) -> sled::Result<()>] = &[];
+const MIGRATIONS: &[Migration] = &[audit_by_case];
+
+/// Version 2 keys the audit log by case, so a case's timeline is one range read (the
+/// export reads every case's). The weekly aggregates it also adds are built on open.
+fn audit_by_case(db: &sled::Db) -> Result<(), StoreError> {
+    let old = db.open_tree("audit_by_seq")?;
+    let new = db.open_tree("audit_by_case")?;
+    let mut batch = sled::Batch::default();
+    for kv in old.iter() {
+        let (key, value) = kv?;
+        let entry: AuditEntry = decode("audit_by_seq", &value)?;
+        let seq = keys::seq_from(&key).ok_or(StoreError::Corrupt {
+            tree: "audit_by_seq",
+            reason: "key is not a sequence number".into(),
+        })?;
+        batch.insert(&keys::audit(entry.case, seq), value);
+    }
+    new.apply_batch(batch)?;
+    db.flush()?;
+    db.drop_tree("audit_by_seq")?;
+    Ok(())
+}
 
 /// How long "already handled" marks are kept. Slack retries events for about five
 /// minutes and the issue asks for at least an hour.
@@ -109,6 +137,9 @@ pub struct Store {
     timers: sled::Tree,
     once: sled::Tree,
     work: sled::Tree,
+    report: sled::Tree,
+    /// The zone weeks are counted in for the weekly report (see `set_report_zone`).
+    zone: jiff::tz::TimeZone,
     flusher: Arc<flush::Flusher>,
     /// Wakes the delivery worker when something is queued.
     outbox_ready: Arc<Notify>,
@@ -168,6 +199,33 @@ fn into_store_error(e: ActError) -> StoreError {
     }
 }
 
+/// Brings a store written by an older build up to `SCHEMA_VERSION`, one version at a time,
+/// before anything reads it.
+fn migrate(db: &sled::Db, meta: &sled::Tree, path: &Path) -> Result<(), StoreError> {
+    let found = match meta.get(keys::SCHEMA_VERSION)? {
+        Some(v) => decode::<u32>("meta", &v)?,
+        None => {
+            meta.insert(keys::SCHEMA_VERSION, encode(&SCHEMA_VERSION))?;
+            db.flush()?;
+            return Ok(());
+        }
+    };
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_owned(),
+            found,
+        });
+    }
+    for version in found..SCHEMA_VERSION {
+        let migration = MIGRATIONS[(version - 1) as usize];
+        migration(db)?;
+        meta.insert(keys::SCHEMA_VERSION, encode(&(version + 1)))?;
+        db.flush()?;
+        tracing::info!(from = version, to = version + 1, "migrated the store");
+    }
+    Ok(())
+}
+
 impl Store {
     /// Opens (creating if needed) the store at `path`. `cache_bytes` bounds sled's page
     /// cache, which is most of the process's memory.
@@ -184,16 +242,20 @@ impl Store {
                 }
                 other => StoreError::Sled(other),
             })?;
-        let store = Store {
-            meta: db.open_tree("meta")?,
+        let meta = db.open_tree("meta")?;
+        migrate(&db, &meta, path)?;
+        let mut store = Store {
+            meta,
             cases: db.open_tree("case_by_id")?,
             customers: db.open_tree("customer_by_id")?,
-            audit: db.open_tree("audit_by_seq")?,
+            audit: db.open_tree("audit_by_case")?,
             outbox: db.open_tree("outbox_by_seq")?,
             dead: db.open_tree("dead_letter_by_seq")?,
             timers: db.open_tree("timer_by_due")?,
             once: db.open_tree("once_by_key")?,
             work: db.open_tree("work_by_seq")?,
+            report: db.open_tree("report_index")?,
+            zone: jiff::tz::TimeZone::UTC,
             flusher: Arc::new(flush::Flusher::new(path)),
             db,
             outbox_ready: Arc::new(Notify::new()),
@@ -201,7 +263,14 @@ impl Store {
             work_ready: Arc::new(Notify::new()),
             gate: Arc::new(std::sync::RwLock::new(())),
         };
-        store.migrate(path)?;
+        // Weeks count in UTC until the application names its zone; a store that has no
+        // aggregates yet (new, or from schema 1) gets them here.
+        let zone = match store.meta.get(keys::REPORT_ZONE)? {
+            Some(v) => decode::<String>("meta", &v)?,
+            None => "UTC".to_owned(),
+        };
+        let tz = jiff::tz::TimeZone::get(&zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        store.set_report_zone(tz, &zone)?;
         Ok(store)
     }
 
@@ -214,33 +283,6 @@ impl Store {
             });
         }
         Store::open(path, cache_bytes)
-    }
-
-    fn migrate(&self, path: &Path) -> Result<(), StoreError> {
-        let found = match self.meta.get(keys::SCHEMA_VERSION)? {
-            Some(v) => decode::<u32>("meta", &v)?,
-            None => {
-                self.meta
-                    .insert(keys::SCHEMA_VERSION, encode(&SCHEMA_VERSION))?;
-                self.db.flush()?;
-                return Ok(());
-            }
-        };
-        if found > SCHEMA_VERSION {
-            return Err(StoreError::TooNew {
-                path: path.to_owned(),
-                found,
-            });
-        }
-        for version in found..SCHEMA_VERSION {
-            let migration = MIGRATIONS[(version - 1) as usize];
-            migration(&self.db)?;
-            self.meta
-                .insert(keys::SCHEMA_VERSION, encode(&(version + 1)))?;
-            self.db.flush()?;
-            tracing::info!(from = version, to = version + 1, "migrated the store");
-        }
-        Ok(())
     }
 
     /// Held while writing (never across an await), so a backup sees whole changes.
@@ -337,12 +379,23 @@ impl Store {
         })
     }
 
-    /// The audit log, oldest first.
+    /// The audit log: case by case, each case's entries oldest first.
     pub fn audit(&self) -> impl Iterator<Item = Result<AuditEntry, StoreError>> + '_ {
         self.audit.iter().map(|kv| {
             kv.map_err(StoreError::from)
-                .and_then(|(_, v)| decode("audit_by_seq", &v))
+                .and_then(|(_, v)| decode("audit_by_case", &v))
         })
+    }
+
+    /// What happened to one case, oldest first.
+    pub fn timeline(&self, id: CaseId) -> Result<Vec<Event>, StoreError> {
+        self.audit
+            .scan_prefix(keys::case(id))
+            .map(|kv| {
+                let (_, v) = kv?;
+                decode::<AuditEntry>("audit_by_case", &v).map(|e| e.event)
+            })
+            .collect()
     }
 
     /// Forgets "already handled" marks older than `ONCE_RETENTION`, except those of

@@ -254,3 +254,227 @@ async fn events_are_accepted_once_with_their_work_and_forgotten_after_the_retent
     assert_eq!(store.prune(later).unwrap(), 1);
     assert!(store.accept_event("Ev1", at, None).await.unwrap());
 }
+
+mod weekly {
+    use super::*;
+    use crate::domain::{Case, OutcomeKind, Stamp, Week, WeekStats};
+    use jiff::Timestamp;
+    use jiff::tz::TimeZone;
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn by(user: &str, when: &str) -> Stamp {
+        Stamp {
+            by: UserId::parse(user).unwrap(),
+            at: at(when),
+        }
+    }
+
+    fn case_of(customer: &str, category: Category) -> NewCase {
+        NewCase {
+            category,
+            ..new_case(customer)
+        }
+    }
+
+    /// Tokyo weeks: 2026-W47 is Mon 16 Nov 00:00 JST (Sun 15 Nov 15:00 UTC) to Sun 22
+    /// Nov 23:59 JST.
+    async fn history(store: &Store) {
+        let rules = rules();
+        let open = |customer: &'static str, category, when: &'static str| {
+            let store = store.clone();
+            let rules = rules.clone();
+            async move {
+                store
+                    .open_case(case_of(customer, category), at(when), &rules, None)
+                    .await
+                    .unwrap()
+                    .case
+                    .id
+            }
+        };
+        let act = |id, action, stamp| {
+            let store = store.clone();
+            let rules = rules.clone();
+            async move { store.act(id, action, stamp, &rules).await.unwrap() }
+        };
+        // W46 (Sunday 15 Nov 20:00 JST): decided in W47.
+        let a = open("acme", Category::Threat, "2026-11-15T11:00:00Z").await;
+        // W47, Monday 00:30 JST, though Sunday in UTC.
+        let b = open("acme", Category::VerbalAbuse, "2026-11-15T15:30:00Z").await;
+        let c = open("bolt", Category::Sexual, "2026-11-18T01:00:00Z").await;
+        let d = open("cord", Category::Discrimination, "2026-11-19T01:00:00Z").await;
+        let e = open("bolt", Category::VerbalAbuse, "2026-11-20T01:00:00Z").await;
+        // W48, Monday 01:00 JST.
+        let _f = open("dune", Category::Other, "2026-11-22T16:00:00Z").await;
+
+        act(a, Action::Take, by("UEXEC1", "2026-11-15T11:10:00Z")).await;
+        act(
+            a,
+            Action::Decide(Outcome::Termination),
+            by("UEXEC1", "2026-11-16T01:00:00Z"),
+        )
+        .await;
+        act(a, Action::Approve, by("UMGR1", "2026-11-16T03:00:00Z")).await;
+        act(b, Action::Take, by("UEXEC2", "2026-11-15T16:30:00Z")).await;
+        act(
+            b,
+            Action::Decide(Outcome::Warning),
+            by("UEXEC2", "2026-11-16T15:30:00Z"),
+        )
+        .await;
+        act(c, Action::Take, by("UEXEC1", "2026-11-18T01:20:00Z")).await;
+        act(
+            c,
+            Action::Decide(Outcome::Refund { amount: 30_000 }),
+            by("UEXEC1", "2026-11-18T05:00:00Z"),
+        )
+        .await;
+        act(d, Action::Take, by("UEXEC2", "2026-11-19T04:00:00Z")).await;
+        // e stays open, untaken; d stays taken.
+        let _ = e;
+    }
+
+    fn tokyo() -> TimeZone {
+        TimeZone::get("Asia/Tokyo").unwrap()
+    }
+
+    async fn tokyo_store() -> (tempfile::TempDir, Store) {
+        let (dir, mut store) = temp();
+        store.set_report_zone(tokyo(), "Asia/Tokyo").unwrap();
+        history(&store).await;
+        (dir, store)
+    }
+
+    #[tokio::test]
+    async fn a_weeks_numbers_match_the_history_that_made_them() {
+        let (_dir, store) = tokyo_store().await;
+        let w47: Week = "2026-W47".parse().unwrap();
+        let figures = store.week_figures(w47).unwrap();
+        let stats = &figures.stats;
+        assert_eq!(stats.opened, 4);
+        assert_eq!(
+            stats.categories_for_report(),
+            (vec![(Category::VerbalAbuse, 2)], 2),
+            "sexual and discrimination are counted together, unnamed"
+        );
+        assert_eq!(stats.repeat_cases, 2, "acme's and bolt's second cases");
+        assert_eq!(stats.decided(OutcomeKind::Termination), 1);
+        assert_eq!(stats.decided(OutcomeKind::Warning), 1);
+        assert_eq!(stats.decided(OutcomeKind::Refund), 1);
+        assert_eq!(
+            (stats.refunds, stats.refund_total, stats.cut_off),
+            (1, 30_000, 1)
+        );
+        // Taken in W47: b after 60 min, c after 20, d after 180 (a was taken in W46).
+        let taken = figures.to_taken.unwrap();
+        assert_eq!(taken.count, 3);
+        assert_eq!(taken.median.as_mins(), 60);
+        assert_eq!(taken.p90.as_mins(), 180);
+        // Decided in W47: a after 16 h (approval counts), b after 24 h, c after 4 h.
+        let decided = figures.to_decided.unwrap();
+        assert_eq!(decided.count, 3);
+        assert_eq!(decided.median.as_hours(), 16);
+        assert_eq!(decided.p90.as_hours(), 24);
+
+        let w46 = store.week_stats("2026-W46".parse().unwrap()).unwrap();
+        assert_eq!((w46.opened, w46.decided_total()), (1, 0));
+        let w48 = store.week_stats("2026-W48".parse().unwrap()).unwrap();
+        assert_eq!(w48.opened, 1);
+        assert_eq!(
+            store.oldest_open().unwrap().unwrap().id.number(),
+            4,
+            "d, then e, f"
+        );
+        let tallies = store.tallies().unwrap();
+        assert_eq!(
+            (tallies.repeat_customers, tallies.customers_cut_off),
+            (2, 1)
+        );
+    }
+
+    #[tokio::test]
+    async fn rebuilding_in_another_zone_and_back_gives_the_same_numbers() {
+        let (_dir, mut store) = tokyo_store().await;
+        let weeks: Vec<Week> = "2026-W48".parse::<Week>().unwrap().last(4);
+        let snapshot = |store: &Store| -> Vec<WeekFigures> {
+            weeks
+                .iter()
+                .map(|w| store.week_figures(*w).unwrap())
+                .collect()
+        };
+        let counted = snapshot(&store);
+        let tallies = store.tallies().unwrap();
+        assert!(store.set_report_zone(TimeZone::UTC, "UTC").unwrap());
+        // In UTC, b's Sunday-afternoon opening belongs to W46.
+        let w46 = store.week_stats("2026-W46".parse().unwrap()).unwrap();
+        assert_eq!(w46.opened, 2);
+        assert!(store.set_report_zone(tokyo(), "Asia/Tokyo").unwrap());
+        assert!(
+            !store.set_report_zone(tokyo(), "Asia/Tokyo").unwrap(),
+            "same zone: no work"
+        );
+        assert_eq!(snapshot(&store), counted);
+        assert_eq!(store.tallies().unwrap(), tallies);
+        let total: u64 = weeks
+            .iter()
+            .map(|w| store.week_stats(*w).unwrap().opened)
+            .sum();
+        assert_eq!(total, 6);
+        assert_ne!(counted[1].stats, WeekStats::default());
+    }
+
+    #[tokio::test]
+    async fn a_schema_1_store_is_migrated_and_its_aggregates_built() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s");
+        let (_other, store) = tokyo_store().await;
+        let cases: Vec<Case> = store.cases().map(Result::unwrap).collect();
+        let audit: Vec<AuditEntry> = store.audit().map(Result::unwrap).collect();
+        drop(store);
+        {
+            // Schema 1: the same cases, the audit log keyed by sequence, no aggregates.
+            let db = sled::open(&path).unwrap();
+            let meta = db.open_tree("meta").unwrap();
+            meta.insert(keys::SCHEMA_VERSION, encode(&1u32)).unwrap();
+            let tree = db.open_tree("case_by_id").unwrap();
+            for case in &cases {
+                tree.insert(keys::case(case.id), encode(case)).unwrap();
+            }
+            let log = db.open_tree("audit_by_seq").unwrap();
+            for (seq, entry) in audit.iter().enumerate() {
+                log.insert(keys::seq(seq as u64), encode(entry)).unwrap();
+            }
+            db.flush().unwrap();
+        }
+        let mut result = Store::open(&path, 1 << 20);
+        for _ in 0..100 {
+            if !matches!(result, Err(StoreError::Locked { .. })) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            result = Store::open(&path, 1 << 20);
+        }
+        let mut store = result.unwrap();
+        store.set_report_zone(tokyo(), "Asia/Tokyo").unwrap();
+        assert_eq!(store.audit().count(), audit.len());
+        let names: Vec<&str> = store
+            .timeline(CaseId::new(1))
+            .unwrap()
+            .iter()
+            .map(|e| e.name())
+            .collect();
+        assert_eq!(names, ["opened", "taken", "proposed", "closed"]);
+        let w47 = store.week_stats("2026-W47".parse().unwrap()).unwrap();
+        assert_eq!((w47.opened, w47.decided_total()), (4, 3));
+        assert!(
+            store
+                .db
+                .tree_names()
+                .iter()
+                .all(|n| &n[..] != b"audit_by_seq")
+        );
+    }
+}

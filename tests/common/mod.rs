@@ -20,6 +20,8 @@ pub const TOKEN: &str = "xoxb-test-token-5f2c";
 pub const SIGNING_SECRET: &str = "test-signing-secret-9a1e";
 pub const ESCALATIONS: &str = "C0TESTESCAL";
 pub const SUPPORT: &str = "C0TESTSUPPORT";
+/// Where the weekly report goes, in tests that set `slack.stats_channel`.
+pub const STATS: &str = "C0TESTSTATS";
 pub const AGENT: &str = "U0AGENT1";
 pub const AGENT2: &str = "U0AGENT2";
 pub const EXEC1: &str = "U0EXEC1";

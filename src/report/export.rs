@@ -1,0 +1,357 @@
+//! Purpose: every case with its outcome and timeline, for audits: CSV that Excel opens
+//! correctly with Japanese text (UTF-8 with a byte-order mark, CRLF), or JSON. Streams
+//! case by case, so a million cases need no more memory than one.
+
+use std::io::Write;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use crate::domain::{Case, CaseState, Event, Outcome, Source, Stamp};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Format> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("could not write the export: {0}")]
+    Write(#[from] std::io::Error),
+    #[error("could not write the export: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+/// One case, flattened for auditors. Times are ISO 8601 in the report's zone, with the
+/// offset, so they are unambiguous wherever the file is read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub case: String,
+    pub opened_at: String,
+    pub customer: String,
+    pub category: String,
+    pub severity: String,
+    pub source: String,
+    pub reporter: String,
+    pub reported_from: String,
+    pub promise_failed: String,
+    pub summary: String,
+    pub evidence: String,
+    pub state: String,
+    pub taken_by: String,
+    pub taken_at: String,
+    pub outcome: String,
+    pub refund_amount: String,
+    pub currency: String,
+    pub decided_by: String,
+    pub decided_at: String,
+    pub approved_by: String,
+    pub approved_at: String,
+    pub policy_version: String,
+    pub timeline: Vec<Step>,
+}
+
+/// One entry of a case's audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub at: String,
+    pub event: String,
+    pub by: String,
+    pub detail: String,
+}
+
+/// The CSV columns, in order; `timeline` is one cell with a line per step.
+pub const COLUMNS: [&str; 23] = [
+    "case",
+    "opened_at",
+    "customer",
+    "category",
+    "severity",
+    "source",
+    "reporter",
+    "reported_from",
+    "promise_failed",
+    "summary",
+    "evidence",
+    "state",
+    "taken_by",
+    "taken_at",
+    "outcome",
+    "refund_amount",
+    "currency",
+    "decided_by",
+    "decided_at",
+    "approved_by",
+    "approved_at",
+    "policy_version",
+    "timeline",
+];
+
+fn time(at: Timestamp, zone: &TimeZone) -> String {
+    at.to_zoned(zone.clone())
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+fn outcome_text(outcome: Outcome) -> String {
+    match outcome.refund_amount() {
+        Some(amount) => format!("{} {amount}", outcome.kind().slug()),
+        None => outcome.kind().slug().to_owned(),
+    }
+}
+
+fn source_slug(source: Source) -> &'static str {
+    match source {
+        Source::Command => "command",
+        Source::Form => "form",
+        Source::Shortcut => "shortcut",
+        Source::Reaction => "reaction",
+        Source::Suggestion => "suggestion",
+    }
+}
+
+fn step(event: &Event, zone: &TimeZone) -> Step {
+    let stamped = |stamp: &Stamp, detail: String| Step {
+        at: time(stamp.at, zone),
+        event: event.name().to_owned(),
+        by: stamp.by.to_string(),
+        detail,
+    };
+    match event {
+        Event::Opened { by } | Event::Taken { by } => stamped(by, String::new()),
+        Event::Proposed { proposal } => stamped(&proposal.proposed, outcome_text(proposal.outcome)),
+        Event::Rejected { by, proposal } => stamped(by, outcome_text(proposal.outcome)),
+        Event::Closed { decision } => {
+            let last = decision.approved.as_ref().unwrap_or(&decision.decided);
+            let detail = match &decision.approved {
+                Some(_) => format!(
+                    "{} (proposed by {})",
+                    outcome_text(decision.outcome),
+                    decision.decided.by
+                ),
+                None => outcome_text(decision.outcome),
+            };
+            stamped(last, detail)
+        }
+        Event::CustomerIdentified { customer, by } => stamped(by, customer.to_string()),
+    }
+}
+
+impl Row {
+    pub fn of(case: &Case, timeline: &[Event], zone: &TimeZone, currency: &str) -> Row {
+        let stamp_of = |s: Option<&Stamp>| {
+            s.map_or((String::new(), String::new()), |s| {
+                (s.by.to_string(), time(s.at, zone))
+            })
+        };
+        let (taken_by, taken_at) = stamp_of(case.owner());
+        let decision = match &case.state {
+            CaseState::Closed { decision, .. } => Some(decision),
+            _ => None,
+        };
+        let (decided_by, decided_at) = stamp_of(decision.map(|d| &d.decided));
+        let (approved_by, approved_at) = stamp_of(decision.and_then(|d| d.approved.as_ref()));
+        let state = match &case.state {
+            CaseState::Open => "open",
+            CaseState::Taken { .. } => "taken",
+            CaseState::Proposed { .. } => "proposed",
+            CaseState::Closed { .. } => "closed",
+        };
+        Row {
+            case: case.id.to_string(),
+            opened_at: time(case.opened_at, zone),
+            customer: case
+                .customer
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            category: case.category.slug().to_owned(),
+            severity: case.severity.slug().to_owned(),
+            source: source_slug(case.source).to_owned(),
+            reporter: case.reporter.to_string(),
+            reported_from: case
+                .reported_from
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            promise_failed: case
+                .promise_failed
+                .map(|p| p.slug().to_owned())
+                .unwrap_or_default(),
+            summary: case.summary.clone(),
+            evidence: case
+                .evidence
+                .as_ref()
+                .and_then(|e| e.permalink.clone())
+                .unwrap_or_default(),
+            state: state.to_owned(),
+            taken_by,
+            taken_at,
+            outcome: decision
+                .map(|d| d.outcome.kind().slug().to_owned())
+                .unwrap_or_default(),
+            refund_amount: decision
+                .and_then(|d| d.outcome.refund_amount())
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+            currency: currency.to_owned(),
+            decided_by,
+            decided_at,
+            approved_by,
+            approved_at,
+            policy_version: decision
+                .map(|d| d.policy_version.clone())
+                .unwrap_or_default(),
+            timeline: timeline.iter().map(|e| step(e, zone)).collect(),
+        }
+    }
+
+    /// The CSV cells, in `COLUMNS` order.
+    pub fn cells(&self) -> [String; 23] {
+        let timeline = self
+            .timeline
+            .iter()
+            .map(|s| {
+                let mut line = format!("{} {} by {}", s.at, s.event, s.by);
+                if !s.detail.is_empty() {
+                    line.push_str(": ");
+                    line.push_str(&s.detail);
+                }
+                line
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        [
+            &self.case,
+            &self.opened_at,
+            &self.customer,
+            &self.category,
+            &self.severity,
+            &self.source,
+            &self.reporter,
+            &self.reported_from,
+            &self.promise_failed,
+            &self.summary,
+            &self.evidence,
+            &self.state,
+            &self.taken_by,
+            &self.taken_at,
+            &self.outcome,
+            &self.refund_amount,
+            &self.currency,
+            &self.decided_by,
+            &self.decided_at,
+            &self.approved_by,
+            &self.approved_at,
+            &self.policy_version,
+            &timeline,
+        ]
+        .map(|cell| defuse(cell))
+    }
+}
+
+/// Text a person typed (a summary, a customer id) that starts like a formula would run as
+/// one when the file is opened in a spreadsheet ("CSV injection"): a leading apostrophe
+/// makes it text, which spreadsheets then hide.
+pub fn defuse(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+/// Writes every case opened at or after `since` (all when `None`), in case order.
+/// Returns how many.
+pub fn write(
+    store: &Store,
+    zone: &TimeZone,
+    currency: &str,
+    since: Option<Timestamp>,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<usize, ExportError> {
+    let rows = store.cases().filter_map(|case| match case {
+        Ok(case) if since.is_some_and(|s| case.opened_at < s) => None,
+        Ok(case) => Some(
+            store
+                .timeline(case.id)
+                .map(|timeline| Row::of(&case, &timeline, zone, currency)),
+        ),
+        Err(e) => Some(Err(e)),
+    });
+    let mut count = 0;
+    match format {
+        Format::Csv => {
+            // The byte-order mark is how Excel knows the file is UTF-8.
+            out.write_all("\u{feff}".as_bytes())?;
+            let mut csv = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(out);
+            csv.write_record(COLUMNS)?;
+            for row in rows {
+                csv.write_record(row?.cells())?;
+                count += 1;
+            }
+            csv.flush()?;
+        }
+        Format::Json => {
+            out.write_all(b"[")?;
+            for row in rows {
+                if count > 0 {
+                    out.write_all(b",")?;
+                }
+                out.write_all(b"\n")?;
+                serde_json::to_writer(&mut *out, &row?).map_err(std::io::Error::from)?;
+                count += 1;
+            }
+            out.write_all(b"\n]\n")?;
+            out.flush()?;
+        }
+    }
+    Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_text_is_defused_and_other_text_left_alone() {
+        assert_eq!(defuse("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(defuse("-1"), "'-1");
+        assert_eq!(defuse("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defuse("返金してください"), "返金してください");
+        assert_eq!(defuse(""), "");
+    }
+
+    #[test]
+    fn times_carry_the_zone_offset() {
+        let at: Timestamp = "2026-11-16T00:30:00Z".parse().unwrap();
+        let tokyo = TimeZone::get("Asia/Tokyo").unwrap();
+        assert_eq!(time(at, &tokyo), "2026-11-16T09:30:00+09:00");
+        assert_eq!(time(at, &TimeZone::UTC), "2026-11-16T00:30:00+00:00");
+    }
+
+    #[test]
+    fn formats_parse() {
+        assert_eq!(Format::parse("CSV"), Some(Format::Csv));
+        assert_eq!(Format::parse("json"), Some(Format::Json));
+        assert_eq!(Format::parse("xlsx"), None);
+    }
+}

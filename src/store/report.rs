@@ -1,0 +1,303 @@
+//! Purpose: the weekly report's aggregates, kept in step with the cases inside the same
+//! transactions that change them, so a report reads a few dozen records however long the
+//! history is; rebuilding them from the cases when the report's time zone changes; and
+//! the durable state of the report schedule.
+//!
+//! `report_index` keys:
+//! - `w` week -> WeekStats
+//! - `o` case -> (), the open cases (the first is the oldest)
+//! - `d` week span seconds case -> (), how long cases took to be taken and decided, sorted
+//!   by duration within a week so percentiles are a walk along the keys
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+use sled::transaction::TransactionalTree;
+
+use super::{Store, StoreError, TxResult, decode, encode, keys, tx_decode};
+use crate::domain::{
+    Case, CaseId, CaseState, CustomerChange, CustomerRecord, Event, MessageRef, Span, Spread, Week,
+    WeekStats,
+};
+
+const WEEK: u8 = b'w';
+const OPEN: u8 = b'o';
+const SPAN: u8 = b'd';
+
+fn week_key(week: Week) -> [u8; 4] {
+    let [a, b, c] = week.key();
+    [WEEK, a, b, c]
+}
+
+fn open_key(case: CaseId) -> [u8; 9] {
+    let mut key = [OPEN; 9];
+    key[1..].copy_from_slice(&keys::case(case));
+    key
+}
+
+fn span_prefix(week: Week, span: Span) -> [u8; 5] {
+    let [a, b, c] = week.key();
+    let span = match span {
+        Span::ToTaken => b't',
+        Span::ToDecided => b'd',
+    };
+    [SPAN, a, b, c, span]
+}
+
+fn span_key(week: Week, span: Span, seconds: u64, case: CaseId) -> [u8; 21] {
+    let mut key = [0; 21];
+    key[..5].copy_from_slice(&span_prefix(week, span));
+    key[5..13].copy_from_slice(&seconds.to_be_bytes());
+    key[13..].copy_from_slice(&keys::case(case));
+    key
+}
+
+fn seconds_between(from: Timestamp, to: Timestamp) -> u64 {
+    to.duration_since(from).as_secs().max(0) as u64
+}
+
+/// When a case's decision became final: its approval, if it needed one.
+fn decided_at(state: &CaseState) -> Option<Timestamp> {
+    match state {
+        CaseState::Closed { decision, .. } => {
+            Some(decision.approved.as_ref().unwrap_or(&decision.decided).at)
+        }
+        _ => None,
+    }
+}
+
+/// Brings the aggregates up to date with `event`, inside the transaction that records it.
+pub(super) fn count(
+    index: &TransactionalTree,
+    zone: &TimeZone,
+    case: &Case,
+    event: &Event,
+    change: CustomerChange,
+) -> TxResult<()> {
+    let update = |week: Week, f: &dyn Fn(&mut WeekStats)| -> TxResult<()> {
+        let key = week_key(week);
+        let mut stats: WeekStats = match index.get(key)? {
+            Some(v) => tx_decode("report_index", &v)?,
+            None => WeekStats::default(),
+        };
+        f(&mut stats);
+        index.insert(&key, encode(&stats))?;
+        Ok(())
+    };
+    match event {
+        Event::Opened { by } => {
+            update(Week::of(by.at, zone), &|s| {
+                s.count_opened(case.category, change.repeat_case())
+            })?;
+            index.insert(&open_key(case.id), &[])?;
+        }
+        Event::CustomerIdentified { .. } if change.repeat_case() => {
+            update(Week::of(case.opened_at, zone), &|s| s.repeat_cases += 1)?;
+        }
+        Event::Taken { by } => {
+            let seconds = seconds_between(case.opened_at, by.at);
+            let week = Week::of(by.at, zone);
+            index.insert(&span_key(week, Span::ToTaken, seconds, case.id), &[])?;
+        }
+        Event::Closed { decision } => {
+            let at = decision.approved.as_ref().unwrap_or(&decision.decided).at;
+            let week = Week::of(at, zone);
+            update(week, &|s| {
+                s.count_decided(decision.outcome, change.newly_cut_off)
+            })?;
+            let seconds = seconds_between(case.opened_at, at);
+            index.insert(&span_key(week, Span::ToDecided, seconds, case.id), &[])?;
+            index.remove(&open_key(case.id))?;
+        }
+        Event::CustomerIdentified { .. } | Event::Proposed { .. } | Event::Rejected { .. } => {}
+    }
+    Ok(())
+}
+
+/// Where the scheduled weekly report is: the next week to post, and how far its posting
+/// got, so a restart neither posts a step twice nor skips one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportState {
+    pub next: Week,
+    #[serde(default)]
+    pub posting: Posting,
+}
+
+/// Each step is marked as attempted (durably) before it is tried: after a crash or a
+/// timeout, an attempted step is looked for in Slack before it is tried again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Posting {
+    pub message_attempted: bool,
+    pub message: Option<MessageRef>,
+    pub chart_attempted: bool,
+    pub chart_done: bool,
+}
+
+/// The numbers a week's report needs, read from the aggregates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeekFigures {
+    pub stats: WeekStats,
+    pub to_taken: Option<Spread>,
+    pub to_decided: Option<Spread>,
+}
+
+impl Store {
+    pub fn week_stats(&self, week: Week) -> Result<WeekStats, StoreError> {
+        Ok(match self.report.get(week_key(week))? {
+            Some(v) => decode("report_index", &v)?,
+            None => WeekStats::default(),
+        })
+    }
+
+    pub fn week_figures(&self, week: Week) -> Result<WeekFigures, StoreError> {
+        let spread = |span| -> Result<Option<Spread>, StoreError> {
+            let mut seconds = Vec::new();
+            for kv in self.report.scan_prefix(span_prefix(week, span)) {
+                let (key, _) = kv?;
+                let bytes: [u8; 8] = key[5..13].try_into().map_err(|_| StoreError::Corrupt {
+                    tree: "report_index",
+                    reason: "short duration key".into(),
+                })?;
+                seconds.push(u64::from_be_bytes(bytes));
+            }
+            Ok(Spread::of_sorted(&seconds))
+        };
+        Ok(WeekFigures {
+            stats: self.week_stats(week)?,
+            to_taken: spread(Span::ToTaken)?,
+            to_decided: spread(Span::ToDecided)?,
+        })
+    }
+
+    /// The case open the longest, if any is open.
+    pub fn oldest_open(&self) -> Result<Option<Case>, StoreError> {
+        let Some((key, _)) = self.report.scan_prefix([OPEN]).next().transpose()? else {
+            return Ok(None);
+        };
+        match keys::seq_from(&key[1..]) {
+            Some(n) => self.case(CaseId::new(n)),
+            None => Err(StoreError::Corrupt {
+                tree: "report_index",
+                reason: "open-case key without a case number".into(),
+            }),
+        }
+    }
+
+    /// The zone the weekly aggregates are counted in.
+    pub fn report_zone(&self) -> &TimeZone {
+        &self.zone
+    }
+
+    /// Counts the weekly aggregates in `zone` from now on. When they were counted in
+    /// another zone (or not at all, in a store from before they existed), they are rebuilt
+    /// from the cases first: a full scan, once. Returns whether it rebuilt.
+    pub fn set_report_zone(&mut self, zone: TimeZone, name: &str) -> Result<bool, StoreError> {
+        let current = self
+            .meta
+            .get(keys::REPORT_ZONE)?
+            .map(|v| decode::<String>("meta", &v))
+            .transpose()?;
+        self.zone = zone;
+        if current.as_deref() == Some(name) {
+            return Ok(false);
+        }
+        self.rebuild_report_index()?;
+        self.meta.insert(keys::REPORT_ZONE, encode(&name))?;
+        self.db.flush()?;
+        if let Some(from) = current {
+            tracing::info!(
+                from,
+                to = name,
+                "recounted the weekly report in a new time zone"
+            );
+        }
+        Ok(true)
+    }
+
+    /// Recomputes every aggregate from the cases and customers, with writes paused.
+    fn rebuild_report_index(&self) -> Result<(), StoreError> {
+        let _paused = self
+            .gate
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.report.clear()?;
+        let zone = &self.zone;
+        let mut weeks: BTreeMap<Week, WeekStats> = BTreeMap::new();
+        let mut batch = sled::Batch::default();
+        let mut pending = 0;
+        let mut categories = HashMap::new();
+        for case in self.cases() {
+            let case = case?;
+            categories.insert(case.id, case.category);
+            weeks
+                .entry(Week::of(case.opened_at, zone))
+                .or_default()
+                .count_opened(case.category, false);
+            if let Some(owner) = case.owner() {
+                let week = Week::of(owner.at, zone);
+                let seconds = seconds_between(case.opened_at, owner.at);
+                batch.insert(&span_key(week, Span::ToTaken, seconds, case.id), &[]);
+            }
+            match (&case.state, decided_at(&case.state)) {
+                (CaseState::Closed { decision, .. }, Some(at)) => {
+                    let week = Week::of(at, zone);
+                    weeks
+                        .entry(week)
+                        .or_default()
+                        .count_decided(decision.outcome, false);
+                    let seconds = seconds_between(case.opened_at, at);
+                    batch.insert(&span_key(week, Span::ToDecided, seconds, case.id), &[]);
+                }
+                _ => batch.insert(&open_key(case.id), &[]),
+            }
+            pending += 1;
+            // Bounded batches keep a million-case rebuild's memory flat.
+            if pending % 10_000 == 0 {
+                self.report.apply_batch(std::mem::take(&mut batch))?;
+            }
+        }
+        let mut repeat_customers = 0;
+        for kv in self.customers.iter() {
+            let (_, v) = kv?;
+            let customer: CustomerRecord = decode("customer_by_id", &v)?;
+            if customer.cases.len() > 1 {
+                repeat_customers += 1;
+            }
+            for line in customer.cases.iter().skip(1) {
+                weeks
+                    .entry(Week::of(line.opened_at, zone))
+                    .or_default()
+                    .repeat_cases += 1;
+            }
+            if let Some(cut) = &customer.cut_off {
+                weeks.entry(Week::of(cut.at, zone)).or_default().cut_off += 1;
+            }
+        }
+        for (week, stats) in &weeks {
+            batch.insert(&week_key(*week), encode(stats));
+        }
+        self.report.apply_batch(batch)?;
+        let mut tallies = self.tallies()?;
+        tallies.repeat_customers = repeat_customers;
+        self.meta.insert(keys::TALLIES, encode(&tallies))?;
+        Ok(())
+    }
+
+    pub fn report_state(&self) -> Result<Option<ReportState>, StoreError> {
+        self.meta
+            .get(keys::REPORT_STATE)?
+            .map(|v| decode("meta", &v))
+            .transpose()
+    }
+
+    /// Records how far the scheduled report got, durably, before anything relies on it.
+    pub async fn put_report_state(&self, state: &ReportState) -> Result<(), StoreError> {
+        {
+            let _writing = self.writing();
+            self.meta.insert(keys::REPORT_STATE, encode(state))?;
+        }
+        self.flush().await
+    }
+}

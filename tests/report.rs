@@ -1,0 +1,520 @@
+//! The weekly report, end to end against the stand-in with a clock the tests move: posted
+//! once on schedule in the configured zone (not the server's), with its chart uploaded
+//! through Slack's current upload flow into the report's thread; never twice across a
+//! restart or an unknown outcome; weeks missed while the bot was down posted on start.
+//! Also the command line: `report` and the audit `export` (CSV for Excel, JSON).
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::*;
+use escalation_bot::clock::ManualClock;
+use escalation_bot::config::Settings;
+use escalation_bot::domain::ChannelId;
+use escalation_bot::i18n::Locale;
+use escalation_bot::report::export::COLUMNS;
+use escalation_bot::standin::Message;
+use escalation_bot::standin::web_api::Fault;
+use jiff::{SignedDuration, Timestamp};
+
+const BIN: &str = env!("CARGO_BIN_EXE_escalation-bot");
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+fn report_toml() -> String {
+    "[report]\nweekly_at = \"MON 09:00\"\ntimezone = \"Asia/Tokyo\"\n".into()
+}
+
+fn with_stats_channel(settings: &mut Settings) {
+    settings.slack.stats_channel = ChannelId::parse(STATS);
+    settings.delivery.retry_base = Duration::from_millis(50);
+    settings.delivery.retry_cap = Duration::from_millis(200);
+}
+
+fn at(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+async fn bot_at(start: &str, locale: Locale) -> (TestBot, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::new(at(start)));
+    let bot = TestBot::start_with(Options {
+        clock: clock.clone(),
+        locale,
+        extra_toml: report_toml(),
+        tweak: with_stats_channel,
+        ..Options::default()
+    })
+    .await;
+    bot.slack.add_channel(STATS, "leadership");
+    // A new store starts with the first report not yet due: let the job see the start
+    // time before the tests move the clock.
+    for _ in 0..500 {
+        if bot.store.report_state().unwrap().is_some() {
+            return (bot, clock);
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the report job did not start");
+}
+
+fn reports(bot: &TestBot) -> Vec<Message> {
+    bot.slack
+        .messages()
+        .into_iter()
+        .filter(|m| m.channel == STATS && m.thread_ts.is_none())
+        .collect()
+}
+
+fn shared_files(bot: &TestBot) -> Vec<Message> {
+    bot.slack
+        .messages()
+        .into_iter()
+        .filter(|m| m.channel == STATS && !m.files.is_empty())
+        .collect()
+}
+
+async fn wait_for_reports(bot: &TestBot, count: usize) {
+    bot.slack
+        .wait_for(Duration::from_secs(10), |s| {
+            let reports = s
+                .messages()
+                .iter()
+                .filter(|m| m.channel == STATS && m.thread_ts.is_none())
+                .count();
+            let charts = s
+                .messages()
+                .iter()
+                .filter(|m| m.channel == STATS && !m.files.is_empty())
+                .count();
+            reports >= count && charts >= count
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}: {:#?}", reports(bot)));
+}
+
+/// Long enough for a job that wrongly posted to have done so.
+async fn quiet() {
+    tokio::time::sleep(Duration::from_millis(400)).await;
+}
+
+/// Two cases in Tokyo's 2026-W47 (one private), one taken after 30 minutes and warned.
+async fn week_47(bot: &TestBot, clock: &ManualClock) {
+    let id = bot
+        .open_case("cust-1 verbal-abuse Insults on the phone")
+        .await;
+    bot.open_case("cust-1 sexual Remarks about my appearance")
+        .await;
+    clock.advance(SignedDuration::from_mins(30));
+    bot.click(EXEC1, &bot.card(id), "take_case").await;
+    bot.settle().await;
+    clock.advance(SignedDuration::from_mins(90));
+    bot.click(EXEC1, &bot.card(id), "decide:warning").await;
+    bot.settle().await;
+}
+
+#[tokio::test]
+async fn the_report_is_posted_once_on_schedule_in_the_configured_zone_with_its_chart() {
+    // Wednesday 18 November 2026, 12:00 in Tokyo.
+    let (mut bot, clock) = bot_at("2026-11-18T03:00:00Z", Locale::En).await;
+    week_47(&bot, &clock).await;
+
+    // Monday 08:59 in Tokyo (Sunday 23:59 UTC): not yet.
+    clock.set(at("2026-11-22T23:59:00Z"));
+    quiet().await;
+    assert!(reports(&bot).is_empty(), "posted before 09:00 Tokyo time");
+
+    clock.set(at("2026-11-23T00:00:00Z"));
+    wait_for_reports(&bot, 1).await;
+    let report = &reports(&bot)[0];
+    let text = &report.text;
+    for expected in [
+        "Weekly escalation report, 2026-W47",
+        "*Cases opened:* 2",
+        "Insults, verbal abuse, slander 1",
+        "Private categories 1 (not itemised)",
+        "*Decided:* 1: warnings 1, refunds 0",
+        "*Time to take over:* median 30 min, 90% within 30 min (1 case)",
+        "*Time to decide:* median 2 h, 90% within 2 h (1 case)",
+        "*Still open now:* 1",
+        "1 of this week's cases came from a customer with an earlier case",
+        "*Customers cut off:* 0 this week, 0 of 350 in all",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from\n{text}");
+    }
+    for never in ["Sexual", "sexual", AGENT, EXEC1, "cust-1", "appearance"] {
+        assert!(
+            !text.contains(never),
+            "aggregates only, but {never:?} is in\n{text}"
+        );
+    }
+
+    // The chart: uploaded with files.getUploadURLExternal, the upload URL and
+    // files.completeUploadExternal, and shared in the report's thread.
+    let files = bot.slack.files();
+    assert_eq!(files.len(), 1);
+    let file = &files[0];
+    assert_eq!(file.filename, "escalations-2026-W47.png");
+    assert!(file.shared);
+    let bytes = file.bytes.as_ref().expect("the bytes arrived");
+    assert!(bytes.starts_with(PNG_SIGNATURE), "not a PNG");
+    assert_eq!(bytes.len(), file.length);
+    let shared = shared_files(&bot);
+    assert_eq!(shared[0].thread_ts.as_deref(), Some(report.ts.as_str()));
+    assert!(
+        shared[0].text.contains("12 weeks to 2026-W47"),
+        "{}",
+        shared[0].text
+    );
+    let order: Vec<String> = bot
+        .slack
+        .calls()
+        .into_iter()
+        .map(|c| c.method)
+        .filter(|m| m.starts_with("files.") || m == escalation_bot::standin::web_api::UPLOAD)
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "files.getUploadURLExternal",
+            escalation_bot::standin::web_api::UPLOAD,
+            "files.completeUploadExternal"
+        ]
+    );
+
+    // A restart does not post it again.
+    bot.restart().await;
+    quiet().await;
+    assert_eq!(reports(&bot).len(), 1);
+    assert_eq!(bot.slack.files().len(), 1);
+
+    // A week later, the next one: weekly, not daily.
+    clock.advance(SignedDuration::from_hours(24));
+    quiet().await;
+    assert_eq!(reports(&bot).len(), 1, "a day later is not a week later");
+    clock.set(at("2026-11-30T00:00:00Z"));
+    wait_for_reports(&bot, 2).await;
+    let second = &reports(&bot)[1];
+    assert!(second.text.contains("2026-W48"), "{}", second.text);
+    assert!(
+        second
+            .text
+            .contains("*Cases opened:* 0, down from an average of 0.5"),
+        "{}",
+        second.text
+    );
+    bot.shutdown().await;
+}
+
+#[tokio::test]
+async fn weeks_missed_while_the_bot_was_down_are_posted_on_start_in_order() {
+    let (mut bot, clock) = bot_at("2026-11-18T03:00:00Z", Locale::Ja).await;
+    week_47(&bot, &clock).await;
+    bot.shutdown().await;
+    // Down from Wednesday of W47 to Tuesday of W49: W47's and W48's reports are due.
+    clock.set(at("2026-12-01T02:00:00Z"));
+    bot.restart().await;
+    wait_for_reports(&bot, 2).await;
+    quiet().await;
+    let posted = reports(&bot);
+    assert_eq!(posted.len(), 2, "W49's report is not due before 7 December");
+    assert!(
+        posted[0].text.contains("週次エスカレーション報告 2026-W47"),
+        "{}",
+        posted[0].text
+    );
+    assert!(
+        posted[0].text.contains("*新規案件:* 2件"),
+        "{}",
+        posted[0].text
+    );
+    assert!(
+        posted[0].text.contains("プライバシーに配慮する種類 1件"),
+        "{}",
+        posted[0].text
+    );
+    assert!(posted[0].text.contains("350社中 0社"), "{}", posted[0].text);
+    assert!(posted[1].text.contains("2026-W48"), "{}", posted[1].text);
+    assert_eq!(bot.slack.files().len(), 2);
+    bot.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_post_whose_outcome_was_unknown_is_found_not_repeated() {
+    let (bot, clock) = bot_at("2026-11-22T23:00:00Z", Locale::En).await;
+    // Slack takes the report and the chart, but the answers never arrive.
+    bot.slack
+        .fail_next("chat.postMessage", Fault::ResetAfterDoing);
+    bot.slack
+        .fail_next("files.completeUploadExternal", Fault::ResetAfterDoing);
+    clock.set(at("2026-11-23T00:00:00Z"));
+    wait_for_reports(&bot, 1).await;
+    bot.slack
+        .wait_for(Duration::from_secs(10), |s| {
+            s.calls_to("files.completeUploadExternal").len() == 1
+                && !s.calls_to("conversations.replies").is_empty()
+        })
+        .await
+        .unwrap();
+    quiet().await;
+    assert_eq!(
+        reports(&bot).len(),
+        1,
+        "the report was looked for, not re-posted"
+    );
+    assert_eq!(bot.slack.calls_to("chat.postMessage").len(), 1);
+    assert!(!bot.slack.calls_to("conversations.history").is_empty());
+    assert_eq!(
+        shared_files(&bot).len(),
+        1,
+        "the chart was looked for, not re-shared"
+    );
+    assert_eq!(bot.slack.files().len(), 1);
+}
+
+#[tokio::test]
+async fn a_slack_outage_delays_the_report_but_never_skips_it() {
+    let (bot, clock) = bot_at("2026-11-22T23:00:00Z", Locale::En).await;
+    for _ in 0..3 {
+        bot.slack.fail_next("chat.postMessage", Fault::Status(503));
+    }
+    clock.set(at("2026-11-23T00:00:00Z"));
+    wait_for_reports(&bot, 1).await;
+    quiet().await;
+    assert_eq!(reports(&bot).len(), 1);
+    assert_eq!(bot.slack.calls_to("chat.postMessage").len(), 4);
+}
+
+fn cli(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(BIN);
+    command
+        .current_dir(dir)
+        .args(args)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().expect("the binary runs")
+}
+
+fn config_for(bot: &TestBot, dir: &Path) {
+    let text = format!(
+        r#"
+        [store]
+        path = "{store}"
+        [slack]
+        api_url = "{api}"
+        escalation_channel = "{ESCALATIONS}"
+        stats_channel = "{STATS}"
+        [people]
+        executives = ["{EXEC1}"]
+        managers = ["{MGR1}"]
+        [policy]
+        customer_count = 350
+        {report}
+        "#,
+        store = bot.settings.store_path.display(),
+        api = bot.slack.api_url(),
+        report = report_toml(),
+    );
+    std::fs::write(dir.join("escalation-bot.toml"), text).unwrap();
+}
+
+/// Stops the bot and lets go of its store, so the command line can open it.
+async fn release_store(bot: &mut TestBot) -> tempfile::TempDir {
+    bot.shutdown().await;
+    let parking = tempfile::tempdir().unwrap();
+    bot.store = escalation_bot::store::Store::open(&parking.path().join("s"), 1 << 20).unwrap();
+    // sled lets go of its lock a moment after the last handle is dropped.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    parking
+}
+
+async fn run_cli(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let dir = dir.to_owned();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    // The stand-in answers on this runtime while the binary runs.
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        cli(&dir, &args, &env)
+    })
+    .await
+    .unwrap()
+}
+
+fn out(o: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status,
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_prints_or_posts_a_week_from_the_command_line() {
+    let (mut bot, clock) = bot_at("2026-11-18T03:00:00Z", Locale::En).await;
+    week_47(&bot, &clock).await;
+    let _parking = release_store(&mut bot).await;
+    let dir = tempfile::tempdir().unwrap();
+    config_for(&bot, dir.path());
+
+    let printed = run_cli(dir.path(), &["report", "--week", "2026-W47"], &[]).await;
+    assert!(printed.status.success(), "{}", out(&printed));
+    let text = String::from_utf8_lossy(&printed.stdout);
+    assert!(
+        text.contains("Weekly escalation report, 2026-W47"),
+        "{text}"
+    );
+    assert!(text.contains("Cases opened: 2"), "{text}");
+    assert!(!text.contains('*'), "no Slack markup in a terminal: {text}");
+
+    let bad = run_cli(dir.path(), &["report", "--week", "2026-W60"], &[]).await;
+    assert!(!bad.status.success());
+    assert!(out(&bad).contains("2026 has no week 60"), "{}", out(&bad));
+
+    let no_token = run_cli(dir.path(), &["report", "--week", "2026-W47", "--post"], &[]).await;
+    assert!(!no_token.status.success());
+    assert!(
+        out(&no_token).contains("SLACK_BOT_TOKEN"),
+        "{}",
+        out(&no_token)
+    );
+
+    let posted = run_cli(
+        dir.path(),
+        &["report", "--week", "2026-W47", "--post"],
+        &[("SLACK_BOT_TOKEN", TOKEN)],
+    )
+    .await;
+    assert!(posted.status.success(), "{}", out(&posted));
+    assert_eq!(reports(&bot).len(), 1);
+    assert!(reports(&bot)[0].text.contains("2026-W47"));
+    assert_eq!(shared_files(&bot).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_round_trips_every_case_with_its_timeline_as_csv_and_json() {
+    let (mut bot, clock) = bot_at("2026-11-18T03:00:00Z", Locale::Ja).await;
+    week_47(&bot, &clock).await;
+    bot.open_case("cust-2 dogeza 土下座して謝れと言われました")
+        .await;
+    bot.open_case("cust-3 other =HYPERLINK(\"http://evil.example\",\"click\")")
+        .await;
+    let _parking = release_store(&mut bot).await;
+    let dir = tempfile::tempdir().unwrap();
+    config_for(&bot, dir.path());
+
+    let csv_path = dir.path().join("cases.csv");
+    let csv_out = run_cli(
+        dir.path(),
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            csv_path.to_str().unwrap(),
+        ],
+        &[],
+    )
+    .await;
+    assert!(csv_out.status.success(), "{}", out(&csv_out));
+    let bytes = std::fs::read(&csv_path).unwrap();
+    assert!(
+        bytes.starts_with("\u{feff}".as_bytes()),
+        "Excel needs the BOM for UTF-8"
+    );
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(text.starts_with("case,opened_at,"));
+    assert!(text.contains("\r\n"), "Excel expects CRLF");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        COLUMNS
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 4);
+    let column = |name: &str| COLUMNS.iter().position(|c| *c == name).unwrap();
+    assert_eq!(&rows[0][column("case")], "ESC-1");
+    assert_eq!(&rows[0][column("opened_at")], "2026-11-18T12:00:00+09:00");
+    assert_eq!(&rows[0][column("outcome")], "warning");
+    assert_eq!(&rows[0][column("decided_by")], EXEC1);
+    let timeline = &rows[0][column("timeline")];
+    assert_eq!(timeline.lines().count(), 3, "{timeline}");
+    assert!(timeline.contains("taken by U0EXEC1"), "{timeline}");
+    assert_eq!(&rows[2][column("summary")], "土下座して謝れと言われました");
+    assert_eq!(&rows[2][column("category")], "dogeza");
+    assert!(
+        rows[3][column("summary")].starts_with("'=HYPERLINK"),
+        "a formula is written as text: {}",
+        &rows[3][column("summary")]
+    );
+    assert_eq!(&rows[1][column("state")], "open");
+
+    let json_out = run_cli(dir.path(), &["export", "--format", "json"], &[]).await;
+    assert!(json_out.status.success(), "{}", out(&json_out));
+    let cases: serde_json::Value = serde_json::from_slice(&json_out.stdout).unwrap();
+    let cases = cases.as_array().unwrap();
+    assert_eq!(cases.len(), 4);
+    assert_eq!(cases[2]["summary"], "土下座して謝れと言われました");
+    assert!(
+        cases[3]["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("=HYPERLINK")
+    );
+    let steps: Vec<&str> = cases[0]["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps, ["opened", "taken", "closed"]);
+    for (row, case) in rows.iter().zip(cases) {
+        assert_eq!(&row[column("case")], case["case"].as_str().unwrap());
+        assert_eq!(
+            &row[column("opened_at")],
+            case["opened_at"].as_str().unwrap()
+        );
+    }
+
+    let since = run_cli(
+        dir.path(),
+        &["export", "--format", "json", "--since", "2026-11-19"],
+        &[],
+    )
+    .await;
+    let later: serde_json::Value = serde_json::from_slice(&since.stdout).unwrap();
+    assert_eq!(
+        later.as_array().unwrap().len(),
+        0,
+        "every case was opened on the 18th"
+    );
+    let bad = run_cli(dir.path(), &["export", "--format", "xlsx"], &[]).await;
+    assert!(!bad.status.success());
+    assert!(out(&bad).contains("use csv or json"), "{}", out(&bad));
+    let exists = run_cli(
+        dir.path(),
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            csv_path.to_str().unwrap(),
+        ],
+        &[],
+    )
+    .await;
+    assert!(
+        !exists.status.success(),
+        "an export never overwrites a file"
+    );
+}
