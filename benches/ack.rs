@@ -7,42 +7,33 @@
 //! loopback; a Rust load generator drives it over HTTP with signed requests. The baseline
 //! answers 200 OK to the same requests and does nothing else.
 
+mod common;
+
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use common::*;
 use escalation_bot::app::Application;
 use escalation_bot::clock::SystemClock;
 use escalation_bot::config::{Secret, Secrets, Settings};
 use escalation_bot::domain::CaseId;
-use escalation_bot::slack::signature;
 use escalation_bot::standin::web_api::{APP_ID, TEAM_ID};
 use escalation_bot::standin::{Author, StandIn};
 use escalation_bot::store::Store;
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use tokio::net::TcpListener;
 
-const TOKEN: &str = "xoxb-bench";
-const SECRET: &str = "bench-signing-secret";
 const ESCALATIONS: &str = "C0BENCHESC";
 const SUPPORT: &str = "C0BENCHSUP";
 const EXEC: &str = "U0BENCHEXEC";
 const MANAGER: &str = "U0BENCHMGR";
 const AGENT: &str = "U0BENCHAGENT";
 const CONCURRENCY: [usize; 3] = [1, 16, 64];
-
-type HttpClient = Client<HttpConnector, Full<Bytes>>;
-
-struct Request {
-    path: &'static str,
-    content_type: &'static str,
-    body: Vec<u8>,
-}
 
 #[derive(Debug)]
 struct Run {
@@ -58,20 +49,12 @@ impl Run {
     }
 
     fn percentile(&self, p: f64) -> Duration {
-        if self.latencies.is_empty() {
-            return Duration::ZERO;
-        }
-        let i = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
-        self.latencies[i]
+        quantile(&self.latencies, p)
     }
 
     fn max(&self) -> Duration {
         self.latencies.last().copied().unwrap_or_default()
     }
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2}", d.as_secs_f64() * 1000.0)
 }
 
 fn seconds() -> Duration {
@@ -80,34 +63,6 @@ fn seconds() -> Duration {
         .and_then(|s| s.parse().ok())
         .unwrap_or(3.0);
     Duration::from_secs_f64(secs)
-}
-
-fn resident_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-async fn send(client: &HttpClient, base: &str, request: &Request) -> bool {
-    let ts = jiff::Timestamp::now().as_second().to_string();
-    let sig = signature::sign(SECRET, &ts, &request.body);
-    let http = hyper::Request::post(format!("{base}{}", request.path))
-        .header("content-type", request.content_type)
-        .header(signature::TIMESTAMP_HEADER, ts)
-        .header(signature::SIGNATURE_HEADER, sig)
-        .body(Full::new(Bytes::from(request.body.clone())))
-        .expect("a valid request");
-    match client.request(http).await {
-        Ok(response) => {
-            let ok = response.status() == 200;
-            let _ = response.into_body().collect().await;
-            ok
-        }
-        Err(_) => false,
-    }
 }
 
 /// `concurrency` clients sending requests made by `make(n)` back to back for `duration`.
@@ -135,7 +90,7 @@ async fn load(
             while Instant::now() < deadline {
                 let request = make(counter.fetch_add(1, Ordering::Relaxed));
                 let sent = Instant::now();
-                if send(&client, &base, &request).await {
+                if acked(&client, &base, &request).await {
                     latencies.push(sent.elapsed());
                 } else {
                     errors += 1;
@@ -189,22 +144,14 @@ async fn bare_hyper() -> String {
 
 fn command(n: u64) -> Request {
     let text = format!("bench-{n} verbal-abuse Shouted at me on the phone");
-    let body = serde_urlencoded::to_string([
-        ("team_id", TEAM_ID),
-        ("channel_id", SUPPORT),
-        ("user_id", AGENT),
-        ("command", "/escalate"),
-        ("text", text.as_str()),
-        ("api_app_id", APP_ID),
-        ("response_url", "http://127.0.0.1:9/hooks/bench"),
-        ("trigger_id", &format!("bench.{n}")),
-    ])
-    .expect("encodes");
-    Request {
-        path: "/slack/commands",
-        content_type: "application/x-www-form-urlencoded",
-        body: body.into_bytes(),
-    }
+    slash_command(AGENT, SUPPORT, &text, n)
+}
+
+/// Whether Slack would take the answer as an acknowledgement.
+async fn acked(client: &HttpClient, base: &str, request: &Request) -> bool {
+    send(client, base, request, jiff::Timestamp::now())
+        .await
+        .is_some_and(|(status, _)| status == 200)
 }
 
 fn take(case: u64) -> Request {
@@ -361,7 +308,7 @@ fn main() {
         let mut latencies = Vec::new();
         for n in 0..50u64 {
             let sent = Instant::now();
-            assert!(send(&client, &bot, &command(n)).await, "escalation acknowledged");
+            assert!(acked(&client, &bot, &command(n)).await, "escalation acknowledged");
             let id = CaseId::new(n + 1).to_string();
             // When the page's chat.postMessage reached the stand-in.
             let page_at = || {

@@ -206,6 +206,8 @@ pub async fn run(locale: Locale, out: &mut impl Write) -> anyhow::Result<()> {
         channel_rate = 1000.0
         [customers]
         {ACME_TEAM} = "acme"
+        [report]
+        timezone = "Asia/Tokyo"
         "#,
         api = slack.api_url()
     );

@@ -335,36 +335,25 @@ fn export(
         eprintln!("Exported {} cases to {}.", cases.trim(), path.display());
         return Ok(());
     };
-    let zone = &settings.report.schedule.zone;
-    let cases = match &out {
-        Some(path) => {
-            let file = std::fs::OpenOptions::new()
+    let mut writer: Box<dyn std::io::Write> = match &out {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .open(path)
-                .map_err(|e| format!("{}: {e}.", path.display()))?;
-            let mut writer = std::io::BufWriter::new(file);
-            export::write(
-                &store,
-                zone,
-                &settings.currency,
-                since_at,
-                parsed,
-                &mut writer,
-            )
-        }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            export::write(
-                &store,
-                zone,
-                &settings.currency,
-                since_at,
-                parsed,
-                &mut stdout,
-            )
-        }
-    }
+                .map_err(|e| format!("{}: {e}.", path.display()))?,
+        )),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let zone = &settings.report.schedule.zone;
+    let cases = export::write(
+        &store,
+        zone,
+        &settings.currency,
+        since_at,
+        parsed,
+        &mut writer,
+    )
     .map_err(|e| e.to_string())?;
     match out {
         Some(path) => eprintln!("Exported {cases} cases to {}.", path.display()),

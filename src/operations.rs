@@ -152,14 +152,7 @@ pub fn report_text(
     week: Week,
     now: jiff::Timestamp,
 ) -> Result<String, String> {
-    let report = WeeklyReport::build(
-        store,
-        week,
-        &settings.report.zone_name,
-        now,
-        settings.customer_count,
-    )
-    .map_err(|e| e.to_string())?;
+    let report = WeeklyReport::configured(store, settings, week, now).map_err(|e| e.to_string())?;
     Ok(report.text(settings.locale.catalog(), &settings.currency))
 }
 

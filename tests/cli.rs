@@ -9,7 +9,7 @@ use escalation_bot::domain::{
 };
 mod common;
 
-use common::reopen;
+use common::{reopen, run_binary};
 
 const BIN: &str = env!("CARGO_BIN_EXE_escalation-bot");
 
@@ -32,18 +32,8 @@ fn config(dir: &Path, extra: &str) -> std::path::PathBuf {
     path
 }
 
-/// Runs the binary in `dir` with a clean environment (no .env, no stray settings).
 fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(BIN);
-    command
-        .current_dir(dir)
-        .args(args)
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin");
-    for (k, v) in env {
-        command.env(k, v);
-    }
-    command.output().expect("the binary runs")
+    run_binary(dir, args, env)
 }
 
 fn stdout(o: &Output) -> String {

@@ -12,7 +12,7 @@ use crate::domain::{
     CaseId, Category, CustomerRecord, Decision, History, Outcome, OutcomeKind, PromiseFailed,
     Refusal, Severity, Step, Tallies, UserId, Week,
 };
-use crate::report::{WeeklyReport, series_name};
+use crate::report::WeeklyReport;
 
 pub struct En;
 
@@ -771,7 +771,7 @@ impl Catalog for En {
             match spread {
                 Some(x) => writeln!(
                     out,
-                    "*{label}:* median {}, 90% within {} ({} case{})",
+                    "*{label}:* median {}, 90th percentile {} ({} case{})",
                     self.duration(x.median),
                     self.duration(x.p90),
                     x.count,
@@ -810,12 +810,7 @@ impl Catalog for En {
         out
     }
 
-    fn chart_comment(&self, week: Week, weeks: usize, series: &[Option<Category>]) -> String {
-        let legend: Vec<String> = series
-            .iter()
-            .enumerate()
-            .map(|(i, s)| format!("{} {}", i + 1, series_name(self, *s)))
-            .collect();
+    fn chart_comment(&self, week: Week, weeks: usize, legend: &[String]) -> String {
         format!(
             "Cases opened per week, the {weeks} weeks to {week}, by category: {}",
             legend.join(" · ")

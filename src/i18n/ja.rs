@@ -13,7 +13,7 @@ use crate::domain::{
     CaseId, Category, CustomerRecord, Decision, History, Outcome, OutcomeKind, PromiseFailed,
     Refusal, Severity, Step, Tallies, UserId, Week,
 };
-use crate::report::{WeeklyReport, series_name};
+use crate::report::WeeklyReport;
 
 pub struct Ja;
 
@@ -774,7 +774,7 @@ impl Catalog for Ja {
             match spread {
                 Some(x) => writeln!(
                     out,
-                    "*{label}:* 中央値 {}、90%が {}以内（{}件）",
+                    "*{label}:* 中央値 {}、90パーセンタイル {}（{}件）",
                     self.duration(x.median),
                     self.duration(x.p90),
                     x.count
@@ -806,12 +806,7 @@ impl Catalog for Ja {
         out
     }
 
-    fn chart_comment(&self, week: Week, weeks: usize, series: &[Option<Category>]) -> String {
-        let legend: Vec<String> = series
-            .iter()
-            .enumerate()
-            .map(|(i, s)| format!("{} {}", i + 1, series_name(self, *s)))
-            .collect();
+    fn chart_comment(&self, week: Week, weeks: usize, legend: &[String]) -> String {
         format!(
             "{week}までの{weeks}週間の新規案件数（種類別）: {}",
             legend.join("・")

@@ -243,8 +243,9 @@ pub trait Catalog: Sync {
     // The weekly report in the stats channel: aggregates only, no names, private
     // categories counted together (domain.md, "Privacy").
     fn weekly_report(&self, report: &WeeklyReport, currency: &str) -> String;
-    /// Shared with the chart: what it shows and which number is which category.
-    fn chart_comment(&self, week: Week, weeks: usize, series: &[Option<Category>]) -> String;
+    /// Shared with the chart: what it shows and which number is which category
+    /// (`legend`: "1 Threats", "2 …").
+    fn chart_comment(&self, week: Week, weeks: usize, legend: &[String]) -> String;
     fn private_categories(&self) -> &'static str;
     fn duration(&self, d: jiff::SignedDuration) -> String;
 }

@@ -14,7 +14,7 @@ use crate::app::Context;
 use crate::config::Settings;
 use crate::domain::{ChannelId, Week};
 use crate::report::WeeklyReport;
-use crate::slack::api::{CallError, Tag, Upload, WebApi};
+use crate::slack::api::{CallError, Tag, WebApi};
 use crate::store::{ReportState, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -109,13 +109,7 @@ async fn step(ctx: &Context, channel: &ChannelId) -> Result<Step, Failure> {
 async fn post(ctx: &Context, channel: &ChannelId, mut state: ReportState) -> Result<(), Failure> {
     let settings = &ctx.settings;
     let catalog = settings.locale.catalog();
-    let report = WeeklyReport::build(
-        &ctx.store,
-        state.next,
-        &settings.report.zone_name,
-        ctx.clock.now(),
-        settings.customer_count,
-    )?;
+    let report = WeeklyReport::configured(&ctx.store, settings, state.next, ctx.clock.now())?;
     let tag = Tag::Report {
         week: state.next.to_string(),
     };
@@ -148,16 +142,9 @@ async fn post(ctx: &Context, channel: &ChannelId, mut state: ReportState) -> Res
         if !already {
             state.posting.chart_attempted = true;
             ctx.store.put_report_state(&state).await?;
-            let upload = Upload {
-                filename: &filename,
-                title: &filename,
-                comment: &report.chart_comment(catalog),
-                content_type: "image/png",
-                bytes: report.chart_png(),
-            };
             match ctx
                 .slack
-                .upload_file(channel, Some(&message.ts), upload)
+                .upload_file(channel, Some(&message.ts), report.chart_upload(catalog))
                 .await
             {
                 Ok(()) => {}
@@ -193,30 +180,15 @@ pub async fn post_now(
         return Err("slack.stats_channel is not set: there is nowhere to post the report.".into());
     };
     let catalog = settings.locale.catalog();
-    let report = WeeklyReport::build(
-        store,
-        week,
-        &settings.report.zone_name,
-        now,
-        settings.customer_count,
-    )
-    .map_err(|e| e.to_string())?;
+    let report = WeeklyReport::configured(store, settings, week, now).map_err(|e| e.to_string())?;
     let content = SlackMessageContent::new().with_text(report.text(catalog, &settings.currency));
     let message = slack
         .post_message(channel, content, None, None, false)
         .await
         .map_err(|e| format!("Slack did not take the report: {e}"))?;
     if settings.report.chart {
-        let filename = report.chart_file_name();
-        let upload = Upload {
-            filename: &filename,
-            title: &filename,
-            comment: &report.chart_comment(catalog),
-            content_type: "image/png",
-            bytes: report.chart_png(),
-        };
         slack
-            .upload_file(channel, Some(&message.ts), upload)
+            .upload_file(channel, Some(&message.ts), report.chart_upload(catalog))
             .await
             .map_err(|e| format!("The report was posted, but its chart was not: {e}"))?;
     }

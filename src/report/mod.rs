@@ -8,8 +8,10 @@ pub mod export;
 
 use jiff::{SignedDuration, Timestamp};
 
+use crate::config::Settings;
 use crate::domain::{Category, OutcomeKind, Week, report::chart_series};
 use crate::i18n::Catalog;
+use crate::slack::api::Upload;
 use crate::store::{Store, StoreError, WeekFigures};
 
 /// How many weeks before the reported one the trend compares with.
@@ -81,6 +83,22 @@ impl WeeklyReport {
         })
     }
 
+    /// The report on `week` as the configuration asks for it (zone, customer count).
+    pub fn configured(
+        store: &Store,
+        settings: &Settings,
+        week: Week,
+        now: Timestamp,
+    ) -> Result<WeeklyReport, StoreError> {
+        WeeklyReport::build(
+            store,
+            week,
+            &settings.report.zone_name,
+            now,
+            settings.customer_count,
+        )
+    }
+
     pub fn text(&self, catalog: &dyn Catalog, currency: &str) -> String {
         catalog.weekly_report(self, currency)
     }
@@ -110,7 +128,24 @@ impl WeeklyReport {
     }
 
     pub fn chart_comment(&self, catalog: &dyn Catalog) -> String {
-        catalog.chart_comment(self.week, CHART_WEEKS, &chart_series())
+        let legend: Vec<String> = chart_series()
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| format!("{} {}", i + 1, series_name(catalog, s)))
+            .collect();
+        catalog.chart_comment(self.week, CHART_WEEKS, &legend)
+    }
+
+    /// The chart as a file to share, with its comment.
+    pub fn chart_upload(&self, catalog: &dyn Catalog) -> Upload {
+        let filename = self.chart_file_name();
+        Upload {
+            title: filename.clone(),
+            filename,
+            comment: self.chart_comment(catalog),
+            content_type: "image/png",
+            bytes: self.chart_png(),
+        }
     }
 }
 

@@ -97,12 +97,12 @@ impl Tag {
 }
 
 /// A file to share in a channel with Slack's upload flow.
-pub struct Upload<'a> {
-    pub filename: &'a str,
-    pub title: &'a str,
+pub struct Upload {
+    pub filename: String,
+    pub title: String,
     /// The text of the message the file is shared with.
-    pub comment: &'a str,
-    pub content_type: &'a str,
+    pub comment: String,
+    pub content_type: &'static str,
     pub bytes: Vec<u8>,
 }
 
@@ -319,14 +319,14 @@ impl WebApi {
         &self,
         channel: &ChannelId,
         thread: Option<&str>,
-        upload: Upload<'_>,
+        upload: Upload,
     ) -> CallResult<()> {
         let session = self.session();
         let url = self
             .timed(
                 "files.getUploadURLExternal",
                 session.get_upload_url_external(&SlackApiFilesGetUploadUrlExternalRequest::new(
-                    upload.filename.into(),
+                    upload.filename,
                     upload.bytes.len(),
                 )),
             )
@@ -341,10 +341,10 @@ impl WebApi {
         )
         .await?;
         let mut complete = SlackApiFilesCompleteUploadExternalRequest::new(vec![
-            SlackApiFilesComplete::new(url.file_id).with_title(upload.title.into()),
+            SlackApiFilesComplete::new(url.file_id).with_title(upload.title),
         ])
         .with_channel_id(channel.as_str().into())
-        .with_initial_comment(upload.comment.into());
+        .with_initial_comment(upload.comment);
         if let Some(ts) = thread {
             complete = complete.with_thread_ts(ts.into());
         }

@@ -32,6 +32,20 @@ fn new_case(customer: &str) -> NewCase {
     }
 }
 
+/// Opens the store at `path` once sled has let go of its lock, which it does a moment
+/// after the last handle is dropped.
+fn open_when_released(path: &std::path::Path) -> Result<Store, StoreError> {
+    let mut result = Store::open(path, 1 << 20);
+    for _ in 0..100 {
+        if !matches!(result, Err(StoreError::Locked { .. })) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        result = Store::open(path, 1 << 20);
+    }
+    result
+}
+
 fn temp() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("s"), 1 << 20).unwrap();
@@ -124,16 +138,7 @@ async fn a_store_from_a_newer_version_is_refused() {
             .unwrap();
         db.flush().unwrap();
     }
-    // sled lets go of its lock a moment after the last handle is dropped.
-    let mut result = Store::open(&path, 1 << 20);
-    for _ in 0..100 {
-        if !matches!(result, Err(StoreError::Locked { .. })) {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        result = Store::open(&path, 1 << 20);
-    }
-    let Err(err) = result else {
+    let Err(err) = open_when_released(&path) else {
         panic!("a newer store must not open");
     };
     assert!(matches!(err, StoreError::TooNew { found, .. } if found == SCHEMA_VERSION + 1));
@@ -449,15 +454,7 @@ mod weekly {
             }
             db.flush().unwrap();
         }
-        let mut result = Store::open(&path, 1 << 20);
-        for _ in 0..100 {
-            if !matches!(result, Err(StoreError::Locked { .. })) {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-            result = Store::open(&path, 1 << 20);
-        }
-        let mut store = result.unwrap();
+        let mut store = open_when_released(&path).unwrap();
         store.set_report_zone(tokyo(), "Asia/Tokyo").unwrap();
         assert_eq!(store.audit().count(), audit.len());
         let names: Vec<&str> = store

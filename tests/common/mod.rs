@@ -380,6 +380,25 @@ impl TestBot {
     }
 }
 
+/// Runs the real binary in `dir` with a clean environment (no .env, no stray settings)
+/// plus `env`.
+pub fn run_binary(
+    dir: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_escalation-bot"));
+    command
+        .current_dir(dir)
+        .args(args)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().expect("the binary runs")
+}
+
 /// Opens the store at `path` again in this process. sled releases its lock when its
 /// background threads notice the last handle is gone, a moment after the drop.
 pub fn reopen(path: &std::path::Path) -> Store {
