@@ -24,6 +24,10 @@ FROM gcr.io/distroless/cc-debian12:nonroot
 COPY --from=build /src/target/release/escalation-bot /usr/local/bin/escalation-bot
 # The store lives here; mount a volume on it.
 WORKDIR /var/lib/escalation-bot
+# Inside a container the default bind (127.0.0.1:3000) is unreachable through
+# `-p 3000:3000`: listen on all interfaces. This overrides server.bind from the mounted
+# configuration; set it with `-e ESCALATION_BOT__SERVER__BIND=0.0.0.0:PORT` for another port.
+ENV ESCALATION_BOT__SERVER__BIND=0.0.0.0:3000
 USER nonroot
 EXPOSE 3000 9100
 ENTRYPOINT ["/usr/local/bin/escalation-bot"]

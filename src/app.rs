@@ -121,7 +121,9 @@ impl Application {
         let server = tokio::spawn(ingress::serve(
             listener,
             ctx.clone(),
-            Listener::Main,
+            Listener::Main {
+                operations_elsewhere: operations.is_some(),
+            },
             stop_signal(stopped.clone()),
         ));
         let operations_addr = operations.as_ref().and_then(|l| l.local_addr().ok());

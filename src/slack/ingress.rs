@@ -45,12 +45,29 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 type Body = Full<Bytes>;
 
 /// Which routes a listener serves: the main one takes Slack's requests; the operations
-/// one (`server.metrics_bind`) only health, metrics and what the command line asks for
-/// (`operations`).
+/// one (`server.metrics_bind`) only health, readiness, metrics and what the command line
+/// asks for (`operations`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listener {
-    Main,
+    /// Slack's requests and /healthz; /readyz and /metrics too, unless
+    /// `operations_elsewhere`. The main port is the one exposed to Slack (through an
+    /// Ingress or a proxy): with an operations listener, case counts stay off it.
+    Main {
+        operations_elsewhere: bool,
+    },
     Operations,
+}
+
+impl Listener {
+    /// Whether /readyz and /metrics are served here.
+    fn serves_operations(self) -> bool {
+        match self {
+            Listener::Main {
+                operations_elsewhere,
+            } => !operations_elsewhere,
+            Listener::Operations => true,
+        }
+    }
 }
 
 /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
@@ -126,10 +143,11 @@ async fn route(
 ) -> Response<Body> {
     let path = req.uri().path().to_owned();
     let get = req.method() == Method::GET;
-    match (path.as_str(), which) {
-        (HEALTH_PATH, _) if get => return status(StatusCode::OK, "ok"),
-        (READY_PATH, _) if get => return ready(ctx),
-        (METRICS_PATH, _) if get => {
+    let operations_here = which.serves_operations();
+    match path.as_str() {
+        HEALTH_PATH if get => return status(StatusCode::OK, "ok"),
+        READY_PATH if get && operations_here => return ready(ctx),
+        METRICS_PATH if get && operations_here => {
             let text = ctx.metrics.render(&ctx.store, ctx.clock.now());
             return respond(
                 StatusCode::OK,
@@ -137,7 +155,8 @@ async fn route(
                 text,
             );
         }
-        (HEALTH_PATH | READY_PATH | METRICS_PATH, _) => {
+        HEALTH_PATH => return status(StatusCode::METHOD_NOT_ALLOWED, "use GET"),
+        READY_PATH | METRICS_PATH if operations_here => {
             return status(StatusCode::METHOD_NOT_ALLOWED, "use GET");
         }
         _ => {}
@@ -147,12 +166,12 @@ async fn route(
             Ok(response) => return response,
             Err(req) => req,
         },
-        Listener::Main => req,
+        Listener::Main { .. } => req,
     };
     let endpoint = match (path.as_str(), which) {
-        (COMMANDS_PATH, Listener::Main) => Endpoint::Commands,
-        (INTERACTIVITY_PATH, Listener::Main) => Endpoint::Interactivity,
-        (EVENTS_PATH, Listener::Main) => Endpoint::Events,
+        (COMMANDS_PATH, Listener::Main { .. }) => Endpoint::Commands,
+        (INTERACTIVITY_PATH, Listener::Main { .. }) => Endpoint::Interactivity,
+        (EVENTS_PATH, Listener::Main { .. }) => Endpoint::Events,
         _ => return status(StatusCode::NOT_FOUND, "not found"),
     };
     if req.method() != Method::POST {
