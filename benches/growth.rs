@@ -134,7 +134,12 @@ async fn write_case(store: &Store, rules: &Rules, n: u64, total: u64) {
         .expect("decides");
     if outcome.terminates() {
         store
-            .act(id, Action::Approve, stamp(MANAGER, decided + 60), rules)
+            .act(
+                id,
+                Action::Approve { proposal: None },
+                stamp(MANAGER, decided + 60),
+                rules,
+            )
             .await
             .expect("approves");
     }

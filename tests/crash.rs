@@ -261,11 +261,54 @@ async fn sigterm_finishes_the_request_in_flight_and_flushes() {
         .command(AGENT, SUPPORT, "cust-1 threat Before shutdown")
         .await;
     assert_eq!(answer.status, 200);
+
+    // A request whose headers and half its body have arrived when SIGTERM does: it is
+    // answered, and its case kept.
+    let body = serde_urlencoded::to_string([
+        ("team_id", escalation_bot::standin::web_api::TEAM_ID),
+        ("channel_id", SUPPORT),
+        ("user_id", AGENT),
+        ("command", "/escalate"),
+        ("text", "cust-2 threat In flight at shutdown"),
+        ("api_app_id", escalation_bot::standin::web_api::APP_ID),
+        ("response_url", "http://127.0.0.1:9/hooks/x"),
+        ("trigger_id", "in.flight"),
+    ])
+    .unwrap();
+    let ts = jiff::Timestamp::now().as_second().to_string();
+    let signature = escalation_bot::slack::signature::sign(SIGNING_SECRET, &ts, body.as_bytes());
+    let addr = bot.url.trim_start_matches("http://").to_owned();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    let head = format!(
+        "POST /slack/commands HTTP/1.1\r\nhost: {addr}\r\ncontent-type: \
+         application/x-www-form-urlencoded\r\ncontent-length: {}\r\n\
+         x-slack-request-timestamp: {ts}\r\nx-slack-signature: {signature}\r\n\r\n",
+        body.len()
+    );
+    use std::io::{Read, Write};
+    let (first, rest) = body.as_bytes().split_at(body.len() / 2);
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(first).unwrap();
+    stream.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
     signal(&bot, "TERM");
+    std::thread::sleep(Duration::from_millis(200));
+    stream.write_all(rest).unwrap();
+    let mut response = String::new();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let _ = stream.read_to_string(&mut response);
+    assert!(
+        response.starts_with("HTTP/1.1 200"),
+        "the request in flight is answered: {response:?}"
+    );
+    assert!(response.contains("ESC-2"), "{response}");
+
     let status = bot.child.wait().unwrap();
     assert!(status.success(), "{status}");
     let store = reopen(&dir.path().join("store"));
-    assert_eq!(store.tallies().unwrap().cases_total, 1);
+    assert_eq!(store.tallies().unwrap().cases_total, 2);
     let refused = sender
         .command(AGENT, SUPPORT, "cust-2 threat After shutdown")
         .await;

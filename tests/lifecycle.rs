@@ -354,6 +354,36 @@ async fn a_rejected_proposal_returns_the_case_to_its_owner() {
 }
 
 #[tokio::test]
+async fn approving_a_rejected_proposal_does_not_settle_the_next_one() {
+    let bot = TestBot::start().await;
+    let id = bot
+        .open_case("cust-4 restraint Kept me on the phone three hours")
+        .await;
+    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
+    bot.settle().await;
+    bot.click(EXEC1, &bot.card(id), "decide:termination").await;
+    bot.settle().await;
+    // What a manager's Slack still shows if the update removing the buttons is late.
+    let first = bot.proposal(id);
+    bot.click(MGR1, &first, "reject_proposal").await;
+    bot.settle().await;
+    bot.click(EXEC1, &bot.card(id), "decide:termination").await;
+    bot.settle().await;
+    assert_ne!(bot.proposal(id).ts, first.ts, "a new proposal message");
+    let before = (bot.case(id), bot.audit().len());
+
+    let seen = bot.ephemerals_for(MGR2).len();
+    bot.click(MGR2, &first, "approve_proposal").await;
+    let refusal = bot.ephemeral_after(MGR2, seen).await;
+    assert!(refusal.text.contains("rejected"), "{}", refusal.text);
+    assert_eq!((bot.case(id), bot.audit().len()), before, "nothing changed");
+
+    bot.click(MGR2, &bot.proposal(id), "approve_proposal").await;
+    bot.settle().await;
+    assert!(matches!(bot.case(id).state, CaseState::Closed { .. }));
+}
+
+#[tokio::test]
 async fn a_closed_case_cannot_be_changed() {
     let bot = TestBot::start().await;
     let id = bot.open_case("cust-5 other Odd behaviour").await;

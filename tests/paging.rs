@@ -150,6 +150,33 @@ async fn a_page_queued_before_the_take_is_not_sent_after_it() {
 }
 
 #[tokio::test]
+async fn a_take_while_a_page_is_on_its_way_sends_no_page() {
+    let (bot, clock) = bot_with_manual_clock().await;
+    let id = bot.open_case("cust-1 persistent Calls every hour").await;
+    // EXEC2's page falls due; opening the DM is slow (Slack under load)...
+    bot.slack.fail_next(
+        "conversations.open",
+        escalation_bot::standin::Fault::Slow(std::time::Duration::from_millis(1500)),
+    );
+    clock.advance(minutes(15));
+    bot.slack
+        .wait_for(std::time::Duration::from_secs(5), |s| {
+            s.calls_to("conversations.open").len() >= 2
+        })
+        .await
+        .unwrap();
+    // ...and while it is, EXEC1 takes the case.
+    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
+    // The page stays in the outbox until its slow call returns and it is handled.
+    bot.settle().await;
+    assert!(bot.dms_to(EXEC2).is_empty(), "no page after the take");
+    assert!(matches!(
+        bot.case(id).state,
+        escalation_bot::domain::CaseState::Taken { .. }
+    ));
+}
+
+#[tokio::test]
 async fn an_undecided_case_reminds_its_owner_every_day() {
     let (bot, clock) = bot_with_manual_clock().await;
     let id = bot

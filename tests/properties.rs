@@ -52,8 +52,8 @@ fn step() -> impl Strategy<Value = Step> {
     let action = prop_oneof![
         Just(Action::Take),
         outcome().prop_map(Action::Decide),
-        Just(Action::Approve),
-        Just(Action::Reject),
+        Just(Action::Approve { proposal: None }),
+        Just(Action::Reject { proposal: None }),
         Just(Action::IdentifyCustomer(
             CustomerId::parse("named").unwrap()
         )),

@@ -131,6 +131,15 @@ pub struct Proposal {
     pub proposed: Stamp,
 }
 
+impl Proposal {
+    /// What tells this proposal from an earlier one on the same case: when it was made,
+    /// in milliseconds (a case has one proposal at a time, and replacing one takes a
+    /// rejection and a new decision).
+    pub fn mark(&self) -> i64 {
+        self.proposed.at.as_millisecond()
+    }
+}
+
 /// A recorded outcome, stamped with the policy version it was decided under.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
@@ -335,8 +344,16 @@ impl Event {
 pub enum Action {
     Take,
     Decide(Outcome),
-    Approve,
-    Reject,
+    /// Settle the pending proposal. `proposal` is the mark of the proposal the button
+    /// belongs to ([`Proposal::mark`]): a click on an older proposal's message, one already
+    /// rejected and replaced, must not settle the new one. `None` settles whatever is
+    /// pending.
+    Approve {
+        proposal: Option<i64>,
+    },
+    Reject {
+        proposal: Option<i64>,
+    },
     /// Name the customer of a case opened without one.
     IdentifyCustomer(CustomerId),
 }
@@ -355,6 +372,8 @@ pub enum Refusal {
     },
     ProposalPending,
     NothingToApprove,
+    /// The button belongs to a proposal that was rejected; another one is pending now.
+    ProposalReplaced,
     ManagersOnly,
     OwnProposal,
     AmountMustBePositive,
@@ -418,8 +437,12 @@ impl Case {
         match action {
             Action::Take => self.take(actor, roles),
             Action::Decide(outcome) => self.decide(outcome, actor, roles, policy),
-            Action::Approve => self.resolve_proposal(true, actor, roles, policy),
-            Action::Reject => self.resolve_proposal(false, actor, roles, policy),
+            Action::Approve { proposal } => {
+                self.resolve_proposal(true, proposal, actor, roles, policy)
+            }
+            Action::Reject { proposal } => {
+                self.resolve_proposal(false, proposal, actor, roles, policy)
+            }
             Action::IdentifyCustomer(customer) => self.identify(customer, actor, roles),
         }
     }
@@ -540,6 +563,7 @@ impl Case {
     fn resolve_proposal(
         &self,
         approve: bool,
+        mark: Option<i64>,
         actor: &Stamp,
         roles: &Roles,
         policy: &Policy,
@@ -553,6 +577,9 @@ impl Case {
                 });
             }
         };
+        if mark.is_some_and(|mark| mark != proposal.mark()) {
+            return Err(Refusal::ProposalReplaced);
+        }
         if !roles.is_manager(&actor.by) {
             return Err(Refusal::ManagersOnly);
         }
@@ -704,18 +731,76 @@ pub(crate) mod tests {
         let proposed = step(&mut case, Action::Decide(Outcome::Termination), "UMGR1").unwrap();
         assert!(matches!(proposed, Event::Proposed { .. }));
         assert_eq!(
-            step(&mut case, Action::Approve, "UMGR1"),
+            step(&mut case, Action::Approve { proposal: None }, "UMGR1"),
             Err(Refusal::OwnProposal)
         );
         assert_eq!(
-            step(&mut case, Action::Approve, "UEXEC1"),
+            step(&mut case, Action::Approve { proposal: None }, "UEXEC1"),
             Err(Refusal::ManagersOnly)
         );
-        let Event::Closed { decision } = step(&mut case, Action::Approve, "UMGR2").unwrap() else {
+        let Event::Closed { decision } =
+            step(&mut case, Action::Approve { proposal: None }, "UMGR2").unwrap()
+        else {
             panic!("approval closes the case");
         };
         assert_eq!(decision.decided.by, user("UMGR1"));
         assert_eq!(decision.approved.unwrap().by, user("UMGR2"));
+    }
+
+    #[test]
+    fn a_click_on_a_rejected_proposal_does_not_settle_the_next_one() {
+        let mut case = open_case();
+        step(&mut case, Action::Take, "UEXEC1").unwrap();
+        let at = |by: &str, minute: i64| stamp(by, minute);
+        let apply = |case: &mut Case, action: Action, stamp: Stamp| {
+            let (state, event) = case.apply(action, &stamp, &roles(), &policy())?;
+            case.state = state;
+            Ok::<_, Refusal>(event)
+        };
+        apply(
+            &mut case,
+            Action::Decide(Outcome::Termination),
+            at("UEXEC1", 2),
+        )
+        .unwrap();
+        let first = at("UEXEC1", 2).at.as_millisecond();
+        apply(
+            &mut case,
+            Action::Reject {
+                proposal: Some(first),
+            },
+            at("UMGR1", 3),
+        )
+        .unwrap();
+        apply(
+            &mut case,
+            Action::Decide(Outcome::Termination),
+            at("UEXEC1", 4),
+        )
+        .unwrap();
+        let second = at("UEXEC1", 4).at.as_millisecond();
+        for stale in [
+            Action::Approve {
+                proposal: Some(first),
+            },
+            Action::Reject {
+                proposal: Some(first),
+            },
+        ] {
+            assert_eq!(
+                apply(&mut case, stale, at("UMGR1", 5)),
+                Err(Refusal::ProposalReplaced)
+            );
+        }
+        assert!(matches!(case.state, CaseState::Proposed { .. }));
+        let closed = apply(
+            &mut case,
+            Action::Approve {
+                proposal: Some(second),
+            },
+            at("UMGR1", 6),
+        );
+        assert!(matches!(closed, Ok(Event::Closed { .. })));
     }
 
     #[test]
@@ -728,7 +813,7 @@ pub(crate) mod tests {
             Err(Refusal::ProposalPending)
         );
         assert!(matches!(
-            step(&mut case, Action::Reject, "UMGR1").unwrap(),
+            step(&mut case, Action::Reject { proposal: None }, "UMGR1").unwrap(),
             Event::Rejected { .. }
         ));
         assert_eq!(
@@ -769,8 +854,8 @@ pub(crate) mod tests {
         for (action, by) in [
             (Action::Take, "UEXEC2"),
             (Action::Decide(Outcome::Termination), "UMGR1"),
-            (Action::Approve, "UMGR1"),
-            (Action::Reject, "UMGR1"),
+            (Action::Approve { proposal: None }, "UMGR1"),
+            (Action::Reject { proposal: None }, "UMGR1"),
         ] {
             assert_eq!(
                 step(&mut case, action, by),
@@ -789,7 +874,7 @@ pub(crate) mod tests {
             Err(Refusal::NotTakenYet)
         );
         assert_eq!(
-            step(&mut case, Action::Approve, "UMGR1"),
+            step(&mut case, Action::Approve { proposal: None }, "UMGR1"),
             Err(Refusal::NothingToApprove)
         );
     }

@@ -87,8 +87,11 @@ pub fn on_open(
     if roles.executives.is_empty() {
         return (Vec::new(), None);
     }
-    if case.severity == Severity::Critical {
-        // Violence and threats: everyone at once, then straight to the channel alerts.
+    // Violence and threats page everyone at once whatever severity the form said (a
+    // reporter who picked "high" for a threat must not slow the response), and so does
+    // any case its reporter called critical. Then straight to the channel alerts.
+    if case.severity == Severity::Critical || case.category.default_severity() == Severity::Critical
+    {
         let mut effects: Vec<Effect> = roles
             .executives
             .iter()
@@ -260,6 +263,24 @@ mod tests {
         let (effects, next) = on_open(&case, &roles(), &policy());
         assert_eq!(pages(&effects), ["UEXEC1", "UEXEC2"]);
         assert_eq!(next.unwrap().timer, Timer::Here { round: 1 });
+    }
+
+    #[test]
+    fn a_threat_pages_everyone_even_when_the_form_said_high() {
+        let mut case = open_case();
+        case.category = Category::Threat;
+        case.severity = Severity::High;
+        let (effects, _) = on_open(&case, &roles(), &policy());
+        assert_eq!(pages(&effects), ["UEXEC1", "UEXEC2"]);
+    }
+
+    #[test]
+    fn a_case_its_reporter_called_critical_pages_everyone() {
+        let mut case = open_case();
+        case.category = Category::Other;
+        case.severity = Severity::Critical;
+        let (effects, _) = on_open(&case, &roles(), &policy());
+        assert_eq!(pages(&effects), ["UEXEC1", "UEXEC2"]);
     }
 
     #[test]

@@ -9,12 +9,15 @@ use std::sync::Arc;
 use crate::app::Context;
 use crate::domain::Action;
 use crate::handlers::{Click, Reply, act};
+use crate::slack::views::parse_proposal_value;
 
-pub async fn handle(ctx: &Arc<Context>, click: Click, approve: bool) -> Reply {
+pub async fn handle(ctx: &Arc<Context>, mut click: Click, approve: bool) -> Reply {
+    let (case, proposal) = parse_proposal_value(&click.value);
     let action = if approve {
-        Action::Approve
+        Action::Approve { proposal }
     } else {
-        Action::Reject
+        Action::Reject { proposal }
     };
+    click.value = case.to_owned();
     act(ctx, click, action).await
 }

@@ -437,6 +437,16 @@ impl Catalog for En {
     fn suggestion_private_note(&self) -> &'static str {
         "The customer cannot see this suggestion."
     }
+    fn suggestion_by_dm(&self, channel: &str, permalink: Option<&str>) -> String {
+        let message = match permalink {
+            Some(link) => format!("<{link}|A message>"),
+            None => "A message".to_owned(),
+        };
+        format!(
+            "{message} in <#{channel}> (you are not in that channel, so this comes to you \
+             here):"
+        )
+    }
     fn card_private(&self) -> &'static str {
         ":lock: Private category: the details are shown only in this channel."
     }
@@ -645,6 +655,10 @@ impl Catalog for En {
             Refusal::NothingToApprove => {
                 format!("{id} has no proposal waiting for approval. Nothing changed.")
             }
+            Refusal::ProposalReplaced => format!(
+                "That proposal on {id} was rejected and a new one is waiting: use the buttons \
+                 on the newest proposal in the thread. Nothing changed."
+            ),
             Refusal::ManagersOnly => format!(
                 "Only a manager can approve or reject the proposal on {id}. Nothing changed."
             ),

@@ -442,6 +442,16 @@ impl Catalog for Ja {
     fn suggestion_private_note(&self) -> &'static str {
         "この提案はお客様には見えません。"
     }
+    fn suggestion_by_dm(&self, channel: &str, permalink: Option<&str>) -> String {
+        let message = match permalink {
+            Some(link) => format!("<{link}|メッセージ>"),
+            None => "メッセージ".to_owned(),
+        };
+        format!(
+            "<#{channel}> の{message}について（このチャンネルに参加していないため、\
+             ここでお知らせします）:"
+        )
+    }
     fn card_private(&self) -> &'static str {
         ":lock: 非公開の区分です。詳細はこのチャンネルにだけ表示します。"
     }
@@ -648,6 +658,10 @@ impl Catalog for Ja {
             Refusal::NothingToApprove => {
                 format!("{id} に承認待ちの提案はありません。変更はありません。")
             }
+            Refusal::ProposalReplaced => format!(
+                "{id} のその提案は却下され、新しい提案が承認を待っています。スレッドの最新の提案の\
+                 ボタンを使ってください。変更はありません。"
+            ),
             Refusal::ManagersOnly => {
                 format!("{id} の提案を承認・却下できるのはマネージャーだけです。変更はありません。")
             }

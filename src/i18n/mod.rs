@@ -227,6 +227,9 @@ pub trait Catalog: Sync {
     fn suggestion_repeated(&self, count: u32, minutes: u32) -> String;
     fn suggestion_button(&self) -> &'static str;
     fn suggestion_private_note(&self) -> &'static str;
+    /// Opens a suggestion sent by direct message to someone who is not in the channel
+    /// (`channel` is its id; `permalink`, when known, links the message).
+    fn suggestion_by_dm(&self, channel: &str, permalink: Option<&str>) -> String;
 
     // Refusals: the case is unchanged and the person is told why.
     fn refusal(&self, refusal: &Refusal, id: CaseId, currency: &str) -> String;

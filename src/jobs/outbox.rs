@@ -412,7 +412,17 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
                 Some(card) => slack.permalink(card).await.ok(),
                 None => None,
             };
-            let content = views::page(case, permalink.as_deref(), look);
+            // The calls above take a while; look again right before posting, so a take
+            // in the meantime sends no page (the window left is one Slack call long,
+            // and a page that slips through is edited to say who took the case).
+            let case = match ctx.store.case(case.id) {
+                Ok(Some(fresh)) => fresh,
+                _ => case.clone(),
+            };
+            if !matches!(case.state, CaseState::Open) {
+                return Ok(Delivered::Nothing);
+            }
+            let content = views::page(&case, permalink.as_deref(), look);
             let message = post_once(ctx, queued, &dm, None, content, false).await?;
             Ok(Delivered::Page(PageSent {
                 to: to.clone(),

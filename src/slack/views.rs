@@ -297,10 +297,25 @@ pub fn note(case: &Case, note: &Note, look: Look<'_>) -> SlackMessageContent {
     content(text.clone(), vec![section(text)])
 }
 
+/// The value of a proposal's Approve and Reject buttons: the case and which proposal
+/// ("ESC-7@1790000120000"), so a click on an older proposal settles nothing.
+pub fn proposal_value(id: CaseId, proposal: &Proposal) -> String {
+    format!("{id}@{}", proposal.mark())
+}
+
+/// The case and the proposal mark a button value names; a bare case id (buttons posted
+/// before proposals were marked) names whatever proposal is pending.
+pub fn parse_proposal_value(value: &str) -> (&str, Option<i64>) {
+    match value.split_once('@') {
+        Some((case, mark)) => (case, mark.parse().ok()),
+        None => (value, None),
+    }
+}
+
 fn proposal_message(id: CaseId, proposal: &Proposal, look: Look<'_>) -> SlackMessageContent {
     let t = look.t;
     let text = t.note_proposal(proposal.outcome, &proposal.proposed.by, look.currency);
-    let value = id.to_string();
+    let value = proposal_value(id, proposal);
     let buttons = vec![
         button(t.approve_button(), action::APPROVE, &value)
             .with_style(SlackBlockButtonStyle::Primary)

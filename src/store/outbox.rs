@@ -13,7 +13,7 @@ use sled::transaction::TransactionalTree;
 use super::{
     Store, StoreError, TxResult, decode, encode, into_store_error, keys, tx_decode, tx_outcome,
 };
-use crate::domain::{Case, CaseId, Effect, Lane, MessageRef, PageSent};
+use crate::domain::{Case, CaseId, CaseState, Effect, Lane, MessageRef, PageSent};
 
 /// A Slack delivery waiting to go out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,9 +148,10 @@ impl Store {
         for kv in self.outbox.iter() {
             let (k, v) = kv?;
             let entry: OutboxEntry = decode("outbox_by_seq", &v)?;
-            if !lanes.insert(entry.lane.clone()) {
+            if lanes.contains(entry.lane.as_str()) {
                 continue;
             }
+            lanes.insert(entry.lane.clone());
             let gate = gate(&entry);
             if entry.effect == Effect::PostCard && entry.attempts == 0 && gate != Gate::Held {
                 card_coming.insert(entry.case);
@@ -221,7 +222,14 @@ impl Store {
             match &delivered {
                 Delivered::Card(m) => case.posts.card = Some(m.clone()),
                 Delivered::Proposal(m) => case.posts.proposal = Some(m.clone()),
-                Delivered::Page(p) => case.posts.pages.push(p.clone()),
+                Delivered::Page(p) => {
+                    case.posts.pages.push(p.clone());
+                    // Taken while this page was on its way: the take's page update ran
+                    // before this page was known, so edit it too, to say who has it.
+                    if !matches!(case.state, CaseState::Open) {
+                        enqueue(outbox, &case, Effect::UpdatePages, p.at)?;
+                    }
+                }
                 Delivered::Nothing => {}
             }
             cases.insert(&key, encode(&case))?;

@@ -146,6 +146,45 @@ async fn a_store_from_a_newer_version_is_refused() {
 }
 
 #[tokio::test]
+async fn a_store_claiming_schema_0_is_refused_as_corrupt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s");
+    {
+        let db = sled::open(&path).unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert(keys::SCHEMA_VERSION, encode(&0u32))
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let Err(err) = open_when_released(&path) else {
+        panic!("a store with schema 0 must not open");
+    };
+    assert!(
+        matches!(err, StoreError::Corrupt { tree: "meta", .. }),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn an_unreadable_case_counter_stops_numbering_instead_of_restarting_it() {
+    let (_dir, store) = temp();
+    let at = stamp("UAGENT1", 0).at;
+    store
+        .open_case(new_case("c1"), at, &rules(), None)
+        .await
+        .unwrap();
+    store.meta.insert(keys::NEXT_CASE, &b"two"[..]).unwrap();
+    let refused = store.open_case(new_case("c1"), at, &rules(), None).await;
+    assert!(
+        matches!(refused, Err(StoreError::Corrupt { tree: "meta", .. })),
+        "{refused:?}"
+    );
+    assert_eq!(store.tallies().unwrap().cases_total, 1, "nothing written");
+    assert_eq!(store.cases().count(), 1);
+}
+
+#[tokio::test]
 async fn a_delivery_records_what_it_posted() {
     let (_dir, store) = temp();
     let at = stamp("UAGENT1", 0).at;
@@ -245,12 +284,15 @@ async fn events_are_accepted_once_with_their_work_and_forgotten_after_the_retent
         ts: "1.2".into(),
         reporter: UserId::parse("UAGENT1").unwrap(),
     };
+    assert!(!store.event_seen("Ev1").unwrap());
     assert!(
         store
             .accept_event("Ev1", at, Some(work.clone()))
             .await
             .unwrap()
     );
+    assert!(store.event_seen("Ev1").unwrap());
+    assert!(!store.event_seen("Ev2").unwrap());
     assert!(!store.accept_event("Ev1", at, Some(work)).await.unwrap());
     assert_eq!(store.work_len(), 1, "the duplicate queued nothing");
     let kept = store.prune(at + SignedDuration::from_mins(61)).unwrap();
@@ -322,7 +364,12 @@ mod weekly {
             by("UEXEC1", "2026-11-16T01:00:00Z"),
         )
         .await;
-        act(a, Action::Approve, by("UMGR1", "2026-11-16T03:00:00Z")).await;
+        act(
+            a,
+            Action::Approve { proposal: None },
+            by("UMGR1", "2026-11-16T03:00:00Z"),
+        )
+        .await;
         act(b, Action::Take, by("UEXEC2", "2026-11-15T16:30:00Z")).await;
         act(
             b,
