@@ -10,7 +10,7 @@ use common::*;
 use escalation_bot::config::Settings;
 use escalation_bot::domain::{CaseId, CaseState, Category, CustomerId, Source, UserId};
 use escalation_bot::standin::web_api::TEAM_ID;
-use escalation_bot::standin::{Author, Message};
+use escalation_bot::standin::{Author, Fault, Message};
 use serde_json::json;
 
 const LEAD: &str = "U0LEAD1";
@@ -421,6 +421,95 @@ async fn with_no_staff_in_the_conversation_the_support_leads_are_told() {
     assert_eq!(suggestion.channel, SUPPORT);
     assert_eq!(suggestion.thread_ts, None);
     assert_nothing_visible_in_support(&bot);
+}
+
+#[tokio::test]
+async fn a_lead_who_is_not_in_the_channel_gets_the_suggestion_by_direct_message() {
+    let bot = bot().await;
+    bot.slack.fail_next(
+        "chat.postEphemeral",
+        Fault::Error("user_not_in_channel".into()),
+    );
+    let insult = bot.slack.post_as(
+        customer("U0CUST1", ACME_TEAM),
+        SUPPORT,
+        "You moron, fix it",
+        None,
+    );
+    bot.sender.message_event(&insult).await;
+    bot.slack
+        .wait_for(Duration::from_secs(5), |s| {
+            s.dm_of(LEAD).is_some_and(|dm| {
+                s.messages()
+                    .iter()
+                    .any(|m| m.channel == dm && m.only_for.is_none())
+            })
+        })
+        .await
+        .expect("the lead is told by direct message");
+    let dm = bot.dms_to(LEAD).pop().unwrap();
+    assert!(
+        dm.text.contains(&format!("<#{SUPPORT}>")) && dm.text.contains("may be harassment"),
+        "says which channel and why: {}",
+        dm.text
+    );
+    let link = format!("https://standin.slack.com/archives/{SUPPORT}/p");
+    assert!(dm.text.contains(&link), "links the message: {}", dm.text);
+    assert!(text_of(&dm).contains("escalate_suggested"));
+    assert!(bot.ephemerals_for(LEAD).is_empty());
+    assert_nothing_visible_in_support(&bot);
+
+    // The button in the DM opens the form on the message in the support channel.
+    bot.click(LEAD, &dm, "escalate_suggested").await;
+    bot.slack
+        .wait_for(Duration::from_secs(5), |s| s.views().len() == 1)
+        .await
+        .expect("the form opens");
+    assert!(
+        bot.slack
+            .views()
+            .pop()
+            .unwrap()
+            .to_string()
+            .contains("You moron, fix it")
+    );
+}
+
+#[tokio::test]
+async fn a_slow_permalink_does_not_keep_the_shortcut_form_from_opening() {
+    let bot = bot().await;
+    bot.slack
+        .fail_next("chat.getPermalink", Fault::Slow(Duration::from_secs(5)));
+    let insult = bot.slack.post_as(
+        customer("U0CUST1", ACME_TEAM),
+        SUPPORT,
+        "You idiot, refund everything now",
+        None,
+    );
+    assert_eq!(bot.sender.shortcut(AGENT, &insult).await.status, 200);
+    bot.slack
+        .wait_for(Duration::from_secs(4), |s| s.views().len() == 1)
+        .await
+        .expect("the form opens without waiting for the permalink");
+    let form = bot.slack.views().pop().unwrap();
+    let answer = bot
+        .sender
+        .submit(
+            AGENT,
+            &form,
+            &[("customer", "acme"), ("category", "verbal-abuse")],
+        )
+        .await;
+    assert_eq!(
+        answer.json()["response_action"],
+        "update",
+        "{}",
+        answer.body
+    );
+    let evidence = bot.case(CaseId::new(1)).evidence.expect("evidence is kept");
+    assert_eq!(evidence.permalink, None);
+    assert_eq!(evidence.channel.as_str(), SUPPORT);
+    assert_eq!(evidence.ts, insult.ts);
 }
 
 #[tokio::test]

@@ -10,6 +10,18 @@ use escalation_bot::standin::Author;
 use escalation_bot::standin::web_api::{APP_ID, TEAM_ID};
 use serde_json::json;
 
+/// Requests counted under `endpoint` with `status`, as /metrics shows them.
+fn requests(bot: &TestBot, endpoint: &str, status: u16) -> u64 {
+    let ctx = bot.app().context();
+    let line =
+        format!("escalation_bot_requests_total{{endpoint=\"{endpoint}\",status=\"{status}\"}} ");
+    ctx.metrics
+        .render(&ctx.store, ctx.clock.now())
+        .lines()
+        .find_map(|l| l.strip_prefix(&line)?.parse().ok())
+        .unwrap_or(0)
+}
+
 async fn socket_bot() -> TestBot {
     let bot = TestBot::start_with(Options {
         socket_mode: true,
@@ -100,6 +112,11 @@ async fn a_command_an_interaction_and_an_event_round_trip_over_socket_mode() {
         bot.case(CaseId::new(2)).evidence.unwrap().quote,
         "you idiot"
     );
+
+    // Counted as the same requests over HTTP would be.
+    for endpoint in ["commands", "interactivity", "events"] {
+        assert_eq!(requests(&bot, endpoint, 200), 1, "{endpoint}");
+    }
 }
 
 #[tokio::test]
@@ -125,4 +142,9 @@ async fn a_malformed_envelope_is_acknowledged_and_changes_nothing() {
         .unwrap();
     assert!(ack.get("payload").is_none());
     assert_eq!(bot.store.tallies().unwrap().cases_total, 0);
+    assert_eq!(
+        requests(&bot, "commands", 400),
+        1,
+        "counted as a bad request"
+    );
 }

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::json;
 use slack_morphism::prelude::*;
@@ -202,10 +203,14 @@ pub async fn form_submitted(
     }))
 }
 
+/// How long the permalink may take before the form opens without it: views.open must
+/// still fit in the trigger's three seconds, and a slow Slack must not cost the form.
+const PERMALINK_WAIT: Duration = Duration::from_secs(1);
+
 /// Opens the form on a flagged message: the message quoted, the customer filled in when
 /// the bot can tell, and (from a suggestion) the category it looked like. Runs after the
 /// acknowledgement; the permalink look-up and views.open must fit in the trigger's three
-/// seconds together, and do (two quick calls).
+/// seconds together, so the look-up is cut short (the case still has channel and time).
 pub fn open_form_on_message(
     ctx: &Arc<Context>,
     trigger: String,
@@ -220,7 +225,14 @@ pub fn open_form_on_message(
             channel: channel.clone(),
             ts: message.ts.clone(),
         };
-        let permalink = ctx.slack.permalink(&link).await.ok();
+        let permalink = match tokio::time::timeout(PERMALINK_WAIT, ctx.slack.permalink(&link)).await
+        {
+            Ok(found) => found.ok(),
+            Err(_) => {
+                tracing::info!("the permalink took too long; the form opens without it");
+                None
+            }
+        };
         let customer = ctx
             .settings
             .watch

@@ -1,6 +1,7 @@
 //! Purpose: does the work accepted from Slack events, after they were acknowledged: opens
 //! a case from a message someone reacted to (fetching the message for the evidence and
-//! the customer), and shows suggestions to the staff in a conversation, only to them.
+//! the customer), and shows suggestions to the staff in a conversation, only to them
+//! (ephemerally in the channel, or by direct message to a lead who is not in it).
 //! Work is removed once done; a failure that may pass is retried with backoff.
 
 use std::collections::BTreeSet;
@@ -11,6 +12,7 @@ use jiff::{SignedDuration, Timestamp};
 use tokio::sync::watch;
 
 use crate::app::Context;
+use crate::domain::identify::CustomerDirectory;
 use crate::domain::{ChannelId, MessageRef, NewCase, Source, UserId};
 use crate::jobs::outbox::backoff;
 use crate::slack::api::{CallError, CallResult};
@@ -175,6 +177,16 @@ async fn open_from_reaction(
     Ok(())
 }
 
+/// Whether `m` was written by someone of our workspace who is not a customer. A message
+/// that does not say which workspace its author belongs to (or when ours is unknown) is
+/// not taken for staff: a suggestion shown to a customer would break the one rule.
+fn by_staff(m: &Posted, our_team: Option<&str>, customers: &CustomerDirectory) -> bool {
+    match (m.author_team(), our_team) {
+        (Some(team), Some(ours)) => team == ours && !customers.is_customer_team(team),
+        _ => false,
+    }
+}
+
 /// The staff in a conversation: people of our workspace (not bots, not the customer) who
 /// posted in the message's thread, or recently in the channel when it starts none.
 /// Configured support leads when nobody did.
@@ -194,12 +206,8 @@ async fn staff(
     let mut seen = BTreeSet::new();
     let mut staff = Vec::new();
     for m in messages {
-        let internal = match (m.author_team(), our_team) {
-            (Some(team), Some(ours)) => team == ours && !customers.is_customer_team(team),
-            _ => true,
-        };
         let Some(user) = m.author() else { continue };
-        if m.is_from_bot() || !internal || m.user.as_deref() == author {
+        if m.is_from_bot() || !by_staff(&m, our_team, customers) || m.user.as_deref() == author {
             continue;
         }
         if seen.insert(user.clone()) {
@@ -250,16 +258,113 @@ async fn suggest(ctx: &Arc<Context>, work: &Work) -> CallResult<()> {
         ts: ts.clone(),
         category: Some(*category),
     };
+    // Looked up once, and only if someone has to be told by direct message.
+    let mut permalink: Option<Option<String>> = None;
     for person in people {
         let content = views::suggestion(text.clone(), &flagged, look);
         // Ephemeral: only this person sees it; nothing appears in the channel.
-        if let Err(e) = ctx
+        match ctx
             .slack
             .post_ephemeral(channel, &person, content, thread.as_deref())
             .await
         {
-            tracing::warn!(error = %e, "could not show a suggestion");
+            Ok(()) => {}
+            // A support lead need not be in every support channel; Slack shows ephemerals
+            // only to members, so tell them directly (a DM the customer cannot see).
+            Err(CallError::Permanent { reason }) if reason == NOT_A_MEMBER => {
+                let link = match &permalink {
+                    Some(link) => link.clone(),
+                    None => {
+                        let message = MessageRef {
+                            channel: channel.clone(),
+                            ts: ts.clone(),
+                        };
+                        let link = ctx.slack.permalink(&message).await.ok().and_then(safe_link);
+                        permalink = Some(link.clone());
+                        link
+                    }
+                };
+                let intro = look.t.suggestion_by_dm(channel.as_str(), link.as_deref());
+                let content = views::suggestion(format!("{intro}\n{text}"), &flagged, look);
+                if let Err(e) = suggest_by_dm(ctx, &person, content).await {
+                    tracing::warn!(error = %e, "could not send a suggestion by direct message");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not show a suggestion"),
         }
     }
     Ok(())
+}
+
+/// Slack's answer to chat.postEphemeral for someone who is not in the conversation.
+const NOT_A_MEMBER: &str = "user_not_in_channel";
+
+async fn suggest_by_dm(
+    ctx: &Arc<Context>,
+    person: &UserId,
+    content: slack_morphism::prelude::SlackMessageContent,
+) -> CallResult<()> {
+    let dm = ctx.slack.open_dm(person).await?;
+    ctx.slack
+        .post_message(&dm, content, None, None, false)
+        .await
+        .map(|_| ())
+}
+
+/// A permalink fit to put in a mrkdwn link: a URL (Slack's own), with nothing in it that
+/// would end the link early.
+fn safe_link(link: String) -> Option<String> {
+    let url = url::Url::parse(&link).ok()?;
+    matches!(url.scheme(), "https" | "http").then(|| url.as_str().replace('|', "%7C"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn posted(fields: serde_json::Value) -> Posted {
+        serde_json::from_value(fields).expect("a message")
+    }
+
+    #[test]
+    fn only_authors_of_our_workspace_count_as_staff() {
+        let customers = CustomerDirectory {
+            teams: [(
+                "T0ACME".to_owned(),
+                crate::domain::CustomerId::parse("acme").expect("valid id"),
+            )]
+            .into(),
+            pattern: None,
+        };
+        let ours = Some("T0OURS");
+        let agent = posted(serde_json::json!({"ts": "1.1", "user": "U1", "team": "T0OURS"}));
+        assert!(by_staff(&agent, ours, &customers));
+        let guest = posted(serde_json::json!({"ts": "1.2", "user": "U2", "user_team": "T0ACME"}));
+        assert!(!by_staff(&guest, ours, &customers));
+        let other = posted(serde_json::json!({"ts": "1.3", "user": "U3", "team": "T0OTHER"}));
+        assert!(!by_staff(&other, ours, &customers));
+        let unknown = posted(serde_json::json!({"ts": "1.4", "user": "U4"}));
+        assert!(
+            !by_staff(&unknown, ours, &customers),
+            "no team info: not staff"
+        );
+        assert!(
+            !by_staff(&agent, None, &customers),
+            "our workspace unknown: not staff"
+        );
+    }
+
+    #[test]
+    fn a_permalink_is_kept_only_when_it_is_a_web_url() {
+        assert_eq!(
+            safe_link("https://x.slack.com/archives/C1/p12".into()).as_deref(),
+            Some("https://x.slack.com/archives/C1/p12")
+        );
+        assert_eq!(safe_link("not a url".into()), None);
+        assert_eq!(safe_link("javascript:alert(1)".into()), None);
+        assert!(
+            safe_link("https://x.slack.com/a|b>c".into())
+                .is_some_and(|l| !l.contains('|') && !l.contains('>'))
+        );
+    }
 }

@@ -2,7 +2,8 @@
 //! a websocket to Slack (apps.connections.open with the app-level token) and receives the
 //! same slash commands, interactions and events as envelopes, answering each with an
 //! acknowledgement that carries what the HTTP response would have. The same handlers
-//! run; reconnects are automatic (Slack asks for them, and networks drop).
+//! run; reconnects are automatic (Slack asks for them, and networks drop). Requests are
+//! counted under the same endpoint names as over HTTP, with the status HTTP would answer.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -90,8 +91,28 @@ async fn connect_and_serve(
     }
 }
 
+/// The HTTP endpoint an envelope type stands for, as the request metrics name it.
+fn endpoint(kind: &str) -> Option<&'static str> {
+    match kind {
+        "slash_commands" => Some("commands"),
+        "interactive" => Some("interactivity"),
+        "events_api" => Some("events"),
+        _ => None,
+    }
+}
+
+/// The status the HTTP ingress would have answered with.
+fn status(reply: &Reply) -> u16 {
+    match reply {
+        Reply::Ack | Reply::Json(_) => 200,
+        Reply::BadRequest(_) => 400,
+        Reply::Unavailable => 503,
+    }
+}
+
 /// Handles one envelope; false when Slack asks to reconnect.
 fn dispatch(ctx: &Arc<Context>, text: &str, acks: &mpsc::Sender<Message>) -> bool {
+    let started = std::time::Instant::now();
     let envelope: Envelope = match serde_json::from_str(text) {
         Ok(envelope) => envelope,
         Err(e) => {
@@ -118,6 +139,9 @@ fn dispatch(ctx: &Arc<Context>, text: &str, acks: &mpsc::Sender<Message>) -> boo
     let acks = acks.clone();
     tokio::spawn(async move {
         let reply = handle(&ctx, &envelope).await;
+        if let Some(name) = endpoint(&envelope.kind) {
+            ctx.metrics.request(name, status(&reply), started.elapsed());
+        }
         let ack = match reply {
             Reply::Ack => json!({ "envelope_id": envelope_id }),
             Reply::Json(payload) => json!({ "envelope_id": envelope_id, "payload": payload }),
