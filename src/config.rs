@@ -386,6 +386,12 @@ impl Settings {
         for key in LIST_KEYS {
             environment = environment.with_list_parse_key(key);
         }
+        // `[lexicon]` phrases per category, as ESCALATION_BOT__LEXICON__VERBAL_ABUSE: the
+        // environment cannot spell `-`, and `Category::parse` reads `_` for it.
+        for category in Category::ALL {
+            let key = format!("lexicon.{}", category.slug().replace('-', "_"));
+            environment = environment.with_list_parse_key(&key);
+        }
         config::Config::builder()
             .add_source(config::File::from_str(toml, config::FileFormat::Toml))
             .add_source(environment)
@@ -620,12 +626,20 @@ impl Settings {
 
         let report = report_settings(raw.report, locale)?;
 
+        let cache_mb = raw.store.cache_mb.unwrap_or(16);
+        let store_cache_bytes = cache_mb.checked_mul(1024 * 1024).ok_or_else(|| {
+            ConfigError::invalid(
+                "store.cache_mb",
+                format!("it must be at most {} (MiB)", u64::MAX / (1024 * 1024)),
+            )
+        })?;
+
         Ok(Settings {
             bind,
             metrics_bind,
             log_format,
             store_path: raw.store.path.unwrap_or_else(|| PathBuf::from("data")),
-            store_cache_bytes: raw.store.cache_mb.unwrap_or(16) * 1024 * 1024,
+            store_cache_bytes,
             slack: SlackSettings {
                 api_url,
                 escalation_channel,
@@ -929,6 +943,44 @@ mod tests {
             let err = Settings::from_sources(MINIMAL, env(&[(key, value)])).unwrap_err();
             assert!(err.to_string().contains(named), "{err}");
         }
+    }
+
+    #[test]
+    fn lexicon_phrases_can_be_added_from_the_environment() {
+        let s = Settings::from_sources(
+            MINIMAL,
+            env(&[(
+                "ESCALATION_BOT__LEXICON__UNREASONABLE_DEMAND",
+                "give me zorblax,refund the moon",
+            )]),
+        )
+        .unwrap();
+        for phrase in ["give me zorblax", "refund the moon"] {
+            assert_eq!(
+                s.watch.lexicon.classify(phrase),
+                Some(Category::UnreasonableDemand),
+                "{phrase}"
+            );
+        }
+        let err =
+            Settings::from_sources(MINIMAL, env(&[("ESCALATION_BOT__LEXICON__RUDENESS", "x")]))
+                .unwrap_err()
+                .to_string();
+        assert!(err.contains("lexicon.rudeness"), "{err}");
+    }
+
+    #[test]
+    fn a_cache_size_too_large_to_count_in_bytes_is_named() {
+        let err = Settings::from_sources(
+            MINIMAL,
+            env(&[("ESCALATION_BOT__STORE__CACHE_MB", "9223372036854775807")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("store.cache_mb"), "{err}");
+        let s = Settings::from_sources(MINIMAL, env(&[("ESCALATION_BOT__STORE__CACHE_MB", "64")]))
+            .unwrap();
+        assert_eq!(s.store_cache_bytes, 64 * 1024 * 1024);
     }
 
     #[test]

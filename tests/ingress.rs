@@ -4,14 +4,32 @@
 
 mod common;
 
+use std::io::{Read, Write};
 use std::sync::Arc;
+use std::time::Duration;
 
+use bytes::Bytes;
 use common::*;
 use escalation_bot::clock::TokioClock;
+use escalation_bot::config::Settings;
+use escalation_bot::domain::{CustomerId, UserId};
 use escalation_bot::slack::signature;
 use escalation_bot::standin::sender::unix_now;
+use escalation_bot::standin::web_api::{APP_ID, BOT_ID, BOT_USER, TEAM_ID};
+use escalation_bot::standin::{Author, Message};
+use http_body_util::Full;
+use serde_json::{Value, json};
 
 const FORM: &str = "application/x-www-form-urlencoded";
+const JSON: &str = "application/json";
+const EVENTS: &str = "/slack/events";
+const LEAD: &str = "U0LEAD1";
+const ACME_TEAM: &str = "T0ACME";
+/// What Slack adds when it redelivers an event it thinks we missed.
+const FIRST_RETRY: [(&str, &str); 2] = [
+    ("X-Slack-Retry-Num", "1"),
+    ("X-Slack-Retry-Reason", "http_timeout"),
+];
 
 fn command_body(text: &str) -> Vec<u8> {
     serde_urlencoded::to_string([
@@ -25,6 +43,89 @@ fn command_body(text: &str) -> Vec<u8> {
     ])
     .unwrap()
     .into_bytes()
+}
+
+/// Support-channel watching as in tests/flag.rs, with a low repeat limit: a third
+/// message within the window is one too many.
+fn watching(settings: &mut Settings) {
+    let watch = &mut settings.watch;
+    watch.customers.teams.insert(
+        ACME_TEAM.into(),
+        CustomerId::parse("acme").expect("valid id"),
+    );
+    watch.customers.pattern =
+        Some(regex::Regex::new(r"Customer ID: (?P<customer>[A-Za-z0-9_-]+)").expect("valid"));
+    watch.support_leads = vec![UserId::parse(LEAD).expect("valid id")];
+    watch.repeat_count = 2;
+}
+
+async fn watching_bot() -> TestBot {
+    TestBot::start_with(Options {
+        tweak: watching,
+        ..Options::default()
+    })
+    .await
+}
+
+fn guest() -> Author {
+    Author {
+        user: "U0CUST1".into(),
+        team: ACME_TEAM.into(),
+        bot_id: None,
+    }
+}
+
+/// An Events API delivery of `event` under a chosen `event_id`, as Slack wraps it for
+/// this app (so a retry can repeat the id).
+fn envelope(event_id: &str, event: Value) -> Vec<u8> {
+    json!({
+        "token": "legacy-verification-token", "team_id": TEAM_ID, "api_app_id": APP_ID,
+        "type": "event_callback", "event_id": event_id, "event_time": unix_now(),
+        "event": event,
+        "authorizations": [{ "team_id": TEAM_ID, "user_id": BOT_USER, "is_bot": true }],
+    })
+    .to_string()
+    .into_bytes()
+}
+
+fn message_event(bot: &TestBot, message: &Message) -> Value {
+    let mut event = bot.slack.message_json(message);
+    event["channel"] = json!(message.channel);
+    event["event_ts"] = json!(message.ts);
+    event["channel_type"] = json!("channel");
+    event
+}
+
+/// Posts an event body signed now, with `headers` added; returns the HTTP status.
+async fn post_event(bot: &TestBot, body: Vec<u8>, headers: &[(&str, &str)]) -> u16 {
+    let ts = unix_now().to_string();
+    let sig = signature::sign(SIGNING_SECRET, &ts, &body);
+    let mut request = hyper::Request::post(format!("http://{}{EVENTS}", bot.app().addr()))
+        .header("content-type", JSON)
+        .header(signature::TIMESTAMP_HEADER, ts)
+        .header(signature::SIGNATURE_HEADER, sig);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<Full<Bytes>>();
+    let response = client
+        .request(request.body(Full::new(Bytes::from(body))).unwrap())
+        .await
+        .expect("the bot answers");
+    response.status().as_u16()
+}
+
+/// Waits until the event work accepted so far is done and its messages went out.
+async fn work_done(bot: &TestBot) {
+    for _ in 0..500 {
+        if bot.store.work_len() == 0 {
+            bot.settle().await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("event work did not finish: {} left", bot.store.work_len());
 }
 
 async fn assert_nothing_changed(bot: &TestBot) {
@@ -102,6 +203,59 @@ async fn a_body_over_one_mebibyte_gets_413() {
     body.resize(1024 * 1024 + 1, b'x');
     let answer = bot.sender.post_signed("/slack/commands", FORM, body).await;
     assert_eq!(answer.status, 413);
+    assert_nothing_changed(&bot).await;
+}
+
+/// Without Content-Length nothing is refused up front: the limit has to hold while the
+/// chunked body streams in. Raw TCP, so the framing is exactly what is on the wire.
+#[tokio::test]
+async fn a_chunked_body_over_one_mebibyte_without_content_length_gets_413() {
+    let bot = TestBot::start().await;
+    let mut body = command_body("cust-1 other ");
+    body.resize(1024 * 1024 + 1, b'x');
+    let ts = unix_now().to_string();
+    let sig = signature::sign(SIGNING_SECRET, &ts, &body);
+    let addr = bot.app().addr();
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(addr).expect("the bot listens");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut reader = stream.try_clone().unwrap();
+        // Written from another thread: the bot may answer (and stop reading) before the
+        // last chunk, and a blocked write must not keep the answer from being read.
+        let writer = std::thread::spawn(move || {
+            let head = format!(
+                "POST /slack/commands HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {FORM}\r\n\
+                 Transfer-Encoding: chunked\r\nConnection: close\r\n\
+                 {}: {ts}\r\n{}: {sig}\r\n\r\n",
+                signature::TIMESTAMP_HEADER,
+                signature::SIGNATURE_HEADER,
+            );
+            stream.write_all(head.as_bytes())?;
+            for chunk in body.chunks(16 * 1024) {
+                stream.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())?;
+                stream.write_all(chunk)?;
+                stream.write_all(b"\r\n")?;
+            }
+            stream.write_all(b"0\r\n\r\n")
+        });
+        let mut answer = Vec::new();
+        let mut buf = [0; 4096];
+        while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+            match reader.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => answer.extend_from_slice(&buf[..n]),
+            }
+        }
+        drop(reader);
+        // The writer's outcome does not matter: the bot may close on the rest.
+        let _ = writer.join();
+        String::from_utf8_lossy(&answer).into_owned()
+    })
+    .await
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer:?}");
     assert_nothing_changed(&bot).await;
 }
 
@@ -397,4 +551,107 @@ async fn a_retried_event_is_acknowledged_and_handled_once() {
         0,
         "a reaction outside support channels is no work"
     );
+}
+
+#[tokio::test]
+async fn a_retried_message_event_is_suggested_once() {
+    let bot = watching_bot().await;
+    let insult = bot
+        .slack
+        .post_as(guest(), SUPPORT, "You idiot, refund everything now", None);
+    let body = envelope("Ev0MSGRETRY", message_event(&bot, &insult));
+    assert_eq!(post_event(&bot, body.clone(), &[]).await, 200);
+    assert_eq!(post_event(&bot, body, &FIRST_RETRY).await, 200);
+    let suggestion = bot.ephemeral_after(LEAD, 0).await;
+    assert_eq!(suggestion.channel, SUPPORT);
+    work_done(&bot).await;
+    assert_eq!(
+        bot.slack.calls_to("chat.postEphemeral").len(),
+        1,
+        "{:?}",
+        bot.slack.calls_to("chat.postEphemeral")
+    );
+    assert_eq!(bot.store.tallies().unwrap().cases_total, 0);
+}
+
+/// A retry is the same message: counting it would make a customer look persistent, and
+/// spend the one suggestion per burst on a delivery that is then dropped as a duplicate.
+#[tokio::test]
+async fn retries_of_a_message_do_not_count_towards_repeated_contact() {
+    let bot = watching_bot().await;
+    let first = bot.slack.post_as(guest(), SUPPORT, "Any update? (0)", None);
+    let body = envelope("Ev0POLITE0", message_event(&bot, &first));
+    assert_eq!(post_event(&bot, body.clone(), &[]).await, 200);
+    assert_eq!(post_event(&bot, body.clone(), &FIRST_RETRY).await, 200);
+    let second_retry = [
+        ("X-Slack-Retry-Num", "2"),
+        ("X-Slack-Retry-Reason", "http_timeout"),
+    ];
+    assert_eq!(post_event(&bot, body, &second_retry).await, 200);
+    work_done(&bot).await;
+    assert!(bot.slack.calls_to("chat.postEphemeral").is_empty());
+
+    // Two more messages make three: one too many, now and only now.
+    for n in 1..3 {
+        let message = bot
+            .slack
+            .post_as(guest(), SUPPORT, &format!("Any update? ({n})"), None);
+        assert_eq!(bot.sender.message_event(&message).await.status, 200);
+    }
+    let suggestion = bot.ephemeral_after(LEAD, 0).await;
+    assert!(
+        suggestion.text.contains("3 messages in 30 minutes"),
+        "{}",
+        suggestion.text
+    );
+    work_done(&bot).await;
+    assert_eq!(bot.ephemerals_for(LEAD).len(), 1);
+}
+
+#[tokio::test]
+async fn the_bots_own_messages_and_reactions_cause_nothing() {
+    let bot = watching_bot().await;
+    // Words that, from a helpdesk integration, name a customer and read as abuse.
+    let text = "Customer ID: initech\nYou idiot, refund everything now";
+    let ours = [
+        // Known by the app it was posted with...
+        json!({"type": "message", "subtype": "bot_message", "bot_id": BOT_ID,
+               "app_id": APP_ID, "team": TEAM_ID, "text": text}),
+        // ...or by the bot user, as in the envelope's authorizations.
+        json!({"type": "message", "user": BOT_USER, "bot_id": BOT_ID,
+               "team": TEAM_ID, "text": text}),
+    ];
+    for (n, mut event) in ours.into_iter().enumerate() {
+        event["channel"] = json!(SUPPORT);
+        event["ts"] = json!(format!("1790000000.00010{n}"));
+        let body = envelope(&format!("Ev0OURS{n}"), event);
+        assert_eq!(post_event(&bot, body, &[]).await, 200);
+    }
+    assert_eq!(bot.store.work_len(), 0, "accepted with no work");
+    let insult = bot.slack.post_as(guest(), SUPPORT, "You idiot", None);
+    assert_eq!(
+        bot.sender
+            .react(BOT_USER, &insult, "rotating_light")
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        bot.store.work_len(),
+        0,
+        "the bot's reaction reports nothing"
+    );
+
+    // The same words from someone else's integration are suggested: the one suggestion.
+    let helpdesk = Author {
+        user: "U0ZENDESK".into(),
+        team: TEAM_ID.into(),
+        bot_id: Some("B0ZENDESK".into()),
+    };
+    let chat = bot.slack.post_as(helpdesk, SUPPORT, text, None);
+    assert_eq!(bot.sender.message_event(&chat).await.status, 200);
+    bot.ephemeral_after(LEAD, 0).await;
+    work_done(&bot).await;
+    assert_eq!(bot.slack.calls_to("chat.postEphemeral").len(), 1);
+    assert_eq!(bot.store.tallies().unwrap().cases_total, 0);
 }

@@ -388,6 +388,33 @@ async fn report_prints_or_posts_a_week_from_the_command_line() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_week_sent_by_hand_while_the_bot_was_down_is_not_posted_again() {
+    let (mut bot, clock) = bot_at("2026-11-18T03:00:00Z", Locale::En).await;
+    week_47(&bot, &clock).await;
+    let _parking = release_store(&mut bot).await;
+    let dir = tempfile::tempdir().unwrap();
+    config_for(&bot, dir.path());
+    // The bot is down at W47's time; an operator sends W47 by hand (today, after it ended).
+    let posted = run_cli(
+        dir.path(),
+        &["report", "--week", "2026-W47", "--post"],
+        &[("SLACK_BOT_TOKEN", TOKEN)],
+    )
+    .await;
+    assert!(posted.status.success(), "{}", out(&posted));
+    assert_eq!(reports(&bot).len(), 1);
+
+    // The bot comes back after W47's scheduled time: W47 is not posted a second time.
+    clock.set(at("2026-11-23T00:30:00Z"));
+    bot.restart().await;
+    quiet().await;
+    assert_eq!(reports(&bot).len(), 1, "W47 went out once");
+    let state = bot.store.report_state().unwrap().unwrap();
+    assert_eq!(state.next.to_string(), "2026-W48");
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn export_round_trips_every_case_with_its_timeline_as_csv_and_json() {
     let (mut bot, clock) = bot_at("2026-11-18T03:00:00Z", Locale::Ja).await;
     week_47(&bot, &clock).await;

@@ -2,7 +2,8 @@
 //! channels, turns the trigger reaction into a case, and messages that look abusive (or
 //! one too many from the same customer) into a private suggestion to the staff there.
 //! Each event is accepted once (by event_id) together with the work it causes, which the
-//! event-work job does after the acknowledgement: nothing here calls the Web API.
+//! event-work job does after the acknowledgement: nothing here calls the Web API. The
+//! bot's own messages and reactions cause nothing.
 
 use std::sync::Arc;
 
@@ -55,8 +56,28 @@ pub async fn handle(
         SlackPushEvent::EventCallback(callback) => {
             let event_id = callback.event_id.to_string();
             let our_team = callback.team_id.to_string();
-            let work = work_for(ctx, &raw["event"], &our_team);
             // Retries and duplicate deliveries carry the same event_id: act on it once.
+            // Asked before `work_for`, which counts a message towards repeated contact:
+            // a retry must not count it again. (`accept_event` below still decides, for
+            // two deliveries racing each other.)
+            match ctx.store.event_seen(&event_id) {
+                Ok(false) => {}
+                Ok(true) => {
+                    tracing::info!(event_id, ?retry, "duplicate event ignored");
+                    return Reply::Ack;
+                }
+                Err(e) => {
+                    tracing::error!(event_id, error = %e, "could not look up an event");
+                    return Reply::Unavailable;
+                }
+            }
+            let event = &raw["event"];
+            let work = if Us::of(raw).wrote(event) {
+                tracing::debug!(event_id, "ignored an event the bot caused itself");
+                None
+            } else {
+                work_for(ctx, event, &our_team)
+            };
             match ctx
                 .store
                 .accept_event(&event_id, ctx.clock.now(), work)
@@ -77,6 +98,51 @@ pub async fn handle(
         SlackPushEvent::AppRateLimited(limited) => {
             tracing::warn!(team = %limited.team_id, "Slack is rate-limiting events to this app");
             Reply::Ack
+        }
+    }
+}
+
+/// This app and its bot user, as the envelope names them: `api_app_id`, and the
+/// `authorizations` Slack delivered the event for.
+struct Us<'a> {
+    app: Option<&'a str>,
+    bot_users: Vec<&'a str>,
+}
+
+impl<'a> Us<'a> {
+    fn of(envelope: &'a Value) -> Self {
+        let bot_users = envelope["authorizations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            // A user-token authorization names the person who installed the app: their
+            // reactions and messages are theirs, not the bot's.
+            .filter(|a| a["is_bot"].as_bool() != Some(false))
+            .filter_map(|a| a["user_id"].as_str())
+            .filter(|u| !u.is_empty())
+            .collect();
+        Us {
+            app: envelope["api_app_id"].as_str().filter(|a| !a.is_empty()),
+            bot_users,
+        }
+    }
+
+    fn is_bot_user(&self, user: &Value) -> bool {
+        user.as_str().is_some_and(|u| self.bot_users.contains(&u))
+    }
+
+    /// The bot's own message or reaction: never a customer's words, never a report, so
+    /// it can neither be suggested nor open a case.
+    fn wrote(&self, event: &Value) -> bool {
+        match event["type"].as_str() {
+            Some("message") => {
+                let app = event["app_id"]
+                    .as_str()
+                    .or_else(|| event["bot_profile"]["app_id"].as_str());
+                (self.app.is_some() && app == self.app) || self.is_bot_user(&event["user"])
+            }
+            Some("reaction_added") => self.is_bot_user(&event["user"]),
+            _ => false,
         }
     }
 }
@@ -163,4 +229,53 @@ fn suggestion_for(
         author: posted.user,
         our_team: Some(our_team.to_owned()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn envelope() -> Value {
+        json!({
+            "api_app_id": "A0US",
+            "authorizations": [
+                {"user_id": "U0BOT", "is_bot": true},
+                {"user_id": "U0INSTALLER", "is_bot": false},
+            ],
+        })
+    }
+
+    #[test]
+    fn our_messages_are_known_by_app_or_bot_user() {
+        let envelope = envelope();
+        let us = Us::of(&envelope);
+        for ours in [
+            json!({"type": "message", "app_id": "A0US", "bot_id": "B0US", "text": "x"}),
+            json!({"type": "message", "bot_profile": {"app_id": "A0US"}, "text": "x"}),
+            json!({"type": "message", "user": "U0BOT", "text": "x"}),
+            json!({"type": "reaction_added", "user": "U0BOT", "reaction": "rotating_light"}),
+        ] {
+            assert!(us.wrote(&ours), "{ours}");
+        }
+        for theirs in [
+            json!({"type": "message", "app_id": "A0HELPDESK", "bot_id": "B0HD", "text": "x"}),
+            json!({"type": "message", "user": "U0CUST1", "text": "x"}),
+            json!({"type": "message", "user": "U0INSTALLER", "text": "x"}),
+            json!({"type": "reaction_added", "user": "U0AGENT1", "reaction": "rotating_light"}),
+            json!({"type": "reaction_added", "user": "U0INSTALLER"}),
+            json!({"type": "app_mention", "user": "U0BOT"}),
+        ] {
+            assert!(!us.wrote(&theirs), "{theirs}");
+        }
+    }
+
+    #[test]
+    fn an_envelope_that_names_no_app_claims_no_message() {
+        let bare = json!({});
+        let us = Us::of(&bare);
+        assert!(!us.wrote(&json!({"type": "message", "text": "x"})));
+        assert!(!us.wrote(&json!({"type": "message", "app_id": null, "user": "U0BOT"})));
+        let odd = json!({"api_app_id": 7, "authorizations": "none"});
+        assert!(!Us::of(&odd).wrote(&json!({"type": "reaction_added", "user": "U0BOT"})));
+    }
 }

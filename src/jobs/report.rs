@@ -168,7 +168,9 @@ async fn post(ctx: &Context, channel: &ChannelId, mut state: ReportState) -> Res
 }
 
 /// Posts a week's report now, whatever the schedule says (the `report --post` command):
-/// to re-send one, or to send one early. The schedule is not changed.
+/// to re-send one, or to send one early. When the week posted is the one the schedule
+/// waits to post, and it has ended, the schedule moves on to the next week, so the bot
+/// does not post the same week again at its time (or on start, if it was down).
 pub async fn post_now(
     store: &Store,
     slack: &WebApi,
@@ -182,10 +184,24 @@ pub async fn post_now(
     let catalog = settings.locale.catalog();
     let report = WeeklyReport::configured(store, settings, week, now).map_err(|e| e.to_string())?;
     let content = SlackMessageContent::new().with_text(report.text(catalog, &settings.currency));
+    let tag = Tag::Report {
+        week: week.to_string(),
+    };
     let message = slack
-        .post_message(channel, content, None, None, false)
+        .post_message(channel, content, None, Some(&tag), false)
         .await
         .map_err(|e| format!("Slack did not take the report: {e}"))?;
+    let ended = now >= week.next().start(&settings.report.schedule.zone);
+    let pending = store.report_state().map_err(|e| e.to_string())?;
+    if ended && pending.is_some_and(|state| state.next == week) {
+        store
+            .put_report_state(&ReportState {
+                next: week.next(),
+                posting: Default::default(),
+            })
+            .await
+            .map_err(|e| format!("The report was posted, but the schedule was not updated: {e}"))?;
+    }
     if settings.report.chart {
         slack
             .upload_file(channel, Some(&message.ts), report.chart_upload(catalog))

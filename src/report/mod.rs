@@ -156,3 +156,94 @@ pub fn series_name(catalog: &dyn Catalog, series: Option<Category>) -> &'static 
         None => catalog.private_categories(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::domain::{Spread, WeekStats};
+    use crate::i18n::Locale;
+
+    /// A busy week: every line of the report has something to say.
+    fn busy_week() -> WeeklyReport {
+        let stats = WeekStats {
+            opened: 7,
+            by_category: BTreeMap::from([
+                (Category::Threat, 2),
+                (Category::VerbalAbuse, 3),
+                (Category::Sexual, 2),
+            ]),
+            repeat_cases: 3,
+            decided: BTreeMap::from([
+                (OutcomeKind::Warning, 2),
+                (OutcomeKind::Refund, 1),
+                (OutcomeKind::Termination, 1),
+                (OutcomeKind::RefundAndTermination, 1),
+                (OutcomeKind::NoAction, 1),
+            ]),
+            refunds: 2,
+            refund_total: 80_000,
+            cut_off: 2,
+        };
+        let spread = |count, median_mins, p90_mins| Spread {
+            count,
+            median: SignedDuration::from_mins(median_mins),
+            p90: SignedDuration::from_mins(p90_mins),
+        };
+        WeeklyReport {
+            week: Week::new(2026, 47).expect("a week"),
+            zone: "Asia/Tokyo".into(),
+            figures: WeekFigures {
+                stats,
+                to_taken: Some(spread(5, 20, 120)),
+                to_decided: Some(spread(6, 180, 1440)),
+            },
+            trend: vec![2, 3, 2, 1],
+            open_now: 3,
+            oldest_open: Some(SignedDuration::from_hours(72)),
+            repeat_customers: 4,
+            cut_off_total: 3,
+            customer_count: Some(350),
+            chart: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn every_figure_of_a_busy_week_is_in_the_english_report() {
+        let text = busy_week().text(Locale::En.catalog(), "JPY");
+        println!("{text}");
+        for line in [
+            "*Cases opened:* 7, up from an average of 2",
+            "Threats (to harm, to expose, intimidating legal threats) 2",
+            "Private categories 2 (not itemised)",
+            "*Decided:* 6: warnings 2, refunds 2 (¥80,000), terminations 2, no action 1",
+            "*Time to take over:* median 20 min, 90th percentile 2 h (5 cases)",
+            "*Still open now:* 3, the oldest for 3 d",
+            "3 of this week's cases came from a customer with an earlier case; 4 customers have",
+            "2 this week, 3 of 350 in all",
+        ] {
+            assert!(text.contains(line), "{line:?} missing from:\n{text}");
+        }
+        assert!(!text.contains("Sexual"), "private categories are not named");
+    }
+
+    #[test]
+    fn every_figure_of_a_busy_week_is_in_the_japanese_report() {
+        let text = busy_week().text(Locale::Ja.catalog(), "JPY");
+        println!("{text}");
+        for line in [
+            "*新規案件:* 7件（前4週の平均 2件から増加",
+            "脅迫 2件",
+            "プライバシーに配慮する種類 2件（内訳は非表示）",
+            "*決定:* 6件（警告 2件、返金 2件（80,000円）、取引停止 2件、対応なし 1件）",
+            "*引き継ぎまでの時間:* 中央値 20分、90パーセンタイル 2時間（5件）",
+            "最も古いものは 3日経過",
+            "今週の案件のうち 3件は過去にも案件のある顧客から。累計で 4社が2件以上",
+            "今週 2社、累計 350社中 3社",
+        ] {
+            assert!(text.contains(line), "{line:?} missing from:\n{text}");
+        }
+        assert!(!text.contains("性的"), "private categories are not named");
+    }
+}

@@ -61,7 +61,9 @@ pub fn verify(
         .trim()
         .parse()
         .map_err(|_| SignatureError::BadTimestamp)?;
-    if (now - sent).abs() > MAX_SKEW_SECONDS {
+    // The timestamp is the sender's to choose: `now - sent` could overflow, `abs_diff`
+    // cannot.
+    if now.abs_diff(sent) > MAX_SKEW_SECONDS.unsigned_abs() {
         return Err(SignatureError::Stale);
     }
     let expected = signature
@@ -144,6 +146,42 @@ mod tests {
         assert_eq!(check(DOC_NOW + 300), Ok(()));
         assert_eq!(check(DOC_NOW + 301), Err(SignatureError::Stale));
         assert_eq!(check(DOC_NOW - 301), Err(SignatureError::Stale));
+    }
+
+    #[test]
+    fn extreme_timestamps_are_refused_as_stale_without_overflowing() {
+        for (timestamp, now) in [
+            (i64::MIN.to_string(), DOC_NOW),
+            ((i64::MIN + 1).to_string(), DOC_NOW),
+            (i64::MAX.to_string(), DOC_NOW),
+            ("-9223372036854775807".to_owned(), i64::MAX),
+            (i64::MAX.to_string(), i64::MIN),
+            (i64::MIN.to_string(), i64::MAX),
+        ] {
+            let signature = sign(DOC_SECRET, &timestamp, DOC_BODY.as_bytes());
+            assert_eq!(
+                verify(
+                    DOC_SECRET,
+                    Some(&timestamp),
+                    Some(&signature),
+                    DOC_BODY.as_bytes(),
+                    now
+                ),
+                Err(SignatureError::Stale),
+                "{timestamp} at {now}"
+            );
+        }
+        // Beyond i64 is not a number we can compare with: refused, not wrapped.
+        assert_eq!(
+            verify(
+                DOC_SECRET,
+                Some("99999999999999999999999"),
+                Some(DOC_SIGNATURE),
+                DOC_BODY.as_bytes(),
+                DOC_NOW
+            ),
+            Err(SignatureError::BadTimestamp)
+        );
     }
 
     #[test]

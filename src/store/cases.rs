@@ -101,6 +101,10 @@ impl Tx<'_> {
     }
 }
 
+fn corrupt_meta(reason: String) -> ConflictableTransactionError<Abort> {
+    ConflictableTransactionError::Abort(Abort::Corrupt("meta", reason))
+}
+
 impl Store {
     fn transaction<T>(&self, body: impl Fn(&Tx<'_>) -> TxResult<T>) -> Result<T, ActError> {
         let _writing = self.writing();
@@ -166,11 +170,18 @@ impl Store {
                         });
                     }
                 }
+                // Absent: the first case. Unreadable: refuse rather than number from 1
+                // again over existing cases.
                 let number = match tx.meta.get(keys::NEXT_CASE)? {
-                    Some(v) => keys::u64_value(&v).unwrap_or(1),
+                    Some(v) => keys::u64_value(&v).ok_or_else(|| {
+                        corrupt_meta(format!("next_case is {} bytes, not 8", v.len()))
+                    })?,
                     None => 1,
                 };
-                tx.meta.insert(keys::NEXT_CASE, &keys::seq(number + 1))?;
+                let following = number
+                    .checked_add(1)
+                    .ok_or_else(|| corrupt_meta("next_case is at its maximum".into()))?;
+                tx.meta.insert(keys::NEXT_CASE, &keys::seq(following))?;
                 let mut customer = match &new.customer {
                     Some(id) => Some(tx.customer(id)?),
                     None => None,

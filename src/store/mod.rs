@@ -217,7 +217,14 @@ fn migrate(db: &sled::Db, meta: &sled::Tree, path: &Path) -> Result<(), StoreErr
         });
     }
     for version in found..SCHEMA_VERSION {
-        let migration = MIGRATIONS[(version - 1) as usize];
+        // Versions start at 1: a 0 (or a gap in MIGRATIONS) is not a store we wrote.
+        let migration = version
+            .checked_sub(1)
+            .and_then(|n| MIGRATIONS.get(n as usize))
+            .ok_or_else(|| StoreError::Corrupt {
+                tree: "meta",
+                reason: format!("schema version {found} is not one this bot ever wrote"),
+            })?;
         migration(db)?;
         meta.insert(keys::SCHEMA_VERSION, encode(&(version + 1)))?;
         db.flush()?;
@@ -396,6 +403,12 @@ impl Store {
                 decode::<AuditEntry>("audit_by_case", &v).map(|e| e.event)
             })
             .collect()
+    }
+
+    /// Whether a Slack event was accepted before (a retry or a duplicate delivery). Writes
+    /// nothing: `accept_event` records an event, and decides if two deliveries race.
+    pub fn event_seen(&self, event_id: &str) -> Result<bool, StoreError> {
+        Ok(self.once.contains_key(keys::once("event", event_id))?)
     }
 
     /// Forgets "already handled" marks older than `ONCE_RETENTION`, except those of
