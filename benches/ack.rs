@@ -18,7 +18,7 @@ use bytes::Bytes;
 use common::*;
 use escalation_bot::app::Application;
 use escalation_bot::clock::SystemClock;
-use escalation_bot::config::{Secret, Secrets, Settings};
+use escalation_bot::config::{Secret, Secrets};
 use escalation_bot::domain::CaseId;
 use escalation_bot::standin::web_api::{APP_ID, TEAM_ID};
 use escalation_bot::standin::{Author, StandIn};
@@ -28,11 +28,6 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use tokio::net::TcpListener;
 
-const ESCALATIONS: &str = "C0BENCHESC";
-const SUPPORT: &str = "C0BENCHSUP";
-const EXEC: &str = "U0BENCHEXEC";
-const MANAGER: &str = "U0BENCHMGR";
-const AGENT: &str = "U0BENCHAGENT";
 const CONCURRENCY: [usize; 3] = [1, 16, 64];
 
 #[derive(Debug)]
@@ -184,25 +179,8 @@ fn reaction(n: u64, ts: &str) -> Request {
     }
 }
 
-fn settings(api_url: &str, store: &std::path::Path) -> Settings {
-    let toml = format!(
-        r#"
-        [slack]
-        api_url = "{api_url}"
-        escalation_channel = "{ESCALATIONS}"
-        support_channels = ["{SUPPORT}"]
-        [people]
-        executives = ["{EXEC}"]
-        managers = ["{MANAGER}"]
-        "#
-    );
-    let mut settings = Settings::from_sources(&toml, Default::default()).expect("valid settings");
-    settings.store_path = store.to_owned();
-    settings
-}
-
 async fn start_bot(slack: &StandIn, dir: &std::path::Path) -> Application {
-    let settings = settings(&slack.api_url(), &dir.join("store"));
+    let settings = settings(&slack.api_url(), &dir.join("store"), "");
     let store = Store::open(&settings.store_path, settings.store_cache_bytes).expect("store opens");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
     let secrets = Secrets {

@@ -32,11 +32,6 @@ use hyper_util::rt::TokioExecutor;
 use jiff::{SignedDuration, Timestamp};
 use tokio::net::TcpListener;
 
-const ESCALATIONS: &str = "C0BENCHESC";
-const SUPPORT: &str = "C0BENCHSUP";
-const EXEC: &str = "U0BENCHEXEC";
-const MANAGER: &str = "U0BENCHMGR";
-const AGENT: &str = "U0BENCHAGENT";
 const ZONE: &str = "Asia/Tokyo";
 /// One case every five minutes: a million cases is about ten years.
 const SPACING: SignedDuration = SignedDuration::from_mins(5);
@@ -51,24 +46,15 @@ fn start() -> Timestamp {
 }
 
 fn settings(api_url: &str, store: &Path) -> Settings {
-    let toml = format!(
+    let extra = format!(
         r#"
-        [slack]
-        api_url = "{api_url}"
-        escalation_channel = "{ESCALATIONS}"
-        support_channels = ["{SUPPORT}"]
-        [people]
-        executives = ["{EXEC}"]
-        managers = ["{MANAGER}"]
         [policy]
         customer_count = 350000
         [report]
         timezone = "{ZONE}"
         "#
     );
-    let mut settings = Settings::from_sources(&toml, Default::default()).expect("valid settings");
-    settings.store_path = store.to_owned();
-    settings
+    common::settings(api_url, store, &extra)
 }
 
 fn user(id: &str) -> UserId {

@@ -33,6 +33,30 @@ pub struct Context {
     pub metrics: Arc<Metrics>,
 }
 
+impl Context {
+    /// The context of a bot on `store`, with no job running yet.
+    pub fn new(settings: Settings, secrets: Secrets, clock: Arc<dyn Clock>, store: Store) -> Self {
+        let metrics = Arc::new(Metrics::default());
+        Context {
+            slack: WebApi::new(
+                &settings.slack.api_url,
+                &secrets.bot_token,
+                settings.delivery.call_timeout,
+                metrics.clone(),
+            ),
+            metrics,
+            repeats: std::sync::Mutex::new(Repeats::new(
+                settings.watch.repeat_count,
+                settings.watch.repeat_window,
+            )),
+            settings,
+            signing_secret: secrets.signing_secret,
+            store,
+            clock,
+        }
+    }
+}
+
 pub struct Application {
     addr: SocketAddr,
     ctx: Arc<Context>,
@@ -82,7 +106,7 @@ impl Application {
     /// Starts with a second listener for health, metrics and backups.
     pub fn start_with_operations(
         settings: Settings,
-        secrets: Secrets,
+        mut secrets: Secrets,
         clock: Arc<dyn Clock>,
         mut store: Store,
         listener: TcpListener,
@@ -95,24 +119,8 @@ impl Application {
         let addr = listener
             .local_addr()
             .context("the listener has no local address")?;
-        let metrics = Arc::new(Metrics::default());
-        let ctx = Arc::new(Context {
-            slack: WebApi::new(
-                &settings.slack.api_url,
-                &secrets.bot_token,
-                settings.delivery.call_timeout,
-                metrics.clone(),
-            ),
-            metrics,
-            repeats: std::sync::Mutex::new(Repeats::new(
-                settings.watch.repeat_count,
-                settings.watch.repeat_window,
-            )),
-            settings,
-            signing_secret: secrets.signing_secret,
-            store,
-            clock,
-        });
+        let app_token = secrets.app_token.take();
+        let ctx = Arc::new(Context::new(settings, secrets, clock, store));
         let (stop, stopped) = watch::channel(false);
         let stop_signal = |mut stopped: watch::Receiver<bool>| async move {
             // Err means the sender is gone, which is a stop too.
@@ -139,7 +147,7 @@ impl Application {
         let scheduler = tokio::spawn(jobs::scheduler::run(ctx.clone(), stopped.clone()));
         let inbox = tokio::spawn(jobs::inbox::run(ctx.clone(), stopped.clone()));
         let report = tokio::spawn(jobs::report::run(ctx.clone(), stopped.clone()));
-        let socket = match (ctx.settings.slack.mode, secrets.app_token) {
+        let socket = match (ctx.settings.slack.mode, app_token) {
             (Mode::Socket, Some(token)) => Some(tokio::spawn(slack::socket::run(
                 ctx.clone(),
                 token,

@@ -8,24 +8,32 @@ use std::time::Duration;
 
 use common::*;
 use escalation_bot::config::Settings;
-use escalation_bot::domain::{CaseId, CaseState, Category, CustomerId, Source, UserId};
+use escalation_bot::domain::{CaseId, CaseState, Category, CustomerId, Source};
 use escalation_bot::standin::web_api::TEAM_ID;
 use escalation_bot::standin::{Author, Fault, Message};
 use serde_json::json;
 
-const LEAD: &str = "U0LEAD1";
-const ACME_TEAM: &str = "T0ACME";
-
 fn watching(settings: &mut Settings) {
-    let watch = &mut settings.watch;
-    watch.customers.teams.insert(
-        ACME_TEAM.into(),
-        CustomerId::parse("acme").expect("valid id"),
+    watch_support_channels(settings, 3);
+}
+
+/// The agent submits the escalation form for customer acme, verbal abuse; the form
+/// moves on to its confirmation.
+async fn submit_for_acme(bot: &TestBot, form: &serde_json::Value) {
+    let answer = bot
+        .sender
+        .submit(
+            AGENT,
+            form,
+            &[("customer", "acme"), ("category", "verbal-abuse")],
+        )
+        .await;
+    assert_eq!(
+        answer.json()["response_action"],
+        "update",
+        "{}",
+        answer.body
     );
-    watch.customers.pattern =
-        Some(regex::Regex::new(r"Customer ID: (?P<customer>[A-Za-z0-9_-]+)").expect("valid"));
-    watch.support_leads = vec![UserId::parse(LEAD).expect("valid id")];
-    watch.repeat_count = 3;
 }
 
 async fn bot() -> TestBot {
@@ -126,20 +134,7 @@ async fn the_shortcut_opens_the_form_on_the_message_and_the_case_keeps_it_as_evi
     );
     assert_eq!(bot.slack.calls_to("chat.getPermalink").len(), 1);
 
-    let answer = bot
-        .sender
-        .submit(
-            AGENT,
-            &form,
-            &[("customer", "acme"), ("category", "verbal-abuse")],
-        )
-        .await;
-    assert_eq!(
-        answer.json()["response_action"],
-        "update",
-        "{}",
-        answer.body
-    );
+    submit_for_acme(&bot, &form).await;
     let case = bot.case(CaseId::new(1));
     assert_eq!(case.source, Source::Shortcut);
     assert_eq!(case.customer.as_ref().map(|c| c.as_str()), Some("acme"));
@@ -492,20 +487,7 @@ async fn a_slow_permalink_does_not_keep_the_shortcut_form_from_opening() {
         .await
         .expect("the form opens without waiting for the permalink");
     let form = bot.slack.views().pop().unwrap();
-    let answer = bot
-        .sender
-        .submit(
-            AGENT,
-            &form,
-            &[("customer", "acme"), ("category", "verbal-abuse")],
-        )
-        .await;
-    assert_eq!(
-        answer.json()["response_action"],
-        "update",
-        "{}",
-        answer.body
-    );
+    submit_for_acme(&bot, &form).await;
     let evidence = bot.case(CaseId::new(1)).evidence.expect("evidence is kept");
     assert_eq!(evidence.permalink, None);
     assert_eq!(evidence.channel.as_str(), SUPPORT);

@@ -12,7 +12,6 @@ use bytes::Bytes;
 use common::*;
 use escalation_bot::clock::TokioClock;
 use escalation_bot::config::Settings;
-use escalation_bot::domain::{CustomerId, UserId};
 use escalation_bot::slack::signature;
 use escalation_bot::standin::sender::unix_now;
 use escalation_bot::standin::web_api::{APP_ID, BOT_ID, BOT_USER, TEAM_ID};
@@ -23,8 +22,6 @@ use serde_json::{Value, json};
 const FORM: &str = "application/x-www-form-urlencoded";
 const JSON: &str = "application/json";
 const EVENTS: &str = "/slack/events";
-const LEAD: &str = "U0LEAD1";
-const ACME_TEAM: &str = "T0ACME";
 /// What Slack adds when it redelivers an event it thinks we missed.
 const FIRST_RETRY: [(&str, &str); 2] = [
     ("X-Slack-Retry-Num", "1"),
@@ -48,15 +45,7 @@ fn command_body(text: &str) -> Vec<u8> {
 /// Support-channel watching as in tests/flag.rs, with a low repeat limit: a third
 /// message within the window is one too many.
 fn watching(settings: &mut Settings) {
-    let watch = &mut settings.watch;
-    watch.customers.teams.insert(
-        ACME_TEAM.into(),
-        CustomerId::parse("acme").expect("valid id"),
-    );
-    watch.customers.pattern =
-        Some(regex::Regex::new(r"Customer ID: (?P<customer>[A-Za-z0-9_-]+)").expect("valid"));
-    watch.support_leads = vec![UserId::parse(LEAD).expect("valid id")];
-    watch.repeat_count = 2;
+    watch_support_channels(settings, 2);
 }
 
 async fn watching_bot() -> TestBot {

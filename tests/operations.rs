@@ -11,9 +11,6 @@ use common::*;
 use escalation_bot::app::{Application, Context};
 use escalation_bot::clock::{ManualClock, SystemClock};
 use escalation_bot::config::{Secret, Secrets};
-use escalation_bot::domain::repeats::Repeats;
-use escalation_bot::metrics::Metrics;
-use escalation_bot::slack::api::WebApi;
 use escalation_bot::slack::ingress::{self, Listener};
 use escalation_bot::standin::{Fault, Sender, StandIn};
 use escalation_bot::store::Store;
@@ -249,24 +246,18 @@ async fn readiness_fails_while_the_delivery_worker_is_not_running() {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = settings(&slack.api_url(), "");
     settings.store_path = dir.path().join("store");
-    let metrics = Arc::new(Metrics::default());
-    let ctx = Arc::new(Context {
-        slack: WebApi::new(
-            &settings.slack.api_url,
-            &Secret::new(TOKEN),
-            settings.delivery.call_timeout,
-            metrics.clone(),
-        ),
-        metrics,
-        repeats: std::sync::Mutex::new(Repeats::new(
-            settings.watch.repeat_count,
-            settings.watch.repeat_window,
-        )),
-        store: Store::open(&settings.store_path, settings.store_cache_bytes).unwrap(),
-        settings,
+    let store = Store::open(&settings.store_path, settings.store_cache_bytes).unwrap();
+    let secrets = Secrets {
+        bot_token: Secret::new(TOKEN),
         signing_secret: Secret::new(SIGNING_SECRET),
-        clock: Arc::new(SystemClock),
-    });
+        app_token: None,
+    };
+    let ctx = Arc::new(Context::new(
+        settings,
+        secrets,
+        Arc::new(SystemClock),
+        store,
+    ));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let readyz = format!("http://{}/readyz", listener.local_addr().unwrap());
     let server = tokio::spawn(ingress::serve(

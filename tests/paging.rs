@@ -121,15 +121,14 @@ async fn taking_the_case_stops_all_paging() {
     assert!(alerts(&bot, id).is_empty(), "no alert after the take");
 }
 
-#[tokio::test]
-async fn a_page_queued_before_the_take_is_not_sent_after_it() {
-    let (bot, clock) = bot_with_manual_clock().await;
-    let id = bot.open_case("cust-1 persistent Calls every hour").await;
-    // EXEC2's page falls due and is queued, but Slack refuses it for a while...
-    bot.slack.fail_next(
-        "conversations.open",
-        escalation_bot::standin::Fault::RateLimited { retry_after: 1 },
-    );
+/// Lets EXEC2's page fall due with `fault` on its first attempt to open the DM, and
+/// waits until that attempt has reached Slack.
+async fn second_page_meets(
+    bot: &TestBot,
+    clock: &ManualClock,
+    fault: escalation_bot::standin::Fault,
+) {
+    bot.slack.fail_next("conversations.open", fault);
     clock.advance(minutes(15));
     bot.slack
         .wait_for(std::time::Duration::from_secs(5), |s| {
@@ -137,6 +136,19 @@ async fn a_page_queued_before_the_take_is_not_sent_after_it() {
         })
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_page_queued_before_the_take_is_not_sent_after_it() {
+    let (bot, clock) = bot_with_manual_clock().await;
+    let id = bot.open_case("cust-1 persistent Calls every hour").await;
+    // EXEC2's page falls due and is queued, but Slack refuses it for a while...
+    second_page_meets(
+        &bot,
+        &clock,
+        escalation_bot::standin::Fault::RateLimited { retry_after: 1 },
+    )
+    .await;
     // ...and meanwhile EXEC1 takes the case.
     bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
     clock.advance(minutes(1));
@@ -154,17 +166,12 @@ async fn a_take_while_a_page_is_on_its_way_sends_no_page() {
     let (bot, clock) = bot_with_manual_clock().await;
     let id = bot.open_case("cust-1 persistent Calls every hour").await;
     // EXEC2's page falls due; opening the DM is slow (Slack under load)...
-    bot.slack.fail_next(
-        "conversations.open",
+    second_page_meets(
+        &bot,
+        &clock,
         escalation_bot::standin::Fault::Slow(std::time::Duration::from_millis(1500)),
-    );
-    clock.advance(minutes(15));
-    bot.slack
-        .wait_for(std::time::Duration::from_secs(5), |s| {
-            s.calls_to("conversations.open").len() >= 2
-        })
-        .await
-        .unwrap();
+    )
+    .await;
     // ...and while it is, EXEC1 takes the case.
     bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
     // The page stays in the outbox until its slow call returns and it is handled.

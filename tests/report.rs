@@ -319,6 +319,16 @@ async fn release_store(bot: &mut TestBot) -> tempfile::TempDir {
     parking
 }
 
+/// `report --week <week> --post` from the command line, with the bot token.
+async fn post_by_hand(dir: &Path, week: &str) -> Output {
+    run_cli(
+        dir,
+        &["report", "--week", week, "--post"],
+        &[("SLACK_BOT_TOKEN", TOKEN)],
+    )
+    .await
+}
+
 async fn run_cli(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let dir = dir.to_owned();
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
@@ -375,12 +385,7 @@ async fn report_prints_or_posts_a_week_from_the_command_line() {
         out(&no_token)
     );
 
-    let posted = run_cli(
-        dir.path(),
-        &["report", "--week", "2026-W47", "--post"],
-        &[("SLACK_BOT_TOKEN", TOKEN)],
-    )
-    .await;
+    let posted = post_by_hand(dir.path(), "2026-W47").await;
     assert!(posted.status.success(), "{}", out(&posted));
     assert_eq!(reports(&bot).len(), 1);
     assert!(reports(&bot)[0].text.contains("2026-W47"));
@@ -395,12 +400,7 @@ async fn a_week_sent_by_hand_while_the_bot_was_down_is_not_posted_again() {
     let dir = tempfile::tempdir().unwrap();
     config_for(&bot, dir.path());
     // The bot is down at W47's time; an operator sends W47 by hand (today, after it ended).
-    let posted = run_cli(
-        dir.path(),
-        &["report", "--week", "2026-W47", "--post"],
-        &[("SLACK_BOT_TOKEN", TOKEN)],
-    )
-    .await;
+    let posted = post_by_hand(dir.path(), "2026-W47").await;
     assert!(posted.status.success(), "{}", out(&posted));
     assert_eq!(reports(&bot).len(), 1);
 

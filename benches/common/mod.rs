@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use escalation_bot::config::Settings;
 use escalation_bot::slack::signature;
 use escalation_bot::standin::web_api::{APP_ID, TEAM_ID};
 use http_body_util::{BodyExt, Full};
@@ -13,6 +14,11 @@ use hyper_util::client::legacy::connect::HttpConnector;
 
 pub const TOKEN: &str = "xoxb-bench";
 pub const SECRET: &str = "bench-signing-secret";
+pub const ESCALATIONS: &str = "C0BENCHESC";
+pub const SUPPORT: &str = "C0BENCHSUP";
+pub const EXEC: &str = "U0BENCHEXEC";
+pub const MANAGER: &str = "U0BENCHMGR";
+pub const AGENT: &str = "U0BENCHAGENT";
 
 pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
@@ -20,6 +26,26 @@ pub struct Request {
     pub path: &'static str,
     pub content_type: &'static str,
     pub body: Vec<u8>,
+}
+
+/// The bot's settings against the stand-in at `api_url`, on `store`, with `extra` TOML
+/// sections after the Slack channels and people.
+pub fn settings(api_url: &str, store: &std::path::Path, extra: &str) -> Settings {
+    let toml = format!(
+        r#"
+        [slack]
+        api_url = "{api_url}"
+        escalation_channel = "{ESCALATIONS}"
+        support_channels = ["{SUPPORT}"]
+        [people]
+        executives = ["{EXEC}"]
+        managers = ["{MANAGER}"]
+        {extra}
+        "#
+    );
+    let mut settings = Settings::from_sources(&toml, Default::default()).expect("valid settings");
+    settings.store_path = store.to_owned();
+    settings
 }
 
 /// `/escalate <text>` from `user` in `channel`, with a fresh trigger id `n`.

@@ -37,6 +37,17 @@ pub enum Reply {
     Unavailable,
 }
 
+impl Reply {
+    /// The HTTP status this reply is answered with (Socket Mode counts requests by it too).
+    pub fn status(&self) -> u16 {
+        match self {
+            Reply::Ack | Reply::Json(_) => 200,
+            Reply::BadRequest(_) => 400,
+            Reply::Unavailable => 503,
+        }
+    }
+}
+
 pub use crate::slack::payload::CommandForm;
 
 impl Context {

@@ -272,19 +272,15 @@ async fn suggest(ctx: &Arc<Context>, work: &Work) -> CallResult<()> {
             // A support lead need not be in every support channel; Slack shows ephemerals
             // only to members, so tell them directly (a DM the customer cannot see).
             Err(CallError::Permanent { reason }) if reason == NOT_A_MEMBER => {
-                let link = match &permalink {
-                    Some(link) => link.clone(),
-                    None => {
-                        let message = MessageRef {
-                            channel: channel.clone(),
-                            ts: ts.clone(),
-                        };
-                        let link = ctx.slack.permalink(&message).await.ok().and_then(safe_link);
-                        permalink = Some(link.clone());
-                        link
-                    }
-                };
-                let intro = look.t.suggestion_by_dm(channel.as_str(), link.as_deref());
+                if permalink.is_none() {
+                    let message = MessageRef {
+                        channel: channel.clone(),
+                        ts: ts.clone(),
+                    };
+                    permalink = Some(ctx.slack.permalink(&message).await.ok().and_then(safe_link));
+                }
+                let link = permalink.as_ref().and_then(Option::as_deref);
+                let intro = look.t.suggestion_by_dm(channel.as_str(), link);
                 let content = views::suggestion(format!("{intro}\n{text}"), &flagged, look);
                 if let Err(e) = suggest_by_dm(ctx, &person, content).await {
                     tracing::warn!(error = %e, "could not send a suggestion by direct message");

@@ -101,15 +101,6 @@ fn endpoint(kind: &str) -> Option<&'static str> {
     }
 }
 
-/// The status the HTTP ingress would have answered with.
-fn status(reply: &Reply) -> u16 {
-    match reply {
-        Reply::Ack | Reply::Json(_) => 200,
-        Reply::BadRequest(_) => 400,
-        Reply::Unavailable => 503,
-    }
-}
-
 /// Handles one envelope; false when Slack asks to reconnect.
 fn dispatch(ctx: &Arc<Context>, text: &str, acks: &mpsc::Sender<Message>) -> bool {
     let started = std::time::Instant::now();
@@ -140,7 +131,7 @@ fn dispatch(ctx: &Arc<Context>, text: &str, acks: &mpsc::Sender<Message>) -> boo
     tokio::spawn(async move {
         let reply = handle(&ctx, &envelope).await;
         if let Some(name) = endpoint(&envelope.kind) {
-            ctx.metrics.request(name, status(&reply), started.elapsed());
+            ctx.metrics.request(name, reply.status(), started.elapsed());
         }
         let ack = match reply {
             Reply::Ack => json!({ "envelope_id": envelope_id }),

@@ -299,7 +299,7 @@ pub fn note(case: &Case, note: &Note, look: Look<'_>) -> SlackMessageContent {
 
 /// The value of a proposal's Approve and Reject buttons: the case and which proposal
 /// ("ESC-7@1790000120000"), so a click on an older proposal settles nothing.
-pub fn proposal_value(id: CaseId, proposal: &Proposal) -> String {
+fn proposal_value(id: CaseId, proposal: &Proposal) -> String {
     format!("{id}@{}", proposal.mark())
 }
 

@@ -17,6 +17,9 @@ use escalation_bot::store::{AuditEntry, Store};
 use tokio::net::TcpListener;
 
 pub const TOKEN: &str = "xoxb-test-token-5f2c";
+/// A support lead, and a customer's Slack Connect workspace, for support-channel watching.
+pub const LEAD: &str = "U0LEAD1";
+pub const ACME_TEAM: &str = "T0ACME";
 pub const SIGNING_SECRET: &str = "test-signing-secret-9a1e";
 pub const ESCALATIONS: &str = "C0TESTESCAL";
 pub const SUPPORT: &str = "C0TESTSUPPORT";
@@ -416,4 +419,19 @@ pub fn reopen(path: &std::path::Path) -> Store {
 
 pub fn text_of(message: &Message) -> String {
     format!("{} {}", message.text, message.blocks)
+}
+
+/// Support-channel watching: ACME_TEAM is customer `acme`, helpdesk messages name their
+/// customer as "Customer ID: …", LEAD is the support lead, and more than `repeat_count`
+/// messages in the window suggest "persistent".
+pub fn watch_support_channels(settings: &mut Settings, repeat_count: u32) {
+    let watch = &mut settings.watch;
+    watch.customers.teams.insert(
+        ACME_TEAM.into(),
+        escalation_bot::domain::CustomerId::parse("acme").expect("valid id"),
+    );
+    watch.customers.pattern =
+        Some(regex::Regex::new(r"Customer ID: (?P<customer>[A-Za-z0-9_-]+)").expect("valid"));
+    watch.support_leads = vec![escalation_bot::domain::UserId::parse(LEAD).expect("valid id")];
+    watch.repeat_count = repeat_count;
 }
