@@ -3,10 +3,13 @@
 //! weekly report, and the bot's resident memory.
 //!
 //! `cargo bench --bench growth` (ESCALATION_BOT_GROWTH_SIZES=10000,100000 for a shorter
-//! run; writing the million takes about ten minutes on two cores). The history is written through the store's real transactions (the same a running
-//! bot makes, aggregates included), 64 cases at a time: a case every five minutes over the
-//! years, one customer in five with several cases, most cases taken and decided, the last
-//! ones still open. Each size is then measured in a fresh child process, so its memory is
+//! run; writing the million takes about twenty minutes on two cores). The history is
+//! written through the store's real transactions (the same a running bot makes, aggregates
+//! included), 64 cases at a time: a case every five minutes over the years, one customer in
+//! five with several cases, most cases taken and decided, the last ones still open. It is
+//! written a week at a time with the store reopened in between, and the archive job run,
+//! as a bot restarted weekly would leave it; "open" is then the bot's start with the last
+//! week's writes to replay. Each size is then measured in a fresh child process, so its memory is
 //! the bot's with that store and nothing left over from writing it: the real bot (HTTP
 //! server, jobs, 16 MB sled cache as configured by default) answering signed commands.
 
@@ -131,44 +134,71 @@ async fn write_case(store: &Store, rules: &Rules, n: u64, total: u64) {
     }
 }
 
-/// Writes cases `from..to` of `total`, `IN_FLIGHT` at a time, then fires the paging
-/// timers due by the last case's time and drops the deliveries (there is no Slack to
-/// send them to).
+/// A week of cases at `SPACING`: the history is written a week at a time, and the store
+/// reopened after each, as a bot restarted weekly (a deploy, a node drain) would see it.
+const WEEK_OF_CASES: u64 = 7 * 24 * 12;
+
+/// Writes cases `from..to` of `total`, a week at a time, `IN_FLIGHT` at a time within the
+/// week. After each week it does what the running bot's jobs do: fires the paging timers
+/// due by then, drops the deliveries (there is no Slack to send them to) and archives the
+/// cases closed a week before. Returns the time after the last case.
 async fn write_history(path: &Path, from: u64, to: u64, total: u64) -> Timestamp {
-    let mut store = Store::open(path, 16 << 20).expect("the store opens");
-    store
-        .set_report_zone(jiff::tz::TimeZone::get(ZONE).expect("a zone"), ZONE)
-        .expect("zone set");
-    let rules = settings("http://127.0.0.1:9/api", path).rules;
-    let store = Arc::new(store);
-    let rules = Arc::new(rules);
-    let next = Arc::new(std::sync::atomic::AtomicU64::new(from));
-    let mut writers = Vec::new();
-    for _ in 0..IN_FLIGHT {
-        let (store, rules, next) = (store.clone(), rules.clone(), next.clone());
-        writers.push(tokio::spawn(async move {
-            loop {
-                let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if n >= to {
-                    break;
+    let rules = Arc::new(settings("http://127.0.0.1:9/api", path).rules);
+    let mut week_start = from;
+    let mut now = start();
+    while week_start < to {
+        let week_end = (week_start + WEEK_OF_CASES).min(to);
+        let store = Arc::new(open_released(path));
+        let next = Arc::new(std::sync::atomic::AtomicU64::new(week_start));
+        let mut writers = Vec::new();
+        for _ in 0..IN_FLIGHT {
+            let (store, rules, next) = (store.clone(), rules.clone(), next.clone());
+            writers.push(tokio::spawn(async move {
+                loop {
+                    let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if n >= week_end {
+                        break;
+                    }
+                    write_case(&store, &rules, n, total).await;
                 }
-                write_case(&store, &rules, n, total).await;
-            }
-        }));
+            }));
+        }
+        for writer in writers {
+            writer.await.expect("writer");
+        }
+        now = start() + SPACING * (week_end as i32) + SignedDuration::from_hours(1);
+        while store
+            .fire_due_timers(now, &rules, 10_000)
+            .await
+            .expect("timers fire")
+            > 0
+        {}
+        store.forget_deliveries().expect("deliveries dropped");
+        while store.archive_closed(now, 100_000).expect("archives") > 0 {}
+        store.flush().await.expect("flushed");
+        week_start = week_end;
     }
-    for writer in writers {
-        writer.await.expect("writer");
-    }
-    let now = start() + SPACING * (to as i32) + SignedDuration::from_hours(1);
-    while store
-        .fire_due_timers(now, &rules, 10_000)
-        .await
-        .expect("timers fire")
-        > 0
-    {}
-    store.forget_deliveries().expect("deliveries dropped");
-    store.flush().await.expect("flushed");
     now
+}
+
+/// Opens the store once sled has let go of its lock, which it does a moment after the
+/// last handle is dropped.
+fn open_released(path: &Path) -> Store {
+    for _ in 0..200 {
+        match Store::open(path, 16 << 20) {
+            Ok(mut store) => {
+                store
+                    .set_report_zone(jiff::tz::TimeZone::get(ZONE).expect("a zone"), ZONE)
+                    .expect("zone set");
+                return store;
+            }
+            Err(escalation_bot::store::StoreError::Locked { .. }) => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => panic!("the store does not open: {e}"),
+        }
+    }
+    panic!("the store stayed locked");
 }
 
 fn disk_mb(path: &Path) -> f64 {

@@ -717,3 +717,60 @@ async fn shutdown_flushes_and_the_store_reopens_with_everything() {
     );
     assert_eq!(reopened.tallies().unwrap().cases_total, 1);
 }
+
+#[tokio::test]
+async fn a_case_closed_a_week_ago_is_archived_and_reads_and_answers_the_same() {
+    use escalation_bot::clock::ManualClock;
+    use jiff::{SignedDuration, Timestamp};
+    use std::sync::Arc;
+
+    let clock = Arc::new(ManualClock::new(Timestamp::now()));
+    let bot = TestBot::start_with(Options {
+        clock: clock.clone(),
+        ..Options::default()
+    })
+    .await;
+    let id = bot
+        .open_case("cust-42 verbal-abuse Shouted for an hour")
+        .await;
+    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
+    bot.settle().await;
+    let taken_card = bot.card(id);
+    bot.click(EXEC1, &taken_card, "decide:warning").await;
+    bot.settle().await;
+    let before = (bot.case(id), bot.audit(), bot.store.tallies().unwrap());
+    let history = bot.escalate(AGENT, "history cust-42").await.text();
+
+    clock.advance(SignedDuration::from_hours(6 * 24));
+    bot.catch_up().await;
+    assert!(!bot.store.is_archived(id).unwrap(), "a week must pass");
+    clock.advance(SignedDuration::from_hours(2 * 24));
+    for _ in 0..500 {
+        if bot.store.is_archived(id).unwrap() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(
+        bot.store.is_archived(id).unwrap(),
+        "the scheduler archives it"
+    );
+
+    assert_eq!(
+        (bot.case(id), bot.audit(), bot.store.tallies().unwrap()),
+        before
+    );
+    assert_eq!(bot.escalate(AGENT, "history cust-42").await.text(), history);
+    // A stale card's buttons get a closed case's answer, and change nothing.
+    bot.click(MGR1, &taken_card, "decide:termination").await;
+    let refusal = bot.ephemeral_after(MGR1, 0).await;
+    assert!(refusal.text.contains("already closed"), "{}", refusal.text);
+    bot.settle().await;
+    assert_eq!(
+        (bot.case(id), bot.audit(), bot.store.tallies().unwrap()),
+        before
+    );
+    // The ladder still counts the archived case.
+    let next = bot.open_case("cust-42 verbal-abuse Again").await;
+    assert_eq!(bot.case(next).history.prior_cases, 1);
+}

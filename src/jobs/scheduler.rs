@@ -1,6 +1,6 @@
 //! Purpose: fires the paging timers (re-pages, @here alerts, decision reminders) when they
-//! fall due, including those that fell due while the bot was down, and prunes the
-//! "already handled" marks. Each timer fires in its own store transaction, so a restart
+//! fall due, including those that fell due while the bot was down, prunes the
+//! "already handled" marks and moves cases closed for a week into the archive. Each timer fires in its own store transaction, so a restart
 //! neither loses nor repeats one.
 
 use std::sync::Arc;
@@ -16,6 +16,9 @@ const BATCH: usize = 100;
 const IDLE_POLL: SignedDuration = SignedDuration::from_mins(1);
 /// How often old "already handled" marks are forgotten.
 const PRUNE_EVERY: SignedDuration = SignedDuration::from_mins(10);
+/// Cases archived per pass; a store with more to archive (one from before the archive)
+/// catches up a pass per wake instead of holding the scheduler for minutes.
+const ARCHIVE_BATCH: usize = 4096;
 
 pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
     let changed = ctx.store.timers_changed();
@@ -38,6 +41,19 @@ pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
                 Ok(0) => {}
                 Ok(pruned) => tracing::debug!(pruned, "forgot old request marks"),
                 Err(e) => tracing::error!(error = %e, "could not prune request marks"),
+            }
+            let store = ctx.store.clone();
+            match tokio::task::spawn_blocking(move || store.archive_closed(now, ARCHIVE_BATCH))
+                .await
+            {
+                Ok(Ok(ARCHIVE_BATCH)) => {
+                    tracing::info!(moved = ARCHIVE_BATCH, "archived closed cases; more to go");
+                    continue;
+                }
+                Ok(Ok(0)) => {}
+                Ok(Ok(moved)) => tracing::info!(moved, "archived closed cases"),
+                Ok(Err(e)) => tracing::error!(error = %e, "could not archive closed cases"),
+                Err(e) => tracing::error!(error = %e, "the archiving task failed"),
             }
             pruned_at = Some(now);
         }

@@ -13,8 +13,8 @@ use super::{
     outbox, report, tx_decode, tx_outcome,
 };
 use crate::domain::{
-    Action, Case, CaseId, CustomerChange, CustomerId, CustomerRecord, Effect, Event, NewCase,
-    Rules, Scheduled, Source, Stamp, Tallies, paging,
+    Action, Case, CaseId, CaseState, CustomerChange, CustomerId, CustomerRecord, Effect, Event,
+    NewCase, Refusal, Rules, Scheduled, Source, Stamp, Tallies, paging,
 };
 
 /// A case `open_case` returns: new, or the one an earlier identical request opened.
@@ -244,7 +244,7 @@ impl Store {
         actor: Stamp,
         rules: &Rules,
     ) -> Result<(Case, Event), ActError> {
-        let acted = self.transaction(|tx| {
+        let acted = match self.transaction(|tx| {
             let mut case = tx.case(id)?;
             let previous = case.next;
             let (state, event) = case
@@ -276,9 +276,42 @@ impl Store {
             tx.record(&case, &event, change)?;
             tx.enqueue(&case, Effect::for_event(&event), actor.at)?;
             Ok((case, event))
-        })?;
+        }) {
+            Err(ActError::NoSuchCase(id)) => {
+                return Err(self.refuse_archived(id, action, &actor, rules)?);
+            }
+            acted => acted?,
+        };
         self.committed().await?;
         Ok(acted)
+    }
+
+    /// Why an action on a case that is not among the live ones fails: the refusal a
+    /// closed case gives, if it is archived, or that there is no such case.
+    fn refuse_archived(
+        &self,
+        id: CaseId,
+        action: Action,
+        actor: &Stamp,
+        rules: &Rules,
+    ) -> Result<ActError, ActError> {
+        let Some(archived) = self.archived(id)? else {
+            return Ok(ActError::NoSuchCase(id));
+        };
+        let case = archived.case;
+        Ok(
+            match (
+                case.apply(action, actor, &rules.roles, &rules.policy),
+                &case.state,
+            ) {
+                (Err(refusal), _) => ActError::Refused(refusal),
+                // Only closed cases are archived, and a closed case refuses everything.
+                (Ok(_), CaseState::Closed { decision, .. }) => ActError::Refused(Refusal::Closed {
+                    outcome: decision.outcome,
+                }),
+                (Ok(_), _) => ActError::NoSuchCase(id),
+            },
+        )
     }
 
     /// When the earliest pending timer is due, if any is pending.

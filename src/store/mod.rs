@@ -18,7 +18,13 @@
 //!   -> Once, requests already handled (Slack's retries and replays); the request kinds
 //!   are kept `ONCE_RETENTION`, flagged messages for good (one case per message)
 //! - `work_by_seq`: sequence (u64 BE) -> WorkEntry, work accepted from events
+//! - `archive_by_block`: case number / 16 (u64 BE) -> [Archived], cases closed for a week,
+//!   with their audit entries (see `archive`)
+//!
+//! A case lives in `case_by_id` and `audit_by_case` until the archive takes it, then in
+//! `archive_by_block` only; the readers below look in both.
 
+mod archive;
 mod cases;
 mod flush;
 mod keys;
@@ -37,19 +43,20 @@ use tokio::sync::Notify;
 
 use crate::domain::{CaseId, CustomerId, CustomerRecord, Event, Refusal, Tallies};
 
+pub use archive::{ARCHIVE_AFTER, Archived};
 pub use cases::Opened;
 pub use outbox::{DeadLetter, Delivered, Gate, OutboxEntry, Queued};
 pub use report::{Posting, ReportState, WeekFigures};
 pub use work::{Work, WorkEntry};
 
 /// The layout this build reads and writes. Bump it with a migration in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Rewrites a store's layout from one schema version to the next.
 type Migration = fn(&sled::Db) -> Result<(), StoreError>;
 
 /// `MIGRATIONS[n]` upgrades a store from version `n + 1` to `n + 2`.
-const MIGRATIONS: &[Migration] = &[audit_by_case];
+const MIGRATIONS: &[Migration] = &[audit_by_case, report::spans_into_records];
 
 /// Version 2 keys the audit log by case, so a case's timeline is one range read (the
 /// export reads every case's). The weekly aggregates it also adds are built on open.
@@ -138,6 +145,7 @@ pub struct Store {
     once: sled::Tree,
     work: sled::Tree,
     report: sled::Tree,
+    archive: sled::Tree,
     /// The zone weeks are counted in for the weekly report (see `set_report_zone`).
     zone: jiff::tz::TimeZone,
     flusher: Arc<flush::Flusher>,
@@ -262,6 +270,7 @@ impl Store {
             once: db.open_tree("once_by_key")?,
             work: db.open_tree("work_by_seq")?,
             report: db.open_tree("report_index")?,
+            archive: db.open_tree("archive_by_block")?,
             zone: jiff::tz::TimeZone::UTC,
             flusher: Arc::new(flush::Flusher::new(path)),
             db,
@@ -358,10 +367,10 @@ impl Store {
     }
 
     pub fn case(&self, id: CaseId) -> Result<Option<crate::domain::Case>, StoreError> {
-        self.cases
-            .get(keys::case(id))?
-            .map(|v| decode("case_by_id", &v))
-            .transpose()
+        match self.cases.get(keys::case(id))? {
+            Some(v) => decode("case_by_id", &v).map(Some),
+            None => Ok(self.archived(id)?.map(|a| a.case)),
+        }
     }
 
     pub fn customer(&self, id: &CustomerId) -> Result<Option<CustomerRecord>, StoreError> {
@@ -378,8 +387,17 @@ impl Store {
         })
     }
 
-    /// Every case, in number order.
+    /// Every case, in number order, archived or not.
     pub fn cases(&self) -> impl Iterator<Item = Result<crate::domain::Case, StoreError>> + '_ {
+        let live = self.live_cases().map(|c| c.map(|c| (c.id.number(), c)));
+        let archived = self
+            .archived_all()
+            .map(|a| a.map(|a| (a.case.id.number(), a.case)));
+        archive::merge_by_case(live, archived)
+    }
+
+    /// The cases not yet archived, in number order.
+    fn live_cases(&self) -> impl Iterator<Item = Result<crate::domain::Case, StoreError>> + '_ {
         self.cases.iter().map(|kv| {
             kv.map_err(StoreError::from)
                 .and_then(|(_, v)| decode("case_by_id", &v))
@@ -388,21 +406,48 @@ impl Store {
 
     /// The audit log: case by case, each case's entries oldest first.
     pub fn audit(&self) -> impl Iterator<Item = Result<AuditEntry, StoreError>> + '_ {
-        self.audit.iter().map(|kv| {
+        let live = self.audit.iter().map(|kv| {
             kv.map_err(StoreError::from)
-                .and_then(|(_, v)| decode("audit_by_case", &v))
-        })
+                .and_then(|(_, v)| decode::<AuditEntry>("audit_by_case", &v))
+                .map(|e| (e.case.number(), e))
+        });
+        let archived =
+            self.archived_all()
+                .flat_map(|a| -> Vec<Result<(u64, AuditEntry), StoreError>> {
+                    match a {
+                        Ok(a) => a
+                            .timeline
+                            .into_iter()
+                            .map(|event| {
+                                Ok((
+                                    a.case.id.number(),
+                                    AuditEntry {
+                                        case: a.case.id,
+                                        event,
+                                    },
+                                ))
+                            })
+                            .collect(),
+                        Err(e) => vec![Err(e)],
+                    }
+                });
+        archive::merge_by_case(live, archived)
     }
 
     /// What happened to one case, oldest first.
     pub fn timeline(&self, id: CaseId) -> Result<Vec<Event>, StoreError> {
-        self.audit
+        let live: Vec<Event> = self
+            .audit
             .scan_prefix(keys::case(id))
             .map(|kv| {
                 let (_, v) = kv?;
                 decode::<AuditEntry>("audit_by_case", &v).map(|e| e.event)
             })
-            .collect()
+            .collect::<Result<_, _>>()?;
+        if !live.is_empty() {
+            return Ok(live);
+        }
+        Ok(self.archived(id)?.map(|a| a.timeline).unwrap_or_default())
     }
 
     /// Whether a Slack event was accepted before (a retry or a duplicate delivery). Writes

@@ -6,8 +6,9 @@
 //! `report_index` keys:
 //! - `w` week -> WeekStats
 //! - `o` case -> (), the open cases (the first is the oldest)
-//! - `d` week span seconds case -> (), how long cases took to be taken and decided, sorted
-//!   by duration within a week so percentiles are a walk along the keys
+//! - `p` week span -> the seconds cases took to be taken (or decided) that week, sorted,
+//!   8 bytes each: one record per week and span rather than a key per case, because sled
+//!   keeps memory for every page of keys (see README "Performance")
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -24,7 +25,9 @@ use crate::domain::{
 
 const WEEK: u8 = b'w';
 const OPEN: u8 = b'o';
-const SPAN: u8 = b'd';
+const SPANS: u8 = b'p';
+/// Schema 2's key per case and span: `d` week span seconds case -> ().
+const SPAN_V2: u8 = b'd';
 
 fn week_key(week: Week) -> [u8; 4] {
     let [a, b, c] = week.key();
@@ -37,35 +40,80 @@ fn open_key(case: CaseId) -> [u8; 9] {
     key
 }
 
-fn span_prefix(week: Week, span: Span) -> [u8; 5] {
+fn spans_key(week: Week, span: Span) -> [u8; 5] {
     let [a, b, c] = week.key();
     let span = match span {
         Span::ToTaken => b't',
         Span::ToDecided => b'd',
     };
-    [SPAN, a, b, c, span]
+    [SPANS, a, b, c, span]
 }
 
-fn span_key(week: Week, span: Span, seconds: u64, case: CaseId) -> [u8; 21] {
-    let mut key = [0; 21];
-    key[..5].copy_from_slice(&span_prefix(week, span));
-    key[5..13].copy_from_slice(&seconds.to_be_bytes());
-    key[13..].copy_from_slice(&keys::case(case));
-    key
+/// Durations are 8 bytes each, big-endian, in ascending order.
+fn spans_from(bytes: &[u8]) -> Result<Vec<u64>, StoreError> {
+    if !bytes.len().is_multiple_of(8) {
+        return Err(StoreError::Corrupt {
+            tree: "report_index",
+            reason: format!("a span record of {} bytes", bytes.len()),
+        });
+    }
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|c| u64::from_be_bytes(c.try_into().expect("8 bytes")))
+        .collect())
+}
+
+fn spans_bytes(seconds: &[u64]) -> Vec<u8> {
+    seconds.iter().flat_map(|s| s.to_be_bytes()).collect()
+}
+
+/// Adds one duration to a week's sorted record, inside the transaction.
+fn add_span(index: &TransactionalTree, week: Week, span: Span, seconds: u64) -> TxResult<()> {
+    let key = spans_key(week, span);
+    let mut all = match index.get(key)? {
+        Some(v) => spans_from(&v).map_err(|e| {
+            sled::transaction::ConflictableTransactionError::Abort(super::Abort::Corrupt(
+                "report_index",
+                e.to_string(),
+            ))
+        })?,
+        None => Vec::new(),
+    };
+    let at = all.partition_point(|&s| s <= seconds);
+    all.insert(at, seconds);
+    index.insert(&key, spans_bytes(&all))?;
+    Ok(())
+}
+
+/// Schema 2 -> 3: a week's durations, one key each, become one record per week and span.
+pub(super) fn spans_into_records(db: &sled::Db) -> Result<(), StoreError> {
+    let index = db.open_tree("report_index")?;
+    let mut records: BTreeMap<[u8; 5], Vec<u64>> = BTreeMap::new();
+    let mut batch = sled::Batch::default();
+    for kv in index.scan_prefix([SPAN_V2]) {
+        let (key, _) = kv?;
+        let (Some(prefix), Some(seconds)) = (key.get(..5), key.get(5..13)) else {
+            return Err(StoreError::Corrupt {
+                tree: "report_index",
+                reason: "short duration key".into(),
+            });
+        };
+        let mut prefix: [u8; 5] = prefix.try_into().expect("5 bytes");
+        prefix[0] = SPANS;
+        let seconds = u64::from_be_bytes(seconds.try_into().expect("8 bytes"));
+        records.entry(prefix).or_default().push(seconds);
+        batch.remove(key);
+    }
+    for (key, mut seconds) in records {
+        seconds.sort_unstable();
+        batch.insert(&key, spans_bytes(&seconds));
+    }
+    index.apply_batch(batch)?;
+    Ok(())
 }
 
 fn seconds_between(from: Timestamp, to: Timestamp) -> u64 {
     to.duration_since(from).as_secs().max(0) as u64
-}
-
-/// When a case's decision became final: its approval, if it needed one.
-fn decided_at(state: &CaseState) -> Option<Timestamp> {
-    match state {
-        CaseState::Closed { decision, .. } => {
-            Some(decision.approved.as_ref().unwrap_or(&decision.decided).at)
-        }
-        _ => None,
-    }
 }
 
 /// Brings the aggregates up to date with `event`, inside the transaction that records it.
@@ -99,7 +147,7 @@ pub(super) fn count(
         Event::Taken { by } => {
             let seconds = seconds_between(case.opened_at, by.at);
             let week = Week::of(by.at, zone);
-            index.insert(&span_key(week, Span::ToTaken, seconds, case.id), &[])?;
+            add_span(index, week, Span::ToTaken, seconds)?;
         }
         Event::Closed { decision } => {
             let at = decision.approved.as_ref().unwrap_or(&decision.decided).at;
@@ -108,7 +156,7 @@ pub(super) fn count(
                 s.count_decided(decision.outcome, change.newly_cut_off)
             })?;
             let seconds = seconds_between(case.opened_at, at);
-            index.insert(&span_key(week, Span::ToDecided, seconds, case.id), &[])?;
+            add_span(index, week, Span::ToDecided, seconds)?;
             index.remove(&open_key(case.id))?;
         }
         Event::CustomerIdentified { .. } | Event::Proposed { .. } | Event::Rejected { .. } => {}
@@ -153,15 +201,10 @@ impl Store {
 
     pub fn week_figures(&self, week: Week) -> Result<WeekFigures, StoreError> {
         let spread = |span| -> Result<Option<Spread>, StoreError> {
-            let mut seconds = Vec::new();
-            for kv in self.report.scan_prefix(span_prefix(week, span)) {
-                let (key, _) = kv?;
-                let bytes: [u8; 8] = key[5..13].try_into().map_err(|_| StoreError::Corrupt {
-                    tree: "report_index",
-                    reason: "short duration key".into(),
-                })?;
-                seconds.push(u64::from_be_bytes(bytes));
-            }
+            let seconds = match self.report.get(spans_key(week, span))? {
+                Some(v) => spans_from(&v)?,
+                None => Vec::new(),
+            };
             Ok(Spread::of_sorted(&seconds))
         };
         Ok(WeekFigures {
@@ -228,6 +271,7 @@ impl Store {
         let mut batch = sled::Batch::default();
         let mut pending = 0;
         let mut categories = HashMap::new();
+        let mut spans: BTreeMap<[u8; 5], Vec<u64>> = BTreeMap::new();
         for case in self.cases() {
             let case = case?;
             categories.insert(case.id, case.category);
@@ -238,9 +282,12 @@ impl Store {
             if let Some(owner) = case.owner() {
                 let week = Week::of(owner.at, zone);
                 let seconds = seconds_between(case.opened_at, owner.at);
-                batch.insert(&span_key(week, Span::ToTaken, seconds, case.id), &[]);
+                spans
+                    .entry(spans_key(week, Span::ToTaken))
+                    .or_default()
+                    .push(seconds);
             }
-            match (&case.state, decided_at(&case.state)) {
+            match (&case.state, super::archive::closed_at(&case)) {
                 (CaseState::Closed { decision, .. }, Some(at)) => {
                     let week = Week::of(at, zone);
                     weeks
@@ -248,7 +295,10 @@ impl Store {
                         .or_default()
                         .count_decided(decision.outcome, false);
                     let seconds = seconds_between(case.opened_at, at);
-                    batch.insert(&span_key(week, Span::ToDecided, seconds, case.id), &[]);
+                    spans
+                        .entry(spans_key(week, Span::ToDecided))
+                        .or_default()
+                        .push(seconds);
                 }
                 _ => batch.insert(&open_key(case.id), &[]),
             }
@@ -277,6 +327,10 @@ impl Store {
         }
         for (week, stats) in &weeks {
             batch.insert(&week_key(*week), encode(stats));
+        }
+        for (key, mut seconds) in spans {
+            seconds.sort_unstable();
+            batch.insert(&key, spans_bytes(&seconds));
         }
         self.report.apply_batch(batch)?;
         let mut tallies = self.tallies()?;

@@ -304,7 +304,7 @@ async fn events_are_accepted_once_with_their_work_and_forgotten_after_the_retent
 
 mod weekly {
     use super::*;
-    use crate::domain::{Case, OutcomeKind, Stamp, Week, WeekStats};
+    use crate::domain::{Case, OutcomeKind, Stamp, Tallies, Week, WeekStats};
     use jiff::Timestamp;
     use jiff::tz::TimeZone;
 
@@ -520,5 +520,175 @@ mod weekly {
                 .iter()
                 .all(|n| &n[..] != b"audit_by_seq")
         );
+    }
+
+    /// Everything a reader can see of the store, to compare before and after a change of
+    /// layout.
+    fn everything(store: &Store) -> (Vec<Case>, Vec<AuditEntry>, Vec<WeekFigures>, Tallies) {
+        let weeks: Vec<Week> = "2026-W48".parse::<Week>().unwrap().last(4);
+        (
+            store.cases().map(Result::unwrap).collect(),
+            store.audit().map(Result::unwrap).collect(),
+            weeks
+                .iter()
+                .map(|w| store.week_figures(*w).unwrap())
+                .collect(),
+            store.tallies().unwrap(),
+        )
+    }
+
+    #[tokio::test]
+    async fn cases_closed_a_week_ago_move_to_the_archive_and_read_the_same() {
+        let (dir, mut store) = tokyo_store().await;
+        store.forget_deliveries().unwrap();
+        let before = everything(&store);
+        let a = CaseId::new(1);
+        let a_before = store.case(a).unwrap().unwrap();
+        // a closed on Monday 16 Nov, b that evening, c on Wednesday 18 Nov.
+        assert_eq!(
+            store
+                .archive_closed(at("2026-11-23T02:00:00Z"), 100)
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            store
+                .archive_closed(at("2026-11-23T04:00:00Z"), 100)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store.archive_closed(at("2026-12-01T00:00:00Z"), 1).unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .archive_closed(at("2026-12-01T00:00:00Z"), 100)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .archive_closed(at("2026-12-01T00:00:00Z"), 100)
+                .unwrap(),
+            0
+        );
+        assert_eq!(store.cases.len(), 3, "d, e and f are still open");
+        assert_eq!(
+            store.audit.len(),
+            4,
+            "only the open cases' entries stay live"
+        );
+        assert_eq!(store.archive.len(), 1, "cases 1 to 15 share a block");
+
+        assert_eq!(everything(&store), before);
+        assert_eq!(store.case(a).unwrap().unwrap(), a_before);
+        let names: Vec<&str> = store
+            .timeline(a)
+            .unwrap()
+            .iter()
+            .map(|e| e.name())
+            .collect();
+        assert_eq!(names, ["opened", "taken", "proposed", "closed"]);
+        // Recounting the weeks reads archived cases too.
+        store.set_report_zone(TimeZone::UTC, "UTC").unwrap();
+        store.set_report_zone(tokyo(), "Asia/Tokyo").unwrap();
+        assert_eq!(everything(&store), before);
+
+        // An action on an archived case gets a closed case's answer and writes nothing.
+        let take = store
+            .act(
+                a,
+                Action::Take,
+                by("UEXEC2", "2026-12-01T00:00:00Z"),
+                &rules(),
+            )
+            .await;
+        assert!(matches!(
+            take,
+            Err(ActError::Refused(Refusal::Closed { .. }))
+        ));
+        let missing = store
+            .act(
+                CaseId::new(99),
+                Action::Take,
+                by("UEXEC2", "2026-12-01T00:00:00Z"),
+                &rules(),
+            )
+            .await;
+        assert!(matches!(missing, Err(ActError::NoSuchCase(_))));
+        assert_eq!(everything(&store), before);
+
+        // The next case still numbers on, and the archive survives a restart.
+        let g = store
+            .open_case(
+                case_of("acme", Category::Threat),
+                at("2026-12-01T01:00:00Z"),
+                &rules(),
+                None,
+            )
+            .await
+            .unwrap()
+            .case;
+        assert_eq!(g.id.number(), 7);
+        assert_eq!(
+            g.history.prior_cases, 2,
+            "acme's archived cases still count"
+        );
+        let path = dir.path().join("s");
+        drop(store);
+        let store = open_when_released(&path).unwrap();
+        assert_eq!(store.case(a).unwrap().unwrap(), a_before);
+        assert_eq!(store.cases().count(), 7);
+    }
+
+    #[tokio::test]
+    async fn a_closed_case_with_a_delivery_pending_is_not_archived() {
+        let (_dir, store) = tokyo_store().await;
+        let later = at("2026-12-01T00:00:00Z");
+        assert_eq!(
+            store.archive_closed(later, 100).unwrap(),
+            0,
+            "closing messages wait"
+        );
+        store.forget_deliveries().unwrap();
+        assert_eq!(store.archive_closed(later, 100).unwrap(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_schema_2_store_gets_its_durations_in_one_record_per_week() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s");
+        let store = {
+            let mut store = Store::open(&path, 1 << 20).unwrap();
+            store.set_report_zone(tokyo(), "Asia/Tokyo").unwrap();
+            store
+        };
+        history(&store).await;
+        let before = everything(&store);
+        // Schema 2 kept a key per duration: `d` week span seconds case -> ().
+        let records: Vec<(sled::IVec, sled::IVec)> =
+            store.report.scan_prefix(b"p").map(Result::unwrap).collect();
+        assert!(!records.is_empty());
+        for (key, value) in records {
+            store.report.remove(&key).unwrap();
+            for (n, seconds) in value.chunks_exact(8).enumerate() {
+                let mut old = vec![b'd'];
+                old.extend_from_slice(&key[1..5]);
+                old.extend_from_slice(seconds);
+                old.extend_from_slice(&(n as u64).to_be_bytes());
+                store.report.insert(old, &[]).unwrap();
+            }
+        }
+        store
+            .meta
+            .insert(keys::SCHEMA_VERSION, encode(&2u32))
+            .unwrap();
+        store.db.flush().unwrap();
+        assert_ne!(everything(&store), before, "the old layout is not read");
+        drop(store);
+        let store = open_when_released(&path).unwrap();
+        assert_eq!(everything(&store), before);
+        assert_eq!(store.report.scan_prefix(b"d").count(), 0);
     }
 }

@@ -1,0 +1,179 @@
+//! Purpose: closed cases, packed. sled keeps memory for every page of keys whatever its
+//! cache size, and a leaf page holds at most 16 keys, so a key per case and per audit
+//! entry costs hundreds of megabytes at a million cases (README "Performance"). A case
+//! closed for `ARCHIVE_AFTER`, with nothing left to deliver, moves with its timeline into
+//! the block of `BLOCK` consecutive case numbers it belongs to: one key for up to 16 cases
+//! instead of four or five keys each. A closed case never changes again (every action on
+//! it is refused), so a block is written only when cases move into it.
+//!
+//! `archive_by_block`: case number / `BLOCK` (u64 BE) -> [Archived], in case order.
+
+use std::collections::{BTreeMap, HashSet};
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use sled::Transactional;
+use sled::transaction::ConflictableTransactionError;
+
+use super::{
+    Abort, AuditEntry, OutboxEntry, Store, StoreError, decode, encode, into_store_error, keys,
+    tx_decode, tx_outcome,
+};
+use crate::domain::{Case, CaseId, Event};
+
+/// Case numbers per archive block.
+pub const BLOCK: u64 = 16;
+
+/// How long a closed case stays where it can still change: deliveries about it (the
+/// closing messages, their retries) finish within hours.
+pub const ARCHIVE_AFTER: SignedDuration = SignedDuration::from_hours(7 * 24);
+
+/// A closed case and what happened to it, as the archive keeps them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Archived {
+    pub case: Case,
+    pub timeline: Vec<Event>,
+}
+
+fn block_key(id: CaseId) -> [u8; 8] {
+    (id.number() / BLOCK).to_be_bytes()
+}
+
+/// When a case closed, if it has: its approval, if it needed one.
+pub(super) fn closed_at(case: &Case) -> Option<Timestamp> {
+    match &case.state {
+        crate::domain::CaseState::Closed { decision, .. } => {
+            Some(decision.approved.as_ref().unwrap_or(&decision.decided).at)
+        }
+        _ => None,
+    }
+}
+
+impl Store {
+    /// A case from the archive, if it was moved there.
+    pub(super) fn archived(&self, id: CaseId) -> Result<Option<Archived>, StoreError> {
+        let Some(bytes) = self.archive.get(block_key(id))? else {
+            return Ok(None);
+        };
+        let block: Vec<Archived> = decode("archive_by_block", &bytes)?;
+        Ok(block.into_iter().find(|a| a.case.id == id))
+    }
+
+    /// Whether a case has moved into the archive (for operations and tests; readers need
+    /// not care where a case lives).
+    pub fn is_archived(&self, id: CaseId) -> Result<bool, StoreError> {
+        Ok(self.archived(id)?.is_some())
+    }
+
+    /// Every archived case, in number order.
+    pub(super) fn archived_all(&self) -> impl Iterator<Item = Result<Archived, StoreError>> + '_ {
+        self.archive.iter().flat_map(|kv| {
+            let block = kv
+                .map_err(StoreError::from)
+                .and_then(|(_, v)| decode::<Vec<Archived>>("archive_by_block", &v));
+            let (cases, error) = match block {
+                Ok(cases) => (cases, None),
+                Err(e) => (Vec::new(), Some(e)),
+            };
+            cases.into_iter().map(Ok).chain(error.map(Err))
+        })
+    }
+
+    /// Moves up to `limit` cases closed before `now - ARCHIVE_AFTER`, and with no delivery
+    /// pending, into the archive, a block per transaction. Returns how many moved; call
+    /// again while it returns `limit`.
+    pub fn archive_closed(&self, now: Timestamp, limit: usize) -> Result<usize, StoreError> {
+        let before = now - ARCHIVE_AFTER;
+        let mut pending = HashSet::new();
+        for kv in self.outbox.iter() {
+            let (_, v) = kv?;
+            pending.insert(decode::<OutboxEntry>("outbox_by_seq", &v)?.case);
+        }
+        let mut blocks: BTreeMap<[u8; 8], Vec<CaseId>> = BTreeMap::new();
+        let mut chosen = 0;
+        for case in self.live_cases() {
+            let case = case?;
+            if chosen == limit {
+                break;
+            }
+            if closed_at(&case).is_some_and(|at| at < before) && !pending.contains(&case.id) {
+                blocks.entry(block_key(case.id)).or_default().push(case.id);
+                chosen += 1;
+            }
+        }
+        let mut moved = 0;
+        for (block, ids) in blocks {
+            moved += self.archive_block(block, &ids)?;
+        }
+        Ok(moved)
+    }
+
+    /// Moves closed cases of one block, their audit entries with them, atomically.
+    fn archive_block(&self, block: [u8; 8], ids: &[CaseId]) -> Result<usize, StoreError> {
+        // Transactions cannot scan: the audit keys are read first. A closed case gets no
+        // new entries, so they are all of them.
+        let mut audit_keys = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let keys: Vec<sled::IVec> = self
+                .audit
+                .scan_prefix(keys::case(id))
+                .keys()
+                .collect::<Result<_, _>>()?;
+            audit_keys.push(keys);
+        }
+        let _writing = self.writing();
+        let result =
+            (&self.cases, &self.audit, &self.archive).transaction(|(cases, audit, archive)| {
+                let mut packed: Vec<Archived> = match archive.get(block)? {
+                    Some(v) => tx_decode("archive_by_block", &v)?,
+                    None => Vec::new(),
+                };
+                let mut moved = 0;
+                for (&id, audit_keys) in ids.iter().zip(&audit_keys) {
+                    let Some(bytes) = cases.get(keys::case(id))? else {
+                        continue;
+                    };
+                    let case: Case = tx_decode("case_by_id", &bytes)?;
+                    if !case.is_closed() {
+                        continue;
+                    }
+                    let mut timeline = Vec::with_capacity(audit_keys.len());
+                    for key in audit_keys {
+                        let Some(v) = audit.get(key)? else {
+                            return Err(ConflictableTransactionError::Abort(Abort::Corrupt(
+                                "audit_by_case",
+                                format!("case {id}'s audit entry vanished while archiving"),
+                            )));
+                        };
+                        timeline.push(tx_decode::<AuditEntry>("audit_by_case", &v)?.event);
+                        audit.remove(key)?;
+                    }
+                    cases.remove(&keys::case(id))?;
+                    packed.push(Archived { case, timeline });
+                    moved += 1;
+                }
+                packed.sort_by_key(|a| a.case.id.number());
+                archive.insert(&block, encode(&packed))?;
+                Ok(moved)
+            });
+        tx_outcome(result).map_err(into_store_error)
+    }
+}
+
+/// Two streams ordered by case number as one; a case is in one of them, never both.
+pub(super) fn merge_by_case<T>(
+    a: impl Iterator<Item = Result<(u64, T), StoreError>>,
+    b: impl Iterator<Item = Result<(u64, T), StoreError>>,
+) -> impl Iterator<Item = Result<T, StoreError>> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    std::iter::from_fn(move || {
+        let take_a = match (a.peek(), b.peek()) {
+            (None, None) => return None,
+            (Some(_), None) | (Some(Err(_)), _) => true,
+            (None, Some(_)) | (_, Some(Err(_))) => false,
+            (Some(Ok((x, _))), Some(Ok((y, _)))) => x <= y,
+        };
+        let next = if take_a { a.next() } else { b.next() };
+        next.map(|r| r.map(|(_, t)| t))
+    })
+}
