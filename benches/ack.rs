@@ -271,7 +271,11 @@ fn main() {
             let run = load(&bot, concurrency, duration, reactions).await;
             row("event", concurrency, &run, &base);
         }
-        println!("resident memory after the ack runs: {:.1} MB", resident_mb());
+        println!(
+            "resident memory of this process after the ack runs (bot, load generator, and the \
+             stand-in, which keeps every call it received): {:.1} MB",
+            resident_mb()
+        );
         app.shutdown().await.expect("shuts down");
         drop(slack);
 

@@ -136,19 +136,37 @@ async fn write_case(store: &Store, rules: &Rules, n: u64, total: u64) {
 
 /// A week of cases at `SPACING`: the history is written a week at a time, and the store
 /// reopened after each, as a bot restarted weekly (a deploy, a node drain) would see it.
+/// ESCALATION_BOT_GROWTH_RESTART_EVERY=<cases> changes it, to see what a longer run
+/// leaves sled to replay at the next start.
 const WEEK_OF_CASES: u64 = 7 * 24 * 12;
+
+fn restart_every() -> u64 {
+    std::env::var("ESCALATION_BOT_GROWTH_RESTART_EVERY")
+        .ok()
+        .and_then(|n| n.trim().parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(WEEK_OF_CASES)
+}
 
 /// Writes cases `from..to` of `total`, a week at a time, `IN_FLIGHT` at a time within the
 /// week. After each week it does what the running bot's jobs do: fires the paging timers
 /// due by then, drops the deliveries (there is no Slack to send them to) and archives the
-/// cases closed a week before. Returns the time after the last case.
+/// cases closed a week before; every `restart_every()` cases it reopens the store. Returns
+/// the time after the last case.
 async fn write_history(path: &Path, from: u64, to: u64, total: u64) -> Timestamp {
     let rules = Arc::new(settings("http://127.0.0.1:9/api", path).rules);
+    let every = restart_every();
+    let mut store = Arc::new(open_released(path));
+    let mut opened_at = from;
     let mut week_start = from;
     let mut now = start();
     while week_start < to {
+        if week_start - opened_at >= every {
+            drop(store);
+            store = Arc::new(open_released(path));
+            opened_at = week_start;
+        }
         let week_end = (week_start + WEEK_OF_CASES).min(to);
-        let store = Arc::new(open_released(path));
         let next = Arc::new(std::sync::atomic::AtomicU64::new(week_start));
         let mut writers = Vec::new();
         for _ in 0..IN_FLIGHT {

@@ -148,3 +148,42 @@ async fn a_malformed_envelope_is_acknowledged_and_changes_nothing() {
         "counted as a bad request"
     );
 }
+
+#[tokio::test]
+async fn an_envelope_for_another_workspace_or_app_is_acknowledged_and_ignored() {
+    let bot = TestBot::start_with(Options {
+        socket_mode: true,
+        tweak: |s| {
+            s.slack.team_id = Some(TEAM_ID.into());
+            s.slack.app_id = Some(APP_ID.into());
+        },
+        ..Options::default()
+    })
+    .await;
+    let socket = bot.slack.socket().expect("socket mode is on");
+    socket.wait_connected(1).await.expect("the bot connects");
+
+    let mut elsewhere = command("cust-1 threat From another workspace");
+    elsewhere["team_id"] = json!("T0ELSEWHERE");
+    let ack = socket.send("slash_commands", elsewhere).await.unwrap();
+    assert!(
+        ack.get("payload").is_none(),
+        "no reply to another workspace"
+    );
+    let mut other_app = command("cust-1 threat For another app");
+    other_app["api_app_id"] = json!("A0OTHERAPP");
+    let ack = socket.send("slash_commands", other_app).await.unwrap();
+    assert!(ack.get("payload").is_none(), "no reply for another app");
+    assert_eq!(bot.store.tallies().unwrap().cases_total, 0);
+    assert_eq!(requests(&bot, "commands", 403), 2, "counted as HTTP would");
+
+    // Ours still works.
+    let ack = socket
+        .send(
+            "slash_commands",
+            command("cust-1 threat Said he would come by"),
+        )
+        .await
+        .unwrap();
+    assert!(ack["payload"]["text"].as_str().unwrap().contains("ESC-1"));
+}

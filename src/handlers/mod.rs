@@ -32,6 +32,8 @@ pub enum Reply {
     Json(serde_json::Value),
     /// 400: the request was well signed but makes no sense.
     BadRequest(&'static str),
+    /// 403: the request is for another workspace or app (`slack.team_id`, `slack.app_id`).
+    Forbidden(&'static str),
     /// 503: the bot cannot record this right now (its store failed); Slack will retry.
     /// Only for events, which nobody is waiting on; people get a sentence instead.
     Unavailable,
@@ -43,6 +45,7 @@ impl Reply {
         match self {
             Reply::Ack | Reply::Json(_) => 200,
             Reply::BadRequest(_) => 400,
+            Reply::Forbidden(_) => 403,
             Reply::Unavailable => 503,
         }
     }

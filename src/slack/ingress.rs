@@ -262,18 +262,9 @@ async fn slack_request(
             return status(StatusCode::BAD_REQUEST, "malformed payload");
         }
     };
-    if let Some(why) = foreign(&ctx.settings.slack, &inbound, &origin) {
-        tracing::warn!(
-            ?endpoint,
-            why,
-            "refused a request for another workspace or app"
-        );
-        return status(StatusCode::FORBIDDEN, why);
-    }
-    let reply = match inbound {
-        Inbound::Command(form) => handlers::command::handle(ctx, form).await,
-        Inbound::Interaction(event, raw) => handlers::interaction::handle(ctx, *event, &raw).await,
-        Inbound::Event(event, raw) => handlers::events::handle(ctx, *event, &raw, retry_num).await,
+    let reply = match foreign(&ctx.settings.slack, &inbound, &origin) {
+        Some(why) => Reply::Forbidden(why),
+        None => handle(ctx, inbound, retry_num).await,
     };
     match reply {
         Reply::Ack => respond(StatusCode::OK, "text/plain; charset=utf-8", Bytes::new()),
@@ -286,14 +277,35 @@ async fn slack_request(
             tracing::warn!(?endpoint, why, "refused a malformed request");
             status(StatusCode::BAD_REQUEST, why)
         }
+        Reply::Forbidden(why) => {
+            tracing::warn!(
+                ?endpoint,
+                why,
+                "refused a request for another workspace or app"
+            );
+            status(StatusCode::FORBIDDEN, why)
+        }
         Reply::Unavailable => status(StatusCode::SERVICE_UNAVAILABLE, "try again later"),
+    }
+}
+
+/// Hands a decoded request to its handler; `retry` is Slack's redelivery count for events.
+pub(crate) async fn handle(ctx: &Arc<Context>, inbound: Inbound, retry: Option<u32>) -> Reply {
+    match inbound {
+        Inbound::Command(form) => handlers::command::handle(ctx, form).await,
+        Inbound::Interaction(event, raw) => handlers::interaction::handle(ctx, *event, &raw).await,
+        Inbound::Event(event, raw) => handlers::events::handle(ctx, *event, &raw, retry).await,
     }
 }
 
 /// Why a request is not for this bot, when `slack.team_id` / `slack.app_id` are set: a
 /// request from another workspace or for another app, or one that does not say which.
 /// Slack's URL challenge names neither and is always answered.
-fn foreign(slack: &SlackSettings, inbound: &Inbound, origin: &Origin) -> Option<&'static str> {
+pub(crate) fn foreign(
+    slack: &SlackSettings,
+    inbound: &Inbound,
+    origin: &Origin,
+) -> Option<&'static str> {
     if let Inbound::Event(event, _) = inbound
         && matches!(**event, SlackPushEvent::UrlVerification(_))
     {

@@ -63,19 +63,25 @@ fn text(v: &Value) -> Option<String> {
     v.as_str().filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
+/// Decodes a body as it reaches the HTTP endpoint `kind`.
 pub fn decode(kind: Kind, body: &[u8]) -> Result<(Inbound, Origin), DecodeError> {
     match kind {
-        Kind::Commands => {
-            let form: CommandForm = serde_urlencoded::from_bytes(body)?;
-            let origin = Origin {
-                team: Some(form.team_id.clone()),
-                app: form.api_app_id.clone(),
-            };
-            Ok((Inbound::Command(form), origin))
-        }
+        Kind::Commands => Ok(command(serde_urlencoded::from_bytes(body)?)),
         Kind::Interactivity => {
             let form: InteractionForm = serde_urlencoded::from_bytes(body)?;
-            let json: Value = serde_json::from_str(&form.payload)?;
+            decode_value(kind, serde_json::from_str(&form.payload)?)
+        }
+        Kind::Events => decode_value(kind, serde_json::from_slice(body)?),
+    }
+}
+
+/// Decodes a payload already unwrapped from its transport: the JSON of an interactivity
+/// form or an events body, or a Socket Mode envelope's `payload` (which carries slash
+/// commands as JSON objects with the form's fields).
+pub fn decode_value(kind: Kind, json: Value) -> Result<(Inbound, Origin), DecodeError> {
+    match kind {
+        Kind::Commands => Ok(command(serde_json::from_value(json)?)),
+        Kind::Interactivity => {
             let origin = Origin {
                 team: text(&json["team"]["id"]).or_else(|| text(&json["user"]["team_id"])),
                 app: text(&json["api_app_id"]).or_else(|| text(&json["view"]["app_id"])),
@@ -84,7 +90,6 @@ pub fn decode(kind: Kind, body: &[u8]) -> Result<(Inbound, Origin), DecodeError>
             Ok((Inbound::Interaction(Box::new(event), json), origin))
         }
         Kind::Events => {
-            let json: Value = serde_json::from_slice(body)?;
             let origin = Origin {
                 team: text(&json["team_id"]),
                 app: text(&json["api_app_id"]),
@@ -93,6 +98,14 @@ pub fn decode(kind: Kind, body: &[u8]) -> Result<(Inbound, Origin), DecodeError>
             Ok((Inbound::Event(Box::new(event), json), origin))
         }
     }
+}
+
+fn command(form: CommandForm) -> (Inbound, Origin) {
+    let origin = Origin {
+        team: Some(form.team_id.clone()),
+        app: form.api_app_id.clone(),
+    };
+    (Inbound::Command(form), origin)
 }
 
 #[cfg(test)]

@@ -11,13 +11,14 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use slack_morphism::prelude::{SlackInteractionEvent, SlackPushEvent};
 use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::app::Context;
 use crate::config::Secret;
-use crate::handlers::{self, CommandForm, Reply};
+use crate::handlers::Reply;
+use crate::slack::ingress;
+use crate::slack::payload::{self, Kind};
 
 /// Waits between reconnection attempts grow to this.
 const MAX_RECONNECT_WAIT: Duration = Duration::from_secs(30);
@@ -136,8 +137,17 @@ fn dispatch(ctx: &Arc<Context>, text: &str, acks: &mpsc::Sender<Message>) -> boo
         let ack = match reply {
             Reply::Ack => json!({ "envelope_id": envelope_id }),
             Reply::Json(payload) => json!({ "envelope_id": envelope_id, "payload": payload }),
+            // Acknowledged all the same, so Slack does not send it again.
             Reply::BadRequest(why) => {
                 tracing::warn!(kind = envelope.kind, why, "refused a malformed envelope");
+                json!({ "envelope_id": envelope_id })
+            }
+            Reply::Forbidden(why) => {
+                tracing::warn!(
+                    kind = envelope.kind,
+                    why,
+                    "ignored an envelope for another workspace or app"
+                );
                 json!({ "envelope_id": envelope_id })
             }
             // No acknowledgement: Slack delivers it again.
@@ -149,22 +159,18 @@ fn dispatch(ctx: &Arc<Context>, text: &str, acks: &mpsc::Sender<Message>) -> boo
 }
 
 async fn handle(ctx: &Arc<Context>, envelope: &Envelope) -> Reply {
-    let payload = &envelope.payload;
-    match envelope.kind.as_str() {
-        "slash_commands" => match serde_json::from_value::<CommandForm>(payload.clone()) {
-            Ok(form) => handlers::command::handle(ctx, form).await,
-            Err(_) => Reply::BadRequest("malformed command"),
-        },
-        "interactive" => match serde_json::from_value::<SlackInteractionEvent>(payload.clone()) {
-            Ok(event) => handlers::interaction::handle(ctx, event, payload).await,
-            Err(_) => Reply::BadRequest("malformed interaction"),
-        },
-        "events_api" => match serde_json::from_value::<SlackPushEvent>(payload.clone()) {
-            Ok(event) => {
-                handlers::events::handle(ctx, event, payload, envelope.retry_attempt).await
-            }
-            Err(_) => Reply::BadRequest("malformed event"),
-        },
-        _ => Reply::BadRequest("unknown envelope type"),
+    let kind = match envelope.kind.as_str() {
+        "slash_commands" => Kind::Commands,
+        "interactive" => Kind::Interactivity,
+        "events_api" => Kind::Events,
+        _ => return Reply::BadRequest("unknown envelope type"),
+    };
+    let (inbound, origin) = match payload::decode_value(kind, envelope.payload.clone()) {
+        Ok(decoded) => decoded,
+        Err(_) => return Reply::BadRequest("malformed payload"),
+    };
+    match ingress::foreign(&ctx.settings.slack, &inbound, &origin) {
+        Some(why) => Reply::Forbidden(why),
+        None => ingress::handle(ctx, inbound, envelope.retry_attempt).await,
     }
 }
