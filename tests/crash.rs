@@ -1,6 +1,8 @@
 //! The real binary, killed with SIGKILL at random moments under load, many times over, and
 //! restarted on the same store: every case whose creation was acknowledged is there, none
-//! twice, each card and page went out exactly once, and every due page was delivered.
+//! twice, each card and page went out exactly once, and every due page was delivered. The
+//! paging timeout is a second, so re-pages and @here alerts fall due, fire and are
+//! delivered while the bot is being killed too: each goes out once.
 //! Also: SIGTERM stops the bot cleanly.
 //!
 //! `ESCALATION_BOT_CRASH_CYCLES` sets the number of kill cycles (default 12).
@@ -40,6 +42,9 @@ fn write_config(dir: &Path, api_url: &str) -> std::path::PathBuf {
         [people]
         executives = ["{EXEC1}", "{EXEC2}"]
         managers = ["{MGR1}"]
+        [paging]
+        ack_timeout = "1s"
+        max_rounds = 1
         [delivery]
         channel_rate = 1000.0
         retry_base = "50ms"
@@ -195,10 +200,39 @@ async fn killed_at_random_moments_the_bot_loses_and_repeats_nothing() {
         })
         .await
         .expect("every case's page went out");
+    // Nobody takes a case: a second later the next executive is paged, a second after
+    // that the thread gets its one @here alert (max_rounds = 1), whatever the kills did.
+    let dm2 = || slack.dm_of(EXEC2).unwrap_or_default();
+    let is_alert = |m: &escalation_bot::standin::Message| {
+        m.channel == ESCALATIONS && m.thread_ts.is_some() && m.text.contains("<!here>")
+    };
+    slack
+        .wait_for(Duration::from_secs(60), |s| {
+            let dm = dm2();
+            let pages: HashSet<String> = tagged(s, &|m| m.channel == dm).into_iter().collect();
+            let alerts: HashSet<String> = tagged(s, &is_alert).into_iter().collect();
+            expected.is_subset(&pages) && expected.is_subset(&alerts)
+        })
+        .await
+        .expect("every case's re-page and alert went out");
     signal(&bot, "TERM");
     let mut bot = bot;
     let status = bot.child.wait().unwrap();
     assert!(status.success(), "SIGTERM stops the bot cleanly: {status}");
+    let dm = dm2();
+    for (what, sent) in [
+        ("re-page", tagged(&slack, &|m| m.channel == dm)),
+        ("@here alert", tagged(&slack, &is_alert)),
+    ] {
+        let mut per_case: HashMap<&String, usize> = HashMap::new();
+        for case in &sent {
+            *per_case.entry(case).or_default() += 1;
+        }
+        assert!(
+            per_case.values().all(|n| *n == 1),
+            "a {what} went out twice: {per_case:?}"
+        );
+    }
 
     // Exactly once, as people see it.
     let mut per_seq: HashMap<String, usize> = HashMap::new();
