@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::*;
 use escalation_bot::config::Settings;
-use escalation_bot::domain::CaseId;
+use escalation_bot::domain::{CaseId, Event, Notice};
 use escalation_bot::standin::Fault;
 
 /// Fast retries and a short client timeout, so failures play out in a test's time.
@@ -228,6 +228,21 @@ async fn a_delivery_that_keeps_failing_is_given_up_after_max_attempts() {
         "{dead:?}"
     );
     assert_eq!(bot.slack.calls_to("conversations.open").len(), 3);
+    // The case's audit trail says the page never reached its executive.
+    let undelivered: Vec<_> = bot
+        .audit()
+        .into_iter()
+        .filter(|e| e.case == id && e.event.name() == "undelivered")
+        .collect();
+    assert_eq!(undelivered.len(), 1, "{undelivered:?}");
+    assert!(
+        matches!(
+            &undelivered[0].event,
+            Event::Notified { notice: Notice::Undelivered { what, reason }, .. }
+                if what == "page" && reason.contains("gave up after 3 attempts")
+        ),
+        "{undelivered:?}"
+    );
 }
 
 #[tokio::test]

@@ -461,8 +461,13 @@ async fn export_round_trips_every_case_with_its_timeline_as_csv_and_json() {
     assert_eq!(&rows[0][column("outcome")], "warning");
     assert_eq!(&rows[0][column("decided_by")], EXEC1);
     let timeline = &rows[0][column("timeline")];
-    assert_eq!(timeline.lines().count(), 3, "{timeline}");
+    // Nobody took the case for 30 minutes: the second executive was paged first.
+    assert_eq!(timeline.lines().count(), 4, "{timeline}");
     assert!(timeline.contains("taken by U0EXEC1"), "{timeline}");
+    assert!(
+        timeline.contains("+09:00 paged: U0EXEC2\n"),
+        "the bot's own step names nobody as its author: {timeline}"
+    );
     assert_eq!(&rows[2][column("summary")], "土下座して謝れと言われました");
     assert_eq!(&rows[2][column("category")], "dogeza");
     assert!(
@@ -490,7 +495,7 @@ async fn export_round_trips_every_case_with_its_timeline_as_csv_and_json() {
         .iter()
         .map(|s| s["event"].as_str().unwrap())
         .collect();
-    assert_eq!(steps, ["opened", "taken", "closed"]);
+    assert_eq!(steps, ["opened", "paged", "taken", "closed"]);
     for (row, case) in rows.iter().zip(cases) {
         assert_eq!(&row[column("case")], case["case"].as_str().unwrap());
         assert_eq!(

@@ -317,12 +317,47 @@ pub struct Case {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum Event {
-    Opened { by: Stamp },
-    Taken { by: Stamp },
-    Proposed { proposal: Proposal },
-    Rejected { by: Stamp, proposal: Proposal },
-    Closed { decision: Decision },
-    CustomerIdentified { customer: CustomerId, by: Stamp },
+    Opened {
+        by: Stamp,
+    },
+    Taken {
+        by: Stamp,
+    },
+    Proposed {
+        proposal: Proposal,
+    },
+    Rejected {
+        by: Stamp,
+        proposal: Proposal,
+    },
+    Closed {
+        decision: Decision,
+    },
+    CustomerIdentified {
+        customer: CustomerId,
+        by: Stamp,
+    },
+    /// Something the bot did about the case on its own, logged for the audit trail: a
+    /// timer's page, alert or reminder, or a delivery that failed for good. Changes no
+    /// state and counts in no tally.
+    Notified {
+        notice: Notice,
+        at: Timestamp,
+    },
+}
+
+/// What the bot did on its own (see [`Event::Notified`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "notice", rename_all = "kebab-case")]
+pub enum Notice {
+    /// Paged because nobody took the case in time.
+    Paged { to: Vec<UserId> },
+    /// Alerted the escalation channel (@here): round `round` of `of`.
+    Alerted { round: u32, of: u32 },
+    /// Reminded whoever must decide (or approve).
+    Reminded { to: Vec<UserId> },
+    /// A delivery about the case failed for good and is a dead letter.
+    Undelivered { what: String, reason: String },
 }
 
 impl Event {
@@ -335,6 +370,12 @@ impl Event {
             Event::Rejected { .. } => "rejected",
             Event::Closed { .. } => "closed",
             Event::CustomerIdentified { .. } => "customer-identified",
+            Event::Notified { notice, .. } => match notice {
+                Notice::Paged { .. } => "paged",
+                Notice::Alerted { .. } => "alerted",
+                Notice::Reminded { .. } => "reminded",
+                Notice::Undelivered { .. } => "undelivered",
+            },
         }
     }
 }

@@ -78,7 +78,10 @@ impl CustomerRecord {
                 outcome: None,
             }),
             Event::Closed { decision } => self.record_decision(case.id, decision),
-            Event::Taken { .. } | Event::Proposed { .. } | Event::Rejected { .. } => {}
+            Event::Taken { .. }
+            | Event::Proposed { .. }
+            | Event::Rejected { .. }
+            | Event::Notified { .. } => {}
         }
     }
 

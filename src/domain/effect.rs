@@ -99,6 +99,21 @@ impl Effect {
         }
     }
 
+    /// A short name for logs and the audit trail.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Effect::PostCard => "post-card",
+            Effect::UpdateCard => "update-card",
+            Effect::UpdatePages => "update-pages",
+            Effect::Page { .. } => "page",
+            Effect::HereAlert { .. } => "here-alert",
+            Effect::ThreadNote { .. } => "thread-note",
+            Effect::ResolveProposal { .. } => "resolve-proposal",
+            Effect::NotifyReporter => "notify-reporter",
+            Effect::Acknowledge => "acknowledge",
+        }
+    }
+
     /// The effects that follow `event`. Paging is `paging::on_open`'s and the timers'.
     pub fn for_event(event: &Event) -> Vec<Effect> {
         match event {
@@ -131,6 +146,8 @@ impl Effect {
                     },
                 },
             ],
+            // What the bot did on its own is logged after the fact; nothing follows it.
+            Event::Notified { .. } => Vec::new(),
             Event::CustomerIdentified { customer, by } => vec![
                 Effect::UpdateCard,
                 Effect::ThreadNote {

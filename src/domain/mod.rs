@@ -16,8 +16,8 @@ pub mod report;
 pub mod tally;
 
 pub use case::{
-    Action, Case, CaseState, Decision, Event, Evidence, MessageRef, NewCase, Outcome, OutcomeKind,
-    PageSent, PromiseFailed, Proposal, Refusal, Source, Stamp,
+    Action, Case, CaseState, Decision, Event, Evidence, MessageRef, NewCase, Notice, Outcome,
+    OutcomeKind, PageSent, PromiseFailed, Proposal, Refusal, Source, Stamp,
 };
 pub use category::{Category, Severity};
 pub use customer::CustomerRecord;

@@ -11,7 +11,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use super::case::{Case, CaseState, Event};
+use super::case::{Case, CaseState, Event, Notice};
 use super::category::Severity;
 use super::effect::{Effect, Note};
 use super::policy::Roles;
@@ -119,6 +119,30 @@ pub fn on_open(
     )
 }
 
+/// What the audit trail says a timer did, from the effects it queued: the people paged
+/// (one entry for all of them), the @here alert, the people reminded.
+pub fn notices(effects: &[Effect]) -> Vec<Notice> {
+    let mut paged = Vec::new();
+    let mut notices = Vec::new();
+    for effect in effects {
+        match effect {
+            Effect::Page { to } => paged.push(to.clone()),
+            Effect::HereAlert { round, of } => notices.push(Notice::Alerted {
+                round: *round,
+                of: *of,
+            }),
+            Effect::ThreadNote {
+                note: Note::Reminder { to, .. },
+            } => notices.push(Notice::Reminded { to: to.clone() }),
+            _ => {}
+        }
+    }
+    if !paged.is_empty() {
+        notices.insert(0, Notice::Paged { to: paged });
+    }
+    notices
+}
+
 /// The timer a case carries after `event`, given the one it had (opening is
 /// `on_open`'s).
 pub fn after_event(
@@ -128,8 +152,8 @@ pub fn after_event(
 ) -> Option<Scheduled> {
     match event {
         Event::Opened { .. } => None,
-        // Naming the customer changes nothing about who must act.
-        Event::CustomerIdentified { .. } => current,
+        // Naming the customer, or the bot's own notices, change nothing about who must act.
+        Event::CustomerIdentified { .. } | Event::Notified { .. } => current,
         Event::Taken { by } | Event::Rejected { by, .. } => {
             at(by.at, policy.decision_reminder, Timer::Remind)
         }
@@ -219,6 +243,39 @@ mod tests {
 
     fn policy() -> PagingPolicy {
         PagingPolicy::default()
+    }
+
+    #[test]
+    fn the_audit_trail_names_who_a_timer_paged_alerted_or_reminded() {
+        let effects = vec![
+            Effect::Page { to: user("UEXEC1") },
+            Effect::Page { to: user("UEXEC2") },
+            Effect::ThreadNote {
+                note: Note::Paged {
+                    to: vec![user("UEXEC1"), user("UEXEC2")],
+                },
+            },
+            Effect::HereAlert { round: 2, of: 3 },
+            Effect::ThreadNote {
+                note: Note::Reminder {
+                    to: vec![user("UMGR1")],
+                    approval: true,
+                },
+            },
+        ];
+        assert_eq!(
+            notices(&effects),
+            vec![
+                Notice::Paged {
+                    to: vec![user("UEXEC1"), user("UEXEC2")]
+                },
+                Notice::Alerted { round: 2, of: 3 },
+                Notice::Reminded {
+                    to: vec![user("UMGR1")]
+                },
+            ]
+        );
+        assert_eq!(notices(&[Effect::UpdateCard]), vec![]);
     }
 
     fn pages(effects: &[Effect]) -> Vec<String> {

@@ -97,7 +97,7 @@ impl Tallies {
                     self.customers_cut_off += 1;
                 }
             }
-            Event::CustomerIdentified { .. } => {}
+            Event::CustomerIdentified { .. } | Event::Notified { .. } => {}
         }
     }
 }

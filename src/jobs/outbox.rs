@@ -206,7 +206,7 @@ pub fn backoff(
 }
 
 async fn deliver(ctx: &Arc<Context>, mut queued: Queued) {
-    let effect_name = effect_name(&queued.entry.effect);
+    let effect_name = queued.entry.effect.name();
     let case = match ctx.store.case(queued.entry.case) {
         Ok(Some(case)) => case,
         Ok(None) => {
@@ -285,27 +285,13 @@ async fn dead(ctx: &Arc<Context>, queued: &Queued, reason: &str) {
     ctx.metrics.dead_letter();
     tracing::error!(
         case = %queued.entry.case,
-        effect = effect_name(&queued.entry.effect),
+        effect = queued.entry.effect.name(),
         seq = queued.seq,
         reason,
         "delivery cannot succeed; moved to dead letters"
     );
     if let Err(e) = ctx.store.outbox_dead(queued, reason, ctx.clock.now()).await {
         tracing::error!(error = %e, "could not record a dead letter");
-    }
-}
-
-pub fn effect_name(effect: &Effect) -> &'static str {
-    match effect {
-        Effect::PostCard => "post-card",
-        Effect::UpdateCard => "update-card",
-        Effect::UpdatePages => "update-pages",
-        Effect::Page { .. } => "page",
-        Effect::HereAlert { .. } => "here-alert",
-        Effect::ThreadNote { .. } => "thread-note",
-        Effect::ResolveProposal { .. } => "resolve-proposal",
-        Effect::NotifyReporter => "notify-reporter",
-        Effect::Acknowledge => "acknowledge",
     }
 }
 

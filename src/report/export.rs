@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use crate::domain::{Case, CaseState, Event, Outcome, Source, Stamp};
+use crate::domain::{Case, CaseState, Event, Notice, Outcome, Source, Stamp, UserId};
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,6 +149,25 @@ fn step(event: &Event, zone: &TimeZone) -> Step {
             stamped(last, detail)
         }
         Event::CustomerIdentified { customer, by } => stamped(by, customer.to_string()),
+        // The bot's own: no person in the "by" column.
+        Event::Notified { notice, at } => {
+            let people = |to: &[UserId]| {
+                to.iter()
+                    .map(UserId::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            Step {
+                at: time(*at, zone),
+                event: event.name().to_owned(),
+                by: String::new(),
+                detail: match notice {
+                    Notice::Paged { to } | Notice::Reminded { to } => people(to),
+                    Notice::Alerted { round, of } => format!("round {round} of {of}"),
+                    Notice::Undelivered { what, reason } => format!("{what}: {reason}"),
+                },
+            }
+        }
     }
 }
 
@@ -227,7 +246,12 @@ impl Row {
             .timeline
             .iter()
             .map(|s| {
-                let mut line = format!("{} {} by {}", s.at, s.event, s.by);
+                let mut line = format!("{} {}", s.at, s.event);
+                // The bot's own steps have nobody in the "by" column.
+                if !s.by.is_empty() {
+                    line.push_str(" by ");
+                    line.push_str(&s.by);
+                }
                 if !s.detail.is_empty() {
                     line.push_str(": ");
                     line.push_str(&s.detail);

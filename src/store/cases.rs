@@ -82,15 +82,7 @@ impl Tx<'_> {
         tallies.record(event, change);
         self.meta.insert(keys::TALLIES, encode(&tallies))?;
         report::count(self.report, self.zone, case, event, change)?;
-        let entry = AuditEntry {
-            case: case.id,
-            event: event.clone(),
-        };
-        self.audit.insert(
-            &keys::audit(case.id, self.audit.generate_id()?),
-            encode(&entry),
-        )?;
-        Ok(())
+        log(self.audit, case.id, event)
     }
 
     fn enqueue(&self, case: &Case, effects: Vec<Effect>, at: Timestamp) -> TxResult<()> {
@@ -99,6 +91,16 @@ impl Tx<'_> {
         }
         Ok(())
     }
+}
+
+/// Appends `event` to the case's audit trail, inside the transaction.
+pub(super) fn log(audit: &TransactionalTree, case: CaseId, event: &Event) -> TxResult<()> {
+    let entry = AuditEntry {
+        case,
+        event: event.clone(),
+    };
+    audit.insert(&keys::audit(case, audit.generate_id()?), encode(&entry))?;
+    Ok(())
 }
 
 fn corrupt_meta(reason: String) -> ConflictableTransactionError<Abort> {
@@ -365,6 +367,9 @@ impl Store {
                 let (effects, next) =
                     paging::on_timer(&case, timer.timer, &rules.roles, &rules.paging, now);
                 case.next = next;
+                for notice in paging::notices(&effects) {
+                    log(tx.audit, case.id, &Event::Notified { notice, at: now })?;
+                }
                 tx.put_case(&case, Some(timer))?;
                 tx.enqueue(&case, effects, now)?;
                 Ok(())

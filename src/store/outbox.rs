@@ -13,7 +13,7 @@ use sled::transaction::TransactionalTree;
 use super::{
     Store, StoreError, TxResult, decode, encode, into_store_error, keys, tx_decode, tx_outcome,
 };
-use crate::domain::{Case, CaseId, CaseState, Effect, Lane, MessageRef, PageSent};
+use crate::domain::{Case, CaseId, CaseState, Effect, Event, Lane, MessageRef, Notice, PageSent};
 
 /// A Slack delivery waiting to go out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -280,11 +280,22 @@ impl Store {
             at,
         };
         let writing = self.writing();
-        let result = (&self.outbox, &self.dead).transaction(|(outbox, dead)| {
-            outbox.remove(&keys::seq(queued.seq))?;
-            dead.insert(&keys::seq(queued.seq), encode(&letter))?;
-            Ok(())
-        });
+        // On the case's audit trail too: whoever reads it learns that, say, a page never
+        // reached its executive.
+        let notice = Event::Notified {
+            notice: Notice::Undelivered {
+                what: queued.entry.effect.name().to_owned(),
+                reason: reason.to_owned(),
+            },
+            at,
+        };
+        let result =
+            (&self.outbox, &self.dead, &self.audit).transaction(|(outbox, dead, audit)| {
+                outbox.remove(&keys::seq(queued.seq))?;
+                dead.insert(&keys::seq(queued.seq), encode(&letter))?;
+                super::cases::log(audit, queued.entry.case, &notice)?;
+                Ok(())
+            });
         drop(writing);
         tx_outcome(result).map_err(into_store_error)?;
         self.flush().await?;

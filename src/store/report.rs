@@ -159,7 +159,10 @@ pub(super) fn count(
             add_span(index, week, Span::ToDecided, seconds)?;
             index.remove(&open_key(case.id))?;
         }
-        Event::CustomerIdentified { .. } | Event::Proposed { .. } | Event::Rejected { .. } => {}
+        Event::CustomerIdentified { .. }
+        | Event::Proposed { .. }
+        | Event::Rejected { .. }
+        | Event::Notified { .. } => {}
     }
     Ok(())
 }

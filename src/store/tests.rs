@@ -237,6 +237,17 @@ async fn a_due_timer_fires_once_and_schedules_the_next() {
         outbox_before + 2,
         "a page and a thread note"
     );
+    let timeline = store.timeline(case.id).unwrap();
+    assert_eq!(
+        timeline.last(),
+        Some(&Event::Notified {
+            notice: crate::domain::Notice::Paged {
+                to: vec![UserId::parse("UEXEC2").unwrap()]
+            },
+            at: first_due,
+        }),
+        "the re-page is on the audit trail"
+    );
     let next = store.case(case.id).unwrap().unwrap().next.unwrap();
     assert_eq!(next.timer, Timer::Here { round: 1 });
     assert_eq!(store.next_timer().unwrap(), Some(next.due));
@@ -247,6 +258,16 @@ async fn a_due_timer_fires_once_and_schedules_the_next() {
             .unwrap(),
         0,
         "fired once"
+    );
+    assert_eq!(
+        store.timeline(case.id).unwrap().len(),
+        timeline.len(),
+        "logged once"
+    );
+    assert_eq!(
+        store.tallies().unwrap().cases_total,
+        1,
+        "a notice counts nowhere"
     );
 }
 
