@@ -9,7 +9,8 @@
 //!   `report_zone` -> the zone `report_index` counts weeks in, `report_state` -> ReportState
 //! - `case_by_id`: case number (u64 BE) -> Case
 //! - `customer_by_id`: customer id (UTF-8) -> CustomerRecord
-//! - `audit_by_case`: (case, sequence) (u64 BE each) -> AuditEntry, never rewritten
+//! - `audit_by_case`: (case, sequence) (u64 BE each) -> AuditEntry, never rewritten (moved,
+//!   whole, into the archive with its case)
 //! - `report_index`: the weekly report's aggregates (see `report`)
 //! - `outbox_by_seq`: sequence (u64 BE) -> OutboxEntry, removed once delivered
 //! - `dead_letter_by_seq`: sequence (u64 BE) -> DeadLetter, deliveries that cannot succeed
