@@ -121,6 +121,12 @@ struct State {
     dms: HashMap<String, String>,
     calls: Vec<Call>,
     messages: Vec<Message>,
+    /// Indexes into `messages` of everyone's messages (not ephemeral ones), so lookups do
+    /// not scan every message ever posted: by (channel, ts), the top-level ones of each
+    /// channel, and the replies of each (channel, thread ts), all in posting order.
+    by_ts: HashMap<(String, String), usize>,
+    top_level: HashMap<String, Vec<usize>>,
+    replies: HashMap<(String, String), Vec<usize>>,
     sightings: Vec<Sighting>,
     views: Vec<Value>,
     hooks: HashMap<String, String>,
@@ -297,7 +303,7 @@ impl StandIn {
             author: Some(author),
             files: Vec::new(),
         };
-        state.messages.push(message.clone());
+        state.push(message.clone());
         message
     }
 
@@ -545,9 +551,28 @@ impl State {
     }
 
     fn find(&self, channel: &str, ts: &str) -> Option<usize> {
-        self.messages
-            .iter()
-            .position(|m| m.channel == channel && m.ts == ts && m.only_for.is_none())
+        self.by_ts
+            .get(&(channel.to_owned(), ts.to_owned()))
+            .copied()
+    }
+
+    /// Stores a message and indexes it.
+    fn push(&mut self, message: Message) {
+        let index = self.messages.len();
+        if message.only_for.is_none() {
+            let channel = message.channel.clone();
+            self.by_ts
+                .insert((channel.clone(), message.ts.clone()), index);
+            match &message.thread_ts {
+                Some(parent) if *parent != message.ts => self
+                    .replies
+                    .entry((channel, parent.clone()))
+                    .or_default()
+                    .push(index),
+                _ => self.top_level.entry(channel).or_default().push(index),
+            }
+        }
+        self.messages.push(message);
     }
 
     fn call(&mut self, method: &str, p: &Value) -> Value {
@@ -717,7 +742,7 @@ impl State {
                 files: described.clone(),
             };
             self.sightings.push(Sighting::Posted(message.clone()));
-            self.messages.push(message);
+            self.push(message);
         }
         json!({ "ok": true, "files": described })
     }
@@ -761,7 +786,7 @@ impl State {
             "message": self.message_json(&message),
         });
         self.sightings.push(Sighting::Posted(message.clone()));
-        self.messages.push(message);
+        self.push(message);
         answer
     }
 
@@ -809,7 +834,7 @@ impl State {
         };
         let ts = message.ts.clone();
         self.sightings.push(Sighting::Posted(message.clone()));
-        self.messages.push(message);
+        self.push(message);
         json!({ "ok": true, "message_ts": ts })
     }
 
@@ -830,7 +855,7 @@ impl State {
             files: Vec::new(),
         };
         self.sightings.push(Sighting::Posted(message.clone()));
-        self.messages.push(message);
+        self.push(message);
         json!({ "ok": true })
     }
 
@@ -844,39 +869,64 @@ impl State {
         if !self.is_conversation(channel) {
             return error("channel_not_found");
         }
-        let oldest: f64 = str_param(p, "oldest")
-            .and_then(|o| o.parse().ok())
-            .unwrap_or(0.0);
+        let bound = |name| str_param(p, name).and_then(|t| t.parse::<f64>().ok());
+        let (oldest, latest) = (bound("oldest"), bound("latest"));
+        let inclusive = matches!(str_param(p, "inclusive"), Some("true" | "1"));
+        // Slack's default page is 100 messages, and it gives at most 999.
+        let limit = str_param(p, "limit")
+            .and_then(|l| l.parse::<usize>().ok())
+            .filter(|&l| l > 0)
+            .unwrap_or(100)
+            .min(999);
+        let in_range = |m: &Message| {
+            let ts = m.ts.parse::<f64>().unwrap_or(0.0);
+            let after = oldest.is_none_or(|o| ts > o || (inclusive && ts == o));
+            let before = latest.is_none_or(|l| ts < l || (inclusive && ts == l));
+            after && before
+        };
         let with_metadata = str_param(p, "include_all_metadata") == Some("true");
-        // conversations.replies takes a reply's ts too, and answers with its whole thread.
-        let parent = thread.map(|ts| {
-            self.messages
+        let json = |m: &Message| {
+            let mut v = self.message_json(m);
+            if !with_metadata && let Some(o) = v.as_object_mut() {
+                o.remove("metadata");
+            }
+            v
+        };
+        let none = Vec::new();
+        let mut picked: Vec<&Message> = match thread {
+            // Top-level messages, newest first.
+            None => self
+                .top_level
+                .get(channel)
+                .unwrap_or(&none)
                 .iter()
-                .find(|m| m.channel == channel && m.ts == ts)
-                .and_then(|m| m.thread_ts.clone())
-                .unwrap_or(ts)
-        });
-        let mut messages: Vec<Value> = self
-            .messages
-            .iter()
-            .filter(|m| m.channel == channel && m.only_for.is_none())
-            .filter(|m| match &parent {
-                None => m.thread_ts.is_none() || m.thread_ts.as_deref() == Some(m.ts.as_str()),
-                Some(ts) => m.ts == *ts || m.thread_ts.as_deref() == Some(ts.as_str()),
-            })
-            .filter(|m| m.ts.parse::<f64>().unwrap_or(0.0) >= oldest)
-            .map(|m| {
-                let mut v = self.message_json(m);
-                if !with_metadata && let Some(o) = v.as_object_mut() {
-                    o.remove("metadata");
-                }
-                v
-            })
-            .collect();
-        if parent.is_none() {
-            messages.reverse();
-        }
-        json!({ "ok": true, "messages": messages, "has_more": false })
+                .rev()
+                .map(|&i| &self.messages[i])
+                .filter(|m| in_range(m))
+                .take(limit + 1)
+                .collect(),
+            // conversations.replies takes a reply's ts too, and answers with its whole
+            // thread, parent first, oldest first.
+            Some(ts) => {
+                let parent = self
+                    .find(channel, &ts)
+                    .and_then(|i| self.messages[i].thread_ts.clone())
+                    .unwrap_or(ts);
+                let key = (channel.to_owned(), parent);
+                self.by_ts
+                    .get(&key)
+                    .into_iter()
+                    .chain(self.replies.get(&key).unwrap_or(&none))
+                    .map(|&i| &self.messages[i])
+                    .filter(|m| in_range(m))
+                    .take(limit + 1)
+                    .collect()
+            }
+        };
+        let has_more = picked.len() > limit;
+        picked.truncate(limit);
+        let messages: Vec<Value> = picked.into_iter().map(json).collect();
+        json!({ "ok": true, "messages": messages, "has_more": has_more })
     }
 
     fn permalink(&self, p: &Value) -> Value {
@@ -942,5 +992,79 @@ impl State {
         self.views.push(view.clone());
         self.sightings.push(Sighting::FormOpened(view.clone()));
         json!({ "ok": true, "view": view })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> State {
+        let mut state = State {
+            clock: 1_790_000_000_000_000,
+            ..State::default()
+        };
+        state.channels.insert("C1".into(), "support".into());
+        state
+    }
+
+    fn post(state: &mut State, thread: Option<&str>) -> String {
+        let mut p = json!({ "channel": "C1", "text": "x" });
+        if let Some(ts) = thread {
+            p["thread_ts"] = json!(ts);
+        }
+        let answer = state.call("chat.postMessage", &p);
+        answer["ts"].as_str().expect("posted").to_owned()
+    }
+
+    fn ts_of(answer: &Value) -> Vec<String> {
+        answer["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["ts"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn history_pages_like_slack_newest_first_and_replies_oldest_first() {
+        let mut state = state();
+        let top: Vec<String> = (0..5).map(|_| post(&mut state, None)).collect();
+        let replies: Vec<String> = (0..3).map(|_| post(&mut state, Some(&top[1]))).collect();
+
+        let all = state.call("conversations.history", &json!({ "channel": "C1" }));
+        let newest_first: Vec<String> = top.iter().rev().cloned().collect();
+        assert_eq!(ts_of(&all), newest_first, "replies are not top-level");
+        assert_eq!(all["has_more"], false);
+        let page = state.call(
+            "conversations.history",
+            &json!({ "channel": "C1", "limit": "2" }),
+        );
+        assert_eq!(ts_of(&page), newest_first[..2]);
+        assert_eq!(page["has_more"], true);
+        let before = state.call(
+            "conversations.history",
+            &json!({ "channel": "C1", "latest": top[2], "inclusive": "true" }),
+        );
+        assert_eq!(
+            ts_of(&before),
+            [top[2].clone(), top[1].clone(), top[0].clone()]
+        );
+
+        // By the parent's ts or a reply's, the whole thread, parent first.
+        let mut thread = vec![top[1].clone()];
+        thread.extend(replies.iter().cloned());
+        for ts in [&top[1], &replies[2]] {
+            let answer = state.call(
+                "conversations.replies",
+                &json!({ "channel": "C1", "ts": ts }),
+            );
+            assert_eq!(ts_of(&answer), thread);
+        }
+        let lonely = state.call(
+            "conversations.replies",
+            &json!({ "channel": "C1", "ts": top[4] }),
+        );
+        assert_eq!(ts_of(&lonely), [top[4].clone()]);
     }
 }

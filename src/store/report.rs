@@ -6,9 +6,13 @@
 //! `report_index` keys:
 //! - `w` week -> WeekStats
 //! - `o` case -> (), the open cases (the first is the oldest)
-//! - `p` week span -> the seconds cases took to be taken (or decided) that week, sorted,
-//!   8 bytes each: one record per week and span rather than a key per case, because sled
-//!   keeps memory for every page of keys (see README "Performance")
+//! - `p` week span chunk -> the seconds cases took to be taken (or decided) that week, 8
+//!   bytes each, in the order they happened, up to `CHUNK` a record: a few records per
+//!   week and span rather than a key per case, because sled keeps memory for every page of
+//!   keys (see README "Performance"), and bounded ones, so a busy week's take does not
+//!   rewrite all of the week's durations
+//! - `n` week span -> how many durations the week's chunks hold (u64 BE), so a transaction
+//!   (which cannot scan) knows which chunk to append to
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -25,7 +29,10 @@ use crate::domain::{
 
 const WEEK: u8 = b'w';
 const OPEN: u8 = b'o';
-const SPANS: u8 = b'p';
+const SPAN_CHUNK: u8 = b'p';
+const SPAN_COUNT: u8 = b'n';
+/// Durations per chunk record: 2 KiB.
+const CHUNK: u64 = 256;
 /// Schema 2's key per case and span: `d` week span seconds case -> ().
 const SPAN_V2: u8 = b'd';
 
@@ -40,73 +47,105 @@ fn open_key(case: CaseId) -> [u8; 9] {
     key
 }
 
-fn spans_key(week: Week, span: Span) -> [u8; 5] {
+/// A week and span, as the span keys begin after their kind byte.
+fn span_id(week: Week, span: Span) -> [u8; 4] {
     let [a, b, c] = week.key();
     let span = match span {
         Span::ToTaken => b't',
         Span::ToDecided => b'd',
     };
-    [SPANS, a, b, c, span]
+    [a, b, c, span]
 }
 
-/// Durations are 8 bytes each, big-endian, in ascending order.
-fn spans_from(bytes: &[u8]) -> Result<Vec<u64>, StoreError> {
-    if !bytes.len().is_multiple_of(8) {
-        return Err(StoreError::Corrupt {
-            tree: "report_index",
-            reason: format!("a span record of {} bytes", bytes.len()),
-        });
+fn count_key(id: [u8; 4]) -> [u8; 5] {
+    let [a, b, c, d] = id;
+    [SPAN_COUNT, a, b, c, d]
+}
+
+fn chunk_prefix(id: [u8; 4]) -> [u8; 5] {
+    let [a, b, c, d] = id;
+    [SPAN_CHUNK, a, b, c, d]
+}
+
+/// The chunk that holds duration number `n` (from 0) of a week and span.
+fn chunk_key(id: [u8; 4], n: u64) -> [u8; 9] {
+    let mut key = [0; 9];
+    key[..5].copy_from_slice(&chunk_prefix(id));
+    key[5..].copy_from_slice(&((n / CHUNK) as u32).to_be_bytes());
+    key
+}
+
+fn corrupt(reason: String) -> StoreError {
+    StoreError::Corrupt {
+        tree: "report_index",
+        reason,
     }
-    Ok(bytes
-        .chunks_exact(8)
-        .map(|c| u64::from_be_bytes(c.try_into().expect("8 bytes")))
-        .collect())
+}
+
+/// Durations are 8 bytes each, big-endian.
+fn spans_from(bytes: &[u8], into: &mut Vec<u64>) -> Result<(), StoreError> {
+    if !bytes.len().is_multiple_of(8) {
+        return Err(corrupt(format!("a span record of {} bytes", bytes.len())));
+    }
+    into.extend(
+        bytes
+            .chunks_exact(8)
+            .map(|c| u64::from_be_bytes(c.try_into().expect("8 bytes"))),
+    );
+    Ok(())
 }
 
 fn spans_bytes(seconds: &[u64]) -> Vec<u8> {
     seconds.iter().flat_map(|s| s.to_be_bytes()).collect()
 }
 
-/// Adds one duration to a week's sorted record, inside the transaction.
+/// Writes a week and span's durations as chunks and their count (rebuilds, migrations).
+fn put_spans(batch: &mut sled::Batch, id: [u8; 4], seconds: &[u64]) {
+    for (i, chunk) in seconds.chunks(CHUNK as usize).enumerate() {
+        batch.insert(&chunk_key(id, i as u64 * CHUNK), spans_bytes(chunk));
+    }
+    batch.insert(&count_key(id), &keys::seq(seconds.len() as u64));
+}
+
+/// Adds one duration to a week's last chunk, inside the transaction.
 fn add_span(index: &TransactionalTree, week: Week, span: Span, seconds: u64) -> TxResult<()> {
-    let key = spans_key(week, span);
-    let mut all = match index.get(key)? {
-        Some(v) => spans_from(&v).map_err(|e| {
-            sled::transaction::ConflictableTransactionError::Abort(super::Abort::Corrupt(
-                "report_index",
-                e.to_string(),
-            ))
-        })?,
-        None => Vec::new(),
+    let tx_corrupt = |reason: String| {
+        sled::transaction::ConflictableTransactionError::Abort(super::Abort::Corrupt(
+            "report_index",
+            reason,
+        ))
     };
-    let at = all.partition_point(|&s| s <= seconds);
-    all.insert(at, seconds);
-    index.insert(&key, spans_bytes(&all))?;
+    let id = span_id(week, span);
+    let count = match index.get(count_key(id))? {
+        Some(v) => keys::u64_value(&v)
+            .ok_or_else(|| tx_corrupt(format!("a span count of {} bytes", v.len())))?,
+        None => 0,
+    };
+    let key = chunk_key(id, count);
+    let mut chunk = index.get(key)?.map(|v| v.to_vec()).unwrap_or_default();
+    chunk.extend_from_slice(&seconds.to_be_bytes());
+    index.insert(&key, chunk)?;
+    index.insert(&count_key(id), &keys::seq(count + 1))?;
     Ok(())
 }
 
-/// Schema 2 -> 3: a week's durations, one key each, become one record per week and span.
+/// Schema 2 -> 3: a week's durations, one key each, become a few records per week and span.
 pub(super) fn spans_into_records(db: &sled::Db) -> Result<(), StoreError> {
     let index = db.open_tree("report_index")?;
-    let mut records: BTreeMap<[u8; 5], Vec<u64>> = BTreeMap::new();
+    let mut records: BTreeMap<[u8; 4], Vec<u64>> = BTreeMap::new();
     let mut batch = sled::Batch::default();
     for kv in index.scan_prefix([SPAN_V2]) {
         let (key, _) = kv?;
-        let (Some(prefix), Some(seconds)) = (key.get(..5), key.get(5..13)) else {
-            return Err(StoreError::Corrupt {
-                tree: "report_index",
-                reason: "short duration key".into(),
-            });
+        let (Some(id), Some(seconds)) = (key.get(1..5), key.get(5..13)) else {
+            return Err(corrupt("short duration key".into()));
         };
-        let mut prefix: [u8; 5] = prefix.try_into().expect("5 bytes");
-        prefix[0] = SPANS;
+        let id: [u8; 4] = id.try_into().expect("4 bytes");
         let seconds = u64::from_be_bytes(seconds.try_into().expect("8 bytes"));
-        records.entry(prefix).or_default().push(seconds);
+        records.entry(id).or_default().push(seconds);
         batch.remove(key);
     }
-    for (key, mut seconds) in records {
-        seconds.sort_unstable();
-        batch.insert(&key, spans_bytes(&seconds));
+    for (id, seconds) in records {
+        put_spans(&mut batch, id, &seconds);
     }
     index.apply_batch(batch)?;
     Ok(())
@@ -204,10 +243,12 @@ impl Store {
 
     pub fn week_figures(&self, week: Week) -> Result<WeekFigures, StoreError> {
         let spread = |span| -> Result<Option<Spread>, StoreError> {
-            let seconds = match self.report.get(spans_key(week, span))? {
-                Some(v) => spans_from(&v)?,
-                None => Vec::new(),
-            };
+            let mut seconds = Vec::new();
+            for kv in self.report.scan_prefix(chunk_prefix(span_id(week, span))) {
+                let (_, v) = kv?;
+                spans_from(&v, &mut seconds)?;
+            }
+            seconds.sort_unstable();
             Ok(Spread::of_sorted(&seconds))
         };
         Ok(WeekFigures {
@@ -274,7 +315,7 @@ impl Store {
         let mut batch = sled::Batch::default();
         let mut pending = 0;
         let mut categories = HashMap::new();
-        let mut spans: BTreeMap<[u8; 5], Vec<u64>> = BTreeMap::new();
+        let mut spans: BTreeMap<[u8; 4], Vec<u64>> = BTreeMap::new();
         for case in self.cases() {
             let case = case?;
             categories.insert(case.id, case.category);
@@ -286,7 +327,7 @@ impl Store {
                 let week = Week::of(owner.at, zone);
                 let seconds = seconds_between(case.opened_at, owner.at);
                 spans
-                    .entry(spans_key(week, Span::ToTaken))
+                    .entry(span_id(week, Span::ToTaken))
                     .or_default()
                     .push(seconds);
             }
@@ -299,7 +340,7 @@ impl Store {
                         .count_decided(decision.outcome, false);
                     let seconds = seconds_between(case.opened_at, at);
                     spans
-                        .entry(spans_key(week, Span::ToDecided))
+                        .entry(span_id(week, Span::ToDecided))
                         .or_default()
                         .push(seconds);
                 }
@@ -331,9 +372,8 @@ impl Store {
         for (week, stats) in &weeks {
             batch.insert(&week_key(*week), encode(stats));
         }
-        for (key, mut seconds) in spans {
-            seconds.sort_unstable();
-            batch.insert(&key, spans_bytes(&seconds));
+        for (id, seconds) in spans {
+            put_spans(&mut batch, id, &seconds);
         }
         self.report.apply_batch(batch)?;
         let mut tallies = self.tallies()?;

@@ -691,6 +691,9 @@ mod weekly {
         let records: Vec<(sled::IVec, sled::IVec)> =
             store.report.scan_prefix(b"p").map(Result::unwrap).collect();
         assert!(!records.is_empty());
+        for kv in store.report.scan_prefix(b"n") {
+            store.report.remove(kv.unwrap().0).unwrap();
+        }
         for (key, value) in records {
             store.report.remove(&key).unwrap();
             for (n, seconds) in value.chunks_exact(8).enumerate() {
@@ -711,5 +714,43 @@ mod weekly {
         let store = open_when_released(&path).unwrap();
         assert_eq!(everything(&store), before);
         assert_eq!(store.report.scan_prefix(b"d").count(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_busy_weeks_durations_fill_several_records_and_count_the_same() {
+        let (_dir, store) = temp();
+        let rules = rules();
+        // 600 cases on Monday 23 Nov 2026 (UTC), case n taken after n minutes.
+        let monday = at("2026-11-23T00:00:00Z");
+        for n in 0..600i64 {
+            let opened = monday + SignedDuration::from_secs(n);
+            let id = store
+                .open_case(new_case("c1"), opened, &rules, None)
+                .await
+                .unwrap()
+                .case
+                .id;
+            let taken = Stamp {
+                by: UserId::parse("UEXEC1").unwrap(),
+                at: opened + SignedDuration::from_mins(n),
+            };
+            store.act(id, Action::Take, taken, &rules).await.unwrap();
+        }
+        let week: Week = "2026-W48".parse().unwrap();
+        let chunks = store.report.scan_prefix(b"p").count();
+        assert!(chunks >= 3, "600 durations in records of 256: {chunks}");
+        let taken = store.week_figures(week).unwrap().to_taken.unwrap();
+        assert_eq!(taken.count, 600);
+        assert_eq!(
+            taken.median.as_mins(),
+            299,
+            "nearest rank of 0..599 minutes"
+        );
+        // A rebuild writes the same.
+        let before = store.week_figures(week).unwrap();
+        let mut store = store;
+        store.set_report_zone(tokyo(), "Asia/Tokyo").unwrap();
+        store.set_report_zone(TimeZone::UTC, "UTC").unwrap();
+        assert_eq!(store.week_figures(week).unwrap(), before);
     }
 }
