@@ -289,6 +289,18 @@ async fn pages_do_not_wait_behind_cards_the_channel_rate_holds_back() {
     for n in 0..2 {
         bot.escalate(AGENT, &format!("cust-{n} other Busy")).await;
     }
+    // Until the burst is spent: otherwise the third card may take the last of it before
+    // a thread reply does.
+    bot.slack
+        .wait_for(Duration::from_millis(1500), |s| {
+            s.messages()
+                .iter()
+                .filter(|m| m.channel == ESCALATIONS)
+                .count()
+                == 3
+        })
+        .await
+        .expect("two cards and a thread reply spend the burst");
     // ...so the third case's card must wait; its page must not.
     bot.escalate(AGENT, "cust-2 other The third").await;
     bot.slack
