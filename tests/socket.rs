@@ -37,6 +37,18 @@ async fn socket_bot() -> TestBot {
     bot
 }
 
+/// Sends `/escalate text` over the socket; the acknowledgement's reply text, if any.
+async fn escalate(bot: &TestBot, text: &str) -> Option<String> {
+    let ack = bot
+        .slack
+        .socket()
+        .expect("socket mode is on")
+        .send("slash_commands", command(text))
+        .await
+        .expect("acknowledged");
+    ack["payload"]["text"].as_str().map(str::to_owned)
+}
+
 fn command(text: &str) -> serde_json::Value {
     json!({
         "token": "legacy", "team_id": TEAM_ID, "team_domain": "standin",
@@ -125,11 +137,8 @@ async fn the_bot_reconnects_when_slack_asks() {
     let socket = bot.slack.socket().unwrap();
     socket.disconnect();
     socket.wait_connected(2).await.expect("the bot reconnects");
-    let ack = socket
-        .send("slash_commands", command("cust-2 other After reconnecting"))
-        .await
-        .unwrap();
-    assert!(ack["payload"]["text"].as_str().unwrap().contains("ESC-1"));
+    let reply = escalate(&bot, "cust-2 other After reconnecting").await;
+    assert!(reply.unwrap().contains("ESC-1"));
 }
 
 #[tokio::test]
@@ -178,12 +187,6 @@ async fn an_envelope_for_another_workspace_or_app_is_acknowledged_and_ignored() 
     assert_eq!(requests(&bot, "commands", 403), 2, "counted as HTTP would");
 
     // Ours still works.
-    let ack = socket
-        .send(
-            "slash_commands",
-            command("cust-1 threat Said he would come by"),
-        )
-        .await
-        .unwrap();
-    assert!(ack["payload"]["text"].as_str().unwrap().contains("ESC-1"));
+    let reply = escalate(&bot, "cust-1 threat Said he would come by").await;
+    assert!(reply.unwrap().contains("ESC-1"));
 }

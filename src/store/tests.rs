@@ -566,34 +566,12 @@ mod weekly {
         let a = CaseId::new(1);
         let a_before = store.case(a).unwrap().unwrap();
         // a closed on Monday 16 Nov, b that evening, c on Wednesday 18 Nov.
-        assert_eq!(
-            store
-                .archive_closed(at("2026-11-23T02:00:00Z"), 100)
-                .unwrap(),
-            0
-        );
-        assert_eq!(
-            store
-                .archive_closed(at("2026-11-23T04:00:00Z"), 100)
-                .unwrap(),
-            1
-        );
-        assert_eq!(
-            store.archive_closed(at("2026-12-01T00:00:00Z"), 1).unwrap(),
-            1
-        );
-        assert_eq!(
-            store
-                .archive_closed(at("2026-12-01T00:00:00Z"), 100)
-                .unwrap(),
-            1
-        );
-        assert_eq!(
-            store
-                .archive_closed(at("2026-12-01T00:00:00Z"), 100)
-                .unwrap(),
-            0
-        );
+        let archive = |when: &str, limit| store.archive_closed(at(when), limit).unwrap();
+        assert_eq!(archive("2026-11-23T02:00:00Z", 100), 0);
+        assert_eq!(archive("2026-11-23T04:00:00Z", 100), 1);
+        assert_eq!(archive("2026-12-01T00:00:00Z", 1), 1, "at most the limit");
+        assert_eq!(archive("2026-12-01T00:00:00Z", 100), 1);
+        assert_eq!(archive("2026-12-01T00:00:00Z", 100), 0);
         assert_eq!(store.cases.len(), 3, "d, e and f are still open");
         assert_eq!(
             store.audit.len(),
