@@ -310,6 +310,8 @@ pub fn write(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<usize, ExportError> {
+    // Every case once, even while the bot archives.
+    let _steady = store.hold_archive();
     let rows = store.cases().filter_map(|case| match case {
         Ok(case) if since.is_some_and(|s| case.opened_at < s) => None,
         Ok(case) => Some(

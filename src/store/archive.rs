@@ -83,6 +83,7 @@ impl Store {
     /// pending, into the archive, a block per transaction. Returns how many moved; call
     /// again while it returns `limit`.
     pub fn archive_closed(&self, now: Timestamp, limit: usize) -> Result<usize, StoreError> {
+        let _moving = self.hold_archive();
         let before = now - ARCHIVE_AFTER;
         let mut pending = HashSet::new();
         for kv in self.outbox.iter() {

@@ -159,6 +159,9 @@ pub struct Store {
     /// Writes hold it shared; a backup holds it exclusively, so it copies a state no
     /// write is halfway through.
     gate: Arc<std::sync::RwLock<()>>,
+    /// Held while cases move into the archive, and by readers that walk many cases and
+    /// must see each exactly once (`hold_archive`).
+    archiving: Arc<std::sync::Mutex<()>>,
 }
 
 /// How a transaction body gives up; mapped to `ActError` outside.
@@ -279,6 +282,7 @@ impl Store {
             timers_changed: Arc::new(Notify::new()),
             work_ready: Arc::new(Notify::new()),
             gate: Arc::new(std::sync::RwLock::new(())),
+            archiving: Arc::new(std::sync::Mutex::new(())),
         };
         // Weeks count in UTC until the application names its zone; a store that has no
         // aggregates yet (new, or from schema 1) gets them here.
@@ -388,7 +392,18 @@ impl Store {
         })
     }
 
-    /// Every case, in number order, archived or not.
+    /// While the guard lives, no case moves into the archive. sled's iterators are not
+    /// snapshots: a reader that walks every case (an export) while cases move could meet
+    /// one twice or miss it. Writes go on meanwhile; archiving waits.
+    pub fn hold_archive(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.archiving
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Every case, in number order, archived or not. A caller that may run while the
+    /// bot archives holds `hold_archive` for the walk; the report rebuild pauses writes,
+    /// archiving included.
     pub fn cases(&self) -> impl Iterator<Item = Result<crate::domain::Case, StoreError>> + '_ {
         let live = self.live_cases().map(|c| c.map(|c| (c.id.number(), c)));
         let archived = self
