@@ -3,8 +3,9 @@
 //! entry costs hundreds of megabytes at a million cases (README "Performance"). A case
 //! closed for `ARCHIVE_AFTER`, with nothing left to deliver, moves with its timeline into
 //! the block of `BLOCK` consecutive case numbers it belongs to: one key for up to 16 cases
-//! instead of four or five keys each. A closed case never changes again (every action on
-//! it is refused), so a block is written only when cases move into it.
+//! instead of four or five keys each. A closed case with nothing left to deliver never
+//! changes again (every action on it is refused), so a block is written only when cases
+//! move into it.
 //!
 //! `archive_by_block`: case number / `BLOCK` (u64 BE) -> [Archived], in case order.
 
@@ -111,8 +112,9 @@ impl Store {
 
     /// Moves closed cases of one block, their audit entries with them, atomically.
     fn archive_block(&self, block: [u8; 8], ids: &[CaseId]) -> Result<usize, StoreError> {
-        // Transactions cannot scan: the audit keys are read first. A closed case gets no
-        // new entries, so they are all of them.
+        // Transactions cannot scan: the audit keys are read first. A closed case with no
+        // delivery pending gets no new entries (people's actions are refused; only a dead
+        // letter, which needs a pending delivery, could add one), so they are all of them.
         let mut audit_keys = Vec::with_capacity(ids.len());
         for &id in ids {
             let keys: Vec<sled::IVec> = self
