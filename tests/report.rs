@@ -134,6 +134,7 @@ async fn the_report_is_posted_once_on_schedule_in_the_configured_zone_with_its_c
         "*Cases opened:* 2",
         "Insults, verbal abuse, slander 1",
         "Private categories 1 (not itemised)",
+        "terminations 0, no action 0\n",
         "*Decided:* 1: warnings 1, refunds 0",
         "*Time to take over:* median 30 min, 90th percentile 30 min (1 case)",
         "*Time to decide:* median 2 h, 90th percentile 2 h (1 case)",

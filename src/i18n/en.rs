@@ -759,7 +759,7 @@ impl Catalog for En {
         let _ = writeln!(out, "*By category:* {}", parts.join(" · "));
         let _ = writeln!(
             out,
-            "*Decided:* {}: warnings {}, refunds {} ({}), terminations {}, no action {}",
+            "*Decided:* {}: warnings {}, refunds {} ({}), terminations {}, no action {}{}",
             s.decided_total(),
             s.decided(OutcomeKind::Warning),
             s.refunds,
@@ -769,6 +769,12 @@ impl Catalog for En {
             }),
             r.terminations(),
             s.decided(OutcomeKind::NoAction),
+            // Counted in both refunds and terminations: say so, or the parts outnumber
+            // the total.
+            match s.decided(OutcomeKind::RefundAndTermination) {
+                0 => String::new(),
+                both => format!(" ({both} of them both a refund and a termination)"),
+            },
         );
         for (label, spread, none) in [
             (

@@ -762,7 +762,7 @@ impl Catalog for Ja {
         let _ = writeln!(out, "*種類別:* {}", parts.join("・"));
         let _ = writeln!(
             out,
-            "*決定:* {}件（警告 {}件、返金 {}件（{}）、取引停止 {}件、対応なし {}件）",
+            "*決定:* {}件（警告 {}件、返金 {}件（{}）、取引停止 {}件、対応なし {}件）{}",
             s.decided_total(),
             s.decided(OutcomeKind::Warning),
             s.refunds,
@@ -772,6 +772,11 @@ impl Catalog for Ja {
             }),
             r.terminations(),
             s.decided(OutcomeKind::NoAction),
+            // 返金と取引停止の両方に数えた件数（内訳の合計が総数を超えるため）。
+            match s.decided(OutcomeKind::RefundAndTermination) {
+                0 => String::new(),
+                both => format!("。うち {both}件は返金と取引停止の両方"),
+            },
         );
         for (label, spread, none) in [
             (
