@@ -150,6 +150,13 @@ pub struct Decision {
     pub policy_version: String,
 }
 
+impl Decision {
+    /// What made the decision final: its approval, if it needed one.
+    pub fn final_stamp(&self) -> &Stamp {
+        self.approved.as_ref().unwrap_or(&self.decided)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "kebab-case")]
 pub enum CaseState {
@@ -456,6 +463,14 @@ impl Case {
 
     pub fn is_closed(&self) -> bool {
         matches!(self.state, CaseState::Closed { .. })
+    }
+
+    /// When the case closed, if it has.
+    pub fn closed_at(&self) -> Option<Timestamp> {
+        match &self.state {
+            CaseState::Closed { decision, .. } => Some(decision.final_stamp().at),
+            _ => None,
+        }
     }
 
     pub fn owner(&self) -> Option<&Stamp> {

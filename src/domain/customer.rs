@@ -100,7 +100,7 @@ impl CustomerRecord {
         if outcome.terminates() && self.cut_off.is_none() {
             self.cut_off = Some(CutOff {
                 case,
-                at: decision.approved.as_ref().unwrap_or(&decision.decided).at,
+                at: decision.final_stamp().at,
             });
         }
     }

@@ -487,7 +487,7 @@ impl Catalog for En {
             ":white_check_mark: *Closed*: {} decided by {}{approved}, {}. Policy {}.",
             self.outcome(d.outcome, currency),
             mention(&d.decided.by),
-            slack_time(d.approved.as_ref().unwrap_or(&d.decided).at),
+            slack_time(d.final_stamp().at),
             escape(&d.policy_version)
         )
     }

@@ -492,7 +492,7 @@ impl Catalog for Ja {
             ":white_check_mark: *完了*: {}（{}が決定{approved}、{}）。方針 {}。",
             self.outcome(d.outcome, currency),
             mention(&d.decided.by),
-            slack_time(d.approved.as_ref().unwrap_or(&d.decided).at),
+            slack_time(d.final_stamp().at),
             escape(&d.policy_version)
         )
     }

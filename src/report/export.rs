@@ -137,7 +137,7 @@ fn step(event: &Event, zone: &TimeZone) -> Step {
         Event::Proposed { proposal } => stamped(&proposal.proposed, outcome_text(proposal.outcome)),
         Event::Rejected { by, proposal } => stamped(by, outcome_text(proposal.outcome)),
         Event::Closed { decision } => {
-            let last = decision.approved.as_ref().unwrap_or(&decision.decided);
+            let last = decision.final_stamp();
             let detail = match &decision.approved {
                 Some(_) => format!(
                     "{} (proposed by {})",
@@ -312,13 +312,9 @@ pub fn write(
 ) -> Result<usize, ExportError> {
     // Every case once, even while the bot archives.
     let _steady = store.hold_archive();
-    let rows = store.cases().filter_map(|case| match case {
-        Ok(case) if since.is_some_and(|s| case.opened_at < s) => None,
-        Ok(case) => Some(
-            store
-                .timeline(case.id)
-                .map(|timeline| Row::of(&case, &timeline, zone, currency)),
-        ),
+    let rows = store.cases_with_timelines().filter_map(|c| match c {
+        Ok((case, _)) if since.is_some_and(|s| case.opened_at < s) => None,
+        Ok((case, timeline)) => Some(Ok(Row::of(&case, &timeline, zone, currency))),
         Err(e) => Some(Err(e)),
     });
     let mut count = 0;

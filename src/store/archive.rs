@@ -40,16 +40,6 @@ fn block_key(id: CaseId) -> [u8; 8] {
     (id.number() / BLOCK).to_be_bytes()
 }
 
-/// When a case closed, if it has: its approval, if it needed one.
-pub(super) fn closed_at(case: &Case) -> Option<Timestamp> {
-    match &case.state {
-        crate::domain::CaseState::Closed { decision, .. } => {
-            Some(decision.approved.as_ref().unwrap_or(&decision.decided).at)
-        }
-        _ => None,
-    }
-}
-
 impl Store {
     /// A case from the archive, if it was moved there.
     pub(super) fn archived(&self, id: CaseId) -> Result<Option<Archived>, StoreError> {
@@ -68,16 +58,17 @@ impl Store {
 
     /// Every archived case, in number order.
     pub(super) fn archived_all(&self) -> impl Iterator<Item = Result<Archived, StoreError>> + '_ {
-        self.archive.iter().flat_map(|kv| {
-            let block = kv
-                .map_err(StoreError::from)
-                .and_then(|(_, v)| decode::<Vec<Archived>>("archive_by_block", &v));
-            let (cases, error) = match block {
-                Ok(cases) => (cases, None),
-                Err(e) => (Vec::new(), Some(e)),
-            };
-            cases.into_iter().map(Ok).chain(error.map(Err))
-        })
+        self.archive
+            .iter()
+            .flat_map(|kv| -> Vec<Result<Archived, StoreError>> {
+                let block = kv
+                    .map_err(StoreError::from)
+                    .and_then(|(_, v)| decode::<Vec<Archived>>("archive_by_block", &v));
+                match block {
+                    Ok(cases) => cases.into_iter().map(Ok).collect(),
+                    Err(e) => vec![Err(e)],
+                }
+            })
     }
 
     /// Moves up to `limit` cases closed before `now - ARCHIVE_AFTER`, and with no delivery
@@ -98,7 +89,7 @@ impl Store {
             if chosen == limit {
                 break;
             }
-            if closed_at(&case).is_some_and(|at| at < before) && !pending.contains(&case.id) {
+            if case.closed_at().is_some_and(|at| at < before) && !pending.contains(&case.id) {
                 blocks.entry(block_key(case.id)).or_default().push(case.id);
                 chosen += 1;
             }

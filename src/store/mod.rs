@@ -420,50 +420,59 @@ impl Store {
         })
     }
 
+    /// Every case with its timeline, in number order: what an export writes. Archived
+    /// cases come with theirs, so each archive record is read once.
+    pub fn cases_with_timelines(
+        &self,
+    ) -> impl Iterator<Item = Result<(crate::domain::Case, Vec<Event>), StoreError>> + '_ {
+        let live = self.live_cases().map(|c| {
+            let case = c?;
+            let timeline = self.live_timeline(case.id)?;
+            Ok((case.id.number(), (case, timeline)))
+        });
+        let archived = self
+            .archived_all()
+            .map(|a| a.map(|a| (a.case.id.number(), (a.case, a.timeline))));
+        archive::merge_by_case(live, archived)
+    }
+
     /// The audit log: case by case, each case's entries oldest first.
     pub fn audit(&self) -> impl Iterator<Item = Result<AuditEntry, StoreError>> + '_ {
-        let live = self.audit.iter().map(|kv| {
-            kv.map_err(StoreError::from)
-                .and_then(|(_, v)| decode::<AuditEntry>("audit_by_case", &v))
-                .map(|e| (e.case.number(), e))
-        });
-        let archived =
-            self.archived_all()
-                .flat_map(|a| -> Vec<Result<(u64, AuditEntry), StoreError>> {
-                    match a {
-                        Ok(a) => a
-                            .timeline
-                            .into_iter()
-                            .map(|event| {
-                                Ok((
-                                    a.case.id.number(),
-                                    AuditEntry {
-                                        case: a.case.id,
-                                        event,
-                                    },
-                                ))
+        self.cases_with_timelines()
+            .flat_map(|c| -> Vec<Result<AuditEntry, StoreError>> {
+                match c {
+                    Ok((case, timeline)) => timeline
+                        .into_iter()
+                        .map(|event| {
+                            Ok(AuditEntry {
+                                case: case.id,
+                                event,
                             })
-                            .collect(),
-                        Err(e) => vec![Err(e)],
-                    }
-                });
-        archive::merge_by_case(live, archived)
+                        })
+                        .collect(),
+                    Err(e) => vec![Err(e)],
+                }
+            })
     }
 
     /// What happened to one case, oldest first.
     pub fn timeline(&self, id: CaseId) -> Result<Vec<Event>, StoreError> {
-        let live: Vec<Event> = self
-            .audit
+        let live = self.live_timeline(id)?;
+        if !live.is_empty() {
+            return Ok(live);
+        }
+        Ok(self.archived(id)?.map(|a| a.timeline).unwrap_or_default())
+    }
+
+    /// A case's entries in `audit_by_case` (none once it is archived).
+    fn live_timeline(&self, id: CaseId) -> Result<Vec<Event>, StoreError> {
+        self.audit
             .scan_prefix(keys::case(id))
             .map(|kv| {
                 let (_, v) = kv?;
                 decode::<AuditEntry>("audit_by_case", &v).map(|e| e.event)
             })
-            .collect::<Result<_, _>>()?;
-        if !live.is_empty() {
-            return Ok(live);
-        }
-        Ok(self.archived(id)?.map(|a| a.timeline).unwrap_or_default())
+            .collect()
     }
 
     /// Whether a Slack event was accepted before (a retry or a duplicate delivery). Writes

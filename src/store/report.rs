@@ -189,7 +189,7 @@ pub(super) fn count(
             add_span(index, week, Span::ToTaken, seconds)?;
         }
         Event::Closed { decision } => {
-            let at = decision.approved.as_ref().unwrap_or(&decision.decided).at;
+            let at = decision.final_stamp().at;
             let week = Week::of(at, zone);
             update(week, &|s| {
                 s.count_decided(decision.outcome, change.newly_cut_off)
@@ -331,7 +331,7 @@ impl Store {
                     .or_default()
                     .push(seconds);
             }
-            match (&case.state, super::archive::closed_at(&case)) {
+            match (&case.state, case.closed_at()) {
                 (CaseState::Closed { decision, .. }, Some(at)) => {
                     let week = Week::of(at, zone);
                     weeks
