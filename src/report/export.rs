@@ -1,6 +1,9 @@
 //! Purpose: every case with its outcome and timeline, for audits: CSV that Excel opens
 //! correctly with Japanese text (UTF-8 with a byte-order mark, CRLF), or JSON. Streams
-//! case by case, so a million cases need no more memory than one.
+//! case by case, so a million cases need no more memory than one. After the cases come
+//! the entries of the audit log outside cases (refusals before any case existed,
+//! backups, exports), one row each with an empty `case` and the entry as its one
+//! timeline step, so a reader of either format needs no second layout.
 
 use std::io::Write;
 
@@ -9,7 +12,7 @@ use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use crate::domain::{Case, CaseState, Event, Notice, Outcome, Source, Stamp, UserId};
-use crate::store::{Store, StoreError};
+use crate::store::{LogEntry, Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -240,6 +243,41 @@ impl Row {
         }
     }
 
+    /// An entry of the audit log outside cases: no case, and the entry (when, what, who,
+    /// the details as `name=value; …`) as the only step of its timeline.
+    pub fn of_log(entry: &LogEntry, zone: &TimeZone) -> Row {
+        Row {
+            case: String::new(),
+            opened_at: String::new(),
+            customer: String::new(),
+            category: String::new(),
+            severity: String::new(),
+            source: String::new(),
+            reporter: String::new(),
+            reported_from: String::new(),
+            promise_failed: String::new(),
+            summary: String::new(),
+            evidence: String::new(),
+            state: String::new(),
+            taken_by: String::new(),
+            taken_at: String::new(),
+            outcome: String::new(),
+            refund_amount: String::new(),
+            currency: String::new(),
+            decided_by: String::new(),
+            decided_at: String::new(),
+            approved_by: String::new(),
+            approved_at: String::new(),
+            policy_version: String::new(),
+            timeline: vec![Step {
+                at: time(entry.at, zone),
+                event: entry.what.clone(),
+                by: entry.who.clone(),
+                detail: entry.details_line(),
+            }],
+        }
+    }
+
     /// The CSV cells, in `COLUMNS` order.
     pub fn cells(&self) -> [String; 23] {
         let timeline = self
@@ -300,8 +338,9 @@ pub fn defuse(cell: &str) -> String {
     }
 }
 
-/// Writes every case opened at or after `since` (all when `None`), in case order.
-/// Returns how many.
+/// Writes every case opened at or after `since` (all when `None`), in case order, then
+/// the entries of the audit log outside cases written at or after `since`, in the order
+/// they were written. Returns how many cases (the log's rows are not counted).
 pub fn write(
     store: &Store,
     zone: &TimeZone,
@@ -317,7 +356,13 @@ pub fn write(
         Ok((case, timeline)) => Some(Ok(Row::of(&case, &timeline, zone, currency))),
         Err(e) => Some(Err(e)),
     });
+    let log = store.log_entries().filter_map(|e| match e {
+        Ok(entry) if since.is_some_and(|s| entry.at < s) => None,
+        Ok(entry) => Some(Ok(Row::of_log(&entry, zone))),
+        Err(e) => Some(Err(e)),
+    });
     let mut count = 0;
+    let mut written = 0;
     match format {
         Format::Csv => {
             // The byte-order mark is how Excel knows the file is UTF-8.
@@ -330,17 +375,29 @@ pub fn write(
                 csv.write_record(row?.cells())?;
                 count += 1;
             }
+            for row in log {
+                csv.write_record(row?.cells())?;
+            }
             csv.flush()?;
         }
         Format::Json => {
             out.write_all(b"[")?;
             for row in rows {
-                if count > 0 {
+                if written > 0 {
                     out.write_all(b",")?;
                 }
                 out.write_all(b"\n")?;
                 serde_json::to_writer(&mut *out, &row?).map_err(std::io::Error::from)?;
                 count += 1;
+                written += 1;
+            }
+            for row in log {
+                if written > 0 {
+                    out.write_all(b",")?;
+                }
+                out.write_all(b"\n")?;
+                serde_json::to_writer(&mut *out, &row?).map_err(std::io::Error::from)?;
+                written += 1;
             }
             out.write_all(b"\n]\n")?;
             out.flush()?;
@@ -368,6 +425,69 @@ mod tests {
         let tokyo = TimeZone::get("Asia/Tokyo").unwrap();
         assert_eq!(time(at, &tokyo), "2026-11-16T09:30:00+09:00");
         assert_eq!(time(at, &TimeZone::UTC), "2026-11-16T00:30:00+00:00");
+    }
+
+    #[tokio::test]
+    async fn the_log_outside_cases_follows_the_cases_in_both_formats() {
+        use crate::domain::case::tests::{policy, roles};
+        use crate::domain::{Category, CustomerId, NewCase, PagingPolicy, Rules};
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s"), 1 << 20).unwrap();
+        let at: Timestamp = "2026-11-16T00:30:00Z".parse().unwrap();
+        let rules = Rules {
+            roles: roles(),
+            policy: policy(),
+            paging: PagingPolicy::default(),
+        };
+        let new = NewCase {
+            customer: CustomerId::parse("cust-1"),
+            category: Category::Threat,
+            severity: None,
+            promise_failed: None,
+            summary: "s".into(),
+            reporter: UserId::parse("U0AGENT1").unwrap(),
+            reported_from: None,
+            evidence: None,
+            source: Source::Command,
+        };
+        store.open_case(new, at, &rules, None).await.unwrap();
+        store
+            .log(
+                &LogEntry::new(at, "U0GUEST", "not-staff")
+                    .with("path", "reaction")
+                    .with("reason", "guest"),
+            )
+            .await
+            .unwrap();
+        let zone = TimeZone::get("Asia/Tokyo").unwrap();
+
+        let mut csv_bytes = Vec::new();
+        let cases = write(&store, &zone, "JPY", None, Format::Csv, &mut csv_bytes).unwrap();
+        assert_eq!(cases, 1, "the count is of cases");
+        let text = String::from_utf8(csv_bytes[3..].to_vec()).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(&rows[0][0], "ESC-1");
+        assert_eq!(&rows[1][0], "", "no case");
+        assert_eq!(
+            &rows[1][COLUMNS.len() - 1],
+            "2026-11-16T09:30:00+09:00 not-staff by U0GUEST: path=reaction; reason=guest"
+        );
+
+        let mut json_bytes = Vec::new();
+        write(&store, &zone, "JPY", None, Format::Json, &mut json_bytes).unwrap();
+        let rows: serde_json::Value = serde_json::from_slice(&json_bytes).unwrap();
+        let log = &rows.as_array().unwrap()[1];
+        assert_eq!(log["case"], "");
+        assert_eq!(log["timeline"][0]["event"], "not-staff");
+        assert_eq!(log["timeline"][0]["by"], "U0GUEST");
+
+        let later = Some("2026-11-17T00:00:00Z".parse().unwrap());
+        let mut none = Vec::new();
+        write(&store, &zone, "JPY", later, Format::Json, &mut none).unwrap();
+        let rows: serde_json::Value = serde_json::from_slice(&none).unwrap();
+        assert_eq!(rows.as_array().unwrap().len(), 0, "--since applies to the log too");
     }
 
     #[test]

@@ -21,6 +21,8 @@
 //! - `work_by_seq`: sequence (u64 BE) -> WorkEntry, work accepted from events
 //! - `archive_by_block`: case number / 16 (u64 BE) -> [Archived], cases closed for a week,
 //!   with their audit entries (see `archive`)
+//! - `audit_log_by_seq`: sequence (u64 BE) -> LogEntry, the audit log of what belongs to no
+//!   case (refusals before any case exists, backups, exports; see `log`), never rewritten
 //!
 //! A case lives in `case_by_id` and `audit_by_case` until the archive takes it, then in
 //! `archive_by_block` only; the readers below look in both.
@@ -29,6 +31,7 @@ mod archive;
 mod cases;
 mod flush;
 mod keys;
+mod log;
 mod outbox;
 mod report;
 mod work;
@@ -46,6 +49,7 @@ use crate::domain::{CaseId, CustomerId, CustomerRecord, Event, Refusal, Tallies}
 
 pub use archive::{ARCHIVE_AFTER, Archived};
 pub use cases::Opened;
+pub use log::LogEntry;
 pub use outbox::{DeadLetter, Delivered, Gate, OutboxEntry, Queued};
 pub use report::{Posting, ReportState, WeekFigures};
 pub use work::{Work, WorkEntry};
@@ -147,6 +151,7 @@ pub struct Store {
     work: sled::Tree,
     report: sled::Tree,
     archive: sled::Tree,
+    log: sled::Tree,
     /// The zone weeks are counted in for the weekly report (see `set_report_zone`).
     zone: jiff::tz::TimeZone,
     flusher: Arc<flush::Flusher>,
@@ -275,6 +280,7 @@ impl Store {
             work: db.open_tree("work_by_seq")?,
             report: db.open_tree("report_index")?,
             archive: db.open_tree("archive_by_block")?,
+            log: db.open_tree("audit_log_by_seq")?,
             zone: jiff::tz::TimeZone::UTC,
             flusher: Arc::new(flush::Flusher::new(path)),
             db,
