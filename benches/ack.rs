@@ -216,6 +216,7 @@ fn main() {
         let slack = StandIn::start(TOKEN).await.expect("stand-in");
         slack.add_channel(ESCALATIONS, "escalations");
         slack.add_channel(SUPPORT, "support");
+        add_people(&slack);
         let dir = tempfile::tempdir().expect("temp dir");
         let app = start_bot(&slack, dir.path()).await;
         let bot = format!("http://{}", app.addr());
@@ -283,6 +284,7 @@ fn main() {
         let slack = StandIn::start(TOKEN).await.expect("stand-in");
         slack.add_channel(ESCALATIONS, "escalations");
         slack.add_channel(SUPPORT, "support");
+        add_people(&slack);
         let dir = tempfile::tempdir().expect("temp dir");
         let app = start_bot(&slack, dir.path()).await;
         let bot = format!("http://{}", app.addr());

@@ -263,6 +263,7 @@ async fn measure(path: &Path, now: Timestamp) {
     let slack = StandIn::start(TOKEN).await.expect("stand-in");
     slack.add_channel(ESCALATIONS, "escalations");
     slack.add_channel(SUPPORT, "support");
+    add_people(&slack);
     let settings = settings(&slack.api_url(), path);
 
     let opening = Instant::now();
@@ -285,8 +286,9 @@ async fn measure(path: &Path, now: Timestamp) {
     let mut rng = fastrand::Rng::with_seed(7);
     let history = timed(|i| {
         let customer = rng.u64(..CUSTOMERS / 10);
+        // Histories and tallies are for people with a role.
         let request = slash_command(
-            AGENT,
+            MANAGER,
             SUPPORT,
             &format!("history cust-{customer}"),
             i as u64,
@@ -299,7 +301,7 @@ async fn measure(path: &Path, now: Timestamp) {
     })
     .await;
     let stats = timed(|i| {
-        let request = slash_command(AGENT, SUPPORT, "stats", 1_000_000 + i as u64);
+        let request = slash_command(MANAGER, SUPPORT, "stats", 1_000_000 + i as u64);
         let (client, base) = (client.clone(), base.clone());
         async move {
             let (status, body) = send(&client, &base, &request, now).await.expect("answered");

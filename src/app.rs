@@ -31,6 +31,8 @@ pub struct Context {
     /// Messages per customer in the recent window, for "persistent" suggestions.
     pub repeats: std::sync::Mutex<Repeats>,
     pub metrics: Arc<Metrics>,
+    /// Who is staff (see `staff`): verdicts from users.info, cached.
+    pub directory: crate::staff::Directory,
 }
 
 impl Context {
@@ -49,6 +51,7 @@ impl Context {
                 settings.watch.repeat_count,
                 settings.watch.repeat_window,
             )),
+            directory: crate::staff::Directory::new(settings.slack.team_id.clone()),
             settings,
             signing_secret: secrets.signing_secret,
             store,

@@ -19,10 +19,11 @@ use crate::i18n::Locale;
 pub const DEFAULT_CONFIG_FILE: &str = "escalation-bot.toml";
 const ENV_PREFIX: &str = "ESCALATION_BOT";
 /// Environment variables that hold lists, comma-separated.
-const LIST_KEYS: [&str; 4] = [
+const LIST_KEYS: [&str; 5] = [
     "slack.support_channels",
     "people.executives",
     "people.managers",
+    "people.approvers",
     "people.support_leads",
 ];
 
@@ -291,6 +292,7 @@ struct RawSlack {
 struct RawPeople {
     executives: Option<Vec<String>>,
     managers: Option<Vec<String>>,
+    approvers: Option<Vec<String>>,
     support_leads: Option<Vec<String>>,
 }
 
@@ -319,6 +321,7 @@ struct RawPolicy {
     currency: Option<String>,
     refund_approval_over: Option<u64>,
     customer_count: Option<u64>,
+    reporter_may_decide: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -472,6 +475,33 @@ impl Settings {
             Some(leads) if !leads.is_empty() => users("people.support_leads", Some(leads))?,
             _ => Vec::new(),
         };
+        // Approval is a role of its own; without it, the managers approve.
+        let (approvers_key, approvers) = match raw.people.approvers {
+            Some(list) if !list.is_empty() => {
+                ("people.approvers", users("people.approvers", Some(list))?)
+            }
+            _ => ("people.managers", managers.clone()),
+        };
+        let roles = Roles {
+            reporter_may_decide: raw.policy.reporter_may_decide.unwrap_or(false),
+            ..Roles::new(executives, managers)
+                .with_approvers(approvers)
+                .with_support_leads(support_leads.clone())
+        };
+        // A proposal is approved by someone other than its proposer: with one approver,
+        // that one person's own proposals could never be.
+        if roles.distinct_approvers() < 2 {
+            return Err(ConfigError::invalid(
+                approvers_key,
+                format!(
+                    "a termination or large refund needs approval from someone other than \
+                     whoever proposed it, so at least two different people must be able to \
+                     approve; list them in people.approvers (without it, people.managers \
+                     approve), found {}",
+                    roles.distinct_approvers()
+                ),
+            ));
+        }
         let mode = match raw.slack.mode.as_deref().map(str::trim) {
             None | Some("http") => Mode::Http,
             Some("socket") => Mode::Socket,
@@ -650,7 +680,7 @@ impl Settings {
                 mode,
             },
             rules: Rules {
-                roles: Roles::new(executives, managers),
+                roles,
                 policy: Policy {
                     version: version.trim().to_owned(),
                     refund_approval_over: raw.policy.refund_approval_over.unwrap_or(50_000),
@@ -752,7 +782,7 @@ mod tests {
         escalation_channel = "C0123ESCAL"
         [people]
         executives = ["U0EXEC1", "U0EXEC2"]
-        managers = ["U0MGR1"]
+        managers = ["U0MGR1", "U0MGR2"]
     "#;
 
     fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
@@ -781,6 +811,52 @@ mod tests {
         assert_eq!(s.currency, "JPY");
         assert_eq!(s.locale, Locale::En);
         assert_eq!(s.rules.roles.executives.len(), 2);
+        assert_eq!(
+            s.rules.roles.approvers, s.rules.roles.managers,
+            "the managers approve unless people.approvers says who"
+        );
+        assert!(!s.rules.roles.reporter_may_decide);
+    }
+
+    #[test]
+    fn approvers_are_their_own_role_and_need_two_people() {
+        let text = format!("{MINIMAL}\n[policy]\nreporter_may_decide = true\n");
+        let s = Settings::from_sources(
+            &text,
+            env(&[("ESCALATION_BOT__PEOPLE__APPROVERS", "U0LEGAL1,U0EXEC1")]),
+        )
+        .unwrap();
+        assert_eq!(s.rules.roles.approvers.len(), 2);
+        assert!(
+            s.rules
+                .roles
+                .is_approver(&UserId::parse("U0LEGAL1").unwrap())
+        );
+        assert!(!s.rules.roles.is_approver(&UserId::parse("U0MGR1").unwrap()));
+        assert!(s.rules.roles.reporter_may_decide);
+        for (key, value, named) in [
+            (
+                "ESCALATION_BOT__PEOPLE__APPROVERS",
+                "U0LEGAL1",
+                "people.approvers",
+            ),
+            (
+                "ESCALATION_BOT__PEOPLE__APPROVERS",
+                "U0LEGAL1,U0LEGAL1",
+                "people.approvers",
+            ),
+            (
+                "ESCALATION_BOT__PEOPLE__MANAGERS",
+                "U0MGR1",
+                "people.managers",
+            ),
+        ] {
+            let err = Settings::from_sources(MINIMAL, env(&[(key, value)]))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(named), "{key}={value}: {err}");
+            assert!(err.contains("two different people"), "{err}");
+        }
     }
 
     #[test]
@@ -905,16 +981,28 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.watch.trigger_reaction, "rotating_light");
+        let person = crate::domain::identify::Writer {
+            team: Some("T0GLOBEX"),
+            bot: false,
+        };
+        let helpdesk = crate::domain::identify::Writer {
+            team: None,
+            bot: true,
+        };
         assert_eq!(
             s.watch
                 .customers
-                .identify(Some("T0GLOBEX"), "")
+                .identify(person, "", None)
                 .unwrap()
                 .as_str(),
             "globex"
         );
         assert_eq!(
-            s.watch.customers.identify(None, "ID: x7").unwrap().as_str(),
+            s.watch
+                .customers
+                .identify(helpdesk, "ID: x7", None)
+                .unwrap()
+                .as_str(),
             "x7"
         );
         assert_eq!(s.watch.support_leads.len(), 1);

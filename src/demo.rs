@@ -101,7 +101,23 @@ impl<W: Write> Demo<'_, W> {
                 .as_str()
                 .unwrap_or_default()
                 .to_owned(),
-            _ => answer.text(),
+            // A reply of several blocks (a long history) reads block by block.
+            _ => match json["blocks"].as_array() {
+                Some(blocks) if blocks.len() > 1 => blocks
+                    .iter()
+                    .flat_map(|b| {
+                        b["text"]["text"].as_str().into_iter().chain(
+                            b["elements"]
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .filter_map(|e| e["text"].as_str()),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                _ => answer.text(),
+            },
         };
         if text.is_empty() {
             return Ok(());
@@ -183,7 +199,19 @@ pub async fn run(locale: Locale, out: &mut impl Write) -> anyhow::Result<()> {
     slack.add_channel(SUPPORT, "support");
     slack.add_channel(LEADERSHIP, "leadership");
     for (id, name) in people(locale) {
-        slack.add_user(id, name);
+        if id == ACME_USER {
+            // Bob belongs to Acme's workspace, shared with ours over Slack Connect.
+            slack.add_person(
+                id,
+                crate::standin::Person {
+                    name: name.into(),
+                    team: ACME_TEAM.into(),
+                    membership: crate::standin::Membership::Member,
+                },
+            );
+        } else {
+            slack.add_user(id, name);
+        }
     }
     let dir = tempfile::tempdir().context("could not create a temporary store")?;
     let toml = format!(
@@ -196,6 +224,8 @@ pub async fn run(locale: Locale, out: &mut impl Write) -> anyhow::Result<()> {
         [people]
         executives = ["{CEO}", "{COO}"]
         managers = ["{MANAGER}"]
+        # 決裁: another executive or the support manager, never whoever proposed it.
+        approvers = ["{COO}", "{MANAGER}"]
         [policy]
         version = "2026-11"
         currency = "JPY"
@@ -244,9 +274,10 @@ pub async fn run(locale: Locale, out: &mut impl Write) -> anyhow::Result<()> {
 async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     d.line(d.script.say(
         "escalation-bot demo: the real bot on loopback, a stand-in for Slack's Web API, and a \
-         temporary store. Executives: Kenji (paged first), Yumi. Manager: Hiro.",
+         temporary store. Executives: Kenji (paged first), Yumi. Manager: Hiro. Approvers: \
+         Yumi, Hiro.",
         "escalation-bot デモ: 本物のボットをループバックで動かし、Slack Web API の代役と一時ストアを \
-         使います。経営陣: 田中（最初に呼び出し）、伊藤。マネージャー: 森。",
+         使います。経営陣: 田中（最初に呼び出し）、伊藤。マネージャー: 森。承認者：伊藤、森。",
     ))?;
 
     d.step(
@@ -297,15 +328,17 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     d.settle().await?;
 
     d.step(
-        "Kenji tries to approve his own proposal: terminations need a manager who did not propose them.",
-        "田中さんが自分の提案を承認しようとしますが、取引停止には提案者以外のマネージャーの承認が必要です。",
+        "Kenji tries to approve his own proposal: a termination is approved by an approver \
+         (people.approvers), never by whoever proposed it.",
+        "田中さんが自分の提案を承認しようとしますが、契約解除を承認するのは承認者（people.approvers）で、\
+         提案者本人は承認できません。",
     )?;
     let proposal = d.proposal()?;
     d.click(CEO, &proposal, "approve_proposal").await?;
 
     d.step(
-        "Hiro, a manager, approves in the thread.",
-        "マネージャーの森さんがスレッドで承認します。",
+        "Hiro, an approver, approves in the thread.",
+        "承認者の森さんがスレッドで承認します。",
     )?;
     d.click(MANAGER, &proposal, "approve_proposal").await?;
 
@@ -363,6 +396,16 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     d.settle().await?;
 
     d.step(
+        "Bob adds :rotating_light: to his own message. He is not staff: nothing happens, and \
+         he sees nothing.",
+        "ボブさんが自分のメッセージに :rotating_light: を付けます。社内のメンバーではないため\
+         何も起こらず、ボブさんには何も表示されません。",
+    )?;
+    let answer = d.sender.react(ACME_USER, &nasty, "rotating_light").await;
+    d.answer(ACME_USER, &answer)?;
+    d.settle().await?;
+
+    d.step(
         "Aiko reacts to Bob's message with :rotating_light:. A case opens from it, with the \
          message as evidence and Acme as the customer.",
         "佐藤さんがボブさんのメッセージに :rotating_light: のリアクションを付けます。\
@@ -373,20 +416,28 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     d.settle().await?;
 
     d.step(
-        "Aiko looks up the first customer.",
-        "佐藤さんが最初のお客様の履歴を確認します。",
+        "Aiko asks for a customer's history: histories and tallies are for people with a role.",
+        "佐藤さんが顧客の履歴を見ようとしますが、履歴と集計を見られるのは役割のある方のみです。",
     )?;
     d.line("    /escalate history cust-42\n")?;
     let answer = d.sender.command(AGENT, SUPPORT, "history cust-42").await;
     d.answer(AGENT, &answer)?;
 
     d.step(
+        "Hiro looks up the first customer.",
+        "森さんが最初のお客様の履歴を確認します。",
+    )?;
+    d.line("    /escalate history cust-42\n")?;
+    let answer = d.sender.command(MANAGER, SUPPORT, "history cust-42").await;
+    d.answer(MANAGER, &answer)?;
+
+    d.step(
         "The tallies leadership quotes.",
         "経営陣が引用する集計です。",
     )?;
     d.line("    /escalate stats\n")?;
-    let answer = d.sender.command(AGENT, SUPPORT, "stats").await;
-    d.answer(AGENT, &answer)?;
+    let answer = d.sender.command(MANAGER, SUPPORT, "stats").await;
+    d.answer(MANAGER, &answer)?;
 
     d.step(
         "Every Monday at 09:00 (report.timezone), leadership gets the week's report with a \

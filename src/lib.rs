@@ -16,6 +16,7 @@ pub mod metrics; // counters and /metrics in Prometheus text format
 pub mod operations; // what the command line asks a running bot for: backup, report, export
 pub mod report; // the weekly report for leadership, its chart, and the audit export
 pub mod slack; // signed ingress, Web API client, Block Kit views
+pub mod staff; // who is staff: users.info, cached; everyone else refused silently
 pub mod standin; // Slack stand-in on loopback: Web API, signed requests, transcripts
 pub mod store; // sled: the only module that imports it
 pub mod telemetry; // tracing subscriber

@@ -30,6 +30,9 @@ pub struct Metrics {
     latency: Mutex<BTreeMap<&'static str, Histogram>>,
     /// method -> (calls, errors).
     slack_calls: Mutex<BTreeMap<String, (u64, u64)>>,
+    /// (path, reason) -> requests or deliveries refused: people who are not staff, and
+    /// actions a person has no right to.
+    refused: Mutex<BTreeMap<(&'static str, &'static str), u64>>,
     pages_sent: AtomicU64,
     deliveries: AtomicU64,
     dead_letters: AtomicU64,
@@ -63,6 +66,12 @@ impl Metrics {
         if !ok {
             entry.1 += 1;
         }
+    }
+
+    /// Something was refused: `path` is where (a reaction, a button, a page), `reason`
+    /// why (a guest, another workspace, the reporter's own case).
+    pub fn refused(&self, path: &'static str, reason: &'static str) {
+        *lock(&self.refused).entry((path, reason)).or_default() += 1;
     }
 
     pub fn page_sent(&self) {
@@ -156,6 +165,18 @@ impl Metrics {
             );
         }
         drop(calls);
+        let _ = writeln!(
+            out,
+            "# HELP escalation_bot_refused_total Refused by where and why: people who are not \
+             staff (silently), and actions nobody in that role may take.\n\
+             # TYPE escalation_bot_refused_total counter"
+        );
+        for ((path, reason), n) in lock(&self.refused).iter() {
+            let _ = writeln!(
+                out,
+                "escalation_bot_refused_total{{path=\"{path}\",reason=\"{reason}\"}} {n}"
+            );
+        }
         let _ = writeln!(
             out,
             "# HELP escalation_bot_requests_total Requests from Slack by endpoint and status.\n\

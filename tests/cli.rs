@@ -23,7 +23,7 @@ fn config(dir: &Path, extra: &str) -> std::path::PathBuf {
         escalation_channel = "C0123ESCAL"
         [people]
         executives = ["U0EXEC1"]
-        managers = ["U0MGR1"]
+        managers = ["U0MGR1", "U0MGR2"]
         {extra}
         "#,
         store = dir.join("store").display()

@@ -41,7 +41,7 @@ fn write_config(dir: &Path, api_url: &str) -> std::path::PathBuf {
         escalation_channel = "{ESCALATIONS}"
         [people]
         executives = ["{EXEC1}", "{EXEC2}"]
-        managers = ["{MGR1}"]
+        managers = ["{MGR1}", "{MGR2}"]
         [paging]
         ack_timeout = "1s"
         max_rounds = 1
@@ -140,6 +140,9 @@ async fn killed_at_random_moments_the_bot_loses_and_repeats_nothing() {
         .unwrap_or(12);
     let slack = Arc::new(StandIn::start(TOKEN).await.unwrap());
     slack.add_channel(ESCALATIONS, "escalations");
+    for (id, name) in [(AGENT, "agent1"), (EXEC1, "exec1"), (EXEC2, "exec2")] {
+        slack.add_user(id, name);
+    }
     slack.add_channel(SUPPORT, "support");
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), &slack.api_url());
@@ -287,6 +290,9 @@ async fn killed_at_random_moments_the_bot_loses_and_repeats_nothing() {
 async fn sigterm_finishes_the_request_in_flight_and_flushes() {
     let slack = Arc::new(StandIn::start(TOKEN).await.unwrap());
     slack.add_channel(ESCALATIONS, "escalations");
+    for (id, name) in [(AGENT, "agent1"), (EXEC1, "exec1"), (EXEC2, "exec2")] {
+        slack.add_user(id, name);
+    }
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), &slack.api_url());
     let mut bot = start(&config);

@@ -56,6 +56,10 @@ fn scopes_of(method: &str) -> &'static [&'static str] {
         "conversations.replies" => &["channels:history", "groups:history"],
         "files.getUploadURLExternal" | "files.completeUploadExternal" => &["files:write"],
         "views.open" | "chat.getPermalink" => &[],
+        // Who is staff: the workspace, the guest flags, bots and deactivated accounts.
+        "users.info" => &["users:read"],
+        // Our own workspace, when slack.team_id is not configured: no scope needed.
+        "auth.test" => &[],
         // The app-level token (connections:write), not a bot scope.
         "apps.connections.open" => &[],
         other => panic!("no scope known for {other}: add it here and to the manifest"),

@@ -369,7 +369,7 @@ async fn the_command_line_backs_up_reports_and_exports_through_a_running_bot() {
             escalation_channel = "{ESCALATIONS}"
             [people]
             executives = ["{EXEC1}"]
-            managers = ["{MGR1}"]
+            managers = ["{MGR1}", "{MGR2}"]
             "#,
             ops = bot.settings.metrics_bind.unwrap(),
             store = bot.settings.store_path.display(),

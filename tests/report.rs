@@ -298,7 +298,7 @@ fn config_for(bot: &TestBot, dir: &Path) {
         stats_channel = "{STATS}"
         [people]
         executives = ["{EXEC1}"]
-        managers = ["{MGR1}"]
+        managers = ["{MGR1}", "{MGR2}"]
         [policy]
         customer_count = 350
         {report}

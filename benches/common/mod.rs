@@ -18,9 +18,24 @@ pub const ESCALATIONS: &str = "C0BENCHESC";
 pub const SUPPORT: &str = "C0BENCHSUP";
 pub const EXEC: &str = "U0BENCHEXEC";
 pub const MANAGER: &str = "U0BENCHMGR";
+/// A second manager: approval needs someone other than the proposer.
+pub const MANAGER2: &str = "U0BENCHMGR2";
 pub const AGENT: &str = "U0BENCHAGENT";
 
 pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
+
+/// The people the benchmarks act as, known to the stand-in as our full members (the bot
+/// answers staff only).
+pub fn add_people(slack: &escalation_bot::standin::StandIn) {
+    for (id, name) in [
+        (EXEC, "exec"),
+        (MANAGER, "manager"),
+        (MANAGER2, "manager2"),
+        (AGENT, "agent"),
+    ] {
+        slack.add_user(id, name);
+    }
+}
 
 pub struct Request {
     pub path: &'static str,
@@ -39,7 +54,7 @@ pub fn settings(api_url: &str, store: &std::path::Path, extra: &str) -> Settings
         support_channels = ["{SUPPORT}"]
         [people]
         executives = ["{EXEC}"]
-        managers = ["{MANAGER}"]
+        managers = ["{MANAGER}", "{MANAGER2}"]
         {extra}
         "#
     );

@@ -20,8 +20,18 @@ fuzz_target!(|text: &str| {
         }
         Request::History {
             customer: Some(customer),
-        } => assert!(text.contains(customer)),
+            page,
+        } => {
+            assert!(text.contains(customer));
+            if let Some(page) = page {
+                assert!(text.contains(page));
+            }
+        }
         Request::Form => assert!(text.trim().is_empty()),
-        Request::Help | Request::Stats | Request::History { customer: None } => {}
+        Request::Help | Request::Stats => {}
+        Request::History {
+            customer: None,
+            page,
+        } => assert!(page.is_none()),
     }
 });

@@ -1,5 +1,6 @@
-//! Purpose: an escalation case and its state machine: who may take it, decide it, and
-//! approve what was decided. Pure: no I/O, no clock; callers pass who acted and when.
+//! Purpose: an escalation case and its state machine: what taking, deciding and approving
+//! do to it (who may is `rights`'s to say, asked here). Pure: no I/O, no clock; callers
+//! pass who acted and when.
 //!
 //! ```text
 //! Open --take--> Taken --decide--> Closed                (warning, small refund, no action)
@@ -15,6 +16,7 @@ use super::category::{Category, Severity};
 use super::ids::{CaseId, ChannelId, CustomerId, UserId};
 use super::paging::Scheduled;
 use super::policy::{History, Policy, Roles, Step};
+use super::rights::Right;
 
 /// Who did something, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,7 +126,7 @@ impl OutcomeKind {
     }
 }
 
-/// An outcome that needs a manager's approval, waiting in the thread.
+/// An outcome that needs an approver's approval, waiting in the thread.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Proposal {
     pub outcome: Outcome,
@@ -365,6 +367,13 @@ pub enum Notice {
     Reminded { to: Vec<UserId> },
     /// A delivery about the case failed for good and is a dead letter.
     Undelivered { what: String, reason: String },
+    /// Refused someone an action they have no right to (the reporter deciding their own
+    /// case, someone who is not an approver approving): the case did not change.
+    Refused {
+        by: UserId,
+        action: String,
+        reason: String,
+    },
 }
 
 impl Event {
@@ -382,6 +391,7 @@ impl Event {
                 Notice::Alerted { .. } => "alerted",
                 Notice::Reminded { .. } => "reminded",
                 Notice::Undelivered { .. } => "undelivered",
+                Notice::Refused { .. } => "refused",
             },
         }
     }
@@ -406,6 +416,19 @@ pub enum Action {
     IdentifyCustomer(CustomerId),
 }
 
+impl Action {
+    /// A short name for logs and the audit trail.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Take => "take",
+            Action::Decide(_) => "decide",
+            Action::Approve { .. } => "approve",
+            Action::Reject { .. } => "reject",
+            Action::IdentifyCustomer(_) => "name-customer",
+        }
+    }
+}
+
 /// Why an action was refused. Every refusal leaves the case exactly as it was.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
@@ -418,11 +441,18 @@ pub enum Refusal {
     NotOwnerOrManager {
         owner: UserId,
     },
+    /// Whoever took the case no longer holds a role that decides (they were removed from
+    /// `people.executives` or `people.managers` since).
+    NoLongerEntitled,
+    /// The reporter of a case takes, decides and approves nothing on it
+    /// (`policy.reporter_may_decide` is off).
+    OwnReport,
     ProposalPending,
     NothingToApprove,
     /// The button belongs to a proposal that was rejected; another one is pending now.
     ProposalReplaced,
-    ManagersOnly,
+    /// Only `people.approvers` approve or reject.
+    ApproversOnly,
     OwnProposal,
     AmountMustBePositive,
     Closed {
@@ -433,6 +463,33 @@ pub enum Refusal {
     CustomerAlreadyKnown(CustomerId),
     /// Only the reporter, executives and managers name a case's customer.
     NotInvolved,
+}
+
+impl Refusal {
+    /// For a refusal about who may act (rather than about where the case stands), a
+    /// short name for the audit trail and the metrics: someone tried what their role, or
+    /// separation of duties, does not allow.
+    pub fn about_rights(&self) -> Option<&'static str> {
+        Some(match self {
+            Refusal::NotExecutiveOrManager => "not-executive-or-manager",
+            Refusal::NotOwnerOrManager { .. } => "not-owner-or-manager",
+            Refusal::NoLongerEntitled => "no-longer-entitled",
+            Refusal::OwnReport => "own-report",
+            Refusal::ApproversOnly => "approvers-only",
+            Refusal::OwnProposal => "own-proposal",
+            Refusal::NotInvolved => "not-involved",
+            Refusal::AlreadyTakenBy(_)
+            | Refusal::AlreadyYours
+            | Refusal::NotTakenYet
+            | Refusal::ProposalPending
+            | Refusal::NothingToApprove
+            | Refusal::ProposalReplaced
+            | Refusal::AmountMustBePositive
+            | Refusal::Closed { .. }
+            | Refusal::CustomerUnknown
+            | Refusal::CustomerAlreadyKnown(_) => return None,
+        })
+    }
 }
 
 impl Case {
@@ -517,9 +574,7 @@ impl Case {
         if let Some(known) = &self.customer {
             return Err(Refusal::CustomerAlreadyKnown(known.clone()));
         }
-        if actor.by != self.reporter && !roles.may_take(&actor.by) {
-            return Err(Refusal::NotInvolved);
-        }
+        roles.check(self, &actor.by, Right::NameCustomer)?;
         Ok((
             self.state.clone(),
             Event::CustomerIdentified {
@@ -539,13 +594,15 @@ impl Case {
 
     fn take(&self, actor: &Stamp, roles: &Roles) -> Result<(CaseState, Event), Refusal> {
         match &self.state {
-            CaseState::Open if roles.may_take(&actor.by) => Ok((
-                CaseState::Taken {
-                    owner: actor.clone(),
-                },
-                Event::Taken { by: actor.clone() },
-            )),
-            CaseState::Open => Err(Refusal::NotExecutiveOrManager),
+            CaseState::Open => {
+                roles.check(self, &actor.by, Right::Take)?;
+                Ok((
+                    CaseState::Taken {
+                        owner: actor.clone(),
+                    },
+                    Event::Taken { by: actor.clone() },
+                ))
+            }
             CaseState::Taken { owner } | CaseState::Proposed { owner, .. } => {
                 if owner.by == actor.by {
                     Err(Refusal::AlreadyYours)
@@ -576,11 +633,7 @@ impl Case {
                 });
             }
         };
-        if owner.by != actor.by && !roles.is_manager(&actor.by) {
-            return Err(Refusal::NotOwnerOrManager {
-                owner: owner.by.clone(),
-            });
-        }
+        roles.check(self, &actor.by, Right::Decide)?;
         if outcome.refund_amount() == Some(0) {
             return Err(Refusal::AmountMustBePositive);
         }
@@ -636,12 +689,7 @@ impl Case {
         if mark.is_some_and(|mark| mark != proposal.mark()) {
             return Err(Refusal::ProposalReplaced);
         }
-        if !roles.is_manager(&actor.by) {
-            return Err(Refusal::ManagersOnly);
-        }
-        if proposal.proposed.by == actor.by {
-            return Err(Refusal::OwnProposal);
-        }
+        roles.check(self, &actor.by, Right::Settle)?;
         if approve {
             let decision = Decision {
                 outcome: proposal.outcome,
@@ -792,7 +840,7 @@ pub(crate) mod tests {
         );
         assert_eq!(
             step(&mut case, Action::Approve { proposal: None }, "UEXEC1"),
-            Err(Refusal::ManagersOnly)
+            Err(Refusal::ApproversOnly)
         );
         let Event::Closed { decision } =
             step(&mut case, Action::Approve { proposal: None }, "UMGR2").unwrap()
@@ -957,6 +1005,30 @@ pub(crate) mod tests {
             Err(Refusal::CustomerAlreadyKnown(acme))
         );
         assert!(step(&mut case, Action::Decide(Outcome::Warning), "UEXEC1").is_ok());
+    }
+
+    #[test]
+    fn the_reporter_takes_decides_and_approves_nothing_on_their_own_case() {
+        let mut case = open_case();
+        case.reporter = user("UEXEC1");
+        assert_eq!(
+            step(&mut case, Action::Take, "UEXEC1"),
+            Err(Refusal::OwnReport)
+        );
+        step(&mut case, Action::Take, "UEXEC2").unwrap();
+        case.reporter = user("UMGR1");
+        assert_eq!(
+            step(&mut case, Action::Decide(Outcome::Warning), "UMGR1"),
+            Err(Refusal::OwnReport),
+            "a manager may decide any case but their own report"
+        );
+        step(&mut case, Action::Decide(Outcome::Termination), "UEXEC2").unwrap();
+        assert_eq!(
+            step(&mut case, Action::Approve { proposal: None }, "UMGR1"),
+            Err(Refusal::OwnReport)
+        );
+        assert!(Refusal::OwnReport.about_rights().is_some());
+        assert!(step(&mut case, Action::Approve { proposal: None }, "UMGR2").is_ok());
     }
 
     #[test]

@@ -13,6 +13,8 @@ pub mod paging;
 pub mod policy;
 pub mod repeats;
 pub mod report;
+pub mod rights;
+pub mod staff;
 pub mod tally;
 
 pub use case::{
@@ -26,4 +28,6 @@ pub use ids::{CaseId, ChannelId, CustomerId, UserId};
 pub use paging::{PagingPolicy, Scheduled, Timer};
 pub use policy::{History, Policy, Roles, Rules, Step};
 pub use report::{Schedule, Span, Spread, Week, WeekStats};
+pub use rights::Right;
+pub use staff::{Member, NotStaff};
 pub use tally::{CustomerChange, Tallies};

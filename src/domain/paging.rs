@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use super::case::{Case, CaseState, Event, Notice};
 use super::category::Severity;
 use super::effect::{Effect, Note};
+use super::ids::UserId;
 use super::policy::Roles;
+use super::rights::Right;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PagingPolicy {
@@ -59,14 +61,14 @@ fn at(due: Timestamp, plus: SignedDuration, timer: Timer) -> Option<Scheduled> {
     })
 }
 
-/// The timer that follows a step of the chain of executives.
+/// The timer that follows a step of the chain of executives (`chain` long).
 fn after_page(
     index: usize,
-    roles: &Roles,
+    chain: &[UserId],
     now: Timestamp,
     policy: &PagingPolicy,
 ) -> Option<Scheduled> {
-    let timer = if index + 1 < roles.executives.len() {
+    let timer = if index + 1 < chain.len() {
         Timer::Page { index: index + 1 }
     } else {
         Timer::Here { round: 1 }
@@ -84,30 +86,34 @@ pub fn on_open(
     policy: &PagingPolicy,
 ) -> (Vec<Effect>, Option<Scheduled>) {
     let now = case.opened_at;
-    if roles.executives.is_empty() {
-        return (Vec::new(), None);
+    // The executives who may take this case: an executive who reported it is not paged
+    // about it (they may not take it).
+    let chain = roles.who_may(case, Right::Take);
+    if chain.is_empty() {
+        // Nobody to page: straight to the channel alerts, which any manager can answer.
+        let next = (policy.max_rounds > 0)
+            .then(|| at(now, SignedDuration::ZERO, Timer::Here { round: 1 }))
+            .flatten();
+        return (Vec::new(), next);
     }
     // Violence and threats page everyone at once whatever severity the form said (a
     // reporter who picked "high" for a threat must not slow the response), and so does
     // any case its reporter called critical. Then straight to the channel alerts.
     if case.severity == Severity::Critical || case.category.default_severity() == Severity::Critical
     {
-        let mut effects: Vec<Effect> = roles
-            .executives
+        let mut effects: Vec<Effect> = chain
             .iter()
             .map(|to| Effect::Page { to: to.clone() })
             .collect();
         effects.push(Effect::ThreadNote {
-            note: Note::Paged {
-                to: roles.executives.clone(),
-            },
+            note: Note::Paged { to: chain.clone() },
         });
         let next = (policy.max_rounds > 0)
             .then(|| at(now, policy.ack_timeout, Timer::Here { round: 1 }))
             .flatten();
         return (effects, next);
     }
-    let first = roles.executives[0].clone();
+    let first = chain[0].clone();
     (
         vec![
             Effect::Page { to: first.clone() },
@@ -115,7 +121,7 @@ pub fn on_open(
                 note: Note::Paged { to: vec![first] },
             },
         ],
-        after_page(0, roles, now, policy),
+        after_page(0, &chain, now, policy),
     )
 }
 
@@ -169,6 +175,8 @@ pub fn after_event(
 /// What firing `timer` does to `case` at `now`: the notices to send and the next timer.
 /// A timer that no longer fits the case (paging a taken case, reminding about a closed
 /// one) does nothing and schedules nothing: this is what stops paging after a take.
+/// Pages and reminders go only to people who may act on the case under the roles in
+/// force now; with nobody left who may, reminding stops.
 pub fn on_timer(
     case: &Case,
     timer: Timer,
@@ -177,21 +185,24 @@ pub fn on_timer(
     now: Timestamp,
 ) -> (Vec<Effect>, Option<Scheduled>) {
     match (timer, &case.state) {
-        (Timer::Page { index }, CaseState::Open) => match roles.executives.get(index) {
-            Some(to) => (
-                vec![
-                    Effect::Page { to: to.clone() },
-                    Effect::ThreadNote {
-                        note: Note::Paged {
-                            to: vec![to.clone()],
+        (Timer::Page { index }, CaseState::Open) => {
+            let chain = roles.who_may(case, Right::Take);
+            match chain.get(index) {
+                Some(to) => (
+                    vec![
+                        Effect::Page { to: to.clone() },
+                        Effect::ThreadNote {
+                            note: Note::Paged {
+                                to: vec![to.clone()],
+                            },
                         },
-                    },
-                ],
-                after_page(index, roles, now, policy),
-            ),
-            // The chain got shorter since this was scheduled: go on to the alerts.
-            None => on_timer(case, Timer::Here { round: 1 }, roles, policy, now),
-        },
+                    ],
+                    after_page(index, &chain, now, policy),
+                ),
+                // The chain got shorter since this was scheduled: go on to the alerts.
+                None => on_timer(case, Timer::Here { round: 1 }, roles, policy, now),
+            }
+        }
         (Timer::Here { round }, CaseState::Open) => {
             let last = round >= policy.max_rounds;
             let effects = vec![Effect::HereAlert {
@@ -205,28 +216,21 @@ pub fn on_timer(
             };
             (effects, next)
         }
-        (Timer::Remind, CaseState::Taken { owner }) => (
-            vec![Effect::ThreadNote {
-                note: Note::Reminder {
-                    to: vec![owner.by.clone()],
-                    approval: false,
-                },
-            }],
-            at(now, policy.decision_reminder, Timer::Remind),
-        ),
-        (Timer::Remind, CaseState::Proposed { proposal, .. }) => {
-            let managers = roles
-                .managers
-                .iter()
-                .filter(|m| **m != proposal.proposed.by)
-                .cloned()
-                .collect();
+        (Timer::Remind, CaseState::Taken { .. } | CaseState::Proposed { .. }) => {
+            let approval = matches!(case.state, CaseState::Proposed { .. });
+            let right = if approval {
+                Right::Settle
+            } else {
+                Right::Decide
+            };
+            let to = roles.who_may(case, right);
+            if to.is_empty() {
+                // Nobody may act under the roles in force: a reminder would name nobody.
+                return (Vec::new(), None);
+            }
             (
                 vec![Effect::ThreadNote {
-                    note: Note::Reminder {
-                        to: managers,
-                        approval: true,
-                    },
+                    note: Note::Reminder { to, approval },
                 }],
                 at(now, policy.decision_reminder, Timer::Remind),
             )
@@ -397,6 +401,69 @@ mod tests {
                     approval: true
                 }
             }]
+        );
+    }
+
+    #[test]
+    fn an_executive_who_reported_the_case_is_skipped_in_the_chain() {
+        let mut case = open_case();
+        case.reporter = user("UEXEC1");
+        let (effects, next) = on_open(&case, &roles(), &policy());
+        assert_eq!(pages(&effects), ["UEXEC2"]);
+        assert_eq!(next.unwrap().timer, Timer::Here { round: 1 });
+        case.severity = Severity::Critical;
+        let (effects, _) = on_open(&case, &roles(), &policy());
+        assert_eq!(
+            pages(&effects),
+            ["UEXEC2"],
+            "critical: everyone else at once"
+        );
+        let alone = Roles::new(vec![user("UEXEC1")], vec![user("UMGR1"), user("UMGR2")]);
+        let (effects, next) = on_open(&case, &alone, &policy());
+        assert!(
+            pages(&effects).is_empty(),
+            "nobody is paged about their own report"
+        );
+        let next = next.unwrap();
+        assert_eq!(
+            (next.timer, next.due),
+            (Timer::Here { round: 1 }, case.opened_at),
+            "the channel is alerted at once instead"
+        );
+    }
+
+    #[test]
+    fn reminders_go_to_whoever_may_act_now_and_stop_when_nobody_may() {
+        let mut case = open_case();
+        case.state = CaseState::Taken {
+            owner: stamp("UEXEC2", 1),
+        };
+        // The owner left people.executives: the managers are reminded instead.
+        let without_owner = Roles::new(vec![user("UEXEC1")], vec![user("UMGR1"), user("UMGR2")]);
+        let (effects, next) = on_timer(
+            &case,
+            Timer::Remind,
+            &without_owner,
+            &policy(),
+            case.opened_at,
+        );
+        assert_eq!(
+            effects,
+            [Effect::ThreadNote {
+                note: Note::Reminder {
+                    to: vec![user("UMGR1"), user("UMGR2")],
+                    approval: false
+                }
+            }]
+        );
+        assert!(next.is_some());
+        // Nobody who may decide is left (the one manager is the reporter).
+        case.reporter = user("UMGR1");
+        let nobody = Roles::new(vec![user("UEXEC1")], vec![user("UMGR1")]);
+        assert_eq!(
+            on_timer(&case, Timer::Remind, &nobody, &policy(), case.opened_at),
+            (vec![], None),
+            "no reminder to an empty list, and no more reminders"
         );
     }
 

@@ -1,5 +1,5 @@
-//! Purpose: the company's policy as code: who holds which role, which outcomes need a
-//! manager's approval, and the default sanction ladder (domain.md). The ladder looks at
+//! Purpose: the company's policy as code: who holds which role, which outcomes need an
+//! approver's approval, and the default sanction ladder (domain.md). The ladder looks at
 //! conduct history only, never at a customer's size or revenue: the same conduct leads to
 //! the same recommended step for every customer.
 
@@ -9,19 +9,44 @@ use super::case::Outcome;
 use super::category::Severity;
 use super::ids::UserId;
 
-/// Who may take and decide cases. Agents are everyone else.
+/// Who holds which role. What each role may do to a case is `rights`'s to say. Agents
+/// are everyone else on the staff.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Roles {
-    /// Paged in this order.
+    /// Take and decide cases; paged in this order.
     pub executives: Vec<UserId>,
+    /// Take and decide cases, and decide any taken case.
     pub managers: Vec<UserId>,
+    /// Approve or reject what needs approval (`people.approvers`; the managers unless
+    /// configured). In a Japanese company 決裁 often goes to another 役員 or to 法務.
+    pub approvers: Vec<UserId>,
+    /// See suggestions nobody on the staff was there for.
+    pub support_leads: Vec<UserId>,
+    /// `policy.reporter_may_decide`: a very small company may let whoever reported a case
+    /// also take and decide it. Off by default (separation of duties).
+    pub reporter_may_decide: bool,
 }
 
 impl Roles {
+    /// Executives and managers; the managers approve, nobody else has a role.
     pub fn new(executives: Vec<UserId>, managers: Vec<UserId>) -> Self {
         Roles {
+            approvers: managers.clone(),
             executives,
             managers,
+            support_leads: Vec::new(),
+            reporter_may_decide: false,
+        }
+    }
+
+    pub fn with_approvers(self, approvers: Vec<UserId>) -> Self {
+        Roles { approvers, ..self }
+    }
+
+    pub fn with_support_leads(self, support_leads: Vec<UserId>) -> Self {
+        Roles {
+            support_leads,
+            ..self
         }
     }
 
@@ -29,8 +54,30 @@ impl Roles {
         self.managers.contains(user)
     }
 
+    pub fn is_approver(&self, user: &UserId) -> bool {
+        self.approvers.contains(user)
+    }
+
     pub fn may_take(&self, user: &UserId) -> bool {
         self.executives.contains(user) || self.is_manager(user)
+    }
+
+    /// Who may read customers' histories and the tallies (`/escalate history`, `stats`):
+    /// everyone with a role, nobody else.
+    pub fn may_read_records(&self, user: &UserId) -> bool {
+        self.may_take(user) || self.is_approver(user) || self.support_leads.contains(user)
+    }
+
+    /// The distinct people who may approve. A proposal needs someone other than its
+    /// proposer, so with fewer than two some proposer could never get an approval.
+    pub fn distinct_approvers(&self) -> usize {
+        let mut seen: Vec<&UserId> = Vec::new();
+        for a in &self.approvers {
+            if !seen.contains(&a) {
+                seen.push(a);
+            }
+        }
+        seen.len()
     }
 }
 
@@ -38,7 +85,7 @@ impl Roles {
 pub struct Policy {
     /// Stamped on every decision, so an audit can tell which rules applied.
     pub version: String,
-    /// Refunds above this amount need a manager's approval.
+    /// Refunds above this amount need an approver's approval.
     pub refund_approval_over: u64,
 }
 

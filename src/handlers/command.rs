@@ -1,11 +1,15 @@
 //! Purpose: the `/escalate` slash command: reading its text and answering help, history
-//! and stats. Opening a case (from the text or the form) is `escalate.rs`.
+//! and stats. Opening a case (from the text or the form) is `escalate.rs`. Only staff get
+//! any answer at all (anyone else gets an empty acknowledgement: Slack shows them
+//! nothing); histories and tallies only people with a role.
 
 use std::sync::Arc;
 
 use crate::app::Context;
-use crate::domain::CustomerId;
-use crate::handlers::{CommandForm, Reply, ephemeral, escalate};
+use crate::domain::{ChannelId, CustomerId, UserId};
+use crate::handlers::{CommandForm, Reply, ephemeral, ephemeral_message, escalate};
+use crate::slack::views;
+use crate::staff::{Admission, Path};
 
 /// What the text after `/escalate` asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +20,8 @@ pub enum Request<'a> {
     Stats,
     History {
         customer: Option<&'a str>,
+        /// Which page of a long history, counting from 1 (typed after the customer).
+        page: Option<&'a str>,
     },
     Open {
         customer: &'a str,
@@ -44,9 +50,13 @@ pub fn parse(text: &str) -> Request<'_> {
     match word.to_lowercase().as_str() {
         "help" | "ヘルプ" | "?" | "？" => Request::Help,
         "stats" | "集計" => Request::Stats,
-        "history" | "履歴" => Request::History {
-            customer: first_word(rest).map(|(c, _)| c),
-        },
+        "history" | "履歴" => {
+            let (customer, page) = match first_word(rest) {
+                Some((customer, rest)) => (Some(customer), first_word(rest).map(|(p, _)| p)),
+                None => (None, None),
+            };
+            Request::History { customer, page }
+        }
         _ => {
             let (category, summary) = match first_word(rest) {
                 Some((category, summary)) => (Some(category), summary.trim()),
@@ -64,7 +74,22 @@ pub fn parse(text: &str) -> Request<'_> {
 pub async fn handle(ctx: &Arc<Context>, form: CommandForm) -> Reply {
     let look = ctx.look();
     let t = look.t;
-    match parse(&form.text) {
+    let Some(user) = UserId::parse(&form.user_id) else {
+        return Reply::BadRequest("user_id is not a Slack user id");
+    };
+    match ctx.admit_now(&user, Path::Command, None).await {
+        Admission::Staff => {}
+        // Not even the help: a customer learns nothing from the bot.
+        Admission::Refused(_) => return Reply::Ack,
+        Admission::Unsure(_) => return ephemeral(t.staff_unverified()),
+    }
+    let request = parse(&form.text);
+    if matches!(request, Request::Stats | Request::History { .. })
+        && !ctx.settings.rules.roles.may_read_records(&user)
+    {
+        return ephemeral(t.records_refused());
+    }
+    match request {
         Request::Form => escalate::open_form(ctx, &form),
         Request::Help => ephemeral(t.usage()),
         Request::Stats => match ctx.store.tallies() {
@@ -73,16 +98,23 @@ pub async fn handle(ctx: &Arc<Context>, form: CommandForm) -> Reply {
             }
             Err(e) => ephemeral(ctx.internal_error("reading the tallies", &e)),
         },
-        Request::History { customer: None } => ephemeral(t.missing_customer()),
+        Request::History { customer: None, .. } => ephemeral(t.missing_customer()),
         Request::History {
             customer: Some(customer),
+            page,
         } => {
             let Some(id) = CustomerId::parse(customer) else {
                 return ephemeral(t.invalid_customer(customer));
             };
+            // Private categories are named only in the escalation channel (domain.md).
+            let in_escalations = ChannelId::parse(&form.channel_id).as_ref()
+                == Some(&ctx.settings.slack.escalation_channel);
+            let page = page.and_then(|p| p.parse::<usize>().ok()).unwrap_or(1);
             match ctx.store.customer(&id) {
-                Ok(Some(record)) => ephemeral(t.customer_history(&record, look.currency)),
-                Ok(None) => ephemeral(t.no_history(id.as_str())),
+                Ok(Some(record)) if !record.cases.is_empty() => {
+                    ephemeral_message(views::history(&record, page, in_escalations, look))
+                }
+                Ok(_) => ephemeral(t.no_history(id.as_str())),
                 Err(e) => ephemeral(ctx.internal_error("reading a customer's history", &e)),
             }
         }
@@ -113,10 +145,24 @@ mod tests {
         assert_eq!(
             parse("履歴 cust-9"),
             Request::History {
-                customer: Some("cust-9")
+                customer: Some("cust-9"),
+                page: None
             }
         );
-        assert_eq!(parse("history"), Request::History { customer: None });
+        assert_eq!(
+            parse("history cust-9 2"),
+            Request::History {
+                customer: Some("cust-9"),
+                page: Some("2")
+            }
+        );
+        assert_eq!(
+            parse("history"),
+            Request::History {
+                customer: None,
+                page: None
+            }
+        );
     }
 
     #[test]

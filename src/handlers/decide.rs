@@ -12,6 +12,7 @@ use crate::app::Context;
 use crate::domain::{Action, CaseId, OutcomeKind, Stamp, UserId};
 use crate::handlers::{Click, Reply, act, submit, tell};
 use crate::slack::views::{self, form};
+use crate::staff::{Admission, Path};
 
 /// Refunds above this are surely typos (a trillion yen).
 const MAX_AMOUNT: u64 = 1_000_000_000_000;
@@ -27,6 +28,17 @@ pub async fn clicked(
         return act(ctx, click, Action::Decide(outcome)).await;
     }
     let look = ctx.look();
+    match ctx
+        .admit_now(&click.user, Path::Button, CaseId::parse(&click.value))
+        .await
+    {
+        Admission::Staff => {}
+        Admission::Refused(_) => return Reply::Ack,
+        Admission::Unsure(_) => {
+            tell(ctx, click.channel, click.user, look.t.staff_unverified());
+            return Reply::Ack;
+        }
+    }
     let Some(id) = CaseId::parse(&click.value) else {
         tell(
             ctx,
@@ -60,12 +72,23 @@ pub async fn clicked(
         at: ctx.clock.now(),
     };
     let settings = &ctx.settings;
+    let action = Action::Decide(kind.with_amount(1));
     if let Err(refusal) = case.apply(
-        Action::Decide(kind.with_amount(1)),
+        action.clone(),
         &probe,
         &settings.rules.roles,
         &settings.rules.policy,
     ) {
+        if let Some(reason) = refusal.about_rights() {
+            ctx.count_refusal(&action, &refusal);
+            if let Err(e) = ctx
+                .store
+                .note_refused(id, &probe, action.name(), reason)
+                .await
+            {
+                tracing::error!(error = %e, "could not write the audit entry of a refusal");
+            }
+        }
         tell(
             ctx,
             click.channel,
@@ -151,7 +174,7 @@ pub async fn refund_submitted(
         }));
     };
     let action = Action::Decide(kind.with_amount(amount));
-    submit(ctx, id, action, user, t.refund_title()).await
+    submit(ctx, id, action, user, t.refund_title(), Path::Form).await
 }
 
 #[cfg(test)]

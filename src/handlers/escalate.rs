@@ -17,6 +17,7 @@ use crate::domain::{
 use crate::handlers::{CommandForm, Reply, ephemeral};
 use crate::slack::message::Posted;
 use crate::slack::views::{self, FormContext, form};
+use crate::staff::{Admission, Path};
 
 /// `/escalate` alone: opens the form. The trigger expires three seconds after the
 /// command, so the form is opened right after the acknowledgement, not before it.
@@ -164,11 +165,23 @@ pub async fn form_submitted(
             json!(t.summary_too_long(NewCase::MAX_SUMMARY_CHARS)),
         );
     }
-    let (Some(customer), Some(category), true) = (customer, category, errors.is_empty()) else {
-        return Reply::Json(json!({"response_action": "errors", "errors": errors}));
-    };
     let Some(reporter) = UserId::parse(user.id.as_ref()) else {
         return Reply::BadRequest("user.id is not a Slack user id");
+    };
+    // Before anything is said about the form's fields: someone who is not staff sees it
+    // close, and nothing else.
+    match ctx.admit_now(&reporter, Path::Form, None).await {
+        Admission::Staff => {}
+        Admission::Refused(_) => return Reply::Ack,
+        Admission::Unsure(_) => {
+            return Reply::Json(json!({
+                "response_action": "update",
+                "view": views::notice(t.form_done_title(), t.staff_unverified(), ctx.look()),
+            }));
+        }
+    }
+    let (Some(customer), Some(category), true) = (customer, category, errors.is_empty()) else {
+        return Reply::Json(json!({"response_action": "errors", "errors": errors}));
     };
     let context = match &view.view {
         SlackView::Modal(modal) => {
@@ -209,8 +222,10 @@ const PERMALINK_WAIT: Duration = Duration::from_secs(1);
 
 /// Opens the form on a flagged message: the message quoted, the customer filled in when
 /// the bot can tell, and (from a suggestion) the category it looked like. Runs after the
-/// acknowledgement; the permalink look-up and views.open must fit in the trigger's three
-/// seconds together, so the look-up is cut short (the case still has channel and time).
+/// acknowledgement; whether `user` is staff, the permalink look-up and views.open must fit
+/// in the trigger's three seconds together, so the first two run at once and are cut
+/// short (the case still has channel and time). Someone who is not staff (`path` says
+/// how they got here) sees nothing.
 pub fn open_form_on_message(
     ctx: &Arc<Context>,
     trigger: String,
@@ -218,6 +233,7 @@ pub fn open_form_on_message(
     channel: ChannelId,
     message: Posted,
     category: Option<Category>,
+    path: Path,
 ) {
     let ctx = ctx.clone();
     tokio::spawn(async move {
@@ -225,19 +241,34 @@ pub fn open_form_on_message(
             channel: channel.clone(),
             ts: message.ts.clone(),
         };
-        let permalink = match tokio::time::timeout(PERMALINK_WAIT, ctx.slack.permalink(&link)).await
-        {
+        let (admission, permalink) = tokio::join!(
+            ctx.admit_now(&user, path, None),
+            tokio::time::timeout(PERMALINK_WAIT, ctx.slack.permalink(&link))
+        );
+        match admission {
+            Admission::Staff => {}
+            Admission::Refused(_) => return,
+            Admission::Unsure(_) => {
+                let text = ctx.look().t.staff_unverified();
+                let _ = ctx
+                    .slack
+                    .post_ephemeral(&channel, &user, views::ephemeral(text), None)
+                    .await;
+                return;
+            }
+        }
+        let permalink = match permalink {
             Ok(found) => found.ok(),
             Err(_) => {
                 tracing::info!("the permalink took too long; the form opens without it");
                 None
             }
         };
-        let customer = ctx
-            .settings
-            .watch
-            .customers
-            .identify(message.author_team(), &message.text);
+        let customer = ctx.settings.watch.customers.identify(
+            message.writer(),
+            &message.text,
+            ctx.directory.known_team().as_deref(),
+        );
         let context = FormContext {
             origin: Some(channel.to_string()),
             evidence: Some(message.evidence(&channel, permalink)),

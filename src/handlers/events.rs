@@ -194,7 +194,9 @@ fn suggestion_for(
     if posted.is_system() || posted.text.trim().is_empty() {
         return None;
     }
-    let customer = watch.customers.identify(posted.author_team(), &posted.text);
+    let customer = watch
+        .customers
+        .identify(posted.writer(), &posted.text, Some(our_team));
     let guest = posted
         .author_team()
         .is_some_and(|team| team != our_team || watch.customers.is_customer_team(team));

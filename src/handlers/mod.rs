@@ -18,8 +18,9 @@ use std::sync::Arc;
 use serde_json::json;
 
 use crate::app::Context;
-use crate::domain::{Action, CaseId, ChannelId, Stamp, UserId};
+use crate::domain::{Action, CaseId, ChannelId, Refusal, Stamp, UserId};
 use crate::slack::views::{self, Look};
+use crate::staff::{Admission, Path};
 use crate::store::ActError;
 
 /// What goes back to Slack in the HTTP response.
@@ -58,6 +59,7 @@ impl Context {
         Look {
             t: self.settings.locale.catalog(),
             currency: &self.settings.currency,
+            reporter_may_decide: self.settings.rules.roles.reporter_may_decide,
         }
     }
 
@@ -68,12 +70,23 @@ impl Context {
         tracing::error!(reference, doing, error = %error, "request failed");
         self.look().t.internal_error(&reference)
     }
+
+    /// Counts a refusal about who may act (the audit entry is the store's).
+    pub fn count_refusal(&self, action: &Action, refusal: &Refusal) {
+        if let Some(reason) = refusal.about_rights() {
+            self.metrics.refused(action.name(), reason);
+        }
+    }
 }
 
 /// An ephemeral reply to a slash command, in the HTTP response itself.
 pub fn ephemeral(text: String) -> Reply {
-    let mut body =
-        serde_json::to_value(views::ephemeral(text)).expect("message content always serializes");
+    ephemeral_message(views::ephemeral(text))
+}
+
+/// An ephemeral reply to a slash command with blocks of its own.
+pub fn ephemeral_message(content: slack_morphism::prelude::SlackMessageContent) -> Reply {
+    let mut body = serde_json::to_value(content).expect("message content always serializes");
     body["response_type"] = json!("ephemeral");
     Reply::Json(body)
 }
@@ -106,9 +119,21 @@ pub struct Click {
 }
 
 /// Applies `action` to the case a button names. The store does the work atomically; the
-/// person hears back only when something was refused (the card shows the rest).
+/// person hears back only when something was refused (the card shows the rest). Someone
+/// who is not staff hears nothing at all.
 pub async fn act(ctx: &Arc<Context>, click: Click, action: Action) -> Reply {
     let look = ctx.look();
+    match ctx
+        .admit_now(&click.user, Path::Button, CaseId::parse(&click.value))
+        .await
+    {
+        Admission::Staff => {}
+        Admission::Refused(_) => return Reply::Ack,
+        Admission::Unsure(_) => {
+            tell(ctx, click.channel, click.user, look.t.staff_unverified());
+            return Reply::Ack;
+        }
+    }
     let Some(id) = CaseId::parse(&click.value) else {
         tell(
             ctx,
@@ -132,6 +157,7 @@ pub async fn act(ctx: &Arc<Context>, click: Click, action: Action) -> Reply {
         }
         Err(ActError::Refused(refusal)) => {
             tracing::info!(case = %id, ?action, ?refusal, "refused");
+            ctx.count_refusal(&action, &refusal);
             let text = look.t.refusal(&refusal, id, look.currency);
             tell(ctx, click.channel, click.user, text);
         }
@@ -151,29 +177,47 @@ pub async fn act(ctx: &Arc<Context>, click: Click, action: Action) -> Reply {
     Reply::Ack
 }
 
-/// Applies `action` from a submitted form: success closes the form; a refusal replaces
-/// the form with the reason (a form has no channel to answer in).
+/// Applies `action` from a submitted form (`path` says which): success closes the form; a
+/// refusal replaces the form with the reason (a form has no channel to answer in).
+/// Someone who is not staff sees the form close, and nothing else.
 pub async fn submit(
     ctx: &Arc<Context>,
     id: CaseId,
     action: Action,
     user: UserId,
     title: &str,
+    path: Path,
 ) -> Reply {
     let look = ctx.look();
     let t = look.t;
+    let problem = match ctx.admit_now(&user, path, Some(id)).await {
+        Admission::Staff => None,
+        Admission::Refused(_) => return Reply::Ack,
+        Admission::Unsure(_) => Some(t.staff_unverified()),
+    };
     let actor = Stamp {
         by: user,
         at: ctx.clock.now(),
     };
-    let problem = match ctx.store.act(id, action, actor, &ctx.settings.rules).await {
-        Ok((_, event)) => {
+    let outcome = match problem {
+        Some(problem) => Err(problem),
+        None => Ok(ctx
+            .store
+            .act(id, action.clone(), actor, &ctx.settings.rules)
+            .await),
+    };
+    let problem = match outcome {
+        Err(problem) => problem,
+        Ok(Ok((_, event))) => {
             tracing::info!(case = %id, event = event.name(), "case changed");
             return Reply::Json(json!({ "response_action": "clear" }));
         }
-        Err(ActError::Refused(refusal)) => t.refusal(&refusal, id, look.currency),
-        Err(ActError::NoSuchCase(_)) => t.no_such_case(&id.to_string()),
-        Err(ActError::Store(e)) => ctx.internal_error("recording a form", &e),
+        Ok(Err(ActError::Refused(refusal))) => {
+            ctx.count_refusal(&action, &refusal);
+            t.refusal(&refusal, id, look.currency)
+        }
+        Ok(Err(ActError::NoSuchCase(_))) => t.no_such_case(&id.to_string()),
+        Ok(Err(ActError::Store(e))) => ctx.internal_error("recording a form", &e),
     };
     Reply::Json(json!({
         "response_action": "update",

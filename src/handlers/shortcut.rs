@@ -13,6 +13,7 @@ use crate::domain::{Action, CaseId, ChannelId, CustomerId, UserId};
 use crate::handlers::{Click, Reply, escalate, submit, tell};
 use crate::slack::message::Posted;
 use crate::slack::views::{self, Flagged, form};
+use crate::staff::{Admission, Path};
 
 /// The message shortcut. `raw` is the payload as JSON: slack-morphism's message model
 /// has no `user_team`, which tells a Slack Connect customer apart.
@@ -43,6 +44,7 @@ pub fn message_shortcut(
         channel,
         message,
         None,
+        Path::Shortcut,
     );
     Reply::Ack
 }
@@ -66,6 +68,7 @@ pub fn suggested(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> Reply {
                 channel,
                 message,
                 flagged.category,
+                Path::Suggested,
             ),
             Ok(None) => tracing::info!("the suggested message is gone; nothing to escalate"),
             Err(e) => {
@@ -85,6 +88,22 @@ pub fn identify_clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> R
     let ctx = ctx.clone();
     let trigger = trigger_id.to_owned();
     tokio::spawn(async move {
+        match ctx
+            .admit_now(&click.user, Path::NameCustomer, Some(id))
+            .await
+        {
+            Admission::Staff => {}
+            Admission::Refused(_) => return,
+            Admission::Unsure(_) => {
+                tell(
+                    &ctx,
+                    click.channel,
+                    click.user,
+                    ctx.look().t.staff_unverified(),
+                );
+                return;
+            }
+        }
         if let Err(e) = ctx
             .slack
             .open_view(&trigger, views::identify_form(id, ctx.look()))
@@ -131,6 +150,7 @@ pub async fn identify_submitted(
         Action::IdentifyCustomer(customer),
         user,
         t.identify_title(),
+        Path::NameCustomer,
     )
     .await
 }

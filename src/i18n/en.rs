@@ -8,6 +8,7 @@ use super::{
     Catalog, Money, Trend, duration_units, escape, group_thousands, mention, mentions, one_decimal,
     slack_time, trend,
 };
+use crate::domain::customer::CaseLine;
 use crate::domain::{
     CaseId, Category, CustomerRecord, Decision, History, Outcome, OutcomeKind, PromiseFailed,
     Refusal, Severity, Step, Tallies, UserId, Week,
@@ -223,7 +224,19 @@ impl Catalog for En {
         )
     }
 
-    fn customer_history(&self, record: &CustomerRecord, currency: &str) -> String {
+    fn staff_unverified(&self) -> String {
+        "I couldn't check your Slack account just now, so nothing was recorded. Please try \
+         again in a moment."
+            .into()
+    }
+
+    fn records_refused(&self) -> String {
+        "Customer histories and the tallies are for executives, managers, approvers and \
+         support leads. If you need one, please ask one of them."
+            .into()
+    }
+
+    fn history_header(&self, record: &CustomerRecord, currency: &str) -> String {
         let mut out = format!("*History of customer `{}`*\n", escape(record.id.as_str()));
         match &record.cut_off {
             Some(cut) => {
@@ -231,7 +244,7 @@ impl Catalog for En {
             }
             None => out.push_str("Not cut off.\n"),
         }
-        let _ = writeln!(
+        let _ = write!(
             out,
             "Warnings: {} · Refunds: {} ({} in total)",
             record.warnings,
@@ -241,21 +254,46 @@ impl Catalog for En {
                 currency
             })
         );
-        for line in &record.cases {
-            let outcome = match line.outcome {
-                Some(kind) => self.outcome_kind_name(kind),
-                None => "open",
-            };
-            let _ = writeln!(
-                out,
-                "• {} · {} · {} · {}",
-                line.id,
-                slack_time(line.opened_at),
-                self.category_name(line.category),
-                outcome
-            );
-        }
         out
+    }
+
+    fn history_case(&self, line: &CaseLine, private: bool) -> String {
+        let outcome = match line.outcome {
+            Some(kind) => self.outcome_kind_name(kind),
+            None => "open",
+        };
+        let category = if private {
+            "Private category"
+        } else {
+            self.category_name(line.category)
+        };
+        format!(
+            "• {} · {} · {category} · {outcome}",
+            line.id,
+            slack_time(line.opened_at)
+        )
+    }
+
+    fn history_page(
+        &self,
+        customer: &str,
+        from: usize,
+        to: usize,
+        total: usize,
+        next: Option<usize>,
+    ) -> String {
+        let shown = format!("Cases {from} to {to} of {total}, newest first.");
+        match next {
+            Some(page) => format!(
+                "{shown} Older ones: `/escalate history {} {page}`",
+                escape(customer)
+            ),
+            None => shown,
+        }
+    }
+
+    fn history_private_note(&self) -> &'static str {
+        "Private categories are named only in the escalation channel."
     }
 
     fn no_history(&self, customer: &str) -> String {
@@ -450,6 +488,10 @@ impl Catalog for En {
     fn card_private(&self) -> &'static str {
         ":lock: Private category: the details are shown only in this channel."
     }
+    fn card_reporter_may_decide(&self) -> &'static str {
+        ":information_source: `policy.reporter_may_decide` is on: whoever reported this case \
+         may also take and decide it."
+    }
 
     fn status_open(&self, paging: Option<&UserId>) -> String {
         match paging {
@@ -471,8 +513,8 @@ impl Catalog for En {
 
     fn status_proposed(&self, outcome: Outcome, by: &UserId, currency: &str) -> String {
         format!(
-            ":hourglass_flowing_sand: *Awaiting approval*: {} proposed {}. A manager other than \
-             the proposer approves or rejects in the thread.",
+            ":hourglass_flowing_sand: *Awaiting approval*: {} proposed {}. An approver other \
+             than the proposer approves or rejects in the thread.",
             mention(by),
             self.outcome(outcome, currency)
         )
@@ -501,8 +543,8 @@ impl Catalog for En {
     fn decide_confirm_text(&self, kind: OutcomeKind, id: CaseId) -> String {
         match kind {
             OutcomeKind::Termination => format!(
-                "This proposes cutting off the customer of {id}. A manager other than you must \
-                 approve it in the thread."
+                "This proposes cutting off the customer of {id}. An approver other than you \
+                 must approve it in the thread."
             ),
             _ => format!(
                 "{id} will be closed with: {}.",
@@ -558,7 +600,7 @@ impl Catalog for En {
     fn note_reminder(&self, id: CaseId, to: &[UserId], approval: bool) -> String {
         if approval {
             format!(
-                ":bell: {} the proposal on {id} is still waiting for a manager's approval.",
+                ":bell: {} the proposal on {id} is still waiting for an approver's approval.",
                 mentions(to)
             )
         } else {
@@ -587,7 +629,7 @@ impl Catalog for En {
     }
     fn note_proposal(&self, outcome: Outcome, by: &UserId, currency: &str) -> String {
         format!(
-            "{} proposes {}. This needs a manager's approval, and not from the proposer.",
+            "{} proposes {}. This needs an approver's approval, and not from the proposer.",
             mention(by),
             self.outcome(outcome, currency)
         )
@@ -650,7 +692,7 @@ impl Catalog for En {
                 mention(owner)
             ),
             Refusal::ProposalPending => format!(
-                "A decision on {id} is already waiting for a manager's approval in the thread."
+                "A decision on {id} is already waiting for an approver's approval in the thread."
             ),
             Refusal::NothingToApprove => {
                 format!("{id} has no proposal waiting for approval. Nothing changed.")
@@ -659,12 +701,21 @@ impl Catalog for En {
                 "That proposal on {id} was rejected and a new one is waiting: use the buttons \
                  on the newest proposal in the thread. Nothing changed."
             ),
-            Refusal::ManagersOnly => format!(
-                "Only a manager can approve or reject the proposal on {id}. Nothing changed."
+            Refusal::ApproversOnly => format!(
+                "Only an approver (`people.approvers`) can approve or reject the proposal on \
+                 {id}. Nothing changed."
             ),
             Refusal::OwnProposal => format!(
-                "You proposed this decision on {id}, so another manager must approve or reject \
+                "You proposed this decision on {id}, so another approver must approve or reject \
                  it. Nothing changed."
+            ),
+            Refusal::OwnReport => format!(
+                "You reported {id}, so you cannot take, decide or approve it: someone else must \
+                 (separation of duties). Nothing changed."
+            ),
+            Refusal::NoLongerEntitled => format!(
+                "You took {id}, but you are no longer among the executives or managers, so you \
+                 cannot decide it now; a manager can. Nothing changed."
             ),
             Refusal::AmountMustBePositive => "The refund amount must be more than zero.".into(),
             Refusal::CustomerUnknown => format!(
@@ -697,7 +748,7 @@ impl Catalog for En {
     }
     fn refund_amount_hint(&self, approval_over: Money<'_>) -> String {
         format!(
-            "Whole units. Refunds above {} need a manager's approval.",
+            "Whole units. Refunds above {} need an approver's approval.",
             self.money(approval_over)
         )
     }

@@ -9,6 +9,7 @@ use super::{
     Catalog, Money, Trend, duration_units, escape, group_thousands, mention, mentions, one_decimal,
     slack_time, trend,
 };
+use crate::domain::customer::CaseLine;
 use crate::domain::{
     CaseId, Category, CustomerRecord, Decision, History, Outcome, OutcomeKind, PromiseFailed,
     Refusal, Severity, Step, Tallies, UserId, Week,
@@ -223,22 +224,34 @@ impl Catalog for Ja {
         )
     }
 
-    fn customer_history(&self, record: &CustomerRecord, currency: &str) -> String {
+    fn staff_unverified(&self) -> String {
+        "Slack アカウントを確認できなかったため、何も記録していません。少し時間をおいて、\
+         もう一度お試しください。"
+            .into()
+    }
+
+    fn records_refused(&self) -> String {
+        "顧客の履歴と集計を見られるのは、役員、マネージャー、承認者、サポートリーダーのみです。\
+         必要な場合は、いずれかの方にご依頼ください。"
+            .into()
+    }
+
+    fn history_header(&self, record: &CustomerRecord, currency: &str) -> String {
         let mut out = format!("*顧客 `{}` の履歴*\n", escape(record.id.as_str()));
         match &record.cut_off {
             Some(cut) => {
                 let _ = writeln!(
                     out,
-                    "{}から取引停止中（{}）。",
+                    "{}に契約解除済み（{}）。",
                     slack_time(cut.at),
                     cut.case
                 );
             }
-            None => out.push_str("取引停止されていません。\n"),
+            None => out.push_str("契約解除されていません。\n"),
         }
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "警告: {}件 · 返金: {}件（合計 {}）",
+            "警告：{}件、返金：{}件（合計 {}）",
             record.warnings,
             record.refunds,
             self.money(Money {
@@ -246,21 +259,46 @@ impl Catalog for Ja {
                 currency
             })
         );
-        for line in &record.cases {
-            let outcome = match line.outcome {
-                Some(kind) => self.outcome_kind_name(kind),
-                None => "対応中",
-            };
-            let _ = writeln!(
-                out,
-                "• {} · {} · {} · {}",
-                line.id,
-                slack_time(line.opened_at),
-                self.category_name(line.category),
-                outcome
-            );
-        }
         out
+    }
+
+    fn history_case(&self, line: &CaseLine, private: bool) -> String {
+        let outcome = match line.outcome {
+            Some(kind) => self.outcome_kind_name(kind),
+            None => "対応中",
+        };
+        let category = if private {
+            "要配慮区分"
+        } else {
+            self.category_name(line.category)
+        };
+        format!(
+            "• {}（{}）{category}：{outcome}",
+            line.id,
+            slack_time(line.opened_at)
+        )
+    }
+
+    fn history_page(
+        &self,
+        customer: &str,
+        from: usize,
+        to: usize,
+        total: usize,
+        next: Option<usize>,
+    ) -> String {
+        let shown = format!("全{total}件のうち、新しい順に{from}〜{to}件目を表示しています。");
+        match next {
+            Some(page) => format!(
+                "{shown}それより前の案件：`/escalate history {} {page}`",
+                escape(customer)
+            ),
+            None => shown,
+        }
+    }
+
+    fn history_private_note(&self) -> &'static str {
+        "要配慮区分の内容は、エスカレーションチャンネルでのみ表示します。"
     }
 
     fn no_history(&self, customer: &str) -> String {
@@ -455,6 +493,10 @@ impl Catalog for Ja {
     fn card_private(&self) -> &'static str {
         ":lock: 非公開の区分です。詳細はこのチャンネルにだけ表示します。"
     }
+    fn card_reporter_may_decide(&self) -> &'static str {
+        ":information_source: `policy.reporter_may_decide` が有効なため、この案件の報告者も\
+         担当と判断ができます。"
+    }
 
     fn status_open(&self, paging: Option<&UserId>) -> String {
         match paging {
@@ -476,7 +518,7 @@ impl Catalog for Ja {
 
     fn status_proposed(&self, outcome: Outcome, by: &UserId, currency: &str) -> String {
         format!(
-            ":hourglass_flowing_sand: *承認待ち*: {}が{}を提案しました。提案者以外のマネージャーが\
+            ":hourglass_flowing_sand: *承認待ち*: {}が{}を提案しました。提案者以外の承認者が\
              スレッドで承認または却下します。",
             mention(by),
             self.outcome(outcome, currency)
@@ -506,7 +548,7 @@ impl Catalog for Ja {
     fn decide_confirm_text(&self, kind: OutcomeKind, id: CaseId) -> String {
         match kind {
             OutcomeKind::Termination => format!(
-                "{id} のお客様との取引停止を提案します。あなた以外のマネージャーがスレッドで\
+                "{id} のお客様との取引停止を提案します。提案者以外の承認者がスレッドで\
                  承認する必要があります。"
             ),
             _ => format!("{id} を「{}」で完了します。", self.outcome_kind_name(kind)),
@@ -559,7 +601,7 @@ impl Catalog for Ja {
     fn note_reminder(&self, id: CaseId, to: &[UserId], approval: bool) -> String {
         if approval {
             format!(
-                ":bell: {} {id} の提案はまだマネージャーの承認を待っています。",
+                ":bell: {} {id} の提案はまだ承認者の承認を待っています。",
                 mentions(to)
             )
         } else {
@@ -588,7 +630,7 @@ impl Catalog for Ja {
     }
     fn note_proposal(&self, outcome: Outcome, by: &UserId, currency: &str) -> String {
         format!(
-            "{}が{}を提案しています。提案者以外のマネージャーの承認が必要です。",
+            "{}が{}を提案しています。提案者以外の承認者の承認が必要です。",
             mention(by),
             self.outcome(outcome, currency)
         )
@@ -653,7 +695,7 @@ impl Catalog for Ja {
                 mention(owner)
             ),
             Refusal::ProposalPending => {
-                format!("{id} の判断はすでにスレッドでマネージャーの承認を待っています。")
+                format!("{id} の判断はすでにスレッドで承認者の承認を待っています。")
             }
             Refusal::NothingToApprove => {
                 format!("{id} に承認待ちの提案はありません。変更はありません。")
@@ -662,12 +704,21 @@ impl Catalog for Ja {
                 "{id} のその提案は却下され、新しい提案が承認を待っています。スレッドの最新の提案の\
                  ボタンを使ってください。変更はありません。"
             ),
-            Refusal::ManagersOnly => {
-                format!("{id} の提案を承認・却下できるのはマネージャーだけです。変更はありません。")
-            }
+            Refusal::ApproversOnly => format!(
+                "{id} の提案を承認または却下できるのは、承認者（`people.approvers`）のみです。\
+                 変更はありません。"
+            ),
             Refusal::OwnProposal => format!(
-                "{id} の判断はあなたが提案したものなので、別のマネージャーが承認・却下する\
+                "{id} の判断はご自身が提案したものなので、ほかの承認者が承認または却下する\
                  必要があります。変更はありません。"
+            ),
+            Refusal::OwnReport => format!(
+                "{id} はご自身が報告した案件のため、担当、判断、承認はできません（職務の分離）。\
+                 ほかの責任者が対応します。変更はありません。"
+            ),
+            Refusal::NoLongerEntitled => format!(
+                "{id} の担当者ですが、現在は役員またはマネージャーとして設定されていないため、\
+                 判断はできません。マネージャーが判断できます。変更はありません。"
             ),
             Refusal::AmountMustBePositive => "返金額は0より大きくしてください。".into(),
             Refusal::CustomerUnknown => format!(
@@ -700,7 +751,7 @@ impl Catalog for Ja {
     }
     fn refund_amount_hint(&self, approval_over: Money<'_>) -> String {
         format!(
-            "整数で入力してください。{}を超える返金にはマネージャーの承認が必要です。",
+            "整数で入力してください。{}を超える返金には承認者の承認が必要です。",
             self.money(approval_over)
         )
     }

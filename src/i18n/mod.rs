@@ -7,6 +7,7 @@ mod ja;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::customer::CaseLine;
 use crate::domain::{
     CaseId, Category, CustomerRecord, Decision, History, Outcome, OutcomeKind, PromiseFailed,
     Refusal, Severity, Step, Tallies, UserId, Week,
@@ -143,8 +144,30 @@ pub trait Catalog: Sync {
     fn form_unavailable(&self) -> String;
     fn internal_error(&self, reference: &str) -> String;
 
+    /// Someone on the staff the bot could not check just now (users.info failed): the
+    /// only thing said to a person whose standing is unknown, and it says nothing of any
+    /// case.
+    fn staff_unverified(&self) -> String;
+
     // `/escalate history` and `/escalate stats`.
-    fn customer_history(&self, record: &CustomerRecord, currency: &str) -> String;
+    /// Asked by someone on the staff without a role that reads records.
+    fn records_refused(&self) -> String;
+    /// The top of a customer's history: cut off or not, warnings and refunds.
+    fn history_header(&self, record: &CustomerRecord, currency: &str) -> String;
+    /// One case of a history; `private` hides what a private category is.
+    fn history_case(&self, line: &CaseLine, private: bool) -> String;
+    /// Under the cases shown, when there are more than one page of them: which ones these
+    /// are (newest first), and how to see the older ones.
+    fn history_page(
+        &self,
+        customer: &str,
+        from: usize,
+        to: usize,
+        total: usize,
+        next: Option<usize>,
+    ) -> String;
+    /// Said when a private category was hidden outside the escalation channel.
+    fn history_private_note(&self) -> &'static str;
     fn no_history(&self, customer: &str) -> String;
     fn tallies(&self, tallies: &Tallies, customer_count: Option<u64>, currency: &str) -> String;
 
@@ -177,6 +200,8 @@ pub trait Catalog: Sync {
     fn card_recommendation(&self) -> &'static str;
     fn recommendation_note(&self) -> &'static str;
     fn card_private(&self) -> &'static str;
+    /// On every card while `policy.reporter_may_decide` is on.
+    fn card_reporter_may_decide(&self) -> &'static str;
     fn card_customer_unknown(&self, reporter: &UserId) -> String;
     fn card_evidence(&self) -> &'static str;
     fn evidence_link(&self) -> &'static str;

@@ -18,6 +18,7 @@ use crate::jobs::outbox::backoff;
 use crate::slack::api::{CallError, CallResult};
 use crate::slack::message::Posted;
 use crate::slack::views::{self, Flagged};
+use crate::staff::{Admission, Path};
 use crate::store::{Work, WorkEntry};
 
 const IDLE_POLL: SignedDuration = SignedDuration::from_secs(30);
@@ -116,12 +117,19 @@ fn store_failure(e: impl std::fmt::Display) -> CallError {
 
 /// The trigger reaction: a case with the message as evidence and whoever reacted as the
 /// reporter. One case per message, however many react (or however often this runs).
+/// A reaction by someone who is not staff (a customer in a Slack Connect channel) opens
+/// nothing and is answered with nothing.
 async fn open_from_reaction(
     ctx: &Arc<Context>,
     channel: &ChannelId,
     ts: &str,
     reporter: &UserId,
 ) -> CallResult<()> {
+    match ctx.admit(reporter, Path::Reaction, None).await {
+        Admission::Staff => {}
+        Admission::Refused(_) => return Ok(()),
+        Admission::Unsure(e) => return Err(e),
+    }
     let Some(message) = ctx.slack.message(channel, ts).await? else {
         tracing::info!("the reacted-to message is gone; nothing to escalate");
         return Ok(());
@@ -133,9 +141,11 @@ async fn open_from_reaction(
     let permalink = ctx.slack.permalink(&link).await.ok();
     let watch = &ctx.settings.watch;
     let new = NewCase {
-        customer: watch
-            .customers
-            .identify(message.author_team(), &message.text),
+        customer: watch.customers.identify(
+            message.writer(),
+            &message.text,
+            ctx.directory.known_team().as_deref(),
+        ),
         category: watch
             .lexicon
             .classify(&message.text)
@@ -204,20 +214,42 @@ async fn staff(
     let customers = &ctx.settings.watch.customers;
     let our_team = ctx.settings.slack.team_id.as_deref().or(our_team);
     let mut seen = BTreeSet::new();
-    let mut staff = Vec::new();
+    let mut posters = Vec::new();
     for m in messages {
         let Some(user) = m.author() else { continue };
         if m.is_from_bot() || !by_staff(&m, our_team, customers) || m.user.as_deref() == author {
             continue;
         }
         if seen.insert(user.clone()) {
-            staff.push(user);
+            posters.push(user);
+        }
+    }
+    // What a message says of its author's workspace is a first sieve; whether each one
+    // is staff (not a guest of ours, not deactivated) is the one place's to say.
+    let mut staff = Vec::new();
+    for person in posters {
+        if admitted(ctx, &person).await? {
+            staff.push(person);
         }
     }
     if staff.is_empty() {
-        staff = ctx.settings.watch.support_leads.clone();
+        for lead in &ctx.settings.watch.support_leads {
+            if admitted(ctx, lead).await? {
+                staff.push(lead.clone());
+            }
+        }
     }
     Ok(staff)
+}
+
+/// Whether a suggestion may be shown to `person`: only staff. A look-up that fails is
+/// retried with the rest of the work.
+async fn admitted(ctx: &Arc<Context>, person: &UserId) -> CallResult<bool> {
+    match ctx.admit(person, Path::Suggestion, None).await {
+        Admission::Staff => Ok(true),
+        Admission::Refused(_) => Ok(false),
+        Admission::Unsure(e) => Err(e),
+    }
 }
 
 async fn suggest(ctx: &Arc<Context>, work: &Work) -> CallResult<()> {

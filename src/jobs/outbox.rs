@@ -30,6 +30,7 @@ use crate::app::Context;
 use crate::domain::{Case, CaseState, ChannelId, Effect, MessageRef, Note, PageSent};
 use crate::slack::api::{CallError, CallResult, Tag};
 use crate::slack::views;
+use crate::staff::{Admission, Path};
 use crate::store::{Delivered, Gate, OutboxEntry, Queued};
 
 /// Deliveries in progress at once (each in its own lane).
@@ -356,6 +357,22 @@ fn tag(queued: &Queued) -> Tag {
     }
 }
 
+/// Whether `person` may receive something about `case` (`path` says what): only staff.
+/// Anyone else is skipped (logged and counted by `admit`); a look-up that fails is
+/// retried like any failed call.
+async fn to_staff(
+    ctx: &Context,
+    person: &crate::domain::UserId,
+    path: Path,
+    case: &Case,
+) -> CallResult<bool> {
+    match ctx.admit(person, path, Some(case.id)).await {
+        Admission::Staff => Ok(true),
+        Admission::Refused(_) => Ok(false),
+        Admission::Unsure(e) => Err(e),
+    }
+}
+
 /// One delivery: the Slack calls for one outbox entry, and what they posted.
 async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallResult<Delivered> {
     let look = ctx.look();
@@ -391,6 +408,9 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
         Effect::Page { to } => {
             // Someone took the case since this page was queued: it would only be noise.
             if !matches!(case.state, CaseState::Open) {
+                return Ok(Delivered::Nothing);
+            }
+            if !to_staff(ctx, to, Path::Page, case).await? {
                 return Ok(Delivered::Nothing);
             }
             let dm = slack.open_dm(to).await?;
@@ -468,6 +488,9 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
                 return Ok(Delivered::Nothing);
             };
             let thread = case.evidence.as_ref().and_then(|e| e.thread_ts.as_deref());
+            if !to_staff(ctx, &case.reporter, Path::Acknowledgement, case).await? {
+                return Ok(Delivered::Nothing);
+            }
             slack
                 .post_ephemeral(
                     &channel,
@@ -482,6 +505,9 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
             let CaseState::Closed { decision, .. } = &case.state else {
                 return Ok(Delivered::Nothing);
             };
+            if !to_staff(ctx, &case.reporter, Path::ClosingMessage, case).await? {
+                return Ok(Delivered::Nothing);
+            }
             let dm = slack.open_dm(&case.reporter).await?;
             let content = views::reporter_closed(case, decision, look);
             post_once(ctx, queued, &dm, None, content, false).await?;

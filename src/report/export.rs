@@ -163,11 +163,16 @@ fn step(event: &Event, zone: &TimeZone) -> Step {
             Step {
                 at: time(*at, zone),
                 event: event.name().to_owned(),
-                by: String::new(),
+                // A refusal names who was refused; the rest is the bot's own doing.
+                by: match notice {
+                    Notice::Refused { by, .. } => by.to_string(),
+                    _ => String::new(),
+                },
                 detail: match notice {
                     Notice::Paged { to } | Notice::Reminded { to } => people(to),
                     Notice::Alerted { round, of } => format!("round {round} of {of}"),
                     Notice::Undelivered { what, reason } => format!("{what}: {reason}"),
+                    Notice::Refused { action, reason, .. } => format!("{action}: {reason}"),
                 },
             }
         }
@@ -487,7 +492,11 @@ mod tests {
         let mut none = Vec::new();
         write(&store, &zone, "JPY", later, Format::Json, &mut none).unwrap();
         let rows: serde_json::Value = serde_json::from_slice(&none).unwrap();
-        assert_eq!(rows.as_array().unwrap().len(), 0, "--since applies to the log too");
+        assert_eq!(
+            rows.as_array().unwrap().len(),
+            0,
+            "--since applies to the log too"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use slack_morphism::prelude::*;
 use crate::config::Secret;
 use std::sync::Arc;
 
-use crate::domain::{ChannelId, MessageRef, UserId};
+use crate::domain::{ChannelId, Member, MessageRef, UserId};
 use crate::metrics::Metrics;
 use crate::slack::message::Posted;
 
@@ -50,6 +50,15 @@ struct PostedList {
     #[serde(default)]
     messages: Vec<Posted>,
 }
+
+/// users.info, read into the facts that decide whether someone is staff.
+#[derive(serde::Deserialize)]
+struct UserInfo {
+    user: Member,
+}
+
+/// What users.info answers for someone Slack will not describe to the bot.
+const NO_SUCH_USER: [&str; 2] = ["user_not_found", "user_not_visible"];
 
 /// Tags every message we post so it can later be recognised in the channel (to find
 /// out, after a crash or a timeout, whether it went out), as Slack message metadata.
@@ -417,6 +426,39 @@ impl WebApi {
             .await?
             .into_iter()
             .find(|m| m.ts == ts))
+    }
+
+    /// What Slack says about `user` (users.info, needs `users:read`); `None` when Slack
+    /// does not know them or will not show them to the bot.
+    pub async fn member(&self, user: &UserId) -> CallResult<Option<Member>> {
+        let params = [("user", Some(user.as_str()))];
+        let session = self.session();
+        let answer: CallResult<UserInfo> = self
+            .timed(
+                "users.info",
+                session
+                    .http_session_api
+                    .http_get("users.info", &params, None),
+            )
+            .await;
+        match answer {
+            Ok(info) => Ok(Some(info.user)),
+            Err(CallError::Permanent { reason }) if NO_SUCH_USER.contains(&reason.as_str()) => {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The workspace the bot's token belongs to (auth.test): our own workspace, whose full
+    /// members are the staff.
+    pub async fn own_team(&self) -> CallResult<String> {
+        let session = self.session();
+        Ok(self
+            .timed("auth.test", session.auth_test())
+            .await?
+            .team_id
+            .to_string())
     }
 
     /// A Socket Mode websocket URL (apps.connections.open, with the app-level token).

@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use crate::domain::identify::Writer;
 use crate::domain::{ChannelId, Evidence, UserId};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -37,6 +38,14 @@ impl Posted {
 
     pub fn author(&self) -> Option<UserId> {
         self.user.as_deref().and_then(UserId::parse)
+    }
+
+    /// Who wrote it, as telling its customer needs.
+    pub fn writer(&self) -> Writer<'_> {
+        Writer {
+            team: self.author_team(),
+            bot: self.is_from_bot(),
+        }
     }
 
     /// Posted by an app or integration rather than a person.

@@ -7,8 +7,8 @@ use slack_morphism::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Case, CaseId, CaseState, Category, Decision, Evidence, Note, Outcome, OutcomeKind,
-    PromiseFailed, Proposal, Resolution, Severity,
+    Case, CaseId, CaseState, Category, CustomerRecord, Decision, Evidence, Note, Outcome,
+    OutcomeKind, PromiseFailed, Proposal, Resolution, Severity,
 };
 use crate::i18n::{Catalog, Money, escape, mention, slack_time};
 
@@ -47,6 +47,8 @@ pub mod form {
 pub struct Look<'a> {
     pub t: &'a dyn Catalog,
     pub currency: &'a str,
+    /// `policy.reporter_may_decide`: the card says so while it is on.
+    pub reporter_may_decide: bool,
 }
 
 fn md(text: impl Into<String>) -> SlackBlockText {
@@ -107,6 +109,9 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
         vec![SlackHeaderBlock::new(plain(&t.card_title(case.id, case.category), 150)).into()];
     if case.category.is_private() {
         blocks.push(context(t.card_private()));
+    }
+    if look.reporter_may_decide {
+        blocks.push(context(t.card_reporter_may_decide()));
     }
     let customer = match &case.customer {
         Some(customer) => format!("`{}`", escape(customer.as_str())),
@@ -370,6 +375,69 @@ pub fn reporter_closed(case: &Case, decision: &Decision, look: Look<'_>) -> Slac
 /// An ephemeral reply (slash command response or response_url message).
 pub fn ephemeral(text: String) -> SlackMessageContent {
     content(text.clone(), vec![section(text)])
+}
+
+/// Cases a history shows at a time; older ones are on the next pages.
+pub const HISTORY_PAGE: usize = 50;
+
+/// Block Kit's limit on a section's text, with room to spare.
+const SECTION_CHARS: usize = 2900;
+
+/// A customer's history, newest first, `HISTORY_PAGE` cases a page (`page` counts from 1;
+/// past the last it shows the last). The cases are split over as many sections as they
+/// need, never cut. Outside the escalation channel (`show_private` false) a private
+/// category is shown only as "private category".
+pub fn history(
+    record: &CustomerRecord,
+    page: usize,
+    show_private: bool,
+    look: Look<'_>,
+) -> SlackMessageContent {
+    let t = look.t;
+    let mut cases: Vec<_> = record.cases.iter().collect();
+    cases.sort_by(|a, b| b.opened_at.cmp(&a.opened_at).then(b.id.cmp(&a.id)));
+    let total = cases.len();
+    let pages = total.div_ceil(HISTORY_PAGE).max(1);
+    let page = page.clamp(1, pages);
+    let from = (page - 1) * HISTORY_PAGE;
+    let shown = &cases[from.min(total)..(from + HISTORY_PAGE).min(total)];
+    let header = t.history_header(record, look.currency);
+    let mut blocks = vec![section(header.clone())];
+    let mut chunk = String::new();
+    let mut hid_private = false;
+    for line in shown {
+        let private = line.category.is_private() && !show_private;
+        hid_private |= private;
+        let text = t.history_case(line, private);
+        if !chunk.is_empty() && chunk.chars().count() + 1 + text.chars().count() > SECTION_CHARS {
+            blocks.push(section(std::mem::take(&mut chunk)));
+        }
+        if !chunk.is_empty() {
+            chunk.push('\n');
+        }
+        chunk.push_str(&text);
+    }
+    if !chunk.is_empty() {
+        blocks.push(section(chunk));
+    }
+    let mut notes = Vec::new();
+    if hid_private {
+        notes.push(t.history_private_note().to_owned());
+    }
+    if total > HISTORY_PAGE {
+        let next = (page < pages).then_some(page + 1);
+        notes.push(t.history_page(
+            record.id.as_str(),
+            from + 1,
+            from + shown.len(),
+            total,
+            next,
+        ));
+    }
+    if !notes.is_empty() {
+        blocks.push(context(notes.join("\n")));
+    }
+    content(header, blocks)
 }
 
 fn option(text: &str, value: &str) -> SlackBlockChoiceItem<SlackBlockPlainTextOnly> {
@@ -641,6 +709,7 @@ mod tests {
         Look {
             t: locale.catalog(),
             currency: "JPY",
+            reporter_may_decide: false,
         }
     }
 

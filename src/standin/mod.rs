@@ -9,4 +9,4 @@ pub mod transcript;
 pub mod web_api;
 
 pub use sender::{Answer, Sender};
-pub use web_api::{Author, Call, Fault, Message, StandIn};
+pub use web_api::{Author, Call, Fault, Membership, Message, Person, StandIn};

@@ -80,7 +80,8 @@ impl Sender {
 
     fn user_json(&self, user: &str) -> Value {
         let name = self.slack.user_name(user);
-        json!({ "id": user, "username": name, "name": name, "team_id": TEAM_ID })
+        let team = self.slack.user_team(user);
+        json!({ "id": user, "username": name, "name": name, "team_id": team })
     }
 
     /// Posts with explicit signature headers (`None` leaves a header out).

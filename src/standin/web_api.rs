@@ -1,8 +1,10 @@
 //! Purpose: a small Slack Web API on loopback for the demo and the tests. It answers the
 //! methods the bot calls with Slack's real response shapes, keeps the messages as Slack
-//! would (posts, thread replies, edits, ephemerals, DMs), records every call, checks the
-//! bot token, and can be told to fail (429 with Retry-After, 5xx, slow answers, errors)
-//! so delivery can be tested against the failures Slack really produces.
+//! would (posts, thread replies, edits, ephemerals, DMs), knows its people as Slack does
+//! (full members, guests, other workspaces' users, bots, deactivated accounts; users.info
+//! refuses anyone it does not know), records every call, checks the bot token, and can be
+//! told to fail (429 with Retry-After, 5xx, slow answers, errors) so delivery can be
+//! tested against the failures Slack really produces.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -84,6 +86,30 @@ pub struct Author {
     pub bot_id: Option<String>,
 }
 
+/// What kind of account a user is, as users.info tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Membership {
+    /// A full member of their workspace.
+    Member,
+    /// A multi-channel guest (`is_restricted`).
+    Guest,
+    /// A single-channel guest (`is_restricted` and `is_ultra_restricted`).
+    SingleChannelGuest,
+    /// A bot user (an integration's, or an app's).
+    Bot,
+    /// A deactivated account (`deleted`).
+    Deactivated,
+}
+
+/// A user the stand-in knows: who users.info describes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    pub name: String,
+    /// Their workspace: `TEAM_ID` for ours, another for a Slack Connect customer.
+    pub team: String,
+    pub membership: Membership,
+}
+
 /// Something a person would see happen, in order: what the demo transcript prints.
 /// Messages are snapshots, as they read at that moment.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,7 +143,7 @@ pub enum Fault {
 struct State {
     token: String,
     channels: HashMap<String, String>,
-    users: HashMap<String, String>,
+    users: HashMap<String, Person>,
     dms: HashMap<String, String>,
     calls: Vec<Call>,
     messages: Vec<Message>,
@@ -206,17 +232,46 @@ impl StandIn {
         lock(&self.state).channels.insert(id.into(), name.into());
     }
 
-    /// A person, so transcripts can show names rather than ids.
+    /// A full member of our workspace (transcripts show their name rather than the id).
     pub fn add_user(&self, id: &str, name: &str) {
-        lock(&self.state).users.insert(id.into(), name.into());
+        self.add_person(
+            id,
+            Person {
+                name: name.into(),
+                team: TEAM_ID.into(),
+                membership: Membership::Member,
+            },
+        );
+    }
+
+    /// Anyone: a guest, someone of another workspace, a bot, a deactivated account.
+    pub fn add_person(&self, id: &str, person: Person) {
+        lock(&self.state).users.insert(id.into(), person);
+    }
+
+    /// Someone's account changes, as an admin would change it (a guest made a member,
+    /// an employee deactivated).
+    pub fn set_membership(&self, id: &str, membership: Membership) {
+        if let Some(person) = lock(&self.state).users.get_mut(id) {
+            person.membership = membership;
+        }
     }
 
     pub fn user_name(&self, id: &str) -> String {
         lock(&self.state)
             .users
             .get(id)
-            .cloned()
+            .map(|p| p.name.clone())
             .unwrap_or_else(|| id.to_owned())
+    }
+
+    /// The workspace of a user the stand-in knows (ours for anyone it does not).
+    pub fn user_team(&self, id: &str) -> String {
+        lock(&self.state)
+            .users
+            .get(id)
+            .map(|p| p.team.clone())
+            .unwrap_or_else(|| TEAM_ID.to_owned())
     }
 
     pub fn channel_name(&self, id: &str) -> Option<String> {
@@ -291,6 +346,20 @@ impl StandIn {
         thread: Option<&str>,
     ) -> Message {
         let mut state = lock(&self.state);
+        // Whoever writes in a channel exists for users.info too, as Slack would describe
+        // them: an integration's bot user, or a person of their own workspace.
+        if !state.users.contains_key(&author.user) {
+            let person = Person {
+                name: author.user.to_lowercase(),
+                team: author.team.clone(),
+                membership: if author.bot_id.is_some() {
+                    Membership::Bot
+                } else {
+                    Membership::Member
+                },
+            };
+            state.users.insert(author.user.clone(), person);
+        }
         let message = Message {
             channel: channel.to_owned(),
             ts: state.next_ts(),
@@ -592,6 +661,7 @@ impl State {
                 None => error("thread_not_found"),
             },
             "views.open" => self.open_view(p),
+            "users.info" => self.user_info(p),
             "files.getUploadURLExternal" => self.upload_url(p),
             "files.completeUploadExternal" => self.complete_upload(p),
             "apps.connections.open" => match &self.socket {
@@ -970,6 +1040,48 @@ impl State {
             .or_insert_with(|| format!("D{}", &user[1..]))
             .clone();
         json!({ "ok": true, "already_open": already_open, "channel": { "id": id } })
+    }
+
+    /// users.info as Slack answers it: the user with their workspace and account flags,
+    /// or `user_not_found` for an id it does not know (and for no id at all).
+    fn user_info(&self, p: &Value) -> Value {
+        let Some(id) = str_param(p, "user") else {
+            return error("user_not_found");
+        };
+        if id == BOT_USER {
+            return json!({ "ok": true, "user": {
+                "id": BOT_USER, "team_id": TEAM_ID, "name": "escalation-bot", "deleted": false,
+                "is_bot": true, "is_app_user": false, "is_restricted": false,
+                "is_ultra_restricted": false, "is_admin": false, "is_owner": false,
+                "profile": { "bot_id": BOT_ID, "team": TEAM_ID, "real_name": "escalation-bot" },
+            }});
+        }
+        let Some(person) = self.users.get(id) else {
+            return error("user_not_found");
+        };
+        let (guest, single) = match person.membership {
+            Membership::Guest => (true, false),
+            Membership::SingleChannelGuest => (true, true),
+            _ => (false, false),
+        };
+        json!({ "ok": true, "user": {
+            "id": id,
+            "team_id": person.team,
+            "name": person.name,
+            "real_name": person.name,
+            "deleted": person.membership == Membership::Deactivated,
+            "color": "9f69e7",
+            "tz": "Asia/Tokyo", "tz_label": "Japan Standard Time", "tz_offset": 32400,
+            "is_admin": false, "is_owner": false, "is_primary_owner": false,
+            "is_restricted": guest,
+            "is_ultra_restricted": single,
+            "is_bot": person.membership == Membership::Bot,
+            "is_app_user": false,
+            "updated": 1_790_000_000,
+            "profile": {
+                "real_name": person.name, "display_name": person.name, "team": person.team,
+            },
+        }})
     }
 
     fn open_view(&mut self, p: &Value) -> Value {

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::domain::{
     Action, Case, CaseId, CaseState, CustomerChange, CustomerId, CustomerRecord, Effect, Event,
-    NewCase, Refusal, Rules, Scheduled, Source, Stamp, Tallies, paging,
+    NewCase, Notice, Refusal, Rules, Scheduled, Source, Stamp, Tallies, paging,
 };
 
 /// A case `open_case` returns: new, or the one an earlier identical request opened.
@@ -238,7 +238,8 @@ impl Store {
 
     /// Applies a person's action to a case atomically: reads the case, lets the domain
     /// decide, and writes the new state, the customer record, the tallies, the audit entry,
-    /// the deliveries and the next timer together. A refusal writes nothing.
+    /// the deliveries and the next timer together. A refusal changes nothing; one about
+    /// who may act (`Refusal::about_rights`) is written to the case's audit trail.
     pub async fn act(
         &self,
         id: CaseId,
@@ -249,9 +250,31 @@ impl Store {
         let acted = match self.transaction(|tx| {
             let mut case = tx.case(id)?;
             let previous = case.next;
-            let (state, event) = case
-                .apply(action.clone(), &actor, &rules.roles, &rules.policy)
-                .map_err(|r| ConflictableTransactionError::Abort(Abort::Refused(r)))?;
+            let (state, event) =
+                match case.apply(action.clone(), &actor, &rules.roles, &rules.policy) {
+                    Ok(change) => change,
+                    // Someone tried what their role (or separation of duties) does not
+                    // allow: the case stays as it was, and its trail says who tried.
+                    Err(refusal) if let Some(reason) = refusal.about_rights() => {
+                        let notice = Notice::Refused {
+                            by: actor.by.clone(),
+                            action: action.name().to_owned(),
+                            reason: reason.to_owned(),
+                        };
+                        log(
+                            tx.audit,
+                            case.id,
+                            &Event::Notified {
+                                notice,
+                                at: actor.at,
+                            },
+                        )?;
+                        return Ok(Err(refusal));
+                    }
+                    Err(refusal) => {
+                        return Err(ConflictableTransactionError::Abort(Abort::Refused(refusal)));
+                    }
+                };
             case.state = state;
             case.next = paging::after_event(&event, &rules.paging, previous);
             let mut change = CustomerChange::default();
@@ -277,7 +300,7 @@ impl Store {
             tx.put_case(&case, previous)?;
             tx.record(&case, &event, change)?;
             tx.enqueue(&case, Effect::for_event(&event), actor.at)?;
-            Ok((case, event))
+            Ok(Ok((case, event)))
         }) {
             Err(ActError::NoSuchCase(id)) => {
                 return Err(self.refuse_archived(id, action, &actor, rules)?);
@@ -285,7 +308,46 @@ impl Store {
             acted => acted?,
         };
         self.committed().await?;
-        Ok(acted)
+        acted.map_err(ActError::Refused)
+    }
+
+    /// Puts on the case's audit trail that `actor` was refused `action` for `reason`
+    /// (someone without the right to it), changing nothing else: for refusals decided
+    /// before `act` is reached (a refund button refused before its form opens). A case no
+    /// longer live (archived) never changes again, so its refusal goes to the log outside
+    /// cases instead, naming the case.
+    pub async fn note_refused(
+        &self,
+        id: CaseId,
+        actor: &Stamp,
+        action: &str,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let event = Event::Notified {
+            notice: Notice::Refused {
+                by: actor.by.clone(),
+                action: action.to_owned(),
+                reason: reason.to_owned(),
+            },
+            at: actor.at,
+        };
+        let on_case = self
+            .transaction(|tx| {
+                if tx.cases.get(keys::case(id))?.is_none() {
+                    return Ok(false);
+                }
+                log(tx.audit, id, &event)?;
+                Ok(true)
+            })
+            .map_err(into_store_error)?;
+        if on_case {
+            return self.flush().await;
+        }
+        let entry = super::LogEntry::new(actor.at, actor.by.as_str(), "refused")
+            .with("case", id.to_string())
+            .with("action", action)
+            .with("reason", reason);
+        self.log(&entry).await
     }
 
     /// Why an action on a case that is not among the live ones fails: the refusal a

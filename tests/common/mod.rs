@@ -141,6 +141,7 @@ impl TestBot {
             (EXEC2, "exec2"),
             (MGR1, "mgr1"),
             (MGR2, "mgr2"),
+            (LEAD, "lead1"),
         ] {
             slack.add_user(id, name);
         }
