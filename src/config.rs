@@ -484,9 +484,7 @@ impl Settings {
         };
         let roles = Roles {
             reporter_may_decide: raw.policy.reporter_may_decide.unwrap_or(false),
-            ..Roles::new(executives, managers)
-                .with_approvers(approvers)
-                .with_support_leads(support_leads.clone())
+            ..Roles::new(executives, managers).with_approvers(approvers)
         };
         // A proposal is approved by someone other than its proposer: with one approver,
         // that one person's own proposals could never be.
@@ -496,8 +494,8 @@ impl Settings {
                 format!(
                     "a termination or large refund needs approval from someone other than \
                      whoever proposed it, so at least two different people must be able to \
-                     approve; list them in people.approvers (without it, people.managers \
-                     approve), found {}",
+                     approve, and {} can: list them in people.approvers (without it, \
+                     people.managers approve)",
                     roles.distinct_approvers()
                 ),
             ));

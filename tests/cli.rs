@@ -241,6 +241,59 @@ fn a_dot_env_file_is_read() {
     assert!(stdout(&out).contains("Ja"), "{}", stdout(&out));
 }
 
+/// A proposal is approved by someone other than its proposer: with one person who may
+/// approve, their own proposals never could be. Neither check-config nor serve accepts it.
+#[test]
+fn a_one_approver_configuration_is_refused_naming_the_key() {
+    let secrets = [("SLACK_BOT_TOKEN", "xoxb-1"), ("SLACK_SIGNING_SECRET", "s")];
+    for (override_key, value, named) in [
+        (
+            "ESCALATION_BOT__PEOPLE__MANAGERS",
+            "U0MGR1",
+            "people.managers is invalid",
+        ),
+        (
+            "ESCALATION_BOT__PEOPLE__APPROVERS",
+            "U0LEGAL1",
+            "people.approvers is invalid",
+        ),
+        (
+            "ESCALATION_BOT__PEOPLE__APPROVERS",
+            "U0LEGAL1,U0LEGAL1",
+            "people.approvers is invalid",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        config(dir.path(), "");
+        let mut env = secrets.to_vec();
+        env.push((override_key, value));
+        for command in ["check-config", "serve"] {
+            let out = run(dir.path(), &[command], &env);
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{command} {override_key}={value}"
+            );
+            let message = stderr(&out);
+            assert!(
+                message.contains(named) && message.contains("two different people"),
+                "{command}: {message}"
+            );
+        }
+        assert!(
+            !dir.path().join("store").exists(),
+            "serve stopped before opening a store"
+        );
+    }
+    // Two approvers of their own (another executive, legal) are enough.
+    let dir = tempfile::tempdir().unwrap();
+    config(dir.path(), "");
+    let mut env = secrets.to_vec();
+    env.push(("ESCALATION_BOT__PEOPLE__APPROVERS", "U0EXEC1,U0LEGAL1"));
+    let out = run(dir.path(), &["check-config"], &env);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
 #[test]
 fn an_invalid_environment_override_is_named() {
     let dir = tempfile::tempdir().unwrap();

@@ -20,8 +20,6 @@ pub struct Roles {
     /// Approve or reject what needs approval (`people.approvers`; the managers unless
     /// configured). In a Japanese company 決裁 often goes to another 役員 or to 法務.
     pub approvers: Vec<UserId>,
-    /// See suggestions nobody on the staff was there for.
-    pub support_leads: Vec<UserId>,
     /// `policy.reporter_may_decide`: a very small company may let whoever reported a case
     /// also take and decide it. Off by default (separation of duties).
     pub reporter_may_decide: bool,
@@ -34,20 +32,12 @@ impl Roles {
             approvers: managers.clone(),
             executives,
             managers,
-            support_leads: Vec::new(),
             reporter_may_decide: false,
         }
     }
 
     pub fn with_approvers(self, approvers: Vec<UserId>) -> Self {
         Roles { approvers, ..self }
-    }
-
-    pub fn with_support_leads(self, support_leads: Vec<UserId>) -> Self {
-        Roles {
-            support_leads,
-            ..self
-        }
     }
 
     pub fn is_manager(&self, user: &UserId) -> bool {
@@ -63,9 +53,10 @@ impl Roles {
     }
 
     /// Who may read customers' histories and the tallies (`/escalate history`, `stats`):
-    /// everyone with a role, nobody else.
-    pub fn may_read_records(&self, user: &UserId) -> bool {
-        self.may_take(user) || self.is_approver(user) || self.support_leads.contains(user)
+    /// executives, managers, approvers and the support leads (`people.support_leads`),
+    /// nobody else.
+    pub fn may_read_records(&self, user: &UserId, support_leads: &[UserId]) -> bool {
+        self.may_take(user) || self.is_approver(user) || support_leads.contains(user)
     }
 
     /// The distinct people who may approve. A proposal needs someone other than its

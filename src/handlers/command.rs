@@ -85,7 +85,11 @@ pub async fn handle(ctx: &Arc<Context>, form: CommandForm) -> Reply {
     }
     let request = parse(&form.text);
     if matches!(request, Request::Stats | Request::History { .. })
-        && !ctx.settings.rules.roles.may_read_records(&user)
+        && !ctx
+            .settings
+            .rules
+            .roles
+            .may_read_records(&user, &ctx.settings.watch.support_leads)
     {
         return ephemeral(t.records_refused());
     }
