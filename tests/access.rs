@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use escalation_bot::clock::{Clock, ManualClock};
+use escalation_bot::clock::ManualClock;
 use escalation_bot::domain::{CaseId, CaseState, CustomerId, Event, Notice, Roles, UserId};
 use escalation_bot::standin::web_api::TEAM_ID;
 use escalation_bot::standin::{Author, Membership, Person};
