@@ -9,6 +9,7 @@ pub mod effect;
 pub mod identify;
 pub mod ids;
 pub mod lexicon;
+pub mod normalize;
 pub mod paging;
 pub mod policy;
 pub mod repeats;
