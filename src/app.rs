@@ -13,7 +13,6 @@ use tokio::task::JoinHandle;
 
 use crate::clock::Clock;
 use crate::config::{Mode, Secret, Secrets, Settings};
-use crate::domain::repeats::Repeats;
 use crate::jobs;
 use crate::metrics::Metrics;
 use crate::slack;
@@ -28,8 +27,6 @@ pub struct Context {
     pub store: Store,
     pub slack: WebApi,
     pub clock: Arc<dyn Clock>,
-    /// Messages per customer in the recent window, for "persistent" suggestions.
-    pub repeats: std::sync::Mutex<Repeats>,
     pub metrics: Arc<Metrics>,
     /// Who is staff (see `staff`): verdicts from users.info, cached.
     pub directory: crate::staff::Directory,
@@ -47,10 +44,6 @@ impl Context {
                 metrics.clone(),
             ),
             metrics,
-            repeats: std::sync::Mutex::new(Repeats::new(
-                settings.watch.repeat_count,
-                settings.watch.repeat_window,
-            )),
             directory: crate::staff::Directory::new(settings.slack.team_id.clone()),
             settings,
             signing_secret: secrets.signing_secret,

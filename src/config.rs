@@ -173,10 +173,20 @@ pub struct WatchSettings {
     pub support_leads: Vec<UserId>,
     pub suggestions: bool,
     pub lexicon: Lexicon,
-    /// More than `repeat_count` messages from one customer within `repeat_window`
-    /// suggests a "persistent" escalation.
+    /// More than `repeat_count` contacts from one customer within `repeat_window`
+    /// (messages, helpdesk messages, escalations; any channel) suggests a "persistent"
+    /// escalation.
     pub repeat_count: u32,
     pub repeat_window: jiff::SignedDuration,
+}
+
+impl WatchSettings {
+    pub fn repeat_policy(&self) -> crate::domain::repeats::RepeatPolicy {
+        crate::domain::repeats::RepeatPolicy {
+            limit: self.repeat_count,
+            window: self.repeat_window,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -250,6 +260,8 @@ struct RawReport {
 struct RawSuggestions {
     enabled: Option<bool>,
     repeat_count: Option<u32>,
+    /// The window as a duration ("30m", "72h"); `repeat_minutes` is the older spelling.
+    repeat_window: Option<String>,
     repeat_minutes: Option<u32>,
 }
 
@@ -549,13 +561,39 @@ impl Settings {
             })?;
             extra_terms.insert(category, phrases);
         }
-        let repeat_minutes = raw.suggestions.repeat_minutes.unwrap_or(30);
-        if repeat_minutes == 0 {
-            return Err(ConfigError::invalid(
-                "suggestions.repeat_minutes",
-                "it must be at least 1",
-            ));
-        }
+        let repeat_window = match (
+            raw.suggestions.repeat_window,
+            raw.suggestions.repeat_minutes,
+        ) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError::invalid(
+                    "suggestions.repeat_window",
+                    "set it or suggestions.repeat_minutes, not both",
+                ));
+            }
+            (Some(text), None) => {
+                let window = duration(
+                    "suggestions.repeat_window",
+                    Some(text),
+                    jiff::SignedDuration::ZERO,
+                )?;
+                // Contacts are kept for the window: a year is already far past "persistent".
+                if window > jiff::SignedDuration::from_hours(366 * 24) {
+                    return Err(ConfigError::invalid(
+                        "suggestions.repeat_window",
+                        "it must be at most a year (8784h)",
+                    ));
+                }
+                window
+            }
+            (None, Some(0)) => {
+                return Err(ConfigError::invalid(
+                    "suggestions.repeat_minutes",
+                    "it must be at least 1",
+                ));
+            }
+            (None, minutes) => jiff::SignedDuration::from_mins(i64::from(minutes.unwrap_or(30))),
+        };
         let watch = WatchSettings {
             trigger_reaction,
             customers: CustomerDirectory { teams, pattern },
@@ -563,7 +601,7 @@ impl Settings {
             suggestions: raw.suggestions.enabled.unwrap_or(true),
             lexicon: Lexicon::new(&extra_terms),
             repeat_count: raw.suggestions.repeat_count.unwrap_or(10),
-            repeat_window: jiff::SignedDuration::from_mins(i64::from(repeat_minutes)),
+            repeat_window,
         };
 
         let defaults = PagingPolicy::default();

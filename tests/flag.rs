@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::*;
 use escalation_bot::config::Settings;
-use escalation_bot::domain::{CaseId, CaseState, Category, CustomerId, Source};
+use escalation_bot::domain::{CaseId, CaseState, Category, CustomerId, Severity, Source, Step};
 use escalation_bot::standin::web_api::TEAM_ID;
 use escalation_bot::standin::{Author, Fault, Message};
 use serde_json::json;
@@ -561,7 +561,7 @@ async fn repeated_contact_is_suggested_as_persistent_once() {
     }
     let suggestion = wait_for_ephemeral(&bot, LEAD, 0).await;
     assert!(
-        suggestion.text.contains("4 messages in 30 minutes"),
+        suggestion.text.contains("contacted us 4 times in 30 min"),
         "{}",
         suggestion.text
     );
@@ -573,4 +573,243 @@ async fn repeated_contact_is_suggested_as_persistent_once() {
     );
     let flagged = text_of(&suggestion);
     assert!(flagged.contains("persistent"), "{flagged}");
+}
+
+/// A customer message the bot files as a threat (a legal threat in keigo), reacted to.
+async fn reacted_threat(bot: &TestBot) -> escalation_bot::domain::Case {
+    let threat = bot.slack.post_as(
+        customer("U0CUST1", ACME_TEAM),
+        SUPPORT,
+        "この対応は納得できません。訴えさせていただきます。",
+        None,
+    );
+    bot.sender.react(AGENT, &threat, "rotating_light").await;
+    let case = wait_for_case(bot, 1).await;
+    bot.settle().await;
+    case
+}
+
+#[tokio::test]
+async fn a_reaction_case_is_paged_as_its_guess_and_never_critical_until_the_reporter_says_so() {
+    let bot = bot().await;
+    let case = reacted_threat(&bot).await;
+    assert_eq!(case.category, Category::Threat, "the lexicon's guess");
+    assert!(case.unconfirmed);
+    assert_eq!(
+        case.severity,
+        Severity::High,
+        "not critical from the words alone"
+    );
+    assert_eq!(
+        case.recommendation,
+        Step::Warning,
+        "no termination on a guess"
+    );
+    assert_eq!(
+        bot.dms_to(EXEC1).len(),
+        1,
+        "paged as a high case: the first executive"
+    );
+    assert!(bot.dms_to(EXEC2).is_empty(), "not the whole chain at once");
+    assert!(text_of(&bot.card(case.id)).contains("the bot's guess"));
+
+    let ask = wait_for_ephemeral(&bot, AGENT, 0).await;
+    assert_eq!(ask.channel, SUPPORT);
+    let shown = text_of(&ask);
+    for button in [
+        "confirm_classification",
+        "change_classification",
+        "emergency",
+    ] {
+        assert!(shown.contains(button), "{button}: {shown}");
+    }
+    assert!(
+        ask.text.contains("Threat") || ask.text.contains("threat"),
+        "{}",
+        ask.text
+    );
+
+    // "That's right": the category is confirmed; a confirmed threat pages the chain.
+    bot.click(AGENT, &ask, "confirm_classification").await;
+    let thanks = wait_for_ephemeral(&bot, AGENT, 1).await;
+    assert!(thanks.text.contains("ESC-1"), "{}", thanks.text);
+    bot.settle().await;
+    let confirmed = bot.case(case.id);
+    assert!(!confirmed.unconfirmed);
+    assert_eq!(
+        confirmed.severity,
+        Severity::High,
+        "still what the reporter was shown"
+    );
+    assert_eq!(bot.dms_to(EXEC2).len(), 1, "the rest of the chain is paged");
+    assert_eq!(bot.dms_to(EXEC1).len(), 1, "nobody is paged twice");
+    assert!(!text_of(&bot.card(case.id)).contains("the bot's guess"));
+    assert!(
+        bot.thread(case.id)
+            .iter()
+            .any(|m| m.text.contains("confirmed the category")),
+        "the thread says who confirmed it"
+    );
+
+    // "It's an emergency": critical, and the ladder follows.
+    bot.click(AGENT, &ask, "emergency").await;
+    let told = wait_for_ephemeral(&bot, AGENT, 2).await;
+    assert!(told.text.contains("police"), "{}", told.text);
+    bot.settle().await;
+    let critical = bot.case(case.id);
+    assert_eq!(critical.severity, Severity::Critical);
+    assert_eq!(critical.recommendation, Step::Termination);
+    assert_eq!(
+        bot.dms_to(EXEC1).len() + bot.dms_to(EXEC2).len(),
+        2,
+        "already all paged"
+    );
+
+    // A second click changes nothing and says so; someone else may not.
+    bot.click(AGENT, &ask, "emergency").await;
+    let again = wait_for_ephemeral(&bot, AGENT, 3).await;
+    assert!(again.text.contains("already filed"), "{}", again.text);
+    bot.click(AGENT2, &ask, "emergency").await;
+    let refused = wait_for_ephemeral(&bot, AGENT2, 0).await;
+    assert!(
+        refused.text.contains("Only the reporter"),
+        "{}",
+        refused.text
+    );
+    let events: Vec<&str> = bot
+        .audit()
+        .iter()
+        .map(|e| e.event.name())
+        .filter(|n| *n == "classified")
+        .collect();
+    assert_eq!(events.len(), 2);
+    assert_nothing_visible_in_support(&bot);
+}
+
+#[tokio::test]
+async fn an_emergency_pages_the_whole_chain_at_once() {
+    let bot = bot().await;
+    let insult = bot.slack.post_as(
+        customer("U0CUST1", ACME_TEAM),
+        SUPPORT,
+        "You people are useless",
+        None,
+    );
+    bot.sender.react(AGENT, &insult, "rotating_light").await;
+    let case = wait_for_case(&bot, 1).await;
+    bot.settle().await;
+    assert_eq!(case.category, Category::VerbalAbuse);
+    assert!(bot.dms_to(EXEC2).is_empty());
+    let ask = wait_for_ephemeral(&bot, AGENT, 0).await;
+    bot.click(AGENT, &ask, "emergency").await;
+    bot.settle().await;
+    let case = bot.case(case.id);
+    assert_eq!(case.severity, Severity::Critical);
+    assert_eq!(case.category, Category::VerbalAbuse, "the category stays");
+    assert_eq!(bot.dms_to(EXEC1).len(), 1);
+    assert_eq!(bot.dms_to(EXEC2).len(), 1, "everyone, at once");
+}
+
+#[tokio::test]
+async fn the_reporter_changes_the_guess_in_a_form_with_it_preselected() {
+    let bot = bot().await;
+    let insult = bot.slack.post_as(
+        customer("U0CUST1", ACME_TEAM),
+        SUPPORT,
+        "You're useless, honestly",
+        None,
+    );
+    bot.sender.react(AGENT, &insult, "rotating_light").await;
+    let case = wait_for_case(&bot, 1).await;
+    bot.settle().await;
+    let ask = wait_for_ephemeral(&bot, AGENT, 0).await;
+    bot.click(AGENT, &ask, "change_classification").await;
+    bot.slack
+        .wait_for(Duration::from_secs(5), |s| s.views().len() == 1)
+        .await
+        .expect("the form opens");
+    let form = bot.slack.views().pop().unwrap();
+    let preselected = |block: &str| {
+        form["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["block_id"] == block)
+            .map(|b| b["element"]["initial_option"]["value"].clone())
+    };
+    assert_eq!(preselected("category"), Some(json!("verbal-abuse")));
+    assert_eq!(preselected("severity"), Some(json!("high")));
+    let answer = bot
+        .sender
+        .submit(AGENT, &form, &[("category", "sexual")])
+        .await;
+    assert_eq!(
+        answer.json()["response_action"],
+        "update",
+        "{}",
+        answer.body
+    );
+    bot.settle().await;
+    let case = bot.case(case.id);
+    assert_eq!(case.category, Category::Sexual);
+    assert_eq!(case.severity, Severity::High, "the severity as preselected");
+    assert!(!case.unconfirmed);
+    let card = text_of(&bot.card(case.id));
+    assert!(card.contains("Private category"), "{card}");
+    let page = text_of(&bot.page(EXEC1));
+    assert!(
+        !page.contains("acme"),
+        "the page stops naming the customer: {page}"
+    );
+    assert!(
+        bot.thread(case.id)
+            .iter()
+            .any(|m| m.text.contains("changed the category"))
+    );
+}
+
+#[tokio::test]
+async fn repeated_contact_counts_every_channel_escalations_and_survives_a_restart() {
+    let mut bot = TestBot::start_with(Options {
+        tweak: |settings| {
+            watch_support_channels(settings, 3);
+            settings
+                .slack
+                .support_channels
+                .push(escalation_bot::domain::ChannelId::parse("C0SUPPORT2").unwrap());
+        },
+        ..Options::default()
+    })
+    .await;
+    bot.slack.add_channel("C0SUPPORT2", "support-2");
+    for (n, channel) in [SUPPORT, "C0SUPPORT2"].into_iter().enumerate() {
+        let message = bot.slack.post_as(
+            customer("U0CUST1", ACME_TEAM),
+            channel,
+            &format!("Any update? ({n})"),
+            None,
+        );
+        bot.sender.message_event(&message).await;
+    }
+    // An agent escalating the same customer is a contact too.
+    bot.open_case("acme unreasonable-demand wants a weekend visit")
+        .await;
+    bot.settle().await;
+    assert!(
+        bot.ephemerals_for(LEAD).is_empty(),
+        "three is not more than three"
+    );
+
+    bot.restart().await;
+    let fourth = bot
+        .slack
+        .post_as(customer("U0CUST1", ACME_TEAM), "C0SUPPORT2", "Hello?", None);
+    bot.sender.message_event(&fourth).await;
+    let suggestion = wait_for_ephemeral(&bot, LEAD, 0).await;
+    assert!(
+        suggestion.text.contains("contacted us 4 times"),
+        "the count outlived the restart: {}",
+        suggestion.text
+    );
+    assert_eq!(suggestion.channel, "C0SUPPORT2");
 }

@@ -320,6 +320,10 @@ pub struct Case {
     pub evidence: Option<Evidence>,
     #[serde(default)]
     pub source: Source,
+    /// The category and severity are the lexicon's guess from the flagged message (a case
+    /// opened from a reaction) until a person confirms or changes them.
+    #[serde(default)]
+    pub unconfirmed: bool,
 }
 
 /// Something that happened to a case: the audit log's entries and what deliveries follow.
@@ -344,6 +348,15 @@ pub enum Event {
     },
     CustomerIdentified {
         customer: CustomerId,
+        by: Stamp,
+    },
+    /// Someone confirmed or changed the category and severity (of a case whose category
+    /// the bot guessed, or later). `from_*` are what they were before.
+    Classified {
+        category: Category,
+        severity: Severity,
+        from_category: Category,
+        from_severity: Severity,
         by: Stamp,
     },
     /// Something the bot did about the case on its own, logged for the audit trail: a
@@ -386,6 +399,7 @@ impl Event {
             Event::Rejected { .. } => "rejected",
             Event::Closed { .. } => "closed",
             Event::CustomerIdentified { .. } => "customer-identified",
+            Event::Classified { .. } => "classified",
             Event::Notified { notice, .. } => match notice {
                 Notice::Paged { .. } => "paged",
                 Notice::Alerted { .. } => "alerted",
@@ -414,6 +428,13 @@ pub enum Action {
     },
     /// Name the customer of a case opened without one.
     IdentifyCustomer(CustomerId),
+    /// Confirm or change the category and severity; `None` keeps what the case has (so
+    /// "that's right" confirms what the person was shown, and "it's an emergency" keeps
+    /// the category).
+    Classify {
+        category: Option<Category>,
+        severity: Option<Severity>,
+    },
 }
 
 impl Action {
@@ -425,6 +446,7 @@ impl Action {
             Action::Approve { .. } => "approve",
             Action::Reject { .. } => "reject",
             Action::IdentifyCustomer(_) => "name-customer",
+            Action::Classify { .. } => "classify",
         }
     }
 }
@@ -463,6 +485,13 @@ pub enum Refusal {
     CustomerAlreadyKnown(CustomerId),
     /// Only the reporter, executives and managers name a case's customer.
     NotInvolved,
+    /// Only the reporter, executives and managers set a case's category and severity.
+    NotInvolvedToClassify,
+    /// The case already has this category and severity, confirmed.
+    ClassificationUnchanged {
+        category: Category,
+        severity: Severity,
+    },
 }
 
 impl Refusal {
@@ -478,6 +507,7 @@ impl Refusal {
             Refusal::ApproversOnly => "approvers-only",
             Refusal::OwnProposal => "own-proposal",
             Refusal::NotInvolved => "not-involved",
+            Refusal::NotInvolvedToClassify => "not-involved-to-classify",
             Refusal::AlreadyTakenBy(_)
             | Refusal::AlreadyYours
             | Refusal::NotTakenYet
@@ -487,16 +517,23 @@ impl Refusal {
             | Refusal::AmountMustBePositive
             | Refusal::Closed { .. }
             | Refusal::CustomerUnknown
-            | Refusal::CustomerAlreadyKnown(_) => return None,
+            | Refusal::CustomerAlreadyKnown(_)
+            | Refusal::ClassificationUnchanged { .. } => return None,
         })
     }
 }
 
 impl Case {
     pub fn open(id: CaseId, new: NewCase, at: Timestamp, history: History) -> Case {
-        let severity = new
-            .severity
-            .unwrap_or_else(|| new.category.default_severity());
+        // A reaction's category is the lexicon's guess: never critical on that alone
+        // (critical pages everyone and recommends termination); the reporter says if it is.
+        let unconfirmed = new.source == Source::Reaction;
+        let severity =
+            new.severity
+                .unwrap_or_else(|| match (new.category.default_severity(), unconfirmed) {
+                    (Severity::Critical, true) => Severity::High,
+                    (default, _) => default,
+                });
         let recommendation = Step::recommend(severity, &history);
         Case {
             id,
@@ -515,6 +552,7 @@ impl Case {
             next: None,
             evidence: new.evidence,
             source: new.source,
+            unconfirmed,
         }
     }
 
@@ -557,7 +595,48 @@ impl Case {
                 self.resolve_proposal(false, proposal, actor, roles, policy)
             }
             Action::IdentifyCustomer(customer) => self.identify(customer, actor, roles),
+            Action::Classify { category, severity } => {
+                self.classify(category, severity, actor, roles)
+            }
         }
+    }
+
+    fn classify(
+        &self,
+        category: Option<Category>,
+        severity: Option<Severity>,
+        actor: &Stamp,
+        roles: &Roles,
+    ) -> Result<(CaseState, Event), Refusal> {
+        if let CaseState::Closed { decision, .. } = &self.state {
+            return Err(Refusal::Closed {
+                outcome: decision.outcome,
+            });
+        }
+        roles.check(self, &actor.by, Right::Classify)?;
+        let category = category.unwrap_or(self.category);
+        let severity = severity.unwrap_or(self.severity);
+        if !self.unconfirmed && category == self.category && severity == self.severity {
+            return Err(Refusal::ClassificationUnchanged { category, severity });
+        }
+        Ok((
+            self.state.clone(),
+            Event::Classified {
+                category,
+                severity,
+                from_category: self.category,
+                from_severity: self.severity,
+                by: actor.clone(),
+            },
+        ))
+    }
+
+    /// Records a confirmed category and severity, and the ladder's step for it.
+    pub fn set_classification(&mut self, category: Category, severity: Severity) {
+        self.category = category;
+        self.severity = severity;
+        self.unconfirmed = false;
+        self.recommendation = Step::recommend(severity, &self.history);
     }
 
     fn identify(
@@ -1005,6 +1084,84 @@ pub(crate) mod tests {
             Err(Refusal::CustomerAlreadyKnown(acme))
         );
         assert!(step(&mut case, Action::Decide(Outcome::Warning), "UEXEC1").is_ok());
+    }
+
+    fn reacted_to(category: Category) -> Case {
+        let mut case = open_case();
+        let new = NewCase {
+            customer: CustomerId::parse("cust-1"),
+            category,
+            severity: None,
+            promise_failed: None,
+            summary: String::new(),
+            reporter: user("UAGENT1"),
+            reported_from: None,
+            evidence: None,
+            source: Source::Reaction,
+        };
+        case = Case::open(case.id, new, case.opened_at, History::default());
+        case
+    }
+
+    #[test]
+    fn a_guessed_threat_is_never_critical_until_someone_says_so() {
+        let case = reacted_to(Category::Threat);
+        assert!(case.unconfirmed);
+        assert_eq!(case.severity, Severity::High);
+        assert_eq!(
+            case.recommendation,
+            Step::Warning,
+            "no termination on a guess"
+        );
+    }
+
+    #[test]
+    fn the_reporter_confirms_or_changes_the_guess_once() {
+        let mut case = reacted_to(Category::VerbalAbuse);
+        let confirm = Action::Classify {
+            category: None,
+            severity: None,
+        };
+        let (_, event) = case
+            .apply(confirm.clone(), &stamp("UAGENT1", 1), &roles(), &policy())
+            .unwrap();
+        let Event::Classified {
+            category, severity, ..
+        } = event
+        else {
+            panic!("{event:?}");
+        };
+        assert_eq!(
+            (category, severity),
+            (Category::VerbalAbuse, Severity::High)
+        );
+        case.set_classification(category, severity);
+        assert!(!case.unconfirmed);
+        assert_eq!(
+            case.apply(confirm, &stamp("UAGENT1", 2), &roles(), &policy()),
+            Err(Refusal::ClassificationUnchanged { category, severity }),
+            "a second click changes nothing"
+        );
+        let emergency = Action::Classify {
+            category: None,
+            severity: Some(Severity::Critical),
+        };
+        assert_eq!(
+            case.apply(emergency.clone(), &stamp("UAGENT2", 2), &roles(), &policy()),
+            Err(Refusal::NotInvolvedToClassify)
+        );
+        let (_, event) = case
+            .apply(emergency, &stamp("UAGENT1", 3), &roles(), &policy())
+            .unwrap();
+        assert!(matches!(
+            event,
+            Event::Classified {
+                severity: Severity::Critical,
+                ..
+            }
+        ));
+        case.set_classification(Category::VerbalAbuse, Severity::Critical);
+        assert_eq!(case.recommendation, Step::Termination);
     }
 
     #[test]

@@ -78,6 +78,11 @@ impl CustomerRecord {
                 outcome: None,
             }),
             Event::Closed { decision } => self.record_decision(case.id, decision),
+            Event::Classified { category, .. } => {
+                if let Some(line) = self.cases.iter_mut().find(|l| l.id == case.id) {
+                    line.category = *category;
+                }
+            }
             Event::Taken { .. }
             | Event::Proposed { .. }
             | Event::Rejected { .. }

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::case::{Case, Decision, Event, Outcome, Proposal};
+use super::category::{Category, Severity};
 use super::ids::{CustomerId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +66,13 @@ pub enum Note {
     CustomerIdentified {
         customer: CustomerId,
         by: UserId,
+    },
+    /// The category and severity were confirmed (`from` None) or changed.
+    Classified {
+        by: UserId,
+        category: Category,
+        severity: Severity,
+        from: Option<(Category, Severity)>,
     },
 }
 
@@ -157,6 +165,29 @@ impl Effect {
                     },
                 },
             ],
+            // Pages re-render too: a page of a category that turned private stops
+            // describing the case. Paging more people is `paging::after_classified`'s.
+            Event::Classified {
+                category,
+                severity,
+                from_category,
+                from_severity,
+                by,
+            } => {
+                let changed = (category, severity) != (from_category, from_severity);
+                vec![
+                    Effect::UpdateCard,
+                    Effect::UpdatePages,
+                    Effect::ThreadNote {
+                        note: Note::Classified {
+                            by: by.by.clone(),
+                            category: *category,
+                            severity: *severity,
+                            from: changed.then_some((*from_category, *from_severity)),
+                        },
+                    },
+                ]
+            }
             Event::Closed { decision } => {
                 let mut effects = vec![Effect::UpdateCard];
                 if let Some(approved) = &decision.approved {

@@ -99,8 +99,7 @@ pub fn on_open(
     // Violence and threats page everyone at once whatever severity the form said (a
     // reporter who picked "high" for a threat must not slow the response), and so does
     // any case its reporter called critical. Then straight to the channel alerts.
-    if case.severity == Severity::Critical || case.category.default_severity() == Severity::Critical
-    {
+    if pages_everyone(case) {
         let mut effects: Vec<Effect> = chain
             .iter()
             .map(|to| Effect::Page { to: to.clone() })
@@ -123,6 +122,55 @@ pub fn on_open(
         ],
         after_page(0, &chain, now, policy),
     )
+}
+
+/// Whether a case pages the whole chain at once: critical, or a violence or threat case
+/// as a person filed it. A category the lexicon guessed (a reaction) is not enough: a false
+/// alarm must not page everyone.
+pub fn pages_everyone(case: &Case) -> bool {
+    case.severity == Severity::Critical
+        || (!case.unconfirmed && case.category.default_severity() == Severity::Critical)
+}
+
+/// After someone confirms or changes a case's category and severity: if it now pages
+/// everyone and did not before, and nobody has taken it, the executives not paged yet are
+/// paged now and the @here alerts follow. `was_everyone` is `pages_everyone` before the
+/// change; `case` is the case after it.
+pub fn after_classified(
+    was_everyone: bool,
+    case: &Case,
+    roles: &Roles,
+    policy: &PagingPolicy,
+    now: Timestamp,
+) -> (Vec<Effect>, Option<Scheduled>) {
+    if was_everyone || !pages_everyone(case) || !matches!(case.state, CaseState::Open) {
+        return (Vec::new(), case.next);
+    }
+    // The chain is paged in order: a pending `Page { index }` means those before it have
+    // been; any other timer (or none) means all of them have.
+    let from = match case.next.map(|n| n.timer) {
+        Some(Timer::Page { index }) => index,
+        _ => return (Vec::new(), case.next),
+    };
+    let to: Vec<_> = roles
+        .who_may(case, Right::Take)
+        .into_iter()
+        .skip(from)
+        .collect();
+    if to.is_empty() {
+        return (Vec::new(), case.next);
+    }
+    let mut effects: Vec<Effect> = to
+        .iter()
+        .map(|to| Effect::Page { to: to.clone() })
+        .collect();
+    effects.push(Effect::ThreadNote {
+        note: Note::Paged { to },
+    });
+    let next = (policy.max_rounds > 0)
+        .then(|| at(now, policy.ack_timeout, Timer::Here { round: 1 }))
+        .flatten();
+    (effects, next)
 }
 
 /// What the audit trail says a timer did, from the effects it queued: the people paged
@@ -159,7 +207,9 @@ pub fn after_event(
     match event {
         Event::Opened { .. } => None,
         // Naming the customer, or the bot's own notices, change nothing about who must act.
-        Event::CustomerIdentified { .. } | Event::Notified { .. } => current,
+        Event::CustomerIdentified { .. } | Event::Notified { .. } | Event::Classified { .. } => {
+            current
+        }
         Event::Taken { by } | Event::Rejected { by, .. } => {
             at(by.at, policy.decision_reminder, Timer::Remind)
         }

@@ -1,53 +1,61 @@
-//! Purpose: noticing persistent contact: the same customer posting more than N messages
-//! within M minutes. Kept in memory (losing it at a restart only delays a suggestion), and
-//! bounded: old timestamps are dropped as they leave the window.
-
-use std::collections::{HashMap, VecDeque};
+//! Purpose: noticing persistent contact: one customer contacting us more than
+//! `suggestions.repeat_count` times within `suggestions.repeat_window`, whatever the
+//! channel or the day. Every contact counts: their messages in support channels, helpdesk
+//! messages that name them, and the cases agents open about them (`/escalate`, the
+//! shortcut, a reaction). The store keeps the contacts (`store::contacts`), so a restart
+//! forgets nothing; this module only says who is who and when a count calls for a
+//! suggestion.
 
 use jiff::{SignedDuration, Timestamp};
 
-#[derive(Debug, Clone)]
-pub struct Repeats {
-    limit: u32,
-    window: SignedDuration,
-    seen: HashMap<String, VecDeque<Timestamp>>,
-    /// When each customer was last suggested, so one burst gives one suggestion.
-    suggested: HashMap<String, Timestamp>,
+use super::ids::CustomerId;
+
+/// Whose contacts are counted: a known customer, or a Slack Connect guest whose company
+/// the bot cannot tell (their own contacts only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contactor {
+    Customer(CustomerId),
+    Guest(String),
 }
 
-impl Repeats {
-    pub fn new(limit: u32, window: SignedDuration) -> Self {
-        Repeats {
-            limit,
-            window,
-            seen: HashMap::new(),
-            suggested: HashMap::new(),
+impl Contactor {
+    /// The key the store counts under; the prefix keeps a customer id and a Slack user id
+    /// that happen to be spelled alike apart.
+    pub fn key(&self) -> String {
+        match self {
+            Contactor::Customer(id) => format!("c:{id}"),
+            Contactor::Guest(user) => format!("u:{user}"),
         }
+    }
+}
+
+/// When repeated contact is worth a suggestion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RepeatPolicy {
+    /// More contacts than this within the window...
+    pub limit: u32,
+    pub window: SignedDuration,
+}
+
+impl RepeatPolicy {
+    /// Where the window that ends at `at` starts (contacts after it count).
+    pub fn start(&self, at: Timestamp) -> Timestamp {
+        at.checked_sub(self.window).unwrap_or(Timestamp::MIN)
     }
 
-    /// Counts a message from `who` at `at`; returns how many are in the window when that
-    /// is more than the limit and no suggestion was made for them within the window.
-    pub fn record(&mut self, who: &str, at: Timestamp) -> Option<u32> {
-        let start = at - self.window;
-        let times = self.seen.entry(who.to_owned()).or_default();
-        times.push_back(at);
-        while times.front().is_some_and(|t| *t <= start) {
-            times.pop_front();
-        }
-        let count = times.len() as u32;
-        if count <= self.limit {
-            return None;
-        }
-        if self.suggested.get(who).is_some_and(|t| *t > start) {
-            return None;
-        }
-        self.suggested.insert(who.to_owned(), at);
-        // Forget customers who went quiet, so the maps do not grow without bound.
-        self.seen
-            .retain(|_, t| t.back().is_some_and(|last| *last > start));
-        self.suggested.retain(|_, t| *t > start);
-        Some(count)
+    /// Whether `count` contacts in the window call for a suggestion, given when the last
+    /// suggestion about the same contactor was made: one burst, one suggestion.
+    pub fn suggests(&self, count: u32, last: Option<Timestamp>, at: Timestamp) -> bool {
+        count > self.limit && last.is_none_or(|t| t <= self.start(at))
     }
+}
+
+/// The time a Slack message timestamp (`1790000000.000100`) stands for.
+pub fn ts_time(ts: &str) -> Option<Timestamp> {
+    let (seconds, micros) = ts.split_once('.').unwrap_or((ts, "0"));
+    let seconds: i64 = seconds.parse().ok()?;
+    let micros: i64 = format!("{micros:0<6}").get(..6)?.parse().ok()?;
+    Timestamp::from_microsecond(seconds.checked_mul(1_000_000)?.checked_add(micros)?).ok()
 }
 
 #[cfg(test)]
@@ -58,38 +66,45 @@ mod tests {
         Timestamp::from_second(1_800_000_000 + minute * 60).unwrap()
     }
 
-    #[test]
-    fn more_than_n_messages_in_the_window_is_noticed_once() {
-        let mut repeats = Repeats::new(3, SignedDuration::from_mins(10));
-        for minute in 0..3 {
-            assert_eq!(repeats.record("acme", at(minute)), None);
+    fn policy() -> RepeatPolicy {
+        RepeatPolicy {
+            limit: 3,
+            window: SignedDuration::from_mins(10),
         }
-        assert_eq!(repeats.record("acme", at(3)), Some(4));
-        assert_eq!(
-            repeats.record("acme", at(4)),
-            None,
+    }
+
+    #[test]
+    fn more_than_the_limit_suggests_once_per_window() {
+        let p = policy();
+        assert!(!p.suggests(3, None, at(0)));
+        assert!(p.suggests(4, None, at(0)));
+        assert!(
+            !p.suggests(5, Some(at(0)), at(5)),
             "one suggestion per burst"
         );
-        assert_eq!(repeats.record("globex", at(4)), None, "per customer");
+        assert!(
+            p.suggests(5, Some(at(0)), at(10)),
+            "a new window, a new suggestion"
+        );
     }
 
     #[test]
-    fn messages_spread_out_are_not_persistent() {
-        let mut repeats = Repeats::new(3, SignedDuration::from_mins(10));
-        for n in 0..20 {
-            assert_eq!(repeats.record("acme", at(n * 4)), None);
-        }
+    fn customers_and_guests_are_counted_apart() {
+        let customer = Contactor::Customer(CustomerId::parse("U0CUST").unwrap());
+        let guest = Contactor::Guest("U0CUST".into());
+        assert_ne!(customer.key(), guest.key());
     }
 
     #[test]
-    fn a_new_burst_after_the_window_is_noticed_again() {
-        let mut repeats = Repeats::new(2, SignedDuration::from_mins(10));
-        for minute in 0..3 {
-            repeats.record("acme", at(minute));
-        }
-        for minute in 30..32 {
-            assert_eq!(repeats.record("acme", at(minute)), None);
-        }
-        assert_eq!(repeats.record("acme", at(32)), Some(3));
+    fn slack_timestamps_are_read_to_the_microsecond() {
+        assert_eq!(
+            ts_time("1790000000.000100").map(|t| t.as_microsecond()),
+            Some(1_790_000_000_000_100)
+        );
+        assert_eq!(
+            ts_time("1790000000").map(|t| t.as_second()),
+            Some(1_790_000_000)
+        );
+        assert_eq!(ts_time("soon"), None);
     }
 }

@@ -221,6 +221,18 @@ pub struct WeekStats {
 }
 
 impl WeekStats {
+    /// A case opened this week now has another category (its reporter changed the
+    /// lexicon's guess).
+    pub fn recount_category(&mut self, from: Category, to: Category) {
+        if let Some(n) = self.by_category.get_mut(&from) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.by_category.remove(&from);
+            }
+        }
+        *self.by_category.entry(to).or_default() += 1;
+    }
+
     pub fn count_opened(&mut self, category: Category, repeat: bool) {
         self.opened += 1;
         *self.by_category.entry(category).or_default() += 1;

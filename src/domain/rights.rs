@@ -24,6 +24,9 @@ pub enum Right {
     Settle,
     /// Name the customer of a case opened without one.
     NameCustomer,
+    /// Confirm or change the category and severity (of a case whose category the bot
+    /// guessed, or later): the reporter above all, who saw what happened.
+    Classify,
 }
 
 impl Roles {
@@ -34,7 +37,10 @@ impl Roles {
         // The role first (an agent who reported is told only executives take cases),
         // then separation of duties for those whose role would allow it.
         self.role_allows(case, user, right)?;
-        if reporter && !self.reporter_may_decide && right != Right::NameCustomer {
+        if reporter
+            && !self.reporter_may_decide
+            && !matches!(right, Right::NameCustomer | Right::Classify)
+        {
             return Err(Refusal::OwnReport);
         }
         if right == Right::Settle
@@ -91,6 +97,13 @@ impl Roles {
                     Err(Refusal::NotInvolved)
                 }
             }
+            Right::Classify => {
+                if reporter || self.may_take(user) {
+                    Ok(())
+                } else {
+                    Err(Refusal::NotInvolvedToClassify)
+                }
+            }
         }
     }
 
@@ -110,7 +123,7 @@ impl Roles {
                 self.managers.iter().collect()
             }
             Right::Settle => self.approvers.iter().collect(),
-            Right::NameCustomer => Vec::new(),
+            Right::NameCustomer | Right::Classify => Vec::new(),
         };
         let mut people: Vec<UserId> = Vec::new();
         for person in candidates {

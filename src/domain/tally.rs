@@ -97,7 +97,9 @@ impl Tallies {
                     self.customers_cut_off += 1;
                 }
             }
-            Event::CustomerIdentified { .. } | Event::Notified { .. } => {}
+            Event::CustomerIdentified { .. }
+            | Event::Notified { .. }
+            | Event::Classified { .. } => {}
         }
     }
 }

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use slack_morphism::prelude::*;
 
 use crate::app::Context;
+use crate::domain::repeats::{Contactor, ts_time};
 use crate::domain::{Category, ChannelId, UserId};
 use crate::handlers::Reply;
 use crate::slack::message::Posted;
@@ -208,15 +209,21 @@ fn suggestion_for(
     if !from_customer {
         return None;
     }
-    let who = customer
-        .map(|c| c.to_string())
-        .or_else(|| posted.user.clone())
-        .unwrap_or_else(|| "unknown".into());
+    // Counted per customer (whatever the channel), or per guest when their company is
+    // unknown; durably, so a restart forgets no contact.
+    let who = match customer {
+        Some(id) => Contactor::Customer(id),
+        None => Contactor::Guest(posted.user.clone().unwrap_or_else(|| "unknown".into())),
+    };
+    let at = ts_time(&posted.ts).unwrap_or_else(|| ctx.clock.now());
+    let origin = format!("{channel}:{}", posted.ts);
     let repeated = ctx
-        .repeats
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .record(&who, ctx.clock.now());
+        .store
+        .repeated_contact(&who, &origin, at, &watch.repeat_policy())
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "could not count a contact");
+            None
+        });
     let category = match (watch.lexicon.classify(&posted.text), repeated) {
         (Some(category), _) => category,
         (None, Some(_)) => Category::Persistent,

@@ -9,7 +9,7 @@ use crate::app::Context;
 use crate::domain::{ChannelId, OutcomeKind, UserId};
 use serde_json::Value;
 
-use crate::handlers::{Click, Reply, approve, decide, escalate, shortcut, take_case};
+use crate::handlers::{Click, Reply, approve, classify, decide, escalate, shortcut, take_case};
 use crate::slack::views::{MESSAGE_SHORTCUT, action, form};
 
 /// `raw` is the payload as JSON, for the fields slack-morphism does not model.
@@ -36,6 +36,7 @@ pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent, raw: &Valu
                 Some(form::IDENTIFY) => {
                     shortcut::identify_submitted(ctx, &event.user, &event.view).await
                 }
+                Some(form::CLASSIFY) => classify::submitted(ctx, &event.user, &event.view).await,
                 _ => Reply::BadRequest("unknown form"),
             }
         }
@@ -98,6 +99,11 @@ async fn block_action(ctx: &Arc<Context>, event: SlackInteractionBlockActionsEve
         action::OPEN_THREAD => Reply::Ack,
         action::IDENTIFY => shortcut::identify_clicked(ctx, click, event.trigger_id.as_ref()),
         action::ESCALATE_SUGGESTED => shortcut::suggested(ctx, click, event.trigger_id.as_ref()),
+        action::CONFIRM_GUESS => classify::clicked(ctx, click, classify::Asked::Confirm).await,
+        action::EMERGENCY => classify::clicked(ctx, click, classify::Asked::Emergency).await,
+        action::CHANGE_CLASSIFICATION => {
+            classify::change_clicked(ctx, click, event.trigger_id.as_ref())
+        }
         other => match other
             .strip_prefix(action::DECIDE_PREFIX)
             .and_then(OutcomeKind::parse)

@@ -4,6 +4,7 @@
 //! anything that must not be lost.
 
 pub mod approve;
+pub mod classify;
 pub mod command;
 pub mod decide;
 pub mod escalate;

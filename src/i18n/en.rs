@@ -485,6 +485,84 @@ impl Catalog for En {
              here):"
         )
     }
+    fn suggestion_repeated_within(&self, count: u32, window: jiff::SignedDuration) -> String {
+        format!(
+            ":eyes: This customer has contacted us {count} times in {} (messages, helpdesk \
+             messages and escalations, in any channel). If the contact has become persistent, \
+             escalate it and management takes it from here. Only you can see this.",
+            self.duration(window)
+        )
+    }
+    fn ask_classification(&self, id: CaseId, category: Category, severity: Severity) -> String {
+        format!(
+            "From the words of the message, the bot filed *{id}* as *{}*, severity *{}*. \
+             Is that right? Confirm it or change it. If anyone is in danger, press \
+             \"It's an emergency\": everyone on the chain is paged at once.",
+            self.category_name(category),
+            self.severity_name(severity)
+        )
+    }
+    fn confirm_guess_button(&self) -> &'static str {
+        "That's right"
+    }
+    fn change_classification_button(&self) -> &'static str {
+        "Change"
+    }
+    fn emergency_button(&self) -> &'static str {
+        "It's an emergency"
+    }
+    fn classify_title(&self) -> &'static str {
+        "Category and severity"
+    }
+    fn classify_intro(&self, id: CaseId) -> String {
+        format!("What is *{id}* about, and how serious is it?")
+    }
+    fn classify_submit(&self) -> &'static str {
+        "Save"
+    }
+    fn classified(&self, id: CaseId, category: Category, severity: Severity) -> String {
+        format!(
+            "Thank you. *{id}* is filed as {}, severity {}.",
+            self.category_name(category),
+            self.severity_name(severity)
+        )
+    }
+    fn emergency_recorded(&self, id: CaseId) -> String {
+        format!(
+            "*{id}* is now {}: everyone on the chain is paged at once. Your safety comes \
+             first: end the conversation, and if anyone is in danger, call the police (110 in \
+             Japan).",
+            self.severity_name(Severity::Critical).to_lowercase()
+        )
+    }
+    fn card_unconfirmed(&self) -> &'static str {
+        ":grey_question: The category and severity are the bot's guess from the words of the \
+         message; the reporter has been asked to confirm them."
+    }
+    fn note_classified(
+        &self,
+        by: &UserId,
+        category: Category,
+        severity: Severity,
+        from: Option<(Category, Severity)>,
+    ) -> String {
+        match from {
+            None => format!(
+                "{} confirmed the category: {}, severity {}.",
+                mention(by),
+                self.category_name(category),
+                self.severity_name(severity)
+            ),
+            Some((was_category, was_severity)) => format!(
+                "{} changed the category and severity to {}, {} (before: {}, {}).",
+                mention(by),
+                self.category_name(category),
+                self.severity_name(severity),
+                self.category_name(was_category),
+                self.severity_name(was_severity)
+            ),
+        }
+    }
     fn card_private(&self) -> &'static str {
         ":lock: Private category: the details are shown only in this channel."
     }
@@ -729,6 +807,14 @@ impl Catalog for En {
             Refusal::NotInvolved => {
                 format!("Only the reporter, executives and managers can name the customer of {id}.")
             }
+            Refusal::NotInvolvedToClassify => {
+                format!("Only the reporter, executives and managers can set the category of {id}.")
+            }
+            Refusal::ClassificationUnchanged { category, severity } => format!(
+                "{id} is already filed as {}, severity {}. Nothing changed.",
+                self.category_name(*category),
+                self.severity_name(*severity)
+            ),
             Refusal::Closed { outcome } => format!(
                 "{id} is already closed with {}. Nothing changed.",
                 self.outcome(*outcome, currency)

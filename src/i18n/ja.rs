@@ -490,6 +490,83 @@ impl Catalog for Ja {
              ここでお知らせします）:"
         )
     }
+    fn suggestion_repeated_within(&self, count: u32, window: jiff::SignedDuration) -> String {
+        format!(
+            ":eyes: このお客様からの連絡は、{}で{count}件になります（チャンネルを問わず、\
+             メッセージ、ヘルプデスクの問い合わせ、エスカレーションを含みます）。執拗な連絡に\
+             なっている場合はエスカレーションしてください。以降は責任者が引き継ぎます。",
+            self.duration(window)
+        )
+    }
+    fn ask_classification(&self, id: CaseId, category: Category, severity: Severity) -> String {
+        format!(
+            "メッセージの文面から、*{id}* を区分「{}」、深刻度「{}」として登録しました。\
+             この内容でよいか確認し、違う場合は変更してください。身の危険がある場合は\
+             「緊急事態です」を押してください。全員にすぐ呼び出しが届きます。",
+            self.category_name(category),
+            self.severity_name(severity)
+        )
+    }
+    fn confirm_guess_button(&self) -> &'static str {
+        "この内容で確定"
+    }
+    fn change_classification_button(&self) -> &'static str {
+        "変更する"
+    }
+    fn emergency_button(&self) -> &'static str {
+        "緊急事態です"
+    }
+    fn classify_title(&self) -> &'static str {
+        "区分と深刻度"
+    }
+    fn classify_intro(&self, id: CaseId) -> String {
+        format!("*{id}* の区分と深刻度を選んでください。")
+    }
+    fn classify_submit(&self) -> &'static str {
+        "保存"
+    }
+    fn classified(&self, id: CaseId, category: Category, severity: Severity) -> String {
+        format!(
+            "ありがとうございます。*{id}* を区分「{}」、深刻度「{}」で登録しました。",
+            self.category_name(category),
+            self.severity_name(severity)
+        )
+    }
+    fn emergency_recorded(&self, id: CaseId) -> String {
+        format!(
+            "*{id}* の深刻度を「{}」にしました。全員をすぐに呼び出しています。身の安全を最優先に\
+             してください。会話を終わらせ、危険がある場合は警察（110番）に通報してください。",
+            self.severity_name(Severity::Critical)
+        )
+    }
+    fn card_unconfirmed(&self) -> &'static str {
+        ":grey_question: 区分と深刻度は、メッセージの文面から推定したものです。報告者に確認を\
+         依頼しています。"
+    }
+    fn note_classified(
+        &self,
+        by: &UserId,
+        category: Category,
+        severity: Severity,
+        from: Option<(Category, Severity)>,
+    ) -> String {
+        match from {
+            None => format!(
+                "{}さんが区分を確認しました：{}、深刻度{}。",
+                mention(by),
+                self.category_name(category),
+                self.severity_name(severity)
+            ),
+            Some((was_category, was_severity)) => format!(
+                "{}さんが区分と深刻度を変更しました：{}、{}（変更前：{}、{}）。",
+                mention(by),
+                self.category_name(category),
+                self.severity_name(severity),
+                self.category_name(was_category),
+                self.severity_name(was_severity)
+            ),
+        }
+    }
     fn card_private(&self) -> &'static str {
         ":lock: 非公開の区分です。詳細はこのチャンネルにだけ表示します。"
     }
@@ -732,6 +809,14 @@ impl Catalog for Ja {
             Refusal::NotInvolved => {
                 format!("{id} の顧客を指定できるのは、報告者・経営陣・マネージャーだけです。")
             }
+            Refusal::NotInvolvedToClassify => {
+                format!("{id} の区分を設定できるのは、報告者、責任者、マネージャーだけです。")
+            }
+            Refusal::ClassificationUnchanged { category, severity } => format!(
+                "{id} はすでに区分「{}」、深刻度「{}」で登録されています。変更はありません。",
+                self.category_name(*category),
+                self.severity_name(*severity)
+            ),
             Refusal::Closed { outcome } => format!(
                 "{id} はすでに{}で完了しています。変更はありません。",
                 self.outcome(*outcome, currency)

@@ -255,6 +255,31 @@ pub trait Catalog: Sync {
     /// Opens a suggestion sent by direct message to someone who is not in the channel
     /// (`channel` is its id; `permalink`, when known, links the message).
     fn suggestion_by_dm(&self, channel: &str, permalink: Option<&str>) -> String;
+    /// Repeated contact: `count` contacts from one customer (messages, helpdesk messages,
+    /// escalations, in any channel) within `window`.
+    fn suggestion_repeated_within(&self, count: u32, window: jiff::SignedDuration) -> String;
+
+    // A case opened from a reaction: its reporter confirms or changes what the bot guessed.
+    fn ask_classification(&self, id: CaseId, category: Category, severity: Severity) -> String;
+    fn confirm_guess_button(&self) -> &'static str;
+    fn change_classification_button(&self) -> &'static str;
+    fn emergency_button(&self) -> &'static str;
+    /// Plain text, at most 24 characters (a modal's title).
+    fn classify_title(&self) -> &'static str;
+    fn classify_intro(&self, id: CaseId) -> String;
+    /// Plain text, at most 24 characters.
+    fn classify_submit(&self) -> &'static str;
+    fn classified(&self, id: CaseId, category: Category, severity: Severity) -> String;
+    fn emergency_recorded(&self, id: CaseId) -> String;
+    fn card_unconfirmed(&self) -> &'static str;
+    /// `from` is what it was before, when the person changed it (None: confirmed as is).
+    fn note_classified(
+        &self,
+        by: &UserId,
+        category: Category,
+        severity: Severity,
+        from: Option<(Category, Severity)>,
+    ) -> String;
 
     // Refusals: the case is unchanged and the person is told why.
     fn refusal(&self, refusal: &Refusal, id: CaseId, currency: &str) -> String;

@@ -282,7 +282,7 @@ async fn suggest(ctx: &Arc<Context>, work: &Work) -> CallResult<()> {
     let text = match repeated {
         Some(count) if *category == crate::domain::Category::Persistent => look
             .t
-            .suggestion_repeated(*count, watch.repeat_window.as_mins() as u32),
+            .suggestion_repeated_within(*count, watch.repeat_window),
         _ => look.t.suggestion(*category),
     };
     let flagged = Flagged {

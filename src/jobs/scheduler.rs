@@ -1,6 +1,6 @@
 //! Purpose: fires the paging timers (re-pages, @here alerts, decision reminders) when they
 //! fall due, including those that fell due while the bot was down, prunes the
-//! "already handled" marks and moves cases closed for a week into the archive. Each timer fires in its own store transaction, so a restart
+//! "already handled" marks and contacts older than the repeat window, and moves cases closed for a week into the archive. Each timer fires in its own store transaction, so a restart
 //! neither loses nor repeats one.
 
 use std::sync::Arc;
@@ -41,6 +41,14 @@ pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
                 Ok(0) => {}
                 Ok(pruned) => tracing::debug!(pruned, "forgot old request marks"),
                 Err(e) => tracing::error!(error = %e, "could not prune request marks"),
+            }
+            match ctx
+                .store
+                .prune_contacts(now, ctx.settings.watch.repeat_window)
+            {
+                Ok(0) => {}
+                Ok(pruned) => tracing::debug!(pruned, "forgot contacts older than the window"),
+                Err(e) => tracing::error!(error = %e, "could not prune old contacts"),
             }
             let store = ctx.store.clone();
             match tokio::task::spawn_blocking(move || store.archive_closed(now, ARCHIVE_BATCH))

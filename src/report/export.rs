@@ -152,6 +152,22 @@ fn step(event: &Event, zone: &TimeZone) -> Step {
             stamped(last, detail)
         }
         Event::CustomerIdentified { customer, by } => stamped(by, customer.to_string()),
+        Event::Classified {
+            category,
+            severity,
+            from_category,
+            from_severity,
+            by,
+        } => stamped(
+            by,
+            format!(
+                "{} {} (was {} {})",
+                category.slug(),
+                severity.slug(),
+                from_category.slug(),
+                from_severity.slug()
+            ),
+        ),
         // The bot's own: no person in the "by" column.
         Event::Notified { notice, at } => {
             let people = |to: &[UserId]| {

@@ -24,6 +24,12 @@ pub mod action {
     pub const IDENTIFY: &str = "identify_customer";
     /// The button on a suggestion; `value` is a `Flagged` as JSON.
     pub const ESCALATE_SUGGESTED: &str = "escalate_suggested";
+    /// The reporter of a case opened from a reaction: the bot's guess is right.
+    pub const CONFIRM_GUESS: &str = "confirm_classification";
+    /// ...or opens the form to change the category and severity.
+    pub const CHANGE_CLASSIFICATION: &str = "change_classification";
+    /// ...or says it is an emergency (critical: everyone is paged).
+    pub const EMERGENCY: &str = "emergency";
 }
 
 /// The message shortcut's callback id (in the app manifest too).
@@ -34,6 +40,8 @@ pub mod form {
     pub const ESCALATE: &str = "escalate_form";
     pub const REFUND: &str = "refund_form";
     pub const IDENTIFY: &str = "identify_form";
+    /// The form confirming or changing a case's category and severity.
+    pub const CLASSIFY: &str = "classify_form";
     pub const CUSTOMER: &str = "customer";
     pub const CATEGORY: &str = "category";
     pub const SEVERITY: &str = "severity";
@@ -112,6 +120,9 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
     }
     if look.reporter_may_decide {
         blocks.push(context(t.card_reporter_may_decide()));
+    }
+    if case.unconfirmed && !case.is_closed() {
+        blocks.push(context(t.card_unconfirmed()));
     }
     let customer = match &case.customer {
         Some(customer) => format!("`{}`", escape(customer.as_str())),
@@ -293,6 +304,12 @@ pub fn note(case: &Case, note: &Note, look: Look<'_>) -> SlackMessageContent {
             t.note_customer_identified(customer.as_str(), by)
         }
         Note::Taken { by } => t.note_taken(by),
+        Note::Classified {
+            by,
+            category,
+            severity,
+            from,
+        } => t.note_classified(by, *category, *severity, *from),
         Note::Proposal { proposal } => {
             return proposal_message(case.id, proposal, look);
         }
@@ -609,21 +626,100 @@ pub fn identify_form(id: CaseId, look: Look<'_>) -> SlackView {
 
 /// Tells the reporter of a case flagged with a reaction that management has it (only
 /// they see it); if the bot could not tell the customer, asks them to name it.
+/// While the category is the bot's guess, asks the reporter to confirm or change it, with
+/// "It's an emergency" at hand.
 pub fn acknowledge(case: &Case, look: Look<'_>) -> SlackMessageContent {
     let t = look.t;
-    if case.customer.is_some() {
-        return ephemeral(t.case_opened(case.id, case.category));
+    let id = case.id.to_string();
+    let mut text = if case.customer.is_some() {
+        t.case_opened(case.id, case.category)
+    } else {
+        t.ask_customer(case.id)
+    };
+    let mut blocks = vec![section(text.clone())];
+    if case.customer.is_none() {
+        let identify = button(t.identify_button(), action::IDENTIFY, &id)
+            .with_style(SlackBlockButtonStyle::Primary);
+        blocks.push(SlackActionsBlock::new(vec![identify.into()]).into());
     }
-    let text = t.ask_customer(case.id);
-    let button = button(t.identify_button(), action::IDENTIFY, &case.id.to_string())
-        .with_style(SlackBlockButtonStyle::Primary);
-    content(
-        text.clone(),
-        vec![
-            section(text),
-            SlackActionsBlock::new(vec![button.into()]).into(),
-            context(t.guidance(case.category)),
-        ],
+    if case.unconfirmed {
+        let ask = t.ask_classification(case.id, case.category, case.severity);
+        text = format!("{text}\n{ask}");
+        blocks.push(section(ask));
+        blocks.push(SlackActionsBlock::new(classification_buttons(&id, look)).into());
+    }
+    if case.customer.is_none() {
+        blocks.push(context(t.guidance(case.category)));
+    }
+    content(text, blocks)
+}
+
+fn classification_buttons(id: &str, look: Look<'_>) -> Vec<SlackActionBlockElement> {
+    let t = look.t;
+    vec![
+        button(t.confirm_guess_button(), action::CONFIRM_GUESS, id)
+            .with_style(SlackBlockButtonStyle::Primary)
+            .into(),
+        button(
+            t.change_classification_button(),
+            action::CHANGE_CLASSIFICATION,
+            id,
+        )
+        .into(),
+        button(t.emergency_button(), action::EMERGENCY, id)
+            .with_style(SlackBlockButtonStyle::Danger)
+            .into(),
+    ]
+}
+
+fn category_option(
+    category: Category,
+    look: Look<'_>,
+) -> SlackBlockChoiceItem<SlackBlockPlainTextOnly> {
+    option(look.t.category_name(category), category.slug())
+}
+
+/// The form confirming or changing a case's category and severity, with what the case has
+/// now preselected. private_metadata is the case id.
+pub fn classify_form(case: &Case, look: Look<'_>) -> SlackView {
+    let t = look.t;
+    let categories = Category::ALL
+        .into_iter()
+        .map(|c| category_option(c, look))
+        .collect();
+    let severities = Severity::ALL
+        .into_iter()
+        .map(|s| option(t.severity_name(s), s.slug()))
+        .collect();
+    let blocks = vec![
+        section(t.classify_intro(case.id)),
+        SlackInputBlock::new(
+            plain(t.form_category(), 2000),
+            SlackBlockStaticSelectElement::new()
+                .with_action_id(form::CATEGORY.into())
+                .with_options(categories)
+                .with_initial_option(category_option(case.category, look))
+                .into(),
+        )
+        .with_block_id(form::CATEGORY.into())
+        .into(),
+        SlackInputBlock::new(
+            plain(t.form_severity(), 2000),
+            SlackBlockStaticSelectElement::new()
+                .with_action_id(form::SEVERITY.into())
+                .with_options(severities)
+                .with_initial_option(option(t.severity_name(case.severity), case.severity.slug()))
+                .into(),
+        )
+        .with_block_id(form::SEVERITY.into())
+        .into(),
+    ];
+    SlackView::Modal(
+        SlackModalView::new(plain(t.classify_title(), 24), blocks)
+            .with_callback_id(form::CLASSIFY.into())
+            .with_submit(plain(t.classify_submit(), 24))
+            .with_close(plain(t.form_cancel(), 24))
+            .with_private_metadata(case.id.to_string()),
     )
 }
 

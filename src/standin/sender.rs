@@ -235,6 +235,26 @@ impl Sender {
             };
             values.insert(block_id.to_string(), json!({ action_id: value }));
         }
+        // Slack sends every input's state: a field left as the form preselected it
+        // carries its initial value.
+        for block in view["blocks"].as_array().into_iter().flatten() {
+            let (Some(block_id), element) = (block["block_id"].as_str(), &block["element"]) else {
+                continue;
+            };
+            if block["type"] != "input" || values.contains_key(block_id) {
+                continue;
+            }
+            let action_id = element["action_id"].as_str().unwrap_or(block_id).to_owned();
+            let kind = element["type"].as_str().unwrap_or("plain_text_input");
+            let value = if element["initial_option"].is_object() {
+                json!({ "type": kind, "selected_option": element["initial_option"] })
+            } else if let Some(text) = element["initial_value"].as_str() {
+                json!({ "type": kind, "value": text })
+            } else {
+                continue;
+            };
+            values.insert(block_id.to_owned(), json!({ action_id: value }));
+        }
         let mut submitted = view.clone();
         submitted["state"] = json!({ "values": values });
         let payload = json!({

@@ -12,6 +12,7 @@ use super::{
     Abort, ActError, AuditEntry, Once, Store, StoreError, TxResult, encode, into_store_error, keys,
     outbox, report, tx_decode, tx_outcome,
 };
+use crate::domain::repeats::{Contactor, ts_time};
 use crate::domain::{
     Action, Case, CaseId, CaseState, CustomerChange, CustomerId, CustomerRecord, Effect, Event,
     NewCase, Notice, Refusal, Rules, Scheduled, Source, Stamp, Tallies, paging,
@@ -231,9 +232,27 @@ impl Store {
             })
             .map_err(into_store_error)?;
         if !opened.replayed {
+            self.count_contact(&opened.case, at)?;
             self.committed().await?;
         }
         Ok(opened)
+    }
+
+    /// A case about a customer is a contact with them too (for repeated-contact
+    /// suggestions): keyed by the flagged message when there is one, so a message counted
+    /// when it was posted is not counted again when someone escalates it.
+    fn count_contact(&self, case: &Case, at: Timestamp) -> Result<(), StoreError> {
+        let Some(customer) = &case.customer else {
+            return Ok(());
+        };
+        let (origin, when) = match &case.evidence {
+            Some(e) => (
+                format!("{}:{}", e.channel, e.ts),
+                ts_time(&e.ts).unwrap_or(at),
+            ),
+            None => (format!("case:{}", case.id), at),
+        };
+        self.record_contact(&Contactor::Customer(customer.clone()), &origin, when)
     }
 
     /// Applies a person's action to a case atomically: reads the case, lets the domain
@@ -278,7 +297,28 @@ impl Store {
             case.state = state;
             case.next = paging::after_event(&event, &rules.paging, previous);
             let mut change = CustomerChange::default();
+            let mut effects = Effect::for_event(&event);
             match &event {
+                Event::Classified {
+                    category, severity, ..
+                } => {
+                    let was_everyone = paging::pages_everyone(&case);
+                    case.set_classification(*category, *severity);
+                    let (pages, next) = paging::after_classified(
+                        was_everyone,
+                        &case,
+                        &rules.roles,
+                        &rules.paging,
+                        actor.at,
+                    );
+                    effects.extend(pages);
+                    case.next = next;
+                    if let Some(id) = &case.customer {
+                        let mut customer = tx.customer(id)?;
+                        customer.record(&case, &event);
+                        tx.put_customer(&customer)?;
+                    }
+                }
                 Event::CustomerIdentified { customer: id, .. } => {
                     let mut customer = tx.customer(id)?;
                     case.set_customer(id.clone(), customer.history_at(case.opened_at));
@@ -299,7 +339,7 @@ impl Store {
             }
             tx.put_case(&case, previous)?;
             tx.record(&case, &event, change)?;
-            tx.enqueue(&case, Effect::for_event(&event), actor.at)?;
+            tx.enqueue(&case, effects, actor.at)?;
             Ok(Ok((case, event)))
         }) {
             Err(ActError::NoSuchCase(id)) => {
@@ -307,6 +347,9 @@ impl Store {
             }
             acted => acted?,
         };
+        if let Ok((case, Event::CustomerIdentified { by, .. })) = &acted {
+            self.count_contact(case, by.at)?;
+        }
         self.committed().await?;
         acted.map_err(ActError::Refused)
     }

@@ -33,12 +33,12 @@ pub fn u64_value(bytes: &[u8]) -> Option<u64> {
 }
 
 /// Microseconds since the epoch, shifted so that byte order is time order.
-fn micros(at: Timestamp) -> [u8; 8] {
+pub(super) fn micros(at: Timestamp) -> [u8; 8] {
     let micros = at.as_microsecond() as i128 + (1i128 << 63);
     (micros.clamp(0, u64::MAX as i128) as u64).to_be_bytes()
 }
 
-fn micros_from(bytes: &[u8]) -> Option<Timestamp> {
+pub(super) fn micros_from(bytes: &[u8]) -> Option<Timestamp> {
     let shifted = u64::from_be_bytes(bytes.try_into().ok()?) as i128 - (1i128 << 63);
     Timestamp::from_microsecond(i64::try_from(shifted).ok()?).ok()
 }

@@ -23,12 +23,15 @@
 //!   with their audit entries (see `archive`)
 //! - `audit_log_by_seq`: sequence (u64 BE) -> LogEntry, the audit log of what belongs to no
 //!   case (refusals before any case exists, backups, exports; see `log`), never rewritten
+//! - `contact_by_customer`, `contact_suggested`: each customer's recent contacts, for
+//!   repeated-contact suggestions (see `contacts`)
 //!
 //! A case lives in `case_by_id` and `audit_by_case` until the archive takes it, then in
 //! `archive_by_block` only; the readers below look in both.
 
 mod archive;
 mod cases;
+mod contacts;
 mod flush;
 mod keys;
 mod log;
@@ -55,13 +58,21 @@ pub use report::{Posting, ReportState, WeekFigures};
 pub use work::{Work, WorkEntry};
 
 /// The layout this build reads and writes. Bump it with a migration in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Rewrites a store's layout from one schema version to the next.
 type Migration = fn(&sled::Db) -> Result<(), StoreError>;
 
 /// `MIGRATIONS[n]` upgrades a store from version `n + 1` to `n + 2`.
-const MIGRATIONS: &[Migration] = &[audit_by_case, report::spans_into_records];
+const MIGRATIONS: &[Migration] = &[audit_by_case, report::spans_into_records, classified];
+
+/// Version 4 writes `classified` audit entries (a reporter confirming or changing a
+/// category the lexicon guessed) and counts contacts in their own trees, created on open.
+/// Nothing old changes; the version is raised so an older build, which could not read
+/// those entries, refuses the store instead of failing on them later.
+fn classified(_db: &sled::Db) -> Result<(), StoreError> {
+    Ok(())
+}
 
 /// Version 2 keys the audit log by case, so a case's timeline is one range read (the
 /// export reads every case's). The weekly aggregates it also adds are built on open.
@@ -152,6 +163,8 @@ pub struct Store {
     report: sled::Tree,
     archive: sled::Tree,
     log: sled::Tree,
+    contacts: sled::Tree,
+    suggested: sled::Tree,
     /// The zone weeks are counted in for the weekly report (see `set_report_zone`).
     zone: jiff::tz::TimeZone,
     flusher: Arc<flush::Flusher>,
@@ -281,6 +294,8 @@ impl Store {
             report: db.open_tree("report_index")?,
             archive: db.open_tree("archive_by_block")?,
             log: db.open_tree("audit_log_by_seq")?,
+            contacts: db.open_tree("contact_by_customer")?,
+            suggested: db.open_tree("contact_suggested")?,
             zone: jiff::tz::TimeZone::UTC,
             flusher: Arc::new(flush::Flusher::new(path)),
             db,

@@ -198,7 +198,18 @@ pub(super) fn count(
             add_span(index, week, Span::ToDecided, seconds)?;
             index.remove(&open_key(case.id))?;
         }
+        // The week's count moves with the category a person confirmed.
+        Event::Classified {
+            category,
+            from_category,
+            ..
+        } if category != from_category => {
+            update(Week::of(case.opened_at, zone), &|s| {
+                s.recount_category(*from_category, *category)
+            })?;
+        }
         Event::CustomerIdentified { .. }
+        | Event::Classified { .. }
         | Event::Proposed { .. }
         | Event::Rejected { .. }
         | Event::Notified { .. } => {}

@@ -1,0 +1,158 @@
+//! Purpose: the reporter of a case opened from a reaction confirms or changes the category
+//! and severity the bot guessed from the message's words: "That's right", "Change" (a
+//! short form with the guess preselected), or "It's an emergency" (critical: everyone on
+//! the chain is paged at once). Executives and managers may do the same. Each is one
+//! stored action; the person is told what was recorded, only they see it.
+
+use std::sync::Arc;
+
+use serde_json::json;
+use slack_morphism::prelude::*;
+
+use crate::app::Context;
+use crate::domain::{Action, CaseId, Category, Severity, Stamp, UserId};
+use crate::handlers::{Click, Reply, tell};
+use crate::slack::views::{self, form};
+use crate::store::ActError;
+
+/// What a click on one of the reporter's buttons asks for.
+pub enum Asked {
+    /// The guess is right, as shown.
+    Confirm,
+    /// Critical, same category.
+    Emergency,
+}
+
+pub async fn clicked(ctx: &Arc<Context>, click: Click, asked: Asked) -> Reply {
+    let t = ctx.look().t;
+    let Some(id) = CaseId::parse(&click.value) else {
+        tell(ctx, click.channel, click.user, t.no_such_case(&click.value));
+        return Reply::Ack;
+    };
+    let action = match asked {
+        Asked::Confirm => Action::Classify {
+            category: None,
+            severity: None,
+        },
+        Asked::Emergency => Action::Classify {
+            category: None,
+            severity: Some(Severity::Critical),
+        },
+    };
+    let text = match apply(ctx, id, action, click.user.clone()).await {
+        Ok((_, Severity::Critical)) => t.emergency_recorded(id),
+        Ok((category, severity)) => t.classified(id, category, severity),
+        Err(text) => text,
+    };
+    tell(ctx, click.channel, click.user, text);
+    Reply::Ack
+}
+
+/// Stores the classification; the recorded category and severity, or the sentence saying
+/// why not.
+async fn apply(
+    ctx: &Arc<Context>,
+    id: CaseId,
+    action: Action,
+    user: UserId,
+) -> Result<(Category, Severity), String> {
+    let look = ctx.look();
+    let actor = Stamp {
+        by: user,
+        at: ctx.clock.now(),
+    };
+    match ctx.store.act(id, action, actor, &ctx.settings.rules).await {
+        Ok((case, event)) => {
+            tracing::info!(case = %id, event = event.name(), "case changed");
+            Ok((case.category, case.severity))
+        }
+        Err(ActError::Refused(refusal)) => Err(look.t.refusal(&refusal, id, look.currency)),
+        Err(ActError::NoSuchCase(_)) => Err(look.t.no_such_case(&id.to_string())),
+        Err(ActError::Store(e)) => Err(ctx.internal_error("classifying a case", &e)),
+    }
+}
+
+/// "Change": opens the form with the case's category and severity preselected.
+pub fn change_clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> Reply {
+    let Some(id) = CaseId::parse(&click.value) else {
+        return Reply::BadRequest("classification button without a case");
+    };
+    let ctx = ctx.clone();
+    let trigger = trigger_id.to_owned();
+    tokio::spawn(async move {
+        let case = match ctx.store.case(id) {
+            Ok(Some(case)) => case,
+            Ok(None) => {
+                let text = ctx.look().t.no_such_case(&id.to_string());
+                tell(&ctx, click.channel, click.user, text);
+                return;
+            }
+            Err(e) => {
+                let text = ctx.internal_error("reading a case for its form", &e);
+                tell(&ctx, click.channel, click.user, text);
+                return;
+            }
+        };
+        if let Err(e) = ctx
+            .slack
+            .open_view(&trigger, views::classify_form(&case, ctx.look()))
+            .await
+        {
+            let text = ctx.internal_error("opening the classification form", &e);
+            tell(&ctx, click.channel, click.user, text);
+        }
+    });
+    Reply::Ack
+}
+
+/// The form was submitted: a missing choice goes back to the form; anything else is
+/// recorded and the form says what.
+pub async fn submitted(
+    ctx: &Arc<Context>,
+    user: &SlackBasicUserInfo,
+    view: &SlackStatefulView,
+) -> Reply {
+    let look = ctx.look();
+    let t = look.t;
+    let metadata = match &view.view {
+        SlackView::Modal(modal) => modal.private_metadata.clone().unwrap_or_default(),
+        SlackView::Home(_) => String::new(),
+    };
+    let (Some(id), Some(user)) = (CaseId::parse(&metadata), UserId::parse(user.id.as_ref())) else {
+        return Reply::BadRequest("classification form without a case");
+    };
+    let choice = |block: &str| {
+        view.state_params
+            .state
+            .as_ref()
+            .and_then(|s| s.values.get(&block.into()))
+            .and_then(|b| b.get(&block.into()))
+            .and_then(|v| v.selected_option.as_ref())
+            .map(|o| o.value.clone())
+    };
+    let category = choice(form::CATEGORY).and_then(|c| Category::parse(&c));
+    let severity = choice(form::SEVERITY).and_then(|s| Severity::parse(&s));
+    let (Some(category), Some(severity)) = (category, severity) else {
+        let mut errors = serde_json::Map::new();
+        if category.is_none() {
+            errors.insert(form::CATEGORY.into(), json!(t.missing_category()));
+        }
+        if severity.is_none() {
+            errors.insert(form::SEVERITY.into(), json!(t.form_severity_hint()));
+        }
+        return Reply::Json(json!({"response_action": "errors", "errors": errors}));
+    };
+    let action = Action::Classify {
+        category: Some(category),
+        severity: Some(severity),
+    };
+    let text = match apply(ctx, id, action, user).await {
+        Ok((_, Severity::Critical)) => t.emergency_recorded(id),
+        Ok((category, severity)) => t.classified(id, category, severity),
+        Err(text) => text,
+    };
+    Reply::Json(json!({
+        "response_action": "update",
+        "view": views::notice(t.classify_title(), text, look),
+    }))
+}
