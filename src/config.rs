@@ -1094,6 +1094,35 @@ mod tests {
     }
 
     #[test]
+    fn the_repeat_window_is_a_duration_and_may_span_days() {
+        let s = Settings::from_sources(
+            &format!("{MINIMAL}\n[suggestions]\nrepeat_window = \"72h\"\n"),
+            env(&[]),
+        )
+        .unwrap();
+        assert_eq!(s.watch.repeat_window, jiff::SignedDuration::from_hours(72));
+        let old = Settings::from_sources(
+            &format!("{MINIMAL}\n[suggestions]\nrepeat_minutes = 45\n"),
+            env(&[]),
+        )
+        .unwrap();
+        assert_eq!(old.watch.repeat_window, jiff::SignedDuration::from_mins(45));
+        for (toml, key) in [
+            (
+                "repeat_window = \"1h\"\nrepeat_minutes = 5",
+                "suggestions.repeat_window",
+            ),
+            ("repeat_window = \"soon\"", "suggestions.repeat_window"),
+            ("repeat_window = \"9000h\"", "suggestions.repeat_window"),
+        ] {
+            let err = Settings::from_sources(&format!("{MINIMAL}\n[suggestions]\n{toml}\n"), env(&[]))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(key), "{toml}: {err}");
+        }
+    }
+
+    #[test]
     fn a_cache_size_too_large_to_count_in_bytes_is_named() {
         let err = Settings::from_sources(
             MINIMAL,

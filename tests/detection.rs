@@ -72,7 +72,16 @@ struct Figures {
     benign: u32,
     false_alarms: u32,
     critical_false_alarms: u32,
+    /// Per language ("ja", "en"): abusive, flagged at all, not abusive, false alarms.
+    by_language: BTreeMap<&'static str, [u32; 4]>,
     misses: Vec<String>,
+}
+
+fn language(text: &str) -> &'static str {
+    let japanese = text
+        .chars()
+        .any(|c| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}'));
+    if japanese { "ja" } else { "en" }
 }
 
 fn pct(n: u32, d: u32) -> f64 {
@@ -88,6 +97,17 @@ impl Figures {
         let mut f = Figures::default();
         for s in samples {
             let got = lexicon.classify(&s.text);
+            let lang = f.by_language.entry(language(&s.text)).or_default();
+            match (s.label, got) {
+                (Some(_), flagged) => {
+                    lang[0] += 1;
+                    lang[1] += u32::from(flagged.is_some());
+                }
+                (None, flagged) => {
+                    lang[2] += 1;
+                    lang[3] += u32::from(flagged.is_some());
+                }
+            }
             if let Some(label) = s.label {
                 f.abusive += 1;
                 if got.is_some() {
@@ -173,6 +193,13 @@ impl Figures {
             self.false_alarm_rate(),
             self.critical_false_alarms
         ));
+        for (lang, [abusive, flagged, benign, alarms]) in &self.by_language {
+            out.push_str(&format!(
+                "  {lang}: flagged {flagged} of {abusive} abusive ({:.1}%), false alarms {alarms} of {benign} ({:.1}%)\n",
+                pct(*flagged, *abusive),
+                pct(*alarms, *benign)
+            ));
+        }
         out
     }
 }
