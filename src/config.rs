@@ -1115,9 +1115,10 @@ mod tests {
             ("repeat_window = \"soon\"", "suggestions.repeat_window"),
             ("repeat_window = \"9000h\"", "suggestions.repeat_window"),
         ] {
-            let err = Settings::from_sources(&format!("{MINIMAL}\n[suggestions]\n{toml}\n"), env(&[]))
-                .unwrap_err()
-                .to_string();
+            let err =
+                Settings::from_sources(&format!("{MINIMAL}\n[suggestions]\n{toml}\n"), env(&[]))
+                    .unwrap_err()
+                    .to_string();
             assert!(err.contains(key), "{toml}: {err}");
         }
     }
