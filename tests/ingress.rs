@@ -595,7 +595,7 @@ async fn retries_of_a_message_do_not_count_towards_repeated_contact() {
     }
     let suggestion = bot.ephemeral_after(LEAD, 0).await;
     assert!(
-        suggestion.text.contains("3 messages in 30 minutes"),
+        suggestion.text.contains("contacted us 3 times in 30 min"),
         "{}",
         suggestion.text
     );

@@ -300,6 +300,41 @@ mod tests {
     }
 
     #[test]
+    fn a_guessed_threat_pages_one_at_a_time_and_its_confirmation_pages_the_rest() {
+        let mut case = open_case();
+        case.category = Category::Threat;
+        case.severity = crate::domain::Severity::High;
+        case.unconfirmed = true;
+        let (effects, next) = on_open(&case, &roles(), &policy());
+        let paged: Vec<_> = effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Page { .. }))
+            .collect();
+        assert_eq!(paged.len(), 1, "not the whole chain on a guess");
+        case.next = next;
+        let was = pages_everyone(&case);
+        assert!(!was);
+        case.unconfirmed = false;
+        let now = stamp("UAGENT1", 1).at;
+        let (effects, next) = after_classified(was, &case, &roles(), &policy(), now);
+        assert_eq!(
+            effects.first(),
+            Some(&Effect::Page { to: user("UEXEC2") }),
+            "only who was not paged yet"
+        );
+        assert!(matches!(
+            next,
+            Some(Scheduled {
+                timer: Timer::Here { round: 1 },
+                ..
+            })
+        ));
+        case.next = next;
+        let (again, _) = after_classified(true, &case, &roles(), &policy(), now);
+        assert!(again.is_empty(), "already everyone");
+    }
+
+    #[test]
     fn the_audit_trail_names_who_a_timer_paged_alerted_or_reminded() {
         let effects = vec![
             Effect::Page { to: user("UEXEC1") },

@@ -366,6 +366,15 @@ mod tests {
     }
 
     #[test]
+    fn a_changed_category_moves_the_weeks_count() {
+        let mut stats = WeekStats::default();
+        stats.count_opened(Category::VerbalAbuse, false);
+        stats.recount_category(Category::VerbalAbuse, Category::Sexual);
+        assert_eq!(stats.by_category.get(&Category::VerbalAbuse), None);
+        assert_eq!(stats.by_category.get(&Category::Sexual), Some(&1));
+    }
+
+    #[test]
     fn weeks_are_counted_in_the_configured_zone() {
         // Sunday 20:00 UTC is already Monday 05:00 in Tokyo: the next week there.
         let sunday_evening = at("2026-11-22T20:00:00Z");

@@ -462,13 +462,6 @@ impl Catalog for En {
             self.category_name(category)
         )
     }
-    fn suggestion_repeated(&self, count: u32, minutes: u32) -> String {
-        format!(
-            ":eyes: This customer has posted {count} messages in {minutes} minutes. If the \
-             contact has become persistent, escalate it and management takes it from here. \
-             Only you can see this."
-        )
-    }
     fn suggestion_button(&self) -> &'static str {
         "Escalate"
     }

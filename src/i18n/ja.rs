@@ -467,13 +467,6 @@ impl Catalog for Ja {
             self.category_name(category)
         )
     }
-    fn suggestion_repeated(&self, count: u32, minutes: u32) -> String {
-        format!(
-            ":eyes: このお客様は{minutes}分間に{count}件のメッセージを送っています。執拗な連絡に\
-             なっている場合はエスカレーションしてください。以降は経営陣が引き継ぎます。\
-             この表示はあなたにだけ見えています。"
-        )
-    }
     fn suggestion_button(&self) -> &'static str {
         "エスカレーション"
     }

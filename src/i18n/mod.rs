@@ -249,7 +249,6 @@ pub trait Catalog: Sync {
     fn form_quote(&self) -> &'static str;
     fn already_escalated(&self, id: CaseId) -> String;
     fn suggestion(&self, category: Category) -> String;
-    fn suggestion_repeated(&self, count: u32, minutes: u32) -> String;
     fn suggestion_button(&self) -> &'static str;
     fn suggestion_private_note(&self) -> &'static str;
     /// Opens a suggestion sent by direct message to someone who is not in the channel

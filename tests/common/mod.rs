@@ -424,7 +424,7 @@ pub fn text_of(message: &Message) -> String {
 
 /// Support-channel watching: ACME_TEAM is customer `acme`, helpdesk messages name their
 /// customer as "Customer ID: …", LEAD is the support lead, and more than `repeat_count`
-/// messages in the window suggest "persistent".
+/// contacts in the window suggest "persistent".
 pub fn watch_support_channels(settings: &mut Settings, repeat_count: u32) {
     let watch = &mut settings.watch;
     watch.customers.teams.insert(
