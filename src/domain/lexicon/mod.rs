@@ -195,27 +195,40 @@ fn reports_someone_else(message: &Normalized, quote: &Quote) -> bool {
 
 impl Default for Lexicon {
     fn default() -> Self {
-        static SHIPPED: OnceLock<Lexicon> = OnceLock::new();
-        SHIPPED
-            .get_or_init(|| Lexicon::new(&BTreeMap::new()))
-            .clone()
+        shipped().clone()
     }
 }
 
+/// The shipped intents, compiled once per process (settings are loaded more than once,
+/// and compiling 141 patterns is the slow part).
+fn shipped() -> &'static Lexicon {
+    static SHIPPED: OnceLock<Lexicon> = OnceLock::new();
+    SHIPPED.get_or_init(|| Lexicon::from_rules(INTENTS.iter().map(Rule::from_intent).collect()))
+}
+
 impl Lexicon {
-    /// The shipped intents plus `extra` phrases per category (from configuration).
-    pub fn new(extra: &BTreeMap<Category, Vec<String>>) -> Lexicon {
-        let mut rules: Vec<Rule> = INTENTS.iter().map(Rule::from_intent).collect();
-        for (category, phrases) in extra {
-            rules.extend(
-                phrases
-                    .iter()
-                    .filter_map(|p| Rule::from_phrase(*category, p)),
-            );
-        }
+    fn from_rules(rules: Vec<Rule>) -> Lexicon {
         let any = regex::RegexSet::new(rules.iter().map(|r| r.pattern.as_str()))
             .expect("every rule's pattern compiled on its own");
         Lexicon { rules, any }
+    }
+
+    /// The shipped intents plus `extra` phrases per category (from configuration).
+    pub fn new(extra: &BTreeMap<Category, Vec<String>>) -> Lexicon {
+        let added: Vec<Rule> = extra
+            .iter()
+            .flat_map(|(category, phrases)| {
+                phrases
+                    .iter()
+                    .filter_map(|p| Rule::from_phrase(*category, p))
+            })
+            .collect();
+        if added.is_empty() {
+            return shipped().clone();
+        }
+        let mut rules = shipped().rules.clone();
+        rules.extend(added);
+        Lexicon::from_rules(rules)
     }
 
     /// Every intent the message matches, strong ones first.
@@ -336,6 +349,7 @@ mod tests {
             ("出るところに出ますよ", Category::Threat),
             ("SNSで晒しますね", Category::Threat),
             ("ネットにさらしてやる", Category::Threat),
+            ("ツイッター で全部書き込んでやるからな", Category::Threat),
             ("このやりとり、拡散しますんで", Category::Threat),
             ("「誠意を見せろ」って言ってるんだよ", Category::Intimidation),
             ("責任者を出せ！", Category::Intimidation),
