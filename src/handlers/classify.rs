@@ -2,7 +2,8 @@
 //! and severity the bot guessed from the message's words: "That's right", "Change" (a
 //! short form with the guess preselected), or "It's an emergency" (critical: everyone on
 //! the chain is paged at once). Executives and managers may do the same. Each is one
-//! stored action; the person is told what was recorded, only they see it.
+//! stored action; the person is told what was recorded, only they see it. Someone who is
+//! not staff is refused before anything, like every other path (`staff`).
 
 use std::sync::Arc;
 
@@ -13,6 +14,7 @@ use crate::app::Context;
 use crate::domain::{Action, CaseId, Category, Severity, Stamp, UserId};
 use crate::handlers::{Click, Reply, tell};
 use crate::slack::views::{self, form};
+use crate::staff::{Admission, Path};
 use crate::store::ActError;
 
 /// What a click on one of the reporter's buttons asks for.
@@ -25,6 +27,17 @@ pub enum Asked {
 
 pub async fn clicked(ctx: &Arc<Context>, click: Click, asked: Asked) -> Reply {
     let t = ctx.look().t;
+    match ctx
+        .admit_now(&click.user, Path::Button, CaseId::parse(&click.value))
+        .await
+    {
+        Admission::Staff => {}
+        Admission::Refused(_) => return Reply::Ack,
+        Admission::Unsure(_) => {
+            tell(ctx, click.channel, click.user, t.staff_unverified());
+            return Reply::Ack;
+        }
+    }
     let Some(id) = CaseId::parse(&click.value) else {
         tell(ctx, click.channel, click.user, t.no_such_case(&click.value));
         return Reply::Ack;
@@ -80,6 +93,15 @@ pub fn change_clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> Rep
     let ctx = ctx.clone();
     let trigger = trigger_id.to_owned();
     tokio::spawn(async move {
+        match ctx.admit_now(&click.user, Path::Button, Some(id)).await {
+            Admission::Staff => {}
+            Admission::Refused(_) => return,
+            Admission::Unsure(_) => {
+                let text = ctx.look().t.staff_unverified();
+                tell(&ctx, click.channel, click.user, text);
+                return;
+            }
+        }
         let case = match ctx.store.case(id) {
             Ok(Some(case)) => case,
             Ok(None) => {
@@ -130,6 +152,16 @@ pub async fn submitted(
             .and_then(|v| v.selected_option.as_ref())
             .map(|o| o.value.clone())
     };
+    match ctx.admit_now(&user, Path::Form, Some(id)).await {
+        Admission::Staff => {}
+        Admission::Refused(_) => return Reply::Ack,
+        Admission::Unsure(_) => {
+            return Reply::Json(json!({
+                "response_action": "update",
+                "view": views::notice(t.classify_title(), t.staff_unverified(), look),
+            }));
+        }
+    }
     let category = choice(form::CATEGORY).and_then(|c| Category::parse(&c));
     let severity = choice(form::SEVERITY).and_then(|s| Severity::parse(&s));
     let (Some(category), Some(severity)) = (category, severity) else {
