@@ -123,7 +123,11 @@ fn both_slack_manifests_match_the_code() {
         let features = &manifest["features"];
         let commands = features["slash_commands"].as_sequence().unwrap();
         assert_eq!(commands.len(), 1, "{file}");
-        assert_eq!(commands[0]["command"].as_str(), Some("/escalate"), "{file}");
+        assert_eq!(
+            commands[0]["command"].as_str(),
+            Some(escalation_bot::handlers::command::COMMAND),
+            "{file}"
+        );
         let shortcuts: BTreeSet<&str> = features["shortcuts"]
             .as_sequence()
             .unwrap()

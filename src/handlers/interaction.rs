@@ -9,8 +9,8 @@ use crate::app::Context;
 use crate::domain::{ChannelId, OutcomeKind, UserId};
 use serde_json::Value;
 
-use crate::handlers::{Click, Reply, approve, decide, escalate, shortcut, take_case};
-use crate::slack::views::{MESSAGE_SHORTCUT, action, form};
+use crate::handlers::{Click, Reply, approve, decide, escalate, shortcut, take_case, tell};
+use crate::slack::views::{self, MESSAGE_SHORTCUT, action, form};
 
 /// `raw` is the payload as JSON, for the fields slack-morphism does not model.
 pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent, raw: &Value) -> Reply {
@@ -20,7 +20,7 @@ pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent, raw: &Valu
             if event.callback_id.to_string() == MESSAGE_SHORTCUT {
                 shortcut::message_shortcut(ctx, &event, raw)
             } else {
-                Reply::BadRequest("unknown shortcut")
+                stale_shortcut(ctx, &event)
             }
         }
         SlackInteractionEvent::ViewSubmission(event) => {
@@ -36,7 +36,7 @@ pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent, raw: &Valu
                 Some(form::IDENTIFY) => {
                     shortcut::identify_submitted(ctx, &event.user, &event.view).await
                 }
-                _ => Reply::BadRequest("unknown form"),
+                other => stale_form(ctx, other),
             }
         }
         SlackInteractionEvent::ViewClosed(_) => Reply::Ack,
@@ -48,6 +48,40 @@ pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent, raw: &Valu
             Reply::Ack
         }
     }
+}
+
+/// A form the bot no longer knows (renamed or removed by a deploy while it was open in
+/// someone's client): the form is replaced by a notice saying nothing was recorded, so
+/// the person neither loses their words silently nor sees Slack's generic error.
+fn stale_form(ctx: &Context, callback: Option<&str>) -> Reply {
+    tracing::warn!(
+        callback_id = callback.unwrap_or(""),
+        "a form this bot does not know was submitted; nothing recorded"
+    );
+    let look = ctx.look();
+    Reply::Json(serde_json::json!({
+        "response_action": "update",
+        "view": views::notice(look.t.stale_form_title(), look.t.stale_form(), look),
+    }))
+}
+
+/// A message shortcut the bot no longer knows: the person is told, only they see it.
+fn stale_shortcut(ctx: &Arc<Context>, event: &SlackInteractionMessageActionEvent) -> Reply {
+    tracing::warn!(
+        callback_id = %event.callback_id,
+        "a message shortcut this bot does not know; nothing recorded"
+    );
+    match UserId::parse(event.user.id.as_ref()) {
+        Some(user) => {
+            let channel = event
+                .channel
+                .as_ref()
+                .and_then(|c| ChannelId::parse(c.id.as_ref()));
+            tell(ctx, channel, user, ctx.look().t.stale_shortcut());
+        }
+        None => tracing::warn!("the shortcut names no user to tell"),
+    }
+    Reply::Ack
 }
 
 fn interaction_kind(event: &SlackInteractionEvent) -> &'static str {

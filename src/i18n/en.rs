@@ -902,4 +902,35 @@ impl Catalog for En {
             (d, h, _) => format!("{d} d {h} h"),
         }
     }
+
+    fn unknown_command(&self, command: &str) -> String {
+        format!(
+            "`{}` is not a command of this bot, so nothing was recorded. To escalate, use \
+             `/escalate` (`/escalate help` shows how).",
+            escape(command)
+        )
+    }
+
+    fn org_install_unsupported(&self) -> String {
+        "This bot is installed workspace by workspace, not for a whole Enterprise Grid \
+         organization, so nothing was recorded. Ask your Slack admin to install it in this \
+         workspace."
+            .into()
+    }
+
+    fn stale_form_title(&self) -> &'static str {
+        "Form out of date"
+    }
+
+    fn stale_form(&self) -> String {
+        "This form belongs to an older version of the bot, so nothing was recorded. Close it \
+         and start again: `/escalate` opens the current form."
+            .into()
+    }
+
+    fn stale_shortcut(&self) -> String {
+        "That shortcut belongs to an older version of the bot, so nothing was recorded. Use \
+         the “Escalate this message” shortcut, or `/escalate`."
+            .into()
+    }
 }

@@ -292,6 +292,8 @@ async fn slack_request(
 /// Hands a decoded request to its handler; `retry` is Slack's redelivery count for events.
 pub(crate) async fn handle(ctx: &Arc<Context>, inbound: Inbound, retry: Option<u32>) -> Reply {
     match inbound {
+        Inbound::SslCheck => Reply::Ack,
+        Inbound::OrgWide(org) => handlers::refuse_org_wide(ctx, &org),
         Inbound::Command(form) => handlers::command::handle(ctx, form).await,
         Inbound::Interaction(event, raw) => handlers::interaction::handle(ctx, *event, &raw).await,
         Inbound::Event(event, raw) => handlers::events::handle(ctx, *event, &raw, retry).await,
@@ -300,16 +302,19 @@ pub(crate) async fn handle(ctx: &Arc<Context>, inbound: Inbound, retry: Option<u
 
 /// Why a request is not for this bot, when `slack.team_id` / `slack.app_id` are set: a
 /// request from another workspace or for another app, or one that does not say which.
-/// Slack's URL challenge names neither and is always answered.
+/// Slack's URL challenge and certificate check name neither and are always answered; an
+/// org-wide install's request names no workspace and gets its own refusal.
 pub(crate) fn foreign(
     slack: &SlackSettings,
     inbound: &Inbound,
     origin: &Origin,
 ) -> Option<&'static str> {
-    if let Inbound::Event(event, _) = inbound
-        && matches!(**event, SlackPushEvent::UrlVerification(_))
-    {
-        return None;
+    match inbound {
+        Inbound::Event(event, _) if matches!(**event, SlackPushEvent::UrlVerification(_)) => {
+            return None;
+        }
+        Inbound::SslCheck | Inbound::OrgWide(_) => return None,
+        _ => {}
     }
     if let Some(team) = &slack.team_id
         && origin.team.as_ref() != Some(team)
