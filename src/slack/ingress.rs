@@ -22,7 +22,7 @@ use slack_morphism::prelude::SlackPushEvent;
 use tokio::net::TcpListener;
 
 use crate::app::Context;
-use crate::config::SlackSettings;
+use crate::config::{Mode, SlackSettings};
 use crate::handlers::{self, Reply};
 use crate::slack::payload::{self, Inbound, Kind as Endpoint, Origin};
 use crate::slack::signature::{self, SIGNATURE_HEADER, TIMESTAMP_HEADER};
@@ -174,6 +174,15 @@ async fn route(
         (EVENTS_PATH, Listener::Main { .. }) => Endpoint::Events,
         _ => return status(StatusCode::NOT_FOUND, "not found"),
     };
+    // In Socket Mode Slack's requests come over the websocket; these routes would only be
+    // one more way in, signed with the same secret, that nobody needs.
+    if ctx.settings.slack.mode == Mode::Socket {
+        tracing::debug!(
+            path,
+            "a Slack route over HTTP while in Socket Mode: not found"
+        );
+        return status(StatusCode::NOT_FOUND, "not found");
+    }
     if req.method() != Method::POST {
         return status(StatusCode::METHOD_NOT_ALLOWED, "use POST");
     }
