@@ -933,4 +933,18 @@ impl Catalog for En {
          the “Escalate this message” shortcut, or `/escalate`."
             .into()
     }
+
+    fn evidence_unreadable(&self) -> &'static str {
+        "The bot could not read this message (it may not be in the channel, lack a \
+         permission, or the message was deleted), so there is no quote. Open the message \
+         to see it."
+    }
+
+    fn reaction_not_recorded(&self, reaction: &str) -> String {
+        format!(
+            "Your :{}: reaction could not be turned into a case, so management has not \
+             been told. Please escalate with `/escalate` instead.",
+            escape(reaction)
+        )
+    }
 }

@@ -928,4 +928,18 @@ impl Catalog for Ja {
          「Escalate this message」ショートカットか `/escalate` を使ってください。"
             .into()
     }
+
+    fn evidence_unreadable(&self) -> &'static str {
+        "ボットがこのメッセージを読み取れなかったため、引用はありません（チャンネルに参加していない、\
+         権限が不足している、またはメッセージが削除された可能性があります）。\
+         メッセージを開いて確認してください。"
+    }
+
+    fn reaction_not_recorded(&self, reaction: &str) -> String {
+        format!(
+            ":{}: のリアクションから案件を起票できなかったため、責任者にはまだ伝わっていません。\
+             お手数ですが `/escalate` でエスカレーションしてください。",
+            escape(reaction)
+        )
+    }
 }

@@ -287,6 +287,12 @@ pub trait Catalog: Sync {
     fn stale_form(&self) -> String;
     /// A message shortcut the bot no longer knows (renamed by a deploy).
     fn stale_shortcut(&self) -> String;
+
+    // A reaction whose message the bot could not read (issue 11: never silently dropped).
+    /// In place of the quote on the card of a case opened without its message.
+    fn evidence_unreadable(&self) -> &'static str;
+    /// To the reporter, when not even that case could be opened.
+    fn reaction_not_recorded(&self, reaction: &str) -> String;
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! a case from a message someone reacted to (fetching the message for the evidence and
 //! the customer), and shows suggestions to the staff in a conversation, only to them
 //! (ephemerally in the channel, or by direct message to a lead who is not in it).
-//! Work is removed once done; a failure that may pass is retried with backoff.
+//! Work is removed once done; a failure that may pass is retried with backoff. A
+//! reaction whose message cannot be read, for good, still opens its case.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use tokio::sync::watch;
 
 use crate::app::Context;
 use crate::domain::identify::CustomerDirectory;
-use crate::domain::{ChannelId, MessageRef, NewCase, Source, UserId};
+use crate::domain::{ChannelId, Evidence, MessageRef, NewCase, Source, UserId};
 use crate::jobs::outbox::backoff;
 use crate::slack::api::{CallError, CallResult};
 use crate::slack::message::Posted;
@@ -90,8 +91,25 @@ async fn process(ctx: &Arc<Context>, seq: u64, entry: WorkEntry) {
             let not_before = later(ctx.clock.now(), delay);
             ctx.store.work_retry(seq, entry, not_before).await
         }
+        // Retrying will not help (not_in_channel, missing_scope...), or the retries are
+        // spent. A reaction is someone asking for help: it still becomes a case.
         Err(e) => {
-            tracing::error!(error = %e, "event work cannot be done; dropped");
+            match &entry.work {
+                Work::Reaction {
+                    channel,
+                    ts,
+                    reporter,
+                } => {
+                    tracing::warn!(
+                        error = %e,
+                        "could not read the reacted-to message; opening the case without it"
+                    );
+                    open_unread(ctx, channel, ts, reporter).await;
+                }
+                Work::Suggest { .. } => {
+                    tracing::warn!(error = %e, "a suggestion could not be shown; given up");
+                }
+            }
             ctx.store.work_done(seq).await
         }
     };
@@ -131,7 +149,10 @@ async fn open_from_reaction(
         Admission::Unsure(e) => return Err(e),
     }
     let Some(message) = ctx.slack.message(channel, ts).await? else {
-        tracing::info!("the reacted-to message is gone; nothing to escalate");
+        // Deleted before the bot read it (a customer taking back what they wrote): the
+        // reporter's call for help stands.
+        tracing::info!("the reacted-to message is gone; opening the case without it");
+        open_unread(ctx, channel, ts, reporter).await;
         return Ok(());
     };
     let link = MessageRef {
@@ -172,19 +193,97 @@ async fn open_from_reaction(
     if opened.replayed {
         if opened.case.reporter != *reporter {
             let text = ctx.look().t.already_escalated(opened.case.id);
-            ctx.slack
+            // Best effort: the case exists, and this is only a courtesy to a second
+            // reporter; failing here must not send the reaction down the fallback.
+            if let Err(e) = ctx
+                .slack
                 .post_ephemeral(
                     channel,
                     reporter,
                     views::ephemeral(text),
                     message.reply_to(),
                 )
-                .await?;
+                .await
+            {
+                tracing::warn!(error = %e, "could not tell a second reporter the case exists");
+            }
         }
     } else {
         tracing::info!(case = %opened.case.id, "case opened from a reaction");
     }
     Ok(())
+}
+
+/// The trigger reaction on a message the bot cannot read: the case opens from what the
+/// event said (channel, ts, who reacted) and a link if Slack gives one, with category
+/// "other" and no customer, so management is paged and the reporter acknowledged and
+/// asked for the customer as for any reaction. If even that fails, the reporter is told
+/// it did not work. Same once-key as `open_from_reaction`: never a second case.
+async fn open_unread(ctx: &Arc<Context>, channel: &ChannelId, ts: &str, reporter: &UserId) {
+    let link = MessageRef {
+        channel: channel.clone(),
+        ts: ts.to_owned(),
+    };
+    // chat.getPermalink needs no scope and no membership; it fails for a deleted message.
+    let permalink = ctx.slack.permalink(&link).await.ok();
+    let new = NewCase {
+        customer: None,
+        category: crate::domain::Category::Other,
+        severity: None,
+        promise_failed: None,
+        summary: String::new(),
+        reporter: reporter.clone(),
+        reported_from: Some(channel.clone()),
+        evidence: Some(Evidence {
+            channel: channel.clone(),
+            ts: ts.to_owned(),
+            thread_ts: None,
+            permalink,
+            quote: String::new(),
+            author: None,
+            unreadable: true,
+        }),
+        source: Source::Reaction,
+    };
+    let once = format!("{channel}:{ts}");
+    let opened = ctx
+        .store
+        .open_case(
+            new,
+            ctx.clock.now(),
+            &ctx.settings.rules,
+            Some(("message", &once)),
+        )
+        .await;
+    match opened {
+        Ok(opened) if !opened.replayed => {
+            tracing::info!(case = %opened.case.id, "case opened from a reaction, without its message");
+        }
+        Ok(_) => {}
+        Err(e) => {
+            tracing::error!(error = %e, "a reaction could not be made a case; telling the reporter");
+            let text = ctx
+                .look()
+                .t
+                .reaction_not_recorded(&ctx.settings.watch.trigger_reaction);
+            tell_reporter(ctx, channel, reporter, text).await;
+        }
+    }
+}
+
+/// Tells a reporter something only they see: where they reacted, or by direct message
+/// when the bot cannot speak there.
+async fn tell_reporter(ctx: &Arc<Context>, channel: &ChannelId, reporter: &UserId, text: String) {
+    let shown = ctx
+        .slack
+        .post_ephemeral(channel, reporter, views::ephemeral(text.clone()), None)
+        .await;
+    if let Err(e) = shown {
+        tracing::warn!(error = %e, "could not tell the reporter in the channel; trying a direct message");
+        if let Err(e) = suggest_by_dm(ctx, reporter, views::ephemeral(text)).await {
+            tracing::error!(error = %e, "could not tell the reporter that their reaction failed");
+        }
+    }
 }
 
 /// Whether `m` was written by someone of our workspace who is not a customer. A message
