@@ -383,7 +383,7 @@ fn the_kubernetes_objects_fit_together() {
     );
     let metrics = settings
         .metrics_bind
-        .expect("an operations listener for the probes");
+        .expect("a metrics listener for the readiness probe and Prometheus");
 
     // Ports: the container's, the Service's targets, the probes', the configuration's.
     let port = |name: &str| {
@@ -433,6 +433,13 @@ fn the_kubernetes_objects_fit_together() {
         settings.store_path.starts_with(mount),
         "{:?} is not under {mount}",
         settings.store_path
+    );
+    // Backups and exports too (the root filesystem is read-only), beside the store, and
+    // so is the operations socket, which lives in the store's directory.
+    let output = settings.output_dir();
+    assert!(
+        output.starts_with(mount) && !output.starts_with(&settings.store_path),
+        "{output:?}"
     );
     assert_eq!(
         set["spec"]["volumeClaimTemplates"][0]["metadata"]["name"],
