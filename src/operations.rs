@@ -136,8 +136,7 @@ pub fn backup(store: &Store, output_dir: &Path, requested: &Path) -> Result<Back
     output::create_dir(&target).map_err(|e| e.to_string())?;
     let copied = store.backup_to(&target).map_err(|e| e.to_string());
     let done = copied.and_then(|records| {
-        let copy = Store::open_existing(&target, 1 << 20)
-            .map_err(|e| format!("The copy does not open: {e}"))?;
+        let copy = open_copy(&target).map_err(|e| format!("The copy does not open: {e}"))?;
         let cases = copy.tallies().map_err(|e| e.to_string())?.cases_total;
         Ok(BackupDone {
             path: target.clone(),
@@ -153,6 +152,22 @@ pub fn backup(store: &Store, output_dir: &Path, requested: &Path) -> Result<Back
             // A copy that failed half-way is no backup; nothing is left pretending to be one.
             let _ = std::fs::remove_dir_all(&target);
             Err(e)
+        }
+    }
+}
+
+/// Opens a copy just written. sled lets go of a store's lock a moment after its last
+/// handle is dropped (its background threads notice), so a copy closed an instant ago
+/// may still look in use: wait for that, briefly.
+fn open_copy(path: &Path) -> Result<Store, crate::store::StoreError> {
+    let mut tries = 0;
+    loop {
+        match Store::open_existing(path, 1 << 20) {
+            Err(crate::store::StoreError::Locked { .. }) if tries < 100 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            opened => return opened,
         }
     }
 }
