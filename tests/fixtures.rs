@@ -180,13 +180,19 @@ async fn every_real_slack_payload_gets_an_answer_and_changes_nothing() {
     let all = fixtures();
     assert_eq!(all.len(), 96, "the 96 payloads");
     let mut report = Vec::new();
+    let mut slowest = Duration::ZERO;
     for fixture in &all {
+        let started = std::time::Instant::now();
         let answer = replay(&bot, fixture).await;
+        // Information only (`--nocapture`): the deadline is the assertion.
+        let took = started.elapsed();
+        slowest = slowest.max(took);
         report.push(format!(
-            "{:50} {:3} {}",
+            "{:50} {:3} {:>6.1} ms {}",
             fixture.name,
             answer.status,
-            answer.body.chars().take(90).collect::<String>()
+            took.as_secs_f64() * 1000.0,
+            answer.body.chars().take(70).collect::<String>()
         ));
         assert!(
             (200..500).contains(&answer.status),
@@ -198,6 +204,7 @@ async fn every_real_slack_payload_gets_an_answer_and_changes_nothing() {
         check_answer(fixture, &answer);
     }
     println!("{}", report.join("\n"));
+    println!("slowest answer: {:.1} ms", slowest.as_secs_f64() * 1000.0);
     bot.settle().await;
     assert_nothing_changed(&bot);
     // Still alive and still itself after all of that.
