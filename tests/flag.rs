@@ -729,3 +729,28 @@ async fn a_long_quoted_message_keeps_its_permalink_on_the_card() {
         .expect("the permalink is on the card");
     assert_eq!(link_block["type"], "context", "in a block of its own");
 }
+
+/// If the bot cannot find out whether whoever reacted is staff (users.info refused, here
+/// for a missing scope), it never opens a case on their word and never shows them
+/// anything about one; they are told, in a sentence that names no case, that it did not
+/// work.
+#[tokio::test]
+async fn a_reaction_by_someone_the_bot_cannot_look_up_opens_nothing_and_says_so() {
+    let bot = bot().await;
+    let insult = bot
+        .slack
+        .post_as(customer("U0CUST1", ACME_TEAM), SUPPORT, "you idiot", None);
+    bot.slack
+        .fail_next("users.info", Fault::Error("missing_scope".into()));
+    bot.sender.react(AGENT, &insult, "rotating_light").await;
+    let told = wait_for_ephemeral(&bot, AGENT, 0).await;
+    assert!(
+        told.text.contains("could not be turned into a case") && !told.text.contains("ESC-"),
+        "{}",
+        told.text
+    );
+    bot.settle().await;
+    assert_eq!(bot.store.tallies().unwrap().cases_total, 0);
+    assert!(bot.dms_to(EXEC1).is_empty(), "nobody paged");
+    assert_nothing_visible_in_support(&bot);
+}

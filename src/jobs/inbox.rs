@@ -63,12 +63,18 @@ pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
 }
 
 async fn process(ctx: &Arc<Context>, seq: u64, entry: WorkEntry) {
+    let mut failed_step = None;
     let result = match &entry.work {
         Work::Reaction {
             channel,
             ts,
             reporter,
-        } => open_from_reaction(ctx, channel, ts, reporter).await,
+        } => open_from_reaction(ctx, channel, ts, reporter)
+            .await
+            .map_err(|ReactionFailed(step, e)| {
+                failed_step = Some(step);
+                e
+            }),
         Work::Suggest { .. } => suggest(ctx, &entry.work).await,
     };
     let recorded = match result {
@@ -100,11 +106,8 @@ async fn process(ctx: &Arc<Context>, seq: u64, entry: WorkEntry) {
                     ts,
                     reporter,
                 } => {
-                    tracing::warn!(
-                        error = %e,
-                        "could not read the reacted-to message; opening the case without it"
-                    );
-                    open_unread(ctx, channel, ts, reporter).await;
+                    let step = failed_step.unwrap_or(Step::Record);
+                    reaction_failed(ctx, channel, ts, reporter, step, &e).await;
                 }
                 Work::Suggest { .. } => {
                     tracing::warn!(error = %e, "a suggestion could not be shown; given up");
@@ -133,6 +136,25 @@ fn store_failure(e: impl std::fmt::Display) -> CallError {
     }
 }
 
+/// Which step of a reaction's work failed, with why.
+struct ReactionFailed(Step, CallError);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// Finding out whether the reporter is staff (users.info).
+    Admit,
+    /// Reading the message (conversations.replies).
+    Read,
+    /// Storing the case.
+    Record,
+}
+
+impl Step {
+    fn failed(self) -> impl FnOnce(CallError) -> ReactionFailed {
+        move |e| ReactionFailed(self, e)
+    }
+}
+
 /// The trigger reaction: a case with the message as evidence and whoever reacted as the
 /// reporter. One case per message, however many react (or however often this runs).
 /// A reaction by someone who is not staff (a customer in a Slack Connect channel) opens
@@ -142,13 +164,14 @@ async fn open_from_reaction(
     channel: &ChannelId,
     ts: &str,
     reporter: &UserId,
-) -> CallResult<()> {
+) -> Result<(), ReactionFailed> {
     match ctx.admit(reporter, Path::Reaction, None).await {
         Admission::Staff => {}
         Admission::Refused(_) => return Ok(()),
-        Admission::Unsure(e) => return Err(e),
+        Admission::Unsure(e) => return Err(ReactionFailed(Step::Admit, e)),
     }
-    let Some(message) = ctx.slack.message(channel, ts).await? else {
+    let read = ctx.slack.message(channel, ts).await;
+    let Some(message) = read.map_err(Step::Read.failed())? else {
         // Deleted before the bot read it (a customer taking back what they wrote): the
         // reporter's call for help stands.
         tracing::info!("the reacted-to message is gone; opening the case without it");
@@ -189,7 +212,8 @@ async fn open_from_reaction(
             Some(("message", &once)),
         )
         .await
-        .map_err(store_failure)?;
+        .map_err(store_failure)
+        .map_err(Step::Record.failed())?;
     if opened.replayed {
         if opened.case.reporter != *reporter {
             let text = ctx.look().t.already_escalated(opened.case.id);
@@ -212,6 +236,43 @@ async fn open_from_reaction(
         tracing::info!(case = %opened.case.id, "case opened from a reaction");
     }
     Ok(())
+}
+
+/// A reaction's work failed for good (an error retrying cannot fix, or every retry
+/// spent). A staff member's call for help still becomes a case: when the message could
+/// not be read, the case opens without it. When who reacted could not be found out
+/// (users.info failing), no case may open on their word and nothing about a case may
+/// reach them: never fails open. Then, and when the case could not be stored, they are
+/// told in a sentence that names no case that it did not work.
+async fn reaction_failed(
+    ctx: &Arc<Context>,
+    channel: &ChannelId,
+    ts: &str,
+    reporter: &UserId,
+    step: Step,
+    error: &CallError,
+) {
+    match step {
+        Step::Read => {
+            tracing::warn!(
+                error = %error,
+                "could not read the reacted-to message; opening the case without it"
+            );
+            open_unread(ctx, channel, ts, reporter).await;
+        }
+        Step::Admit | Step::Record => {
+            tracing::error!(
+                error = %error,
+                ?step,
+                "a reaction could not be made a case; telling the reporter"
+            );
+            let text = ctx
+                .look()
+                .t
+                .reaction_not_recorded(&ctx.settings.watch.trigger_reaction);
+            tell_reporter(ctx, channel, reporter, text).await;
+        }
+    }
 }
 
 /// The trigger reaction on a message the bot cannot read: the case opens from what the
