@@ -1,6 +1,6 @@
-//! Purpose: assembles the running bot (store, Slack client, HTTP ingress, delivery worker)
-//! and takes it down cleanly. `Application::build` binds and returns the real address, so
-//! tests and the demo run it on port 0.
+//! Purpose: assembles the running bot (store, Slack client, HTTP ingress, delivery worker,
+//! the operations socket) and takes it down cleanly. `Application::build` binds and
+//! returns the real address, so tests and the demo run it on port 0.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -15,6 +15,7 @@ use crate::clock::Clock;
 use crate::config::{Mode, Secret, Secrets, Settings};
 use crate::jobs;
 use crate::metrics::Metrics;
+use crate::operations;
 use crate::slack;
 use crate::slack::api::WebApi;
 use crate::slack::ingress::{self, Listener};
@@ -58,8 +59,9 @@ pub struct Application {
     ctx: Arc<Context>,
     stop: watch::Sender<bool>,
     server: JoinHandle<()>,
-    operations_addr: Option<SocketAddr>,
-    operations: Option<JoinHandle<()>>,
+    metrics_addr: Option<SocketAddr>,
+    metrics: Option<JoinHandle<()>>,
+    operations: JoinHandle<()>,
     worker: JoinHandle<()>,
     scheduler: JoinHandle<()>,
     inbox: JoinHandle<()>,
@@ -77,7 +79,7 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)
             .await
             .with_context(|| format!("could not listen on {}", settings.bind))?;
-        let operations =
+        let metrics =
             match settings.metrics_bind {
                 Some(addr) => Some(TcpListener::bind(addr).await.with_context(|| {
                     format!("could not listen on {addr} (server.metrics_bind)")
@@ -85,7 +87,7 @@ impl Application {
                 None => None,
             };
         let store = Store::open(&settings.store_path, settings.store_cache_bytes)?;
-        Application::start_with_operations(settings, secrets, clock, store, listener, operations)
+        Application::start_with_metrics(settings, secrets, clock, store, listener, metrics)
     }
 
     /// Starts on an already-open store and bound listener.
@@ -96,17 +98,18 @@ impl Application {
         store: Store,
         listener: TcpListener,
     ) -> anyhow::Result<Application> {
-        Application::start_with_operations(settings, secrets, clock, store, listener, None)
+        Application::start_with_metrics(settings, secrets, clock, store, listener, None)
     }
 
-    /// Starts with a second listener for health, metrics and backups.
-    pub fn start_with_operations(
+    /// Starts with a second listener for /metrics and /readyz (`server.metrics_bind`).
+    /// The operations socket is bound in the store's directory either way.
+    pub fn start_with_metrics(
         settings: Settings,
         mut secrets: Secrets,
         clock: Arc<dyn Clock>,
         mut store: Store,
         listener: TcpListener,
-        operations: Option<TcpListener>,
+        metrics: Option<TcpListener>,
     ) -> anyhow::Result<Application> {
         let report = &settings.report;
         if store.set_report_zone(report.schedule.zone.clone(), &report.zone_name)? {
@@ -122,28 +125,39 @@ impl Application {
             // Err means the sender is gone, which is a stop too.
             let _ = stopped.wait_for(|stop| *stop).await;
         };
+        let socket_path = operations::socket::socket_path(&ctx.settings.store_path);
+        let socket = operations::socket::bind(&ctx.settings.store_path)?;
         let server = tokio::spawn(ingress::serve(
             listener,
             ctx.clone(),
-            Listener::Main {
-                operations_elsewhere: operations.is_some(),
-            },
+            Listener::Main,
             stop_signal(stopped.clone()),
         ));
-        let operations_addr = operations.as_ref().and_then(|l| l.local_addr().ok());
-        let operations = operations.map(|listener| {
+        let metrics_addr = metrics.as_ref().and_then(|l| l.local_addr().ok());
+        if metrics.is_none() {
+            tracing::info!(
+                "server.metrics_bind is not set: /metrics and /readyz are not served anywhere"
+            );
+        }
+        let metrics = metrics.map(|listener| {
             tokio::spawn(ingress::serve(
                 listener,
                 ctx.clone(),
-                Listener::Operations,
+                Listener::Metrics,
                 stop_signal(stopped.clone()),
             ))
         });
+        let operations = tokio::spawn(operations::socket::serve(
+            socket,
+            socket_path,
+            ctx.clone(),
+            stop_signal(stopped.clone()),
+        ));
         let worker = tokio::spawn(jobs::outbox::run(ctx.clone(), stopped.clone()));
         let scheduler = tokio::spawn(jobs::scheduler::run(ctx.clone(), stopped.clone()));
         let inbox = tokio::spawn(jobs::inbox::run(ctx.clone(), stopped.clone()));
         let report = tokio::spawn(jobs::report::run(ctx.clone(), stopped.clone()));
-        let socket = match (ctx.settings.slack.mode, app_token) {
+        let slack_socket = match (ctx.settings.slack.mode, app_token) {
             (Mode::Socket, Some(token)) => Some(tokio::spawn(slack::socket::run(
                 ctx.clone(),
                 token,
@@ -160,13 +174,14 @@ impl Application {
             ctx,
             stop,
             server,
-            operations_addr,
+            metrics_addr,
+            metrics,
             operations,
             worker,
             scheduler,
             inbox,
             report,
-            socket,
+            socket: slack_socket,
         })
     }
 
@@ -174,9 +189,9 @@ impl Application {
         self.addr
     }
 
-    /// Where health, metrics and backups are served, when `server.metrics_bind` is set.
-    pub fn operations_addr(&self) -> Option<SocketAddr> {
-        self.operations_addr
+    /// Where /metrics and /readyz are served, when `server.metrics_bind` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_addr
     }
 
     pub fn context(&self) -> &Arc<Context> {
@@ -195,9 +210,12 @@ impl Application {
     pub async fn shutdown(self) -> anyhow::Result<()> {
         let _ = self.stop.send(true);
         self.server.await.context("the HTTP server task failed")?;
-        if let Some(operations) = self.operations {
-            operations.await.context("the operations listener failed")?;
+        if let Some(metrics) = self.metrics {
+            metrics.await.context("the metrics listener failed")?;
         }
+        self.operations
+            .await
+            .context("the operations socket failed")?;
         self.worker
             .await
             .context("the delivery worker task failed")?;

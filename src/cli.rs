@@ -44,7 +44,7 @@ pub enum Command {
     },
     /// Print a week's report for leadership (the last complete week by default), or post
     /// it to slack.stats_channel now, e.g. to re-send a missed one. Works with the bot
-    /// running (through its operations listener) or stopped.
+    /// running (through its operations socket, in the store's directory) or stopped.
     Report {
         /// The ISO week, like 2026-W47, counted in report.timezone.
         #[arg(long)]
@@ -66,7 +66,8 @@ pub enum Command {
         /// Only cases opened on or after this day (2026-01-01, in report.timezone).
         #[arg(long)]
         since: Option<String>,
-        /// The file to write (must not exist). Standard output when absent; required when
+        /// The file to write, a new name inside operations.output_dir (relative to it, or
+        /// absolute inside it), created 0600. Standard output when absent; required when
         /// the bot is running, which writes the file itself.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -75,9 +76,10 @@ pub enum Command {
         config: Option<PathBuf>,
     },
     /// Copy the store, consistently, into a new directory: directly when no bot runs,
-    /// or through the running bot's operations listener (server.metrics_bind).
+    /// or through the running bot's operations socket (in the store's directory).
     Backup {
-        /// Where to write the copy (must not exist, or be empty).
+        /// Where to write the copy: a new name inside operations.output_dir (relative to
+        /// it, or absolute inside it), created 0700 with its files 0600.
         dir: PathBuf,
         /// TOML configuration (default: escalation-bot.toml in the working directory, if any).
         #[arg(long)]

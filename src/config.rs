@@ -117,8 +117,10 @@ impl Secrets {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub bind: SocketAddr,
-    /// A second listener for /metrics, /healthz, /readyz and the backup endpoint.
+    /// The listener for /metrics and /readyz (and /healthz); without it neither is served.
     pub metrics_bind: Option<SocketAddr>,
+    /// Backups and exports: where they may be written.
+    pub operations: OperationsSettings,
     pub log_format: LogFormat,
     pub store_path: PathBuf,
     /// sled's page cache, the bulk of the bot's memory.
@@ -133,6 +135,14 @@ pub struct Settings {
     /// Watching support channels: who the customer is, what looks abusive, who to tell.
     pub watch: WatchSettings,
     pub report: ReportSettings,
+}
+
+/// What the command line may ask of the store (see `operations`).
+#[derive(Debug, Clone)]
+pub struct OperationsSettings {
+    /// Backups and exports are written only under this directory (created 0700).
+    /// `None`: `output` beside the store (see `Settings::output_dir`).
+    pub output_dir: Option<PathBuf>,
 }
 
 /// The weekly report to `slack.stats_channel`.
@@ -245,6 +255,13 @@ struct Raw {
     telemetry: RawTelemetry,
     lexicon: BTreeMap<String, Vec<String>>,
     report: RawReport,
+    operations: RawOperations,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawOperations {
+    output_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -700,11 +717,32 @@ impl Settings {
             )
         })?;
 
+        let store_path = raw.store.path.unwrap_or_else(|| PathBuf::from("data"));
+        let output_dir = raw.operations.output_dir;
+        if output_dir
+            .as_ref()
+            .is_some_and(|d| d.as_os_str().is_empty())
+        {
+            return Err(ConfigError::invalid("operations.output_dir", "it is empty"));
+        }
+        if let Some(output_dir) = &output_dir
+            && output_dir.starts_with(&store_path)
+        {
+            return Err(ConfigError::invalid(
+                "operations.output_dir",
+                format!(
+                    "{} is inside the store ({}); put backups and exports beside it",
+                    output_dir.display(),
+                    store_path.display()
+                ),
+            ));
+        }
         Ok(Settings {
             bind,
             metrics_bind,
+            operations: OperationsSettings { output_dir },
             log_format,
-            store_path: raw.store.path.unwrap_or_else(|| PathBuf::from("data")),
+            store_path,
             store_cache_bytes,
             slack: SlackSettings {
                 api_url,
@@ -729,6 +767,19 @@ impl Settings {
             locale,
             watch,
             report,
+        })
+    }
+}
+
+impl Settings {
+    /// Where backups and exports go: `operations.output_dir`, or by default `output` in
+    /// the directory that holds the store (the same volume, and outside the store's own
+    /// directory, which belongs to sled).
+    pub fn output_dir(&self) -> PathBuf {
+        self.operations.output_dir.clone().unwrap_or_else(|| {
+            self.store_path
+                .parent()
+                .map_or_else(|| PathBuf::from("output"), |parent| parent.join("output"))
         })
     }
 }
@@ -826,6 +877,40 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn backups_and_exports_go_beside_the_store_unless_configured() {
+        let s = Settings::from_sources(MINIMAL, HashMap::new()).unwrap();
+        assert_eq!(s.output_dir(), PathBuf::from("output"));
+        let s = Settings::from_sources(
+            MINIMAL,
+            env(&[(
+                "ESCALATION_BOT__STORE__PATH",
+                "/var/lib/escalation-bot/data",
+            )]),
+        )
+        .unwrap();
+        assert_eq!(
+            s.output_dir(),
+            PathBuf::from("/var/lib/escalation-bot/output")
+        );
+        let s = Settings::from_sources(
+            MINIMAL,
+            env(&[("ESCALATION_BOT__OPERATIONS__OUTPUT_DIR", "/srv/exports")]),
+        )
+        .unwrap();
+        assert_eq!(s.output_dir(), PathBuf::from("/srv/exports"));
+        let inside = Settings::from_sources(
+            MINIMAL,
+            env(&[
+                ("ESCALATION_BOT__STORE__PATH", "/srv/data"),
+                ("ESCALATION_BOT__OPERATIONS__OUTPUT_DIR", "/srv/data/out"),
+            ]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(inside.contains("operations.output_dir"), "{inside}");
     }
 
     #[test]

@@ -105,7 +105,28 @@ fn run_demo(locale: Option<&str>) -> Result<(), String> {
         .map_err(|e| format!("The demo failed: {e:#}."))
 }
 
+/// Refuses a command that would open the store directly as anyone but its owner (root,
+/// say): files sled creates in it would then belong to another user and keep the bot
+/// from writing. The store's contents are the owner's to read, nobody else's.
+fn check_owner(settings: &Settings) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = std::fs::metadata(&settings.store_path) else {
+        return Ok(());
+    };
+    let me = operations::socket::own_uid();
+    if meta.uid() != me {
+        return Err(format!(
+            "The store at {} belongs to uid {}, and this is uid {me}: run this as the store's \
+             owner (the user the bot runs as).",
+            settings.store_path.display(),
+            meta.uid()
+        ));
+    }
+    Ok(())
+}
+
 fn open_store(settings: &Settings) -> Result<Store, String> {
+    check_owner(settings)?;
     Store::open_existing(&settings.store_path, settings.store_cache_bytes)
         .map_err(|e| e.to_string())
 }
@@ -145,10 +166,17 @@ fn check_config(config: Option<&Path>) -> Result<(), String> {
     let settings = Settings::load(config).map_err(|e| e.to_string())?;
     Secrets::from_env(settings.slack.mode).map_err(|e| e.to_string())?;
     println!(
-        "Configuration is valid: listening on {}, store at {}, cases go to {}, {} executive(s) \
-         paged in order, {} manager(s), Slack Web API at {}, language {:?}, {}.",
+        "Configuration is valid: listening on {}, {}, store at {} (operations socket {}), \
+         backups and exports under {}, cases go to {}, {} executive(s) paged in order, {} \
+         manager(s), Slack Web API at {}, language {:?}, {}.",
         settings.bind,
+        match settings.metrics_bind {
+            Some(addr) => format!("/metrics and /readyz on {addr}"),
+            None => "no /metrics or /readyz (server.metrics_bind is not set)".to_owned(),
+        },
         settings.store_path.display(),
+        operations::socket::socket_path(&settings.store_path).display(),
+        settings.output_dir().display(),
         settings.slack.escalation_channel,
         settings.rules.roles.executives.len(),
         settings.rules.roles.managers.len(),
@@ -169,81 +197,48 @@ fn check_config(config: Option<&Path>) -> Result<(), String> {
 
 fn backup(config: Option<&Path>, dir: &Path) -> Result<(), String> {
     let settings = Settings::load(config).map_err(|e| e.to_string())?;
-    let dir = std::path::absolute(dir).map_err(|e| format!("{}: {e}.", dir.display()))?;
-    let records = match Store::open_existing(&settings.store_path, settings.store_cache_bytes) {
-        Ok(store) => store.backup_to(&dir).map_err(|e| e.to_string())?,
-        Err(StoreError::Locked { .. }) => {
-            let host = operations_of(&settings, "the copy")?;
-            let answer = runtime()?.block_on(ask_bot(
-                host,
-                operations::BACKUP_PATH,
-                dir.display().to_string(),
+    check_owner(&settings)?;
+    let done = match Store::open_existing(&settings.store_path, settings.store_cache_bytes) {
+        Ok(store) => {
+            let done = operations::backup(&store, &settings.output_dir(), dir)?;
+            let caller = operations::socket::Caller::this_process();
+            runtime()?.block_on(operations::record_backup(
+                &store,
+                caller,
+                &done,
+                jiff::Timestamp::now(),
             ))?;
-            answer
-                .trim()
-                .parse()
+            done
+        }
+        Err(StoreError::Locked { .. }) => {
+            let request = operations::BackupRequest {
+                path: dir.to_owned(),
+            };
+            let body = serde_json::to_string(&request).map_err(|e| e.to_string())?;
+            let answer = runtime()?.block_on(operations::socket::ask(
+                &settings.store_path,
+                operations::BACKUP_PATH,
+                body,
+            ))?;
+            serde_json::from_str(&answer)
                 .map_err(|_| format!("Unexpected answer from the bot: {answer}"))?
         }
         Err(e) => return Err(e.to_string()),
     };
-    let copy =
-        Store::open_existing(&dir, 1 << 20).map_err(|e| format!("The copy does not open: {e}"))?;
-    let cases = copy.tallies().map_err(|e| e.to_string())?.cases_total;
     println!(
-        "Backed up {cases} cases ({records} records) to {}. To restore: stop the bot and point \
-         store.path at that directory (or move it into place).",
-        dir.display()
+        "Backed up {} cases ({} records) to {}. To restore: stop the bot and point store.path \
+         at that directory (or move it into place).",
+        done.cases,
+        done.records,
+        done.path.display()
     );
     Ok(())
-}
-
-/// Where a running bot's operations listener is, for commands that need the store while
-/// the bot holds it.
-fn operations_of(settings: &Settings, what: &str) -> Result<std::net::SocketAddr, String> {
-    let Some(ops) = settings.metrics_bind else {
-        return Err(format!(
-            "The store at {} is in use by a running bot, and server.metrics_bind is not set, so \
-             the bot cannot be asked for {what}. Set it (and restart the bot), or stop the bot \
-             and run this again.",
-            settings.store_path.display()
-        ));
-    };
-    Ok(if ops.ip().is_unspecified() {
-        std::net::SocketAddr::from(([127, 0, 0, 1], ops.port()))
-    } else {
-        ops
-    })
-}
-
-/// POSTs `body` to `path` on the running bot's operations listener; its answer on success.
-async fn ask_bot(host: std::net::SocketAddr, path: &str, body: String) -> Result<String, String> {
-    use http_body_util::{BodyExt, Full};
-    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-        .build_http::<Full<bytes::Bytes>>();
-    let request = hyper::Request::post(format!("http://{host}{path}"))
-        .body(Full::new(bytes::Bytes::from(body)))
-        .map_err(|e| e.to_string())?;
-    let response = client
-        .request(request)
-        .await
-        .map_err(|e| format!("Could not reach the running bot at {host}: {e}."))?;
-    let status = response.status();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned())
-        .unwrap_or_default();
-    if status.is_success() {
-        Ok(body)
-    } else {
-        Err(format!("The running bot said: {}", body.trim()))
-    }
 }
 
 /// Opens the store for a command that reads the weekly figures, counted in the
 /// configured zone; `None` when a running bot holds it.
 fn open_for_report(settings: &Settings) -> Result<Option<Store>, String> {
+    check_owner(settings)?;
     match Store::open_existing(&settings.store_path, settings.store_cache_bytes) {
         Ok(mut store) => {
             let report = &settings.report;
@@ -261,13 +256,16 @@ fn report(config: Option<&Path>, week: Option<&str>, post: bool) -> Result<(), S
     let settings = Settings::load(config).map_err(|e| e.to_string())?;
     let now = jiff::Timestamp::now();
     let Some(store) = open_for_report(&settings)? else {
-        let host = operations_of(&settings, "the report")?;
         let request = operations::ReportRequest {
             week: week.map(str::to_owned),
             post,
         };
         let body = serde_json::to_string(&request).map_err(|e| e.to_string())?;
-        let answer = runtime()?.block_on(ask_bot(host, operations::REPORT_PATH, body))?;
+        let answer = runtime()?.block_on(operations::socket::ask(
+            &settings.store_path,
+            operations::REPORT_PATH,
+            body,
+        ))?;
         print_report(&answer, post);
         return Ok(());
     };
@@ -289,9 +287,11 @@ fn report(config: Option<&Path>, week: Option<&str>, post: bool) -> Result<(), S
         settings.delivery.call_timeout,
         Arc::new(escalation_bot::metrics::Metrics::default()),
     );
-    runtime()?.block_on(escalation_bot::jobs::report::post_now(
-        &store, &slack, &settings, now, week,
-    ))?;
+    runtime()?.block_on(async {
+        escalation_bot::jobs::report::post_now(&store, &slack, &settings, now, week).await?;
+        let caller = operations::socket::Caller::this_process();
+        operations::record_report_posted(&store, caller, week, now).await
+    })?;
     println!("Posted the report on {week}.");
     Ok(())
 }
@@ -315,49 +315,63 @@ fn export(
     let parsed =
         Format::parse(format).ok_or_else(|| format!("--format {format:?}: use csv or json."))?;
     let since_at = operations::since_asked(&settings, since)?;
-    let out = out
-        .map(|p| std::path::absolute(p).map_err(|e| format!("{}: {e}.", p.display())))
-        .transpose()?;
     let Some(store) = open_for_report(&settings)? else {
         let Some(path) = out else {
             return Err(
-                "The bot is running and writes the export itself: give a file with --out.".into(),
+                "The bot is running and writes the export itself: give a file with --out \
+                 (a name inside operations.output_dir)."
+                    .into(),
             );
         };
-        let host = operations_of(&settings, "the export")?;
         let request = operations::ExportRequest {
-            path: path.clone(),
+            path: path.to_owned(),
             format: format.to_owned(),
             since: since.map(str::to_owned),
         };
         let body = serde_json::to_string(&request).map_err(|e| e.to_string())?;
-        let cases = runtime()?.block_on(ask_bot(host, operations::EXPORT_PATH, body))?;
-        eprintln!("Exported {} cases to {}.", cases.trim(), path.display());
+        let answer = runtime()?.block_on(operations::socket::ask(
+            &settings.store_path,
+            operations::EXPORT_PATH,
+            body,
+        ))?;
+        let done: operations::ExportDone = serde_json::from_str(&answer)
+            .map_err(|_| format!("Unexpected answer from the bot: {answer}"))?;
+        eprintln!("Exported {} cases to {}.", done.cases, done.path.display());
         return Ok(());
     };
-    let mut writer: Box<dyn std::io::Write> = match &out {
-        Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(path)
-                .map_err(|e| format!("{}: {e}.", path.display()))?,
-        )),
-        None => Box::new(std::io::stdout().lock()),
-    };
-    let zone = &settings.report.schedule.zone;
-    let cases = export::write(
-        &store,
-        zone,
-        &settings.currency,
-        since_at,
-        parsed,
-        &mut writer,
-    )
-    .map_err(|e| e.to_string())?;
+    let caller = operations::socket::Caller::this_process();
+    let now = jiff::Timestamp::now();
     match out {
-        Some(path) => eprintln!("Exported {cases} cases to {}.", path.display()),
-        None => eprintln!("Exported {cases} cases."),
+        Some(path) => {
+            let done = operations::export_file(&store, &settings, path, parsed, since_at)?;
+            runtime()?.block_on(operations::record_export(
+                &store,
+                caller,
+                Some(&done.path),
+                parsed,
+                since,
+                done.cases,
+                now,
+            ))?;
+            eprintln!("Exported {} cases to {}.", done.cases, done.path.display());
+        }
+        None => {
+            let mut writer = std::io::stdout().lock();
+            let zone = &settings.report.schedule.zone;
+            let cases = export::write(
+                &store,
+                zone,
+                &settings.currency,
+                since_at,
+                parsed,
+                &mut writer,
+            )
+            .map_err(|e| e.to_string())?;
+            runtime()?.block_on(operations::record_export(
+                &store, caller, None, parsed, since, cases, now,
+            ))?;
+            eprintln!("Exported {cases} cases.");
+        }
     }
     Ok(())
 }

@@ -1,10 +1,15 @@
-//! Purpose: what the command line asks a running bot for, on the operations listener
-//! (`server.metrics_bind`), because sled lets only the bot's process open the store:
-//! a backup, a week's report (printed or posted now), and the audit export. Only from
-//! the bot's own machine: these read everything and write files where the bot runs.
+//! Purpose: what the command line asks of the store: a backup, a week's report (printed or
+//! posted now), the audit export. With the bot running (sled lets only its process open
+//! the store) they are asked on the operations socket (`socket`), never over TCP; with
+//! the bot stopped the command line does them itself. Either way the same functions here
+//! write the files, only under `operations.output_dir` (`output`), and each backup,
+//! export and posted report is an entry in the audit log outside cases: who, when,
+//! what, how many cases.
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
+pub mod output;
+pub mod socket;
+
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -20,12 +25,29 @@ use crate::domain::Week;
 use crate::report::WeeklyReport;
 use crate::report::export::{self, Format};
 use crate::store::Store;
+use output::OutputDir;
+use socket::Caller;
 
 pub const BACKUP_PATH: &str = "/admin/backup";
 pub const REPORT_PATH: &str = "/admin/report";
 pub const EXPORT_PATH: &str = "/admin/export";
 
 type Body = Full<Bytes>;
+
+/// `POST /admin/backup`: a consistent copy of the store into a new folder.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BackupRequest {
+    /// Relative to `operations.output_dir`, or absolute inside it; must not exist.
+    pub path: PathBuf,
+}
+
+/// What a backup wrote.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BackupDone {
+    pub path: PathBuf,
+    pub cases: u64,
+    pub records: usize,
+}
 
 /// `POST /admin/report`: a week's report as text, or posted now.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -36,16 +58,24 @@ pub struct ReportRequest {
     pub post: bool,
 }
 
-/// `POST /admin/export`: every case (opened since `since`) into a new file at `path`.
+/// `POST /admin/export`: every case (opened since `since`) into a new file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExportRequest {
+    /// Relative to `operations.output_dir`, or absolute inside it; must not exist.
     pub path: PathBuf,
     pub format: String,
     /// `2026-01-01`, a day in the report's zone.
     pub since: Option<String>,
 }
 
-fn text(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
+/// What an export wrote.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExportDone {
+    pub path: PathBuf,
+    pub cases: usize,
+}
+
+pub(crate) fn text(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
     let mut response = Response::new(Full::new(body.into()));
     *response.status_mut() = status;
     response.headers_mut().insert(
@@ -55,65 +85,207 @@ fn text(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
     response
 }
 
-/// Routes the operations requests; `None` for any other path.
-pub async fn route(
-    ctx: &Arc<Context>,
-    req: Request<Incoming>,
-    peer: SocketAddr,
-) -> Result<Response<Body>, Request<Incoming>> {
-    let path = req.uri().path();
-    if ![BACKUP_PATH, REPORT_PATH, EXPORT_PATH].contains(&path) {
-        return Err(req);
+fn json(value: &impl Serialize) -> Response<Body> {
+    match serde_json::to_vec(value) {
+        Ok(body) => {
+            let mut response = text(StatusCode::OK, body);
+            response.headers_mut().insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/json; charset=utf-8"),
+            );
+            response
+        }
+        Err(e) => text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }
-    if !peer.ip().is_loopback() {
-        tracing::warn!(%peer, path, "refused an operations request from another machine");
-        return Ok(text(
-            StatusCode::FORBIDDEN,
-            "ask from the bot's own machine",
-        ));
+}
+
+/// The operations requests, from `caller` (already known to be the bot's user).
+pub async fn route(ctx: &Arc<Context>, req: Request<Incoming>, caller: Caller) -> Response<Body> {
+    let path = req.uri().path().to_owned();
+    if ![BACKUP_PATH, REPORT_PATH, EXPORT_PATH].contains(&path.as_str()) {
+        return text(StatusCode::NOT_FOUND, "not found");
     }
     if req.method() != Method::POST {
-        return Ok(text(StatusCode::METHOD_NOT_ALLOWED, "use POST"));
+        return text(StatusCode::METHOD_NOT_ALLOWED, "use POST");
     }
-    let path = path.to_owned();
     let Ok(body) = Limited::new(req.into_body(), 16 * 1024).collect().await else {
-        return Ok(text(StatusCode::BAD_REQUEST, "could not read the body"));
+        return text(StatusCode::BAD_REQUEST, "could not read the body");
     };
     let body = body.to_bytes();
-    Ok(match path.as_str() {
-        BACKUP_PATH => backup(ctx, &body).await,
+    match path.as_str() {
+        BACKUP_PATH => match serde_json::from_slice(&body) {
+            Ok(request) => backup_asked(ctx, request, caller).await,
+            Err(e) => text(StatusCode::BAD_REQUEST, format!("bad request: {e}")),
+        },
         REPORT_PATH => match serde_json::from_slice(&body) {
-            Ok(request) => report(ctx, request).await,
+            Ok(request) => report_asked(ctx, request, caller).await,
             Err(e) => text(StatusCode::BAD_REQUEST, format!("bad request: {e}")),
         },
         _ => match serde_json::from_slice(&body) {
-            Ok(request) => export(ctx, request).await,
+            Ok(request) => export_asked(ctx, request, caller).await,
             Err(e) => text(StatusCode::BAD_REQUEST, format!("bad request: {e}")),
         },
+    }
+}
+
+/// Copies `store` into a new folder `requested` under `output_dir` (0700, files 0600),
+/// and counts the cases in the copy, which also shows it opens. Blocking.
+pub fn backup(store: &Store, output_dir: &Path, requested: &Path) -> Result<BackupDone, String> {
+    let dir = OutputDir::prepare(output_dir).map_err(|e| e.to_string())?;
+    let target = dir.resolve(requested).map_err(|e| e.to_string())?;
+    output::create_dir(&target).map_err(|e| e.to_string())?;
+    let copied = store.backup_to(&target).map_err(|e| e.to_string());
+    let done = copied.and_then(|records| {
+        let copy = open_copy(&target).map_err(|e| format!("The copy does not open: {e}"))?;
+        let cases = copy.tallies().map_err(|e| e.to_string())?.cases_total;
+        Ok(BackupDone {
+            path: target.clone(),
+            cases,
+            records,
+        })
+    });
+    // Whatever sled created in there, with its own modes.
+    let private = output::make_private(&target).map_err(|e| e.to_string());
+    match (done, private) {
+        (Ok(done), Ok(())) => Ok(done),
+        (Err(e), _) | (Ok(_), Err(e)) => {
+            // A copy that failed half-way is no backup; nothing is left pretending to be one.
+            let _ = std::fs::remove_dir_all(&target);
+            Err(e)
+        }
+    }
+}
+
+/// Opens a copy just written. sled lets go of a store's lock a moment after its last
+/// handle is dropped (its background threads notice), so a copy closed an instant ago
+/// may still look in use: wait for that, briefly.
+fn open_copy(path: &Path) -> Result<Store, crate::store::StoreError> {
+    let mut tries = 0;
+    loop {
+        match Store::open_existing(path, 1 << 20) {
+            Err(crate::store::StoreError::Locked { .. }) if tries < 100 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            opened => return opened,
+        }
+    }
+}
+
+/// Records a backup in the audit log; a backup that cannot be recorded is removed, so
+/// none exists that the log does not show.
+pub async fn record_backup(
+    store: &Store,
+    caller: Caller,
+    done: &BackupDone,
+    at: jiff::Timestamp,
+) -> Result<(), String> {
+    let entry = caller
+        .entry(at, "backup")
+        .with("path", done.path.display().to_string())
+        .with("cases", done.cases.to_string())
+        .with("records", done.records.to_string());
+    store.log(&entry).await.map_err(|e| {
+        let _ = std::fs::remove_dir_all(&done.path);
+        format!("The backup could not be recorded in the audit log, so it was removed: {e}")
     })
 }
 
-/// The body is the directory to write a consistent copy of the store into.
-async fn backup(ctx: &Arc<Context>, body: &[u8]) -> Response<Body> {
-    let Ok(dir) = std::str::from_utf8(body) else {
-        return text(StatusCode::BAD_REQUEST, "the directory is not UTF-8");
-    };
-    let dir = PathBuf::from(dir.trim());
-    if !dir.is_absolute() {
-        return text(StatusCode::BAD_REQUEST, "give an absolute directory");
+/// Writes the export into a new file `requested` under `output_dir` (0600). Blocking.
+pub fn export_file(
+    store: &Store,
+    settings: &Settings,
+    requested: &Path,
+    format: Format,
+    since: Option<jiff::Timestamp>,
+) -> Result<ExportDone, String> {
+    let dir = OutputDir::prepare(&settings.output_dir()).map_err(|e| e.to_string())?;
+    let target = dir.resolve(requested).map_err(|e| e.to_string())?;
+    let file = output::create_file(&target).map_err(|e| e.to_string())?;
+    let mut out = std::io::BufWriter::new(file);
+    let zone = &settings.report.schedule.zone;
+    match export::write(store, zone, &settings.currency, since, format, &mut out) {
+        Ok(cases) => Ok(ExportDone {
+            path: target,
+            cases,
+        }),
+        Err(e) => {
+            drop(out);
+            let _ = std::fs::remove_file(&target);
+            Err(e.to_string())
+        }
     }
+}
+
+/// Records an export in the audit log. `file` is where it went (`None`: printed); a
+/// file that cannot be recorded is removed.
+pub async fn record_export(
+    store: &Store,
+    caller: Caller,
+    file: Option<&Path>,
+    format: Format,
+    since: Option<&str>,
+    cases: usize,
+    at: jiff::Timestamp,
+) -> Result<(), String> {
+    let mut entry = caller
+        .entry(at, "export")
+        .with(
+            "path",
+            file.map_or_else(|| "standard output".to_owned(), |p| p.display().to_string()),
+        )
+        .with("format", format.name())
+        .with("cases", cases.to_string());
+    if let Some(since) = since {
+        entry = entry.with("since", since);
+    }
+    store.log(&entry).await.map_err(|e| {
+        if let Some(file) = file {
+            let _ = std::fs::remove_file(file);
+            format!("The export could not be recorded in the audit log, so it was removed: {e}")
+        } else {
+            format!("The export could not be recorded in the audit log: {e}")
+        }
+    })
+}
+
+/// Records a report posted by hand (what the schedule posts is in its own state).
+pub async fn record_report_posted(
+    store: &Store,
+    caller: Caller,
+    week: Week,
+    at: jiff::Timestamp,
+) -> Result<(), String> {
+    let entry = caller
+        .entry(at, "report-posted")
+        .with("week", week.to_string());
+    store.log(&entry).await.map_err(|e| {
+        format!("The report was posted, but could not be recorded in the audit log: {e}")
+    })
+}
+
+async fn backup_asked(
+    ctx: &Arc<Context>,
+    request: BackupRequest,
+    caller: Caller,
+) -> Response<Body> {
     let store = ctx.store.clone();
-    match tokio::task::spawn_blocking(move || store.backup_to(&dir)).await {
-        Ok(Ok(records)) => {
-            tracing::info!(records, "backup written");
-            text(StatusCode::OK, records.to_string())
-        }
+    let output_dir = ctx.settings.output_dir();
+    let made =
+        tokio::task::spawn_blocking(move || backup(&store, &output_dir, &request.path)).await;
+    let done = match made {
+        Ok(Ok(done)) => done,
         Ok(Err(e)) => {
-            tracing::warn!(error = %e, "backup failed");
-            text(StatusCode::CONFLICT, e.to_string())
+            tracing::warn!(error = %e, "backup refused or failed");
+            return text(StatusCode::CONFLICT, e);
         }
-        Err(_) => text(StatusCode::INTERNAL_SERVER_ERROR, "the backup task failed"),
+        Err(_) => return text(StatusCode::INTERNAL_SERVER_ERROR, "the backup task failed"),
+    };
+    if let Err(e) = record_backup(&ctx.store, caller, &done, ctx.clock.now()).await {
+        return text(StatusCode::INTERNAL_SERVER_ERROR, e);
     }
+    tracing::info!(path = %done.path.display(), cases = done.cases, records = done.records, "backup written");
+    json(&done)
 }
 
 /// Which week a request means: the one named, or the last complete one.
@@ -156,19 +328,26 @@ pub fn report_text(
     Ok(report.text(settings.locale.catalog(), &settings.currency))
 }
 
-async fn report(ctx: &Arc<Context>, request: ReportRequest) -> Response<Body> {
+async fn report_asked(
+    ctx: &Arc<Context>,
+    request: ReportRequest,
+    caller: Caller,
+) -> Response<Body> {
     let now = ctx.clock.now();
     let week = match week_asked(&ctx.settings, request.week.as_deref(), now) {
         Ok(week) => week,
         Err(e) => return text(StatusCode::BAD_REQUEST, e),
     };
     if request.post {
-        return match crate::jobs::report::post_now(&ctx.store, &ctx.slack, &ctx.settings, now, week)
-            .await
+        if let Err(e) =
+            crate::jobs::report::post_now(&ctx.store, &ctx.slack, &ctx.settings, now, week).await
         {
-            Ok(()) => text(StatusCode::OK, format!("posted the report on {week}")),
-            Err(e) => text(StatusCode::BAD_GATEWAY, e),
-        };
+            return text(StatusCode::BAD_GATEWAY, e);
+        }
+        if let Err(e) = record_report_posted(&ctx.store, caller, week, now).await {
+            return text(StatusCode::INTERNAL_SERVER_ERROR, e);
+        }
+        return text(StatusCode::OK, format!("posted the report on {week}"));
     }
     match report_text(&ctx.store, &ctx.settings, week, now) {
         Ok(report) => text(StatusCode::OK, report),
@@ -176,7 +355,11 @@ async fn report(ctx: &Arc<Context>, request: ReportRequest) -> Response<Body> {
     }
 }
 
-async fn export(ctx: &Arc<Context>, request: ExportRequest) -> Response<Body> {
+async fn export_asked(
+    ctx: &Arc<Context>,
+    request: ExportRequest,
+    caller: Caller,
+) -> Response<Body> {
     let Some(format) = Format::parse(&request.format) else {
         return text(StatusCode::BAD_REQUEST, "the format is csv or json");
     };
@@ -184,25 +367,30 @@ async fn export(ctx: &Arc<Context>, request: ExportRequest) -> Response<Body> {
         Ok(since) => since,
         Err(e) => return text(StatusCode::BAD_REQUEST, e),
     };
-    if !request.path.is_absolute() {
-        return text(StatusCode::BAD_REQUEST, "give an absolute file path");
-    }
-    let store = ctx.store.clone();
-    let zone = ctx.settings.report.schedule.zone.clone();
-    let currency = ctx.settings.currency.clone();
-    let written = tokio::task::spawn_blocking(move || -> Result<usize, String> {
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&request.path)
-            .map_err(|e| format!("{}: {e}", request.path.display()))?;
-        let mut out = std::io::BufWriter::new(file);
-        export::write(&store, &zone, &currency, since, format, &mut out).map_err(|e| e.to_string())
+    let ctx2 = ctx.clone();
+    let path = request.path.clone();
+    let written = tokio::task::spawn_blocking(move || {
+        export_file(&ctx2.store, &ctx2.settings, &path, format, since)
     })
     .await;
-    match written {
-        Ok(Ok(cases)) => text(StatusCode::OK, cases.to_string()),
-        Ok(Err(e)) => text(StatusCode::CONFLICT, e),
-        Err(_) => text(StatusCode::INTERNAL_SERVER_ERROR, "the export task failed"),
+    let done = match written {
+        Ok(Ok(done)) => done,
+        Ok(Err(e)) => return text(StatusCode::CONFLICT, e),
+        Err(_) => return text(StatusCode::INTERNAL_SERVER_ERROR, "the export task failed"),
+    };
+    let recorded = record_export(
+        &ctx.store,
+        caller,
+        Some(&done.path),
+        format,
+        request.since.as_deref(),
+        done.cases,
+        ctx.clock.now(),
+    )
+    .await;
+    if let Err(e) = recorded {
+        return text(StatusCode::INTERNAL_SERVER_ERROR, e);
     }
+    tracing::info!(path = %done.path.display(), cases = done.cases, "export written");
+    json(&done)
 }

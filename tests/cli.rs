@@ -311,37 +311,132 @@ fn an_invalid_environment_override_is_named() {
     );
 }
 
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).unwrap().mode() & 0o777
+}
+
+/// The entries of the audit log outside cases named `what`.
+fn logged(store: &Path, what: &str) -> Vec<escalation_bot::store::LogEntry> {
+    let store = reopen(store);
+    store
+        .log_entries()
+        .map(Result::unwrap)
+        .filter(|e| e.what == what)
+        .collect()
+}
+
+/// With no bot running, the command line copies the store itself, under the same rules
+/// as the bot: into a new folder under operations.output_dir (by default `output`
+/// beside the store), private, never over anything, and in the audit log.
 #[tokio::test]
 async fn backup_copies_a_store_no_bot_is_using() {
     let dir = tempfile::tempdir().unwrap();
     config(dir.path(), "");
     store_with_one_case(&dir.path().join("store")).await;
-    let target = dir.path().join("backup");
-    let out = run(dir.path(), &["backup", target.to_str().unwrap()], &[]);
+    let out = run(dir.path(), &["backup", "backup-1"], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stdout(&out).contains("Backed up 1 cases"),
         "{}",
         stdout(&out)
     );
-    let again = run(dir.path(), &["backup", target.to_str().unwrap()], &[]);
+    let copy = dir.path().join("output/backup-1");
+    assert_eq!(mode(&dir.path().join("output")), 0o700);
+    assert_eq!(mode(&copy), 0o700);
+    assert_eq!(mode(&copy.join("db")), 0o600);
+    let again = run(dir.path(), &["backup", copy.to_str().unwrap()], &[]);
     assert!(!again.status.success());
-    assert!(stderr(&again).contains("not empty"), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+    let outside = dir.path().join("elsewhere");
+    let refused = run(dir.path(), &["backup", outside.to_str().unwrap()], &[]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("outside operations.output_dir"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(!outside.exists());
+    let backups = logged(&dir.path().join("store"), "backup");
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert_eq!(
+        backups[0].who,
+        format!("uid {}", escalation_bot::operations::socket::own_uid())
+    );
+    assert_eq!(backups[0].details["cases"], "1");
 }
 
+/// With the bot stopped, the store's owner may still print an export (as before), and
+/// that too is in the audit log.
 #[tokio::test]
-async fn backup_of_a_store_in_use_needs_the_operations_listener() {
+async fn an_export_printed_with_the_bot_stopped_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    config(dir.path(), "");
+    store_with_one_case(&dir.path().join("store")).await;
+    let out = run(dir.path(), &["export", "--format", "json"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(rows[0]["customer"], "cust-1");
+    let exports = logged(&dir.path().join("store"), "export");
+    assert_eq!(exports.len(), 1, "{exports:?}");
+    assert_eq!(exports[0].details["path"], "standard output");
+    assert_eq!(exports[0].details["cases"], "1");
+    let out = run(dir.path(), &["report"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// Something holds the store but offers no operations socket (an older bot, another
+/// tool): the command line says so instead of guessing.
+#[tokio::test]
+async fn a_store_held_without_an_operations_socket_is_explained() {
     let dir = tempfile::tempdir().unwrap();
     config(dir.path(), "");
     store_with_one_case(&dir.path().join("store")).await;
     let _held = reopen(&dir.path().join("store"));
-    let out = run(dir.path(), &["backup", "/tmp/never-written"], &[]);
+    let out = run(dir.path(), &["backup", "never-written"], &[]);
     assert!(!out.status.success());
     assert!(
-        stderr(&out).contains("server.metrics_bind is not set"),
+        stderr(&out).contains("has no operations socket"),
         "{}",
         stderr(&out)
     );
+    assert!(!dir.path().join("output/never-written").exists());
+}
+
+/// Opening the store as anyone but its owner (root, typically) would leave files in it
+/// the bot cannot write: refused, with the reason. Needs root to give the store away.
+#[tokio::test]
+async fn only_the_stores_owner_opens_it_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    config(dir.path(), "");
+    let store = dir.path().join("store");
+    store_with_one_case(&store).await;
+    if escalation_bot::operations::socket::own_uid() != 0 {
+        eprintln!("not root: cannot give the store to another user; nothing to check");
+        return;
+    }
+    let chown = std::process::Command::new("chown")
+        .args(["-R", "65534:65534", store.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(chown.success());
+    for args in [
+        &["export", "--format", "csv"][..],
+        &["backup", "b"][..],
+        &["stats"][..],
+    ] {
+        let out = run(dir.path(), args, &[]);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            stderr(&out).contains("belongs to uid 65534"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
 }
 
 #[test]

@@ -813,3 +813,183 @@ async fn repeated_contact_counts_every_channel_escalations_and_survives_a_restar
     );
     assert_eq!(suggestion.channel, "C0SUPPORT2");
 }
+
+/// The card's blocks as JSON values.
+fn blocks_of(message: &Message) -> Vec<serde_json::Value> {
+    let blocks: serde_json::Value =
+        serde_json::from_str(&message.blocks.to_string()).expect("the blocks are JSON");
+    blocks.as_array().cloned().unwrap_or_default()
+}
+
+/// A case opened without its message, as the card and the people involved see it.
+async fn assert_opened_without_the_message(bot: &TestBot, ts: &str) {
+    let case = wait_for_case(bot, 1).await;
+    assert_eq!(case.source, Source::Reaction);
+    assert_eq!(case.reporter.as_str(), AGENT);
+    assert_eq!(case.category, Category::Other);
+    let evidence = case.evidence.clone().expect("where the message is");
+    assert!(evidence.unreadable);
+    assert_eq!(
+        (evidence.channel.as_str(), evidence.ts.as_str()),
+        (SUPPORT, ts)
+    );
+    assert_eq!(evidence.quote, "");
+    bot.settle().await;
+    assert_eq!(bot.dms_to(EXEC1).len(), 1, "management is paged");
+    let card = text_of(&bot.card(case.id));
+    assert!(card.contains("could not read this message"), "{card}");
+    let told = wait_for_ephemeral(bot, AGENT, 0).await;
+    assert!(told.text.contains("ESC-1"), "{}", told.text);
+    assert_nothing_visible_in_support(bot);
+}
+
+/// The bot may not read a message someone reacted to (removed from the channel, a
+/// history scope missing): the reaction still becomes a case, from where the message is
+/// and who reacted, with the link Slack gives for it.
+#[tokio::test]
+async fn a_reaction_on_a_message_the_bot_cannot_read_still_opens_its_case() {
+    for reason in ["not_in_channel", "missing_scope"] {
+        let bot = bot().await;
+        let insult = bot
+            .slack
+            .post_as(customer("U0CUST1", ACME_TEAM), SUPPORT, "you idiot", None);
+        bot.slack
+            .fail_next("conversations.replies", Fault::Error(reason.into()));
+        let answer = bot.sender.react(AGENT, &insult, "rotating_light").await;
+        assert_eq!(answer.status, 200);
+        assert_opened_without_the_message(&bot, &insult.ts).await;
+        let case = bot.case(CaseId::new(1));
+        let link = case.evidence.unwrap().permalink;
+        assert!(link.is_some_and(|l| l.contains(SUPPORT)), "{reason}");
+        assert!(
+            text_of(&bot.card(CaseId::new(1))).contains("Open the message"),
+            "{reason}"
+        );
+    }
+}
+
+/// Slack failing for longer than the retries last: the case opens all the same. (The
+/// bot's clock is moved past each retry's moment.)
+#[tokio::test]
+async fn a_reaction_whose_retries_run_out_still_opens_its_case() {
+    let clock = std::sync::Arc::new(escalation_bot::clock::ManualClock::new(
+        jiff::Timestamp::now(),
+    ));
+    let bot = TestBot::start_with(Options {
+        clock: clock.clone(),
+        tweak: |s| {
+            watching(s);
+            s.delivery.max_attempts = 3;
+        },
+        ..Options::default()
+    })
+    .await;
+    let insult = bot
+        .slack
+        .post_as(customer("U0CUST1", ACME_TEAM), SUPPORT, "you idiot", None);
+    for _ in 0..3 {
+        bot.slack
+            .fail_next("conversations.replies", Fault::Status(503));
+    }
+    bot.sender.react(AGENT, &insult, "rotating_light").await;
+    let attempts = || bot.slack.calls_to("conversations.replies").len();
+    for attempt in 1..=3 {
+        // Time moves on in steps until the bot tries again.
+        for _ in 0..500 {
+            if attempts() >= attempt {
+                break;
+            }
+            clock.advance(jiff::SignedDuration::from_secs(10));
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(attempts(), attempt);
+        if attempt < 3 {
+            assert!(
+                bot.store.case(CaseId::new(1)).unwrap().is_none(),
+                "not before the retries are spent"
+            );
+        }
+    }
+    assert_opened_without_the_message(&bot, &insult.ts).await;
+    assert_eq!(
+        bot.slack.calls_to("conversations.replies").len(),
+        3,
+        "every attempt was made first"
+    );
+}
+
+/// A customer deleting the message before the bot reads it does not take the report back.
+#[tokio::test]
+async fn a_reaction_on_a_message_deleted_before_the_bot_read_it_still_opens_its_case() {
+    let bot = bot().await;
+    let ts = "1700000000.000100";
+    let gone = json!({
+        "type": "reaction_added", "user": AGENT, "reaction": "rotating_light",
+        "item": {"type": "message", "channel": SUPPORT, "ts": ts},
+    });
+    assert_eq!(bot.sender.event(gone).await.status, 200);
+    assert_opened_without_the_message(&bot, ts).await;
+}
+
+/// However long the message, and however much of it escaping grows (`<` becomes `&lt;`),
+/// the card keeps the link to it: the quote is cut to fit its block after escaping, and
+/// the link has a block of its own.
+#[tokio::test]
+async fn a_long_quoted_message_keeps_its_permalink_on_the_card() {
+    let bot = bot().await;
+    let long = format!("you idiot {}", "<&>".repeat(660));
+    let insult = bot
+        .slack
+        .post_as(customer("U0CUST1", ACME_TEAM), SUPPORT, &long, None);
+    bot.sender.react(AGENT, &insult, "rotating_light").await;
+    let case = wait_for_case(&bot, 1).await;
+    bot.settle().await;
+    let card = bot.card(case.id);
+    let blocks = blocks_of(&card);
+    for block in &blocks {
+        if let Some(text) = block["text"]["text"].as_str() {
+            assert!(text.chars().count() <= 3000, "{}", text.chars().count());
+            assert!(
+                !text.ends_with("&l…") && !text.ends_with("&…"),
+                "an entity cut in half"
+            );
+        }
+    }
+    let quote = blocks
+        .iter()
+        .filter_map(|b| b["text"]["text"].as_str())
+        .find(|t| t.contains("&gt; you idiot") || t.contains("> you idiot"))
+        .expect("the quote");
+    assert!(quote.ends_with('…'), "cut, and says so");
+    let link = case.evidence.unwrap().permalink.unwrap();
+    let link_block = blocks
+        .iter()
+        .find(|b| b.to_string().contains(&link))
+        .expect("the permalink is on the card");
+    assert_eq!(link_block["type"], "context", "in a block of its own");
+}
+
+/// If the bot cannot find out whether whoever reacted is staff (users.info refused, here
+/// for a missing scope), it never opens a case on their word and never shows them
+/// anything about one; they are told, in a sentence that names no case, that it did not
+/// work.
+#[tokio::test]
+async fn a_reaction_by_someone_the_bot_cannot_look_up_opens_nothing_and_says_so() {
+    let bot = bot().await;
+    let insult = bot
+        .slack
+        .post_as(customer("U0CUST1", ACME_TEAM), SUPPORT, "you idiot", None);
+    bot.slack
+        .fail_next("users.info", Fault::Error("missing_scope".into()));
+    bot.sender.react(AGENT, &insult, "rotating_light").await;
+    let told = wait_for_ephemeral(&bot, AGENT, 0).await;
+    assert!(
+        told.text.contains("could not be turned into a case") && !told.text.contains("ESC-"),
+        "{}",
+        told.text
+    );
+    bot.settle().await;
+    assert_eq!(bot.store.tallies().unwrap().cases_total, 0);
+    assert!(bot.dms_to(EXEC1).is_empty(), "nobody paged");
+    assert_nothing_visible_in_support(&bot);
+}

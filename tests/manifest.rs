@@ -123,7 +123,11 @@ fn both_slack_manifests_match_the_code() {
         let features = &manifest["features"];
         let commands = features["slash_commands"].as_sequence().unwrap();
         assert_eq!(commands.len(), 1, "{file}");
-        assert_eq!(commands[0]["command"].as_str(), Some("/escalate"), "{file}");
+        assert_eq!(
+            commands[0]["command"].as_str(),
+            Some(escalation_bot::handlers::command::COMMAND),
+            "{file}"
+        );
         let shortcuts: BTreeSet<&str> = features["shortcuts"]
             .as_sequence()
             .unwrap()
@@ -379,7 +383,7 @@ fn the_kubernetes_objects_fit_together() {
     );
     let metrics = settings
         .metrics_bind
-        .expect("an operations listener for the probes");
+        .expect("a metrics listener for the readiness probe and Prometheus");
 
     // Ports: the container's, the Service's targets, the probes', the configuration's.
     let port = |name: &str| {
@@ -429,6 +433,13 @@ fn the_kubernetes_objects_fit_together() {
         settings.store_path.starts_with(mount),
         "{:?} is not under {mount}",
         settings.store_path
+    );
+    // Backups and exports too (the root filesystem is read-only), beside the store, and
+    // so is the operations socket, which lives in the store's directory.
+    let output = settings.output_dir();
+    assert!(
+        output.starts_with(mount) && !output.starts_with(&settings.store_path),
+        "{output:?}"
     );
     assert_eq!(
         set["spec"]["volumeClaimTemplates"][0]["metadata"]["name"],

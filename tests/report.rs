@@ -427,16 +427,11 @@ async fn export_round_trips_every_case_with_its_timeline_as_csv_and_json() {
     let dir = tempfile::tempdir().unwrap();
     config_for(&bot, dir.path());
 
-    let csv_path = dir.path().join("cases.csv");
+    // Written under operations.output_dir (by default `output` beside the store).
+    let csv_path = bot.settings.output_dir().join("cases.csv");
     let csv_out = run_cli(
         dir.path(),
-        &[
-            "export",
-            "--format",
-            "csv",
-            "--out",
-            csv_path.to_str().unwrap(),
-        ],
+        &["export", "--format", "csv", "--out", "cases.csv"],
         &[],
     )
     .await;
@@ -482,7 +477,18 @@ async fn export_round_trips_every_case_with_its_timeline_as_csv_and_json() {
     assert!(json_out.status.success(), "{}", out(&json_out));
     let cases: serde_json::Value = serde_json::from_slice(&json_out.stdout).unwrap();
     let cases = cases.as_array().unwrap();
-    assert_eq!(cases.len(), 4);
+    // The four cases, then the audit log outside cases: the CSV export just made.
+    assert_eq!(cases.len(), 5);
+    assert_eq!(cases[4]["case"], "");
+    assert_eq!(cases[4]["timeline"][0]["event"], "export");
+    assert!(
+        cases[4]["timeline"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("cases=4"),
+        "{}",
+        cases[4]
+    );
     assert_eq!(cases[2]["summary"], "土下座して謝れと言われました");
     assert!(
         cases[3]["summary"]
@@ -512,11 +518,13 @@ async fn export_round_trips_every_case_with_its_timeline_as_csv_and_json() {
     )
     .await;
     let later: serde_json::Value = serde_json::from_slice(&since.stdout).unwrap();
-    assert_eq!(
-        later.as_array().unwrap().len(),
-        0,
-        "every case was opened on the 18th"
-    );
+    let later_cases = later
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| row["case"] != "")
+        .count();
+    assert_eq!(later_cases, 0, "every case was opened on the 18th");
     let bad = run_cli(dir.path(), &["export", "--format", "xlsx"], &[]).await;
     assert!(!bad.status.success());
     assert!(out(&bad).contains("use csv or json"), "{}", out(&bad));

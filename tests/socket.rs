@@ -190,3 +190,136 @@ async fn an_envelope_for_another_workspace_or_app_is_acknowledged_and_ignored() 
     let reply = escalate(&bot, "cust-1 threat Said he would come by").await;
     assert!(reply.unwrap().contains("ESC-1"));
 }
+
+/// In Socket Mode nothing comes over HTTP but health checks: Slack's routes are not there,
+/// even for a request signed with the right secret.
+#[tokio::test]
+async fn the_http_slack_routes_are_not_found_in_socket_mode() {
+    let bot = socket_bot().await;
+    let answer = bot.escalate(AGENT, "cust-1 threat Over HTTP").await;
+    assert_eq!(answer.status, 404, "{}", answer.body);
+    let answer = bot.sender.url_verification("challenge").await;
+    assert_eq!(answer.status, 404, "{}", answer.body);
+    let insult = bot.slack.post_as(
+        Author {
+            user: "U0CUST".into(),
+            team: "T0GUEST".into(),
+            bot_id: None,
+        },
+        SUPPORT,
+        "you idiot",
+        None,
+    );
+    let answer = bot.sender.react(AGENT, &insult, "rotating_light").await;
+    assert_eq!(answer.status, 404, "{}", answer.body);
+    assert_eq!(bot.store.tallies().unwrap().cases_total, 0);
+    // The same command over the socket works.
+    let reply = escalate(&bot, "cust-1 threat Over the socket").await;
+    assert!(reply.unwrap().contains("ESC-1"));
+}
+
+/// A connection whose far end vanished without a close (a NAT that forgot it) is noticed
+/// by the bot's pings going unanswered, and replaced, well within a minute. Time is the
+/// bot's manual clock: nothing here waits for real seconds to pass.
+#[tokio::test]
+async fn a_half_open_socket_is_noticed_and_replaced_within_a_minute() {
+    use escalation_bot::clock::ManualClock;
+    use escalation_bot::slack::socket::{IDLE_TIMEOUT, PING_EVERY};
+    use jiff::SignedDuration;
+
+    let clock = std::sync::Arc::new(ManualClock::new(jiff::Timestamp::now()));
+    let bot = TestBot::start_with(Options {
+        socket_mode: true,
+        clock: clock.clone(),
+        ..Options::default()
+    })
+    .await;
+    let socket = bot.slack.socket().expect("socket mode is on");
+    socket.wait_connected(1).await.expect("the bot connects");
+    assert!(IDLE_TIMEOUT < SignedDuration::from_mins(1));
+    // One round trip first: the bot is past connecting and serving the socket.
+    let reply = escalate(&bot, "cust-2 other Before the clock moves").await;
+    assert!(reply.unwrap().contains("ESC-1"));
+
+    // A healthy connection: the bot pings, Slack answers, nothing is replaced however long.
+    for round in 1..=6 {
+        clock.advance(PING_EVERY);
+        wait_until(|| socket.pings() >= round).await;
+    }
+    assert_eq!(
+        socket.connections(),
+        1,
+        "pings answered: the connection is kept"
+    );
+
+    // Slack's side goes quiet: the pings go unanswered and the connection is given up.
+    socket.go_silent();
+    let step = SignedDuration::from_secs(5);
+    let mut waited = SignedDuration::ZERO;
+    while socket.connections() < 2 && waited <= IDLE_TIMEOUT + PING_EVERY {
+        clock.advance(step);
+        waited += step;
+        for _ in 0..20 {
+            if socket.connections() >= 2 {
+                break;
+            }
+            tokio::task::yield_now().await;
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+    socket
+        .wait_connected(2)
+        .await
+        .expect("the bot reconnects after the idle timeout");
+    assert!(
+        waited < SignedDuration::from_mins(1),
+        "noticed after {waited:?} of silence"
+    );
+    assert!(
+        waited >= IDLE_TIMEOUT - step,
+        "not before the idle timeout: {waited:?}"
+    );
+
+    // And the new connection works.
+    let mut after = command("cust-3 other After a dead connection");
+    after["trigger_id"] = json!("7.8.9");
+    let ack = socket.send("slash_commands", after).await.unwrap();
+    assert!(ack["payload"]["text"].as_str().unwrap().contains("ESC-2"));
+}
+
+/// Polls `ready` until it holds (the bot acts on its own tasks).
+async fn wait_until(ready: impl Fn() -> bool) {
+    for _ in 0..500 {
+        if ready() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the condition never held");
+}
+
+/// Slack asks for a reconnect right behind an envelope: the bot opens a new connection,
+/// and the envelope it already received is still answered on the old one, once.
+#[tokio::test]
+async fn an_envelope_received_just_before_a_disconnect_is_still_acknowledged() {
+    let bot = socket_bot().await;
+    let socket = bot.slack.socket().unwrap();
+    let ack = socket
+        .send_then_disconnect("slash_commands", command("cust-5 threat Right before"))
+        .await
+        .expect("acknowledged on the old connection");
+    assert!(
+        ack["payload"]["text"].as_str().unwrap().contains("ESC-1"),
+        "{ack}"
+    );
+    socket.wait_connected(2).await.expect("the bot reconnects");
+    // A new command (its own trigger id) on the new connection.
+    let mut next = command("cust-6 other On the new connection");
+    next["trigger_id"] = json!("7.8.9");
+    let ack = socket.send("slash_commands", next).await.unwrap();
+    assert!(
+        ack["payload"]["text"].as_str().unwrap().contains("ESC-2"),
+        "{ack}"
+    );
+    assert_eq!(bot.store.tallies().unwrap().cases_total, 2);
+}

@@ -239,6 +239,11 @@ pub struct Evidence {
     pub quote: String,
     /// Who wrote it (absent for some integration bots).
     pub author: Option<UserId>,
+    /// The bot could not read the message (not in the channel, a missing scope, Slack
+    /// down past every retry, the message deleted): the case was opened from where it is
+    /// (channel, ts, link) and who reacted, with no quote.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unreadable: bool,
 }
 
 impl Evidence {

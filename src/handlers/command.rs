@@ -1,7 +1,8 @@
 //! Purpose: the `/escalate` slash command: reading its text and answering help, history
 //! and stats. Opening a case (from the text or the form) is `escalate.rs`. Only staff get
 //! any answer at all (anyone else gets an empty acknowledgement: Slack shows them
-//! nothing); histories and tallies only people with a role.
+//! nothing); histories and tallies only people with a role. Any other command name is
+//! answered with a sentence, never taken for `/escalate`.
 
 use std::sync::Arc;
 
@@ -10,6 +11,9 @@ use crate::domain::{ChannelId, CustomerId, UserId};
 use crate::handlers::{CommandForm, Reply, ephemeral, ephemeral_message, escalate};
 use crate::slack::views;
 use crate::staff::{Admission, Path};
+
+/// The one slash command the bot has (the app manifests declare it).
+pub const COMMAND: &str = "/escalate";
 
 /// What the text after `/escalate` asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +78,16 @@ pub fn parse(text: &str) -> Request<'_> {
 pub async fn handle(ctx: &Arc<Context>, form: CommandForm) -> Reply {
     let look = ctx.look();
     let t = look.t;
+    // A command another app of the workspace owns, or one renamed in the manifest
+    // without a deploy: opening a case from it would be a guess. Asked before who is
+    // staff: the request is not for anything of ours, and the sentence names no case.
+    if form.command.trim() != COMMAND {
+        tracing::warn!(
+            command = form.command,
+            "a slash command this bot does not have"
+        );
+        return ephemeral(t.unknown_command(form.command.trim()));
+    }
     let Some(user) = UserId::parse(&form.user_id) else {
         return Reply::BadRequest("user_id is not a Slack user id");
     };

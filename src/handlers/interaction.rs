@@ -9,8 +9,11 @@ use crate::app::Context;
 use crate::domain::{ChannelId, OutcomeKind, UserId};
 use serde_json::Value;
 
-use crate::handlers::{Click, Reply, approve, classify, decide, escalate, shortcut, take_case};
-use crate::slack::views::{MESSAGE_SHORTCUT, action, form};
+use crate::handlers::{
+    Click, Reply, approve, classify, decide, escalate, shortcut, take_case, tell,
+};
+use crate::slack::views::{self, MESSAGE_SHORTCUT, action, form};
+use crate::staff::{Admission, Path};
 
 /// `raw` is the payload as JSON, for the fields slack-morphism does not model.
 pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent, raw: &Value) -> Reply {
@@ -20,7 +23,7 @@ pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent, raw: &Valu
             if event.callback_id.to_string() == MESSAGE_SHORTCUT {
                 shortcut::message_shortcut(ctx, &event, raw)
             } else {
-                Reply::BadRequest("unknown shortcut")
+                stale_shortcut(ctx, &event)
             }
         }
         SlackInteractionEvent::ViewSubmission(event) => {
@@ -37,7 +40,7 @@ pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent, raw: &Valu
                     shortcut::identify_submitted(ctx, &event.user, &event.view).await
                 }
                 Some(form::CLASSIFY) => classify::submitted(ctx, &event.user, &event.view).await,
-                _ => Reply::BadRequest("unknown form"),
+                other => stale_form(ctx, &event.user, other).await,
             }
         }
         SlackInteractionEvent::ViewClosed(_) => Reply::Ack,
@@ -49,6 +52,57 @@ pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent, raw: &Valu
             Reply::Ack
         }
     }
+}
+
+/// A form the bot no longer knows (renamed or removed by a deploy while it was open in
+/// someone's client): for staff, the form is replaced by a notice saying nothing was
+/// recorded, so they neither lose their words silently nor see Slack's generic error;
+/// anyone else's just closes, as every form does for them.
+async fn stale_form(
+    ctx: &Arc<Context>,
+    user: &SlackBasicUserInfo,
+    callback: Option<&str>,
+) -> Reply {
+    tracing::warn!(
+        callback_id = callback.unwrap_or(""),
+        "a form this bot does not know was submitted; nothing recorded"
+    );
+    let Some(user) = UserId::parse(user.id.as_ref()) else {
+        return Reply::Ack;
+    };
+    if ctx.admit_now(&user, Path::Form, None).await != Admission::Staff {
+        return Reply::Ack;
+    }
+    let look = ctx.look();
+    Reply::Json(serde_json::json!({
+        "response_action": "update",
+        "view": views::notice(look.t.stale_form_title(), look.t.stale_form(), look),
+    }))
+}
+
+/// A message shortcut the bot no longer knows: staff are told, only they see it;
+/// anyone else, nothing.
+fn stale_shortcut(ctx: &Arc<Context>, event: &SlackInteractionMessageActionEvent) -> Reply {
+    tracing::warn!(
+        callback_id = %event.callback_id,
+        "a message shortcut this bot does not know; nothing recorded"
+    );
+    let Some(user) = UserId::parse(event.user.id.as_ref()) else {
+        tracing::warn!("the shortcut names no user to tell");
+        return Reply::Ack;
+    };
+    let channel = event
+        .channel
+        .as_ref()
+        .and_then(|c| ChannelId::parse(c.id.as_ref()));
+    let ctx = ctx.clone();
+    tokio::spawn(async move {
+        if ctx.admit(&user, Path::Shortcut, None).await == Admission::Staff {
+            let text = ctx.look().t.stale_shortcut();
+            tell(&ctx, channel, user, text);
+        }
+    });
+    Reply::Ack
 }
 
 fn interaction_kind(event: &SlackInteractionEvent) -> &'static str {

@@ -92,6 +92,22 @@ pub fn ephemeral_message(content: slack_morphism::prelude::SlackMessageContent) 
     Reply::Json(body)
 }
 
+/// A request from an org-wide (Enterprise Grid) install. The bot is installed per
+/// workspace (the manifests say `org_deploy_enabled: false`), so such a request is
+/// refused: a slash command hears why, anything else is acknowledged (so Slack does not
+/// retry it) and logged. Nothing is recorded.
+pub fn refuse_org_wide(ctx: &Context, org: &crate::slack::payload::OrgWide) -> Reply {
+    tracing::warn!(
+        endpoint = ?org.endpoint,
+        enterprise = org.enterprise.as_deref().unwrap_or("unknown"),
+        "refused a request from an org-wide install, which this bot does not support"
+    );
+    match org.endpoint {
+        crate::slack::payload::Kind::Commands => ephemeral(ctx.look().t.org_install_unsupported()),
+        _ => Reply::Ack,
+    }
+}
+
 /// Tells one person something only they see, without holding up the reply to Slack.
 /// Best effort: a refusal lost to a crash changes nothing, so it skips the outbox.
 pub fn tell(ctx: &Arc<Context>, channel: Option<ChannelId>, user: UserId, text: String) {

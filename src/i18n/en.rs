@@ -981,4 +981,49 @@ impl Catalog for En {
             (d, h, _) => format!("{d} d {h} h"),
         }
     }
+
+    fn unknown_command(&self, command: &str) -> String {
+        format!(
+            "`{}` is not a command of this bot, so nothing was recorded. To escalate, use \
+             `/escalate` (`/escalate help` shows how).",
+            escape(command)
+        )
+    }
+
+    fn org_install_unsupported(&self) -> String {
+        "This bot is installed workspace by workspace, not for a whole Enterprise Grid \
+         organization, so nothing was recorded. Ask your Slack admin to install it in this \
+         workspace."
+            .into()
+    }
+
+    fn stale_form_title(&self) -> &'static str {
+        "Form out of date"
+    }
+
+    fn stale_form(&self) -> String {
+        "This form belongs to an older version of the bot, so nothing was recorded. Close it \
+         and start again: `/escalate` opens the current form."
+            .into()
+    }
+
+    fn stale_shortcut(&self) -> String {
+        "That shortcut belongs to an older version of the bot, so nothing was recorded. Use \
+         the “Escalate this message” shortcut, or `/escalate`."
+            .into()
+    }
+
+    fn evidence_unreadable(&self) -> &'static str {
+        "The bot could not read this message (it may not be in the channel, lack a \
+         permission, or the message was deleted), so there is no quote. Open the message \
+         to see it."
+    }
+
+    fn reaction_not_recorded(&self, reaction: &str) -> String {
+        format!(
+            "Your :{}: reaction could not be turned into a case, so management has not \
+             been told. Please escalate with `/escalate` instead.",
+            escape(reaction)
+        )
+    }
 }

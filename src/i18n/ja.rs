@@ -975,4 +975,49 @@ impl Catalog for Ja {
             (d, h, _) => format!("{d}日{h}時間"),
         }
     }
+
+    fn unknown_command(&self, command: &str) -> String {
+        format!(
+            "`{}` はこのボットのコマンドではないため、何も記録していません。\
+             エスカレーションには `/escalate` を使ってください（使い方は `/escalate help` で表示されます）。",
+            escape(command)
+        )
+    }
+
+    fn org_install_unsupported(&self) -> String {
+        "このボットはワークスペースごとにインストールするもので、Enterprise Grid の組織全体への\
+         インストールには対応していないため、何も記録していません。Slack の管理者に、\
+         このワークスペースへのインストールを依頼してください。"
+            .into()
+    }
+
+    fn stale_form_title(&self) -> &'static str {
+        "古いフォームです"
+    }
+
+    fn stale_form(&self) -> String {
+        "このフォームは以前のバージョンのもののため、何も記録していません。\
+         閉じてから `/escalate` で新しいフォームを開き直してください。"
+            .into()
+    }
+
+    fn stale_shortcut(&self) -> String {
+        "このショートカットは以前のバージョンのもののため、何も記録していません。\
+         「Escalate this message」ショートカットか `/escalate` を使ってください。"
+            .into()
+    }
+
+    fn evidence_unreadable(&self) -> &'static str {
+        "ボットがこのメッセージを読み取れなかったため、引用はありません（チャンネルに参加していない、\
+         権限が不足している、またはメッセージが削除された可能性があります）。\
+         メッセージを開いて確認してください。"
+    }
+
+    fn reaction_not_recorded(&self, reaction: &str) -> String {
+        format!(
+            ":{}: のリアクションから案件を起票できなかったため、責任者にはまだ伝わっていません。\
+             お手数ですが `/escalate` でエスカレーションしてください。",
+            escape(reaction)
+        )
+    }
 }

@@ -300,6 +300,23 @@ pub trait Catalog: Sync {
     fn chart_comment(&self, week: Week, weeks: usize, legend: &[String]) -> String;
     fn private_categories(&self) -> &'static str;
     fn duration(&self, d: jiff::SignedDuration) -> String;
+
+    // Requests the bot does not handle (issue 11): each gets a sentence, nothing recorded.
+    /// A slash command other than `/escalate` (`command` as Slack sent it).
+    fn unknown_command(&self, command: &str) -> String;
+    /// A slash command from an org-wide (Enterprise Grid) install.
+    fn org_install_unsupported(&self) -> String;
+    /// The title of the notice that replaces a submitted form the bot no longer knows.
+    fn stale_form_title(&self) -> &'static str;
+    fn stale_form(&self) -> String;
+    /// A message shortcut the bot no longer knows (renamed by a deploy).
+    fn stale_shortcut(&self) -> String;
+
+    // A reaction whose message the bot could not read (issue 11: never silently dropped).
+    /// In place of the quote on the card of a case opened without its message.
+    fn evidence_unreadable(&self) -> &'static str;
+    /// To the reporter, when not even that case could be opened.
+    fn reaction_not_recorded(&self, reaction: &str) -> String;
 }
 
 #[cfg(test)]

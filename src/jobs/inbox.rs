@@ -2,7 +2,8 @@
 //! a case from a message someone reacted to (fetching the message for the evidence and
 //! the customer), and shows suggestions to the staff in a conversation, only to them
 //! (ephemerally in the channel, or by direct message to a lead who is not in it).
-//! Work is removed once done; a failure that may pass is retried with backoff.
+//! Work is removed once done; a failure that may pass is retried with backoff. A
+//! reaction whose message cannot be read, for good, still opens its case.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use tokio::sync::watch;
 
 use crate::app::Context;
 use crate::domain::identify::CustomerDirectory;
-use crate::domain::{ChannelId, MessageRef, NewCase, Source, UserId};
+use crate::domain::{ChannelId, Evidence, MessageRef, NewCase, Source, UserId};
 use crate::jobs::outbox::backoff;
 use crate::slack::api::{CallError, CallResult};
 use crate::slack::message::Posted;
@@ -62,12 +63,18 @@ pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
 }
 
 async fn process(ctx: &Arc<Context>, seq: u64, entry: WorkEntry) {
+    let mut failed_step = None;
     let result = match &entry.work {
         Work::Reaction {
             channel,
             ts,
             reporter,
-        } => open_from_reaction(ctx, channel, ts, reporter).await,
+        } => open_from_reaction(ctx, channel, ts, reporter)
+            .await
+            .map_err(|ReactionFailed(step, e)| {
+                failed_step = Some(step);
+                e
+            }),
         Work::Suggest { .. } => suggest(ctx, &entry.work).await,
     };
     let recorded = match result {
@@ -90,8 +97,22 @@ async fn process(ctx: &Arc<Context>, seq: u64, entry: WorkEntry) {
             let not_before = later(ctx.clock.now(), delay);
             ctx.store.work_retry(seq, entry, not_before).await
         }
+        // Retrying will not help (not_in_channel, missing_scope...), or the retries are
+        // spent. A reaction is someone asking for help: it still becomes a case.
         Err(e) => {
-            tracing::error!(error = %e, "event work cannot be done; dropped");
+            match &entry.work {
+                Work::Reaction {
+                    channel,
+                    ts,
+                    reporter,
+                } => {
+                    let step = failed_step.unwrap_or(Step::Record);
+                    reaction_failed(ctx, channel, ts, reporter, step, &e).await;
+                }
+                Work::Suggest { .. } => {
+                    tracing::warn!(error = %e, "a suggestion could not be shown; given up");
+                }
+            }
             ctx.store.work_done(seq).await
         }
     };
@@ -115,6 +136,25 @@ fn store_failure(e: impl std::fmt::Display) -> CallError {
     }
 }
 
+/// Which step of a reaction's work failed, with why.
+struct ReactionFailed(Step, CallError);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// Finding out whether the reporter is staff (users.info).
+    Admit,
+    /// Reading the message (conversations.replies).
+    Read,
+    /// Storing the case.
+    Record,
+}
+
+impl Step {
+    fn failed(self) -> impl FnOnce(CallError) -> ReactionFailed {
+        move |e| ReactionFailed(self, e)
+    }
+}
+
 /// The trigger reaction: a case with the message as evidence and whoever reacted as the
 /// reporter. One case per message, however many react (or however often this runs).
 /// A reaction by someone who is not staff (a customer in a Slack Connect channel) opens
@@ -124,14 +164,18 @@ async fn open_from_reaction(
     channel: &ChannelId,
     ts: &str,
     reporter: &UserId,
-) -> CallResult<()> {
+) -> Result<(), ReactionFailed> {
     match ctx.admit(reporter, Path::Reaction, None).await {
         Admission::Staff => {}
         Admission::Refused(_) => return Ok(()),
-        Admission::Unsure(e) => return Err(e),
+        Admission::Unsure(e) => return Err(ReactionFailed(Step::Admit, e)),
     }
-    let Some(message) = ctx.slack.message(channel, ts).await? else {
-        tracing::info!("the reacted-to message is gone; nothing to escalate");
+    let read = ctx.slack.message(channel, ts).await;
+    let Some(message) = read.map_err(Step::Read.failed())? else {
+        // Deleted before the bot read it (a customer taking back what they wrote): the
+        // reporter's call for help stands.
+        tracing::info!("the reacted-to message is gone; opening the case without it");
+        open_unread(ctx, channel, ts, reporter).await;
         return Ok(());
     };
     let link = MessageRef {
@@ -168,23 +212,139 @@ async fn open_from_reaction(
             Some(("message", &once)),
         )
         .await
-        .map_err(store_failure)?;
+        .map_err(store_failure)
+        .map_err(Step::Record.failed())?;
     if opened.replayed {
         if opened.case.reporter != *reporter {
             let text = ctx.look().t.already_escalated(opened.case.id);
-            ctx.slack
+            // Best effort: the case exists, and this is only a courtesy to a second
+            // reporter; failing here must not send the reaction down the fallback.
+            if let Err(e) = ctx
+                .slack
                 .post_ephemeral(
                     channel,
                     reporter,
                     views::ephemeral(text),
                     message.reply_to(),
                 )
-                .await?;
+                .await
+            {
+                tracing::warn!(error = %e, "could not tell a second reporter the case exists");
+            }
         }
     } else {
         tracing::info!(case = %opened.case.id, "case opened from a reaction");
     }
     Ok(())
+}
+
+/// A reaction's work failed for good (an error retrying cannot fix, or every retry
+/// spent). A staff member's call for help still becomes a case: when the message could
+/// not be read, the case opens without it. When who reacted could not be found out
+/// (users.info failing), no case may open on their word and nothing about a case may
+/// reach them: never fails open. Then, and when the case could not be stored, they are
+/// told in a sentence that names no case that it did not work.
+async fn reaction_failed(
+    ctx: &Arc<Context>,
+    channel: &ChannelId,
+    ts: &str,
+    reporter: &UserId,
+    step: Step,
+    error: &CallError,
+) {
+    match step {
+        Step::Read => {
+            tracing::warn!(
+                error = %error,
+                "could not read the reacted-to message; opening the case without it"
+            );
+            open_unread(ctx, channel, ts, reporter).await;
+        }
+        Step::Admit | Step::Record => {
+            tracing::error!(
+                error = %error,
+                ?step,
+                "a reaction could not be made a case; telling the reporter"
+            );
+            let text = ctx
+                .look()
+                .t
+                .reaction_not_recorded(&ctx.settings.watch.trigger_reaction);
+            tell_reporter(ctx, channel, reporter, text).await;
+        }
+    }
+}
+
+/// The trigger reaction on a message the bot cannot read: the case opens from what the
+/// event said (channel, ts, who reacted) and a link if Slack gives one, with category
+/// "other" and no customer, so management is paged and the reporter acknowledged and
+/// asked for the customer as for any reaction. If even that fails, the reporter is told
+/// it did not work. Same once-key as `open_from_reaction`: never a second case.
+async fn open_unread(ctx: &Arc<Context>, channel: &ChannelId, ts: &str, reporter: &UserId) {
+    let link = MessageRef {
+        channel: channel.clone(),
+        ts: ts.to_owned(),
+    };
+    // chat.getPermalink needs no scope and no membership; it fails for a deleted message.
+    let permalink = ctx.slack.permalink(&link).await.ok();
+    let new = NewCase {
+        customer: None,
+        category: crate::domain::Category::Other,
+        severity: None,
+        promise_failed: None,
+        summary: String::new(),
+        reporter: reporter.clone(),
+        reported_from: Some(channel.clone()),
+        evidence: Some(Evidence {
+            channel: channel.clone(),
+            ts: ts.to_owned(),
+            thread_ts: None,
+            permalink,
+            quote: String::new(),
+            author: None,
+            unreadable: true,
+        }),
+        source: Source::Reaction,
+    };
+    let once = format!("{channel}:{ts}");
+    let opened = ctx
+        .store
+        .open_case(
+            new,
+            ctx.clock.now(),
+            &ctx.settings.rules,
+            Some(("message", &once)),
+        )
+        .await;
+    match opened {
+        Ok(opened) if !opened.replayed => {
+            tracing::info!(case = %opened.case.id, "case opened from a reaction, without its message");
+        }
+        Ok(_) => {}
+        Err(e) => {
+            tracing::error!(error = %e, "a reaction could not be made a case; telling the reporter");
+            let text = ctx
+                .look()
+                .t
+                .reaction_not_recorded(&ctx.settings.watch.trigger_reaction);
+            tell_reporter(ctx, channel, reporter, text).await;
+        }
+    }
+}
+
+/// Tells a reporter something only they see: where they reacted, or by direct message
+/// when the bot cannot speak there.
+async fn tell_reporter(ctx: &Arc<Context>, channel: &ChannelId, reporter: &UserId, text: String) {
+    let shown = ctx
+        .slack
+        .post_ephemeral(channel, reporter, views::ephemeral(text.clone()), None)
+        .await;
+    if let Err(e) = shown {
+        tracing::warn!(error = %e, "could not tell the reporter in the channel; trying a direct message");
+        if let Err(e) = suggest_by_dm(ctx, reporter, views::ephemeral(text)).await {
+            tracing::error!(error = %e, "could not tell the reporter that their reaction failed");
+        }
+    }
 }
 
 /// Whether `m` was written by someone of our workspace who is not a customer. A message

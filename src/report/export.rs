@@ -28,6 +28,14 @@ impl Format {
             _ => None,
         }
     }
+
+    /// As `--format` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -22,7 +22,7 @@ use slack_morphism::prelude::SlackPushEvent;
 use tokio::net::TcpListener;
 
 use crate::app::Context;
-use crate::config::SlackSettings;
+use crate::config::{Mode, SlackSettings};
 use crate::handlers::{self, Reply};
 use crate::slack::payload::{self, Inbound, Kind as Endpoint, Origin};
 use crate::slack::signature::{self, SIGNATURE_HEADER, TIMESTAMP_HEADER};
@@ -44,30 +44,15 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 type Body = Full<Bytes>;
 
-/// Which routes a listener serves: the main one takes Slack's requests; the operations
-/// one (`server.metrics_bind`) only health, readiness, metrics and what the command line
-/// asks for (`operations`).
+/// Which routes a listener serves. The main one is the port Slack reaches (through an
+/// Ingress or a proxy, often from the Internet): Slack's requests and /healthz, nothing
+/// that shows case counts. The metrics one (`server.metrics_bind`) is for Prometheus and
+/// the probes: /healthz, /readyz, /metrics. Neither takes admin actions: those are only
+/// on the operations socket (`operations::socket`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listener {
-    /// Slack's requests and /healthz; /readyz and /metrics too, unless
-    /// `operations_elsewhere`. The main port is the one exposed to Slack (through an
-    /// Ingress or a proxy): with an operations listener, case counts stay off it.
-    Main {
-        operations_elsewhere: bool,
-    },
-    Operations,
-}
-
-impl Listener {
-    /// Whether /readyz and /metrics are served here.
-    fn serves_operations(self) -> bool {
-        match self {
-            Listener::Main {
-                operations_elsewhere,
-            } => !operations_elsewhere,
-            Listener::Operations => true,
-        }
-    }
+    Main,
+    Metrics,
 }
 
 /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
@@ -143,11 +128,11 @@ async fn route(
 ) -> Response<Body> {
     let path = req.uri().path().to_owned();
     let get = req.method() == Method::GET;
-    let operations_here = which.serves_operations();
+    let metrics_here = which == Listener::Metrics;
     match path.as_str() {
         HEALTH_PATH if get => return status(StatusCode::OK, "ok"),
-        READY_PATH if get && operations_here => return ready(ctx),
-        METRICS_PATH if get && operations_here => {
+        READY_PATH if get && metrics_here => return ready(ctx),
+        METRICS_PATH if get && metrics_here => {
             let text = ctx.metrics.render(&ctx.store, ctx.clock.now());
             return respond(
                 StatusCode::OK,
@@ -156,24 +141,38 @@ async fn route(
             );
         }
         HEALTH_PATH => return status(StatusCode::METHOD_NOT_ALLOWED, "use GET"),
-        READY_PATH | METRICS_PATH if operations_here => {
+        READY_PATH | METRICS_PATH if metrics_here => {
             return status(StatusCode::METHOD_NOT_ALLOWED, "use GET");
         }
         _ => {}
     }
-    let req = match which {
-        Listener::Operations => match crate::operations::route(ctx, req, peer).await {
-            Ok(response) => return response,
-            Err(req) => req,
-        },
-        Listener::Main { .. } => req,
-    };
+    if path.starts_with("/admin/") {
+        // Anything that can reach a TCP port (any local user, a sidecar, a browser page
+        // posting text/plain) could otherwise copy or export the store.
+        tracing::warn!(%peer, path, ?which, "refused an admin request over TCP");
+        return match which {
+            Listener::Metrics => status(
+                StatusCode::FORBIDDEN,
+                "admin actions are served only on the operations socket in the store's directory",
+            ),
+            Listener::Main => status(StatusCode::NOT_FOUND, "not found"),
+        };
+    }
     let endpoint = match (path.as_str(), which) {
-        (COMMANDS_PATH, Listener::Main { .. }) => Endpoint::Commands,
-        (INTERACTIVITY_PATH, Listener::Main { .. }) => Endpoint::Interactivity,
-        (EVENTS_PATH, Listener::Main { .. }) => Endpoint::Events,
+        (COMMANDS_PATH, Listener::Main) => Endpoint::Commands,
+        (INTERACTIVITY_PATH, Listener::Main) => Endpoint::Interactivity,
+        (EVENTS_PATH, Listener::Main) => Endpoint::Events,
         _ => return status(StatusCode::NOT_FOUND, "not found"),
     };
+    // In Socket Mode Slack's requests come over the websocket; these routes would only be
+    // one more way in, signed with the same secret, that nobody needs.
+    if ctx.settings.slack.mode == Mode::Socket {
+        tracing::debug!(
+            path,
+            "a Slack route over HTTP while in Socket Mode: not found"
+        );
+        return status(StatusCode::NOT_FOUND, "not found");
+    }
     if req.method() != Method::POST {
         return status(StatusCode::METHOD_NOT_ALLOWED, "use POST");
     }
@@ -292,6 +291,8 @@ async fn slack_request(
 /// Hands a decoded request to its handler; `retry` is Slack's redelivery count for events.
 pub(crate) async fn handle(ctx: &Arc<Context>, inbound: Inbound, retry: Option<u32>) -> Reply {
     match inbound {
+        Inbound::SslCheck => Reply::Ack,
+        Inbound::OrgWide(org) => handlers::refuse_org_wide(ctx, &org),
         Inbound::Command(form) => handlers::command::handle(ctx, form).await,
         Inbound::Interaction(event, raw) => handlers::interaction::handle(ctx, *event, &raw).await,
         Inbound::Event(event, raw) => handlers::events::handle(ctx, *event, &raw, retry).await,
@@ -300,16 +301,19 @@ pub(crate) async fn handle(ctx: &Arc<Context>, inbound: Inbound, retry: Option<u
 
 /// Why a request is not for this bot, when `slack.team_id` / `slack.app_id` are set: a
 /// request from another workspace or for another app, or one that does not say which.
-/// Slack's URL challenge names neither and is always answered.
+/// Slack's URL challenge and certificate check name neither and are always answered; an
+/// org-wide install's request names no workspace and gets its own refusal.
 pub(crate) fn foreign(
     slack: &SlackSettings,
     inbound: &Inbound,
     origin: &Origin,
 ) -> Option<&'static str> {
-    if let Inbound::Event(event, _) = inbound
-        && matches!(**event, SlackPushEvent::UrlVerification(_))
-    {
-        return None;
+    match inbound {
+        Inbound::Event(event, _) if matches!(**event, SlackPushEvent::UrlVerification(_)) => {
+            return None;
+        }
+        Inbound::SslCheck | Inbound::OrgWide(_) => return None,
+        _ => {}
     }
     if let Some(team) = &slack.team_id
         && origin.team.as_ref() != Some(team)

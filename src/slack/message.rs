@@ -73,6 +73,7 @@ impl Posted {
             permalink,
             quote: Evidence::quote_of(&self.text),
             author: self.author(),
+            unreadable: false,
         }
     }
 }

@@ -80,7 +80,7 @@ fn truncate(text: &str, max_chars: usize) -> String {
 
 fn section(text: impl Into<String>) -> SlackBlock {
     SlackSectionBlock::new()
-        .with_text(md(truncate(&text.into(), 3000)))
+        .with_text(md(truncate(&text.into(), SECTION_MAX_CHARS)))
         .into()
 }
 
@@ -94,12 +94,36 @@ fn button(text: &str, action_id: &str, value: &str) -> SlackBlockButtonElement {
         .with_value(value.to_owned())
 }
 
+/// What a section block's text may hold (Slack refuses more).
+const SECTION_MAX_CHARS: usize = 3000;
+
 fn quote(text: &str) -> String {
-    escape(text)
-        .lines()
-        .map(|l| format!("> {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    quote_within(text, usize::MAX)
+}
+
+/// `text` escaped and as a mrkdwn block quote, in at most `max_chars` characters. The
+/// cut (marked `…`) is made after escaping: an escape grows a character to five
+/// (`&amp;`), so a quote cut before escaping can still overflow its block, and Slack's
+/// limit then takes what follows it, or splits an entity in half.
+fn quote_within(text: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0usize;
+    for (i, line) in text.lines().enumerate() {
+        let prefix = if i == 0 { "> " } else { "\n> " };
+        let pieces =
+            std::iter::once(prefix.to_owned()).chain(line.chars().map(|c| escape(&c.to_string())));
+        for piece in pieces {
+            let len = piece.chars().count();
+            // Room is kept for the ellipsis.
+            if used + len > max_chars.saturating_sub(1) {
+                out.push('…');
+                return out;
+            }
+            used += len;
+            out.push_str(&piece);
+        }
+    }
+    out
 }
 
 fn content(fallback: String, blocks: Vec<SlackBlock>) -> SlackMessageContent {
@@ -170,7 +194,7 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
         blocks.push(section(format!("*{}*\n{summary}", t.card_summary())));
     }
     if let Some(evidence) = &case.evidence {
-        blocks.push(section(evidence_text(evidence, look)));
+        blocks.extend(evidence_blocks(evidence, look));
     }
     blocks.push(section(format!(
         "*{}*\n{}",
@@ -210,18 +234,21 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
     )
 }
 
-/// The flagged message: a quote, where it was, and a link to it.
-fn evidence_text(evidence: &Evidence, look: Look<'_>) -> String {
-    let mut text = format!(
-        "*{}* (<#{}>)\n{}",
-        look.t.card_evidence(),
-        evidence.channel,
-        quote(&evidence.quote)
-    );
+/// The flagged message: where it was and a quote of it (sized to fit its block after
+/// escaping), then the link to it in a block of its own, so however long the message,
+/// the link is never what gets cut.
+fn evidence_blocks(evidence: &Evidence, look: Look<'_>) -> Vec<SlackBlock> {
+    let header = format!("*{}* (<#{}>)\n", look.t.card_evidence(), evidence.channel);
+    let body = if evidence.unreadable {
+        format!("_{}_", look.t.evidence_unreadable())
+    } else {
+        quote_within(&evidence.quote, SECTION_MAX_CHARS - header.chars().count())
+    };
+    let mut blocks = vec![section(header + &body)];
     if let Some(link) = &evidence.permalink {
-        text.push_str(&format!("\n<{link}|{}>", look.t.evidence_link()));
+        blocks.push(context(format!("<{link}|{}>", look.t.evidence_link())));
     }
-    text
+    blocks
 }
 
 fn status_line(case: &Case, look: Look<'_>) -> String {
@@ -543,11 +570,9 @@ pub fn escalate_form(context: &FormContext, customer: Option<&str>, look: Look<'
     }
     let mut blocks: Vec<SlackBlock> = Vec::new();
     if let Some(evidence) = &context.evidence {
-        blocks.push(section(format!(
-            "*{}*\n{}",
-            t.form_quote(),
-            quote(&evidence.quote)
-        )));
+        let header = format!("*{}*\n", t.form_quote());
+        let room = SECTION_MAX_CHARS - header.chars().count();
+        blocks.push(section(header + &quote_within(&evidence.quote, room)));
     }
     blocks.extend::<Vec<SlackBlock>>(vec![
         SlackInputBlock::new(plain(t.form_customer(), 2000), customer_input.into())
@@ -846,6 +871,32 @@ mod tests {
     }
 
     #[test]
+    fn a_quote_is_cut_after_escaping_and_never_inside_an_entity() {
+        assert_eq!(
+            quote_within("a <b>\nc & d", 100),
+            "> a &lt;b&gt;\n> c &amp; d"
+        );
+        assert_eq!(quote("a <b>\nc"), "> a &lt;b&gt;\n> c");
+        let cut = quote_within(&"<".repeat(100), 12);
+        assert_eq!(cut, "> &lt;&lt;…", "two whole entities and the mark");
+        for budget in [3, 50, 2999] {
+            let cut = quote_within(&"&<>x\n".repeat(2000), budget);
+            assert!(cut.chars().count() <= budget, "{budget}");
+            assert!(cut.ends_with('…'));
+            let before = cut.trim_end_matches('…');
+            assert!(
+                before.ends_with("&amp;")
+                    || before.ends_with("&lt;")
+                    || before.ends_with("&gt;")
+                    || before.ends_with('x')
+                    || before.ends_with("> ")
+                    || before.is_empty(),
+                "{before:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_long_quote_is_shortened_to_fit_private_metadata() {
         let context = FormContext {
             origin: None,
@@ -856,6 +907,7 @@ mod tests {
                 permalink: Some("https://x.slack.com/archives/C1/p12".into()),
                 quote: "\"quoted\"\n".repeat(400),
                 author: None,
+                unreadable: false,
             }),
             category: None,
         };

@@ -1,7 +1,8 @@
 //! Purpose: Slack's side of Socket Mode on loopback: the websocket apps.connections.open
 //! points to. Greets a connecting bot with `hello`, sends it envelopes (slash commands,
 //! interactions, events) and hands back the acknowledgement to each, and can ask it to
-//! reconnect as Slack does.
+//! reconnect as Slack does. It can also fall silent without closing, as a connection
+//! whose far end vanished does (a NAT that forgot it), and counts the bot's pings.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -23,6 +24,9 @@ struct Inner {
     pending: Mutex<HashMap<String, oneshot::Sender<Value>>>,
     connections: AtomicUsize,
     connected: Notify,
+    /// Makes the newest connection stop reading and writing, socket left open.
+    silence: Mutex<Option<oneshot::Sender<()>>>,
+    pings: AtomicUsize,
 }
 
 pub struct SocketServer {
@@ -103,6 +107,43 @@ impl SocketServer {
             .map_err(|_| "the connection dropped".to_string())
     }
 
+    /// Sends an envelope and, right behind it on the same connection, a `disconnect`: the
+    /// acknowledgement of an envelope the bot received before it was asked to reconnect.
+    pub async fn send_then_disconnect(&self, kind: &str, payload: Value) -> Result<Value, String> {
+        let envelope_id = format!("{:016x}", fastrand::u64(..));
+        let (tx, rx) = oneshot::channel();
+        lock(&self.inner.pending).insert(envelope_id.clone(), tx);
+        let envelope = json!({
+            "envelope_id": envelope_id, "type": kind, "payload": payload,
+            "accepts_response_payload": kind != "events_api", "retry_attempt": 0,
+        });
+        let disconnect = json!({ "type": "disconnect", "reason": "refresh_requested" });
+        let sent = lock(&self.inner.to_bot).as_ref().is_some_and(|tx| {
+            tx.send(Message::text(envelope.to_string())).is_ok()
+                && tx.send(Message::text(disconnect.to_string())).is_ok()
+        });
+        if !sent {
+            return Err("no bot is connected".into());
+        }
+        tokio::time::timeout(Duration::from_secs(5), rx)
+            .await
+            .map_err(|_| "no acknowledgement within 5 s".to_string())?
+            .map_err(|_| "the connection dropped".to_string())
+    }
+
+    /// The newest connection goes quiet: nothing more is read or written on it (so the
+    /// bot's pings go unanswered), and it is not closed.
+    pub fn go_silent(&self) {
+        if let Some(silence) = lock(&self.inner.silence).take() {
+            let _ = silence.send(());
+        }
+    }
+
+    /// Pings received from the bot, on any connection.
+    pub fn pings(&self) -> usize {
+        self.inner.pings.load(Ordering::SeqCst)
+    }
+
     /// Asks the connected bot to reconnect, as Slack does every few hours.
     pub fn disconnect(&self) {
         if let Some(tx) = lock(&self.inner.to_bot).as_ref() {
@@ -134,10 +175,18 @@ async fn accept(listener: TcpListener, inner: Arc<Inner>) {
                 return;
             }
             *lock(&inner.to_bot) = Some(tx);
+            let (silence, mut silenced) = oneshot::channel();
+            *lock(&inner.silence) = Some(silence);
             inner.connections.fetch_add(1, Ordering::SeqCst);
             inner.connected.notify_waiters();
             loop {
                 tokio::select! {
+                    // Err: a newer connection took the switch; this one carries on.
+                    Ok(()) = &mut silenced => {
+                        // The socket stays open (this task owns it), never polled again:
+                        // no pong, no close, no data.
+                        std::future::pending::<()>().await;
+                    }
                     frame = read.next() => match frame {
                         Some(Ok(Message::Text(text))) => {
                             let Ok(ack) = serde_json::from_str::<Value>(text.as_str()) else { continue };
@@ -145,6 +194,9 @@ async fn accept(listener: TcpListener, inner: Arc<Inner>) {
                             if let Some(waiting) = lock(&inner.pending).remove(&id) {
                                 let _ = waiting.send(ack);
                             }
+                        }
+                        Some(Ok(Message::Ping(_))) => {
+                            inner.pings.fetch_add(1, Ordering::SeqCst);
                         }
                         Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
                         Some(Ok(_)) => {}

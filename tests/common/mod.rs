@@ -52,6 +52,8 @@ pub struct Options {
     pub tweak: fn(&mut Settings),
     /// Receive Slack's requests over Socket Mode instead of HTTP.
     pub socket_mode: bool,
+    /// Serve /metrics and /readyz on a second listener (`server.metrics_bind`, port 0).
+    pub metrics: bool,
 }
 
 pub const APP_TOKEN: &str = "xapp-1-test-app-token";
@@ -65,6 +67,7 @@ impl Default for Options {
             signing_secret: SIGNING_SECRET,
             tweak: |_| {},
             socket_mode: false,
+            metrics: false,
         }
     }
 }
@@ -94,26 +97,37 @@ pub fn settings(api_url: &str, extra_toml: &str) -> Settings {
 }
 
 async fn launch(
-    settings: &Settings,
+    settings: &mut Settings,
     signing_secret: &'static str,
     clock: &Arc<dyn Clock>,
     store: &Store,
     slack: &Arc<StandIn>,
+    metrics: bool,
 ) -> (Application, Sender) {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("port 0 binds");
+    let metrics = if metrics {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("port 0 binds");
+        settings.metrics_bind = Some(listener.local_addr().expect("bound"));
+        Some(listener)
+    } else {
+        None
+    };
     let secrets = Secrets {
         bot_token: Secret::new(TOKEN),
         signing_secret: Secret::new(signing_secret),
         app_token: Some(Secret::new(APP_TOKEN)),
     };
-    let app = Application::start(
+    let app = Application::start_with_metrics(
         settings.clone(),
         secrets,
         clock.clone(),
         store.clone(),
         listener,
+        metrics,
     )
     .expect("the bot starts");
     let sender = Sender::new(
@@ -160,11 +174,12 @@ impl TestBot {
         let store =
             Store::open(&settings.store_path, settings.store_cache_bytes).expect("the store opens");
         let (app, sender) = launch(
-            &settings,
+            &mut settings,
             options.signing_secret,
             &options.clock,
             &store,
             &slack,
+            options.metrics,
         )
         .await;
         TestBot {
@@ -183,6 +198,15 @@ impl TestBot {
         self.app.as_ref().expect("the bot is running")
     }
 
+    /// `http://host:port` of the metrics listener (started with `Options::metrics`).
+    pub fn metrics_base(&self) -> String {
+        let addr = self
+            .app()
+            .metrics_addr()
+            .expect("started with a metrics listener");
+        format!("http://{addr}")
+    }
+
     pub async fn shutdown(&mut self) {
         if let Some(app) = self.app.take() {
             app.shutdown().await.expect("clean shutdown");
@@ -198,12 +222,14 @@ impl TestBot {
         let parking = tempfile::tempdir().expect("a temporary directory");
         self.store = Store::open(&parking.path().join("s"), 1 << 20).expect("opens");
         self.store = reopen(&path);
+        let metrics = self.settings.metrics_bind.is_some();
         let (app, sender) = launch(
-            &self.settings,
+            &mut self.settings,
             self.signing_secret,
             &self.clock,
             &self.store,
             &self.slack,
+            metrics,
         )
         .await;
         self.app = Some(app);
