@@ -125,7 +125,7 @@ impl<W: Write> Demo<'_, W> {
         let name = self.slack.user_name(who);
         let header = match self.script.locale {
             Locale::En => format!("[only {name} sees: the bot's reply]"),
-            Locale::Ja => format!("[{name}にだけ表示: ボットの返信]"),
+            Locale::Ja => format!("[{name}さんにだけ表示：ボットの返信]"),
         };
         self.line(&header)?;
         for line in transcript::mrkdwn(&self.slack, &text).lines() {
@@ -171,20 +171,13 @@ impl<W: Write> Demo<'_, W> {
 }
 
 fn people(locale: Locale) -> HashMap<&'static str, &'static str> {
+    // Display names as a Slack profile shows them; roles are in the demo's first line.
     let names: [(&str, &str, &str); 5] = [
-        (AGENT, "Aiko (support agent)", "佐藤 愛子（サポート担当）"),
-        (CEO, "Kenji (CEO)", "田中 健二（CEO）"),
-        (COO, "Yumi (COO)", "伊藤 由美（COO）"),
-        (
-            MANAGER,
-            "Hiro (support manager)",
-            "森 博（サポートマネージャー）",
-        ),
-        (
-            ACME_USER,
-            "Bob (Acme, customer)",
-            "ボブ（アクメ社・お客様）",
-        ),
+        (AGENT, "Aiko Sato", "佐藤 愛子"),
+        (CEO, "Kenji Tanaka", "田中 健二"),
+        (COO, "Yumi Ito", "伊藤 由美"),
+        (MANAGER, "Hiro Mori", "森 博"),
+        (ACME_USER, "Bob (Acme)", "ボブ（アクメ社）"),
     ];
     names
         .into_iter()
@@ -274,15 +267,19 @@ pub async fn run(locale: Locale, out: &mut impl Write) -> anyhow::Result<()> {
 async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     d.line(d.script.say(
         "escalation-bot demo: the real bot on loopback, a stand-in for Slack's Web API, and a \
-         temporary store. Executives: Kenji (paged first), Yumi. Manager: Hiro. Approvers: \
-         Yumi, Hiro.",
-        "escalation-bot デモ: 本物のボットをループバックで動かし、Slack Web API の代役と一時ストアを \
-         使います。経営陣: 田中（最初に呼び出し）、伊藤。マネージャー: 森。承認者：伊藤、森。",
+         temporary store. Aiko Sato is a support agent; Kenji Tanaka (CEO, paged first) and \
+         Yumi Ito (COO) take cases; Hiro Mori is the support manager. Yumi and Hiro approve \
+         terminations and large refunds.",
+        "escalation-bot のデモです。実際のボットをループバックで動かし、Slack Web API の代わりに\
+         内蔵のスタンドインと一時ストアを使います。登場人物は、サポート担当の佐藤 愛子さん、\
+         責任者の田中 健二さん（CEO、最初に呼び出されます）と伊藤 由美さん（COO）、\
+         サポートマネージャーの森 博さんです。契約解除と高額の返金は、伊藤さんと森さんが\
+         承認します。",
     ))?;
 
     d.step(
         "Aiko is insulted on a call for an hour and escalates in one line.",
-        "佐藤さんは電話で1時間罵倒され、1行でエスカレーションします。",
+        "佐藤さんは電話で1時間にわたり罵倒され、1行でエスカレーションします。",
     )?;
     let text = d.script.say(
         "cust-42 verbal-abuse Called me incompetent and shouted for an hour after I suggested the export feature.",
@@ -295,21 +292,21 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
 
     d.step(
         "Aiko clicks \"Take this case\" on the card: only executives and managers can.",
-        "佐藤さんがカードの「引き受ける」を押しますが、引き受けられるのは経営陣とマネージャーだけです。",
+        "佐藤さんがカードの「この案件を担当する」を押しますが、担当できるのは責任者とマネージャーだけです。",
     )?;
     let card = d.card()?;
     d.click(AGENT, &card, "take_case").await?;
 
     d.step(
         "Kenji takes the case from his page.",
-        "田中さんが呼び出しのDMから案件を引き受けます。",
+        "田中さんが、呼び出しのダイレクトメッセージから案件を担当します。",
     )?;
     let page = d.in_dm(CEO)?;
     d.click(CEO, &page, "take_case").await?;
 
     d.step(
-        "Kenji decides: refund everything paid to date and end the business. He enters the amount.",
-        "田中さんは、これまでの支払いを全額返金して取引を終えると判断し、金額を入力します。",
+        "Kenji decides: refund everything paid to date and terminate the contract. He enters the amount.",
+        "田中さんは、これまでの支払いを全額返金したうえで契約を解除すると判断し、金額を入力します。",
     )?;
     let card = d.card()?;
     d.click(CEO, &card, "decide:refund-and-termination").await?;
@@ -321,7 +318,7 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
         .context("the refund form did not open")?;
     d.line(d.script.say(
         "    (Kenji types 120000 and submits)\n",
-        "    （田中さんが 120000 と入力して送信）\n",
+        "    （田中さんが「120000」と入力して送信します）\n",
     ))?;
     let answer = d.sender.submit(CEO, &form, &[("amount", "120000")]).await;
     d.answer(CEO, &answer)?;
@@ -330,8 +327,8 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     d.step(
         "Kenji tries to approve his own proposal: a termination is approved by an approver \
          (people.approvers), never by whoever proposed it.",
-        "田中さんが自分の提案を承認しようとしますが、契約解除を承認するのは承認者（people.approvers）で、\
-         提案者本人は承認できません。",
+        "田中さんが自分の提案を承認しようとしますが、契約解除を承認できるのは承認者\
+         （people.approvers）だけで、提案者本人は承認できません。",
     )?;
     let proposal = d.proposal()?;
     d.click(CEO, &proposal, "approve_proposal").await?;
@@ -344,7 +341,7 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
 
     d.step(
         "A second customer demands free weekend work. Yumi takes it and gives a warning.",
-        "別のお客様が週末の無償作業を要求します。伊藤さんが引き受け、警告とします。",
+        "別のお客様が、契約外の週末の無償作業を要求しています。伊藤さんが担当し、警告とします。",
     )?;
     let text = d.script.say(
         "cust-7 unreasonable-demand Demands free on-site work every weekend, outside the contract.",
@@ -362,8 +359,8 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     d.step(
         "In #support, shared with the customer Acme over Slack Connect, Acme's Bob turns \
          nasty. The bot suggests escalating, to Aiko alone: Bob sees nothing.",
-        "Slack コネクトでお客様アクメと共有している #support で、アクメのボブさんの言葉が\
-         荒れます。ボットは佐藤さんにだけエスカレーションを提案します。ボブさんには何も見えません。",
+        "顧客のアクメ社と Slack コネクトで共有している #support で、アクメ社のボブさんの言葉が\
+         荒れます。ボットは佐藤さんにだけエスカレーションを提案し、ボブさんには何も表示されません。",
     )?;
     let bob = Author {
         user: ACME_USER.into(),
@@ -390,7 +387,12 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
         ),
         Some(&opening.ts),
     );
-    d.line(&format!("    Bob: {}\n", nasty.text))?;
+    let bob_says = d.script.say("Bob", "ボブさん");
+    d.line(&format!(
+        "    {bob_says}{}{}\n",
+        d.script.say(": ", "："),
+        nasty.text
+    ))?;
     let answer = d.sender.message_event(&nasty).await;
     d.answer(AGENT, &answer)?;
     d.settle().await?;
@@ -398,7 +400,7 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     d.step(
         "Bob adds :rotating_light: to his own message. He is not staff: nothing happens, and \
          he sees nothing.",
-        "ボブさんが自分のメッセージに :rotating_light: を付けます。社内のメンバーではないため\
+        "ボブさんが自分のメッセージに :rotating_light: を付けます。社内のメンバーではないため、\
          何も起こらず、ボブさんには何も表示されません。",
     )?;
     let answer = d.sender.react(ACME_USER, &nasty, "rotating_light").await;
@@ -408,8 +410,8 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     d.step(
         "Aiko reacts to Bob's message with :rotating_light:. A case opens from it, with the \
          message as evidence and Acme as the customer.",
-        "佐藤さんがボブさんのメッセージに :rotating_light: のリアクションを付けます。\
-         メッセージを証拠とし、顧客をアクメとして案件が開きます。",
+        "佐藤さんがボブさんのメッセージに :rotating_light: のリアクションを付けると、\
+         そのメッセージを証拠として、顧客をアクメ社とする案件が起票されます。",
     )?;
     let answer = d.sender.react(AGENT, &nasty, "rotating_light").await;
     d.answer(AGENT, &answer)?;
@@ -417,7 +419,7 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
 
     d.step(
         "Aiko asks for a customer's history: histories and tallies are for people with a role.",
-        "佐藤さんが顧客の履歴を見ようとしますが、履歴と集計を見られるのは役割のある方のみです。",
+        "佐藤さんが顧客の履歴を見ようとしますが、履歴と集計を見られるのは、役割のある方だけです。",
     )?;
     d.line("    /escalate history cust-42\n")?;
     let answer = d.sender.command(AGENT, SUPPORT, "history cust-42").await;
@@ -425,7 +427,7 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
 
     d.step(
         "Hiro looks up the first customer.",
-        "森さんが最初のお客様の履歴を確認します。",
+        "森さんが、最初のお客様の履歴を確認します。",
     )?;
     d.line("    /escalate history cust-42\n")?;
     let answer = d.sender.command(MANAGER, SUPPORT, "history cust-42").await;
@@ -433,7 +435,7 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
 
     d.step(
         "The tallies leadership quotes.",
-        "経営陣が引用する集計です。",
+        "経営層への報告に使う集計です。",
     )?;
     d.line("    /escalate stats\n")?;
     let answer = d.sender.command(MANAGER, SUPPORT, "stats").await;
@@ -442,8 +444,8 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     d.step(
         "Every Monday at 09:00 (report.timezone), leadership gets the week's report with a \
          chart. Here is this week's, posted now as `escalation-bot report --post` would.",
-        "毎週月曜 9:00（report.timezone の時刻）に、経営陣へ週次報告とグラフが届きます。\
-         ここでは `escalation-bot report --post` と同じく、今週分をすぐに投稿します。",
+        "毎週月曜 9:00（report.timezone の時刻）に、経営層のチャンネルへ週次報告とグラフが\
+         届きます。ここでは `escalation-bot report --post` と同じく、今週分をすぐに投稿します。",
     )?;
     let ctx = d.app.context().clone();
     let now = ctx.clock.now();
@@ -467,9 +469,11 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
         bail!("calls without the bot token: {unauthorized:?}");
     }
     d.line(&format!(
-        "{} {}",
-        d.script
-            .say("Slack Web API calls made:", "Slack Web API 呼び出し数:"),
+        "{}{}",
+        d.script.say(
+            "Slack Web API calls made: ",
+            "Slack Web API の呼び出し回数："
+        ),
         calls.len()
     ))
 }

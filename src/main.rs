@@ -4,7 +4,6 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::Parser;
 use escalation_bot::app::Application;
 use escalation_bot::cli::{Cli, Command};
 use escalation_bot::clock::SystemClock;
@@ -16,7 +15,7 @@ use escalation_bot::{demo, operations, telemetry};
 use serde_json::json;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_in(help_locale());
     config::load_env_file();
     let result = match cli.command {
         Command::Serve { config } => serve(config.as_deref()),
@@ -39,6 +38,26 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The language of `--help`: the configured one (`i18n.locale`, as the demo uses it),
+/// else the terminal's (the first of LC_ALL, LC_MESSAGES and LANG that is set), else
+/// English.
+fn help_locale() -> Locale {
+    if let Some(locale) = Settings::locale_only(None) {
+        return locale;
+    }
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .into_iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.is_empty())
+        .map_or(Locale::En, |value| {
+            if value.starts_with("ja") {
+                Locale::Ja
+            } else {
+                Locale::En
+            }
+        })
 }
 
 fn log_filter(default: &str) -> String {
@@ -364,6 +383,7 @@ fn export(
                 &settings.currency,
                 since_at,
                 parsed,
+                settings.locale.catalog(),
                 &mut writer,
             )
             .map_err(|e| e.to_string())?;

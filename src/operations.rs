@@ -204,7 +204,16 @@ pub fn export_file(
     let file = output::create_file(&target).map_err(|e| e.to_string())?;
     let mut out = std::io::BufWriter::new(file);
     let zone = &settings.report.schedule.zone;
-    match export::write(store, zone, &settings.currency, since, format, &mut out) {
+    let catalog = settings.locale.catalog();
+    match export::write(
+        store,
+        zone,
+        &settings.currency,
+        since,
+        format,
+        catalog,
+        &mut out,
+    ) {
         Ok(cases) => Ok(ExportDone {
             path: target,
             cases,

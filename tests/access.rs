@@ -643,7 +643,7 @@ async fn history_is_for_people_with_a_role_and_private_categories_stay_private()
         let body = answer.body;
         assert!(body.contains("Private category"), "{reader}: {body}");
         assert!(!body.contains("Sexual"), "{reader}: {body}");
-        assert!(body.contains("Insults, verbal abuse"), "{body}");
+        assert!(body.contains("Verbal abuse"), "{body}");
         assert!(
             body.contains("named only in the escalation channel"),
             "{body}"
@@ -655,7 +655,7 @@ async fn history_is_for_people_with_a_role_and_private_categories_stay_private()
         .command(MGR1, ESCALATIONS, "history cust-8")
         .await
         .body;
-    assert!(inside.contains("Sexual remarks or behaviour"), "{inside}");
+    assert!(inside.contains("Sexual harassment"), "{inside}");
     assert!(!inside.contains("Private category"), "{inside}");
 }
 
@@ -684,8 +684,12 @@ async fn a_long_history_is_paged_newest_first_and_never_cut() {
     for block in blocks {
         let text = block["text"]["text"].as_str().unwrap_or_default();
         assert!(text.chars().count() <= 3000, "a section over Slack's limit");
-        for word in text.split_whitespace() {
-            if let Some(id) = CaseId::parse(word) {
+        // Case ids as the lines print them (`ESC-12,`): not the digits of a date.
+        for word in text
+            .split_whitespace()
+            .filter(|w| w.starts_with(CaseId::PREFIX))
+        {
+            if let Some(id) = CaseId::parse(word.trim_end_matches(|c: char| !c.is_ascii_digit())) {
                 shown.push(id.number());
             }
         }
@@ -700,8 +704,8 @@ async fn a_long_history_is_paged_newest_first_and_never_cut() {
     );
     let second = page(2).await.to_string();
     for n in 1..=10 {
-        assert!(second.contains(&format!("ESC-{n} ")), "ESC-{n} on page 2");
+        assert!(second.contains(&format!("ESC-{n},")), "ESC-{n} on page 2");
     }
-    assert!(!second.contains("ESC-11 "), "{second}");
+    assert!(!second.contains("ESC-11,"), "{second}");
     assert!(second.contains("Cases 51 to 60 of 60"), "{second}");
 }

@@ -4,6 +4,9 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
+use escalation_bot::i18n::Locale;
+use escalation_bot::i18n::style::{Kind, violations};
+
 use escalation_bot::domain::{
     Category, CustomerId, NewCase, PagingPolicy, Policy, Roles, Rules, Source, UserId,
 };
@@ -82,6 +85,31 @@ fn help_lists_the_subcommands() {
 }
 
 #[test]
+fn help_is_in_japanese_for_a_japanese_terminal_or_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let terminal = run(
+        dir.path(),
+        &["export", "--help"],
+        &[("LANG", "ja_JP.UTF-8")],
+    );
+    assert!(terminal.status.success(), "{}", stderr(&terminal));
+    let text = stdout(&terminal);
+    assert!(
+        text.contains("使い方：") && text.contains("監査用に"),
+        "{text}"
+    );
+    config(dir.path(), "[i18n]\nlocale = \"ja\"");
+    let configured = run(dir.path(), &["--help"], &[("LANG", "C.UTF-8")]);
+    assert!(
+        stdout(&configured).contains("コマンド："),
+        "{}",
+        stdout(&configured)
+    );
+    let english = run(tempfile::tempdir().unwrap().path(), &["--help"], &[]);
+    assert!(stdout(&english).contains("Commands:"));
+}
+
+#[test]
 fn the_demo_runs_the_whole_flow_without_a_workspace() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(dir.path(), &["demo"], &[]);
@@ -93,16 +121,20 @@ fn the_demo_runs_the_whole_flow_without_a_workspace() {
         "Only executives and managers can take a case",
         "Awaiting approval",
         "Approved by @Hiro",
-        "Thank you for speaking up",
-        "Customers cut off: 1 of 350",
+        "Thank you for reporting it",
+        "Customers terminated: 1 of 350",
     ] {
         assert!(
             transcript.contains(expected),
             "{expected:?} missing from:\n{transcript}"
         );
     }
+    let found = violations(&transcript, Locale::En, true, Kind::Plain);
+    assert!(found.is_empty(), "{found:#?}");
 }
 
+/// The transcript a Japanese executive reads: the decided words, people named with さん,
+/// times in 日本時間, and the style rules a program can check, line by line.
 #[test]
 fn the_demo_speaks_japanese_when_configured() {
     let dir = tempfile::tempdir().unwrap();
@@ -112,8 +144,26 @@ fn the_demo_speaks_japanese_when_configured() {
         &[("ESCALATION_BOT__I18N__LOCALE", "ja")],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("を受け付けました"));
-    assert!(stdout(&out).contains("350社中 1社"));
+    let transcript = stdout(&out);
+    for expected in [
+        "ご報告ありがとうございます。ESC-1 として受け付けました。",
+        "@田中 健二さんが担当になりました",
+        "@田中 健二さんが「120,000円を返金のうえ契約解除」を提案しました。",
+        "[ 警告 ] [ 返金 ] [ 契約解除 ] [ 返金のうえ契約解除 ] [ 措置なし（カスハラ非該当） ]",
+        "起票日時：2026年",
+        "集計期間：",
+        "（日）、日本時間",
+        "契約解除した顧客：350社中 1社",
+        "1 暴力、2 脅迫、3 暴言・侮辱、",
+    ] {
+        assert!(
+            transcript.contains(expected),
+            "{expected:?} missing from:\n{transcript}"
+        );
+    }
+    assert!(!transcript.contains("W49"), "the report names its dates");
+    let found = violations(&transcript, Locale::Ja, true, Kind::Plain);
+    assert!(found.is_empty(), "{found:#?}\n{transcript}");
 }
 
 #[tokio::test]

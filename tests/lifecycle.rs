@@ -520,10 +520,12 @@ async fn unknown_category_or_missing_customer_gets_usage_and_stores_nothing() {
         assert_eq!(answer.status, 200, "{text}");
         let reply = answer.text();
         assert!(reply.contains(expected), "{text}: {reply}");
+        // Escaped: Slack would take a raw `<customer-id>` for a link, even in backticks.
         assert!(
-            reply.contains("/escalate <customer-id> <category>"),
+            reply.contains("/escalate &lt;customer-id&gt; &lt;category&gt;"),
             "usage for {text}: {reply}"
         );
+        assert!(!reply.contains("<customer-id>"), "{reply}");
     }
     let history = bot.escalate(MGR1, "history").await.text();
     assert!(history.contains("which customer"), "{history}");
@@ -532,7 +534,7 @@ async fn unknown_category_or_missing_customer_gets_usage_and_stores_nothing() {
         bot.escalate(AGENT, &too_long)
             .await
             .text()
-            .contains("longer than 2000")
+            .contains("longer than 2,000")
     );
     assert_eq!(bot.store.tallies().unwrap().cases_total, 0);
     assert_eq!(bot.store.cases().count(), 0);
@@ -562,7 +564,10 @@ async fn japanese_input_and_replies() {
         )
         .await;
     let reply = answer.text();
-    assert!(reply.contains("*ESC-1* を受け付けました"), "{reply}");
+    assert!(
+        reply.contains("ご報告ありがとうございます。ESC-1 として受け付けました。"),
+        "{reply}"
+    );
     assert!(
         reply.contains("暴言を聞き続ける必要はありません"),
         "{reply}"
@@ -577,17 +582,22 @@ async fn japanese_input_and_replies() {
     bot.settle().await;
     let card = text_of(&bot.card(case.id));
     assert!(
-        card.contains("精神的な攻撃") && card.contains("電話で1時間罵倒された"),
+        card.contains("暴言・侮辱") && card.contains("電話で1時間罵倒された"),
         "{card}"
     );
 
     let unknown = bot.escalate(AGENT, "顧客B 失礼 態度が悪い").await.text();
     assert!(
-        unknown.contains("「失礼」は区分として登録されていない"),
+        unknown.contains("「失礼」という区分はないため、何も記録していません。"),
         "{unknown}"
     );
     let stats = bot.escalate(MGR1, "集計").await.text();
     assert!(stats.contains("350社中 0社"), "{stats}");
+    // The words staff type name the category too.
+    bot.escalate(AGENT, "顧客C 長電話 3時間切らせてもらえなかった")
+        .await;
+    let case = bot.case(escalation_bot::domain::CaseId::new(2));
+    assert_eq!(case.category, Category::Restraint);
 }
 
 #[tokio::test]
@@ -651,7 +661,8 @@ async fn escalate_alone_opens_the_form_and_submitting_it_opens_a_case() {
         Some(SUPPORT)
     );
     bot.settle().await;
-    assert!(text_of(&bot.card(case.id)).contains("we failed a promise"));
+    // The card's field, as its block's JSON holds it.
+    assert!(text_of(&bot.card(case.id)).contains(r"*Our own failing*\nYes"));
 }
 
 #[tokio::test]
@@ -677,7 +688,7 @@ async fn history_stats_and_help() {
         "both cases, the newest first: {history}"
     );
     assert!(
-        history.contains("Warnings: 1") && history.contains("Not cut off"),
+        history.contains("Warnings: 1") && history.contains("Not terminated"),
         "{history}"
     );
     let nobody = bot.escalate(MGR1, "history cust-0").await.text();
@@ -688,7 +699,10 @@ async fn history_stats_and_help() {
         "{stats}"
     );
     let help = bot.escalate(AGENT, "help").await.text();
-    assert!(help.contains("/escalate history <customer-id>"), "{help}");
+    assert!(
+        help.contains("/escalate history &lt;customer-id&gt;"),
+        "{help}"
+    );
 }
 
 #[tokio::test]

@@ -113,12 +113,17 @@ fn event_scope(event: &str) -> &'static str {
     }
 }
 
+/// The app manifests: HTTP and Socket Mode, each in English and in Japanese.
+const SLACK_MANIFESTS: [&str; 4] = [
+    "manifests/slack-app.yaml",
+    "manifests/slack-app.socket-mode.yaml",
+    "manifests/slack-app.ja.yaml",
+    "manifests/slack-app.socket-mode.ja.yaml",
+];
+
 #[test]
-fn both_slack_manifests_match_the_code() {
-    for file in [
-        "manifests/slack-app.yaml",
-        "manifests/slack-app.socket-mode.yaml",
-    ] {
+fn every_slack_manifest_matches_the_code() {
+    for file in SLACK_MANIFESTS {
         let manifest = yaml(file);
         let features = &manifest["features"];
         let commands = features["slash_commands"].as_sequence().unwrap();
@@ -158,11 +163,75 @@ fn both_slack_manifests_match_the_code() {
             );
         }
     }
-    assert_eq!(
-        strings(&yaml("manifests/slack-app.yaml")["oauth_config"]["scopes"]["bot"]),
-        strings(&yaml("manifests/slack-app.socket-mode.yaml")["oauth_config"]["scopes"]["bot"]),
-        "both variants ask for the same scopes"
-    );
+    for file in SLACK_MANIFESTS {
+        assert_eq!(
+            strings(&yaml("manifests/slack-app.yaml")["oauth_config"]["scopes"]["bot"]),
+            strings(&yaml(file)["oauth_config"]["scopes"]["bot"]),
+            "every variant asks for the same scopes: {file}"
+        );
+    }
+}
+
+/// What people read in a manifest: the app's descriptions, the command's description
+/// and usage hint, the shortcut's name and description.
+fn texts_people_read(manifest: &mut Value) -> Vec<String> {
+    let mut taken = Vec::new();
+    let mut take = |v: &mut Value| {
+        if let Some(text) = v.as_str() {
+            taken.push(text.to_owned());
+        }
+        *v = Value::Null;
+    };
+    take(&mut manifest["display_information"]["description"]);
+    if manifest["display_information"]
+        .get("long_description")
+        .is_some()
+    {
+        take(&mut manifest["display_information"]["long_description"]);
+    }
+    let features = &mut manifest["features"];
+    for command in features["slash_commands"].as_sequence_mut().unwrap() {
+        take(&mut command["description"]);
+        take(&mut command["usage_hint"]);
+    }
+    for shortcut in features["shortcuts"].as_sequence_mut().unwrap() {
+        take(&mut shortcut["name"]);
+        take(&mut shortcut["description"]);
+    }
+    taken
+}
+
+/// The Japanese manifests are the English ones with only the words people read in
+/// Japanese: the same app, command, shortcut, scopes, events and URLs.
+#[test]
+fn the_japanese_manifests_differ_from_the_english_only_in_their_words() {
+    use escalation_bot::i18n::Locale;
+    use escalation_bot::i18n::style::{Kind, is_japanese, violations};
+    for (en, ja) in [
+        ("manifests/slack-app.yaml", "manifests/slack-app.ja.yaml"),
+        (
+            "manifests/slack-app.socket-mode.yaml",
+            "manifests/slack-app.socket-mode.ja.yaml",
+        ),
+    ] {
+        let (mut english, mut japanese) = (yaml(en), yaml(ja));
+        let english_texts = texts_people_read(&mut english);
+        let japanese_texts = texts_people_read(&mut japanese);
+        assert_eq!(english, japanese, "{ja} is {en} in other words");
+        assert_eq!(english_texts.len(), japanese_texts.len(), "{ja}");
+        for text in &japanese_texts {
+            assert!(
+                text.chars().any(is_japanese),
+                "{ja}: {text:?} is not Japanese"
+            );
+            let found = violations(text, Locale::Ja, true, Kind::Plain);
+            assert!(found.is_empty(), "{ja}: {found:?}");
+        }
+        // Slack's limits: a shortcut's name, 24 characters; its description, 50.
+        let shortcut = &yaml(ja)["features"]["shortcuts"][0];
+        assert!(shortcut["name"].as_str().unwrap().chars().count() <= 24);
+        assert!(shortcut["description"].as_str().unwrap().chars().count() <= 50);
+    }
 }
 
 /// Every method the Web API client can call is covered by a listed scope, and every

@@ -16,7 +16,7 @@ use escalation_bot::clock::ManualClock;
 use escalation_bot::config::Settings;
 use escalation_bot::domain::ChannelId;
 use escalation_bot::i18n::Locale;
-use escalation_bot::report::export::COLUMNS;
+use escalation_bot::report::export::{self, Column};
 use escalation_bot::standin::Message;
 use escalation_bot::standin::web_api::Fault;
 use jiff::{SignedDuration, Timestamp};
@@ -130,17 +130,17 @@ async fn the_report_is_posted_once_on_schedule_in_the_configured_zone_with_its_c
     let report = &reports(&bot)[0];
     let text = &report.text;
     for expected in [
-        "Weekly escalation report, 2026-W47",
+        "*Weekly escalation report*\nMon 16 Nov to Sun 22 Nov 2026, counted in Asia/Tokyo time",
         "*Cases opened:* 2",
-        "Insults, verbal abuse, slander 1",
+        "Verbal abuse 1",
         "Private categories 1 (not itemised)",
-        "terminations 0, no action 0\n",
-        "*Decided:* 1: warnings 1, refunds 0",
+        "terminations 0, no action (not harassment) 0\n",
+        "*Decided:* 1\nWarnings 1, refunds 0",
         "*Time to take over:* median 30 min, 90th percentile 30 min (1 case)",
         "*Time to decide:* median 2 h, 90th percentile 2 h (1 case)",
         "*Still open now:* 1",
         "1 of this week's cases came from a customer with an earlier case",
-        "*Customers cut off:* 0 this week, 0 of 350 in all",
+        "*Customers terminated:* 0 this week, 0 of 350 in all",
     ] {
         assert!(text.contains(expected), "{expected:?} missing from\n{text}");
     }
@@ -156,7 +156,7 @@ async fn the_report_is_posted_once_on_schedule_in_the_configured_zone_with_its_c
     let files = bot.slack.files();
     assert_eq!(files.len(), 1);
     let file = &files[0];
-    assert_eq!(file.filename, "escalations-2026-W47.png");
+    assert_eq!(file.filename, "escalations-2026-11-16.png");
     assert!(file.shared);
     let bytes = file.bytes.as_ref().expect("the bytes arrived");
     assert!(bytes.starts_with(PNG_SIGNATURE), "not a PNG");
@@ -164,7 +164,7 @@ async fn the_report_is_posted_once_on_schedule_in_the_configured_zone_with_its_c
     let shared = shared_files(&bot);
     assert_eq!(shared[0].thread_ts.as_deref(), Some(report.ts.as_str()));
     assert!(
-        shared[0].text.contains("12 weeks to 2026-W47"),
+        shared[0].text.contains("the 12 weeks to Sun 22 Nov 2026"),
         "{}",
         shared[0].text
     );
@@ -197,7 +197,11 @@ async fn the_report_is_posted_once_on_schedule_in_the_configured_zone_with_its_c
     clock.set(at("2026-11-30T00:00:00Z"));
     wait_for_reports(&bot, 2).await;
     let second = &reports(&bot)[1];
-    assert!(second.text.contains("2026-W48"), "{}", second.text);
+    assert!(
+        second.text.contains("Mon 23 Nov to Sun 29 Nov 2026"),
+        "{}",
+        second.text
+    );
     assert!(
         second
             .text
@@ -221,22 +225,30 @@ async fn weeks_missed_while_the_bot_was_down_are_posted_on_start_in_order() {
     let posted = reports(&bot);
     assert_eq!(posted.len(), 2, "W49's report is not due before 7 December");
     assert!(
-        posted[0].text.contains("週次エスカレーション報告 2026-W47"),
+        posted[0]
+            .text
+            .contains("集計期間：2026年11月16日（月）〜11月22日（日）"),
         "{}",
         posted[0].text
     );
     assert!(
-        posted[0].text.contains("*新規案件:* 2件"),
+        posted[0].text.contains("*新規案件：* 2件"),
         "{}",
         posted[0].text
     );
     assert!(
-        posted[0].text.contains("プライバシーに配慮する種類 1件"),
+        posted[0].text.contains("要配慮区分 1件"),
         "{}",
         posted[0].text
     );
     assert!(posted[0].text.contains("350社中 0社"), "{}", posted[0].text);
-    assert!(posted[1].text.contains("2026-W48"), "{}", posted[1].text);
+    assert!(
+        posted[1]
+            .text
+            .contains("2026年11月23日（月）〜11月29日（日）"),
+        "{}",
+        posted[1].text
+    );
     assert_eq!(bot.slack.files().len(), 2);
     bot.shutdown().await;
 }
@@ -301,10 +313,16 @@ fn config_for(bot: &TestBot, dir: &Path) {
         managers = ["{MGR1}", "{MGR2}"]
         [policy]
         customer_count = 350
+        [i18n]
+        locale = "{locale}"
         {report}
         "#,
         store = bot.settings.store_path.display(),
         api = bot.slack.api_url(),
+        locale = match bot.settings.locale {
+            Locale::En => "en",
+            Locale::Ja => "ja",
+        },
         report = report_toml(),
     );
     std::fs::write(dir.join("escalation-bot.toml"), text).unwrap();
@@ -368,7 +386,7 @@ async fn report_prints_or_posts_a_week_from_the_command_line() {
     assert!(printed.status.success(), "{}", out(&printed));
     let text = String::from_utf8_lossy(&printed.stdout);
     assert!(
-        text.contains("Weekly escalation report, 2026-W47"),
+        text.contains("Weekly escalation report\nMon 16 Nov to Sun 22 Nov 2026"),
         "{text}"
     );
     assert!(text.contains("Cases opened: 2"), "{text}");
@@ -389,7 +407,11 @@ async fn report_prints_or_posts_a_week_from_the_command_line() {
     let posted = post_by_hand(dir.path(), "2026-W47").await;
     assert!(posted.status.success(), "{}", out(&posted));
     assert_eq!(reports(&bot).len(), 1);
-    assert!(reports(&bot)[0].text.contains("2026-W47"));
+    assert!(
+        reports(&bot)[0]
+            .text
+            .contains("Mon 16 Nov to Sun 22 Nov 2026")
+    );
     assert_eq!(shared_files(&bot).len(), 1);
 }
 
@@ -442,36 +464,49 @@ async fn export_round_trips_every_case_with_its_timeline_as_csv_and_json() {
         "Excel needs the BOM for UTF-8"
     );
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
-    assert!(text.starts_with("case,opened_at,"));
+    // The bot speaks Japanese: so does the file HR and legal read, ids aside.
+    assert!(
+        text.starts_with("案件ID,起票日時,顧客ID,区分,区分ID,"),
+        "{text}"
+    );
     assert!(text.contains("\r\n"), "Excel expects CRLF");
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
-        COLUMNS
+        export::headers(Locale::Ja.catalog())
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 4);
-    let column = |name: &str| COLUMNS.iter().position(|c| *c == name).unwrap();
-    assert_eq!(&rows[0][column("case")], "ESC-1");
-    assert_eq!(&rows[0][column("opened_at")], "2026-11-18T12:00:00+09:00");
-    assert_eq!(&rows[0][column("outcome")], "warning");
-    assert_eq!(&rows[0][column("decided_by")], EXEC1);
-    let timeline = &rows[0][column("timeline")];
+    let column = |c: Column| Column::ALL.iter().position(|x| *x == c).unwrap();
+    assert_eq!(&rows[0][column(Column::Case)], "ESC-1");
+    assert_eq!(
+        &rows[0][column(Column::OpenedAt)],
+        "2026-11-18T12:00:00+09:00"
+    );
+    assert_eq!(&rows[0][column(Column::Outcome)], "警告");
+    assert_eq!(&rows[0][column(Column::OutcomeId)], "warning");
+    assert_eq!(&rows[0][column(Column::DecidedBy)], EXEC1);
+    let timeline = &rows[0][column(Column::Timeline)];
     // Nobody took the case for 30 minutes: the second executive was paged first.
     assert_eq!(timeline.lines().count(), 4, "{timeline}");
-    assert!(timeline.contains("taken by U0EXEC1"), "{timeline}");
+    assert!(timeline.contains("担当（U0EXEC1）"), "{timeline}");
     assert!(
-        timeline.contains("+09:00 paged: U0EXEC2\n"),
+        timeline.contains("+09:00 呼び出し：U0EXEC2\n"),
         "the bot's own step names nobody as its author: {timeline}"
     );
-    assert_eq!(&rows[2][column("summary")], "土下座して謝れと言われました");
-    assert_eq!(&rows[2][column("category")], "dogeza");
-    assert!(
-        rows[3][column("summary")].starts_with("'=HYPERLINK"),
-        "a formula is written as text: {}",
-        &rows[3][column("summary")]
+    assert!(timeline.ends_with("完了（U0EXEC1）：警告"), "{timeline}");
+    assert_eq!(
+        &rows[2][column(Column::Summary)],
+        "土下座して謝れと言われました"
     );
-    assert_eq!(&rows[1][column("state")], "open");
+    assert_eq!(&rows[2][column(Column::Category)], "土下座の要求");
+    assert_eq!(&rows[2][column(Column::CategoryId)], "dogeza");
+    assert!(
+        rows[3][column(Column::Summary)].starts_with("'=HYPERLINK"),
+        "a formula is written as text: {}",
+        &rows[3][column(Column::Summary)]
+    );
+    assert_eq!(&rows[1][column(Column::State)], "未対応");
 
     let json_out = run_cli(dir.path(), &["export", "--format", "json"], &[]).await;
     assert!(json_out.status.success(), "{}", out(&json_out));
@@ -496,19 +531,30 @@ async fn export_round_trips_every_case_with_its_timeline_as_csv_and_json() {
             .unwrap()
             .starts_with("=HYPERLINK")
     );
-    let steps: Vec<&str> = cases[0]["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["event"].as_str().unwrap())
-        .collect();
-    assert_eq!(steps, ["opened", "paged", "taken", "closed"]);
+    // JSON keys are for programs, the same in every language; the values people read
+    // are in the configured language, with the ids beside them.
+    let steps = |key: &str| -> Vec<String> {
+        cases[0]["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s[key].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(steps("event_id"), ["opened", "paged", "taken", "closed"]);
+    assert_eq!(steps("event"), ["起票", "呼び出し", "担当", "完了"]);
+    assert_eq!(cases[0]["outcome"], "警告");
+    assert_eq!(cases[0]["outcome_id"], "warning");
+    assert_eq!(cases[2]["category_id"], "dogeza");
     for (row, case) in rows.iter().zip(cases) {
-        assert_eq!(&row[column("case")], case["case"].as_str().unwrap());
-        assert_eq!(
-            &row[column("opened_at")],
-            case["opened_at"].as_str().unwrap()
-        );
+        for c in Column::ALL.into_iter().filter(|c| *c != Column::Timeline) {
+            assert_eq!(
+                row[column(c)].trim_start_matches('\''),
+                case[c.key()].as_str().unwrap(),
+                "{}",
+                c.key()
+            );
+        }
     }
 
     let since = run_cli(

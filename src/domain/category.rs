@@ -63,7 +63,8 @@ impl Category {
         }
     }
 
-    /// The short Japanese label agents may type instead of the slug.
+    /// The Japanese word agents type for it (`/escalate cust-42 暴言 …`), shown in the usage
+    /// text. [`Category::parse`] also takes the words in [`Category::typed_words`].
     pub fn short_ja(self) -> &'static str {
         match self {
             Category::Violence => "暴力",
@@ -78,6 +79,100 @@ impl Category {
             Category::PersonalAttack => "個人攻撃",
             Category::UnreasonableDemand => "不当要求",
             Category::Other => "その他",
+        }
+    }
+
+    /// What else staff call it, in Japanese and English, as they would type it in a
+    /// hurry: セクハラ, 脅し, 長電話, 居座り, insult… Each word names one category only.
+    /// The catalogs' short labels (暴言・侮辱, Verbal abuse) are here too, so whatever a
+    /// person reads on a card they can type back.
+    pub fn typed_words(self) -> &'static [&'static str] {
+        match self {
+            Category::Violence => &[
+                "暴行",
+                "傷害",
+                "身体的な攻撃",
+                "身体的攻撃",
+                "殴られた",
+                "assault",
+                "physical",
+                "physical-attack",
+            ],
+            Category::Threat => &[
+                "脅し",
+                "脅された",
+                "殺害予告",
+                "晒す",
+                "threats",
+                "threatened",
+            ],
+            Category::VerbalAbuse => &[
+                "暴言・侮辱",
+                "侮辱",
+                "罵倒",
+                "中傷",
+                "誹謗中傷",
+                "名誉毀損",
+                "精神的な攻撃",
+                "insult",
+                "insults",
+                "abuse",
+                "slander",
+            ],
+            Category::Intimidation => &[
+                "威圧的な言動",
+                "恫喝",
+                "怒鳴る",
+                "怒鳴られた",
+                "大声",
+                "shouting",
+                "coercion",
+            ],
+            Category::Dogeza => &["土下座の要求", "土下座要求", "kneeling", "demand-to-kneel"],
+            Category::Persistent => &[
+                "執拗な言動",
+                "しつこい",
+                "繰り返し",
+                "継続的",
+                "repeated",
+                "persistent-contact",
+            ],
+            Category::Restraint => &[
+                "長時間の拘束",
+                "長電話",
+                "居座り",
+                "長時間",
+                "拘束的な行動",
+                "holding",
+                "holding-staff",
+            ],
+            Category::Discrimination => &["差別的な言動", "discriminatory"],
+            Category::Sexual => &[
+                "性的な言動",
+                "セクハラ",
+                "セクシャルハラスメント",
+                "セクシュアルハラスメント",
+                "つきまとい",
+                "sexual-harassment",
+            ],
+            Category::PersonalAttack => &[
+                "従業員個人への攻撃",
+                "個人への攻撃",
+                "晒し",
+                "解雇要求",
+                "doxxing",
+                "attack-on-an-employee",
+            ],
+            Category::UnreasonableDemand => &[
+                "不当な要求",
+                "過剰な要求",
+                "過剰要求",
+                "無理な要求",
+                "無償対応",
+                "unreasonable",
+                "demand",
+            ],
+            Category::Other => &["other-harassment"],
         }
     }
 
@@ -106,13 +201,27 @@ impl Category {
         )
     }
 
-    /// Slug (any case, `_` for `-`) or the short Japanese label.
+    /// A slug (any case, `_` or a space for `-`), the Japanese word, or one of the other
+    /// words staff use; full-width letters and digits count as their ASCII twins (a
+    /// Japanese keyboard types `ｖｉｏｌｅｎｃｅ` as readily as `violence`).
     pub fn parse(s: &str) -> Option<Category> {
-        let s = s.trim();
-        let folded = s.to_ascii_lowercase().replace('_', "-");
-        Category::ALL
-            .into_iter()
-            .find(|c| c.slug() == folded || c.short_ja() == s)
+        let folded: String = s
+            .trim()
+            .chars()
+            .map(|c| match c {
+                // Full-width ASCII (U+FF01..U+FF5E) to ASCII.
+                '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0)
+                    .unwrap_or(c)
+                    .to_ascii_lowercase(),
+                '_' | ' ' => '-',
+                c => c.to_ascii_lowercase(),
+            })
+            .collect();
+        Category::ALL.into_iter().find(|c| {
+            c.slug() == folded
+                || c.short_ja() == folded
+                || c.typed_words().iter().any(|w| *w == folded)
+        })
     }
 }
 
@@ -147,6 +256,37 @@ mod tests {
         for c in Category::ALL {
             assert_eq!(Category::parse(c.slug()), Some(c));
             assert_eq!(Category::parse(c.short_ja()), Some(c));
+        }
+    }
+
+    #[test]
+    fn the_words_staff_type_name_their_category() {
+        for (typed, category) in [
+            ("セクハラ", Category::Sexual),
+            ("脅し", Category::Threat),
+            ("長電話", Category::Restraint),
+            ("居座り", Category::Restraint),
+            ("罵倒", Category::VerbalAbuse),
+            ("暴言・侮辱", Category::VerbalAbuse),
+            ("insult", Category::VerbalAbuse),
+            ("ｖｅｒｂａｌ－ａｂｕｓｅ", Category::VerbalAbuse),
+        ] {
+            assert_eq!(Category::parse(typed), Some(category), "{typed}");
+        }
+    }
+
+    #[test]
+    fn no_word_names_two_categories() {
+        let mut seen = std::collections::BTreeMap::new();
+        for c in Category::ALL {
+            let words = [c.slug(), c.short_ja()]
+                .into_iter()
+                .chain(c.typed_words().iter().copied());
+            for word in words {
+                if let Some(other) = seen.insert(word, c) {
+                    panic!("{word:?} names both {other:?} and {c:?}");
+                }
+            }
         }
     }
 

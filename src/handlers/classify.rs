@@ -39,7 +39,12 @@ pub async fn clicked(ctx: &Arc<Context>, click: Click, asked: Asked) -> Reply {
         }
     }
     let Some(id) = CaseId::parse(&click.value) else {
-        tell(ctx, click.channel, click.user, t.no_such_case(&click.value));
+        tell(
+            ctx,
+            click.channel,
+            click.user,
+            t.no_such_case(click.value.as_str().into()),
+        );
         return Reply::Ack;
     };
     let action = match asked {
@@ -80,7 +85,7 @@ async fn apply(
             Ok((case.category, case.severity))
         }
         Err(ActError::Refused(refusal)) => Err(look.t.refusal(&refusal, id, look.currency)),
-        Err(ActError::NoSuchCase(_)) => Err(look.t.no_such_case(&id.to_string())),
+        Err(ActError::NoSuchCase(_)) => Err(look.t.no_such_case(id.to_string().as_str().into())),
         Err(ActError::Store(e)) => Err(ctx.internal_error("classifying a case", &e)),
     }
 }
@@ -105,7 +110,7 @@ pub fn change_clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> Rep
         let case = match ctx.store.case(id) {
             Ok(Some(case)) => case,
             Ok(None) => {
-                let text = ctx.look().t.no_such_case(&id.to_string());
+                let text = ctx.look().t.no_such_case(id.to_string().as_str().into());
                 tell(&ctx, click.channel, click.user, text);
                 return;
             }

@@ -86,7 +86,7 @@ pub async fn handle(ctx: &Arc<Context>, form: CommandForm) -> Reply {
             command = form.command,
             "a slash command this bot does not have"
         );
-        return ephemeral(t.unknown_command(form.command.trim()));
+        return ephemeral(t.unknown_command(form.command.trim().into()));
     }
     let Some(user) = UserId::parse(&form.user_id) else {
         return Reply::BadRequest("user_id is not a Slack user id");
@@ -122,7 +122,7 @@ pub async fn handle(ctx: &Arc<Context>, form: CommandForm) -> Reply {
             page,
         } => {
             let Some(id) = CustomerId::parse(customer) else {
-                return ephemeral(t.invalid_customer(customer));
+                return ephemeral(t.invalid_customer(customer.into()));
             };
             // Private categories are named only in the escalation channel (domain.md).
             let in_escalations = ChannelId::parse(&form.channel_id).as_ref()
@@ -132,7 +132,7 @@ pub async fn handle(ctx: &Arc<Context>, form: CommandForm) -> Reply {
                 Ok(Some(record)) if !record.cases.is_empty() => {
                     ephemeral_message(views::history(&record, page, in_escalations, look))
                 }
-                Ok(_) => ephemeral(t.no_history(id.as_str())),
+                Ok(_) => ephemeral(t.no_history((&id).into())),
                 Err(e) => ephemeral(ctx.internal_error("reading a customer's history", &e)),
             }
         }

@@ -44,7 +44,7 @@ pub async fn clicked(
             ctx,
             click.channel,
             click.user,
-            look.t.no_such_case(&click.value),
+            look.t.no_such_case(click.value.as_str().into()),
         );
         return Reply::Ack;
     };
@@ -57,7 +57,7 @@ pub async fn clicked(
                 ctx,
                 click.channel,
                 click.user,
-                look.t.no_such_case(&click.value),
+                look.t.no_such_case(click.value.as_str().into()),
             );
             return Reply::Ack;
         }

@@ -65,10 +65,10 @@ pub async fn open_from_command(
         });
     };
     let Some(category) = Category::parse(category_text) else {
-        return ephemeral(t.unknown_category(category_text));
+        return ephemeral(t.unknown_category(category_text.into()));
     };
     let Some(customer) = CustomerId::parse(customer) else {
-        return ephemeral(t.invalid_customer(customer));
+        return ephemeral(t.invalid_customer(customer.into()));
     };
     if summary.chars().count() > NewCase::MAX_SUMMARY_CHARS {
         return ephemeral(t.summary_too_long(NewCase::MAX_SUMMARY_CHARS));
@@ -151,7 +151,7 @@ pub async fn form_submitted(
     if customer.is_none() {
         errors.insert(
             form::CUSTOMER.into(),
-            json!(t.invalid_customer(&customer_text)),
+            json!(t.invalid_customer(customer_text.as_str().into())),
         );
     }
     let category = choice_of(values, form::CATEGORY).and_then(|c| Category::parse(&c));

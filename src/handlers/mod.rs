@@ -61,6 +61,7 @@ impl Context {
             t: self.settings.locale.catalog(),
             currency: &self.settings.currency,
             reporter_may_decide: self.settings.rules.roles.reporter_may_decide,
+            zone: &self.settings.report.schedule.zone,
         }
     }
 
@@ -156,7 +157,7 @@ pub async fn act(ctx: &Arc<Context>, click: Click, action: Action) -> Reply {
             ctx,
             click.channel,
             click.user,
-            look.t.no_such_case(&click.value),
+            look.t.no_such_case(click.value.as_str().into()),
         );
         return Reply::Ack;
     };
@@ -183,7 +184,7 @@ pub async fn act(ctx: &Arc<Context>, click: Click, action: Action) -> Reply {
                 ctx,
                 click.channel,
                 click.user,
-                look.t.no_such_case(&id.to_string()),
+                look.t.no_such_case(id.to_string().as_str().into()),
             );
         }
         Err(ActError::Store(e)) => {
@@ -233,7 +234,7 @@ pub async fn submit(
             ctx.count_refusal(&action, &refusal);
             t.refusal(&refusal, id, look.currency)
         }
-        Ok(Err(ActError::NoSuchCase(_))) => t.no_such_case(&id.to_string()),
+        Ok(Err(ActError::NoSuchCase(_))) => t.no_such_case(id.to_string().as_str().into()),
         Ok(Err(ActError::Store(e))) => ctx.internal_error("recording a form", &e),
     };
     Reply::Json(json!({

@@ -141,7 +141,7 @@ pub async fn identify_submitted(
     let Some(customer) = CustomerId::parse(&typed) else {
         return Reply::Json(serde_json::json!({
             "response_action": "errors",
-            "errors": { form::CUSTOMER: t.invalid_customer(&typed) },
+            "errors": { form::CUSTOMER: t.invalid_customer(typed.as_str().into()) },
         }));
     };
     submit(

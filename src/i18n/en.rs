@@ -1,38 +1,49 @@
-//! Purpose: the English catalog.
+//! Purpose: the English catalog. It uses the decisions the Japanese one does (README,
+//! "Words"): termination / terminated, no action (not harassment), take / took / owner,
+//! management, critical / high / medium / low, our own failing, category and private
+//! category; short category labels, with the long wording in the form's help text; times
+//! in the configured zone.
 
 use std::fmt::Write;
 
-use jiff::ToSpan;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
 
 use super::{
-    Catalog, Money, Trend, duration_units, escape, group_thousands, mention, mentions, one_decimal,
-    slack_time, trend,
+    Catalog, Money, Trend, Untrusted, duration_units, group_thousands, mention, one_decimal, trend,
 };
 use crate::domain::customer::CaseLine;
 use crate::domain::{
-    CaseId, Category, CustomerRecord, Decision, History, Outcome, OutcomeKind, PromiseFailed,
-    Refusal, Severity, Step, Tallies, UserId, Week,
+    CaseId, CaseState, Category, ChannelId, CustomerRecord, Decision, Event, History, Notice,
+    Outcome, OutcomeKind, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId, Week,
 };
 use crate::report::WeeklyReport;
+use crate::report::export::Column;
 
 pub struct En;
+
+fn mentions(users: &[UserId]) -> String {
+    users.iter().map(mention).collect::<Vec<_>>().join(" ")
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
 
 impl Catalog for En {
     fn category_name(&self, category: Category) -> &'static str {
         match category {
-            Category::Violence => "Physical attack, assault",
-            Category::Threat => "Threats (to harm, to expose, intimidating legal threats)",
-            Category::VerbalAbuse => "Insults, verbal abuse, slander",
-            Category::Intimidation => "Intimidation, shouting, coercion",
-            Category::Dogeza => "Demanding a humiliating (kneeling) apology",
-            Category::Persistent => "Repeated, persistent contact",
-            Category::Restraint => "Holding staff: hours-long calls, refusing to leave",
-            Category::Discrimination => "Discriminatory remarks",
-            Category::Sexual => "Sexual remarks or behaviour",
-            Category::PersonalAttack => "Attacks on one employee, doxxing, \"fire that agent\"",
-            Category::UnreasonableDemand => {
-                "Demands beyond the contract: money, free work, after-hours service"
-            }
+            Category::Violence => "Physical attack",
+            Category::Threat => "Threats",
+            Category::VerbalAbuse => "Verbal abuse",
+            Category::Intimidation => "Intimidation",
+            Category::Dogeza => "Demand to kneel",
+            Category::Persistent => "Persistent contact",
+            Category::Restraint => "Holding staff",
+            Category::Discrimination => "Discrimination",
+            Category::Sexual => "Sexual harassment",
+            Category::PersonalAttack => "Attack on an employee",
+            Category::UnreasonableDemand => "Unreasonable demand",
             Category::Other => "Other",
         }
     }
@@ -50,9 +61,9 @@ impl Catalog for En {
         match kind {
             OutcomeKind::Warning => "Warning",
             OutcomeKind::Refund => "Refund",
-            OutcomeKind::Termination => "Terminate",
-            OutcomeKind::RefundAndTermination => "Refund and terminate",
-            OutcomeKind::NoAction => "No action",
+            OutcomeKind::Termination => "Termination",
+            OutcomeKind::RefundAndTermination => "Refund and termination",
+            OutcomeKind::NoAction => "No action (not harassment)",
         }
     }
 
@@ -61,11 +72,10 @@ impl Catalog for En {
         match outcome {
             Outcome::Warning => "a warning".into(),
             Outcome::Refund { amount } => format!("a refund of {}", money(amount)),
-            Outcome::Termination => "termination (the customer is cut off)".into(),
-            Outcome::RefundAndTermination { amount } => format!(
-                "a refund of {} and termination (the customer is cut off)",
-                money(amount)
-            ),
+            Outcome::Termination => "termination".into(),
+            Outcome::RefundAndTermination { amount } => {
+                format!("a refund of {} and termination", money(amount))
+            }
             Outcome::NoAction => "no action (not harassment)".into(),
         }
     }
@@ -75,22 +85,26 @@ impl Catalog for En {
             Step::Warning => "Warning",
             Step::FinalWarning => "Final warning",
             Step::Termination => "Termination",
-            Step::AlreadyCutOff => "Already cut off: record only",
+            Step::AlreadyCutOff => "Already terminated: record only",
         }
     }
 
     fn promise_failed_name(&self, answer: PromiseFailed) -> &'static str {
         match answer {
-            PromiseFailed::Yes => "Yes: we failed a promise",
+            PromiseFailed::Yes => "Yes",
             PromiseFailed::No => "No",
-            PromiseFailed::Unsure => "Not sure",
+            PromiseFailed::Unsure => "Unsure",
         }
     }
 
     fn money(&self, money: Money<'_>) -> String {
         match money.currency {
             "JPY" => format!("¥{}", group_thousands(money.amount)),
-            other => format!("{} {other}", group_thousands(money.amount)),
+            other => format!(
+                "{} {}",
+                group_thousands(money.amount),
+                Untrusted::new(other)
+            ),
         }
     }
 
@@ -101,45 +115,46 @@ impl Catalog for En {
                  danger, call the police (110 in Japan). Do not meet this customer alone."
             }
             Category::Threat => {
-                "Your safety comes first. End the conversation and do not negotiate. If there is \
-                 a threat to life or property, call the police (110 in Japan). Keep the messages \
-                 and recordings."
+                "Your safety comes first. End the conversation and do not give in to demands. If \
+                 there is a threat to life, body or property, call the police (110 in Japan). \
+                 Keep the messages and recordings."
             }
             Category::VerbalAbuse => {
                 "You don't have to listen to insults. Say once that you will end the conversation \
-                 if they continue, then end it. Keep the record and don't reply in kind."
+                 if they continue, then end it. Don't reply in kind, and keep the record."
             }
             Category::Intimidation => {
-                "Stay calm and keep your distance. You may end the call or chat. Make no promises \
-                 under pressure."
+                "Stay calm and keep your distance. You may end the call or chat. Make no promise \
+                 or concession on the spot."
             }
             Category::Dogeza => {
-                "Never kneel or give a humiliating apology. Apologise once, and only for what we \
-                 actually got wrong."
+                "You never have to kneel or give a humiliating apology. Apologise only for what \
+                 we actually got wrong, and agree to nothing beyond that."
             }
             Category::Persistent => {
-                "Don't answer each new message. Management will reply through one channel. Keep \
-                 the messages."
+                "You don't have to answer each new message. Management will reply through one \
+                 channel. Keep the messages."
             }
             Category::Restraint => {
-                "You may end a call that goes on without progress. State a time limit and keep to \
-                 it."
+                "You may end a long call that makes no progress. Say when you will end it, and \
+                 end it then."
             }
             Category::Discrimination => {
-                "This is never acceptable. End the conversation. The details stay in the private \
-                 escalation channel."
+                "You don't have to put up with this. End the conversation. The details stay in \
+                 the private escalation channel."
             }
             Category::Sexual => {
                 "You don't have to continue. End the conversation. The details stay in the \
                  private escalation channel."
             }
             Category::PersonalAttack => {
-                "Demands about you personally (firing you, your contact details) are not yours to \
-                 answer. Management will respond. Don't share personal information."
+                "Demands aimed at you personally (firing you, your contact details) are not yours \
+                 to answer. Management will respond. Don't share personal information."
             }
             Category::UnreasonableDemand => {
-                "Check the contract: what we promised and failed, we fix; what we never promised, \
-                 we don't do. Agree to nothing extra; management will answer."
+                "Our policy: we put right what we failed to deliver under the contract, and we \
+                 don't do what the contract doesn't cover. Make no promise or concession on the \
+                 spot; say someone will get back to them. Management will answer."
             }
             Category::Other => {
                 "Stop engaging on this matter; management takes it from here. Keep a record of \
@@ -150,33 +165,37 @@ impl Catalog for En {
 
     fn case_opened(&self, id: CaseId, category: Category) -> String {
         format!(
-            "*{id}* is open, and management has it now: you don't need to handle this customer \
-             on this matter any further. Thank you for reporting it.\n\n*What to do now:* {}",
+            "Thank you for reporting it. *{id}* is open, and management has it now: you don't \
+             need to handle this customer on this matter any further.\n\n*What to do now*\n{}",
             self.guidance(category)
         )
     }
 
     fn usage(&self) -> String {
-        let mut categories = String::new();
-        for c in Category::ALL {
-            let _ = write!(categories, "`{}` ({}), ", c.slug(), c.short_ja());
-        }
-        let categories = categories.trim_end_matches(", ");
+        let categories: Vec<String> = Category::ALL
+            .into_iter()
+            .map(|c| format!("`{}` ({})", c.slug(), c.short_ja()))
+            .collect();
+        let id = Untrusted::new("<customer-id>");
+        let category = Untrusted::new("<category>");
+        let what = Untrusted::new("<what happened>");
         format!(
             "*How to escalate*\n\
-             • `/escalate <customer-id> <category> <what happened>` opens a case at once.\n\
+             • `/escalate {id} {category} {what}` opens a case at once.\n\
              • `/escalate` alone opens a form.\n\
-             • `/escalate history <customer-id>` shows a customer's history with us.\n\
+             • `/escalate history {id}` shows a customer's history with us.\n\
              • `/escalate stats` shows the tallies.\n\
-             Categories: {categories}.\n\
-             Example: `/escalate cust-42 verbal-abuse Shouted insults at me for an hour`"
+             *Categories*\n{}.\n\
+             Words staff use work too, such as insult, threats, セクハラ, 長電話 or 居座り.\n\
+             *Example*\n\
+             `/escalate cust-42 verbal-abuse Shouted insults at me for an hour`",
+            categories.join(", ")
         )
     }
 
-    fn unknown_category(&self, given: &str) -> String {
+    fn unknown_category(&self, given: Untrusted<'_>) -> String {
         format!(
-            "\"{}\" is not a category I know, so nothing was recorded.\n\n{}",
-            escape(given),
+            "\"{given}\" is not a category I know, so nothing was recorded.\n\n{}",
             self.usage()
         )
     }
@@ -195,18 +214,18 @@ impl Catalog for En {
         )
     }
 
-    fn invalid_customer(&self, given: &str) -> String {
+    fn invalid_customer(&self, given: Untrusted<'_>) -> String {
         format!(
-            "\"{}\" is not a customer id: use one word of up to 64 characters, like an account \
-             id. Nothing was recorded.",
-            escape(given)
+            "\"{given}\" is not a customer id: use one word of up to 64 characters, like an \
+             account id. Nothing was recorded."
         )
     }
 
     fn summary_too_long(&self, max_chars: usize) -> String {
         format!(
-            "The description is longer than {max_chars} characters, so nothing was recorded. \
-             Shorten it, or use `/escalate` alone to open the form."
+            "The description is longer than {} characters, so nothing was recorded. Shorten \
+             it, or use `/escalate` alone to open the form.",
+            group_thousands(max_chars as u64)
         )
     }
 
@@ -236,17 +255,22 @@ impl Catalog for En {
             .into()
     }
 
-    fn history_header(&self, record: &CustomerRecord, currency: &str) -> String {
-        let mut out = format!("*History of customer `{}`*\n", escape(record.id.as_str()));
+    fn history_header(&self, record: &CustomerRecord, currency: &str, zone: &TimeZone) -> String {
+        let mut out = format!("*History of customer `{}`*\n", Untrusted::from(&record.id));
         match &record.cut_off {
             Some(cut) => {
-                let _ = writeln!(out, "Cut off since {} ({}).", slack_time(cut.at), cut.case);
+                let _ = writeln!(
+                    out,
+                    "Terminated on {} ({}).",
+                    self.when(cut.at, zone),
+                    cut.case
+                );
             }
-            None => out.push_str("Not cut off.\n"),
+            None => out.push_str("Not terminated.\n"),
         }
         let _ = write!(
             out,
-            "Warnings: {} · Refunds: {} ({} in total)",
+            "Warnings: {}, refunds: {} ({} in total)",
             record.warnings,
             record.refunds,
             self.money(Money {
@@ -257,10 +281,10 @@ impl Catalog for En {
         out
     }
 
-    fn history_case(&self, line: &CaseLine, private: bool) -> String {
+    fn history_case(&self, line: &CaseLine, private: bool, zone: &TimeZone) -> String {
         let outcome = match line.outcome {
             Some(kind) => self.outcome_kind_name(kind),
-            None => "open",
+            None => "Open",
         };
         let category = if private {
             "Private category"
@@ -268,15 +292,15 @@ impl Catalog for En {
             self.category_name(line.category)
         };
         format!(
-            "• {} · {} · {category} · {outcome}",
+            "• {}, opened {}: {category}, {outcome}",
             line.id,
-            slack_time(line.opened_at)
+            self.when(line.opened_at, zone)
         )
     }
 
     fn history_page(
         &self,
-        customer: &str,
+        customer: Untrusted<'_>,
         from: usize,
         to: usize,
         total: usize,
@@ -284,10 +308,7 @@ impl Catalog for En {
     ) -> String {
         let shown = format!("Cases {from} to {to} of {total}, newest first.");
         match next {
-            Some(page) => format!(
-                "{shown} Older ones: `/escalate history {} {page}`",
-                escape(customer)
-            ),
+            Some(page) => format!("{shown} Older ones: `/escalate history {customer} {page}`"),
             None => shown,
         }
     }
@@ -296,8 +317,8 @@ impl Catalog for En {
         "Private categories are named only in the escalation channel."
     }
 
-    fn no_history(&self, customer: &str) -> String {
-        format!("Customer `{}` has no cases with us.", escape(customer))
+    fn no_history(&self, customer: Untrusted<'_>) -> String {
+        format!("Customer `{customer}` has no cases with us.")
     }
 
     fn tallies(&self, t: &Tallies, customer_count: Option<u64>, currency: &str) -> String {
@@ -311,8 +332,8 @@ impl Catalog for En {
              Warnings: {}\n\
              Refunds: {} ({} in total)\n\
              Terminations: {}\n\
-             No action: {}\n\
-             Customers cut off: {cut_off}",
+             No action (not harassment): {}\n\
+             Customers terminated: {cut_off}",
             t.cases_total,
             t.cases_open,
             t.warnings,
@@ -354,7 +375,7 @@ impl Catalog for En {
         "What happened?"
     }
     fn form_promise_failed(&self) -> &'static str {
-        "Did we fail a promise here?"
+        "Any failing on our own side?"
     }
     fn form_done_title(&self) -> &'static str {
         "Escalated"
@@ -382,7 +403,7 @@ impl Catalog for En {
         "Opened"
     }
     fn card_promise_failed(&self) -> &'static str {
-        "Did we fail a promise?"
+        "Our own failing"
     }
     fn card_summary(&self) -> &'static str {
         "What happened"
@@ -401,13 +422,13 @@ impl Catalog for En {
         let mut out = format!(
             "{} earlier case{} ({} in the last 12 months), {} warning{}.",
             h.prior_cases,
-            if h.prior_cases == 1 { "" } else { "s" },
+            plural(u64::from(h.prior_cases)),
             h.prior_cases_last_12_months,
             h.warnings,
-            if h.warnings == 1 { "" } else { "s" },
+            plural(u64::from(h.warnings)),
         );
         if h.cut_off {
-            out.push_str(" Already cut off.");
+            out.push_str(" Already terminated.");
         }
         out
     }
@@ -416,7 +437,7 @@ impl Catalog for En {
         "Policy recommends"
     }
     fn recommendation_note(&self) -> &'static str {
-        "From conduct history only, the same for every customer. People decide."
+        "From conduct history only, the same for every customer. The owner of the case decides."
     }
     fn card_customer_unknown(&self, reporter: &UserId) -> String {
         format!("_Not identified yet: {} was asked._", mention(reporter))
@@ -432,8 +453,8 @@ impl Catalog for En {
     }
     fn ask_customer(&self, id: CaseId) -> String {
         format!(
-            "*{id}* is open, and management has it now. Which customer wrote that message? \
-             Name them so the case is judged against their history. Only you can see this."
+            "Thank you for reporting it. *{id}* is open, and management has it now. Which \
+             customer wrote that message? Name them so the case is judged against their history."
         )
     }
     fn identify_title(&self) -> &'static str {
@@ -442,12 +463,8 @@ impl Catalog for En {
     fn identify_intro(&self, id: CaseId) -> String {
         format!("Which customer is *{id}* about?")
     }
-    fn note_customer_identified(&self, customer: &str, by: &UserId) -> String {
-        format!(
-            "{} named the customer: `{}`.",
-            mention(by),
-            escape(customer)
-        )
+    fn note_customer_identified(&self, customer: Untrusted<'_>, by: &UserId) -> String {
+        format!("{} named the customer: `{customer}`.", mention(by))
     }
     fn form_quote(&self) -> &'static str {
         "The message"
@@ -458,7 +475,7 @@ impl Catalog for En {
     fn suggestion(&self, category: Category) -> String {
         format!(
             ":eyes: This message may be harassment ({}). If it is, escalate it and management \
-             takes it from here. Only you can see this.",
+             takes it from here.",
             self.category_name(category)
         )
     }
@@ -466,11 +483,11 @@ impl Catalog for En {
         "Escalate"
     }
     fn suggestion_private_note(&self) -> &'static str {
-        "The customer cannot see this suggestion."
+        "Only visible to you"
     }
-    fn suggestion_by_dm(&self, channel: &str, permalink: Option<&str>) -> String {
+    fn suggestion_by_dm(&self, channel: &ChannelId, permalink: Option<Untrusted<'_>>) -> String {
         let message = match permalink {
-            Some(link) => format!("<{link}|A message>"),
+            Some(link) => link.link("A message"),
             None => "A message".to_owned(),
         };
         format!(
@@ -482,7 +499,7 @@ impl Catalog for En {
         format!(
             ":eyes: This customer has contacted us {count} times in {} (messages, helpdesk \
              messages and escalations, in any channel). If the contact has become persistent, \
-             escalate it and management takes it from here. Only you can see this.",
+             escalate it and management takes it from here.",
             self.duration(window)
         )
     }
@@ -574,34 +591,34 @@ impl Catalog for En {
         }
     }
 
-    fn status_taken(&self, by: &UserId, at: jiff::Timestamp) -> String {
+    fn status_taken(&self, by: &UserId, at: Timestamp, zone: &TimeZone) -> String {
         format!(
-            ":raising_hand: *Taken* by {} at {}.",
+            ":raising_hand: *Taken* by {} on {}.",
             mention(by),
-            slack_time(at)
+            self.when(at, zone)
         )
     }
 
     fn status_proposed(&self, outcome: Outcome, by: &UserId, currency: &str) -> String {
         format!(
             ":hourglass_flowing_sand: *Awaiting approval*: {} proposed {}. An approver other \
-             than the proposer approves or rejects in the thread.",
+             than the proposer approves or rejects it in the thread.",
             mention(by),
             self.outcome(outcome, currency)
         )
     }
 
-    fn status_closed(&self, d: &Decision, currency: &str) -> String {
+    fn status_closed(&self, d: &Decision, currency: &str, zone: &TimeZone) -> String {
         let approved = match &d.approved {
             Some(a) => format!(", approved by {}", mention(&a.by)),
             None => String::new(),
         };
         format!(
-            ":white_check_mark: *Closed*: {} decided by {}{approved}, {}. Policy {}.",
+            ":white_check_mark: *Closed*: {}, decided by {}{approved}, {}. Policy {}.",
             self.outcome(d.outcome, currency),
             mention(&d.decided.by),
-            slack_time(d.final_stamp().at),
-            escape(&d.policy_version)
+            self.when(d.final_stamp().at, zone),
+            Untrusted::new(&d.policy_version)
         )
     }
 
@@ -614,11 +631,11 @@ impl Catalog for En {
     fn decide_confirm_text(&self, kind: OutcomeKind, id: CaseId) -> String {
         match kind {
             OutcomeKind::Termination => format!(
-                "This proposes cutting off the customer of {id}. An approver other than you \
-                 must approve it in the thread."
+                "This proposes terminating the contract with the customer of {id}. It takes \
+                 effect when an approver other than you approves it in the thread."
             ),
             _ => format!(
-                "{id} will be closed with: {}.",
+                "{id} will be recorded as \"{}\" and closed.",
                 self.outcome_kind_name(kind)
             ),
         }
@@ -634,31 +651,23 @@ impl Catalog for En {
         &self,
         id: CaseId,
         category: Category,
-        customer: Option<&str>,
+        customer: Option<Untrusted<'_>>,
         private: bool,
     ) -> String {
-        let Some(customer) = customer else {
-            return format!(
-                ":rotating_light: *{id}* needs an executive: {} from a customer not identified \
-                 yet.",
-                if private {
-                    "a private category"
-                } else {
-                    self.category_name(category)
-                }
-            );
-        };
-        if private {
-            format!(
-                ":rotating_light: *{id}* needs an executive. It is in a private category: the \
-                 details are in the escalation channel."
-            )
-        } else {
-            format!(
-                ":rotating_light: *{id}* needs an executive: {} from customer `{}`.",
-                self.category_name(category),
-                escape(customer)
-            )
+        match (customer, private) {
+            // A private case's page names neither the customer nor what happened.
+            (_, true) => format!(
+                ":rotating_light: Please take *{id}*, a private category: the details are in the \
+                 escalation channel."
+            ),
+            (Some(customer), false) => format!(
+                ":rotating_light: Please take *{id}*: {} from customer `{customer}`.",
+                self.category_name(category)
+            ),
+            (None, false) => format!(
+                ":rotating_light: Please take *{id}*: {} from a customer not identified yet.",
+                self.category_name(category)
+            ),
         }
     }
     fn page_link(&self) -> &'static str {
@@ -671,7 +680,7 @@ impl Catalog for En {
     fn note_reminder(&self, id: CaseId, to: &[UserId], approval: bool) -> String {
         if approval {
             format!(
-                ":bell: {} the proposal on {id} is still waiting for an approver's approval.",
+                ":bell: {} the proposal on {id} is still waiting for an approver.",
                 mentions(to)
             )
         } else {
@@ -683,8 +692,8 @@ impl Catalog for En {
     }
     fn here_alert(&self, id: CaseId, round: u32, of: u32) -> String {
         let base = format!(
-            "<!here> :rotating_light: Nobody has taken {id} yet, and every executive has been \
-             paged. Can an executive or manager take it?"
+            "<!here> :rotating_light: Nobody has taken {id} yet, and everyone on the paging list \
+             has been paged. Can an executive or manager take it?"
         );
         if round >= of {
             format!(
@@ -700,20 +709,20 @@ impl Catalog for En {
     }
     fn note_proposal(&self, outcome: Outcome, by: &UserId, currency: &str) -> String {
         format!(
-            "{} proposes {}. This needs an approver's approval, and not from the proposer.",
+            "{} proposes {}. An approver other than the proposer must approve it.",
             mention(by),
             self.outcome(outcome, currency)
         )
     }
     fn note_rejected(&self, by: &UserId, outcome: Outcome, currency: &str) -> String {
         format!(
-            "{} rejected {}. The case is back with whoever took it.",
+            "{} rejected {}. The case is back with its owner.",
             mention(by),
             self.outcome(outcome, currency)
         )
     }
-    fn note_closed(&self, d: &Decision, currency: &str) -> String {
-        self.status_closed(d, currency)
+    fn note_closed(&self, d: &Decision, currency: &str, zone: &TimeZone) -> String {
+        self.status_closed(d, currency, zone)
     }
     fn approve_button(&self) -> &'static str {
         "Approve"
@@ -739,7 +748,7 @@ impl Catalog for En {
     fn reporter_closed(&self, id: CaseId, outcome: Outcome, currency: &str) -> String {
         format!(
             "*{id}*, which you reported, is closed: management decided on {}. Thank you for \
-             speaking up: reporting protects you and your colleagues, and it never counts \
+             reporting it: it protects you and your colleagues, and reporting never counts \
              against you.",
             self.outcome(outcome, currency)
         )
@@ -759,12 +768,12 @@ impl Catalog for En {
                 format!("{id} has not been taken yet: take it first, then decide.")
             }
             Refusal::NotOwnerOrManager { owner } => format!(
-                "Only {}, who took {id}, or a manager can decide it. Nothing changed.",
+                "Only {}, the owner of {id}, or a manager can decide it. Nothing changed.",
                 mention(owner)
             ),
-            Refusal::ProposalPending => format!(
-                "A decision on {id} is already waiting for an approver's approval in the thread."
-            ),
+            Refusal::ProposalPending => {
+                format!("A decision on {id} is already waiting for approval in the thread.")
+            }
             Refusal::NothingToApprove => {
                 format!("{id} has no proposal waiting for approval. Nothing changed.")
             }
@@ -795,7 +804,7 @@ impl Catalog for En {
             ),
             Refusal::CustomerAlreadyKnown(customer) => format!(
                 "The customer of {id} is already named: `{}`. Nothing changed.",
-                escape(customer.as_str())
+                Untrusted::from(customer)
             ),
             Refusal::NotInvolved => {
                 format!("Only the reporter, executives and managers can name the customer of {id}.")
@@ -815,15 +824,18 @@ impl Catalog for En {
         }
     }
 
-    fn no_such_case(&self, id: &str) -> String {
-        format!("There is no case {}. Nothing changed.", escape(id))
+    fn no_such_case(&self, id: Untrusted<'_>) -> String {
+        format!("There is no case {id}. Nothing changed.")
     }
 
     fn refund_title(&self) -> &'static str {
         "Refund"
     }
     fn refund_amount(&self, currency: &str) -> String {
-        format!("Amount ({currency})")
+        match currency {
+            "JPY" => "Amount (¥)".into(),
+            other => format!("Amount ({other})"),
+        }
     }
     fn refund_amount_hint(&self, approval_over: Money<'_>) -> String {
         format!(
@@ -848,12 +860,15 @@ impl Catalog for En {
         let s = &r.figures.stats;
         let monday = r.week.monday();
         let sunday = monday.saturating_add(6.days());
+        let first = if monday.year() == sunday.year() {
+            monday.strftime("%a %-d %b").to_string()
+        } else {
+            monday.strftime("%a %-d %b %Y").to_string()
+        };
         let mut out = format!(
-            "*Weekly escalation report, {}* ({} to {}, weeks in {})\n",
-            r.week,
-            monday.strftime("%a %-d %b"),
+            "*Weekly escalation report*\n{first} to {}, counted in {} time\n",
             sunday.strftime("%a %-d %b %Y"),
-            r.zone
+            Untrusted::new(&r.zone)
         );
         let _ = write!(out, "*Cases opened:* {}", s.opened);
         if let Some((direction, mean)) = trend(s.opened, &r.trend) {
@@ -865,7 +880,7 @@ impl Catalog for En {
             };
             let _ = write!(
                 out,
-                ", {word} an average of {} (the {} weeks before: {})",
+                ", {word} an average of {} (the {} weeks before, oldest first: {})",
                 one_decimal(mean),
                 r.trend.len(),
                 list.join(", ")
@@ -886,10 +901,11 @@ impl Catalog for En {
         if parts.is_empty() {
             parts.push("none".into());
         }
-        let _ = writeln!(out, "*By category:* {}", parts.join(" · "));
+        let _ = writeln!(out, "*By category:* {}", parts.join(", "));
         let _ = writeln!(
             out,
-            "*Decided:* {}: warnings {}, refunds {} ({}), terminations {}, no action {}{}",
+            "*Decided:* {}\nWarnings {}, refunds {} ({}), terminations {}, no action (not \
+             harassment) {}",
             s.decided_total(),
             s.decided(OutcomeKind::Warning),
             s.refunds,
@@ -899,13 +915,17 @@ impl Catalog for En {
             }),
             r.terminations(),
             s.decided(OutcomeKind::NoAction),
-            // Counted in both refunds and terminations: say so, or the parts outnumber
-            // the total.
-            match s.decided(OutcomeKind::RefundAndTermination) {
-                0 => String::new(),
-                both => format!(" ({both} of them both a refund and a termination)"),
-            },
         );
+        // Counted in both refunds and terminations: say so, or the parts outnumber the total.
+        match s.decided(OutcomeKind::RefundAndTermination) {
+            0 => {}
+            both => {
+                let _ = writeln!(
+                    out,
+                    "{both} of them counted as both a refund and a termination."
+                );
+            }
+        }
         for (label, spread, none) in [
             (
                 "Time to take over",
@@ -925,7 +945,7 @@ impl Catalog for En {
                     self.duration(x.median),
                     self.duration(x.p90),
                     x.count,
-                    if x.count == 1 { "" } else { "s" }
+                    plural(x.count as u64)
                 ),
                 None => writeln!(out, "*{label}:* {none}"),
             }
@@ -954,16 +974,19 @@ impl Catalog for En {
         };
         let _ = write!(
             out,
-            "*Customers cut off:* {} this week, {all_time} in all",
+            "*Customers terminated:* {} this week, {all_time} in all",
             s.cut_off
         );
         out
     }
 
     fn chart_comment(&self, week: Week, weeks: usize, legend: &[String]) -> String {
+        let sunday = week.monday().saturating_add(6.days());
         format!(
-            "Cases opened per week, the {weeks} weeks to {week}, by category: {}",
-            legend.join(" · ")
+            "Cases opened per week by category, the {weeks} weeks to {}. Each bar is labelled \
+             with its week's Monday (month/day).\n{}",
+            sunday.strftime("%a %-d %b %Y"),
+            legend.join(", ")
         )
     }
 
@@ -982,11 +1005,10 @@ impl Catalog for En {
         }
     }
 
-    fn unknown_command(&self, command: &str) -> String {
+    fn unknown_command(&self, command: Untrusted<'_>) -> String {
         format!(
-            "`{}` is not a command of this bot, so nothing was recorded. To escalate, use \
-             `/escalate` (`/escalate help` shows how).",
-            escape(command)
+            "`{command}` is not a command of this bot, so nothing was recorded. To escalate, \
+             use `/escalate` (`/escalate help` shows how)."
         )
     }
 
@@ -1019,11 +1041,165 @@ impl Catalog for En {
          to see it."
     }
 
-    fn reaction_not_recorded(&self, reaction: &str) -> String {
+    fn reaction_not_recorded(&self, reaction: Untrusted<'_>) -> String {
         format!(
-            "Your :{}: reaction could not be turned into a case, so management has not \
-             been told. Please escalate with `/escalate` instead.",
-            escape(reaction)
+            "Your :{reaction}: reaction could not be turned into a case, so management has not \
+             been told. Please escalate with `/escalate` instead."
         )
     }
+
+    fn category_description(&self, category: Category) -> &'static str {
+        match category {
+            Category::Violence => "Assault, injury, throwing or breaking things",
+            Category::Threat => "Threats to harm, to expose online, intimidating legal threats",
+            Category::VerbalAbuse => "Insults, abusive language, slander, defamation",
+            Category::Intimidation => "Shouting, coercion, banging the desk",
+            Category::Dogeza => "Demanding a humiliating apology, such as kneeling (dogeza)",
+            Category::Persistent => "The same demand or contact again and again",
+            Category::Restraint => "Hours-long calls, refusing to leave, not letting staff go",
+            Category::Discrimination => {
+                "Remarks or treatment because of nationality, sex, disability…"
+            }
+            Category::Sexual => "Sexual remarks or behaviour, stalking",
+            Category::PersonalAttack => {
+                "Demands to fire someone, prying into or exposing their details"
+            }
+            Category::UnreasonableDemand => {
+                "Beyond the contract: money, free work, after-hours service"
+            }
+            Category::Other => "Anything not listed above",
+        }
+    }
+
+    fn form_promise_failed_hint(&self) -> &'static str {
+        "Yes if we did not deliver what the contract or a promise said. A valid complaint made \
+         abusively is still harassment."
+    }
+
+    fn person(&self, user: &UserId) -> String {
+        mention(user)
+    }
+
+    fn datetime(&self, at: Timestamp, zone: &TimeZone) -> String {
+        at.to_zoned(zone.clone())
+            .strftime("%a %-d %b %Y %H:%M %Z")
+            .to_string()
+    }
+
+    fn column_name(&self, column: Column) -> &'static str {
+        match column {
+            Column::Case => "Case",
+            Column::OpenedAt => "Opened at",
+            Column::Customer => "Customer id",
+            Column::Category => "Category",
+            Column::CategoryId => "Category id",
+            Column::Severity => "Severity",
+            Column::Source => "Reported through",
+            Column::Reporter => "Reporter id",
+            Column::ReportedFrom => "Reported from channel id",
+            Column::PromiseFailed => "Our own failing",
+            Column::Summary => "What happened",
+            Column::Evidence => "The message",
+            Column::State => "State",
+            Column::TakenBy => "Owner id",
+            Column::TakenAt => "Taken at",
+            Column::Outcome => "Outcome",
+            Column::OutcomeId => "Outcome id",
+            Column::RefundAmount => "Refund amount",
+            Column::Currency => "Currency",
+            Column::DecidedBy => "Decided by id",
+            Column::DecidedAt => "Decided at",
+            Column::ApprovedBy => "Approved by id",
+            Column::ApprovedAt => "Approved at",
+            Column::PolicyVersion => "Policy version",
+            Column::Timeline => "Timeline",
+        }
+    }
+
+    fn source_name(&self, source: Source) -> &'static str {
+        match source {
+            Source::Command => "slash command",
+            Source::Form => "form",
+            Source::Shortcut => "message shortcut",
+            Source::Reaction => "reaction",
+            Source::Suggestion => "the bot's suggestion",
+        }
+    }
+
+    fn state_name(&self, state: &CaseState) -> &'static str {
+        match state {
+            CaseState::Open => "open",
+            CaseState::Taken { .. } => "taken",
+            CaseState::Proposed { .. } => "awaiting approval",
+            CaseState::Closed { .. } => "closed",
+        }
+    }
+
+    fn audit_event(&self, event: &Event, currency: &str) -> (&'static str, String) {
+        let outcome = |o: Outcome| self.outcome(o, currency);
+        match event {
+            Event::Opened { .. } => ("opened", String::new()),
+            Event::Taken { .. } => ("taken", String::new()),
+            Event::Proposed { proposal } => ("proposed", outcome(proposal.outcome)),
+            Event::Rejected { proposal, .. } => ("rejected", outcome(proposal.outcome)),
+            Event::Closed { decision } => (
+                "closed",
+                match &decision.approved {
+                    Some(_) => format!(
+                        "{} (proposed by {})",
+                        outcome(decision.outcome),
+                        decision.decided.by
+                    ),
+                    None => outcome(decision.outcome),
+                },
+            ),
+            Event::CustomerIdentified { customer, .. } => ("customer named", customer.to_string()),
+            Event::Classified {
+                category,
+                severity,
+                from_category,
+                from_severity,
+                ..
+            } => (
+                "classified",
+                format!(
+                    "{}, {} (was {}, {})",
+                    self.category_name(*category),
+                    self.severity_name(*severity),
+                    self.category_name(*from_category),
+                    self.severity_name(*from_severity)
+                ),
+            ),
+            Event::Notified { notice, .. } => match notice {
+                Notice::Paged { to } => ("paged", ids(to)),
+                Notice::Alerted { round, of } => ("alerted", format!("round {round} of {of}")),
+                Notice::Reminded { to } => ("reminded", ids(to)),
+                Notice::Undelivered { what, reason } => {
+                    ("undelivered", format!("{what}: {reason}"))
+                }
+                Notice::Refused { action, reason, .. } => {
+                    ("refused", format!("{action}: {reason}"))
+                }
+            },
+        }
+    }
+
+    fn timeline_line(&self, at: &str, event: &str, by: &str, detail: &str) -> String {
+        let mut line = format!("{at} {event}");
+        if !by.is_empty() {
+            let _ = write!(line, " by {by}");
+        }
+        if !detail.is_empty() {
+            let _ = write!(line, ": {detail}");
+        }
+        line
+    }
+}
+
+fn ids(users: &[UserId]) -> String {
+    users
+        .iter()
+        .map(UserId::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -1,44 +1,103 @@
-//! Purpose: the Japanese catalog (日本語). Polite です・ます throughout; category names
-//! follow the MHLW manual's wording.
+//! Purpose: the Japanese catalog (日本語), written as Japanese business software is: です・ます
+//! throughout, people named 「<@U…>さん」, no 「あなた」 (Slack's own 「あなただけに表示されて
+//! います」 aside), full-width punctuation (：、（）「」), times in the configured zone (日本時間
+//! unless told otherwise). Category labels are short for pages and report rows; the MHLW
+//! wording is the form's help text (`category_description`). The words are the README's
+//! "Words" table: 契約解除, 措置なし（カスハラ非該当）, 担当, 責任者, 重大, 当社側の不備, 区分.
 
 use std::fmt::Write;
 
-use jiff::ToSpan;
+use jiff::civil::{Date, Weekday};
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
 
 use super::{
-    Catalog, Money, Trend, duration_units, escape, group_thousands, mention, mentions, one_decimal,
-    slack_time, trend,
+    Catalog, Money, Trend, Untrusted, duration_units, group_thousands, is_japan, mention,
+    one_decimal, trend,
 };
 use crate::domain::customer::CaseLine;
 use crate::domain::{
-    CaseId, Category, CustomerRecord, Decision, History, Outcome, OutcomeKind, PromiseFailed,
-    Refusal, Severity, Step, Tallies, UserId, Week,
+    CaseId, CaseState, Category, ChannelId, CustomerRecord, Decision, Event, History, Notice,
+    Outcome, OutcomeKind, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId, Week,
 };
 use crate::report::WeeklyReport;
+use crate::report::export::Column;
 
 pub struct Ja;
+
+/// A person, as Japanese workplace copy names them: 「@田中さん」.
+fn san(user: &UserId) -> String {
+    format!("{}さん", mention(user))
+}
+
+fn sans(users: &[UserId]) -> String {
+    users.iter().map(san).collect::<Vec<_>>().join("、")
+}
+
+fn weekday(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Monday => "月",
+        Weekday::Tuesday => "火",
+        Weekday::Wednesday => "水",
+        Weekday::Thursday => "木",
+        Weekday::Friday => "金",
+        Weekday::Saturday => "土",
+        Weekday::Sunday => "日",
+    }
+}
+
+/// 「11月30日（月）」, with the year when asked for.
+fn day(date: Date, with_year: bool) -> String {
+    let year = if with_year {
+        format!("{}年", date.year())
+    } else {
+        String::new()
+    };
+    format!(
+        "{year}{}月{}日（{}）",
+        date.month(),
+        date.day(),
+        weekday(date.weekday())
+    )
+}
+
+/// 「2026年11月30日（月）〜12月6日（日）」: the year once, or on both ends across New Year.
+fn span(first: Date, last: Date) -> String {
+    format!(
+        "{}〜{}",
+        day(first, true),
+        day(last, first.year() != last.year())
+    )
+}
+
+impl Ja {
+    /// An outcome quoted inside a sentence: 「120,000円を返金のうえ契約解除」.
+    fn quoted(&self, outcome: Outcome, currency: &str) -> String {
+        format!("「{}」", self.outcome(outcome, currency))
+    }
+}
 
 impl Catalog for Ja {
     fn category_name(&self, category: Category) -> &'static str {
         match category {
-            Category::Violence => "身体的な攻撃（暴行・傷害）",
+            Category::Violence => "暴力",
             Category::Threat => "脅迫",
-            Category::VerbalAbuse => "精神的な攻撃（暴言・侮辱・中傷・名誉毀損）",
+            Category::VerbalAbuse => "暴言・侮辱",
             Category::Intimidation => "威圧的な言動",
             Category::Dogeza => "土下座の要求",
-            Category::Persistent => "継続的・執拗な言動",
-            Category::Restraint => "拘束的な行動（長時間拘束・居座り）",
+            Category::Persistent => "執拗な言動",
+            Category::Restraint => "長時間の拘束",
             Category::Discrimination => "差別的な言動",
             Category::Sexual => "性的な言動",
-            Category::PersonalAttack => "従業員個人への攻撃・要求",
-            Category::UnreasonableDemand => "不当・過剰な要求",
+            Category::PersonalAttack => "従業員個人への攻撃",
+            Category::UnreasonableDemand => "不当な要求",
             Category::Other => "その他",
         }
     }
 
     fn severity_name(&self, severity: Severity) -> &'static str {
         match severity {
-            Severity::Critical => "緊急",
+            Severity::Critical => "重大",
             Severity::High => "高",
             Severity::Medium => "中",
             Severity::Low => "低",
@@ -49,9 +108,9 @@ impl Catalog for Ja {
         match kind {
             OutcomeKind::Warning => "警告",
             OutcomeKind::Refund => "返金",
-            OutcomeKind::Termination => "取引停止",
-            OutcomeKind::RefundAndTermination => "返金して取引停止",
-            OutcomeKind::NoAction => "対応なし",
+            OutcomeKind::Termination => "契約解除",
+            OutcomeKind::RefundAndTermination => "返金のうえ契約解除",
+            OutcomeKind::NoAction => "措置なし（カスハラ非該当）",
         }
     }
 
@@ -60,14 +119,11 @@ impl Catalog for Ja {
         match outcome {
             Outcome::Warning => "警告".into(),
             Outcome::Refund { amount } => format!("{}の返金", money(amount)),
-            Outcome::Termination => "取引停止（お客様との取引を終了）".into(),
+            Outcome::Termination => "契約解除".into(),
             Outcome::RefundAndTermination { amount } => {
-                format!(
-                    "{}を返金のうえ取引停止（お客様との取引を終了）",
-                    money(amount)
-                )
+                format!("{}を返金のうえ契約解除", money(amount))
             }
-            Outcome::NoAction => "対応なし（ハラスメントに当たらない）".into(),
+            Outcome::NoAction => "措置なし（カスハラ非該当）".into(),
         }
     }
 
@@ -75,138 +131,146 @@ impl Catalog for Ja {
         match step {
             Step::Warning => "警告",
             Step::FinalWarning => "最終警告",
-            Step::Termination => "取引停止",
-            Step::AlreadyCutOff => "取引停止済み（記録のみ）",
+            Step::Termination => "契約解除",
+            Step::AlreadyCutOff => "契約解除済み（記録のみ）",
         }
     }
 
     fn promise_failed_name(&self, answer: PromiseFailed) -> &'static str {
         match answer {
-            PromiseFailed::Yes => "はい（当社に約束の不履行あり）",
-            PromiseFailed::No => "いいえ",
-            PromiseFailed::Unsure => "わからない",
+            PromiseFailed::Yes => "あり",
+            PromiseFailed::No => "なし",
+            PromiseFailed::Unsure => "不明",
         }
     }
 
     fn money(&self, money: Money<'_>) -> String {
         match money.currency {
             "JPY" => format!("{}円", group_thousands(money.amount)),
-            other => format!("{} {other}", group_thousands(money.amount)),
+            other => format!(
+                "{} {}",
+                group_thousands(money.amount),
+                Untrusted::new(other)
+            ),
         }
     }
 
     fn guidance(&self, category: Category) -> &'static str {
         match category {
             Category::Violence => {
-                "安全を最優先してください。会話を終え、その場を離れてください。身の危険があるときは\
-                 警察（110番）に通報してください。このお客様と一人で会わないでください。"
+                "身の安全を最優先してください。会話を終えてその場を離れ、危険を感じたら\
+                 ためらわずに警察（110番）に通報してください。このお客様とは一人で会わないで\
+                 ください。"
             }
             Category::Threat => {
-                "安全を最優先してください。会話を終え、交渉には応じないでください。生命や財産への\
-                 脅しがあれば警察（110番）に通報してください。メッセージや録音は残してください。"
+                "身の安全を最優先してください。やり取りを終え、要求には応じないでください。\
+                 生命、身体、財産への脅しがあれば警察（110番）に通報してください。メッセージや\
+                 録音は消さずに残してください。"
             }
             Category::VerbalAbuse => {
-                "暴言を聞き続ける必要はありません。「続く場合は対応を終了します」と一度伝え、続けば\
-                 終了してください。記録は残し、言い返さないでください。"
+                "暴言を聞き続ける必要はありません。「このようなご発言が続く場合は、対応を終了\
+                 いたします」と一度お伝えし、続くようであれば終了してください。言い返さず、\
+                 やり取りの記録を残してください。"
             }
             Category::Intimidation => {
-                "落ち着いて距離を取ってください。電話やチャットは終了して構いません。圧力を受けて\
-                 約束をしないでください。"
+                "落ち着いて距離を取ってください。電話やチャットは終了して構いません。その場では\
+                 約束や譲歩をしないでください。"
             }
             Category::Dogeza => {
-                "土下座や屈辱的な謝罪は決してしないでください。謝罪は当社に実際の落ち度がある点に\
-                 ついてのみ、一度だけにしてください。"
+                "土下座など屈辱的な謝罪をする必要はありません。謝罪は当社に非がある点に限り、\
+                 それを超える要求には応じないでください。"
             }
             Category::Persistent => {
-                "新しい連絡の一つひとつに返信しないでください。窓口を一本化して経営陣から回答します。\
-                 メッセージは残してください。"
+                "新しい連絡の一つひとつに返信する必要はありません。窓口を一本化し、責任者から\
+                 回答します。メッセージは消さずに残してください。"
             }
             Category::Restraint => {
-                "進展のない長時間の対応は終了して構いません。時間の区切りを伝え、それを守ってください。"
+                "進展のない長時間の対応は終了して構いません。終了の時刻をお伝えし、その時刻で\
+                 終えてください。"
             }
             Category::Discrimination => {
-                "差別的な言動は決して許されません。会話を終えてください。詳細は非公開の\
+                "差別的な言動に耐える必要はありません。やり取りを終えてください。詳細は非公開の\
                  エスカレーションチャンネルだけで扱います。"
             }
             Category::Sexual => {
-                "対応を続ける必要はありません。会話を終えてください。詳細は非公開の\
+                "対応を続ける必要はありません。やり取りを終えてください。詳細は非公開の\
                  エスカレーションチャンネルだけで扱います。"
             }
             Category::PersonalAttack => {
-                "あなた個人への要求（解雇の要求、連絡先の要求など）に答える必要はありません。\
-                 経営陣が対応します。個人情報は伝えないでください。"
+                "担当者個人に向けた要求（解雇の要求、連絡先の要求など）に答える必要はありません。\
+                 責任者が対応します。ご自身の個人情報は伝えないでください。"
             }
             Category::UnreasonableDemand => {
-                "契約を確認してください。約束して果たせなかったことは正し、約束していないことは\
-                 行いません。追加の要求には応じず、回答は経営陣に任せてください。"
+                "契約上の不備は是正し、契約外のご要望には応じない方針です。その場では約束や\
+                 譲歩をせず、「担当の者から改めてご連絡します」とお伝えください。回答は\
+                 責任者が行います。"
             }
             Category::Other => {
-                "この件のやり取りはここで止めてください。以降は経営陣が引き継ぎます。起きたことの\
-                 記録は残してください。"
+                "この件のやり取りはここで止めてください。以降は責任者が対応します。経緯の記録は\
+                 残してください。"
             }
         }
     }
 
     fn case_opened(&self, id: CaseId, category: Category) -> String {
         format!(
-            "*{id}* を受け付けました。この件は経営陣が引き継ぎます。このお客様のこの件に、\
-             これ以上あなたが対応する必要はありません。報告ありがとうございます。\n\n\
-             *今すべきこと:* {}",
+            "ご報告ありがとうございます。{id} として受け付けました。この件は責任者が\
+             引き継ぎますので、これ以上このお客様に対応する必要はありません。\n\n\
+             *対応のポイント*\n{}",
             self.guidance(category)
         )
     }
 
     fn usage(&self) -> String {
-        let mut categories = String::new();
-        for c in Category::ALL {
-            let _ = write!(categories, "`{}`（`{}`）、", c.short_ja(), c.slug());
-        }
-        let categories = categories.trim_end_matches('、');
+        let words: Vec<&str> = Category::ALL.into_iter().map(|c| c.short_ja()).collect();
         format!(
             "*エスカレーションの方法*\n\
-             • `/escalate <顧客ID> <区分> <起きたこと>` ですぐに案件を起票します。\n\
-             • `/escalate` だけを送るとフォームが開きます。\n\
-             • `/escalate history <顧客ID>` でそのお客様の履歴を表示します。\n\
-             • `/escalate stats` で集計を表示します。\n\
-             区分: {categories}\n\
-             例: `/escalate cust-42 暴言 電話で1時間にわたり担当者を罵倒した`"
+             • `/escalate [顧客ID] [区分] [内容]` で、すぐに案件を起票します。\n\
+             • `/escalate` だけを送ると、入力フォームが開きます。\n\
+             • `/escalate history [顧客ID]` で、そのお客様の履歴を表示します。\n\
+             • `/escalate stats` で、集計を表示します。\n\
+             *区分*\n{}\n\
+             セクハラ、脅し、長電話、居座りなどの言い方や、英語の区分名（violence など）でも\
+             指定できます。\n\
+             *例*\n\
+             `/escalate cust-42 暴言 電話で1時間にわたり担当者を罵倒した`",
+            words.join("、")
         )
     }
 
-    fn unknown_category(&self, given: &str) -> String {
+    fn unknown_category(&self, given: Untrusted<'_>) -> String {
         format!(
-            "「{}」は区分として登録されていないため、何も記録していません。\n\n{}",
-            escape(given),
+            "「{given}」という区分はないため、何も記録していません。\n\n{}",
             self.usage()
         )
     }
 
     fn missing_customer(&self) -> String {
         format!(
-            "どのお客様の件か分からないため、まだ何も記録していません。\n\n{}",
+            "どのお客様の件かが分からないため、まだ何も記録していません。\n\n{}",
             self.usage()
         )
     }
 
     fn missing_category(&self) -> String {
         format!(
-            "ハラスメントの区分が分からないため、まだ何も記録していません。\n\n{}",
+            "カスハラの区分が分からないため、まだ何も記録していません。\n\n{}",
             self.usage()
         )
     }
 
-    fn invalid_customer(&self, given: &str) -> String {
+    fn invalid_customer(&self, given: Untrusted<'_>) -> String {
         format!(
-            "「{}」は顧客IDとして使えません。アカウントIDのような、空白を含まない64文字以内の\
-             文字列を指定してください。何も記録していません。",
-            escape(given)
+            "「{given}」は顧客IDとして使えないため、何も記録していません。アカウントIDなど、\
+             空白を含まない64文字以内の文字列を入力してください。"
         )
     }
 
     fn summary_too_long(&self, max_chars: usize) -> String {
         format!(
-            "説明が{max_chars}文字を超えているため、何も記録していません。短くするか、\
-             `/escalate` だけを送ってフォームを使ってください。"
+            "内容が{}文字を超えているため、何も記録していません。短くするか、フォームから\
+             入力してください。フォームは `/escalate` だけを送ると開きます。",
+            group_thousands(max_chars as u64)
         )
     }
 
@@ -219,8 +283,9 @@ impl Catalog for Ja {
 
     fn internal_error(&self, reference: &str) -> String {
         format!(
-            "システム側で問題が発生し、記録されていない可能性があります。もう一度お試しください。\
-             繰り返し失敗する場合は、`{reference}` を添えてマネージャーに伝えてください。"
+            "システムで問題が発生したため、記録されていない可能性があります。もう一度お試し\
+             ください。繰り返し失敗する場合は、参照番号 `{reference}` を添えてマネージャーに\
+             お知らせください。"
         )
     }
 
@@ -231,27 +296,27 @@ impl Catalog for Ja {
     }
 
     fn records_refused(&self) -> String {
-        "顧客の履歴と集計を見られるのは、役員、マネージャー、承認者、サポートリーダーのみです。\
-         必要な場合は、いずれかの方にご依頼ください。"
+        "顧客の履歴と集計を見られるのは、責任者、マネージャー、承認者、サポートリーダーとして\
+         登録された方だけです。必要な場合は、いずれかの方にご依頼ください。"
             .into()
     }
 
-    fn history_header(&self, record: &CustomerRecord, currency: &str) -> String {
-        let mut out = format!("*顧客 `{}` の履歴*\n", escape(record.id.as_str()));
+    fn history_header(&self, record: &CustomerRecord, currency: &str, zone: &TimeZone) -> String {
+        let mut out = format!("*顧客 `{}` の履歴*\n", Untrusted::from(&record.id));
         match &record.cut_off {
             Some(cut) => {
                 let _ = writeln!(
                     out,
-                    "{}に契約解除済み（{}）。",
-                    slack_time(cut.at),
+                    "契約解除済みです（{}、{}）。",
+                    self.when(cut.at, zone),
                     cut.case
                 );
             }
-            None => out.push_str("契約解除されていません。\n"),
+            None => out.push_str("契約解除はしていません。\n"),
         }
         let _ = write!(
             out,
-            "警告：{}件、返金：{}件（合計 {}）",
+            "警告 {}件、返金 {}件（合計 {}）",
             record.warnings,
             record.refunds,
             self.money(Money {
@@ -262,26 +327,26 @@ impl Catalog for Ja {
         out
     }
 
-    fn history_case(&self, line: &CaseLine, private: bool) -> String {
+    fn history_case(&self, line: &CaseLine, private: bool, zone: &TimeZone) -> String {
         let outcome = match line.outcome {
             Some(kind) => self.outcome_kind_name(kind),
             None => "対応中",
         };
         let category = if private {
-            "要配慮区分"
+            self.private_categories()
         } else {
             self.category_name(line.category)
         };
         format!(
-            "• {}（{}）{category}：{outcome}",
+            "• {}（{} 起票）：{category}、{outcome}",
             line.id,
-            slack_time(line.opened_at)
+            self.when(line.opened_at, zone)
         )
     }
 
     fn history_page(
         &self,
-        customer: &str,
+        customer: Untrusted<'_>,
         from: usize,
         to: usize,
         total: usize,
@@ -290,8 +355,7 @@ impl Catalog for Ja {
         let shown = format!("全{total}件のうち、新しい順に{from}〜{to}件目を表示しています。");
         match next {
             Some(page) => format!(
-                "{shown}それより前の案件：`/escalate history {} {page}`",
-                escape(customer)
+                "{shown}それより前の案件は `/escalate history {customer} {page}` で表示できます。"
             ),
             None => shown,
         }
@@ -301,8 +365,8 @@ impl Catalog for Ja {
         "要配慮区分の内容は、エスカレーションチャンネルでのみ表示します。"
     }
 
-    fn no_history(&self, customer: &str) -> String {
-        format!("顧客 `{}` の案件はありません。", escape(customer))
+    fn no_history(&self, customer: Untrusted<'_>) -> String {
+        format!("顧客 `{customer}` の案件はありません。")
     }
 
     fn tallies(&self, t: &Tallies, customer_count: Option<u64>, currency: &str) -> String {
@@ -312,12 +376,12 @@ impl Catalog for Ja {
         };
         format!(
             "*エスカレーション集計*\n\
-             案件: {}件（対応中 {}件）\n\
-             警告: {}件\n\
-             返金: {}件（合計 {}）\n\
-             取引停止: {}件\n\
-             対応なし: {}件\n\
-             取引停止した顧客: {cut_off}",
+             案件：{}件（対応中 {}件）\n\
+             警告：{}件\n\
+             返金：{}件（合計 {}）\n\
+             契約解除：{}件\n\
+             措置なし（カスハラ非該当）：{}件\n\
+             契約解除した顧客：{cut_off}",
             t.cases_total,
             t.cases_open,
             t.warnings,
@@ -335,7 +399,7 @@ impl Catalog for Ja {
         "カスハラのエスカレーション"
     }
     fn form_submit(&self) -> &'static str {
-        "エスカレーション"
+        "送信"
     }
     fn form_cancel(&self) -> &'static str {
         "キャンセル"
@@ -344,22 +408,22 @@ impl Catalog for Ja {
         "顧客ID"
     }
     fn form_customer_hint(&self) -> &'static str {
-        "社内システムのアカウントIDなど、空白を含まない文字列。"
+        "社内システムのアカウントIDなど、空白を含まない文字列を入力してください。"
     }
     fn form_category(&self) -> &'static str {
-        "ハラスメントの区分"
+        "カスハラの区分"
     }
     fn form_severity(&self) -> &'static str {
         "深刻度"
     }
     fn form_severity_hint(&self) -> &'static str {
-        "空欄の場合は区分の標準の深刻度になります。"
+        "空欄の場合は、区分ごとの標準の深刻度になります。"
     }
     fn form_summary(&self) -> &'static str {
-        "何が起きましたか？"
+        "どのようなことがありましたか？"
     }
     fn form_promise_failed(&self) -> &'static str {
-        "当社が約束を果たせなかった点はありますか？"
+        "当社側に不備はありましたか？"
     }
     fn form_done_title(&self) -> &'static str {
         "受け付けました"
@@ -369,7 +433,7 @@ impl Catalog for Ja {
     }
 
     fn card_title(&self, id: CaseId, category: Category) -> String {
-        format!("{id}: {}", self.category_name(category))
+        format!("{id}：{}", self.category_name(category))
     }
     fn card_customer(&self) -> &'static str {
         "顧客"
@@ -384,19 +448,19 @@ impl Catalog for Ja {
         "報告者"
     }
     fn card_opened(&self) -> &'static str {
-        "起票"
+        "起票日時"
     }
     fn card_promise_failed(&self) -> &'static str {
-        "当社の約束不履行"
+        "当社側の不備"
     }
     fn card_summary(&self) -> &'static str {
-        "起きたこと"
+        "内容"
     }
     fn card_no_summary(&self) -> &'static str {
-        "説明がありません。報告者に確認してください。"
+        "内容の記載がありません。報告者に確認してください。"
     }
     fn card_history(&self) -> &'static str {
-        "これまでの履歴"
+        "このお客様の履歴"
     }
 
     fn history_line(&self, h: &History) -> String {
@@ -404,11 +468,11 @@ impl Catalog for Ja {
             return "過去の案件はありません。".into();
         }
         let mut out = format!(
-            "過去の案件 {}件（直近12か月 {}件）、警告 {}件。",
+            "過去の案件 {}件（直近12か月で{}件）、警告 {}件。",
             h.prior_cases, h.prior_cases_last_12_months, h.warnings
         );
         if h.cut_off {
-            out.push_str("すでに取引停止済みです。");
+            out.push_str("すでに契約解除済みです。");
         }
         out
     }
@@ -417,10 +481,11 @@ impl Catalog for Ja {
         "方針による推奨"
     }
     fn recommendation_note(&self) -> &'static str {
-        "言動の履歴だけに基づき、どのお客様にも同じ基準で推奨します。判断するのは人です。"
+        "言動の履歴だけに基づく推奨で、どのお客様にも同じ基準を適用します。最終判断は責任者が\
+         行います。"
     }
     fn card_customer_unknown(&self, reporter: &UserId) -> String {
-        format!("_未特定（{}に確認中）_", mention(reporter))
+        format!("未特定（{}に確認中）", san(reporter))
     }
     fn card_evidence(&self) -> &'static str {
         "対象のメッセージ"
@@ -429,73 +494,66 @@ impl Catalog for Ja {
         "メッセージを開く"
     }
     fn identify_button(&self) -> &'static str {
-        "顧客を指定する"
+        "顧客を指定"
     }
     fn ask_customer(&self, id: CaseId) -> String {
         format!(
-            "*{id}* を受け付けました。この件は経営陣が引き継ぎます。このメッセージを書いたのは\
-             どのお客様ですか？ 過去の履歴に照らして判断できるよう、顧客を指定してください。\
-             この表示はあなたにだけ見えています。"
+            "ご報告ありがとうございます。{id} として受け付けました。この件は責任者が\
+             引き継ぎます。このメッセージを送ったお客様を指定してください。過去の履歴に\
+             照らして判断するために使います。"
         )
     }
     fn identify_title(&self) -> &'static str {
         "顧客を指定"
     }
     fn identify_intro(&self, id: CaseId) -> String {
-        format!("*{id}* はどのお客様の件ですか？")
+        format!("{id} はどのお客様の件ですか？")
     }
-    fn note_customer_identified(&self, customer: &str, by: &UserId) -> String {
-        format!(
-            "{}が顧客を指定しました: `{}`。",
-            mention(by),
-            escape(customer)
-        )
+    fn note_customer_identified(&self, customer: Untrusted<'_>, by: &UserId) -> String {
+        format!("{}が顧客を `{customer}` に指定しました。", san(by))
     }
     fn form_quote(&self) -> &'static str {
         "対象のメッセージ"
     }
     fn already_escalated(&self, id: CaseId) -> String {
-        format!(
-            "このメッセージはすでに *{id}* としてエスカレーション済みです。経営陣が対応しています。"
-        )
+        format!("このメッセージは {id} としてエスカレーション済みです。責任者が対応しています。")
     }
     fn suggestion(&self, category: Category) -> String {
         format!(
-            ":eyes: このメッセージはハラスメント（{}）の可能性があります。該当する場合は\
-             エスカレーションしてください。以降は経営陣が引き継ぎます。この表示はあなたにだけ\
-             見えています。",
+            ":eyes: このメッセージはカスハラ（{}）に当たる可能性があります。該当する場合は\
+             エスカレーションしてください。以降は責任者が引き継ぎます。",
             self.category_name(category)
         )
     }
     fn suggestion_button(&self) -> &'static str {
-        "エスカレーション"
+        "エスカレーションする"
     }
     fn suggestion_private_note(&self) -> &'static str {
-        "この提案はお客様には見えません。"
+        "あなただけに表示されています"
     }
-    fn suggestion_by_dm(&self, channel: &str, permalink: Option<&str>) -> String {
+    fn suggestion_by_dm(&self, channel: &ChannelId, permalink: Option<Untrusted<'_>>) -> String {
         let message = match permalink {
-            Some(link) => format!("<{link}|メッセージ>"),
+            Some(link) => link.link("メッセージ"),
             None => "メッセージ".to_owned(),
         };
         format!(
-            "<#{channel}> の{message}について（このチャンネルに参加していないため、\
-             ここでお知らせします）:"
+            "<#{channel}> の{message}についてのお知らせです。このチャンネルに参加されていない\
+             ため、ダイレクトメッセージでお送りしています。"
         )
     }
     fn suggestion_repeated_within(&self, count: u32, window: jiff::SignedDuration) -> String {
         format!(
             ":eyes: このお客様からの連絡は、{}で{count}件になります（チャンネルを問わず、\
              メッセージ、ヘルプデスクの問い合わせ、エスカレーションを含みます）。執拗な連絡に\
-             なっている場合はエスカレーションしてください。以降は責任者が引き継ぎます。",
+             当たる場合はエスカレーションしてください。以降は責任者が引き継ぎます。",
             self.duration(window)
         )
     }
     fn ask_classification(&self, id: CaseId, category: Category, severity: Severity) -> String {
         format!(
-            "メッセージの文面から、*{id}* を区分「{}」、深刻度「{}」として登録しました。\
+            "メッセージの文面から、{id} を区分「{}」、深刻度「{}」として登録しました。\
              この内容でよいか確認し、違う場合は変更してください。身の危険がある場合は\
-             「緊急事態です」を押してください。全員にすぐ呼び出しが届きます。",
+             「緊急事態です」を押してください。呼び出し先の全員にすぐ連絡します。",
             self.category_name(category),
             self.severity_name(severity)
         )
@@ -513,22 +571,23 @@ impl Catalog for Ja {
         "区分と深刻度"
     }
     fn classify_intro(&self, id: CaseId) -> String {
-        format!("*{id}* の区分と深刻度を選んでください。")
+        format!("{id} の区分と深刻度を選んでください。")
     }
     fn classify_submit(&self) -> &'static str {
         "保存"
     }
     fn classified(&self, id: CaseId, category: Category, severity: Severity) -> String {
         format!(
-            "ありがとうございます。*{id}* を区分「{}」、深刻度「{}」で登録しました。",
+            "ありがとうございます。{id} を区分「{}」、深刻度「{}」で登録しました。",
             self.category_name(category),
             self.severity_name(severity)
         )
     }
     fn emergency_recorded(&self, id: CaseId) -> String {
         format!(
-            "*{id}* の深刻度を「{}」にしました。全員をすぐに呼び出しています。身の安全を最優先に\
-             してください。会話を終わらせ、危険がある場合は警察（110番）に通報してください。",
+            "{id} の深刻度を「{}」にしました。呼び出し先の全員にすぐ連絡しています。身の安全を\
+             最優先してください。やり取りを終え、危険がある場合は警察（110番）に通報して\
+             ください。",
             self.severity_name(Severity::Critical)
         )
     }
@@ -545,14 +604,15 @@ impl Catalog for Ja {
     ) -> String {
         match from {
             None => format!(
-                "{}さんが区分を確認しました：{}、深刻度{}。",
-                mention(by),
+                "{}が区分と深刻度を確認しました。区分「{}」、深刻度「{}」です。",
+                san(by),
                 self.category_name(category),
                 self.severity_name(severity)
             ),
             Some((was_category, was_severity)) => format!(
-                "{}さんが区分と深刻度を変更しました：{}、{}（変更前：{}、{}）。",
-                mention(by),
+                "{}が区分と深刻度を変更しました。変更後は区分「{}」、深刻度「{}」、変更前は\
+                 区分「{}」、深刻度「{}」です。",
+                san(by),
                 self.category_name(category),
                 self.severity_name(severity),
                 self.category_name(was_category),
@@ -561,56 +621,59 @@ impl Catalog for Ja {
         }
     }
     fn card_private(&self) -> &'static str {
-        ":lock: 非公開の区分です。詳細はこのチャンネルにだけ表示します。"
+        ":lock: 要配慮区分のため、詳細はこのチャンネルにだけ表示します。"
     }
     fn card_reporter_may_decide(&self) -> &'static str {
-        ":information_source: `policy.reporter_may_decide` が有効なため、この案件の報告者も\
-         担当と判断ができます。"
+        ":information_source: 設定 `policy.reporter_may_decide` が有効なため、この案件の報告者も\
+         担当して判断できます。"
     }
 
     fn status_open(&self, paging: Option<&UserId>) -> String {
         match paging {
             Some(user) => format!(
-                ":rotating_light: *未対応*: 担当者を待っています。{}を呼び出しました。",
-                mention(user)
+                ":rotating_light: *未対応* 担当者が決まるのを待っています。{}を呼び出しました。",
+                san(user)
             ),
-            None => ":rotating_light: *未対応*: 担当者を待っています。".into(),
+            None => ":rotating_light: *未対応* 担当者が決まるのを待っています。".into(),
         }
     }
 
-    fn status_taken(&self, by: &UserId, at: jiff::Timestamp) -> String {
+    fn status_taken(&self, by: &UserId, at: Timestamp, zone: &TimeZone) -> String {
         format!(
-            ":raising_hand: {}に{}が*引き受けました*。",
-            slack_time(at),
-            mention(by)
+            ":raising_hand: {}が担当になりました（{}）。",
+            san(by),
+            self.when(at, zone)
         )
     }
 
     fn status_proposed(&self, outcome: Outcome, by: &UserId, currency: &str) -> String {
         format!(
-            ":hourglass_flowing_sand: *承認待ち*: {}が{}を提案しました。提案者以外の承認者が\
-             スレッドで承認または却下します。",
-            mention(by),
-            self.outcome(outcome, currency)
+            ":hourglass_flowing_sand: *承認待ち* {}が{}を提案しました。提案者以外の\
+             承認者がスレッドで承認または却下します。",
+            san(by),
+            self.quoted(outcome, currency)
         )
     }
 
-    fn status_closed(&self, d: &Decision, currency: &str) -> String {
-        let approved = match &d.approved {
-            Some(a) => format!("、{}が承認", mention(&a.by)),
-            None => String::new(),
+    fn status_closed(&self, d: &Decision, currency: &str, zone: &TimeZone) -> String {
+        let who = match &d.approved {
+            Some(a) => format!(
+                "{}が決定し、{}が承認しました",
+                san(&d.decided.by),
+                san(&a.by)
+            ),
+            None => format!("{}が決定しました", san(&d.decided.by)),
         };
         format!(
-            ":white_check_mark: *完了*: {}（{}が決定{approved}、{}）。方針 {}。",
-            self.outcome(d.outcome, currency),
-            mention(&d.decided.by),
-            slack_time(d.final_stamp().at),
-            escape(&d.policy_version)
+            ":white_check_mark: *完了* 判断は{}です。{who}（{}、方針 {}）。",
+            self.quoted(d.outcome, currency),
+            self.when(d.final_stamp().at, zone),
+            Untrusted::new(&d.policy_version)
         )
     }
 
     fn take_button(&self) -> &'static str {
-        "この案件を引き受ける"
+        "この案件を担当する"
     }
     fn decide_confirm_title(&self) -> &'static str {
         "この判断を記録しますか？"
@@ -618,10 +681,13 @@ impl Catalog for Ja {
     fn decide_confirm_text(&self, kind: OutcomeKind, id: CaseId) -> String {
         match kind {
             OutcomeKind::Termination => format!(
-                "{id} のお客様との取引停止を提案します。提案者以外の承認者がスレッドで\
-                 承認する必要があります。"
+                "{id} のお客様との契約解除を提案します。提案者以外の承認者がスレッドで\
+                 承認すると確定します。"
             ),
-            _ => format!("{id} を「{}」で完了します。", self.outcome_kind_name(kind)),
+            _ => format!(
+                "{id} を「{}」として記録し、完了します。",
+                self.outcome_kind_name(kind)
+            ),
         }
     }
     fn confirm_yes(&self) -> &'static str {
@@ -635,30 +701,26 @@ impl Catalog for Ja {
         &self,
         id: CaseId,
         category: Category,
-        customer: Option<&str>,
+        customer: Option<Untrusted<'_>>,
         private: bool,
     ) -> String {
-        let Some(customer) = customer else {
-            return format!(
-                ":rotating_light: *{id}* に経営陣の対応が必要です: まだ特定されていない顧客による{}。",
-                if private {
-                    "非公開の区分の案件"
-                } else {
-                    self.category_name(category)
-                }
-            );
-        };
-        if private {
-            format!(
-                ":rotating_light: *{id}* に経営陣の対応が必要です。非公開の区分のため、詳細は\
-                 エスカレーションチャンネルにあります。"
-            )
+        let what = if private {
+            "要配慮区分"
         } else {
-            format!(
-                ":rotating_light: *{id}* に経営陣の対応が必要です: 顧客 `{}` による{}。",
-                escape(customer),
-                self.category_name(category)
-            )
+            self.category_name(category)
+        };
+        match (customer, private) {
+            // A private case's page names neither the customer nor what happened.
+            (_, true) => format!(
+                ":rotating_light: {id}（{what}）のご対応をお願いします。詳細はエスカレーション\
+                 チャンネルでご確認ください。"
+            ),
+            (Some(customer), false) => {
+                format!(":rotating_light: {id}（顧客 {customer}／{what}）のご対応をお願いします。")
+            }
+            (None, false) => {
+                format!(":rotating_light: {id}（顧客は未特定／{what}）のご対応をお願いします。")
+            }
         }
     }
     fn page_link(&self) -> &'static str {
@@ -666,54 +728,51 @@ impl Catalog for Ja {
     }
 
     fn note_paged(&self, to: &[UserId]) -> String {
-        format!("{}を呼び出しました。", mentions(to))
+        format!("{}を呼び出しました。", sans(to))
     }
     fn note_reminder(&self, id: CaseId, to: &[UserId], approval: bool) -> String {
         if approval {
             format!(
-                ":bell: {} {id} の提案はまだ承認者の承認を待っています。",
-                mentions(to)
+                ":bell: {}、{id} の提案が承認待ちです。ご確認をお願いします。",
+                sans(to)
             )
         } else {
-            format!(":bell: {} {id} はまだ判断を待っています。", mentions(to))
+            format!(":bell: {}、{id} の判断が未了です。", sans(to))
         }
     }
     fn here_alert(&self, id: CaseId, round: u32, of: u32) -> String {
         let base = format!(
-            "<!here> :rotating_light: {id} はまだ誰も引き受けていません。経営陣全員を呼び出し済みです。\
-             経営陣またはマネージャーの方は引き受けてください。"
+            "<!here> :rotating_light: {id} の担当者がまだ決まっていません。呼び出し先の全員に\
+             連絡済みです。責任者またはマネージャーの方は、担当をお願いします。"
         );
         if round >= of {
             format!(
-                "{base}（{of}回中{round}回目の通知）呼び出しはこれで終わりますが、誰かが引き受ける\
-                 まで案件は未対応のままです。"
+                "{base}（{of}回中{round}回目の通知）呼び出しはこれで終了しますが、担当者が\
+                 決まるまで案件は未対応のままです。"
             )
         } else {
             format!("{base}（{of}回中{round}回目の通知）")
         }
     }
     fn note_taken(&self, by: &UserId) -> String {
-        format!(
-            "{}が案件を引き受けました。呼び出しを止めます。",
-            mention(by)
-        )
+        format!("{}が担当になりました。呼び出しを停止します。", san(by))
     }
     fn note_proposal(&self, outcome: Outcome, by: &UserId, currency: &str) -> String {
         format!(
-            "{}が{}を提案しています。提案者以外の承認者の承認が必要です。",
-            mention(by),
-            self.outcome(outcome, currency)
+            "{}が{}を提案しました。提案者以外の承認者が承認すると確定します。",
+            san(by),
+            self.quoted(outcome, currency)
         )
     }
     fn note_rejected(&self, by: &UserId, outcome: Outcome, currency: &str) -> String {
         format!(
-            "{}が{}の提案を却下しました。案件は引き受けた人に戻ります。",
-            mention(by),
-            self.outcome(outcome, currency)
+            "{}が{}の提案を却下しました。案件は担当者に差し戻しました。",
+            san(by),
+            self.quoted(outcome, currency)
         )
     }
-    fn note_closed(&self, d: &Decision, currency: &str) -> String {
-        self.status_closed(d, currency)
+    fn note_closed(&self, d: &Decision, currency: &str, zone: &TimeZone) -> String {
+        self.status_closed(d, currency, zone)
     }
     fn approve_button(&self) -> &'static str {
         "承認"
@@ -723,88 +782,91 @@ impl Catalog for Ja {
     }
     fn proposal_approved(&self, outcome: Outcome, by: &UserId, currency: &str) -> String {
         format!(
-            "提案: {}。{}が*承認*しました。",
-            self.outcome(outcome, currency),
-            mention(by)
+            "{}の提案を、{}が承認しました。",
+            self.quoted(outcome, currency),
+            san(by)
         )
     }
     fn proposal_rejected(&self, outcome: Outcome, by: &UserId, currency: &str) -> String {
         format!(
-            "提案: {}。{}が*却下*しました。",
-            self.outcome(outcome, currency),
-            mention(by)
+            "{}の提案を、{}が却下しました。",
+            self.quoted(outcome, currency),
+            san(by)
         )
     }
 
     fn reporter_closed(&self, id: CaseId, outcome: Outcome, currency: &str) -> String {
         format!(
-            "あなたが報告した *{id}* は完了しました。経営陣の判断は{}です。声を上げてくださって\
-             ありがとうございます。報告はあなたと同僚を守るもので、報告したことで不利益を\
-             受けることはありません。",
-            self.outcome(outcome, currency)
+            "ご報告いただいた {id} は、責任者の判断により{}で完了しました。ご報告ありがとう\
+             ございました。報告は、ご自身と同僚を守ることにつながります。報告したことで\
+             不利益な扱いを受けることはありません。",
+            self.quoted(outcome, currency)
         )
     }
 
     fn refusal(&self, refusal: &Refusal, id: CaseId, currency: &str) -> String {
         match refusal {
             Refusal::NotExecutiveOrManager => format!(
-                "案件を引き受けられるのは経営陣とマネージャーだけです。{id} は変更されていません。"
+                "案件を担当できるのは、責任者またはマネージャーとして登録された方だけです。\
+                 {id} は変更されていません。"
             ),
             Refusal::AlreadyTakenBy(owner) => format!(
-                "{id} はすでに{}が引き受けています。変更はありません。",
-                mention(owner)
+                "{id} はすでに{}が担当しています。変更はありません。",
+                san(owner)
             ),
             Refusal::AlreadyYours => {
-                format!("{id} はすでにあなたが引き受けています。変更はありません。")
+                format!("{id} はすでにご自身の担当です。変更はありません。")
             }
             Refusal::NotTakenYet => {
-                format!("{id} はまだ誰も引き受けていません。先に引き受けてから判断してください。")
+                format!("{id} の担当者がまだ決まっていません。先に担当してから判断してください。")
             }
             Refusal::NotOwnerOrManager { owner } => format!(
-                "{id} を判断できるのは、引き受けた{}かマネージャーだけです。変更はありません。",
-                mention(owner)
+                "{id} を判断できるのは、担当者の{}かマネージャーだけです。変更はありません。",
+                san(owner)
             ),
             Refusal::ProposalPending => {
-                format!("{id} の判断はすでにスレッドで承認者の承認を待っています。")
+                format!("{id} の判断は、すでにスレッドで承認待ちです。")
             }
             Refusal::NothingToApprove => {
                 format!("{id} に承認待ちの提案はありません。変更はありません。")
             }
             Refusal::ProposalReplaced => format!(
-                "{id} のその提案は却下され、新しい提案が承認を待っています。スレッドの最新の提案の\
+                "{id} のこの提案は却下され、新しい提案が承認待ちです。スレッドの最新の提案の\
                  ボタンを使ってください。変更はありません。"
             ),
             Refusal::ApproversOnly => format!(
-                "{id} の提案を承認または却下できるのは、承認者（`people.approvers`）のみです。\
-                 変更はありません。"
+                "{id} の提案を承認または却下できるのは、承認者（設定の people.approvers）として\
+                 登録された方だけです。変更はありません。"
             ),
             Refusal::OwnProposal => format!(
-                "{id} の判断はご自身が提案したものなので、ほかの承認者が承認または却下する\
-                 必要があります。変更はありません。"
+                "{id} の判断はご自身の提案のため、ほかの承認者による承認または却下が必要です。\
+                 変更はありません。"
             ),
             Refusal::OwnReport => format!(
                 "{id} はご自身が報告した案件のため、担当、判断、承認はできません（職務の分離）。\
                  ほかの責任者が対応します。変更はありません。"
             ),
             Refusal::NoLongerEntitled => format!(
-                "{id} の担当者ですが、現在は役員またはマネージャーとして設定されていないため、\
-                 判断はできません。マネージャーが判断できます。変更はありません。"
+                "{id} を担当していますが、現在は責任者またはマネージャーとして登録されていない\
+                 ため、判断できません。マネージャーが判断できます。変更はありません。"
             ),
-            Refusal::AmountMustBePositive => "返金額は0より大きくしてください。".into(),
+            Refusal::AmountMustBePositive => "返金額には0より大きい金額を入力してください。".into(),
             Refusal::CustomerUnknown => format!(
-                "先に {id} の顧客を指定してください。警告・返金・取引停止は顧客に対して行うものです。\
-                 変更はありません。"
+                "先に {id} の顧客を指定してください。警告、返金、契約解除は顧客に対して行うもの\
+                 です。変更はありません。"
             ),
             Refusal::CustomerAlreadyKnown(customer) => format!(
-                "{id} の顧客はすでに指定されています: `{}`。変更はありません。",
-                escape(customer.as_str())
+                "{id} の顧客は、すでに `{}` に指定されています。変更はありません。",
+                Untrusted::from(customer)
             ),
-            Refusal::NotInvolved => {
-                format!("{id} の顧客を指定できるのは、報告者・経営陣・マネージャーだけです。")
-            }
-            Refusal::NotInvolvedToClassify => {
-                format!("{id} の区分を設定できるのは、報告者、責任者、マネージャーだけです。")
-            }
+            Refusal::NotInvolved => format!(
+                "{id} の顧客を指定できるのは、報告者と、責任者またはマネージャーとして登録された\
+                 方だけです。"
+            ),
+            Refusal::NotInvolvedToClassify => format!(
+                "{id} の区分を設定できるのは、報告者と、責任者またはマネージャーとして登録された\
+                 方だけです。"
+            ),
             Refusal::ClassificationUnchanged { category, severity } => format!(
                 "{id} はすでに区分「{}」、深刻度「{}」で登録されています。変更はありません。",
                 self.category_name(*category),
@@ -812,24 +874,27 @@ impl Catalog for Ja {
             ),
             Refusal::Closed { outcome } => format!(
                 "{id} はすでに{}で完了しています。変更はありません。",
-                self.outcome(*outcome, currency)
+                self.quoted(*outcome, currency)
             ),
         }
     }
 
-    fn no_such_case(&self, id: &str) -> String {
-        format!("案件 {} は存在しません。変更はありません。", escape(id))
+    fn no_such_case(&self, id: Untrusted<'_>) -> String {
+        format!("案件 {id} は見つかりません。変更はありません。")
     }
 
     fn refund_title(&self) -> &'static str {
         "返金"
     }
     fn refund_amount(&self, currency: &str) -> String {
-        format!("金額（{currency}）")
+        match currency {
+            "JPY" => "金額（円）".into(),
+            other => format!("金額（{other}）"),
+        }
     }
     fn refund_amount_hint(&self, approval_over: Money<'_>) -> String {
         format!(
-            "整数で入力してください。{}を超える返金には承認者の承認が必要です。",
+            "整数で入力してください。{}を超える返金には、承認者による承認が必要です。",
             self.money(approval_over)
         )
     }
@@ -838,7 +903,7 @@ impl Catalog for Ja {
     }
     fn refund_intro(&self, id: CaseId, kind: OutcomeKind) -> String {
         format!(
-            "*{id}*: {}。返金額はいくらですか？",
+            "{id}「{}」の返金額を入力してください。",
             self.outcome_kind_name(kind)
         )
     }
@@ -850,27 +915,29 @@ impl Catalog for Ja {
         let s = &r.figures.stats;
         let monday = r.week.monday();
         let sunday = monday.saturating_add(6.days());
+        let zone = if r.zone == "Asia/Tokyo" {
+            "日本時間".to_owned()
+        } else {
+            format!("タイムゾーン {}", Untrusted::new(&r.zone))
+        };
         let mut out = format!(
-            "*週次エスカレーション報告 {}*（{}〜{}、{} の暦）\n",
-            r.week,
-            monday.strftime("%Y年%-m月%-d日（月）"),
-            sunday.strftime("%-m月%-d日（日）"),
-            r.zone
+            "*週次エスカレーション報告*\n集計期間：{}、{zone}\n",
+            span(monday, sunday)
         );
-        let _ = write!(out, "*新規案件:* {}件", s.opened);
+        let _ = write!(out, "*新規案件：* {}件", s.opened);
         if let Some((direction, mean)) = trend(s.opened, &r.trend) {
             let list: Vec<String> = r.trend.iter().map(|n| format!("{n}件")).collect();
             let word = match direction {
-                Trend::Up => "増加",
-                Trend::Down => "減少",
-                Trend::Level => "横ばい",
+                Trend::Up => "から増加",
+                Trend::Down => "から減少",
+                Trend::Level => "と同じ",
             };
             let _ = write!(
                 out,
-                "（前{}週の平均 {}件から{word}：{}）",
-                r.trend.len(),
+                "（前{weeks}週の平均 {}件{word}。前{weeks}週は古い順に {}）",
                 one_decimal(mean),
-                list.join("、")
+                list.join("、"),
+                weeks = r.trend.len(),
             );
         }
         out.push('\n');
@@ -888,10 +955,11 @@ impl Catalog for Ja {
         if parts.is_empty() {
             parts.push("なし".into());
         }
-        let _ = writeln!(out, "*種類別:* {}", parts.join("・"));
+        let _ = writeln!(out, "*区分別：* {}", parts.join("、"));
         let _ = writeln!(
             out,
-            "*決定:* {}件（警告 {}件、返金 {}件（{}）、取引停止 {}件、対応なし {}件）{}",
+            "*判断：* {}件\n内訳：警告 {}件、返金 {}件（{}）、契約解除 {}件、\
+             措置なし（カスハラ非該当） {}件",
             s.decided_total(),
             s.decided(OutcomeKind::Warning),
             s.refunds,
@@ -901,45 +969,46 @@ impl Catalog for Ja {
             }),
             r.terminations(),
             s.decided(OutcomeKind::NoAction),
-            // 返金と取引停止の両方に数えた件数（内訳の合計が総数を超えるため）。
-            match s.decided(OutcomeKind::RefundAndTermination) {
-                0 => String::new(),
-                both => format!("。うち {both}件は返金と取引停止の両方"),
-            },
         );
+        // 返金と契約解除の両方に数えた件数: 言わなければ内訳の合計が総数を超える。
+        match s.decided(OutcomeKind::RefundAndTermination) {
+            0 => {}
+            both => {
+                let _ = writeln!(out, "うち{both}件は、返金と契約解除の両方に数えています。");
+            }
+        }
         for (label, spread, none) in [
             (
-                "引き継ぎまでの時間",
+                "担当決定までの時間",
                 r.figures.to_taken,
-                "今週引き継がれた案件はありません",
+                "今週担当が決まった案件はありません",
             ),
             (
-                "決定までの時間",
+                "判断までの時間",
                 r.figures.to_decided,
-                "今週決定した案件はありません",
+                "今週判断した案件はありません",
             ),
         ] {
             match spread {
                 Some(x) => writeln!(
                     out,
-                    "*{label}:* 中央値 {}、90パーセンタイル {}（{}件）",
+                    "*{label}：* 中央値 {}、90パーセンタイル {}（{}件）",
                     self.duration(x.median),
                     self.duration(x.p90),
                     x.count
                 ),
-                None => writeln!(out, "*{label}:* {none}"),
+                None => writeln!(out, "*{label}：* {none}"),
             }
             .ok();
         }
-        let _ = write!(out, "*未解決の案件（現在）:* {}件", r.open_now);
+        let _ = write!(out, "*未完了の案件（現時点）：* {}件", r.open_now);
         if let Some(age) = r.oldest_open {
-            let _ = write!(out, "、最も古いものは {}経過", self.duration(age));
+            let _ = write!(out, "（最も古い案件は起票から {}）", self.duration(age));
         }
         out.push('\n');
         let _ = writeln!(
             out,
-            "*繰り返しの顧客:* 今週の案件のうち {}件は過去にも案件のある顧客から。\
-             累計で {}社が2件以上",
+            "*再発：* 過去に案件がある顧客から {}件（累計で案件が2件以上の顧客 {}社）",
             s.repeat_cases, r.repeat_customers
         );
         let all_time = match r.customer_count {
@@ -948,21 +1017,23 @@ impl Catalog for Ja {
         };
         let _ = write!(
             out,
-            "*取引停止した顧客:* 今週 {}社、累計 {all_time}",
+            "*契約解除した顧客：* 今週 {}社、累計 {all_time}",
             s.cut_off
         );
         out
     }
 
     fn chart_comment(&self, week: Week, weeks: usize, legend: &[String]) -> String {
+        let sunday = week.monday().saturating_add(6.days());
         format!(
-            "{week}までの{weeks}週間の新規案件数（種類別）: {}",
-            legend.join("・")
+            "{}までの{weeks}週間の、区分別の新規案件数です。横軸の日付は各週の月曜日です。\n{}",
+            day(sunday, true),
+            legend.join("、")
         )
     }
 
     fn private_categories(&self) -> &'static str {
-        "プライバシーに配慮する種類"
+        "要配慮区分"
     }
 
     fn duration(&self, d: jiff::SignedDuration) -> String {
@@ -976,11 +1047,11 @@ impl Catalog for Ja {
         }
     }
 
-    fn unknown_command(&self, command: &str) -> String {
+    fn unknown_command(&self, command: Untrusted<'_>) -> String {
         format!(
-            "`{}` はこのボットのコマンドではないため、何も記録していません。\
-             エスカレーションには `/escalate` を使ってください（使い方は `/escalate help` で表示されます）。",
-            escape(command)
+            "`{command}` はこのボットのコマンドではないため、何も記録していません。\
+             エスカレーションには `/escalate` を使ってください。使い方は `/escalate help` で\
+             表示できます。"
         )
     }
 
@@ -1003,7 +1074,8 @@ impl Catalog for Ja {
 
     fn stale_shortcut(&self) -> String {
         "このショートカットは以前のバージョンのもののため、何も記録していません。\
-         「Escalate this message」ショートカットか `/escalate` を使ってください。"
+         ショートカット「このメッセージをエスカレーション」か、コマンド `/escalate` を\
+         使ってください。"
             .into()
     }
 
@@ -1013,11 +1085,167 @@ impl Catalog for Ja {
          メッセージを開いて確認してください。"
     }
 
-    fn reaction_not_recorded(&self, reaction: &str) -> String {
+    fn reaction_not_recorded(&self, reaction: Untrusted<'_>) -> String {
         format!(
-            ":{}: のリアクションから案件を起票できなかったため、責任者にはまだ伝わっていません。\
-             お手数ですが `/escalate` でエスカレーションしてください。",
-            escape(reaction)
+            ":{reaction}: のリアクションから案件を起票できなかったため、責任者にはまだ伝わって\
+             いません。お手数ですが、代わりに `/escalate` でエスカレーションしてください。"
         )
     }
+
+    fn category_description(&self, category: Category) -> &'static str {
+        match category {
+            Category::Violence => "身体的な攻撃（暴行、傷害、物を投げる、物を壊すなど）",
+            Category::Threat => {
+                "脅迫（危害の予告、SNSなどで晒すという脅し、訴訟をちらつかせた威嚇）"
+            }
+            Category::VerbalAbuse => "精神的な攻撃（暴言、侮辱、中傷、名誉毀損）",
+            Category::Intimidation => "威圧的な言動（大声、恫喝、机をたたくなど）",
+            Category::Dogeza => "土下座など、屈辱的な謝罪の要求",
+            Category::Persistent => "継続的、執拗な言動（同じ要求や連絡の繰り返し）",
+            Category::Restraint => "拘束的な行動（長時間の電話、居座り、帰らせない）",
+            Category::Discrimination => "国籍、性別、障害などを理由とする差別的な言動",
+            Category::Sexual => "性的な言動（セクハラ、つきまとい）",
+            Category::PersonalAttack => {
+                "従業員個人への攻撃や要求（解雇の要求、個人情報の詮索や晒し）"
+            }
+            Category::UnreasonableDemand => {
+                "不当、過剰な要求（契約外の金銭、無償作業、時間外対応）"
+            }
+            Category::Other => "上記のいずれにも当たらないもの",
+        }
+    }
+
+    fn form_promise_failed_hint(&self) -> &'static str {
+        "契約や約束どおりに提供できていなかった点があれば「あり」を選んでください。正当な苦情で\
+         あっても、言動が社会通念上の限度を超えていればカスハラに当たります。"
+    }
+
+    fn person(&self, user: &UserId) -> String {
+        san(user)
+    }
+
+    fn datetime(&self, at: Timestamp, zone: &TimeZone) -> String {
+        let local = at.to_zoned(zone.clone());
+        let text = local.strftime("%Y年%-m月%-d日 %H:%M").to_string();
+        if is_japan(zone) {
+            text
+        } else {
+            format!("{text} {}", local.strftime("%Z"))
+        }
+    }
+
+    fn column_name(&self, column: Column) -> &'static str {
+        match column {
+            Column::Case => "案件ID",
+            Column::OpenedAt => "起票日時",
+            Column::Customer => "顧客ID",
+            Column::Category => "区分",
+            Column::CategoryId => "区分ID",
+            Column::Severity => "深刻度",
+            Column::Source => "起票の方法",
+            Column::Reporter => "報告者ID",
+            Column::ReportedFrom => "報告元チャンネルID",
+            Column::PromiseFailed => "当社側の不備",
+            Column::Summary => "内容",
+            Column::Evidence => "対象のメッセージ",
+            Column::State => "状態",
+            Column::TakenBy => "担当者ID",
+            Column::TakenAt => "担当日時",
+            Column::Outcome => "判断",
+            Column::OutcomeId => "判断ID",
+            Column::RefundAmount => "返金額",
+            Column::Currency => "通貨",
+            Column::DecidedBy => "決定者ID",
+            Column::DecidedAt => "決定日時",
+            Column::ApprovedBy => "承認者ID",
+            Column::ApprovedAt => "承認日時",
+            Column::PolicyVersion => "方針のバージョン",
+            Column::Timeline => "経過",
+        }
+    }
+
+    fn source_name(&self, source: Source) -> &'static str {
+        match source {
+            Source::Command => "スラッシュコマンド",
+            Source::Form => "フォーム",
+            Source::Shortcut => "メッセージのショートカット",
+            Source::Reaction => "リアクション",
+            Source::Suggestion => "ボットの提案",
+        }
+    }
+
+    fn state_name(&self, state: &CaseState) -> &'static str {
+        match state {
+            CaseState::Open => "未対応",
+            CaseState::Taken { .. } => "担当者が判断中",
+            CaseState::Proposed { .. } => "承認待ち",
+            CaseState::Closed { .. } => "完了",
+        }
+    }
+
+    fn audit_event(&self, event: &Event, currency: &str) -> (&'static str, String) {
+        let outcome = |o: Outcome| self.outcome(o, currency);
+        match event {
+            Event::Opened { .. } => ("起票", String::new()),
+            Event::Taken { .. } => ("担当", String::new()),
+            Event::Proposed { proposal } => ("提案", outcome(proposal.outcome)),
+            Event::Rejected { proposal, .. } => ("却下", outcome(proposal.outcome)),
+            Event::Closed { decision } => (
+                "完了",
+                match &decision.approved {
+                    Some(_) => format!(
+                        "{}、提案者 {}",
+                        outcome(decision.outcome),
+                        decision.decided.by
+                    ),
+                    None => outcome(decision.outcome),
+                },
+            ),
+            Event::CustomerIdentified { customer, .. } => ("顧客の指定", customer.to_string()),
+            Event::Classified {
+                category,
+                severity,
+                from_category,
+                from_severity,
+                ..
+            } => (
+                "区分の確認",
+                format!(
+                    "{}、深刻度「{}」（変更前は{}、深刻度「{}」）",
+                    self.category_name(*category),
+                    self.severity_name(*severity),
+                    self.category_name(*from_category),
+                    self.severity_name(*from_severity)
+                ),
+            ),
+            Event::Notified { notice, .. } => match notice {
+                Notice::Paged { to } => ("呼び出し", ids(to)),
+                Notice::Alerted { round, of } => ("@here 通知", format!("{of}回中{round}回目")),
+                Notice::Reminded { to } => ("リマインド", ids(to)),
+                Notice::Undelivered { what, reason } => ("配信失敗", format!("{what}：{reason}")),
+                Notice::Refused { action, reason, .. } => {
+                    ("操作の拒否", format!("{action}：{reason}"))
+                }
+            },
+        }
+    }
+
+    fn timeline_line(&self, at: &str, event: &str, by: &str, detail: &str) -> String {
+        let mut line = format!("{at} {event}");
+        if !by.is_empty() {
+            let _ = write!(line, "（{by}）");
+        }
+        if !detail.is_empty() {
+            let _ = write!(line, "：{detail}");
+        }
+        line
+    }
+}
+
+fn ids(users: &[UserId]) -> String {
+    users
+        .iter()
+        .map(UserId::to_string)
+        .collect::<Vec<_>>()
+        .join("、")
 }

@@ -15,6 +15,7 @@ use tokio::sync::watch;
 use crate::app::Context;
 use crate::domain::identify::CustomerDirectory;
 use crate::domain::{ChannelId, Evidence, MessageRef, NewCase, Source, UserId};
+use crate::i18n::Untrusted;
 use crate::jobs::outbox::backoff;
 use crate::slack::api::{CallError, CallResult};
 use crate::slack::message::Posted;
@@ -269,7 +270,7 @@ async fn reaction_failed(
             let text = ctx
                 .look()
                 .t
-                .reaction_not_recorded(&ctx.settings.watch.trigger_reaction);
+                .reaction_not_recorded(ctx.settings.watch.trigger_reaction.as_str().into());
             tell_reporter(ctx, channel, reporter, text).await;
         }
     }
@@ -326,7 +327,7 @@ async fn open_unread(ctx: &Arc<Context>, channel: &ChannelId, ts: &str, reporter
             let text = ctx
                 .look()
                 .t
-                .reaction_not_recorded(&ctx.settings.watch.trigger_reaction);
+                .reaction_not_recorded(ctx.settings.watch.trigger_reaction.as_str().into());
             tell_reporter(ctx, channel, reporter, text).await;
         }
     }
@@ -471,8 +472,11 @@ async fn suggest(ctx: &Arc<Context>, work: &Work) -> CallResult<()> {
                     };
                     permalink = Some(ctx.slack.permalink(&message).await.ok().and_then(safe_link));
                 }
-                let link = permalink.as_ref().and_then(Option::as_deref);
-                let intro = look.t.suggestion_by_dm(channel.as_str(), link);
+                let link = permalink
+                    .as_ref()
+                    .and_then(Option::as_deref)
+                    .map(Untrusted::new);
+                let intro = look.t.suggestion_by_dm(channel, link);
                 let content = views::suggestion(format!("{intro}\n{text}"), &flagged, look);
                 if let Err(e) = suggest_by_dm(ctx, &person, content).await {
                     tracing::warn!(error = %e, "could not send a suggestion by direct message");

@@ -5,7 +5,7 @@
 
 /// One bar: a week, with its count per series (the same series order for every bar).
 pub struct Bar {
-    /// Short ASCII label under the bar, like `W47`.
+    /// Short ASCII label under the bar, like `11/30` (its week's Monday).
     pub label: String,
     pub counts: Vec<u64>,
 }

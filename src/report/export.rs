@@ -1,9 +1,10 @@
 //! Purpose: every case with its outcome and timeline, for audits: CSV that Excel opens
-//! correctly with Japanese text (UTF-8 with a byte-order mark, CRLF), or JSON. Streams
-//! case by case, so a million cases need no more memory than one. After the cases come
-//! the entries of the audit log outside cases (refusals before any case existed,
-//! backups, exports), one row each with an empty `case` and the entry as its one
-//! timeline step, so a reader of either format needs no second layout.
+//! correctly with Japanese text (UTF-8 with a byte-order mark, CRLF), or JSON, in the
+//! configured language (HR and legal read it). Streams case by case, so a million cases
+//! need no more memory than one. After the cases come the entries of the audit log
+//! outside cases (refusals before any case existed, backups, exports), one row each with
+//! an empty `case` and the entry as its one timeline step, so a reader of either format
+//! needs no second layout.
 
 use std::io::Write;
 
@@ -11,7 +12,8 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use crate::domain::{Case, CaseState, Event, Notice, Outcome, Source, Stamp, UserId};
+use crate::domain::{Case, CaseState, Event, Notice, Stamp};
+use crate::i18n::Catalog;
 use crate::store::{LogEntry, Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,14 +50,115 @@ pub enum ExportError {
     Csv(#[from] csv::Error),
 }
 
-/// One case, flattened for auditors. Times are ISO 8601 in the report's zone, with the
-/// offset, so they are unambiguous wherever the file is read.
+/// The export's columns, in order. CSV headers are the catalog's names for them, in the
+/// configured language; JSON keys are [`Column::key`], the same in every language (a
+/// program reads them). Ids stay as ids: cases, customers, Slack users and channels, and
+/// the category's and outcome's slugs in their own columns beside the names people read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Case,
+    OpenedAt,
+    Customer,
+    Category,
+    CategoryId,
+    Severity,
+    Source,
+    Reporter,
+    ReportedFrom,
+    PromiseFailed,
+    Summary,
+    Evidence,
+    State,
+    TakenBy,
+    TakenAt,
+    Outcome,
+    OutcomeId,
+    RefundAmount,
+    Currency,
+    DecidedBy,
+    DecidedAt,
+    ApprovedBy,
+    ApprovedAt,
+    PolicyVersion,
+    Timeline,
+}
+
+impl Column {
+    pub const ALL: [Column; 25] = [
+        Column::Case,
+        Column::OpenedAt,
+        Column::Customer,
+        Column::Category,
+        Column::CategoryId,
+        Column::Severity,
+        Column::Source,
+        Column::Reporter,
+        Column::ReportedFrom,
+        Column::PromiseFailed,
+        Column::Summary,
+        Column::Evidence,
+        Column::State,
+        Column::TakenBy,
+        Column::TakenAt,
+        Column::Outcome,
+        Column::OutcomeId,
+        Column::RefundAmount,
+        Column::Currency,
+        Column::DecidedBy,
+        Column::DecidedAt,
+        Column::ApprovedBy,
+        Column::ApprovedAt,
+        Column::PolicyVersion,
+        Column::Timeline,
+    ];
+
+    /// The JSON key: `case`, `opened_at`, …
+    pub fn key(self) -> &'static str {
+        match self {
+            Column::Case => "case",
+            Column::OpenedAt => "opened_at",
+            Column::Customer => "customer",
+            Column::Category => "category",
+            Column::CategoryId => "category_id",
+            Column::Severity => "severity",
+            Column::Source => "source",
+            Column::Reporter => "reporter",
+            Column::ReportedFrom => "reported_from",
+            Column::PromiseFailed => "promise_failed",
+            Column::Summary => "summary",
+            Column::Evidence => "evidence",
+            Column::State => "state",
+            Column::TakenBy => "taken_by",
+            Column::TakenAt => "taken_at",
+            Column::Outcome => "outcome",
+            Column::OutcomeId => "outcome_id",
+            Column::RefundAmount => "refund_amount",
+            Column::Currency => "currency",
+            Column::DecidedBy => "decided_by",
+            Column::DecidedAt => "decided_at",
+            Column::ApprovedBy => "approved_by",
+            Column::ApprovedAt => "approved_at",
+            Column::PolicyVersion => "policy_version",
+            Column::Timeline => "timeline",
+        }
+    }
+}
+
+/// The CSV header row in the catalog's language.
+pub fn headers(t: &dyn Catalog) -> [&'static str; 25] {
+    Column::ALL.map(|c| t.column_name(c))
+}
+
+/// One case, flattened for auditors, in the configured language. Times are ISO 8601 in
+/// the report's zone, with the offset, so they are unambiguous wherever the file is read.
+/// The fields are in [`Column::ALL`] order and named by [`Column::key`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Row {
     pub case: String,
     pub opened_at: String,
     pub customer: String,
     pub category: String,
+    pub category_id: String,
     pub severity: String,
     pub source: String,
     pub reporter: String,
@@ -67,6 +170,7 @@ pub struct Row {
     pub taken_by: String,
     pub taken_at: String,
     pub outcome: String,
+    pub outcome_id: String,
     pub refund_amount: String,
     pub currency: String,
     pub decided_by: String,
@@ -77,41 +181,15 @@ pub struct Row {
     pub timeline: Vec<Step>,
 }
 
-/// One entry of a case's audit log.
+/// One entry of a case's audit log: `event` as people read it, `event_id` as programs do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
     pub at: String,
     pub event: String,
+    pub event_id: String,
     pub by: String,
     pub detail: String,
 }
-
-/// The CSV columns, in order; `timeline` is one cell with a line per step.
-pub const COLUMNS: [&str; 23] = [
-    "case",
-    "opened_at",
-    "customer",
-    "category",
-    "severity",
-    "source",
-    "reporter",
-    "reported_from",
-    "promise_failed",
-    "summary",
-    "evidence",
-    "state",
-    "taken_by",
-    "taken_at",
-    "outcome",
-    "refund_amount",
-    "currency",
-    "decided_by",
-    "decided_at",
-    "approved_by",
-    "approved_at",
-    "policy_version",
-    "timeline",
-];
 
 fn time(at: Timestamp, zone: &TimeZone) -> String {
     at.to_zoned(zone.clone())
@@ -119,92 +197,43 @@ fn time(at: Timestamp, zone: &TimeZone) -> String {
         .to_string()
 }
 
-fn outcome_text(outcome: Outcome) -> String {
-    match outcome.refund_amount() {
-        Some(amount) => format!("{} {amount}", outcome.kind().slug()),
-        None => outcome.kind().slug().to_owned(),
-    }
-}
-
-fn source_slug(source: Source) -> &'static str {
-    match source {
-        Source::Command => "command",
-        Source::Form => "form",
-        Source::Shortcut => "shortcut",
-        Source::Reaction => "reaction",
-        Source::Suggestion => "suggestion",
-    }
-}
-
-fn step(event: &Event, zone: &TimeZone) -> Step {
-    let stamped = |stamp: &Stamp, detail: String| Step {
-        at: time(stamp.at, zone),
-        event: event.name().to_owned(),
-        by: stamp.by.to_string(),
-        detail,
-    };
-    match event {
-        Event::Opened { by } | Event::Taken { by } => stamped(by, String::new()),
-        Event::Proposed { proposal } => stamped(&proposal.proposed, outcome_text(proposal.outcome)),
-        Event::Rejected { by, proposal } => stamped(by, outcome_text(proposal.outcome)),
+fn step(event: &Event, zone: &TimeZone, t: &dyn Catalog, currency: &str) -> Step {
+    let (name, detail) = t.audit_event(event, currency);
+    let (at, by) = match event {
+        Event::Opened { by } | Event::Taken { by } => (by.at, by.by.to_string()),
+        Event::Proposed { proposal } => (proposal.proposed.at, proposal.proposed.by.to_string()),
+        Event::Rejected { by, .. }
+        | Event::CustomerIdentified { by, .. }
+        | Event::Classified { by, .. } => (by.at, by.by.to_string()),
         Event::Closed { decision } => {
             let last = decision.final_stamp();
-            let detail = match &decision.approved {
-                Some(_) => format!(
-                    "{} (proposed by {})",
-                    outcome_text(decision.outcome),
-                    decision.decided.by
-                ),
-                None => outcome_text(decision.outcome),
-            };
-            stamped(last, detail)
+            (last.at, last.by.to_string())
         }
-        Event::CustomerIdentified { customer, by } => stamped(by, customer.to_string()),
-        Event::Classified {
-            category,
-            severity,
-            from_category,
-            from_severity,
-            by,
-        } => stamped(
-            by,
-            format!(
-                "{} {} (was {} {})",
-                category.slug(),
-                severity.slug(),
-                from_category.slug(),
-                from_severity.slug()
-            ),
-        ),
-        // The bot's own: no person in the "by" column.
-        Event::Notified { notice, at } => {
-            let people = |to: &[UserId]| {
-                to.iter()
-                    .map(UserId::to_string)
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            };
-            Step {
-                at: time(*at, zone),
-                event: event.name().to_owned(),
-                // A refusal names who was refused; the rest is the bot's own doing.
-                by: match notice {
-                    Notice::Refused { by, .. } => by.to_string(),
-                    _ => String::new(),
-                },
-                detail: match notice {
-                    Notice::Paged { to } | Notice::Reminded { to } => people(to),
-                    Notice::Alerted { round, of } => format!("round {round} of {of}"),
-                    Notice::Undelivered { what, reason } => format!("{what}: {reason}"),
-                    Notice::Refused { action, reason, .. } => format!("{action}: {reason}"),
-                },
-            }
-        }
+        // A refusal names who was refused; the rest is the bot's own doing, with no
+        // person in the "by" column.
+        Event::Notified {
+            at,
+            notice: Notice::Refused { by, .. },
+        } => (*at, by.to_string()),
+        Event::Notified { at, .. } => (*at, String::new()),
+    };
+    Step {
+        at: time(at, zone),
+        event: name.to_owned(),
+        event_id: event.name().to_owned(),
+        by,
+        detail,
     }
 }
 
 impl Row {
-    pub fn of(case: &Case, timeline: &[Event], zone: &TimeZone, currency: &str) -> Row {
+    pub fn of(
+        case: &Case,
+        timeline: &[Event],
+        zone: &TimeZone,
+        currency: &str,
+        t: &dyn Catalog,
+    ) -> Row {
         let stamp_of = |s: Option<&Stamp>| {
             s.map_or((String::new(), String::new()), |s| {
                 (s.by.to_string(), time(s.at, zone))
@@ -217,12 +246,6 @@ impl Row {
         };
         let (decided_by, decided_at) = stamp_of(decision.map(|d| &d.decided));
         let (approved_by, approved_at) = stamp_of(decision.and_then(|d| d.approved.as_ref()));
-        let state = match &case.state {
-            CaseState::Open => "open",
-            CaseState::Taken { .. } => "taken",
-            CaseState::Proposed { .. } => "proposed",
-            CaseState::Closed { .. } => "closed",
-        };
         Row {
             case: case.id.to_string(),
             opened_at: time(case.opened_at, zone),
@@ -231,9 +254,10 @@ impl Row {
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_default(),
-            category: case.category.slug().to_owned(),
-            severity: case.severity.slug().to_owned(),
-            source: source_slug(case.source).to_owned(),
+            category: t.category_name(case.category).to_owned(),
+            category_id: case.category.slug().to_owned(),
+            severity: t.severity_name(case.severity).to_owned(),
+            source: t.source_name(case.source).to_owned(),
             reporter: case.reporter.to_string(),
             reported_from: case
                 .reported_from
@@ -242,7 +266,7 @@ impl Row {
                 .unwrap_or_default(),
             promise_failed: case
                 .promise_failed
-                .map(|p| p.slug().to_owned())
+                .map(|p| t.promise_failed_name(p).to_owned())
                 .unwrap_or_default(),
             summary: case.summary.clone(),
             evidence: case
@@ -250,10 +274,13 @@ impl Row {
                 .as_ref()
                 .and_then(|e| e.permalink.clone())
                 .unwrap_or_default(),
-            state: state.to_owned(),
+            state: t.state_name(&case.state).to_owned(),
             taken_by,
             taken_at,
             outcome: decision
+                .map(|d| t.outcome_kind_name(d.outcome.kind()).to_owned())
+                .unwrap_or_default(),
+            outcome_id: decision
                 .map(|d| d.outcome.kind().slug().to_owned())
                 .unwrap_or_default(),
             refund_amount: decision
@@ -268,18 +295,24 @@ impl Row {
             policy_version: decision
                 .map(|d| d.policy_version.clone())
                 .unwrap_or_default(),
-            timeline: timeline.iter().map(|e| step(e, zone)).collect(),
+            timeline: timeline
+                .iter()
+                .map(|e| step(e, zone, t, currency))
+                .collect(),
         }
     }
 
     /// An entry of the audit log outside cases: no case, and the entry (when, what, who,
-    /// the details as `name=value; …`) as the only step of its timeline.
+    /// the details as `name=value; …`) as the only step of its timeline. Its name is the
+    /// log's own (`not-staff`, `backup`), in both languages: the log is written by the
+    /// store, which knows no catalog.
     pub fn of_log(entry: &LogEntry, zone: &TimeZone) -> Row {
         Row {
             case: String::new(),
             opened_at: String::new(),
             customer: String::new(),
             category: String::new(),
+            category_id: String::new(),
             severity: String::new(),
             source: String::new(),
             reporter: String::new(),
@@ -291,6 +324,7 @@ impl Row {
             taken_by: String::new(),
             taken_at: String::new(),
             outcome: String::new(),
+            outcome_id: String::new(),
             refund_amount: String::new(),
             currency: String::new(),
             decided_by: String::new(),
@@ -301,30 +335,19 @@ impl Row {
             timeline: vec![Step {
                 at: time(entry.at, zone),
                 event: entry.what.clone(),
+                event_id: entry.what.clone(),
                 by: entry.who.clone(),
                 detail: entry.details_line(),
             }],
         }
     }
 
-    /// The CSV cells, in `COLUMNS` order.
-    pub fn cells(&self) -> [String; 23] {
+    /// The CSV cells, in [`Column::ALL`] order; the timeline is one cell, a line a step.
+    pub fn cells(&self, t: &dyn Catalog) -> [String; 25] {
         let timeline = self
             .timeline
             .iter()
-            .map(|s| {
-                let mut line = format!("{} {}", s.at, s.event);
-                // The bot's own steps have nobody in the "by" column.
-                if !s.by.is_empty() {
-                    line.push_str(" by ");
-                    line.push_str(&s.by);
-                }
-                if !s.detail.is_empty() {
-                    line.push_str(": ");
-                    line.push_str(&s.detail);
-                }
-                line
-            })
+            .map(|s| t.timeline_line(&s.at, &s.event, &s.by, &s.detail))
             .collect::<Vec<_>>()
             .join("\n");
         [
@@ -332,6 +355,7 @@ impl Row {
             &self.opened_at,
             &self.customer,
             &self.category,
+            &self.category_id,
             &self.severity,
             &self.source,
             &self.reporter,
@@ -343,6 +367,7 @@ impl Row {
             &self.taken_by,
             &self.taken_at,
             &self.outcome,
+            &self.outcome_id,
             &self.refund_amount,
             &self.currency,
             &self.decided_by,
@@ -376,13 +401,14 @@ pub fn write(
     currency: &str,
     since: Option<Timestamp>,
     format: Format,
+    t: &dyn Catalog,
     out: &mut dyn Write,
 ) -> Result<usize, ExportError> {
     // Every case once, even while the bot archives.
     let _steady = store.hold_archive();
     let rows = store.cases_with_timelines().filter_map(|c| match c {
         Ok((case, _)) if since.is_some_and(|s| case.opened_at < s) => None,
-        Ok((case, timeline)) => Some(Ok(Row::of(&case, &timeline, zone, currency))),
+        Ok((case, timeline)) => Some(Ok(Row::of(&case, &timeline, zone, currency, t))),
         Err(e) => Some(Err(e)),
     });
     let log = store.log_entries().filter_map(|e| match e {
@@ -399,13 +425,13 @@ pub fn write(
             let mut csv = csv::WriterBuilder::new()
                 .terminator(csv::Terminator::CRLF)
                 .from_writer(out);
-            csv.write_record(COLUMNS)?;
+            csv.write_record(headers(t))?;
             for row in rows {
-                csv.write_record(row?.cells())?;
+                csv.write_record(row?.cells(t))?;
                 count += 1;
             }
             for row in log {
-                csv.write_record(row?.cells())?;
+                csv.write_record(row?.cells(t))?;
             }
             csv.flush()?;
         }
@@ -459,7 +485,8 @@ mod tests {
     #[tokio::test]
     async fn the_log_outside_cases_follows_the_cases_in_both_formats() {
         use crate::domain::case::tests::{policy, roles};
-        use crate::domain::{Category, CustomerId, NewCase, PagingPolicy, Rules};
+        use crate::domain::{Category, CustomerId, NewCase, PagingPolicy, Rules, Source, UserId};
+        use crate::i18n::Locale;
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("s"), 1 << 20).unwrap();
         let at: Timestamp = "2026-11-16T00:30:00Z".parse().unwrap();
@@ -489,9 +516,10 @@ mod tests {
             .await
             .unwrap();
         let zone = TimeZone::get("Asia/Tokyo").unwrap();
+        let t = Locale::En.catalog();
 
         let mut csv_bytes = Vec::new();
-        let cases = write(&store, &zone, "JPY", None, Format::Csv, &mut csv_bytes).unwrap();
+        let cases = write(&store, &zone, "JPY", None, Format::Csv, t, &mut csv_bytes).unwrap();
         assert_eq!(cases, 1, "the count is of cases");
         let text = String::from_utf8(csv_bytes[3..].to_vec()).unwrap();
         let mut reader = csv::Reader::from_reader(text.as_bytes());
@@ -500,12 +528,12 @@ mod tests {
         assert_eq!(&rows[0][0], "ESC-1");
         assert_eq!(&rows[1][0], "", "no case");
         assert_eq!(
-            &rows[1][COLUMNS.len() - 1],
+            &rows[1][Column::ALL.len() - 1],
             "2026-11-16T09:30:00+09:00 not-staff by U0GUEST: path=reaction; reason=guest"
         );
 
         let mut json_bytes = Vec::new();
-        write(&store, &zone, "JPY", None, Format::Json, &mut json_bytes).unwrap();
+        write(&store, &zone, "JPY", None, Format::Json, t, &mut json_bytes).unwrap();
         let rows: serde_json::Value = serde_json::from_slice(&json_bytes).unwrap();
         let log = &rows.as_array().unwrap()[1];
         assert_eq!(log["case"], "");
@@ -514,7 +542,7 @@ mod tests {
 
         let later = Some("2026-11-17T00:00:00Z".parse().unwrap());
         let mut none = Vec::new();
-        write(&store, &zone, "JPY", later, Format::Json, &mut none).unwrap();
+        write(&store, &zone, "JPY", later, Format::Json, t, &mut none).unwrap();
         let rows: serde_json::Value = serde_json::from_slice(&none).unwrap();
         assert_eq!(
             rows.as_array().unwrap().len(),

@@ -115,16 +115,24 @@ impl WeeklyReport {
         let bars: Vec<chart::Bar> = self
             .chart
             .iter()
-            .map(|(week, counts)| chart::Bar {
-                label: format!("W{:02}", week.number()),
-                counts: counts.clone(),
+            .map(|(week, counts)| {
+                // The week's Monday as month/day (11/30): dates people know, in Japan and
+                // elsewhere, where an ISO week number (W49) means little.
+                let monday = week.monday();
+                chart::Bar {
+                    label: format!("{}/{}", monday.month(), monday.day()),
+                    counts: counts.clone(),
+                }
             })
             .collect();
         chart::render(&bars, chart_series().len())
     }
 
+    /// Named by the week's Monday (`escalations-2026-11-30.png`): people see the name in
+    /// Slack, and a date says more than an ISO week. The report job also finds an
+    /// uploaded chart by this name.
     pub fn chart_file_name(&self) -> String {
-        format!("escalations-{}.png", self.week)
+        format!("escalations-{}.png", self.week.monday())
     }
 
     pub fn chart_comment(&self, catalog: &dyn Catalog) -> String {
@@ -214,17 +222,19 @@ mod tests {
         let text = busy_week().text(Locale::En.catalog(), "JPY");
         println!("{text}");
         for line in [
-            "*Cases opened:* 7, up from an average of 2",
-            "Threats (to harm, to expose, intimidating legal threats) 2",
-            "Private categories 2 (not itemised)",
-            "*Decided:* 6: warnings 2, refunds 2 (¥80,000), terminations 2, no action 1 (1 of them both a refund and a termination)",
+            "*Weekly escalation report*\nMon 16 Nov to Sun 22 Nov 2026, counted in Asia/Tokyo time",
+            "*Cases opened:* 7, up from an average of 2 (the 4 weeks before, oldest first: 2, 3, 2, 1)",
+            "*By category:* Verbal abuse 3, Threats 2, Private categories 2 (not itemised)",
+            "*Decided:* 6\nWarnings 2, refunds 2 (¥80,000), terminations 2, no action (not harassment) 1",
+            "1 of them counted as both a refund and a termination.",
             "*Time to take over:* median 20 min, 90th percentile 2 h (5 cases)",
             "*Still open now:* 3, the oldest for 3 d",
             "3 of this week's cases came from a customer with an earlier case; 4 customers have",
-            "2 this week, 3 of 350 in all",
+            "*Customers terminated:* 2 this week, 3 of 350 in all",
         ] {
             assert!(text.contains(line), "{line:?} missing from:\n{text}");
         }
+        assert!(!text.contains("W47"), "the dates, not an ISO week");
         assert!(!text.contains("Sexual"), "private categories are not named");
     }
 
@@ -233,17 +243,26 @@ mod tests {
         let text = busy_week().text(Locale::Ja.catalog(), "JPY");
         println!("{text}");
         for line in [
-            "*新規案件:* 7件（前4週の平均 2件から増加",
-            "脅迫 2件",
-            "プライバシーに配慮する種類 2件（内訳は非表示）",
-            "*決定:* 6件（警告 2件、返金 2件（80,000円）、取引停止 2件、対応なし 1件）。うち 1件は返金と取引停止の両方",
-            "*引き継ぎまでの時間:* 中央値 20分、90パーセンタイル 2時間（5件）",
-            "最も古いものは 3日経過",
-            "今週の案件のうち 3件は過去にも案件のある顧客から。累計で 4社が2件以上",
-            "今週 2社、累計 350社中 3社",
+            "*週次エスカレーション報告*\n集計期間：2026年11月16日（月）〜11月22日（日）、日本時間",
+            "*新規案件：* 7件（前4週の平均 2件から増加。前4週は古い順に 2件、3件、2件、1件）",
+            "*区分別：* 暴言・侮辱 3件、脅迫 2件、要配慮区分 2件（内訳は非表示）",
+            "*判断：* 6件\n内訳：警告 2件、返金 2件（80,000円）、契約解除 2件、措置なし（カスハラ非該当） 1件",
+            "うち1件は、返金と契約解除の両方に数えています。",
+            "*担当決定までの時間：* 中央値 20分、90パーセンタイル 2時間（5件）",
+            "*未完了の案件（現時点）：* 3件（最も古い案件は起票から 3日）",
+            "*再発：* 過去に案件がある顧客から 3件（累計で案件が2件以上の顧客 4社）",
+            "*契約解除した顧客：* 今週 2社、累計 350社中 3社",
         ] {
             assert!(text.contains(line), "{line:?} missing from:\n{text}");
         }
+        assert!(!text.contains("W47"), "the dates, not an ISO week");
+        let found = crate::i18n::style::violations(
+            &text,
+            Locale::Ja,
+            true,
+            crate::i18n::style::Kind::Mrkdwn,
+        );
+        assert!(found.is_empty(), "{found:?}");
         assert!(!text.contains("性的"), "private categories are not named");
     }
 }

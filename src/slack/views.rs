@@ -10,7 +10,7 @@ use crate::domain::{
     Case, CaseId, CaseState, Category, CustomerRecord, Decision, Evidence, Note, Outcome,
     OutcomeKind, PromiseFailed, Proposal, Resolution, Severity,
 };
-use crate::i18n::{Catalog, Money, escape, mention, slack_time};
+use crate::i18n::{Catalog, Money, Untrusted};
 
 /// Action ids of buttons (`value` carries the case id, like `ESC-12`).
 pub mod action {
@@ -50,13 +50,15 @@ pub mod form {
     pub const AMOUNT: &str = "amount";
 }
 
-/// The currency and catalog every view needs.
+/// The catalog, currency and time zone every view needs: times are printed in the
+/// configured zone (`report.timezone`), never the server's.
 #[derive(Clone, Copy)]
 pub struct Look<'a> {
     pub t: &'a dyn Catalog,
     pub currency: &'a str,
     /// `policy.reporter_may_decide`: the card says so while it is on.
     pub reporter_may_decide: bool,
+    pub zone: &'a jiff::tz::TimeZone,
 }
 
 fn md(text: impl Into<String>) -> SlackBlockText {
@@ -110,8 +112,10 @@ fn quote_within(text: &str, max_chars: usize) -> String {
     let mut used = 0usize;
     for (i, line) in text.lines().enumerate() {
         let prefix = if i == 0 { "> " } else { "\n> " };
-        let pieces =
-            std::iter::once(prefix.to_owned()).chain(line.chars().map(|c| escape(&c.to_string())));
+        let pieces = std::iter::once(prefix.to_owned()).chain(
+            line.chars()
+                .map(|c| Untrusted::new(c.encode_utf8(&mut [0; 4])).to_string()),
+        );
         for piece in pieces {
             let len = piece.chars().count();
             // Room is kept for the ellipsis.
@@ -149,16 +153,15 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
         blocks.push(context(t.card_unconfirmed()));
     }
     let customer = match &case.customer {
-        Some(customer) => format!("`{}`", escape(customer.as_str())),
+        Some(customer) => format!("`{}`", Untrusted::from(customer)),
         None => t.card_customer_unknown(&case.reporter),
     };
     let mut fields = vec![
         md(format!("*{}*\n{customer}", t.card_customer())),
         md(format!(
-            "*{}*\n{} ({})",
+            "*{}*\n{}",
             t.card_category(),
-            t.category_name(case.category),
-            case.category.short_ja()
+            t.category_name(case.category)
         )),
         md(format!(
             "*{}*\n{}",
@@ -168,12 +171,12 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
         md(format!(
             "*{}*\n{}",
             t.card_reporter(),
-            mention(&case.reporter)
+            t.person(&case.reporter)
         )),
         md(format!(
             "*{}*\n{}",
             t.card_opened(),
-            slack_time(case.opened_at)
+            t.when(case.opened_at, look.zone)
         )),
     ];
     if let Some(answer) = case.promise_failed {
@@ -202,7 +205,7 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
         t.history_line(&case.history)
     )));
     blocks.push(section(format!(
-        "*{}:* {}",
+        "*{}*\n{}",
         t.card_recommendation(),
         t.step_name(case.recommendation)
     )));
@@ -229,7 +232,7 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
         blocks.push(SlackActionsBlock::new(buttons).into());
     }
     content(
-        format!("{}: {status}", t.card_title(case.id, case.category)),
+        format!("{}\n{status}", t.card_title(case.id, case.category)),
         blocks,
     )
 }
@@ -238,15 +241,15 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
 /// escaping), then the link to it in a block of its own, so however long the message,
 /// the link is never what gets cut.
 fn evidence_blocks(evidence: &Evidence, look: Look<'_>) -> Vec<SlackBlock> {
-    let header = format!("*{}* (<#{}>)\n", look.t.card_evidence(), evidence.channel);
+    let header = format!("*{}* <#{}>\n", look.t.card_evidence(), evidence.channel);
     let body = if evidence.unreadable {
-        format!("_{}_", look.t.evidence_unreadable())
+        look.t.evidence_unreadable().to_owned()
     } else {
         quote_within(&evidence.quote, SECTION_MAX_CHARS - header.chars().count())
     };
     let mut blocks = vec![section(header + &body)];
     if let Some(link) = &evidence.permalink {
-        blocks.push(context(format!("<{link}|{}>", look.t.evidence_link())));
+        blocks.push(context(Untrusted::new(link).link(look.t.evidence_link())));
     }
     blocks
 }
@@ -255,11 +258,11 @@ fn status_line(case: &Case, look: Look<'_>) -> String {
     let t = look.t;
     match &case.state {
         CaseState::Open => t.status_open(case.posts.pages.last().map(|p| &p.to)),
-        CaseState::Taken { owner } => t.status_taken(&owner.by, owner.at),
+        CaseState::Taken { owner } => t.status_taken(&owner.by, owner.at, look.zone),
         CaseState::Proposed { proposal, .. } => {
             t.status_proposed(proposal.outcome, &proposal.proposed.by, look.currency)
         }
-        CaseState::Closed { decision, .. } => t.status_closed(decision, look.currency),
+        CaseState::Closed { decision, .. } => t.status_closed(decision, look.currency, look.zone),
     }
 }
 
@@ -293,7 +296,7 @@ pub fn page(case: &Case, permalink: Option<&str>, look: Look<'_>) -> SlackMessag
     let text = t.page(
         case.id,
         case.category,
-        case.customer.as_ref().map(|c| c.as_str()),
+        case.customer.as_ref().map(Untrusted::from),
         case.category.is_private(),
     );
     let mut blocks = vec![section(text.clone())];
@@ -328,7 +331,7 @@ pub fn note(case: &Case, note: &Note, look: Look<'_>) -> SlackMessageContent {
         Note::Paged { to } => t.note_paged(to),
         Note::Reminder { to, approval } => t.note_reminder(case.id, to, *approval),
         Note::CustomerIdentified { customer, by } => {
-            t.note_customer_identified(customer.as_str(), by)
+            t.note_customer_identified(Untrusted::from(customer), by)
         }
         Note::Taken { by } => t.note_taken(by),
         Note::Classified {
@@ -341,7 +344,7 @@ pub fn note(case: &Case, note: &Note, look: Look<'_>) -> SlackMessageContent {
             return proposal_message(case.id, proposal, look);
         }
         Note::Rejected { by, outcome } => t.note_rejected(by, *outcome, currency),
-        Note::Closed { decision } => t.note_closed(decision, currency),
+        Note::Closed { decision } => t.note_closed(decision, currency, look.zone),
     };
     content(text.clone(), vec![section(text)])
 }
@@ -445,14 +448,14 @@ pub fn history(
     let page = page.clamp(1, pages);
     let from = (page - 1) * HISTORY_PAGE;
     let shown = &cases[from.min(total)..(from + HISTORY_PAGE).min(total)];
-    let header = t.history_header(record, look.currency);
+    let header = t.history_header(record, look.currency, look.zone);
     let mut blocks = vec![section(header.clone())];
     let mut chunk = String::new();
     let mut hid_private = false;
     for line in shown {
         let private = line.category.is_private() && !show_private;
         hid_private |= private;
-        let text = t.history_case(line, private);
+        let text = t.history_case(line, private, look.zone);
         if !chunk.is_empty() && chunk.chars().count() + 1 + text.chars().count() > SECTION_CHARS {
             blocks.push(section(std::mem::take(&mut chunk)));
         }
@@ -471,7 +474,7 @@ pub fn history(
     if total > HISTORY_PAGE {
         let next = (page < pages).then_some(page + 1);
         notes.push(t.history_page(
-            record.id.as_str(),
+            Untrusted::from(&record.id),
             from + 1,
             from + shown.len(),
             total,
@@ -486,6 +489,16 @@ pub fn history(
 
 fn option(text: &str, value: &str) -> SlackBlockChoiceItem<SlackBlockPlainTextOnly> {
     SlackBlockChoiceItem::new(plain(text, 75), value.to_owned())
+}
+
+/// A category in the form's menu: the short label people read everywhere else, with the
+/// long wording (MHLW's, with examples) shown below it.
+fn category_option(
+    category: Category,
+    t: &dyn Catalog,
+) -> SlackBlockChoiceItem<SlackBlockPlainTextOnly> {
+    option(t.category_name(category), category.slug())
+        .with_description(plain(t.category_description(category), 75))
 }
 
 /// What the escalation form carries in its private_metadata (JSON, at most 3000
@@ -533,12 +546,7 @@ pub fn escalate_form(context: &FormContext, customer: Option<&str>, look: Look<'
     let t = look.t;
     let categories = Category::ALL
         .into_iter()
-        .map(|c| {
-            option(
-                &format!("{} · {}", c.short_ja(), t.category_name(c)),
-                c.slug(),
-            )
-        })
+        .map(|c| category_option(c, t))
         .collect();
     let severities = Severity::ALL
         .into_iter()
@@ -563,10 +571,7 @@ pub fn escalate_form(context: &FormContext, customer: Option<&str>, look: Look<'
         .with_action_id(form::CATEGORY.into())
         .with_options(categories);
     if let Some(category) = context.category {
-        category_select = category_select.with_initial_option(option(
-            &format!("{} · {}", category.short_ja(), t.category_name(category)),
-            category.slug(),
-        ));
+        category_select = category_select.with_initial_option(category_option(category, t));
     }
     let mut blocks: Vec<SlackBlock> = Vec::new();
     if let Some(evidence) = &context.evidence {
@@ -612,6 +617,7 @@ pub fn escalate_form(context: &FormContext, customer: Option<&str>, look: Look<'
                 .into(),
         )
         .with_block_id(form::PROMISE.into())
+        .with_hint(plain(t.form_promise_failed_hint(), 2000))
         .with_optional(true)
         .into(),
     ]);
@@ -697,20 +703,13 @@ fn classification_buttons(id: &str, look: Look<'_>) -> Vec<SlackActionBlockEleme
     ]
 }
 
-fn category_option(
-    category: Category,
-    look: Look<'_>,
-) -> SlackBlockChoiceItem<SlackBlockPlainTextOnly> {
-    option(look.t.category_name(category), category.slug())
-}
-
 /// The form confirming or changing a case's category and severity, with what the case has
 /// now preselected. private_metadata is the case id.
 pub fn classify_form(case: &Case, look: Look<'_>) -> SlackView {
     let t = look.t;
     let categories = Category::ALL
         .into_iter()
-        .map(|c| category_option(c, look))
+        .map(|c| category_option(c, t))
         .collect();
     let severities = Severity::ALL
         .into_iter()
@@ -723,7 +722,7 @@ pub fn classify_form(case: &Case, look: Look<'_>) -> SlackView {
             SlackBlockStaticSelectElement::new()
                 .with_action_id(form::CATEGORY.into())
                 .with_options(categories)
-                .with_initial_option(category_option(case.category, look))
+                .with_initial_option(category_option(case.category, t))
                 .into(),
         )
         .with_block_id(form::CATEGORY.into())
@@ -831,11 +830,182 @@ mod tests {
             t: locale.catalog(),
             currency: "JPY",
             reporter_may_decide: false,
+            zone: tokyo(),
         }
+    }
+
+    fn tokyo() -> &'static jiff::tz::TimeZone {
+        static TOKYO: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+        TOKYO.get_or_init(|| jiff::tz::TimeZone::get("Asia/Tokyo").expect("jiff bundles Tokyo"))
     }
 
     fn json(content: &SlackMessageContent) -> String {
         serde_json::to_string(content).unwrap()
+    }
+
+    /// Every text object of a view or message, with the kind the style rules need.
+    fn texts(value: &serde_json::Value, out: &mut Vec<(crate::i18n::style::Kind, String)>) {
+        use crate::i18n::style::Kind;
+        match value {
+            serde_json::Value::Object(map) => {
+                if let (Some(kind), Some(serde_json::Value::String(text))) =
+                    (map.get("type").and_then(|t| t.as_str()), map.get("text"))
+                {
+                    match kind {
+                        "mrkdwn" => out.push((Kind::Mrkdwn, text.clone())),
+                        "plain_text" => out.push((Kind::Plain, text.clone())),
+                        _ => {}
+                    }
+                }
+                map.values().for_each(|v| texts(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| texts(v, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_view_in_japanese_follows_the_style_rules() {
+        let look = look(Locale::Ja);
+        let mut case = open_case();
+        case.promise_failed = Some(PromiseFailed::Yes);
+        case.evidence = Some(Evidence {
+            channel: crate::domain::ChannelId::parse("C1").unwrap(),
+            ts: "1.2".into(),
+            thread_ts: None,
+            permalink: Some("https://x.slack.com/archives/C1/p12?a=1&b=2".into()),
+            quote: "今日中に直せ <!channel>".into(),
+            author: None,
+            unreadable: false,
+        });
+        let mut rendered: Vec<serde_json::Value> = Vec::new();
+        let mut push = |case: &Case| {
+            rendered.push(serde_json::to_value(card(case, look)).unwrap());
+            rendered.push(
+                serde_json::to_value(page(case, Some("https://x.slack.com/a"), look)).unwrap(),
+            );
+            rendered.push(serde_json::to_value(acknowledge(case, look)).unwrap());
+        };
+        // Opened from a reaction: the bot's guess waits for the reporter.
+        case.unconfirmed = true;
+        push(&case);
+        let classify = serde_json::to_value(classify_form(&case, look)).unwrap();
+        case.unconfirmed = false;
+        push(&case);
+        let owner = stamp("UEXEC1", 1);
+        case.state = CaseState::Taken {
+            owner: owner.clone(),
+        };
+        push(&case);
+        let proposal = Proposal {
+            outcome: Outcome::RefundAndTermination { amount: 120_000 },
+            proposed: owner.clone(),
+        };
+        case.state = CaseState::Proposed {
+            owner: owner.clone(),
+            proposal: proposal.clone(),
+        };
+        push(&case);
+        let decision = Decision {
+            outcome: proposal.outcome,
+            decided: owner.clone(),
+            approved: Some(stamp("UMGR1", 2)),
+            policy_version: "2026-11".into(),
+        };
+        case.state = CaseState::Closed {
+            owner,
+            decision: decision.clone(),
+        };
+        push(&case);
+        case.customer = None;
+        push(&case);
+        rendered.push(serde_json::to_value(reporter_closed(&case, &decision, look)).unwrap());
+        for note_ in [
+            Note::Proposal {
+                proposal: proposal.clone(),
+            },
+            Note::Closed { decision },
+        ] {
+            rendered.push(serde_json::to_value(note(&case, &note_, look)).unwrap());
+        }
+        rendered.push(
+            serde_json::to_value(resolved_proposal(
+                &proposal,
+                &Resolution::Approved {
+                    by: crate::domain::UserId::parse("UMGR1").unwrap(),
+                },
+                look,
+            ))
+            .unwrap(),
+        );
+        rendered.push(serde_json::to_value(here_alert(&case, 3, 3, look)).unwrap());
+        let context = FormContext {
+            origin: None,
+            evidence: case.evidence.clone(),
+            category: Some(Category::Restraint),
+        };
+        rendered.push(serde_json::to_value(escalate_form(&context, Some("cust-1"), look)).unwrap());
+        rendered.push(
+            serde_json::to_value(refund_form(case.id, OutcomeKind::Refund, 50_000, look)).unwrap(),
+        );
+        rendered.push(serde_json::to_value(identify_form(case.id, look)).unwrap());
+        rendered.push(classify);
+        let line = |n: u64, category| crate::domain::customer::CaseLine {
+            id: CaseId::new(n),
+            opened_at: stamp("UAGENT1", n as i64).at,
+            category,
+            outcome: (n % 2 == 0).then_some(OutcomeKind::Warning),
+        };
+        let record = CustomerRecord {
+            id: crate::domain::CustomerId::parse("cust-1").unwrap(),
+            cases: (1..=HISTORY_PAGE as u64 + 3)
+                .map(|n| {
+                    line(
+                        n,
+                        if n == 7 {
+                            Category::Sexual
+                        } else {
+                            Category::Restraint
+                        },
+                    )
+                })
+                .collect(),
+            warnings: 2,
+            refunds: 1,
+            refund_total: 30_000,
+            cut_off: Some(crate::domain::customer::CutOff {
+                case: CaseId::new(9),
+                at: stamp("UMGR1", 9).at,
+            }),
+        };
+        for page in [1, 2] {
+            rendered.push(serde_json::to_value(history(&record, page, false, look)).unwrap());
+        }
+        let mut found = Vec::new();
+        for value in &rendered {
+            let mut all = Vec::new();
+            texts(value, &mut all);
+            for (kind, text) in all {
+                for v in crate::i18n::style::violations(&text, Locale::Ja, true, kind) {
+                    found.push(v);
+                }
+            }
+        }
+        assert!(found.is_empty(), "{}", found.join("\n"));
+    }
+
+    #[test]
+    fn the_form_offers_short_labels_with_the_long_wording_below() {
+        let form = serde_json::to_value(escalate_form(
+            &FormContext::default(),
+            None,
+            look(Locale::Ja),
+        ))
+        .unwrap();
+        let options = form.to_string();
+        assert!(options.contains(r#""text":"暴言・侮辱""#), "{options}");
+        assert!(options.contains("精神的な攻撃（暴言、侮辱、中傷、名誉毀損）"));
+        assert!(!options.contains('\u{b7}'));
     }
 
     #[test]

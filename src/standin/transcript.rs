@@ -28,12 +28,12 @@ pub fn render(slack: &StandIn, from: usize, locale: Locale) -> (Vec<String>, usi
         match sighting {
             Sighting::Posted(m) => {
                 lines.push(format!("[{}]", audience(slack, m, false, ja)));
-                lines.extend(indent(&message_lines(slack, m)));
+                lines.extend(indent(&message_lines(slack, m, ja)));
             }
             Sighting::Edited(m) => {
                 lines.push(format!("[{}]", audience(slack, m, true, ja)));
                 // A card's facts do not change: show the part below the divider.
-                let all = message_lines(slack, m);
+                let all = message_lines(slack, m, ja);
                 let changed = match all.iter().position(|l| l == DIVIDER) {
                     Some(at) => all[at + 1..].to_vec(),
                     None => all,
@@ -43,7 +43,7 @@ pub fn render(slack: &StandIn, from: usize, locale: Locale) -> (Vec<String>, usi
             Sighting::FormOpened(view) => {
                 let title = view["title"]["text"].as_str().unwrap_or("form");
                 lines.push(if ja {
-                    format!("[フォームが開く:「{title}」]")
+                    format!("[フォームが開く：「{title}」]")
                 } else {
                     format!("[a form opens: \"{title}\"]")
                 });
@@ -54,7 +54,7 @@ pub fn render(slack: &StandIn, from: usize, locale: Locale) -> (Vec<String>, usi
                             block["label"]["text"].as_str().unwrap_or("")
                         ));
                     } else {
-                        lines.extend(indent(&block_lines(slack, block)));
+                        lines.extend(indent(&block_lines(slack, block, ja)));
                     }
                 }
             }
@@ -74,13 +74,15 @@ fn audience(slack: &StandIn, m: &Message, edited: bool, ja: bool) -> String {
         return match (slack.channel_name(&m.channel), ja) {
             (Some(c), false) => format!("only {name} sees, in #{c}"),
             (None, false) => format!("only {name} sees"),
-            (Some(c), true) => format!("#{c} で{name}にだけ表示"),
-            (None, true) => format!("{name}にだけ表示"),
+            (Some(c), true) => format!("#{c} で{name}さんにだけ表示"),
+            (None, true) => format!("{name}さんにだけ表示"),
         };
     }
     let place = match (slack.channel_name(&m.channel), slack.dm_user(&m.channel)) {
         (Some(name), _) => format!("#{name}"),
-        (None, Some(user)) if ja => format!("{}へのダイレクトメッセージ", slack.user_name(&user)),
+        (None, Some(user)) if ja => {
+            format!("{}さんへのダイレクトメッセージ", slack.user_name(&user))
+        }
         (None, Some(user)) => format!("direct message to {}", slack.user_name(&user)),
         (None, None) => m.channel.clone(),
     };
@@ -96,13 +98,13 @@ fn audience(slack: &StandIn, m: &Message, edited: bool, ja: bool) -> String {
     }
 }
 
-fn message_lines(slack: &StandIn, m: &Message) -> Vec<String> {
+fn message_lines(slack: &StandIn, m: &Message, ja: bool) -> Vec<String> {
     let blocks: Vec<String> = m
         .blocks
         .as_array()
         .into_iter()
         .flatten()
-        .flat_map(|b| block_lines(slack, b))
+        .flat_map(|b| block_lines(slack, b, ja))
         .collect();
     let mut lines: Vec<String> = if blocks.is_empty() {
         mrkdwn(slack, &m.text).lines().map(str::to_owned).collect()
@@ -121,7 +123,9 @@ fn text_of(slack: &StandIn, text: &Value) -> String {
     mrkdwn(slack, text["text"].as_str().unwrap_or(""))
 }
 
-fn block_lines(slack: &StandIn, block: &Value) -> Vec<String> {
+/// A block as the Slack client lays it out; `ja` picks the punctuation of the Japanese
+/// client (a field's label and value, a context line's brackets).
+fn block_lines(slack: &StandIn, block: &Value, ja: bool) -> Vec<String> {
     let mut out = Vec::new();
     match block["type"].as_str().unwrap_or("") {
         "header" => out.push(format!("== {} ==", text_of(slack, &block["text"]))),
@@ -130,7 +134,7 @@ fn block_lines(slack: &StandIn, block: &Value) -> Vec<String> {
                 out.extend(text_of(slack, &block["text"]).lines().map(str::to_owned));
             }
             for field in block["fields"].as_array().into_iter().flatten() {
-                out.push(text_of(slack, field).replace('\n', ": "));
+                out.push(text_of(slack, field).replace('\n', if ja { "：" } else { ": " }));
             }
         }
         "context" => {
@@ -140,7 +144,13 @@ fn block_lines(slack: &StandIn, block: &Value) -> Vec<String> {
                 .flatten()
                 .map(|e| text_of(slack, e))
                 .collect();
-            out.push(format!("({})", parts.join(" ")));
+            // Context is the client's small grey print: a note mark in Japanese, where
+            // brackets would nest with the brackets of the text itself.
+            out.push(if ja {
+                format!("※ {}", parts.join(" "))
+            } else {
+                format!("({})", parts.join(" "))
+            });
         }
         "divider" => out.push(DIVIDER.into()),
         "actions" => {

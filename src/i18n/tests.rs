@@ -1,0 +1,971 @@
+//! The catalogs, sentence by sentence: every method of `Catalog` rendered in both
+//! languages with the same arguments, so a test can see that both catalogs have every
+//! sentence, that they interpolate the same things, and that each follows the style rules
+//! (`style.rs`). A new method on the trait must be added to `sentences` below: the
+//! coverage test reads the trait's source and fails until it is.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::SignedDuration;
+
+use super::style::{Kind, violations};
+use super::*;
+use crate::domain::customer::{CaseLine, CutOff};
+use crate::domain::{Notice, Proposal, Spread, Stamp, WeekStats};
+use crate::report::export::Column;
+use crate::store::WeekFigures;
+
+const AT: &str = "2026-12-04T03:21:00Z";
+
+fn at() -> Timestamp {
+    AT.parse().expect("a timestamp")
+}
+
+fn tokyo() -> TimeZone {
+    TimeZone::get("Asia/Tokyo").expect("Tokyo is in the time zone database")
+}
+
+fn user(id: &str) -> UserId {
+    UserId::parse(id).expect("a user id")
+}
+
+fn stamp(by: &str) -> Stamp {
+    Stamp {
+        by: user(by),
+        at: at(),
+    }
+}
+
+/// What a sentence may interpolate, each recognisable in the text wherever it appears:
+/// the case, people, the channel, the customer (typed, with characters mrkdwn must not
+/// see raw), amounts, counts, times (Slack's token carries the epoch seconds), the policy
+/// version, a reference, a link.
+const CASE: u64 = 4321;
+const ALPHA: &str = "U0ALPHA";
+const BRAVO: &str = "U0BRAVO";
+const CHANNEL: &str = "C0SUPPORT";
+const CUSTOMER: &str = "cust-<9>&";
+const TYPED: &str = "<!channel>&x";
+const AMOUNT: u64 = 123_456;
+const POLICY: &str = "pol-2026-11";
+const REFERENCE: &str = "ERR-0000BEEF";
+const LINK: &str = "https://x.slack.com/archives/C0SUPPORT/p1?a=1&b=2|x";
+
+fn markers() -> Vec<String> {
+    vec![
+        format!("ESC-{CASE}"),
+        format!("<@{ALPHA}>"),
+        format!("<@{BRAVO}>"),
+        format!("<#{CHANNEL}>"),
+        Untrusted::new(CUSTOMER).to_string(),
+        Untrusted::new(TYPED).to_string(),
+        "123,456".into(),
+        "50,000".into(),
+        at().as_second().to_string(),
+        POLICY.into(),
+        REFERENCE.into(),
+        "a=1&amp;b=2%7Cx".into(),
+        "2,000".into(),
+        "350".into(),
+        // Counts and minutes, chosen to appear nowhere else.
+        "417".into(),
+        "419".into(),
+        "431".into(),
+        "433".into(),
+        "439".into(),
+        "443".into(),
+        "449".into(),
+        "457".into(),
+        "461".into(),
+        "463".into(),
+        "467".into(),
+        // Arguments of the plain-text export lines.
+        "AT-MARK".into(),
+        "EVENT-MARK".into(),
+        "BY-MARK".into(),
+        "DETAIL-MARK".into(),
+    ]
+}
+
+fn decision(approved: bool, outcome: Outcome) -> Decision {
+    Decision {
+        outcome,
+        decided: stamp(ALPHA),
+        approved: approved.then(|| stamp(BRAVO)),
+        policy_version: POLICY.into(),
+    }
+}
+
+fn outcomes() -> [Outcome; 5] {
+    [
+        Outcome::Warning,
+        Outcome::Refund { amount: AMOUNT },
+        Outcome::Termination,
+        Outcome::RefundAndTermination { amount: AMOUNT },
+        Outcome::NoAction,
+    ]
+}
+
+fn refusals() -> Vec<(&'static str, Refusal)> {
+    let customer = CustomerId::parse(CUSTOMER).expect("a customer id");
+    vec![
+        ("not-executive-or-manager", Refusal::NotExecutiveOrManager),
+        ("already-taken-by", Refusal::AlreadyTakenBy(user(BRAVO))),
+        ("already-yours", Refusal::AlreadyYours),
+        ("not-taken-yet", Refusal::NotTakenYet),
+        (
+            "not-owner-or-manager",
+            Refusal::NotOwnerOrManager { owner: user(BRAVO) },
+        ),
+        ("proposal-pending", Refusal::ProposalPending),
+        ("nothing-to-approve", Refusal::NothingToApprove),
+        ("proposal-replaced", Refusal::ProposalReplaced),
+        ("approvers-only", Refusal::ApproversOnly),
+        ("own-report", Refusal::OwnReport),
+        ("no-longer-entitled", Refusal::NoLongerEntitled),
+        ("own-proposal", Refusal::OwnProposal),
+        ("amount-must-be-positive", Refusal::AmountMustBePositive),
+        (
+            "closed",
+            Refusal::Closed {
+                outcome: Outcome::RefundAndTermination { amount: AMOUNT },
+            },
+        ),
+        ("customer-unknown", Refusal::CustomerUnknown),
+        (
+            "customer-already-known",
+            Refusal::CustomerAlreadyKnown(customer),
+        ),
+        ("not-involved", Refusal::NotInvolved),
+        ("not-involved-to-classify", Refusal::NotInvolvedToClassify),
+        (
+            "classification-unchanged",
+            Refusal::ClassificationUnchanged {
+                category: Category::Restraint,
+                severity: Severity::High,
+            },
+        ),
+    ]
+}
+
+fn record(cut_off: bool) -> CustomerRecord {
+    CustomerRecord {
+        id: CustomerId::parse(CUSTOMER).expect("a customer id"),
+        cases: vec![
+            CaseLine {
+                id: CaseId::new(CASE),
+                opened_at: at(),
+                category: Category::VerbalAbuse,
+                outcome: Some(OutcomeKind::NoAction),
+            },
+            CaseLine {
+                id: CaseId::new(CASE),
+                opened_at: at(),
+                category: Category::Restraint,
+                outcome: None,
+            },
+        ],
+        warnings: 417,
+        refunds: 419,
+        refund_total: AMOUNT,
+        cut_off: cut_off.then(|| CutOff {
+            case: CaseId::new(CASE),
+            at: at(),
+        }),
+    }
+}
+
+fn tallies() -> Tallies {
+    Tallies {
+        cases_total: 417,
+        cases_open: 419,
+        warnings: 431,
+        refunds: 433,
+        refund_total: AMOUNT,
+        terminations: 439,
+        no_action: 443,
+        customers_cut_off: 449,
+        taken: 0,
+        proposed: 0,
+        repeat_customers: 0,
+    }
+}
+
+/// A week where every line of the report has something to say, and one where nothing
+/// happened.
+fn reports() -> [(&'static str, WeeklyReport); 3] {
+    let busy = WeekStats {
+        opened: 417,
+        by_category: BTreeMap::from([
+            (Category::Threat, 419),
+            (Category::VerbalAbuse, 431),
+            (Category::Sexual, 433),
+        ]),
+        repeat_cases: 439,
+        decided: BTreeMap::from([
+            (OutcomeKind::Warning, 443),
+            (OutcomeKind::Refund, 1),
+            (OutcomeKind::Termination, 1),
+            (OutcomeKind::RefundAndTermination, 449),
+            (OutcomeKind::NoAction, 457),
+        ]),
+        refunds: 461,
+        refund_total: AMOUNT,
+        cut_off: 463,
+    };
+    let spread = Spread {
+        count: 467,
+        median: SignedDuration::from_mins(20),
+        p90: SignedDuration::from_hours(30),
+    };
+    let report = |stats: WeekStats, spread: Option<Spread>, trend: Vec<u64>| WeeklyReport {
+        week: Week::new(2026, 49).expect("a week"),
+        zone: "Asia/Tokyo".into(),
+        figures: WeekFigures {
+            stats,
+            to_taken: spread,
+            to_decided: spread,
+        },
+        trend,
+        open_now: 2,
+        oldest_open: spread.map(|s| s.p90),
+        repeat_customers: 3,
+        cut_off_total: 4,
+        customer_count: Some(350),
+        chart: Vec::new(),
+    };
+    let quiet = WeekStats::default();
+    let mut new_year = report(quiet.clone(), None, Vec::new());
+    new_year.week = Week::new(2026, 53).expect("2026 has 53 ISO weeks");
+    [
+        ("busy", report(busy, Some(spread), vec![1, 2, 3, 4])),
+        ("quiet", report(quiet, None, vec![0, 0, 0, 0])),
+        ("across-new-year", new_year),
+    ]
+}
+
+fn events() -> Vec<(&'static str, Event)> {
+    let proposal = Proposal {
+        outcome: Outcome::RefundAndTermination { amount: AMOUNT },
+        proposed: stamp(ALPHA),
+    };
+    vec![
+        ("opened", Event::Opened { by: stamp(ALPHA) }),
+        ("taken", Event::Taken { by: stamp(ALPHA) }),
+        (
+            "proposed",
+            Event::Proposed {
+                proposal: proposal.clone(),
+            },
+        ),
+        (
+            "rejected",
+            Event::Rejected {
+                by: stamp(BRAVO),
+                proposal,
+            },
+        ),
+        (
+            "closed-approved",
+            Event::Closed {
+                decision: decision(true, Outcome::RefundAndTermination { amount: AMOUNT }),
+            },
+        ),
+        (
+            "closed",
+            Event::Closed {
+                decision: decision(false, Outcome::NoAction),
+            },
+        ),
+        (
+            "classified",
+            Event::Classified {
+                category: Category::Restraint,
+                severity: Severity::High,
+                from_category: Category::Other,
+                from_severity: Severity::Medium,
+                by: stamp(ALPHA),
+            },
+        ),
+        (
+            "customer-identified",
+            Event::CustomerIdentified {
+                customer: CustomerId::parse("cust-417").expect("a customer id"),
+                by: stamp(ALPHA),
+            },
+        ),
+        (
+            "paged",
+            Event::Notified {
+                notice: Notice::Paged {
+                    to: vec![user(ALPHA), user(BRAVO)],
+                },
+                at: at(),
+            },
+        ),
+        (
+            "alerted",
+            Event::Notified {
+                notice: Notice::Alerted {
+                    round: 417,
+                    of: 419,
+                },
+                at: at(),
+            },
+        ),
+        (
+            "reminded",
+            Event::Notified {
+                notice: Notice::Reminded {
+                    to: vec![user(BRAVO)],
+                },
+                at: at(),
+            },
+        ),
+        (
+            "undelivered",
+            Event::Notified {
+                notice: Notice::Undelivered {
+                    what: "page".into(),
+                    reason: "gave up after 431 attempts".into(),
+                },
+                at: at(),
+            },
+        ),
+    ]
+}
+
+/// Every sentence and label of a catalog, by key (`method` or `method/variant`), with the
+/// kind of text it is.
+fn sentences(t: &dyn Catalog) -> Vec<(String, Kind, String)> {
+    let zone = tokyo();
+    let id = CaseId::new(CASE);
+    let c = "JPY";
+    let mut out: Vec<(String, Kind, String)> = Vec::new();
+    let mut md = |key: String, text: String| out.push((key, Kind::Mrkdwn, text));
+    for category in Category::ALL {
+        let slug = category.slug();
+        md(
+            format!("category_name/{slug}"),
+            t.category_name(category).into(),
+        );
+        md(format!("guidance/{slug}"), t.guidance(category).into());
+        md(format!("case_opened/{slug}"), t.case_opened(id, category));
+        md(format!("card_title/{slug}"), t.card_title(id, category));
+        md(format!("suggestion/{slug}"), t.suggestion(category));
+        for (customer, name) in [(Some(Untrusted::new(CUSTOMER)), "known"), (None, "unknown")] {
+            md(
+                format!("page/{slug}/{name}"),
+                t.page(id, category, customer, category.is_private()),
+            );
+        }
+    }
+    for severity in Severity::ALL {
+        md(
+            format!("severity_name/{}", severity.slug()),
+            t.severity_name(severity).into(),
+        );
+    }
+    for kind in OutcomeKind::ALL {
+        let slug = kind.slug();
+        md(
+            format!("outcome_kind_name/{slug}"),
+            t.outcome_kind_name(kind).into(),
+        );
+        md(
+            format!("decide_confirm_text/{slug}"),
+            t.decide_confirm_text(kind, id),
+        );
+        md(format!("refund_intro/{slug}"), t.refund_intro(id, kind));
+    }
+    for outcome in outcomes() {
+        let slug = outcome.kind().slug();
+        md(format!("outcome/{slug}"), t.outcome(outcome, c));
+        let by = user(ALPHA);
+        md(
+            format!("status_proposed/{slug}"),
+            t.status_proposed(outcome, &by, c),
+        );
+        md(
+            format!("note_proposal/{slug}"),
+            t.note_proposal(outcome, &by, c),
+        );
+        md(
+            format!("note_rejected/{slug}"),
+            t.note_rejected(&by, outcome, c),
+        );
+        md(
+            format!("proposal_approved/{slug}"),
+            t.proposal_approved(outcome, &by, c),
+        );
+        md(
+            format!("proposal_rejected/{slug}"),
+            t.proposal_rejected(outcome, &by, c),
+        );
+        md(
+            format!("reporter_closed/{slug}"),
+            t.reporter_closed(id, outcome, c),
+        );
+        for approved in [false, true] {
+            let d = decision(approved, outcome);
+            md(
+                format!("status_closed/{slug}/{approved}"),
+                t.status_closed(&d, c, &zone),
+            );
+            md(
+                format!("note_closed/{slug}/{approved}"),
+                t.note_closed(&d, c, &zone),
+            );
+        }
+    }
+    for step in [
+        Step::Warning,
+        Step::FinalWarning,
+        Step::Termination,
+        Step::AlreadyCutOff,
+    ] {
+        md(format!("step_name/{step:?}"), t.step_name(step).into());
+    }
+    for answer in PromiseFailed::ALL {
+        md(
+            format!("promise_failed_name/{}", answer.slug()),
+            t.promise_failed_name(answer).into(),
+        );
+    }
+    for currency in ["JPY", "USD"] {
+        md(
+            format!("money/{currency}"),
+            t.money(Money {
+                amount: AMOUNT,
+                currency,
+            }),
+        );
+        md(
+            format!("refund_amount/{currency}"),
+            t.refund_amount(currency),
+        );
+    }
+    md("usage".into(), t.usage());
+    md(
+        "unknown_category".into(),
+        t.unknown_category(Untrusted::new(TYPED)),
+    );
+    md("missing_customer".into(), t.missing_customer());
+    md("missing_category".into(), t.missing_category());
+    md(
+        "invalid_customer".into(),
+        t.invalid_customer(Untrusted::new(TYPED)),
+    );
+    md("summary_too_long".into(), t.summary_too_long(2000));
+    md("form_unavailable".into(), t.form_unavailable());
+    md("internal_error".into(), t.internal_error(REFERENCE));
+    md("staff_unverified".into(), t.staff_unverified());
+    md("records_refused".into(), t.records_refused());
+    for cut_off in [false, true] {
+        md(
+            format!("history_header/{cut_off}"),
+            t.history_header(&record(cut_off), c, &zone),
+        );
+    }
+    for (n, line) in record(false).cases.iter().enumerate() {
+        for private in [false, true] {
+            md(
+                format!("history_case/{n}/{private}"),
+                t.history_case(line, private, &zone),
+            );
+        }
+    }
+    for (name, next) in [("more", Some(431)), ("last", None)] {
+        md(
+            format!("history_page/{name}"),
+            t.history_page(Untrusted::new(CUSTOMER), 417, 419, 433, next),
+        );
+    }
+    md("no_history".into(), t.no_history(Untrusted::new(CUSTOMER)));
+    md("tallies/of".into(), t.tallies(&tallies(), Some(350), c));
+    md("tallies/alone".into(), t.tallies(&tallies(), None, c));
+    for (key, label) in [
+        ("form_title", t.form_title()),
+        ("form_submit", t.form_submit()),
+        ("form_cancel", t.form_cancel()),
+        ("form_customer", t.form_customer()),
+        ("form_customer_hint", t.form_customer_hint()),
+        ("form_category", t.form_category()),
+        ("form_severity", t.form_severity()),
+        ("form_severity_hint", t.form_severity_hint()),
+        ("form_summary", t.form_summary()),
+        ("form_promise_failed", t.form_promise_failed()),
+        ("form_done_title", t.form_done_title()),
+        ("form_close", t.form_close()),
+        ("card_customer", t.card_customer()),
+        ("card_category", t.card_category()),
+        ("card_severity", t.card_severity()),
+        ("card_reporter", t.card_reporter()),
+        ("card_opened", t.card_opened()),
+        ("card_promise_failed", t.card_promise_failed()),
+        ("card_summary", t.card_summary()),
+        ("card_no_summary", t.card_no_summary()),
+        ("card_history", t.card_history()),
+        ("card_recommendation", t.card_recommendation()),
+        ("recommendation_note", t.recommendation_note()),
+        ("card_private", t.card_private()),
+        ("card_reporter_may_decide", t.card_reporter_may_decide()),
+        ("history_private_note", t.history_private_note()),
+        ("card_evidence", t.card_evidence()),
+        ("evidence_link", t.evidence_link()),
+        ("identify_button", t.identify_button()),
+        ("take_button", t.take_button()),
+        ("decide_confirm_title", t.decide_confirm_title()),
+        ("confirm_yes", t.confirm_yes()),
+        ("confirm_no", t.confirm_no()),
+        ("page_link", t.page_link()),
+        ("approve_button", t.approve_button()),
+        ("reject_button", t.reject_button()),
+        ("identify_title", t.identify_title()),
+        ("form_quote", t.form_quote()),
+        ("suggestion_button", t.suggestion_button()),
+        ("suggestion_private_note", t.suggestion_private_note()),
+        ("confirm_guess_button", t.confirm_guess_button()),
+        (
+            "change_classification_button",
+            t.change_classification_button(),
+        ),
+        ("emergency_button", t.emergency_button()),
+        ("classify_title", t.classify_title()),
+        ("classify_submit", t.classify_submit()),
+        ("card_unconfirmed", t.card_unconfirmed()),
+        ("refund_title", t.refund_title()),
+        ("refund_submit", t.refund_submit()),
+        ("private_categories", t.private_categories()),
+        ("form_promise_failed_hint", t.form_promise_failed_hint()),
+    ] {
+        md(key.into(), label.into());
+    }
+    for (name, h) in [
+        ("none", History::default()),
+        (
+            "some",
+            History {
+                prior_cases: 417,
+                prior_cases_last_12_months: 419,
+                warnings: 431,
+                cut_off: false,
+            },
+        ),
+        (
+            "cut-off",
+            History {
+                prior_cases: 417,
+                prior_cases_last_12_months: 419,
+                warnings: 431,
+                cut_off: true,
+            },
+        ),
+    ] {
+        md(format!("history_line/{name}"), t.history_line(&h));
+    }
+    md(
+        "card_customer_unknown".into(),
+        t.card_customer_unknown(&user(ALPHA)),
+    );
+    md("person".into(), t.person(&user(ALPHA)));
+    md(
+        "status_open/paging".into(),
+        t.status_open(Some(&user(ALPHA))),
+    );
+    md("status_open/nobody".into(), t.status_open(None));
+    md(
+        "status_taken".into(),
+        t.status_taken(&user(ALPHA), at(), &zone),
+    );
+    md("note_paged/one".into(), t.note_paged(&[user(ALPHA)]));
+    md(
+        "note_paged/two".into(),
+        t.note_paged(&[user(ALPHA), user(BRAVO)]),
+    );
+    for approval in [false, true] {
+        md(
+            format!("note_reminder/{approval}"),
+            t.note_reminder(id, &[user(ALPHA), user(BRAVO)], approval),
+        );
+    }
+    md("here_alert/middle".into(), t.here_alert(id, 417, 419));
+    md("here_alert/last".into(), t.here_alert(id, 419, 419));
+    md("note_taken".into(), t.note_taken(&user(ALPHA)));
+    md("ask_customer".into(), t.ask_customer(id));
+    md("identify_intro".into(), t.identify_intro(id));
+    md(
+        "note_customer_identified".into(),
+        t.note_customer_identified(Untrusted::new(CUSTOMER), &user(ALPHA)),
+    );
+    md("already_escalated".into(), t.already_escalated(id));
+    md(
+        "suggestion_repeated_within".into(),
+        t.suggestion_repeated_within(417, SignedDuration::from_mins(30)),
+    );
+    for category in [Category::Restraint, Category::Threat] {
+        for severity in Severity::ALL {
+            let key = format!("{}/{}", category.slug(), severity.slug());
+            md(
+                format!("ask_classification/{key}"),
+                t.ask_classification(id, category, severity),
+            );
+            md(
+                format!("classified/{key}"),
+                t.classified(id, category, severity),
+            );
+            md(
+                format!("note_classified/{key}/confirmed"),
+                t.note_classified(&user(ALPHA), category, severity, None),
+            );
+            md(
+                format!("note_classified/{key}/changed"),
+                t.note_classified(
+                    &user(ALPHA),
+                    category,
+                    severity,
+                    Some((Category::Other, Severity::Low)),
+                ),
+            );
+        }
+    }
+    md("classify_intro".into(), t.classify_intro(id));
+    md("emergency_recorded".into(), t.emergency_recorded(id));
+    let channel = ChannelId::parse(CHANNEL).expect("a channel id");
+    md(
+        "suggestion_by_dm/link".into(),
+        t.suggestion_by_dm(&channel, Some(Untrusted::new(LINK))),
+    );
+    md(
+        "suggestion_by_dm/none".into(),
+        t.suggestion_by_dm(&channel, None),
+    );
+    for (name, refusal) in refusals() {
+        md(format!("refusal/{name}"), t.refusal(&refusal, id, c));
+    }
+    md("no_such_case".into(), t.no_such_case(Untrusted::new(TYPED)));
+    md(
+        "refund_amount_hint".into(),
+        t.refund_amount_hint(Money {
+            amount: 50_000,
+            currency: c,
+        }),
+    );
+    md("amount_invalid".into(), t.amount_invalid());
+    for (name, report) in reports() {
+        md(format!("weekly_report/{name}"), t.weekly_report(&report, c));
+    }
+    let legend: Vec<String> = Category::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| format!("{} {}", i + 1, t.category_name(c)))
+        .collect();
+    md(
+        "chart_comment".into(),
+        t.chart_comment(Week::new(2026, 49).expect("a week"), 12, &legend),
+    );
+    for (name, minutes) in [("0", 0), ("m", 45), ("h", 180), ("hm", 320), ("d", 3000)] {
+        md(
+            format!("duration/{name}"),
+            t.duration(SignedDuration::from_mins(minutes)),
+        );
+    }
+    for category in Category::ALL {
+        md(
+            format!("category_description/{}", category.slug()),
+            t.category_description(category).into(),
+        );
+    }
+    md("when".into(), t.when(at(), &zone));
+    md(
+        "unknown_command".into(),
+        t.unknown_command(Untrusted::new(TYPED)),
+    );
+    md(
+        "org_install_unsupported".into(),
+        t.org_install_unsupported(),
+    );
+    md("stale_form_title".into(), t.stale_form_title().into());
+    md("stale_form".into(), t.stale_form());
+    md("stale_shortcut".into(), t.stale_shortcut());
+    md("evidence_unreadable".into(), t.evidence_unreadable().into());
+    md(
+        "reaction_not_recorded".into(),
+        t.reaction_not_recorded(Untrusted::new("rotating_light")),
+    );
+    let mut plain = |key: String, text: String| out.push((key, Kind::Plain, text));
+    plain("datetime".into(), t.datetime(at(), &zone));
+    for column in Column::ALL {
+        plain(
+            format!("column_name/{}", column.key()),
+            t.column_name(column).into(),
+        );
+    }
+    for source in [
+        Source::Command,
+        Source::Form,
+        Source::Shortcut,
+        Source::Reaction,
+        Source::Suggestion,
+    ] {
+        plain(
+            format!("source_name/{source:?}"),
+            t.source_name(source).into(),
+        );
+    }
+    for state in [
+        CaseState::Open,
+        CaseState::Taken {
+            owner: stamp(ALPHA),
+        },
+        CaseState::Closed {
+            owner: stamp(ALPHA),
+            decision: decision(false, Outcome::Warning),
+        },
+    ] {
+        plain(format!("state_name/{state:?}"), t.state_name(&state).into());
+    }
+    for (name, event) in events() {
+        let (event_name, detail) = t.audit_event(&event, c);
+        plain(
+            format!("audit_event/{name}"),
+            format!("{event_name}\n{detail}"),
+        );
+    }
+    plain(
+        "timeline_line/all".into(),
+        t.timeline_line("AT-MARK", "EVENT-MARK", "BY-MARK", "DETAIL-MARK"),
+    );
+    plain(
+        "timeline_line/bot".into(),
+        t.timeline_line("AT-MARK", "EVENT-MARK", "", "DETAIL-MARK"),
+    );
+    out
+}
+
+fn catalogs() -> [(Locale, Vec<(String, Kind, String)>); 2] {
+    [Locale::En, Locale::Ja].map(|l| (l, sentences(l.catalog())))
+}
+
+#[test]
+fn every_method_of_the_catalog_is_rendered_here() {
+    let source = include_str!("mod.rs");
+    let start = source
+        .find("pub trait Catalog")
+        .expect("the trait is in mod.rs");
+    let body = &source[start..];
+    let body = &body[..body.find("\n}\n").expect("the trait ends")];
+    let methods: BTreeSet<&str> = body
+        .split("fn ")
+        .skip(1)
+        .filter_map(|rest| rest.split('(').next())
+        .collect();
+    let (_, rendered) = &catalogs()[0];
+    let keys: BTreeSet<&str> = rendered
+        .iter()
+        .map(|(key, ..)| key.split('/').next().unwrap_or(key))
+        .collect();
+    let missing: Vec<&&str> = methods.difference(&keys).collect();
+    assert!(
+        missing.is_empty(),
+        "render these in i18n/tests.rs `sentences`: {missing:?}"
+    );
+}
+
+#[test]
+fn every_key_exists_in_both_catalogs_with_the_same_placeholders() {
+    let [(_, en), (_, ja)] = catalogs();
+    let en_keys: Vec<&String> = en.iter().map(|(k, ..)| k).collect();
+    let ja_keys: Vec<&String> = ja.iter().map(|(k, ..)| k).collect();
+    assert_eq!(en_keys, ja_keys);
+    let markers = markers();
+    let used = |text: &str| -> BTreeSet<String> {
+        markers
+            .iter()
+            .filter(|m| text.contains(m.as_str()))
+            .cloned()
+            .collect()
+    };
+    let mut differ = Vec::new();
+    for ((key, _, en), (_, _, ja)) in en.iter().zip(ja.iter()) {
+        let (e, j) = (used(en), used(ja));
+        if e != j {
+            differ.push(format!(
+                "{key}: only en {:?}, only ja {:?}",
+                e.difference(&j).collect::<Vec<_>>(),
+                j.difference(&e).collect::<Vec<_>>()
+            ));
+        }
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
+#[test]
+fn every_sentence_of_both_catalogs_follows_the_style_rules() {
+    let mut broken = Vec::new();
+    for (locale, sentences) in catalogs() {
+        for (key, kind, text) in sentences {
+            for v in violations(&text, locale, true, kind) {
+                broken.push(format!("{locale:?} {key}: {v}"));
+            }
+            // Typed text and links reach mrkdwn escaped, never raw.
+            assert!(!text.contains(TYPED), "{locale:?} {key}: {text}");
+            assert!(!text.contains(CUSTOMER), "{locale:?} {key}: {text}");
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+#[test]
+fn japanese_names_people_with_san_and_uses_the_decided_words() {
+    let t = Locale::Ja.catalog();
+    let zone = tokyo();
+    assert_eq!(
+        t.note_proposal(
+            Outcome::RefundAndTermination { amount: 120_000 },
+            &user(ALPHA),
+            "JPY"
+        ),
+        "<@U0ALPHA>さんが「120,000円を返金のうえ契約解除」を提案しました。提案者以外の承認者が承認すると確定します。"
+    );
+    assert_eq!(
+        t.outcome_kind_name(OutcomeKind::NoAction),
+        "措置なし（カスハラ非該当）"
+    );
+    assert_eq!(t.severity_name(Severity::Critical), "重大");
+    assert_eq!(t.promise_failed_name(PromiseFailed::Yes), "あり");
+    assert_eq!(t.datetime(at(), &zone), "2026年12月4日 12:21");
+    let utc = t.datetime(at(), &TimeZone::UTC);
+    assert_eq!(utc, "2026年12月4日 03:21 UTC", "another zone is named");
+    assert_eq!(t.refund_amount("JPY"), "金額（円）");
+    let week = &reports()[0].1;
+    assert!(
+        t.weekly_report(week, "JPY")
+            .contains("集計期間：2026年11月30日（月）〜12月6日（日）、日本時間"),
+        "{}",
+        t.weekly_report(week, "JPY")
+    );
+    let new_year = &reports()[2].1;
+    assert!(
+        t.weekly_report(new_year, "JPY")
+            .contains("2026年12月28日（月）〜2027年1月3日（日）")
+    );
+}
+
+#[test]
+fn times_are_in_the_configured_zone_in_both_languages() {
+    let zone = tokyo();
+    let en = Locale::En.catalog().when(at(), &zone);
+    assert_eq!(
+        en,
+        "<!date^1796354460^{date_short_pretty} {time}|Fri 4 Dec 2026 12:21 JST>"
+    );
+    let ja = Locale::Ja.catalog().when(at(), &zone);
+    assert!(ja.ends_with("|2026年12月4日 12:21>"), "{ja}");
+}
+
+#[test]
+fn the_usage_text_escapes_its_placeholders() {
+    let usage = Locale::En.catalog().usage();
+    assert!(usage.contains("`/escalate &lt;customer-id&gt; &lt;category&gt;"));
+    assert!(!usage.contains("<customer-id>"));
+}
+
+#[test]
+fn every_label_a_person_reads_can_be_typed_back() {
+    for locale in [Locale::En, Locale::Ja] {
+        for c in Category::ALL {
+            let label = locale.catalog().category_name(c);
+            assert_eq!(Category::parse(label), Some(c), "{locale:?} {label}");
+            let description = locale.catalog().category_description(c);
+            assert!(
+                description.chars().count() <= 75,
+                "Slack shows at most 75 characters: {description}"
+            );
+        }
+    }
+}
+
+#[test]
+fn thousands_are_grouped() {
+    assert_eq!(group_thousands(0), "0");
+    assert_eq!(group_thousands(999), "999");
+    assert_eq!(group_thousands(1000), "1,000");
+    assert_eq!(group_thousands(1234567), "1,234,567");
+}
+
+#[test]
+fn typed_text_cannot_ping_the_channel() {
+    assert_eq!(
+        Untrusted::new("<!channel> & <@U1>").to_string(),
+        "&lt;!channel&gt; &amp; &lt;@U1&gt;"
+    );
+    assert_eq!(
+        Untrusted::new("https://x.example/?a=1&b=<2>|3").link("open"),
+        "<https://x.example/?a=1&amp;b=&lt;2&gt;%7C3|open>"
+    );
+}
+
+#[test]
+fn money_reads_naturally_in_each_language() {
+    let yen = Money {
+        amount: 120_000,
+        currency: "JPY",
+    };
+    assert_eq!(Locale::En.catalog().money(yen.clone()), "¥120,000");
+    assert_eq!(Locale::Ja.catalog().money(yen), "120,000円");
+    let usd = Money {
+        amount: 250,
+        currency: "USD",
+    };
+    assert_eq!(Locale::En.catalog().money(usd), "250 USD");
+}
+
+#[test]
+fn every_category_has_guidance_in_both_languages() {
+    for locale in [Locale::En, Locale::Ja] {
+        for c in Category::ALL {
+            assert!(!locale.catalog().guidance(c).is_empty());
+            assert!(!locale.catalog().category_name(c).is_empty());
+        }
+    }
+}
+
+#[test]
+fn critical_guidance_puts_safety_first_and_names_the_police() {
+    for c in [Category::Violence, Category::Threat] {
+        assert!(Locale::En.catalog().guidance(c).contains("110"));
+        assert!(Locale::Ja.catalog().guidance(c).contains("110"));
+    }
+}
+
+#[test]
+fn durations_read_naturally_in_each_language() {
+    let cases = [
+        (20, "under a minute", "1分未満"),
+        (45 * 60, "45 min", "45分"),
+        (3 * 3600, "3 h", "3時間"),
+        (5 * 3600 + 20 * 60, "5 h 20 min", "5時間20分"),
+        (2 * 86400 + 3 * 3600 + 59, "2 d 3 h", "2日3時間"),
+        (86400 + 59 * 60, "1 d", "1日"),
+    ];
+    for (secs, en, ja) in cases {
+        let d = jiff::SignedDuration::from_secs(secs);
+        assert_eq!(Locale::En.catalog().duration(d), en);
+        assert_eq!(Locale::Ja.catalog().duration(d), ja);
+    }
+    assert_eq!(one_decimal(1.25), "1.3");
+    assert_eq!(one_decimal(2.0), "2");
+    assert_eq!(trend(3, &[1, 2]), Some((Trend::Up, 1.5)));
+    assert_eq!(trend(0, &[]), None);
+}
+
+#[test]
+fn form_title_fits_slacks_24_character_limit() {
+    for locale in [Locale::En, Locale::Ja] {
+        let c = locale.catalog();
+        for title in [c.form_title(), c.form_done_title(), c.refund_title()] {
+            assert!(title.chars().count() <= 24, "{title}");
+        }
+    }
+}
