@@ -335,13 +335,15 @@ fn events() -> Vec<(&'static str, Event)> {
     ]
 }
 
-/// Every sentence and label of a catalog, by key (`method` or `method/variant`), with the
-/// kind of text it is.
-fn sentences(t: &dyn Catalog) -> Vec<(String, Kind, String)> {
+/// A sentence or label by key (`method` or `method/variant`), with the kind of text it is.
+type Sentence = (String, Kind, String);
+
+/// Every sentence and label of a catalog.
+fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
     let zone = tokyo();
     let id = CaseId::new(CASE);
     let c = "JPY";
-    let mut out: Vec<(String, Kind, String)> = Vec::new();
+    let mut out: Vec<Sentence> = Vec::new();
     let mut md = |key: String, text: String| out.push((key, Kind::Mrkdwn, text));
     for category in Category::ALL {
         let slug = category.slug();
@@ -743,7 +745,7 @@ fn sentences(t: &dyn Catalog) -> Vec<(String, Kind, String)> {
     out
 }
 
-fn catalogs() -> [(Locale, Vec<(String, Kind, String)>); 2] {
+fn catalogs() -> [(Locale, Vec<Sentence>); 2] {
     [Locale::En, Locale::Ja].map(|l| (l, sentences(l.catalog())))
 }
 
