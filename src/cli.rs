@@ -49,7 +49,8 @@ pub enum Command {
     /// it to slack.stats_channel now, e.g. to re-send a missed one. Works with the bot
     /// running (through its operations socket, in the store's directory) or stopped.
     Report {
-        /// The ISO week, like 2026-W47, counted in report.timezone.
+        /// The week: any day of it (2026-11-16) or its ISO name (2026-W47), counted in
+        /// report.timezone.
         #[arg(long)]
         week: Option<String>,
         /// Post it (with its chart) instead of printing it. Needs SLACK_BOT_TOKEN when
@@ -170,7 +171,8 @@ const JAPANESE: &[(&str, &str, &str)] = &[
     (
         "report",
         "week",
-        "対象の週。2026-W47 のような ISO 週番号で、report.timezone で数えます。",
+        "対象の週。その週のいずれかの日付（2026-11-16 など）か ISO 週番号（2026-W47 など）で、\
+         report.timezone で数えます。",
     ),
     (
         "report",

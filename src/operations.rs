@@ -304,7 +304,11 @@ pub fn week_asked(
     now: jiff::Timestamp,
 ) -> Result<Week, String> {
     match named {
-        Some(name) => name.parse(),
+        // A day names the week it falls in: people know dates better than ISO weeks.
+        Some(name) => match name.trim().parse::<jiff::civil::Date>() {
+            Ok(day) => Ok(Week::containing(day)),
+            Err(_) => name.parse(),
+        },
         None => Ok(Week::of(now, &settings.report.schedule.zone).previous()),
     }
 }

@@ -232,7 +232,7 @@ async fn weeks_missed_while_the_bot_was_down_are_posted_on_start_in_order() {
         posted[0].text
     );
     assert!(
-        posted[0].text.contains("*新規案件：* 2件"),
+        posted[0].text.contains("*新規案件* 2件"),
         "{}",
         posted[0].text
     );
@@ -391,6 +391,13 @@ async fn report_prints_or_posts_a_week_from_the_command_line() {
     );
     assert!(text.contains("Cases opened: 2"), "{text}");
     assert!(!text.contains('*'), "no Slack markup in a terminal: {text}");
+    // A day names its week (the rest of the text depends on when it is printed).
+    let by_day = run_cli(dir.path(), &["report", "--week", "2026-11-18"], &[]).await;
+    let by_day = String::from_utf8_lossy(&by_day.stdout);
+    assert!(
+        by_day.contains("Mon 16 Nov to Sun 22 Nov 2026") && by_day.contains("Cases opened: 2"),
+        "{by_day}"
+    );
 
     let bad = run_cli(dir.path(), &["report", "--week", "2026-W60"], &[]).await;
     assert!(!bad.status.success());

@@ -665,7 +665,7 @@ impl Catalog for Ja {
             None => format!("{}が決定しました", san(&d.decided.by)),
         };
         format!(
-            ":white_check_mark: *完了* 判断は{}です。{who}（{}、方針 {}）。",
+            ":white_check_mark: *完了* 判断は{}です。{who}（{}、適用方針 {}）。",
             self.quoted(d.outcome, currency),
             self.when(d.final_stamp().at, zone),
             Untrusted::new(&d.policy_version)
@@ -924,7 +924,7 @@ impl Catalog for Ja {
             "*週次エスカレーション報告*\n集計期間：{}、{zone}\n",
             span(monday, sunday)
         );
-        let _ = write!(out, "*新規案件：* {}件", s.opened);
+        let _ = write!(out, "*新規案件* {}件", s.opened);
         if let Some((direction, mean)) = trend(s.opened, &r.trend) {
             let list: Vec<String> = r.trend.iter().map(|n| format!("{n}件")).collect();
             let word = match direction {
@@ -955,10 +955,10 @@ impl Catalog for Ja {
         if parts.is_empty() {
             parts.push("なし".into());
         }
-        let _ = writeln!(out, "*区分別：* {}", parts.join("、"));
+        let _ = writeln!(out, "*区分別* {}", parts.join("、"));
         let _ = writeln!(
             out,
-            "*判断：* {}件\n内訳：警告 {}件、返金 {}件（{}）、契約解除 {}件、\
+            "*判断* {}件\n内訳：警告 {}件、返金 {}件（{}）、契約解除 {}件、\
              措置なし（カスハラ非該当） {}件",
             s.decided_total(),
             s.decided(OutcomeKind::Warning),
@@ -992,23 +992,23 @@ impl Catalog for Ja {
             match spread {
                 Some(x) => writeln!(
                     out,
-                    "*{label}：* 中央値 {}、90パーセンタイル {}（{}件）",
+                    "*{label}* 中央値 {}、90パーセンタイル {}（{}件）",
                     self.duration(x.median),
                     self.duration(x.p90),
                     x.count
                 ),
-                None => writeln!(out, "*{label}：* {none}"),
+                None => writeln!(out, "*{label}* {none}"),
             }
             .ok();
         }
-        let _ = write!(out, "*未完了の案件（現時点）：* {}件", r.open_now);
+        let _ = write!(out, "*未完了の案件（現時点）* {}件", r.open_now);
         if let Some(age) = r.oldest_open {
             let _ = write!(out, "（最も古い案件は起票から {}）", self.duration(age));
         }
         out.push('\n');
         let _ = writeln!(
             out,
-            "*再発：* 過去に案件がある顧客から {}件（累計で案件が2件以上の顧客 {}社）",
+            "*再発* 過去に案件がある顧客から {}件（累計で案件が2件以上の顧客 {}社）",
             s.repeat_cases, r.repeat_customers
         );
         let all_time = match r.customer_count {
@@ -1017,7 +1017,7 @@ impl Catalog for Ja {
         };
         let _ = write!(
             out,
-            "*契約解除した顧客：* 今週 {}社、累計 {all_time}",
+            "*契約解除した顧客* 今週 {}社、累計 {all_time}",
             s.cut_off
         );
         out
