@@ -954,7 +954,7 @@ mod tests {
             id: CaseId::new(n),
             opened_at: stamp("UAGENT1", n as i64).at,
             category,
-            outcome: (n % 2 == 0).then_some(OutcomeKind::Warning),
+            outcome: n.is_multiple_of(2).then_some(OutcomeKind::Warning),
         };
         let record = CustomerRecord {
             id: crate::domain::CustomerId::parse("cust-1").unwrap(),
