@@ -43,6 +43,7 @@ impl Context {
                 &secrets.bot_token,
                 settings.delivery.call_timeout,
                 metrics.clone(),
+                clock.clone(),
             ),
             metrics,
             directory: crate::staff::Directory::new(settings.slack.team_id.clone()),

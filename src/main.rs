@@ -305,6 +305,7 @@ fn report(config: Option<&Path>, week: Option<&str>, post: bool) -> Result<(), S
         &config::Secret::new(token.trim()),
         settings.delivery.call_timeout,
         Arc::new(escalation_bot::metrics::Metrics::default()),
+        Arc::new(escalation_bot::clock::SystemClock),
     );
     runtime()?.block_on(async {
         escalation_bot::jobs::report::post_now(&store, &slack, &settings, now, week).await?;

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::store::Store;
@@ -36,8 +36,12 @@ pub struct Metrics {
     pages_sent: AtomicU64,
     deliveries: AtomicU64,
     dead_letters: AtomicU64,
+    delivery_panics: AtomicU64,
     /// Set while the delivery worker's loop runs: part of readiness.
     pub worker_running: AtomicBool,
+    /// When the delivery worker last finished a delivery or found nothing to do
+    /// (milliseconds since the epoch, on the bot's clock): part of readiness.
+    worker_progress_ms: AtomicI64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -45,6 +49,23 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Metrics {
+    /// The delivery worker moved on (see `worker_stalled`).
+    pub fn progress(&self, at: jiff::Timestamp) {
+        self.worker_progress_ms
+            .store(at.as_millisecond(), Ordering::Relaxed);
+    }
+
+    /// Whether the delivery worker has gone `limit` without progress at `now`: every
+    /// delivery it started is hung, or its loop no longer turns.
+    pub fn worker_stalled(&self, now: jiff::Timestamp, limit: jiff::SignedDuration) -> bool {
+        let last = self.worker_progress_ms.load(Ordering::Relaxed);
+        now.as_millisecond().saturating_sub(last) > limit.as_millis() as i64
+    }
+
+    pub fn delivery_panicked(&self) {
+        self.delivery_panics.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub fn request(&self, endpoint: &'static str, status: u16, took: Duration) {
         *lock(&self.requests).entry((endpoint, status)).or_default() += 1;
         let seconds = took.as_secs_f64();
@@ -118,6 +139,11 @@ impl Metrics {
                 "escalation_bot_dead_letters_total",
                 "Outbox entries set aside as undeliverable.",
                 &self.dead_letters,
+            ),
+            (
+                "escalation_bot_delivery_panics_total",
+                "Deliveries that failed with a bug (a panic), each counted as a failed attempt.",
+                &self.delivery_panics,
             ),
         ];
         for (name, help, value) in counters {

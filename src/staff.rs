@@ -214,6 +214,7 @@ impl Context {
                 after: None,
                 reason: "users.info took too long".into(),
                 maybe_done: false,
+                rate_limited: false,
             }),
         }
     }

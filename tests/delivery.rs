@@ -315,3 +315,61 @@ async fn pages_do_not_wait_behind_cards_the_channel_rate_holds_back() {
         "the third card is still held back by the channel's rate"
     );
 }
+
+#[tokio::test]
+async fn rate_limiting_alone_never_makes_a_dead_letter() {
+    let bot = TestBot::start_with(Options {
+        tweak: |s| {
+            quick(s);
+            s.delivery.max_attempts = 2;
+        },
+        ..Options::default()
+    })
+    .await;
+    // Far more 429s than attempts allowed: each is Slack saying "later", not a failure.
+    for _ in 0..5 {
+        bot.slack
+            .fail_next("chat.postMessage", Fault::RateLimited { retry_after: 0 });
+    }
+    let id = bot.open_case("cust-1 other Slack is busy").await;
+    bot.settle().await;
+    assert!(bot.case(id).posts.card.is_some(), "the card went out");
+    assert!(bot.store.dead_letters().unwrap().is_empty());
+    assert_each_delivery_posted_once(&bot);
+}
+
+#[tokio::test]
+async fn a_429_on_the_escalation_channel_holds_every_case_posting_there() {
+    let bot = quick_bot().await;
+    bot.slack
+        .fail_next("chat.postMessage", Fault::RateLimited { retry_after: 1 });
+    let first = bot.open_case("cust-1 other First").await;
+    let posts_there = || -> Vec<_> {
+        bot.slack
+            .calls_to("chat.postMessage")
+            .into_iter()
+            .filter(|c| c.params["channel"] == ESCALATIONS)
+            .collect()
+    };
+    for _ in 0..200 {
+        if !posts_there().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // Another case's card is another lane: it still waits out the pause.
+    let second = bot.open_case("cust-2 other Second").await;
+    bot.settle().await;
+    let posts = posts_there();
+    let refused = posts[0].at;
+    for later in &posts[1..] {
+        let waited = later.at.duration_since(refused);
+        assert!(
+            waited >= Duration::from_millis(950),
+            "a post went to the channel {waited:?} after Slack asked for a second"
+        );
+    }
+    assert!(bot.case(first).posts.card.is_some());
+    assert!(bot.case(second).posts.card.is_some());
+    assert_each_delivery_posted_once(&bot);
+}

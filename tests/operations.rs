@@ -635,3 +635,41 @@ async fn the_command_line_backs_up_reports_and_exports_through_a_running_bot() {
     assert_eq!(log_of(&bot.store, "backup").len(), 1);
     assert_eq!(log_of(&bot.store, "export").len(), 1);
 }
+
+/// A worker whose every delivery hangs is running but not working: readiness says so, so
+/// an orchestrator restarts it, and says ready again once deliveries finish.
+#[tokio::test]
+async fn readiness_reports_a_delivery_worker_that_stopped_making_progress() {
+    let clock = Arc::new(ManualClock::new(Timestamp::now()));
+    let bot = TestBot::start_with(Options {
+        clock: clock.clone(),
+        metrics: true,
+        ..Options::default()
+    })
+    .await;
+    let readyz = format!("{}/readyz", bot.metrics_base());
+    assert_eq!(http("GET", &readyz, "").await.0, 200);
+    // Slack accepts the connection and then says nothing for a while: the card and the
+    // page are in flight, and nothing finishes.
+    let hang = Duration::from_secs(3);
+    bot.slack.fail_next("chat.postMessage", Fault::Slow(hang));
+    bot.slack.fail_next("conversations.open", Fault::Slow(hang));
+    let answer = bot.escalate(AGENT, "cust-4 other Slack hangs").await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    clock.advance(SignedDuration::from_mins(3));
+    let (status, body) = http("GET", &readyz, "").await;
+    assert_eq!(
+        (status, body.as_str()),
+        (503, "the delivery worker stopped making progress")
+    );
+    // The calls come back: deliveries finish, and the worker is ready again.
+    let mut status = 0;
+    for _ in 0..500 {
+        status = http("GET", &readyz, "").await.0;
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, 200, "ready again once deliveries finish");
+}

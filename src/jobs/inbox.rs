@@ -7,15 +7,15 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::time::Duration;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use tokio::sync::watch;
 
 use crate::app::Context;
 use crate::domain::identify::CustomerDirectory;
 use crate::domain::{ChannelId, Evidence, MessageRef, NewCase, Source, UserId};
 use crate::i18n::Untrusted;
+use crate::jobs::later;
 use crate::jobs::outbox::backoff;
 use crate::slack::api::{CallError, CallResult};
 use crate::slack::message::Posted;
@@ -80,9 +80,12 @@ async fn process(ctx: &Arc<Context>, seq: u64, entry: WorkEntry) {
     };
     let recorded = match result {
         Ok(()) => ctx.store.work_done(seq).await,
-        Err(CallError::Retry { after, reason, .. })
-            if entry.attempts + 1 < ctx.settings.delivery.max_attempts =>
-        {
+        Err(CallError::Retry {
+            after,
+            reason,
+            rate_limited,
+            ..
+        }) if rate_limited || entry.attempts + 1 < ctx.settings.delivery.max_attempts => {
             let delivery = &ctx.settings.delivery;
             let delay = backoff(
                 entry.attempts,
@@ -96,7 +99,9 @@ async fn process(ctx: &Arc<Context>, seq: u64, entry: WorkEntry) {
                 "event work failed; will retry"
             );
             let not_before = later(ctx.clock.now(), delay);
-            ctx.store.work_retry(seq, entry, not_before).await
+            ctx.store
+                .work_retry(seq, entry, not_before, !rate_limited)
+                .await
         }
         // Retrying will not help (not_in_channel, missing_scope...), or the retries are
         // spent. A reaction is someone asking for help: it still becomes a case.
@@ -122,18 +127,12 @@ async fn process(ctx: &Arc<Context>, seq: u64, entry: WorkEntry) {
     }
 }
 
-fn later(now: Timestamp, delay: Duration) -> Timestamp {
-    SignedDuration::try_from(delay)
-        .ok()
-        .and_then(|d| now.checked_add(d).ok())
-        .unwrap_or(now)
-}
-
 fn store_failure(e: impl std::fmt::Display) -> CallError {
     CallError::Retry {
         after: None,
         reason: format!("store: {e}"),
         maybe_done: false,
+        rate_limited: false,
     }
 }
 

@@ -28,10 +28,11 @@ use tokio::time::Instant;
 
 use crate::app::Context;
 use crate::domain::{Case, CaseState, ChannelId, Effect, MessageRef, Note, PageSent};
+use crate::jobs::later;
 use crate::slack::api::{CallError, CallResult, Tag};
 use crate::slack::views;
 use crate::staff::{Admission, Path};
-use crate::store::{Delivered, Gate, OutboxEntry, Queued};
+use crate::store::{Delivered, Queued, Retry};
 
 /// Deliveries in progress at once (each in its own lane).
 const MAX_IN_FLIGHT: usize = 8;
@@ -40,44 +41,78 @@ const IDLE_POLL: SignedDuration = SignedDuration::from_secs(30);
 /// Messages a channel may receive in a burst before the per-second rate applies.
 const CHANNEL_BURST: f64 = 3.0;
 
-/// A token bucket per channel: "about one message per second, sustained".
-struct ChannelBudget {
+/// How long the worker may go without finishing a delivery or finding nothing to do
+/// before readiness says it stopped making progress (a hung call, a stuck loop).
+pub const STALLED_AFTER: SignedDuration = SignedDuration::from_mins(2);
+/// A lane whose delivery could not even be recorded (the store failing) rests this long
+/// before it is tried again, so a broken store does not spin the worker.
+const REST_AFTER_STORE_ERROR: Duration = Duration::from_secs(5);
+
+/// A token bucket per rate budget (the escalation channel, each person's direct
+/// messages): "about one message per second, sustained", and paused for as long as Slack
+/// asked after a 429.
+struct Budgets {
     rate: f64,
     buckets: HashMap<String, (f64, Instant)>,
+    /// Until when (on the bot's clock) Slack asked each budget to wait.
+    paused: HashMap<String, Timestamp>,
 }
 
-impl ChannelBudget {
+impl Budgets {
     fn new(rate: f64) -> Self {
-        ChannelBudget {
+        Budgets {
             rate,
             buckets: HashMap::new(),
+            paused: HashMap::new(),
         }
     }
 
-    /// How long until `channel` can take a message, if it cannot now (takes nothing).
-    fn wait(&self, channel: &str, now: Instant) -> Option<Duration> {
-        let (tokens, last) = self.buckets.get(channel)?;
-        let refilled =
-            (*tokens + now.duration_since(*last).as_secs_f64() * self.rate).min(CHANNEL_BURST);
-        (refilled < 1.0).then(|| Duration::from_secs_f64((1.0 - refilled) / self.rate))
+    fn tokens(&self, budget: &str, now: Instant) -> f64 {
+        match self.buckets.get(budget) {
+            Some((tokens, last)) => {
+                (*tokens + now.duration_since(*last).as_secs_f64() * self.rate).min(CHANNEL_BURST)
+            }
+            None => CHANNEL_BURST,
+        }
     }
 
-    /// The soonest any spent channel can take a message again.
+    /// How many messages `budget` may start now ("" spends no budget: any number).
+    fn room(&self, budget: &str, now: Instant, clock: Timestamp) -> usize {
+        if budget.is_empty() {
+            return usize::MAX;
+        }
+        if self.paused.get(budget).is_some_and(|&until| until > clock) {
+            return 0;
+        }
+        self.tokens(budget, now).floor() as usize
+    }
+
+    /// The soonest a spent budget can take a message again.
     fn earliest_refill(&self, now: Instant) -> Option<Duration> {
         self.buckets
             .keys()
-            .filter_map(|channel| self.wait(channel, now))
+            .filter_map(|budget| {
+                let tokens = self.tokens(budget, now);
+                (tokens < 1.0).then(|| Duration::from_secs_f64((1.0 - tokens) / self.rate))
+            })
             .min()
     }
 
-    /// Takes a message's worth from `channel`'s budget, or says how long until it can.
-    fn take(&mut self, channel: &str, now: Instant) -> Result<(), Duration> {
+    /// The soonest a paused budget may take messages again.
+    fn earliest_resume(&self, clock: Timestamp) -> Option<Timestamp> {
+        self.paused.values().filter(|&&t| t > clock).min().copied()
+    }
+
+    /// Takes a message's worth from `budget`, or says how long until it can.
+    fn take(&mut self, budget: &str, now: Instant) -> Result<(), Duration> {
+        if budget.is_empty() {
+            return Ok(());
+        }
+        let refilled = self.tokens(budget, now);
         let (tokens, last) = self
             .buckets
-            .entry(channel.to_owned())
+            .entry(budget.to_owned())
             .or_insert((CHANNEL_BURST, now));
-        let refilled =
-            (*tokens + now.duration_since(*last).as_secs_f64() * self.rate).min(CHANNEL_BURST);
         *last = now;
         if refilled >= 1.0 {
             *tokens = refilled - 1.0;
@@ -87,75 +122,77 @@ impl ChannelBudget {
             Err(Duration::from_secs_f64((1.0 - refilled) / self.rate))
         }
     }
+
+    /// Slack said 429 to a message in `budget`: nothing more goes there for `wait`.
+    fn pause(&mut self, budget: &str, wait: Duration, clock: Timestamp) {
+        self.paused.retain(|_, until| *until > clock);
+        self.paused.insert(budget.to_owned(), later(clock, wait));
+    }
 }
 
-/// Which channel's budget a delivery spends: those that post a new visible message.
-fn posts_to(ctx: &Context, entry: &OutboxEntry) -> Option<String> {
-    match &entry.effect {
-        Effect::PostCard | Effect::ThreadNote { .. } | Effect::HereAlert { .. } => {
-            Some(ctx.settings.slack.escalation_channel.to_string())
-        }
-        Effect::Page { to } => Some(format!("dm:{to}")),
-        // Its lane is the reporter's direct messages: `<case>/dm/<user>`.
-        Effect::NotifyReporter => entry
-            .lane
-            .rsplit_once("/dm/")
-            .map(|(_, u)| format!("dm:{u}")),
-        // Edits, and ephemeral messages nobody else sees, spend no budget.
-        Effect::UpdateCard
-        | Effect::UpdatePages
-        | Effect::ResolveProposal { .. }
-        | Effect::Acknowledge => None,
-    }
+/// How a delivery task ended, for the loop: the lane it frees, and what the loop should
+/// remember.
+struct Finished {
+    lane: String,
+    /// Slack rate-limited a message in this budget for this long.
+    paused: Option<(String, Duration)>,
+    /// Nothing could be recorded (the store failed): rest the lane this long.
+    rest: Option<Duration>,
 }
 
 /// Runs until `shutdown` turns true; deliveries in progress finish first.
 pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
     let ready = ctx.store.outbox_ready();
-    let mut budget = ChannelBudget::new(ctx.settings.delivery.channel_rate);
-    let mut running: JoinSet<String> = JoinSet::new();
+    let mut budgets = Budgets::new(ctx.settings.delivery.channel_rate);
+    let mut running: JoinSet<Finished> = JoinSet::new();
+    // What each task delivers, to free its lane and record the failure if it panics.
+    let mut tasks: HashMap<tokio::task::Id, Queued> = HashMap::new();
     let mut busy: HashSet<String> = HashSet::new();
+    let mut resting: HashMap<String, Timestamp> = HashMap::new();
     ctx.metrics
         .worker_running
         .store(true, std::sync::atomic::Ordering::SeqCst);
+    ctx.metrics.progress(ctx.clock.now());
     tracing::info!("outbox worker started");
     while !*shutdown.borrow() {
         let now = ctx.clock.now();
+        resting.retain(|_, until| *until > now);
         let room = MAX_IN_FLIGHT.saturating_sub(busy.len());
         let mut wake = now + IDLE_POLL;
+        if let Some(&until) = resting.values().min() {
+            wake = wake.min(until);
+        }
         if room > 0 {
             let started = Instant::now();
-            let gate = |entry: &OutboxEntry| {
-                if busy.contains(&entry.lane) {
-                    Gate::InProgress
-                } else if posts_to(&ctx, entry).is_some_and(|c| budget.wait(&c, started).is_some())
-                {
-                    Gate::Held
-                } else {
-                    Gate::Go
-                }
-            };
-            match ctx.store.outbox_due(now, room, gate) {
+            let due = ctx.store.outbox_due(
+                now,
+                room,
+                |lane| busy.contains(lane) || resting.contains_key(lane),
+                |budget| budgets.room(budget, started, now),
+            );
+            match due {
                 Ok((due, next)) => {
                     if let Some(next) = next {
                         wake = wake.min(next);
                     }
+                    if due.is_empty() && busy.is_empty() {
+                        // Nothing to do is progress too: the worker is not stuck.
+                        ctx.metrics.progress(now);
+                    }
                     for queued in due {
-                        if let Some(channel) = posts_to(&ctx, &queued.entry)
-                            && let Err(wait) = budget.take(&channel, Instant::now())
-                        {
-                            // Two heads for one channel in this pass: the second waits.
+                        if let Err(wait) = budgets.take(&queued.entry.budget(), Instant::now()) {
+                            // `room` allowed it a moment ago; the bucket says otherwise.
                             let wait = SignedDuration::try_from(wait).unwrap_or(IDLE_POLL);
                             wake = wake.min(now + wait);
                             continue;
                         }
                         busy.insert(queued.entry.lane.clone());
-                        let ctx = ctx.clone();
-                        running.spawn(async move {
-                            let lane = queued.entry.lane.clone();
-                            deliver(&ctx, queued).await;
-                            lane
-                        });
+                        let task = {
+                            let ctx = ctx.clone();
+                            let queued = queued.clone();
+                            running.spawn(async move { deliver(&ctx, queued).await })
+                        };
+                        tasks.insert(task.id(), queued);
                     }
                 }
                 Err(e) => {
@@ -163,20 +200,51 @@ pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
                     wake = wake.min(now + SignedDuration::from_secs(1));
                 }
             }
-            // Held channels get their next token at the earliest of these.
-            if let Some(wait) = budget.earliest_refill(Instant::now()) {
+            // Spent and paused budgets can take a message again at the earliest of these.
+            if let Some(wait) = budgets.earliest_refill(Instant::now()) {
                 wake = wake.min(now + SignedDuration::try_from(wait).unwrap_or(IDLE_POLL));
+            }
+            if let Some(resume) = budgets.earliest_resume(now) {
+                wake = wake.min(resume);
             }
         }
         tokio::select! {
-            Some(done) = running.join_next(), if !running.is_empty() => match done {
-                Ok(lane) => { busy.remove(&lane); }
-                Err(e) => {
-                    // A delivery task panicked: a bug. Its lane stays busy so it cannot
-                    // spin; the entry is retried after a restart.
-                    tracing::error!(error = %e, "a delivery task failed");
+            Some(done) = running.join_next_with_id(), if !running.is_empty() => {
+                ctx.metrics.progress(ctx.clock.now());
+                match done {
+                    Ok((id, finished)) => {
+                        tasks.remove(&id);
+                        busy.remove(&finished.lane);
+                        if let Some((budget, wait)) = finished.paused {
+                            budgets.pause(&budget, wait, ctx.clock.now());
+                        }
+                        if let Some(rest) = finished.rest {
+                            resting.insert(finished.lane, later(ctx.clock.now(), rest));
+                        }
+                    }
+                    Err(e) => {
+                        // A delivery panicked: a bug. Free its lane, and count it as a
+                        // failed attempt, so a delivery that always panics ends as a dead
+                        // letter instead of blocking its lane or spinning.
+                        ctx.metrics.delivery_panicked();
+                        tracing::error!(error = %e, "a delivery task failed");
+                        if let Some(queued) = tasks.remove(&e.id()) {
+                            busy.remove(&queued.entry.lane);
+                            let failure = CallError::Retry {
+                                after: None,
+                                reason: "the delivery failed unexpectedly (a bug; see the log)"
+                                    .into(),
+                                maybe_done: true,
+                                rate_limited: false,
+                            };
+                            if let Some(rest) = failed(&ctx, &queued, failure).await {
+                                let until = later(ctx.clock.now(), rest);
+                                resting.insert(queued.entry.lane.clone(), until);
+                            }
+                        }
+                    }
                 }
-            },
+            }
             () = ready.notified() => {}
             () = ctx.clock.sleep_until(wake) => {}
             _ = shutdown.changed() => {}
@@ -206,83 +274,116 @@ pub fn backoff(
     jittered.max(retry_after.unwrap_or_default())
 }
 
-async fn deliver(ctx: &Arc<Context>, mut queued: Queued) {
+async fn deliver(ctx: &Arc<Context>, mut queued: Queued) -> Finished {
     let effect_name = queued.entry.effect.name();
+    let mut finished = Finished {
+        lane: queued.entry.lane.clone(),
+        paused: None,
+        rest: None,
+    };
     let case = match ctx.store.case(queued.entry.case) {
         Ok(Some(case)) => case,
         Ok(None) => {
-            dead(ctx, &queued, "the case does not exist").await;
-            return;
+            finished.rest = dead(ctx, &queued, "the case does not exist").await;
+            return finished;
         }
         Err(e) => {
             tracing::error!(error = %e, "could not read a case to deliver");
-            return;
+            let failure = CallError::Retry {
+                after: None,
+                reason: format!("could not read the case: {e}"),
+                maybe_done: false,
+                rate_limited: false,
+            };
+            finished.rest = failed(ctx, &queued, failure).await;
+            return finished;
         }
     };
-    let result = attempt(ctx, &mut queued, &case).await;
-    let delivery = &ctx.settings.delivery;
-    let recorded = match result {
+    match attempt(ctx, &mut queued, &case).await {
         Ok(delivered) => {
             tracing::info!(case = %case.id, effect = effect_name, seq = queued.seq, "delivered");
             ctx.metrics.delivered();
             if matches!(delivered, Delivered::Page(_)) {
                 ctx.metrics.page_sent();
             }
-            ctx.store.outbox_delivered(&queued, delivered).await
+            if let Err(e) = ctx.store.outbox_delivered(&queued, delivered).await {
+                tracing::error!(error = %e, seq = queued.seq, "could not record a delivery");
+                finished.rest = Some(REST_AFTER_STORE_ERROR);
+            }
         }
-        Err(CallError::Permanent { reason }) => {
-            dead(ctx, &queued, &reason).await;
-            return;
+        Err(failure) => {
+            if let CallError::Retry {
+                after,
+                rate_limited: true,
+                ..
+            } = &failure
+            {
+                let budget = queued.entry.budget();
+                if !budget.is_empty() {
+                    let wait = after.unwrap_or(Duration::from_secs(1));
+                    finished.paused = Some((budget.into_owned(), wait));
+                }
+            }
+            finished.rest = failed(ctx, &queued, failure).await;
         }
-        Err(CallError::Retry {
+    }
+    finished
+}
+
+/// Records a failed attempt: a dead letter when it cannot succeed or its attempts are
+/// spent, else back in the queue after a backoff. Waiting on a rate limit spends no
+/// attempt. Returns how long to rest the lane when not even that could be recorded.
+async fn failed(ctx: &Arc<Context>, queued: &Queued, failure: CallError) -> Option<Duration> {
+    let delivery = &ctx.settings.delivery;
+    let (after, reason, maybe_done, rate_limited) = match failure {
+        CallError::Permanent { reason } => return dead(ctx, queued, &reason).await,
+        CallError::Retry {
             after,
             reason,
             maybe_done,
-        }) => {
-            let attempts = queued.entry.attempts + 1;
-            if attempts >= delivery.max_attempts {
-                dead(
-                    ctx,
-                    &queued,
-                    &format!("gave up after {attempts} attempts: {reason}"),
-                )
-                .await;
-                return;
-            }
-            let delay = backoff(
-                queued.entry.attempts,
-                delivery.retry_base,
-                delivery.retry_cap,
-                after,
-            );
-            tracing::warn!(
-                case = %case.id,
-                effect = effect_name,
-                attempt = attempts,
-                reason,
-                retry_in_ms = delay.as_millis() as u64,
-                "delivery failed; will retry"
-            );
-            let not_before = later(ctx.clock.now(), delay);
-            let uncertain = maybe_done && queued.entry.in_flight.is_some();
-            ctx.store
-                .outbox_retry(&queued, not_before, &reason, uncertain)
-                .await
-        }
+            rate_limited,
+        } => (after, reason, maybe_done, rate_limited),
     };
-    if let Err(e) = recorded {
-        tracing::error!(error = %e, seq = queued.seq, "could not record a delivery");
+    let attempts = queued.entry.attempts + 1;
+    if !rate_limited && attempts >= delivery.max_attempts {
+        let reason = format!("gave up after {attempts} attempts: {reason}");
+        return dead(ctx, queued, &reason).await;
+    }
+    let delay = match (rate_limited, after) {
+        // The wait Slack asked for, no more: it is not the delivery failing.
+        (true, Some(after)) => after,
+        _ => backoff(
+            queued.entry.attempts,
+            delivery.retry_base,
+            delivery.retry_cap,
+            after,
+        ),
+    };
+    tracing::warn!(
+        case = %queued.entry.case,
+        effect = queued.entry.effect.name(),
+        attempt = attempts,
+        reason,
+        rate_limited,
+        retry_in_ms = delay.as_millis() as u64,
+        "delivery failed; will retry"
+    );
+    let retry = Retry {
+        not_before: later(ctx.clock.now(), delay),
+        error: &reason,
+        uncertain: maybe_done && queued.entry.in_flight.is_some(),
+        counted: !rate_limited,
+    };
+    match ctx.store.outbox_retry(queued, retry).await {
+        Ok(()) => None,
+        Err(e) => {
+            tracing::error!(error = %e, seq = queued.seq, "could not record a failed delivery");
+            Some(REST_AFTER_STORE_ERROR.max(delay))
+        }
     }
 }
 
-fn later(now: Timestamp, delay: Duration) -> Timestamp {
-    SignedDuration::try_from(delay)
-        .ok()
-        .and_then(|d| now.checked_add(d).ok())
-        .unwrap_or(now)
-}
-
-async fn dead(ctx: &Arc<Context>, queued: &Queued, reason: &str) {
+async fn dead(ctx: &Arc<Context>, queued: &Queued, reason: &str) -> Option<Duration> {
     ctx.metrics.dead_letter();
     tracing::error!(
         case = %queued.entry.case,
@@ -291,8 +392,12 @@ async fn dead(ctx: &Arc<Context>, queued: &Queued, reason: &str) {
         reason,
         "delivery cannot succeed; moved to dead letters"
     );
-    if let Err(e) = ctx.store.outbox_dead(queued, reason, ctx.clock.now()).await {
-        tracing::error!(error = %e, "could not record a dead letter");
+    match ctx.store.outbox_dead(queued, reason, ctx.clock.now()).await {
+        Ok(()) => None,
+        Err(e) => {
+            tracing::error!(error = %e, "could not record a dead letter");
+            Some(REST_AFTER_STORE_ERROR)
+        }
     }
 }
 
@@ -344,6 +449,7 @@ async fn post_once(
             after: None,
             reason: format!("could not record the attempt: {e}"),
             maybe_done: false,
+            rate_limited: false,
         })?;
     slack
         .post_message(channel, content, thread, Some(&tag(queued)), broadcast)
@@ -542,7 +648,7 @@ mod tests {
 
     #[test]
     fn a_channel_gets_a_burst_then_one_message_a_second() {
-        let mut budget = ChannelBudget::new(1.0);
+        let mut budget = Budgets::new(1.0);
         let start = Instant::now();
         for _ in 0..3 {
             assert!(budget.take("C1", start).is_ok());

@@ -3,7 +3,12 @@
 //! and failures sorted into "try again later" and "will never work".
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::clock::Clock;
 
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
@@ -36,6 +41,8 @@ pub enum CallError {
         /// Slack may have acted on the call anyway (a timeout or a dropped connection
         /// after sending, a 5xx): look before posting again.
         maybe_done: bool,
+        /// Slack's rate limit, not a failure: waiting on it spends no attempt.
+        rate_limited: bool,
     },
     /// invalid_auth, channel_not_found, not_in_channel...: retrying will not help.
     #[error("permanent failure: {reason}")]
@@ -120,6 +127,46 @@ pub struct WebApi {
     token: SlackApiToken,
     timeout: Duration,
     metrics: Arc<Metrics>,
+    clock: Arc<dyn Clock>,
+    paused: Paused,
+}
+
+/// Where Slack said "slow down" (HTTP 429 with Retry-After), until when: a method, or for
+/// chat.postMessage, whose limit is per channel, a method and channel. Every caller (each
+/// delivery lane, the event work, the handlers) waits out the same pause instead of
+/// spending its own attempts finding out.
+#[derive(Default)]
+struct Paused(Mutex<HashMap<String, Timestamp>>);
+
+/// A 429 without Retry-After (a proxy's, say): Slack's documented minimum.
+const DEFAULT_PAUSE: Duration = Duration::from_secs(1);
+
+impl Paused {
+    fn key(method: &str, channel: Option<&ChannelId>) -> String {
+        match channel {
+            Some(channel) => format!("{method} {channel}"),
+            None => method.to_owned(),
+        }
+    }
+
+    /// How long `key` is still paused, if it is.
+    fn remaining(&self, key: &str, now: Timestamp) -> Option<Duration> {
+        let mut paused = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        match paused.get(key) {
+            Some(&until) if until > now => Duration::try_from(until.duration_since(now)).ok(),
+            Some(_) => {
+                paused.remove(key);
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn pause(&self, key: String, until: Timestamp) {
+        let mut paused = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = paused.entry(key).or_insert(until);
+        *entry = (*entry).max(until);
+    }
 }
 
 fn retry(reason: impl Into<String>, maybe_done: bool) -> CallError {
@@ -127,23 +174,31 @@ fn retry(reason: impl Into<String>, maybe_done: bool) -> CallError {
         after: None,
         reason: reason.into(),
         maybe_done,
+        rate_limited: false,
+    }
+}
+
+fn rate_limited(after: Option<Duration>, reason: &str) -> CallError {
+    CallError::Retry {
+        after,
+        reason: reason.into(),
+        maybe_done: false,
+        rate_limited: true,
     }
 }
 
 fn classify(error: SlackClientError) -> CallError {
     match error {
         // Slack answered and said no: nothing was done.
-        SlackClientError::RateLimitError(e) => CallError::Retry {
-            after: e.retry_after,
-            reason: "rate limited (HTTP 429)".into(),
-            maybe_done: false,
-        },
+        SlackClientError::RateLimitError(e) => {
+            rate_limited(e.retry_after, "rate limited (HTTP 429)")
+        }
         SlackClientError::ApiError(e) if RETRYABLE.contains(&e.code.as_str()) => {
             retry(e.code, false)
         }
         SlackClientError::ApiError(e) => CallError::Permanent { reason: e.code },
         SlackClientError::HttpError(e) if e.status_code.as_u16() == 429 => {
-            retry("rate limited (HTTP 429)", false)
+            rate_limited(None, "rate limited (HTTP 429)")
         }
         // A 5xx may come from a proxy after Slack did the work.
         SlackClientError::HttpError(e) if e.status_code.is_server_error() => {
@@ -173,7 +228,13 @@ impl WebApi {
     /// Plain `http://` is allowed so the loopback stand-in works; root certificates are
     /// compiled in (webpki-roots), so a container needs no CA bundle. A call taking
     /// longer than `timeout` fails (and may have been done).
-    pub fn new(api_url: &str, token: &Secret, timeout: Duration, metrics: Arc<Metrics>) -> WebApi {
+    pub fn new(
+        api_url: &str,
+        token: &Secret,
+        timeout: Duration,
+        metrics: Arc<Metrics>,
+        clock: Arc<dyn Clock>,
+    ) -> WebApi {
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_webpki_roots()
             .https_or_http()
@@ -186,6 +247,8 @@ impl WebApi {
             token: SlackApiToken::new(token.expose().into()),
             timeout,
             metrics,
+            clock,
+            paused: Paused::default(),
         }
     }
 
@@ -195,10 +258,49 @@ impl WebApi {
         method: &str,
         call: impl Future<Output = ClientResult<T>>,
     ) -> CallResult<T> {
+        self.timed_in(method, None, call).await
+    }
+
+    /// `timed`, for a method Slack limits per channel (`channel`): while an earlier 429
+    /// for the same method (and channel) lasts, answers "rate limited" without calling.
+    async fn timed_in<T>(
+        &self,
+        method: &str,
+        channel: Option<&ChannelId>,
+        call: impl Future<Output = ClientResult<T>>,
+    ) -> CallResult<T> {
+        let key = Paused::key(method, channel);
+        if let Some(wait) = self.paused.remaining(&key, self.clock.now()) {
+            return Err(rate_limited(
+                Some(wait),
+                "rate limited (waiting out an earlier 429)",
+            ));
+        }
         let result = match tokio::time::timeout(self.timeout, call).await {
             Ok(result) => result.map_err(classify),
             Err(_) => Err(retry("timed out", true)),
         };
+        if let Err(CallError::Retry {
+            after,
+            rate_limited: true,
+            ..
+        }) = &result
+        {
+            let wait = after.unwrap_or(DEFAULT_PAUSE);
+            tracing::warn!(
+                method,
+                wait_ms = wait.as_millis() as u64,
+                "Slack asked to slow down; pausing the method for every caller"
+            );
+            let wait_for = SignedDuration::try_from(wait).unwrap_or(SignedDuration::from_secs(1));
+            self.paused.pause(
+                key,
+                self.clock
+                    .now()
+                    .saturating_add(wait_for)
+                    .unwrap_or(Timestamp::MAX),
+            );
+        }
         self.metrics.slack_call(method, result.is_ok());
         result
     }
@@ -227,7 +329,11 @@ impl WebApi {
         }
         let session = self.session();
         let response = self
-            .timed("chat.postMessage", session.chat_post_message(&request))
+            .timed_in(
+                "chat.postMessage",
+                Some(channel),
+                session.chat_post_message(&request),
+            )
             .await?;
         Ok(MessageRef {
             channel: ChannelId::parse(response.channel.as_ref()).unwrap_or_else(|| channel.clone()),

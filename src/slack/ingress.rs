@@ -194,16 +194,24 @@ async fn route(
     response
 }
 
-/// Ready to take traffic: the store answers and the delivery worker runs.
+/// Ready to take traffic: the store answers and the delivery worker runs and makes
+/// progress.
 fn ready(ctx: &Arc<Context>) -> Response<Body> {
     let store_ok = ctx.store.tallies().is_ok();
     let worker_ok = ctx.metrics.worker_running.load(Ordering::SeqCst);
-    match (store_ok, worker_ok) {
-        (true, true) => status(StatusCode::OK, "ready"),
-        (false, _) => status(StatusCode::SERVICE_UNAVAILABLE, "the store does not answer"),
-        (true, false) => status(
+    let stalled = ctx
+        .metrics
+        .worker_stalled(ctx.clock.now(), crate::jobs::outbox::STALLED_AFTER);
+    match (store_ok, worker_ok, stalled) {
+        (true, true, false) => status(StatusCode::OK, "ready"),
+        (false, _, _) => status(StatusCode::SERVICE_UNAVAILABLE, "the store does not answer"),
+        (true, false, _) => status(
             StatusCode::SERVICE_UNAVAILABLE,
             "the delivery worker is not running",
+        ),
+        (true, true, true) => status(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the delivery worker stopped making progress",
         ),
     }
 }

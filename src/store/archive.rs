@@ -9,7 +9,7 @@
 //!
 //! `archive_by_block`: case number / `BLOCK` (u64 BE) -> [Archived], in case order.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -17,8 +17,8 @@ use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
 
 use super::{
-    Abort, AuditEntry, OutboxEntry, Store, StoreError, decode, encode, into_store_error, keys,
-    tx_decode, tx_outcome,
+    Abort, AuditEntry, Store, StoreError, decode, encode, into_store_error, keys, tx_decode,
+    tx_outcome,
 };
 use crate::domain::{Case, CaseId, Event};
 
@@ -77,11 +77,6 @@ impl Store {
     pub fn archive_closed(&self, now: Timestamp, limit: usize) -> Result<usize, StoreError> {
         let _moving = self.hold_archive();
         let before = now - ARCHIVE_AFTER;
-        let mut pending = HashSet::new();
-        for kv in self.outbox.iter() {
-            let (_, v) = kv?;
-            pending.insert(decode::<OutboxEntry>("outbox_by_seq", &v)?.case);
-        }
         let mut blocks: BTreeMap<[u8; 8], Vec<CaseId>> = BTreeMap::new();
         let mut chosen = 0;
         for case in self.live_cases() {
@@ -89,7 +84,9 @@ impl Store {
             if chosen == limit {
                 break;
             }
-            if case.closed_at().is_some_and(|at| at < before) && !pending.contains(&case.id) {
+            if case.closed_at().is_some_and(|at| at < before)
+                && !self.outbox.pending_for(case.id)?
+            {
                 blocks.entry(block_key(case.id)).or_default().push(case.id);
                 chosen += 1;
             }

@@ -8,6 +8,7 @@ use jiff::tz::TimeZone;
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 
+use super::queue::QueueTx;
 use super::{
     Abort, ActError, AuditEntry, Once, Store, StoreError, TxResult, encode, into_store_error, keys,
     outbox, report, tx_decode, tx_outcome,
@@ -32,7 +33,7 @@ struct Tx<'a> {
     cases: &'a TransactionalTree,
     customers: &'a TransactionalTree,
     audit: &'a TransactionalTree,
-    outbox: &'a TransactionalTree,
+    outbox: QueueTx<'a>,
     timers: &'a TransactionalTree,
     once: &'a TransactionalTree,
     report: &'a TransactionalTree,
@@ -88,7 +89,7 @@ impl Tx<'_> {
 
     fn enqueue(&self, case: &Case, effects: Vec<Effect>, at: Timestamp) -> TxResult<()> {
         for effect in effects {
-            outbox::enqueue(self.outbox, case, effect, at)?;
+            outbox::enqueue(&self.outbox, case, effect, at)?;
         }
         Ok(())
     }
@@ -116,19 +117,20 @@ impl Store {
             &self.cases,
             &self.customers,
             &self.audit,
-            &self.outbox,
+            &self.outbox.entries,
+            &self.outbox.index,
             &self.timers,
             &self.once,
             &self.report,
         )
             .transaction(
-                |(meta, cases, customers, audit, outbox, timers, once, report)| {
+                |(meta, cases, customers, audit, entries, index, timers, once, report)| {
                     body(&Tx {
                         meta,
                         cases,
                         customers,
                         audit,
-                        outbox,
+                        outbox: QueueTx { entries, index },
                         timers,
                         once,
                         report,

@@ -12,13 +12,16 @@
 //! - `audit_by_case`: (case, sequence) (u64 BE each) -> AuditEntry, never rewritten (moved,
 //!   whole, into the archive with its case)
 //! - `report_index`: the weekly report's aggregates (see `report`)
-//! - `outbox_by_seq`: sequence (u64 BE) -> OutboxEntry, removed once delivered
+//! - `outbox_by_seq`: sequence (u64 BE) -> OutboxEntry, removed once delivered;
+//!   `outbox_index`: its lanes, due lane heads by rate budget, pending per case and depth
+//!   (see `queue`), written in the same transactions
 //! - `dead_letter_by_seq`: sequence (u64 BE) -> DeadLetter, deliveries that cannot succeed
 //! - `timer_by_due`: (due µs, case) -> (), an index of `Case::next`
 //! - `once_by_key`: `event:<id>`, `trigger:<id>`, `view:<id>`, `message:<channel>:<ts>`
 //!   -> Once, requests already handled (Slack's retries and replays); the request kinds
 //!   are kept `ONCE_RETENTION`, flagged messages for good (one case per message)
-//! - `work_by_seq`: sequence (u64 BE) -> WorkEntry, work accepted from events
+//! - `work_by_seq`: sequence (u64 BE) -> WorkEntry, work accepted from events;
+//!   `work_index`: the same kind of index
 //! - `archive_by_block`: case number / 16 (u64 BE) -> [Archived], cases closed for a week,
 //!   with their audit entries (see `archive`)
 //! - `audit_log_by_seq`: sequence (u64 BE) -> LogEntry, the audit log of what belongs to no
@@ -36,6 +39,7 @@ mod flush;
 mod keys;
 mod log;
 mod outbox;
+mod queue;
 mod report;
 mod work;
 
@@ -53,18 +57,48 @@ use crate::domain::{CaseId, CustomerId, CustomerRecord, Event, Refusal, Tallies}
 pub use archive::{ARCHIVE_AFTER, Archived};
 pub use cases::Opened;
 pub use log::LogEntry;
-pub use outbox::{DeadLetter, Delivered, Gate, OutboxEntry, Queued};
+pub use outbox::{DeadLetter, Delivered, ESCALATION_BUDGET, OutboxEntry, Queued, Retry};
 pub use report::{Posting, ReportState, WeekFigures};
 pub use work::{Work, WorkEntry};
 
 /// The layout this build reads and writes. Bump it with a migration in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Rewrites a store's layout from one schema version to the next.
 type Migration = fn(&sled::Db) -> Result<(), StoreError>;
 
 /// `MIGRATIONS[n]` upgrades a store from version `n + 1` to `n + 2`.
-const MIGRATIONS: &[Migration] = &[audit_by_case, report::spans_into_records, classified];
+const MIGRATIONS: &[Migration] = &[
+    audit_by_case,
+    report::spans_into_records,
+    classified,
+    queue_indexes,
+];
+
+/// Version 5 indexes the outbox and the event work (lanes, due heads by rate budget,
+/// pending per case, depth), so a delivery pass no longer reads the whole backlog. The
+/// entries themselves are unchanged; the indexes are built from them.
+fn queue_indexes(db: &sled::Db) -> Result<(), StoreError> {
+    let (outbox, work) = queues(db)?;
+    outbox.rebuild_index::<OutboxEntry>()?;
+    work.rebuild_index::<WorkEntry>()?;
+    Ok(())
+}
+
+fn queues(db: &sled::Db) -> Result<(queue::Queue, queue::Queue), StoreError> {
+    Ok((
+        queue::Queue {
+            entries: db.open_tree("outbox_by_seq")?,
+            index: db.open_tree("outbox_index")?,
+            index_name: "outbox_index",
+        },
+        queue::Queue {
+            entries: db.open_tree("work_by_seq")?,
+            index: db.open_tree("work_index")?,
+            index_name: "work_index",
+        },
+    ))
+}
 
 /// Version 4 writes `classified` audit entries (a reporter confirming or changing a
 /// category the lexicon guessed) and counts contacts in their own trees, created on open.
@@ -155,11 +189,11 @@ pub struct Store {
     cases: sled::Tree,
     customers: sled::Tree,
     audit: sled::Tree,
-    outbox: sled::Tree,
+    outbox: queue::Queue,
     dead: sled::Tree,
     timers: sled::Tree,
     once: sled::Tree,
-    work: sled::Tree,
+    work: queue::Queue,
     report: sled::Tree,
     archive: sled::Tree,
     log: sled::Tree,
@@ -281,16 +315,17 @@ impl Store {
             })?;
         let meta = db.open_tree("meta")?;
         migrate(&db, &meta, path)?;
+        let (outbox, work) = queues(&db)?;
         let mut store = Store {
             meta,
             cases: db.open_tree("case_by_id")?,
             customers: db.open_tree("customer_by_id")?,
             audit: db.open_tree("audit_by_case")?,
-            outbox: db.open_tree("outbox_by_seq")?,
+            outbox,
             dead: db.open_tree("dead_letter_by_seq")?,
             timers: db.open_tree("timer_by_due")?,
             once: db.open_tree("once_by_key")?,
-            work: db.open_tree("work_by_seq")?,
+            work,
             report: db.open_tree("report_index")?,
             archive: db.open_tree("archive_by_block")?,
             log: db.open_tree("audit_log_by_seq")?,

@@ -3,17 +3,20 @@
 //! each attempt so that after a crash or a timeout the worker knows to look in Slack for
 //! the message before posting it again.
 
-use std::collections::HashSet;
+use std::borrow::Cow;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sled::Transactional;
-use sled::transaction::TransactionalTree;
 
+use super::queue::{Item, Place, QueueTx, Visit};
 use super::{
     Store, StoreError, TxResult, decode, encode, into_store_error, keys, tx_decode, tx_outcome,
 };
 use crate::domain::{Case, CaseId, CaseState, Effect, Event, Lane, MessageRef, Notice, PageSent};
+
+/// The rate budget of new messages in the escalation channel (see `OutboxEntry::budget`).
+pub const ESCALATION_BUDGET: &str = "escalation";
 
 /// A Slack delivery waiting to go out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +42,17 @@ pub struct DeadLetter {
     pub at: Timestamp,
 }
 
+/// How a failed delivery goes back in the queue (see `Store::outbox_retry`).
+#[derive(Debug, Clone, Copy)]
+pub struct Retry<'a> {
+    pub not_before: Timestamp,
+    pub error: &'a str,
+    /// Slack may have acted on it: keep the in-flight mark and look before posting.
+    pub uncertain: bool,
+    /// Counts towards `delivery.max_attempts` (not for a rate-limit wait).
+    pub counted: bool,
+}
+
 /// An outbox entry with its place in the queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Queued {
@@ -55,14 +69,40 @@ pub enum Delivered {
     Page(PageSent),
 }
 
-/// Whether the delivery worker can start a lane's head now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Gate {
-    Go,
-    /// The lane's delivery is in progress.
-    InProgress,
-    /// Its channel's rate is spent for now.
-    Held,
+impl OutboxEntry {
+    /// The rate budget this delivery spends: new messages in the escalation channel, or
+    /// in one person's direct messages (about one a second each, as Slack requires).
+    /// Edits and ephemeral messages spend none ("").
+    pub fn budget(&self) -> Cow<'_, str> {
+        match &self.effect {
+            Effect::PostCard | Effect::ThreadNote { .. } | Effect::HereAlert { .. } => {
+                Cow::Borrowed(ESCALATION_BUDGET)
+            }
+            Effect::Page { to } => Cow::Owned(format!("dm:{to}")),
+            // Its lane is the reporter's direct messages: `<case>/dm/<user>`.
+            Effect::NotifyReporter => match self.lane.rsplit_once("/dm/") {
+                Some((_, user)) => Cow::Owned(format!("dm:{user}")),
+                None => Cow::Borrowed(""),
+            },
+            Effect::UpdateCard
+            | Effect::UpdatePages
+            | Effect::ResolveProposal { .. }
+            | Effect::Acknowledge => Cow::Borrowed(""),
+        }
+    }
+}
+
+impl Item for OutboxEntry {
+    const TREE: &'static str = "outbox_by_seq";
+
+    fn place(&self) -> Place<'_> {
+        Place {
+            lane: Some(&self.lane),
+            budget: self.budget(),
+            not_before: self.not_before,
+            case: Some(self.case),
+        }
+    }
 }
 
 /// How long a page may wait for its case's card to be posted first.
@@ -76,7 +116,7 @@ pub fn lane_key(case: CaseId, lane: &Lane) -> String {
 }
 
 pub(super) fn enqueue(
-    outbox: &TransactionalTree,
+    outbox: &QueueTx<'_>,
     case: &Case,
     effect: Effect,
     at: Timestamp,
@@ -91,7 +131,7 @@ pub(super) fn enqueue(
         last_error: None,
         in_flight: None,
     };
-    outbox.insert(&keys::seq(outbox.generate_id()?), encode(&entry))?;
+    outbox.push(&entry)?;
     Ok(())
 }
 
@@ -100,17 +140,19 @@ impl Store {
     /// history that never went to Slack (the growth benchmark).
     pub fn forget_deliveries(&self) -> Result<(), StoreError> {
         let _writing = self.writing();
-        self.outbox.clear()?;
+        self.outbox.entries.clear()?;
+        self.outbox.index.clear()?;
         Ok(())
     }
 
+    /// How many deliveries wait (a counter kept with the queue: no scan).
     pub fn outbox_len(&self) -> usize {
-        self.outbox.len()
+        self.outbox.len().map_or(0, |n| n as usize)
     }
 
     /// When the oldest waiting delivery was queued.
     pub fn outbox_oldest(&self) -> Result<Option<Timestamp>, StoreError> {
-        match self.outbox.first()? {
+        match self.outbox.entries.first()? {
             Some((_, v)) => Ok(Some(decode::<OutboxEntry>("outbox_by_seq", &v)?.created_at)),
             None => Ok(None),
         }
@@ -126,11 +168,10 @@ impl Store {
             .collect()
     }
 
-    /// The deliveries that may start now: the first entry of each lane not in `busy`, if
-    /// it is due. Also returns when the earliest not-yet-due lane head becomes due.
-    ///
-    /// `gate` says which lane heads the worker can start now: a lane already in progress
-    /// or a channel whose rate is spent is skipped without counting towards `limit`.
+    /// The deliveries that may start now: the first entry of each lane whose lane is not
+    /// `busy`, if it is due, at most `limit` in all and at most `room(budget)` from each
+    /// rate budget (a spent budget is skipped whole). Also returns when the earliest
+    /// not-yet-due lane head becomes due. Costs what is due and has room, not the backlog.
     ///
     /// A page waits for its case card while the card has not been tried yet, so the page
     /// can link to the thread; at most `PAGE_WAITS_FOR_CARD`, and not at all once the
@@ -139,48 +180,46 @@ impl Store {
         &self,
         now: Timestamp,
         limit: usize,
-        gate: impl Fn(&OutboxEntry) -> Gate,
+        busy: impl Fn(&str) -> bool,
+        mut room: impl FnMut(&str) -> usize,
     ) -> Result<(Vec<Queued>, Option<Timestamp>), StoreError> {
-        let mut lanes = HashSet::new();
-        let mut card_coming = HashSet::new();
         let mut due = Vec::new();
-        let mut next = None::<Timestamp>;
-        for kv in self.outbox.iter() {
-            let (k, v) = kv?;
-            let entry: OutboxEntry = decode("outbox_by_seq", &v)?;
-            if lanes.contains(entry.lane.as_str()) {
-                continue;
-            }
-            lanes.insert(entry.lane.clone());
-            let gate = gate(&entry);
-            if entry.effect == Effect::PostCard && entry.attempts == 0 && gate != Gate::Held {
-                card_coming.insert(entry.case);
-            }
-            if gate != Gate::Go {
-                continue;
-            }
-            // Not for long, though: when the card fails or is slow, pages go out without
-            // their link rather than late.
-            let card_wait_over = entry.created_at + PAGE_WAITS_FOR_CARD;
-            if matches!(entry.effect, Effect::Page { .. })
-                && card_coming.contains(&entry.case)
-                && now < card_wait_over
-            {
-                next = Some(next.map_or(card_wait_over, |n| n.min(card_wait_over)));
-                continue;
-            }
-            if entry.not_before <= now {
-                let seq = keys::seq_from(&k).ok_or(StoreError::Corrupt {
-                    tree: "outbox_by_seq",
-                    reason: "key is not a sequence number".into(),
-                })?;
-                due.push(Queued { seq, entry });
-                if due.len() >= limit {
-                    break;
+        if limit == 0 {
+            return Ok((due, None));
+        }
+        let cards_held = room(ESCALATION_BUDGET) == 0;
+        let mut failed = None;
+        let next = self
+            .outbox
+            .scan_due(now, limit, room, |seq, entry: OutboxEntry| {
+                if busy(&entry.lane) {
+                    return Visit::Skip;
                 }
-            } else {
-                next = Some(next.map_or(entry.not_before, |n| n.min(entry.not_before)));
-            }
+                // Not for long, though: when the card fails or is slow, pages go out
+                // without their link rather than late.
+                if matches!(entry.effect, Effect::Page { .. }) && !cards_held {
+                    let card_wait_over = entry.created_at + PAGE_WAITS_FOR_CARD;
+                    let card_lane = lane_key(entry.case, &Lane::EscalationChannel);
+                    match self.outbox.lane_head::<OutboxEntry>(&card_lane) {
+                        Ok(Some((_, head)))
+                            if head.effect == Effect::PostCard
+                                && head.attempts == 0
+                                && now < card_wait_over =>
+                        {
+                            return Visit::WaitUntil(card_wait_over);
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            failed = Some(e);
+                            return Visit::Skip;
+                        }
+                    }
+                }
+                due.push(Queued { seq, entry });
+                Visit::Take
+            })?;
+        if let Some(e) = failed {
+            return Err(e);
         }
         Ok((due, next))
     }
@@ -195,7 +234,9 @@ impl Store {
         queued.entry.in_flight.get_or_insert(at);
         {
             let _writing = self.writing();
+            // Only the in-flight mark changes: the entry keeps its place in the index.
             self.outbox
+                .entries
                 .insert(keys::seq(queued.seq), encode(&queued.entry))?;
         }
         self.flush().await
@@ -209,32 +250,35 @@ impl Store {
         delivered: Delivered,
     ) -> Result<(), StoreError> {
         let writing = self.writing();
-        let result = (&self.cases, &self.outbox).transaction(|(cases, outbox)| {
-            outbox.remove(&keys::seq(queued.seq))?;
-            if delivered == Delivered::Nothing {
-                return Ok(());
-            }
-            let key = keys::case(queued.entry.case);
-            let Some(bytes) = cases.get(key)? else {
-                return Ok(());
-            };
-            let mut case: Case = tx_decode("case_by_id", &bytes)?;
-            match &delivered {
-                Delivered::Card(m) => case.posts.card = Some(m.clone()),
-                Delivered::Proposal(m) => case.posts.proposal = Some(m.clone()),
-                Delivered::Page(p) => {
-                    case.posts.pages.push(p.clone());
-                    // Taken while this page was on its way: the take's page update ran
-                    // before this page was known, so edit it too, to say who has it.
-                    if !matches!(case.state, CaseState::Open) {
-                        enqueue(outbox, &case, Effect::UpdatePages, p.at)?;
-                    }
+        let result = (&self.cases, &self.outbox.entries, &self.outbox.index).transaction(
+            |(cases, entries, index)| {
+                let outbox = QueueTx { entries, index };
+                outbox.remove::<OutboxEntry>(queued.seq)?;
+                if delivered == Delivered::Nothing {
+                    return Ok(());
                 }
-                Delivered::Nothing => {}
-            }
-            cases.insert(&key, encode(&case))?;
-            Ok(())
-        });
+                let key = keys::case(queued.entry.case);
+                let Some(bytes) = cases.get(key)? else {
+                    return Ok(());
+                };
+                let mut case: Case = tx_decode("case_by_id", &bytes)?;
+                match &delivered {
+                    Delivered::Card(m) => case.posts.card = Some(m.clone()),
+                    Delivered::Proposal(m) => case.posts.proposal = Some(m.clone()),
+                    Delivered::Page(p) => {
+                        case.posts.pages.push(p.clone());
+                        // Taken while this page was on its way: the take's page update ran
+                        // before this page was known, so edit it too, to say who has it.
+                        if !matches!(case.state, CaseState::Open) {
+                            enqueue(&outbox, &case, Effect::UpdatePages, p.at)?;
+                        }
+                    }
+                    Delivered::Nothing => {}
+                }
+                cases.insert(&key, encode(&case))?;
+                Ok(())
+            },
+        );
         drop(writing);
         tx_outcome(result).map_err(into_store_error)?;
         self.flush().await?;
@@ -244,24 +288,26 @@ impl Store {
     }
 
     /// Puts a delivery back with a later time after a failure that may pass. `uncertain`
-    /// keeps the in-flight mark: Slack may have received it.
-    pub async fn outbox_retry(
-        &self,
-        queued: &Queued,
-        not_before: Timestamp,
-        error: &str,
-        uncertain: bool,
-    ) -> Result<(), StoreError> {
+    /// keeps the in-flight mark: Slack may have received it. `counted` is false for a
+    /// wait on a rate limit, which is not the delivery failing: rate limiting alone never
+    /// spends `max_attempts`.
+    pub async fn outbox_retry(&self, queued: &Queued, retry: Retry<'_>) -> Result<(), StoreError> {
         let mut entry = queued.entry.clone();
-        entry.attempts += 1;
-        entry.not_before = not_before;
-        entry.last_error = Some(error.to_owned());
-        if !uncertain {
+        if retry.counted {
+            entry.attempts += 1;
+        }
+        entry.not_before = retry.not_before;
+        entry.last_error = Some(retry.error.to_owned());
+        if !retry.uncertain {
             entry.in_flight = None;
         }
         {
             let _writing = self.writing();
-            self.outbox.insert(keys::seq(queued.seq), encode(&entry))?;
+            let result =
+                (&self.outbox.entries, &self.outbox.index).transaction(|(entries, index)| {
+                    QueueTx { entries, index }.replace(queued.seq, &entry)
+                });
+            tx_outcome(result).map_err(into_store_error)?;
         }
         self.flush().await
     }
@@ -289,9 +335,14 @@ impl Store {
             },
             at,
         };
-        let result =
-            (&self.outbox, &self.dead, &self.audit).transaction(|(outbox, dead, audit)| {
-                outbox.remove(&keys::seq(queued.seq))?;
+        let result = (
+            &self.outbox.entries,
+            &self.outbox.index,
+            &self.dead,
+            &self.audit,
+        )
+            .transaction(|(entries, index, dead, audit)| {
+                QueueTx { entries, index }.remove::<OutboxEntry>(queued.seq)?;
                 dead.insert(&keys::seq(queued.seq), encode(&letter))?;
                 super::cases::log(audit, queued.entry.case, &notice)?;
                 Ok(())

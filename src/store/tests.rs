@@ -8,7 +8,7 @@ use crate::domain::{
     Action, CaseState, Category, Effect, MessageRef, NewCase, Outcome, PagingPolicy, Rules, Timer,
     UserId,
 };
-use crate::store::outbox::{Delivered, Gate};
+use crate::store::outbox::Delivered;
 
 fn rules() -> Rules {
     Rules {
@@ -70,7 +70,9 @@ async fn cases_are_numbered_in_order_and_queue_their_deliveries() {
     assert_eq!(b.history.prior_cases, 1, "the second case sees the first");
     // Card, page, thread note per case.
     assert_eq!(store.outbox_len(), 6);
-    let (due, _) = store.outbox_due(at, 100, |_| Gate::Go).unwrap();
+    let (due, _) = store
+        .outbox_due(at, 100, |_| false, |_| usize::MAX)
+        .unwrap();
     // One head per lane, and pages wait one pass for their card: the two cards.
     assert_eq!(due.len(), 2);
     assert!(due.iter().all(|q| q.entry.effect == Effect::PostCard));
@@ -193,7 +195,7 @@ async fn a_delivery_records_what_it_posted() {
         .await
         .unwrap()
         .case;
-    let (due, _) = store.outbox_due(at, 1, |_| Gate::Go).unwrap();
+    let (due, _) = store.outbox_due(at, 1, |_| false, |_| usize::MAX).unwrap();
     let card = MessageRef {
         channel: crate::domain::ChannelId::parse("C0ESC").unwrap(),
         ts: "1.000100".into(),
@@ -731,4 +733,169 @@ mod weekly {
         store.set_report_zone(TimeZone::UTC, "UTC").unwrap();
         assert_eq!(store.week_figures(week).unwrap(), before);
     }
+}
+
+/// A store as schema 4 left it: the same entries, no queue indexes. Opening it builds
+/// them, and the queues answer as they did before.
+#[tokio::test]
+async fn a_schema_4_store_gets_its_queue_indexes_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s");
+    let at = stamp("UAGENT1", 0).at;
+    let (before, work_before) = {
+        let store = Store::open(&path, 1 << 20).unwrap();
+        for customer in ["c1", "c2", "c1"] {
+            store
+                .open_case(new_case(customer), at, &rules(), None)
+                .await
+                .unwrap();
+        }
+        let work = Work::Reaction {
+            channel: crate::domain::ChannelId::parse("C1").unwrap(),
+            ts: "1.000001".into(),
+            reporter: UserId::parse("UAGENT1").unwrap(),
+        };
+        store.accept_event("Ev1", at, Some(work)).await.unwrap();
+        let due = |s: &Store| {
+            let (due, _) = s.outbox_due(at, 100, |_| false, |_| usize::MAX).unwrap();
+            due.into_iter().map(|q| q.seq).collect::<Vec<_>>()
+        };
+        let before = (store.outbox_len(), due(&store));
+        let work_before = store.work_due(at, 10).unwrap().0.len();
+        // What schema 4 wrote: these trees did not exist.
+        store.outbox.index.clear().unwrap();
+        store.work.index.clear().unwrap();
+        store
+            .meta
+            .insert(keys::SCHEMA_VERSION, encode(&4u32))
+            .unwrap();
+        store.db.flush().unwrap();
+        (before, work_before)
+    };
+    let store = open_when_released(&path).unwrap();
+    assert_eq!(
+        store.meta.get(keys::SCHEMA_VERSION).unwrap().as_deref(),
+        Some(encode(&SCHEMA_VERSION).as_slice())
+    );
+    let (due, _) = store
+        .outbox_due(at, 100, |_| false, |_| usize::MAX)
+        .unwrap();
+    let after = (
+        store.outbox_len(),
+        due.into_iter().map(|q| q.seq).collect::<Vec<_>>(),
+    );
+    assert_eq!(after, before);
+    assert_eq!(
+        before.0, 9,
+        "card, page and thread note for each of 3 cases"
+    );
+    assert_eq!(store.work_len(), 1);
+    assert_eq!(work_before, 1);
+    assert_eq!(store.work_due(at, 10).unwrap().0.len(), work_before);
+}
+
+/// The point of the index: with the escalation channel's budget spent, a pass does not
+/// read the cards waiting for it, however many there are.
+#[tokio::test]
+async fn a_pass_skips_a_spent_budget_without_reading_its_backlog() {
+    let (_dir, store) = temp();
+    let at = stamp("UAGENT1", 0).at;
+    for n in 0..300 {
+        store
+            .open_case(new_case(&format!("c{n}")), at, &rules(), None)
+            .await
+            .unwrap();
+    }
+    let mut asked = Vec::new();
+    let (due, _) = store
+        .outbox_due(
+            at + SignedDuration::from_mins(1),
+            8,
+            |_| false,
+            |budget| {
+                asked.push(budget.to_owned());
+                if budget == ESCALATION_BUDGET { 0 } else { 1 }
+            },
+        )
+        .unwrap();
+    // Only pages are due (one per executive's budget, the rate allowing one each).
+    assert!(
+        due.iter()
+            .all(|q| matches!(q.entry.effect, Effect::Page { .. }))
+    );
+    assert_eq!(
+        due.len(),
+        1,
+        "one page: every case pages the same executive"
+    );
+    // The escalation budget is asked first for the pages' sake (do they wait for their
+    // card?), then each budget once as the pass reaches it.
+    assert_eq!(asked.first().map(String::as_str), Some(ESCALATION_BUDGET));
+    let mut seen = asked[1..].to_vec();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), asked.len() - 1, "each budget once: {asked:?}");
+    // The queue knows its depth without counting: 300 cases, 3 deliveries each.
+    assert_eq!(store.outbox_len(), 900);
+}
+
+/// Entries of a lane go out in order, one at a time; removing the head makes the next
+/// due, and a retry moves the head to its new time.
+#[tokio::test]
+async fn a_lane_advances_only_when_its_head_is_done() {
+    let (_dir, store) = temp();
+    let at = stamp("UAGENT1", 0).at;
+    let case = store
+        .open_case(new_case("c1"), at, &rules(), None)
+        .await
+        .unwrap()
+        .case;
+    let lane = outbox::lane_key(case.id, &crate::domain::Lane::EscalationChannel);
+    let head = |s: &Store| {
+        let (due, _) = s
+            .outbox_due(
+                at + SignedDuration::from_hours(1),
+                100,
+                |_| false,
+                |_| usize::MAX,
+            )
+            .unwrap();
+        due.into_iter().find(|q| q.entry.lane == lane)
+    };
+    let card = head(&store).unwrap();
+    assert_eq!(card.entry.effect, Effect::PostCard);
+    let later = at + SignedDuration::from_mins(10);
+    store
+        .outbox_retry(
+            &card,
+            Retry {
+                not_before: later,
+                error: "HTTP 500",
+                uncertain: false,
+                counted: true,
+            },
+        )
+        .await
+        .unwrap();
+    let (due, next) = store
+        .outbox_due(at, 100, |_| false, |_| usize::MAX)
+        .unwrap();
+    assert!(
+        due.iter().all(|q| q.entry.lane != lane),
+        "waits for its retry"
+    );
+    assert!(next.is_some());
+    let card = head(&store).unwrap();
+    assert_eq!((card.entry.attempts, card.entry.not_before), (1, later));
+    let message = MessageRef {
+        channel: crate::domain::ChannelId::parse("CESC").unwrap(),
+        ts: "1.1".into(),
+    };
+    store
+        .outbox_delivered(&card, Delivered::Card(message))
+        .await
+        .unwrap();
+    let note = head(&store).unwrap();
+    assert!(matches!(note.entry.effect, Effect::ThreadNote { .. }));
+    assert!(note.seq > card.seq);
 }

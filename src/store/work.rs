@@ -7,7 +7,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sled::Transactional;
 
-use super::{Once, Store, StoreError, decode, encode, into_store_error, keys, tx_outcome};
+use super::queue::{Item, Place, QueueTx, Visit};
+use super::{Once, Store, StoreError, encode, into_store_error, keys, tx_outcome};
 use crate::domain::{Category, ChannelId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +47,21 @@ pub struct WorkEntry {
     pub attempts: u32,
 }
 
+impl Item for WorkEntry {
+    const TREE: &'static str = "work_by_seq";
+
+    /// Each piece of work stands alone: no lane, no rate budget of its own (its Slack
+    /// calls are few and each answers someone who is waiting).
+    fn place(&self) -> Place<'_> {
+        Place {
+            lane: None,
+            budget: "".into(),
+            not_before: self.not_before,
+            case: None,
+        }
+    }
+}
+
 impl Store {
     /// Marks a Slack event as handled and queues its work, together; false (and nothing
     /// written) if the event was handled before: a retry or a duplicate delivery. Flushed
@@ -58,21 +74,23 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let key = keys::once("event", event_id);
         let writing = self.writing();
-        let result = (&self.once, &self.work).transaction(|(once, queue)| {
-            if once.get(&key)?.is_some() {
-                return Ok(false);
-            }
-            once.insert(key.as_slice(), encode(&Once { at, case: None }))?;
-            if let Some(work) = &work {
-                let entry = WorkEntry {
-                    work: work.clone(),
-                    not_before: at,
-                    attempts: 0,
-                };
-                queue.insert(&keys::seq(queue.generate_id()?), encode(&entry))?;
-            }
-            Ok(true)
-        });
+        let result = (&self.once, &self.work.entries, &self.work.index).transaction(
+            |(once, entries, index)| {
+                if once.get(&key)?.is_some() {
+                    return Ok(false);
+                }
+                once.insert(key.as_slice(), encode(&Once { at, case: None }))?;
+                if let Some(work) = &work {
+                    let entry = WorkEntry {
+                        work: work.clone(),
+                        not_before: at,
+                        attempts: 0,
+                    };
+                    QueueTx { entries, index }.push(&entry)?;
+                }
+                Ok(true)
+            },
+        );
         drop(writing);
         let accepted = tx_outcome(result).map_err(into_store_error)?;
         if accepted && work.is_some() {
@@ -83,38 +101,37 @@ impl Store {
     }
 
     /// Work that may start now, oldest first, and when the next waiting item is due.
+    /// Reads only what is due (see `queue`).
     pub fn work_due(
         &self,
         now: Timestamp,
         limit: usize,
     ) -> Result<(Vec<DueWork>, Option<Timestamp>), StoreError> {
         let mut due = Vec::new();
-        let mut next = None::<Timestamp>;
-        for kv in self.work.iter() {
-            let (key, value) = kv?;
-            let entry: WorkEntry = decode("work_by_seq", &value)?;
-            if entry.not_before <= now {
-                if let Some(seq) = keys::seq_from(&key) {
-                    due.push((seq, entry));
-                }
-                if due.len() >= limit {
-                    break;
-                }
-            } else {
-                next = Some(next.map_or(entry.not_before, |n| n.min(entry.not_before)));
-            }
-        }
+        let next = self.work.scan_due(
+            now,
+            limit,
+            |_| limit,
+            |seq, entry: WorkEntry| {
+                due.push((seq, entry));
+                Visit::Take
+            },
+        )?;
         Ok((due, next))
     }
 
+    /// How much work waits (a counter kept with the queue: no scan).
     pub fn work_len(&self) -> usize {
-        self.work.len()
+        self.work.len().map_or(0, |n| n as usize)
     }
 
     pub async fn work_done(&self, seq: u64) -> Result<(), StoreError> {
         {
             let _writing = self.writing();
-            self.work.remove(keys::seq(seq))?;
+            let result = (&self.work.entries, &self.work.index).transaction(|(entries, index)| {
+                QueueTx { entries, index }.remove::<WorkEntry>(seq)
+            });
+            tx_outcome(result).map_err(into_store_error)?;
         }
         self.flush().await
     }
@@ -124,12 +141,17 @@ impl Store {
         seq: u64,
         mut entry: WorkEntry,
         not_before: Timestamp,
+        counted: bool,
     ) -> Result<(), StoreError> {
-        entry.attempts += 1;
+        if counted {
+            entry.attempts += 1;
+        }
         entry.not_before = not_before;
         {
             let _writing = self.writing();
-            self.work.insert(keys::seq(seq), encode(&entry))?;
+            let result = (&self.work.entries, &self.work.index)
+                .transaction(|(entries, index)| QueueTx { entries, index }.replace(seq, &entry));
+            tx_outcome(result).map_err(into_store_error)?;
         }
         self.flush().await
     }
