@@ -504,12 +504,20 @@ impl Settings {
             Some(leads) if !leads.is_empty() => users("people.support_leads", Some(leads))?,
             _ => Vec::new(),
         };
-        // Approval is a role of its own; without it, the managers approve.
+        // Approval is a role of its own; without it, the managers approve. An empty list
+        // written out is not "without it": whoever wrote `approvers = []` meant nobody (or
+        // was half-way through an edit), and quietly handing approval to the managers
+        // would give it to people the file seems to deny it to.
         let (approvers_key, approvers) = match raw.people.approvers {
-            Some(list) if !list.is_empty() => {
-                ("people.approvers", users("people.approvers", Some(list))?)
+            Some(list) if list.is_empty() => {
+                return Err(ConfigError::invalid(
+                    "people.approvers",
+                    "it is an empty list; list at least two people who may approve, or \
+                     remove the key to let people.managers approve",
+                ));
             }
-            _ => ("people.managers", managers.clone()),
+            Some(list) => ("people.approvers", users("people.approvers", Some(list))?),
+            None => ("people.managers", managers.clone()),
         };
         let roles = Roles {
             reporter_may_decide: raw.policy.reporter_may_decide.unwrap_or(false),

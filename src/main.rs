@@ -308,9 +308,10 @@ fn report(config: Option<&Path>, week: Option<&str>, post: bool) -> Result<(), S
         Arc::new(escalation_bot::clock::SystemClock),
     );
     runtime()?.block_on(async {
-        escalation_bot::jobs::report::post_now(&store, &slack, &settings, now, week).await?;
+        let cases =
+            escalation_bot::jobs::report::post_now(&store, &slack, &settings, now, week).await?;
         let caller = operations::socket::Caller::this_process();
-        operations::record_report_posted(&store, caller, week, now).await
+        operations::record_report_posted(&store, caller, week, cases, now).await
     })?;
     println!("Posted the report on {week}.");
     Ok(())

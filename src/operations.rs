@@ -259,15 +259,18 @@ pub async fn record_export(
 }
 
 /// Records a report posted by hand (what the schedule posts is in its own state).
+/// `cases`: how many the report counts, as every admin action records (README, Security).
 pub async fn record_report_posted(
     store: &Store,
     caller: Caller,
     week: Week,
+    cases: u64,
     at: jiff::Timestamp,
 ) -> Result<(), String> {
     let entry = caller
         .entry(at, "report-posted")
-        .with("week", week.to_string());
+        .with("week", week.to_string())
+        .with("cases", cases.to_string());
     store.log(&entry).await.map_err(|e| {
         format!("The report was posted, but could not be recorded in the audit log: {e}")
     })
@@ -352,12 +355,14 @@ async fn report_asked(
         Err(e) => return text(StatusCode::BAD_REQUEST, e),
     };
     if request.post {
-        if let Err(e) =
-            crate::jobs::report::post_now(&ctx.store, &ctx.slack, &ctx.settings, now, week).await
-        {
-            return text(StatusCode::BAD_GATEWAY, e);
-        }
-        if let Err(e) = record_report_posted(&ctx.store, caller, week, now).await {
+        let cases =
+            match crate::jobs::report::post_now(&ctx.store, &ctx.slack, &ctx.settings, now, week)
+                .await
+            {
+                Ok(cases) => cases,
+                Err(e) => return text(StatusCode::BAD_GATEWAY, e),
+            };
+        if let Err(e) = record_report_posted(&ctx.store, caller, week, cases, now).await {
             return text(StatusCode::INTERNAL_SERVER_ERROR, e);
         }
         return text(StatusCode::OK, format!("posted the report on {week}"));

@@ -12,6 +12,7 @@ use std::time::Duration;
 use common::*;
 use escalation_bot::clock::ManualClock;
 use escalation_bot::domain::{CaseId, CaseState, CustomerId, Event, Notice, Roles, UserId};
+use escalation_bot::i18n::Locale;
 use escalation_bot::standin::web_api::TEAM_ID;
 use escalation_bot::standin::{Author, Membership, Person};
 use escalation_bot::store::LogEntry;
@@ -204,11 +205,10 @@ async fn every_other_path_is_closed_to_someone_who_is_not_staff() {
             (200, ""),
             "the form just closes"
         );
-        for action in ["take_case", "identify_customer"] {
-            if text_of(&card).contains(action) {
-                bot.click(who, &card, action).await;
-            }
-        }
+        // The case names its customer, so its card has no identify button: naming one is
+        // `a_guest_cannot_name_the_customer_of_a_case`.
+        assert!(text_of(&card).contains("take_case"), "{}", text_of(&card));
+        bot.click(who, &card, "take_case").await;
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
     bot.settle().await;
@@ -244,6 +244,83 @@ async fn every_other_path_is_closed_to_someone_who_is_not_staff() {
         .collect();
     for path in ["command", "shortcut", "form", "button"] {
         assert!(paths.iter().any(|p| p == path), "{path} in {paths:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_guest_cannot_name_the_customer_of_a_case() {
+    let bot = watching_bot().await;
+    // From a workspace nobody configured: the case opens without a customer.
+    let insult = bot.slack.post_as(
+        Author {
+            user: "U0STRANGER".into(),
+            team: "T0UNKNOWN".into(),
+            bot_id: None,
+        },
+        SUPPORT,
+        "Shut up and listen",
+        None,
+    );
+    bot.sender.react(AGENT, &insult, "rotating_light").await;
+    quiet(&bot).await;
+    let id = CaseId::new(1);
+    assert_eq!(bot.case(id).customer, None);
+    let card = bot.card(id);
+    assert!(
+        text_of(&card).contains("identify_customer"),
+        "the card asks who the customer is: {}",
+        text_of(&card)
+    );
+    // The reporter opens the form; it is the form a guest would forge a submission of.
+    bot.click(AGENT, &card, "identify_customer").await;
+    bot.slack
+        .wait_for(Duration::from_secs(5), |s| s.views().len() == 1)
+        .await
+        .expect("the customer form opens for the reporter");
+    let form = bot.slack.views().pop().expect("the form");
+    let before = bot.audit().len();
+
+    for who in [GUEST, ACME_BOB] {
+        bot.click(who, &card, "identify_customer").await;
+        let submitted = bot
+            .sender
+            .submit(who, &form, &[("customer", "other-co")])
+            .await;
+        assert_eq!(
+            (submitted.status, submitted.body.as_str()),
+            (200, ""),
+            "{who}: the form just closes"
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    bot.settle().await;
+    assert_eq!(bot.slack.views().len(), 1, "no form opened for a guest");
+    assert_eq!(bot.case(id).customer, None);
+    let timeline = bot.store.timeline(id).expect("the timeline reads");
+    assert!(
+        !timeline
+            .iter()
+            .any(|e| matches!(e, Event::CustomerIdentified { .. })),
+        "{timeline:?}"
+    );
+    assert_eq!(bot.audit().len(), before, "the case's trail is as it was");
+    assert!(
+        bot.store
+            .customer(&CustomerId::parse("other-co").unwrap())
+            .unwrap()
+            .is_none()
+    );
+    for who in [GUEST, ACME_BOB] {
+        nothing_reached(&bot, who);
+        let paths: Vec<String> = log(&bot)
+            .iter()
+            .filter(|e| e.who == who)
+            .map(|e| e.details["path"].clone())
+            .collect();
+        assert!(
+            paths.len() >= 2 && paths.iter().all(|p| p == "name-customer"),
+            "{who}: the click and the submission, each refused: {paths:?}"
+        );
     }
 }
 
@@ -408,6 +485,41 @@ async fn a_manager_who_reported_the_case_neither_decides_nor_approves_it() {
 }
 
 #[tokio::test]
+async fn a_reporter_cannot_reject_the_proposal_on_their_own_case() {
+    let bot = TestBot::start().await;
+    bot.escalate(MGR1, "cust-4 threat Said he would wait outside")
+        .await;
+    bot.settle().await;
+    let id = CaseId::new(1);
+    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
+    bot.settle().await;
+    bot.click(EXEC1, &bot.card(id), "decide:termination").await;
+    bot.settle().await;
+    let proposal = bot.proposal(id);
+    bot.click(MGR1, &proposal, "reject_proposal").await;
+    let refusal = bot.ephemeral_after(MGR1, 0).await;
+    assert!(
+        refusal.text.contains("You reported ESC-1"),
+        "{}",
+        refusal.text
+    );
+    bot.settle().await;
+    assert!(
+        matches!(bot.case(id).state, CaseState::Proposed { .. }),
+        "the proposal still waits"
+    );
+    let timeline = bot.store.timeline(id).expect("the timeline reads");
+    assert!(
+        !timeline.iter().any(|e| matches!(e, Event::Rejected { .. })),
+        "{timeline:?}"
+    );
+    // Another approver's rejection counts.
+    bot.click(MGR2, &proposal, "reject_proposal").await;
+    bot.settle().await;
+    assert!(matches!(bot.case(id).state, CaseState::Taken { .. }));
+}
+
+#[tokio::test]
 async fn a_small_company_may_let_the_reporter_decide_and_the_card_says_so() {
     let bot = TestBot::start_with(Options {
         tweak: |s| s.rules.roles.reporter_may_decide = true,
@@ -539,6 +651,115 @@ async fn an_owner_removed_from_the_config_can_no_longer_decide_and_reminders_fol
     bot.shutdown().await;
 }
 
+/// Reminders that stop for want of anyone who may act say so in the thread, in the
+/// configured language, naming the setting; once the configuration names someone, the
+/// next start-up gives the case its reminder back.
+#[tokio::test]
+async fn reminders_that_stop_say_why_and_resume_when_someone_may_act() {
+    let clock = Arc::new(ManualClock::new(Timestamp::now()));
+    let mut bot = TestBot::start_with(Options {
+        clock: clock.clone(),
+        ..Options::default()
+    })
+    .await;
+    let id = bot.open_case("cust-6 persistent Called forty times").await;
+    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
+    bot.settle().await;
+
+    // The owner leaves people.executives and the one manager is the reporter.
+    bot.settings.rules.roles = Roles::new(vec![user(EXEC2)], vec![user(AGENT)])
+        .with_approvers(vec![user(MGR1), user(MGR2)]);
+    bot.restart().await;
+    clock.advance(SignedDuration::from_hours(24));
+    bot.catch_up().await;
+    let stopped: Vec<_> = bot
+        .thread(id)
+        .into_iter()
+        .filter(|m| m.text.contains(":warning:"))
+        .collect();
+    assert_eq!(stopped.len(), 1, "{:?}", bot.thread(id));
+    assert!(
+        stopped[0]
+            .text
+            .contains("Nobody in the configuration may decide ESC-1")
+            && stopped[0].text.contains("people.managers"),
+        "{}",
+        stopped[0].text
+    );
+    assert_eq!(bot.case(id).next, None, "no reminder is scheduled");
+    assert!(
+        !bot.thread(id).iter().any(|m| m.text.contains(":bell:")),
+        "and none names nobody"
+    );
+
+    // Restarting with the same configuration changes nothing.
+    bot.restart().await;
+    bot.catch_up().await;
+    assert_eq!(bot.case(id).next, None);
+
+    // A manager is configured again: start-up schedules the reminder, due at once.
+    bot.settings.rules.roles = Roles::new(vec![user(EXEC2)], vec![user(MGR1), user(MGR2)]);
+    bot.restart().await;
+    bot.catch_up().await;
+    let reminders: Vec<_> = bot
+        .thread(id)
+        .into_iter()
+        .filter(|m| m.text.contains(":bell:"))
+        .collect();
+    assert_eq!(reminders.len(), 1, "{:?}", bot.thread(id));
+    assert!(
+        reminders[0].text.contains(&format!("<@{MGR1}> <@{MGR2}>")),
+        "{}",
+        reminders[0].text
+    );
+    assert!(
+        bot.case(id).next.is_some(),
+        "and they go on until someone decides"
+    );
+    bot.shutdown().await;
+}
+
+/// The same in Japanese, for an approval nobody may give.
+#[tokio::test]
+async fn a_stopped_approval_reminder_is_said_in_japanese_and_names_people_approvers() {
+    let clock = Arc::new(ManualClock::new(Timestamp::now()));
+    let mut bot = TestBot::start_with(Options {
+        clock: clock.clone(),
+        locale: Locale::Ja,
+        ..Options::default()
+    })
+    .await;
+    let id = bot.open_case("cust-6 persistent Called forty times").await;
+    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
+    bot.settle().await;
+    bot.click(EXEC1, &bot.card(id), "decide:termination").await;
+    bot.settle().await;
+    assert!(matches!(bot.case(id).state, CaseState::Proposed { .. }));
+
+    // The only approver left is the one who proposed.
+    bot.settings.rules.roles =
+        Roles::new(vec![user(EXEC1)], vec![user(MGR1)]).with_approvers(vec![user(EXEC1)]);
+    bot.restart().await;
+    clock.advance(SignedDuration::from_hours(24));
+    bot.catch_up().await;
+    let stopped: Vec<_> = bot
+        .thread(id)
+        .into_iter()
+        .filter(|m| m.text.contains(":warning:"))
+        .collect();
+    assert_eq!(stopped.len(), 1, "{:?}", bot.thread(id));
+    assert!(
+        stopped[0]
+            .text
+            .contains("ESC-1 の提案を承認できる人がいない")
+            && stopped[0].text.contains("people.approvers"),
+        "{}",
+        stopped[0].text
+    );
+    assert_eq!(bot.case(id).next, None);
+    bot.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_closing_message_never_reaches_a_reporter_who_is_no_longer_staff() {
     let clock = Arc::new(ManualClock::new(Timestamp::now()));
@@ -614,6 +835,10 @@ async fn suggestions_are_shown_only_to_staff_in_the_conversation() {
 async fn customer_with_private_case(bot: &TestBot) {
     bot.open_case("cust-8 sexual Remarks about my appearance")
         .await;
+    bot.open_case("cust-8 discrimination Mocked my accent")
+        .await;
+    bot.open_case("cust-8 personal-attack Asked for my home address")
+        .await;
     bot.open_case("cust-8 verbal-abuse Shouted at me").await;
 }
 
@@ -642,7 +867,9 @@ async fn history_is_for_people_with_a_role_and_private_categories_stay_private()
         let answer = bot.sender.command(reader, SUPPORT, "history cust-8").await;
         let body = answer.body;
         assert!(body.contains("Private category"), "{reader}: {body}");
-        assert!(!body.contains("Sexual"), "{reader}: {body}");
+        for private in ["Sexual", "Discrimination", "Attack on an employee"] {
+            assert!(!body.contains(private), "{reader}: {private} in {body}");
+        }
         assert!(body.contains("Verbal abuse"), "{body}");
         assert!(
             body.contains("named only in the escalation channel"),

@@ -344,6 +344,31 @@ fn a_one_approver_configuration_is_refused_naming_the_key() {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
+/// Only a missing `people.approvers` means "the managers approve": an empty list written
+/// out is refused, naming the key, by check-config and serve alike.
+#[test]
+fn an_empty_approvers_list_is_refused_rather_than_read_as_the_managers() {
+    let secrets = [("SLACK_BOT_TOKEN", "xoxb-1"), ("SLACK_SIGNING_SECRET", "s")];
+    let dir = tempfile::tempdir().unwrap();
+    config(dir.path(), "approvers = []");
+    for command in ["check-config", "serve"] {
+        let out = run(dir.path(), &[command], &secrets);
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        let message = stderr(&out);
+        assert!(
+            message.contains("people.approvers is invalid") && message.contains("empty list"),
+            "{command}: {message}"
+        );
+        assert_eq!(message.trim().lines().count(), 1, "one sentence: {message}");
+    }
+    assert!(!dir.path().join("store").exists(), "serve stopped first");
+    // Without the key, the managers approve.
+    let dir = tempfile::tempdir().unwrap();
+    config(dir.path(), "");
+    let out = run(dir.path(), &["check-config"], &secrets);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
 #[test]
 fn an_invalid_environment_override_is_named() {
     let dir = tempfile::tempdir().unwrap();

@@ -814,6 +814,66 @@ async fn repeated_contact_counts_every_channel_escalations_and_survives_a_restar
     assert_eq!(suggestion.channel, "C0SUPPORT2");
 }
 
+/// A helpdesk integration relaying the customer's chat, and a case an agent opens with
+/// the shortcut on a message the bot never saw as an event, are contacts with the customer
+/// like the customer's own messages: the fourth contact of the three suggests persistence.
+#[tokio::test]
+async fn repeated_contact_counts_helpdesk_messages_and_shortcut_cases() {
+    let bot = bot().await;
+    let helpdesk = Author {
+        user: "U0ZENDESK".into(),
+        team: TEAM_ID.into(),
+        bot_id: Some("B0ZENDESK".into()),
+    };
+    let relayed = bot.slack.post_as(
+        helpdesk,
+        SUPPORT,
+        "New chat — Customer ID: acme\n> Is there any news on my order?",
+        None,
+    );
+    bot.sender.message_event(&relayed).await;
+
+    // Posted while the bot was not receiving events: only the shortcut makes it known.
+    let unseen = bot.slack.post_as(
+        customer("U0CUST1", ACME_TEAM),
+        SUPPORT,
+        "You idiot, refund everything now",
+        None,
+    );
+    assert_eq!(bot.sender.shortcut(AGENT, &unseen).await.status, 200);
+    bot.slack
+        .wait_for(Duration::from_secs(5), |s| s.views().len() == 1)
+        .await
+        .expect("the form opens");
+    let form = bot.slack.views().pop().expect("the form");
+    submit_for_acme(&bot, &form).await;
+    assert_eq!(bot.case(CaseId::new(1)).source, Source::Shortcut);
+
+    let third = bot.slack.post_as(
+        customer("U0CUST1", ACME_TEAM),
+        SUPPORT,
+        "Hello, anyone there?",
+        None,
+    );
+    bot.sender.message_event(&third).await;
+    bot.settle().await;
+    assert!(
+        bot.ephemerals_for(LEAD).is_empty(),
+        "three is not more than three"
+    );
+
+    let fourth = bot
+        .slack
+        .post_as(customer("U0CUST1", ACME_TEAM), SUPPORT, "Hello?", None);
+    bot.sender.message_event(&fourth).await;
+    let suggestion = wait_for_ephemeral(&bot, LEAD, 0).await;
+    assert!(
+        suggestion.text.contains("contacted us 4 times"),
+        "the helpdesk message and the shortcut's case both counted: {}",
+        suggestion.text
+    );
+}
+
 /// The card's blocks as JSON values.
 fn blocks_of(message: &Message) -> Vec<serde_json::Value> {
     let blocks: serde_json::Value =

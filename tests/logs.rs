@@ -6,7 +6,7 @@
 mod common;
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use common::*;
 use escalation_bot::slack::signature;
@@ -26,17 +26,42 @@ impl Write for Captured {
     }
 }
 
+/// Everything logged by the tests of this file, which share one process-wide subscriber
+/// (a subscriber can be set globally only once); each test looks for its own lines.
+fn captured() -> &'static Captured {
+    static CAPTURED: OnceLock<Captured> = OnceLock::new();
+    CAPTURED.get_or_init(|| {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .init();
+        captured
+    })
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+
+    /// The lines logged at warn level that contain every one of `words`.
+    fn warnings_with(&self, words: &[&str]) -> Vec<String> {
+        self.text()
+            .lines()
+            .filter(|l| l.contains(" WARN ") && words.iter().all(|w| l.contains(w)))
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
 const SUMMARY: &str = "He called me a worthless idiot";
 
 #[tokio::test]
 async fn no_secret_and_no_message_text_is_logged() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .init();
+    let captured = captured();
 
     let bot = TestBot::start().await;
     // A forged request, and one with a stale timestamp.
@@ -85,7 +110,7 @@ async fn no_secret_and_no_message_text_is_logged() {
         "the failure paths ran"
     );
 
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     assert!(
         log.contains("refused a request that is not signed by Slack"),
         "the log is captured"
@@ -99,4 +124,88 @@ async fn no_secret_and_no_message_text_is_logged() {
         .filter(|l| l.contains(SUMMARY) || l.contains("worthless"))
         .collect();
     assert!(loud.is_empty(), "message text at info or above: {loud:?}");
+}
+
+/// A shortcut or form whose callback id this version does not know (renamed by a deploy
+/// while open in someone's client) is a warning an operator can find, naming the id.
+#[tokio::test]
+async fn an_unknown_callback_id_is_logged_as_a_warning() {
+    let captured = captured();
+    let bot = TestBot::start().await;
+    let message = bot.slack.post_as(
+        escalation_bot::standin::Author {
+            user: "U0CUST".into(),
+            team: "T0GUEST".into(),
+            bot_id: None,
+        },
+        SUPPORT,
+        "hello",
+        None,
+    );
+    let payload = serde_json::json!({
+        "type": "message_action",
+        "callback_id": "escalate_message_v0",
+        "team": { "id": escalation_bot::standin::web_api::TEAM_ID, "domain": "standin" },
+        "user": { "id": AGENT, "name": "agent1",
+                  "team_id": escalation_bot::standin::web_api::TEAM_ID },
+        "channel": { "id": SUPPORT, "name": "support" },
+        "message": bot.slack.message_json(&message),
+        "message_ts": message.ts,
+        "trigger_id": "1.2.3",
+        "response_url": bot.slack.response_url(AGENT),
+        "token": "legacy",
+    });
+    assert_eq!(bot.sender.interaction(&payload).await.status, 200);
+
+    bot.escalate(AGENT, "").await;
+    bot.slack
+        .wait_for(std::time::Duration::from_secs(5), |s| s.views().len() == 1)
+        .await
+        .expect("the form opens");
+    let mut form = bot.slack.views().pop().expect("the form");
+    form["callback_id"] = "escalate_form_v0".into();
+    assert_eq!(bot.sender.submit(AGENT, &form, &[]).await.status, 200);
+
+    let shortcut = captured.warnings_with(&[
+        "a message shortcut this bot does not know",
+        "escalate_message_v0",
+    ]);
+    assert_eq!(shortcut.len(), 1, "{}", captured.text());
+    let submitted = captured.warnings_with(&[
+        "a form this bot does not know was submitted",
+        "escalate_form_v0",
+    ]);
+    assert_eq!(submitted.len(), 1, "{}", captured.text());
+}
+
+/// Reminders that stop because nobody in the configuration may act are a warning too,
+/// naming the case and the setting.
+#[tokio::test]
+async fn reminders_that_stop_are_logged_as_a_warning() {
+    let captured = captured();
+    let clock = Arc::new(escalation_bot::clock::ManualClock::new(
+        jiff::Timestamp::now(),
+    ));
+    let mut bot = TestBot::start_with(Options {
+        clock: clock.clone(),
+        ..Options::default()
+    })
+    .await;
+    let id = bot.open_case("cust-6 persistent Called forty times").await;
+    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
+    bot.settle().await;
+    let user = |u: &str| escalation_bot::domain::UserId::parse(u).expect("an id");
+    bot.settings.rules.roles =
+        escalation_bot::domain::Roles::new(vec![user(EXEC2)], vec![user(AGENT)])
+            .with_approvers(vec![user(MGR1), user(MGR2)]);
+    bot.restart().await;
+    clock.advance(jiff::SignedDuration::from_hours(24));
+    bot.catch_up().await;
+    assert_eq!(bot.case(id).next, None);
+    let stopped = captured.warnings_with(&[
+        "nobody in the configuration may decide ESC-1",
+        "people.managers",
+    ]);
+    assert_eq!(stopped.len(), 1, "{}", captured.text());
+    bot.shutdown().await;
 }

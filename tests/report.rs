@@ -420,6 +420,21 @@ async fn report_prints_or_posts_a_week_from_the_command_line() {
             .contains("Mon 16 Nov to Sun 22 Nov 2026")
     );
     assert_eq!(shared_files(&bot).len(), 1);
+
+    // Posting by hand is an admin action: audited with the week and how many cases the
+    // report counts, like a backup or an export.
+    let store = reopen(&bot.settings.store_path);
+    let posted: Vec<_> = store
+        .log_entries()
+        .map(Result::unwrap)
+        .filter(|e| e.what == "report-posted")
+        .collect();
+    assert_eq!(posted.len(), 1, "{posted:?}");
+    assert_eq!(posted[0].details["week"], "2026-W47");
+    assert_eq!(
+        posted[0].details["cases"], "2",
+        "the two cases opened in W47"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

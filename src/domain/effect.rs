@@ -50,6 +50,12 @@ pub enum Note {
         to: Vec<UserId>,
         approval: bool,
     },
+    /// Nobody the configuration names may decide the case (or, with `approval`, approve
+    /// its proposal), so reminders stop: said in the thread so the case is not forgotten
+    /// in silence. They resume at start-up once someone may act.
+    NobodyMayAct {
+        approval: bool,
+    },
     Taken {
         by: UserId,
     },

@@ -5,7 +5,8 @@
 //! In order: Slack's markup goes (mentions, links, `&gt;` entities), code is dropped
 //! (it is machine text: logs, commands), NFKC folds full- and half-width forms (ｂａｋａ,
 //! ﾊﾞｶ), text is lower-cased and katakana folded to hiragana (バカ, ばか), long-vowel marks,
-//! wave dashes and small vowels go (ばーーか, ばぁか), separators typed inside a word go
+//! wave dashes and small vowels go (ばーーか, ばぁか), keigo in kanji reads as its kana
+//! (頂きます, 下さい), separators typed inside a word go
 //! (ば か, 死・ね, f-u-c-k, i.d.i.o.t), common character swaps inside Latin words are
 //! undone (sh!t, st0pid, a$$), and three or more of the same character become one
 //! (stuuupid, ばかかかか). Quotation marks are removed but remembered: the lexicon reads
@@ -58,7 +59,7 @@ pub fn normalize(text: &str) -> Normalized {
     let text = nfkc(&text);
     let text = without_code(&text);
     let marked = mark_quotes(&text);
-    let folded = fold_chars(marked);
+    let folded = fold_honorifics(fold_chars(marked));
     let joined = join_words(folded);
     let collapsed = collapse(joined);
     assemble(collapsed)
@@ -67,7 +68,7 @@ pub fn normalize(text: &str) -> Normalized {
 fn normalize_plain(text: &str) -> String {
     let text = nfkc(text);
     let marked: Vec<(char, Option<u16>)> = text.chars().map(|c| (c, None)).collect();
-    assemble(collapse(join_words(fold_chars(marked)))).text
+    assemble(collapse(join_words(fold_honorifics(fold_chars(marked))))).text
 }
 
 fn nfkc(text: &str) -> String {
@@ -219,6 +220,31 @@ fn fold_chars(chars: Vec<(char, Option<u16>)>) -> Vec<(char, Option<u16>)> {
             // ー, 〜, ~ and small vowels lengthen the sound before them: ばーか, ばぁか.
             'ー' | '〜' | '~' | 'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' => {}
             c if c.is_uppercase() => out.extend(c.to_lowercase().map(|l| (l, q))),
+            c => out.push((c, q)),
+        }
+    }
+    out
+}
+
+/// The honorific verbs written in kanji, 頂く and 下さる, read as their kana: patterns
+/// spell keigo in kana (いただきます, ください), and a customer's IME gives either. Only the
+/// verb forms fold, with the kana that follows them (頂か/き/く/け/い, 下さい/る/れ), so the
+/// nouns 頂上 and 頂戴 and words like 部下さん keep their kanji; 下さ before い, る or れ is
+/// always read くださ, whatever the verb.
+fn fold_honorifics(chars: Vec<(char, Option<u16>)>) -> Vec<(char, Option<u16>)> {
+    let mut out = Vec::with_capacity(chars.len() + 8);
+    for (i, &(c, q)) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).map(|(n, _)| *n);
+        let after = chars.get(i + 2).map(|(n, _)| *n);
+        match c {
+            '頂' if next.is_some_and(|n| matches!(n, 'か' | 'き' | 'く' | 'け' | 'い')) => {
+                out.extend([('い', q), ('た', q), ('だ', q)]);
+            }
+            '下' if next == Some('さ')
+                && after.is_some_and(|n| matches!(n, 'い' | 'る' | 'れ')) =>
+            {
+                out.extend([('く', q), ('だ', q)]);
+            }
             c => out.push((c, q)),
         }
     }
@@ -391,6 +417,24 @@ mod tests {
         assert_eq!(n("stuuuupid"), "stupid");
         assert_eq!(n("kill"), "kill", "a double letter stays");
         assert_eq!(n("1000円"), "1000円", "digits keep their count");
+    }
+
+    #[test]
+    fn kanji_keigo_reads_like_its_kana() {
+        assert_eq!(n("訴えさせて頂きます"), "訴えさせていただきます");
+        assert_eq!(n("見せて頂けますか"), "見せていただけますか");
+        assert_eq!(n("払って頂いた"), "払っていただいた");
+        assert_eq!(n("出して下さい"), "出してください");
+        assert_eq!(n("ご連絡下されば"), "ご連絡くだされば");
+        assert_eq!(n("頂上まで"), "頂上まで", "a noun keeps its kanji");
+        assert_eq!(n("頂戴します"), "頂戴します");
+        assert_eq!(n("部下さんから"), "部下さんから");
+        assert_eq!(n("値下さげ"), "値下さげ", "only before い, る or れ");
+        assert_eq!(
+            fold("頂きます"),
+            "いただきます",
+            "patterns fold the same way"
+        );
     }
 
     #[test]

@@ -276,7 +276,14 @@ pub fn on_timer(
             let to = roles.who_may(case, right);
             if to.is_empty() {
                 // Nobody may act under the roles in force: a reminder would name nobody.
-                return (Vec::new(), None);
+                // Reminders stop, but out loud: the thread says which setting is missing,
+                // and `resumed` schedules one again at start-up once the setting is fixed.
+                return (
+                    vec![Effect::ThreadNote {
+                        note: Note::NobodyMayAct { approval },
+                    }],
+                    None,
+                );
             }
             (
                 vec![Effect::ThreadNote {
@@ -287,6 +294,27 @@ pub fn on_timer(
         }
         _ => (Vec::new(), None),
     }
+}
+
+/// The reminder a taken or proposed case gets back at start-up (when the configuration
+/// may have changed) if it has none because nobody could act on it when the last one fell
+/// due, and someone may now. Due at once: the case has already waited a reminder period.
+pub fn resumed(case: &Case, roles: &Roles, now: Timestamp) -> Option<Scheduled> {
+    if case.next.is_some() {
+        return None;
+    }
+    let right = match case.state {
+        CaseState::Taken { .. } => Right::Decide,
+        CaseState::Proposed { .. } => Right::Settle,
+        _ => return None,
+    };
+    if roles.who_may(case, right).is_empty() {
+        return None;
+    }
+    Some(Scheduled {
+        due: now,
+        timer: Timer::Remind,
+    })
 }
 
 #[cfg(test)]
@@ -547,9 +575,44 @@ mod tests {
         let nobody = Roles::new(vec![user("UEXEC1")], vec![user("UMGR1")]);
         assert_eq!(
             on_timer(&case, Timer::Remind, &nobody, &policy(), case.opened_at),
-            (vec![], None),
-            "no reminder to an empty list, and no more reminders"
+            (
+                vec![Effect::ThreadNote {
+                    note: Note::NobodyMayAct { approval: false }
+                }],
+                None
+            ),
+            "no reminder to an empty list, no more reminders, and the thread says why"
         );
+        assert!(
+            notices(&[Effect::ThreadNote {
+                note: Note::NobodyMayAct { approval: false }
+            }])
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_stopped_reminder_resumes_once_someone_may_act() {
+        let mut case = open_case();
+        case.reporter = user("UMGR1");
+        case.state = CaseState::Taken {
+            owner: stamp("UEXEC2", 1),
+        };
+        let now = case.opened_at;
+        let nobody = Roles::new(vec![user("UEXEC1")], vec![user("UMGR1")]);
+        assert_eq!(resumed(&case, &nobody, now), None, "still nobody");
+        let back = Roles::new(vec![user("UEXEC2")], vec![user("UMGR1")]);
+        assert_eq!(
+            resumed(&case, &back, now),
+            Some(Scheduled {
+                due: now,
+                timer: Timer::Remind
+            })
+        );
+        case.next = resumed(&case, &back, now);
+        assert_eq!(resumed(&case, &back, now), None, "one timer at most");
+        let open = open_case();
+        assert_eq!(resumed(&open, &back, now), None, "paging is not a reminder");
     }
 
     #[test]

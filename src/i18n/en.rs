@@ -690,6 +690,21 @@ impl Catalog for En {
             )
         }
     }
+    fn note_nobody_may_act(&self, id: CaseId, approval: bool) -> String {
+        if approval {
+            format!(
+                ":warning: Nobody in the configuration may approve the proposal on {id}, so \
+                 reminders have stopped. Set `people.approvers`; reminders resume when the bot \
+                 next starts."
+            )
+        } else {
+            format!(
+                ":warning: Nobody in the configuration may decide {id}, so reminders have \
+                 stopped. Put the owner back in `people.executives` or add someone to \
+                 `people.managers`; reminders resume when the bot next starts."
+            )
+        }
+    }
     fn here_alert(&self, id: CaseId, round: u32, of: u32) -> String {
         let base = format!(
             "<!here> :rotating_light: Nobody has taken {id} yet, and everyone on the paging list \

@@ -740,6 +740,21 @@ impl Catalog for Ja {
             format!(":bell: {}、{id} の判断が未了です。", sans(to))
         }
     }
+    fn note_nobody_may_act(&self, id: CaseId, approval: bool) -> String {
+        if approval {
+            format!(
+                ":warning: 設定上、{id} の提案を承認できる人がいないため、リマインドを停止しました。\
+                 設定の people.approvers に承認者を登録してください。次回の起動時にリマインドを\
+                 再開します。"
+            )
+        } else {
+            format!(
+                ":warning: 設定上、{id} を判断できる人がいないため、リマインドを停止しました。\
+                 担当者を設定の people.executives に戻すか、people.managers に判断できる方を\
+                 登録してください。次回の起動時にリマインドを再開します。"
+            )
+        }
+    }
     fn here_alert(&self, id: CaseId, round: u32, of: u32) -> String {
         let base = format!(
             "<!here> :rotating_light: {id} の担当者がまだ決まっていません。呼び出し先の全員に\

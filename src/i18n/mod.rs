@@ -298,6 +298,9 @@ pub trait Catalog: Sync {
     fn note_reminder(&self, id: CaseId, to: &[UserId], approval: bool) -> String;
     /// The @here alert when nobody took the case; the last one says paging stops.
     fn here_alert(&self, id: CaseId, round: u32, of: u32) -> String;
+    /// Nobody in the configuration may decide (or approve) the case: reminders stop, and
+    /// the sentence names the setting that would let someone act.
+    fn note_nobody_may_act(&self, id: CaseId, approval: bool) -> String;
     fn note_taken(&self, by: &UserId) -> String;
     fn note_proposal(&self, outcome: Outcome, by: &UserId, currency: &str) -> String;
     fn note_rejected(&self, by: &UserId, outcome: Outcome, currency: &str) -> String;

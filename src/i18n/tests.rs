@@ -593,6 +593,12 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
     }
     md("here_alert/middle".into(), t.here_alert(id, 417, 419));
     md("here_alert/last".into(), t.here_alert(id, 419, 419));
+    for approval in [false, true] {
+        md(
+            format!("note_nobody_may_act/{approval}"),
+            t.note_nobody_may_act(id, approval),
+        );
+    }
     md("note_taken".into(), t.note_taken(&user(ALPHA)));
     md("ask_customer".into(), t.ask_customer(id));
     md("identify_intro".into(), t.identify_intro(id));

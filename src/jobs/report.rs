@@ -171,13 +171,14 @@ async fn post(ctx: &Context, channel: &ChannelId, mut state: ReportState) -> Res
 /// to re-send one, or to send one early. When the week posted is the one the schedule
 /// waits to post, and it has ended, the schedule moves on to the next week, so the bot
 /// does not post the same week again at its time (or on start, if it was down).
+/// Returns how many cases the report counts (those opened in the week), for the audit log.
 pub async fn post_now(
     store: &Store,
     slack: &WebApi,
     settings: &Settings,
     now: jiff::Timestamp,
     week: Week,
-) -> Result<(), String> {
+) -> Result<u64, String> {
     let Some(channel) = settings.slack.stats_channel.as_ref() else {
         return Err("slack.stats_channel is not set: there is nowhere to post the report.".into());
     };
@@ -208,5 +209,5 @@ pub async fn post_now(
             .await
             .map_err(|e| format!("The report was posted, but its chart was not: {e}"))?;
     }
-    Ok(())
+    Ok(report.figures.stats.opened)
 }

@@ -24,6 +24,20 @@ pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
     let changed = ctx.store.timers_changed();
     let mut pruned_at: Option<Timestamp> = None;
     tracing::info!("scheduler started");
+    // The roles may have changed since the last run: cases whose reminders stopped for want
+    // of anyone who may act get one again if someone may now.
+    match ctx
+        .store
+        .resume_reminders(ctx.clock.now(), &ctx.settings.rules)
+        .await
+    {
+        Ok(resumed) if resumed.is_empty() => {}
+        Ok(resumed) => {
+            let cases: Vec<String> = resumed.iter().map(ToString::to_string).collect();
+            tracing::info!(cases = cases.join(" "), "reminders resumed");
+        }
+        Err(e) => tracing::error!(error = %e, "could not resume stopped reminders"),
+    }
     while !*shutdown.borrow() {
         let now = ctx.clock.now();
         match ctx

@@ -333,6 +333,7 @@ pub fn note(case: &Case, note: &Note, look: Look<'_>) -> SlackMessageContent {
         Note::CustomerIdentified { customer, by } => {
             t.note_customer_identified(Untrusted::from(customer), by)
         }
+        Note::NobodyMayAct { approval } => t.note_nobody_may_act(case.id, *approval),
         Note::Taken { by } => t.note_taken(by),
         Note::Classified {
             by,

@@ -16,7 +16,7 @@ use super::{
 use crate::domain::repeats::{Contactor, ts_time};
 use crate::domain::{
     Action, Case, CaseId, CaseState, CustomerChange, CustomerId, CustomerRecord, Effect, Event,
-    NewCase, Notice, Refusal, Rules, Scheduled, Source, Stamp, Tallies, paging,
+    NewCase, Note, Notice, Refusal, Rules, Scheduled, Source, Stamp, Tallies, paging,
 };
 
 /// A case `open_case` returns: new, or the one an earlier identical request opened.
@@ -453,40 +453,99 @@ impl Store {
             if due > now {
                 break;
             }
-            self.transaction(|tx| {
-                let mut case = match tx.case(id) {
-                    Ok(case) => case,
-                    Err(ConflictableTransactionError::Abort(Abort::NoSuchCase(_))) => {
+            let stopped = self
+                .transaction(|tx| {
+                    let mut case = match tx.case(id) {
+                        Ok(case) => case,
+                        Err(ConflictableTransactionError::Abort(Abort::NoSuchCase(_))) => {
+                            tx.timers.remove(&keys::timer(due, id))?;
+                            return Ok(None);
+                        }
+                        Err(e) => return Err(e),
+                    };
+                    // Keys hold microseconds; timers may carry nanoseconds.
+                    let Some(timer) = case
+                        .next
+                        .filter(|n| n.due.as_microsecond() == due.as_microsecond())
+                    else {
+                        // The index outlived the timer (it was replaced): drop the entry.
                         tx.timers.remove(&keys::timer(due, id))?;
-                        return Ok(());
+                        return Ok(None);
+                    };
+                    let (effects, next) =
+                        paging::on_timer(&case, timer.timer, &rules.roles, &rules.paging, now);
+                    let stopped = effects.iter().find_map(|e| match e {
+                        Effect::ThreadNote {
+                            note: Note::NobodyMayAct { approval },
+                        } => Some(*approval),
+                        _ => None,
+                    });
+                    case.next = next;
+                    for notice in paging::notices(&effects) {
+                        log(tx.audit, case.id, &Event::Notified { notice, at: now })?;
                     }
-                    Err(e) => return Err(e),
+                    tx.put_case(&case, Some(timer))?;
+                    tx.enqueue(&case, effects, now)?;
+                    Ok(stopped)
+                })
+                .map_err(into_store_error)?;
+            if let Some(approval) = stopped {
+                // Logged after the commit: a transaction may run its body more than once.
+                let (may, key) = if approval {
+                    ("approve", "people.approvers")
+                } else {
+                    ("decide", "people.executives or people.managers")
                 };
-                // Keys hold microseconds; timers may carry nanoseconds.
-                let Some(timer) = case
-                    .next
-                    .filter(|n| n.due.as_microsecond() == due.as_microsecond())
-                else {
-                    // The index outlived the timer (it was replaced): drop the entry.
-                    tx.timers.remove(&keys::timer(due, id))?;
-                    return Ok(());
-                };
-                let (effects, next) =
-                    paging::on_timer(&case, timer.timer, &rules.roles, &rules.paging, now);
-                case.next = next;
-                for notice in paging::notices(&effects) {
-                    log(tx.audit, case.id, &Event::Notified { notice, at: now })?;
-                }
-                tx.put_case(&case, Some(timer))?;
-                tx.enqueue(&case, effects, now)?;
-                Ok(())
-            })
-            .map_err(into_store_error)?;
+                tracing::warn!(
+                    case = %id,
+                    "nobody in the configuration may {may} {id}; reminders stop until {key} \
+                     names someone and the bot restarts"
+                );
+            }
             fired += 1;
         }
         if fired > 0 {
             self.committed().await?;
         }
         Ok(fired)
+    }
+
+    /// Schedules a reminder again for each taken or proposed case whose reminders stopped
+    /// because nobody could act on it, now that the roles name someone who may
+    /// (`paging::resumed`). Run at start-up, the only time the roles change. Returns the
+    /// cases it rescheduled.
+    pub async fn resume_reminders(
+        &self,
+        now: Timestamp,
+        rules: &Rules,
+    ) -> Result<Vec<CaseId>, StoreError> {
+        let mut stalled = Vec::new();
+        for case in self.live_cases() {
+            let case = case?;
+            if paging::resumed(&case, &rules.roles, now).is_some() {
+                stalled.push(case.id);
+            }
+        }
+        let mut resumed = Vec::new();
+        for id in stalled {
+            let done = self
+                .transaction(|tx| {
+                    let mut case = tx.case(id)?;
+                    let Some(next) = paging::resumed(&case, &rules.roles, now) else {
+                        return Ok(false);
+                    };
+                    case.next = Some(next);
+                    tx.put_case(&case, None)?;
+                    Ok(true)
+                })
+                .map_err(into_store_error)?;
+            if done {
+                resumed.push(id);
+            }
+        }
+        if !resumed.is_empty() {
+            self.committed().await?;
+        }
+        Ok(resumed)
     }
 }

@@ -16,6 +16,9 @@ pub enum Unless {
     After(&'static str),
     /// Occurs anywhere in the sentence around the match.
     Near(&'static str),
+    /// Occurs anywhere in the message: for context a customer gives in another sentence
+    /// (スリーサイズを聞く機能はありますか？レディース服のネットショップです。).
+    InMessage(&'static str),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -95,6 +98,11 @@ macro_rules! ja_contact {
     };
 }
 
+/// Words saying that what spreads online is the customer's own data, which they report
+/// rather than threaten with (顧客データがネットで拡散しています).
+const OWN_DATA_SPREAD: &str =
+    "(情報|でた|写真|画像|動画|住所|名前|番号|ふいる|内容)(が|も)|流出|漏洩|漏えい|漏れ";
+
 /// Words around an offer to spread the word that make it praise, not a threat.
 const PRAISE: &str = "(きゃんぺん|ぷれぜんと|新商品|新製品|おすすめ|宣伝|告知|嬉し|うれし|楽しみ|ありがと|応援|ぜひ|是非|いいね|素敵|すてき|最高|素晴らし|すばらし|\\bgreat\\b|\\blove\\b|\\bawesome\\b|\\bamazing\\b|\\bthanks\\b|\\bthank you\\b|\\brecommend)";
 
@@ -139,7 +147,7 @@ const fn weak(
 }
 
 use Category::*;
-use Unless::{After, Before, Near};
+use Unless::{After, Before, InMessage, Near};
 
 pub const INTENTS: &[Intent] = &[
     // ---------------------------------------------------------------- violence
@@ -247,8 +255,9 @@ pub const INTENTS: &[Intent] = &[
     iu(
         Threat,
         "spread it (拡散する)",
-        "拡散(して)?(やる|する(ぞ|から|わ|んで|ね|よ|しか)|します(ね|よ|から|んで)?|しとく|しておく|しちゃう|させ(て|ます|る)|しまくる)",
-        &[Near(PRAISE)],
+        // 拡散 said on its own, as a whole sentence, is the threat in one word.
+        "拡散(して)?(やる|する(ぞ|から|わ|んで|ね|よ|しか|[。!]|$)|します(ね|よ|から|んで)?|しと(く|き)|しておく|しておき|しちゃ(う|い)|させ(て|ます|る)|しまく(る|り))|(^|[。!?\n])拡散(だ|だな|決定|確定|案件|な)?([。!?\n]|$)",
+        &[Near(PRAISE), Near(OWN_DATA_SPREAD)],
     ),
     iu(
         Threat,
@@ -258,17 +267,20 @@ pub const INTENTS: &[Intent] = &[
             " ?(に|で|へ|とか|や)",
             g!(),
             "{0,14}",
-            "(書き込|かきこ|書い|書く|書か|上げ|あげ|載せ|のせ|流し|流す|ながす|ながし|投稿|公開|ばら|告発|たれこ|言いふら|いいふら)",
+            // 拡散し, not 拡散さ: 拡散されています is data that was spread, not a promise.
+            "(書き込|かきこ|書い|書く|書か|上げ|あげ|載せ|のせ|流し|流す|ながす|ながし|投稿|公開|ばら|告発|たれこ|言いふら|いいふら|拡散(し|す|させ))",
             g!(),
             "{0,8}",
             "(やる|る(ぞ|から|わ|ね)|ます(ね|よ|から|んで)?|とく|ておく|させ)"
         ),
-        &[Near(PRAISE)],
+        &[Near(PRAISE), Near(OWN_DATA_SPREAD)],
     ),
-    i(
+    iu(
         Threat,
         "sue (訴える)",
-        "(訴|うった)え(ます|る(ぞ|から|わ|んで|こと(に|も))|させて(いただ|もら)|てやる|ても(いい|いいん)|られ(たい|ても)|たろ)",
+        "(訴|うった)え(ます|る(ぞ|から|わ|んで|こと(に|も)|つもり|予定|準備|方向|用意)|ようと(思|おも|考|かんが)|させて(いただ|もら)|てやる|ても(いい|いいん)|られ(たい|ても)|たろ)",
+        // 訴えるつもりはありません is a customer saying they will not.
+        &[After("^(は|も|など|なんて)?(な|ありませ|ござい|無)")],
     ),
     i(
         Threat,
@@ -278,7 +290,8 @@ pub const INTENTS: &[Intent] = &[
     i(
         Threat,
         "go where it gets settled (出るところに出る)",
-        "(出|で)る(ところ|所|とこ)(に|へ)(出|で)",
+        // Without に the verb must follow (出るとこ出ようか), or 出るところで電話します would match.
+        "(出|で)る(ところ|所|とこ)((に|へ)(出|で)|(出|で)(る|ます|よう|ましょ|させ|ても|たって|て(やる|もいい)))",
     ),
     i(
         Threat,
@@ -389,9 +402,10 @@ pub const INTENTS: &[Intent] = &[
         "(ばか|馬鹿)",
         &[
             After(
-                "^(り|にならな|になりませ|にできな|にできませ|んす|ら|売れ|うれ|うけ|受け|でか|正直|高|安|騒|ばかし|みたいに|っぽ|丁寧|力|ぢから|っつら)",
+                "^(り|にならな|になりませ|にできな|にできませ|んす|ら|売れ|うれ|うけ|受け|でか|正直|高|安|騒|ばかし|馬鹿し|みたいに|っぽ|丁寧|力|ぢから|っつら)",
             ),
-            Before("(親|大)$"),
+            // The second half of ばかばかしい (absurd), whose first half the line above lets go.
+            Before("(親|大|ばか|馬鹿)$"),
         ],
     ),
     iu(
@@ -823,9 +837,21 @@ pub const INTENTS: &[Intent] = &[
         Sexual,
         "your measurements (スリーサイズ教えて)",
         "すりさいず(を|教|おし|は|聞|き(か|き)|知りた|しりた)",
-        &[Near(
-            "(入力欄|項目|注文|ふむ|商品|登録|さいず表|あぱれる|必須|任意|欄|てんぷれ|表示|採寸)",
-        )],
+        &[
+            Near(
+                "(入力欄|項目|注文|ふむ|商品|登録|さいず表|あぱれる|必須|任意|欄|てんぷれ|表示|採寸|機能)",
+            ),
+            // A shop that sells clothes says so anywhere in the message; 制服 is the one
+            // 服 that is more often a harasser's word than a shop's.
+            InMessage(
+                r"((^|[^制])服|通販|しょっぷ|\bec\b|さいず表|あぱれる|ふっしょん|衣料|試着|採寸|寸法)",
+            ),
+        ],
+    ),
+    i(
+        Sexual,
+        "the agent's measurements (お姉さんのスリーサイズ)",
+        "(お前|おまえ|あんた|君|きみ|あなた|お姉さん|おねえさん|ねえちゃん|姉ちゃん|担当(者|の(人|方|女|子)))(の|って)すりさいず",
     ),
     i(
         Sexual,
