@@ -208,8 +208,8 @@ pub struct Store {
     timers_changed: Arc<Notify>,
     /// Wakes the event-work job when work was queued.
     work_ready: Arc<Notify>,
-    /// Writes hold it shared; a backup holds it exclusively, so it copies a state no
-    /// write is halfway through.
+    /// Writes hold it shared; a backup holds it exclusively for a moment, to collect the
+    /// changes made while it copied at a point no write is halfway through.
     gate: Arc<std::sync::RwLock<()>>,
     /// Held while cases move into the archive, and by readers that walk many cases and
     /// must see each exactly once (`hold_archive`).
@@ -369,9 +369,13 @@ impl Store {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Copies the whole store into a new store at `dir`, consistently: writes wait for
-    /// the copy (milliseconds for thousands of cases; see README "Backup"). `dir` must
-    /// not exist or be empty. Returns the number of records copied.
+    /// Copies the whole store into a new store at `dir`, consistently, without stopping
+    /// writes for the length of the copy: every tree is watched from before the first
+    /// read, the trees are copied while writes go on, and then, with writes paused for
+    /// only as long as it takes to collect what the watchers saw (milliseconds), the
+    /// changes made during the copy are applied to it in order. The copy is the store as
+    /// it was at that pause. `dir` must not exist or be empty. Blocking: call it from a
+    /// blocking thread. Returns the number of records in the copy.
     pub fn backup_to(&self, dir: &Path) -> Result<usize, StoreError> {
         if dir.exists() && dir.read_dir().map_err(StoreError::Io)?.next().is_some() {
             return Err(StoreError::BackupTarget {
@@ -379,29 +383,79 @@ impl Store {
             });
         }
         let copy = sled::Config::new().path(dir).open()?;
-        let records = {
+        let trees = self
+            .db
+            .tree_names()
+            .into_iter()
+            .map(|name| Ok((self.db.open_tree(&name)?, copy.open_tree(&name)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        // One watcher a tree, each on a thread that keeps reading: sled makes writers wait
+        // when a watcher falls 1,024 events behind.
+        let watchers: Vec<_> = trees
+            .iter()
+            .map(|(from, _)| {
+                let mut events = from.watch_prefix(Vec::<u8>::new());
+                let done = done.clone();
+                std::thread::spawn(move || {
+                    let mut seen = Vec::new();
+                    // sled 0.34 reports a wait that timed out as "disconnected", so an
+                    // error only means "nothing yet". Once writes are paused, a few quiet
+                    // waits in a row mean everything written has been seen.
+                    let mut quiet = 0;
+                    while quiet < 3 {
+                        match events.next_timeout(std::time::Duration::from_millis(10)) {
+                            Ok(event) => {
+                                seen.push(event);
+                                quiet = 0;
+                            }
+                            Err(_) if done.load(std::sync::atomic::Ordering::SeqCst) => {
+                                quiet += 1;
+                            }
+                            Err(_) => {}
+                        }
+                    }
+                    seen
+                })
+            })
+            .collect();
+        for (from, to) in &trees {
+            let mut batch = sled::Batch::default();
+            for (n, kv) in from.iter().enumerate() {
+                let (k, v) = kv?;
+                batch.insert(k, v);
+                // Bounded batches keep a large store's copy from doubling memory.
+                if n % 10_000 == 9_999 {
+                    to.apply_batch(std::mem::take(&mut batch))?;
+                }
+            }
+            to.apply_batch(batch)?;
+        }
+        let changes: Vec<Vec<sled::Event>> = {
+            // No write is halfway through while this is held, so each watcher has every
+            // event of every write that finished: it drains them, then times out and stops.
             let _paused = self
                 .gate
                 .write()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            let mut records = 0;
-            for name in self.db.tree_names() {
-                let from = self.db.open_tree(&name)?;
-                let to = copy.open_tree(&name)?;
-                let mut batch = sled::Batch::default();
-                for kv in from.iter() {
-                    let (k, v) = kv?;
-                    batch.insert(k, v);
-                    records += 1;
-                    // Bounded batches keep a large store's copy from doubling memory.
-                    if records % 10_000 == 0 {
-                        to.apply_batch(std::mem::take(&mut batch))?;
-                    }
-                }
-                to.apply_batch(batch)?;
-            }
-            records
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+            watchers
+                .into_iter()
+                .map(|w| w.join().unwrap_or_default())
+                .collect()
         };
+        let mut records = 0;
+        for ((_, to), events) in trees.iter().zip(changes) {
+            let mut batch = sled::Batch::default();
+            for event in events {
+                match event {
+                    sled::Event::Insert { key, value } => batch.insert(key, value),
+                    sled::Event::Remove { key } => batch.remove(key),
+                }
+            }
+            to.apply_batch(batch)?;
+            records += to.len();
+        }
         copy.flush()?;
         Ok(records)
     }

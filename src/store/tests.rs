@@ -899,3 +899,54 @@ async fn a_lane_advances_only_when_its_head_is_done() {
     assert!(matches!(note.entry.effect, Effect::ThreadNote { .. }));
     assert!(note.seq > card.seq);
 }
+
+/// A backup of a big store does not stop writes while it copies, and the copy is still
+/// one moment of the store: every case it has is counted in its tallies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_go_on_while_a_backup_copies_and_the_copy_is_consistent() {
+    let (dir, store) = temp();
+    let at = stamp("UAGENT1", 0).at;
+    // Bulk for the copy to walk, so that it takes a while.
+    let bulk = store.db.open_tree("bulk_for_the_test").unwrap();
+    let mut batch = sled::Batch::default();
+    for n in 0u64..30_000 {
+        batch.insert(&n.to_be_bytes(), &[7u8; 32]);
+    }
+    bulk.apply_batch(batch).unwrap();
+    store
+        .open_case(new_case("c0"), at, &rules(), None)
+        .await
+        .unwrap();
+
+    let target = dir.path().join("copy");
+    let copying = {
+        let (store, target) = (store.clone(), target.clone());
+        tokio::task::spawn_blocking(move || store.backup_to(&target))
+    };
+    let mut during = 0;
+    while !copying.is_finished() {
+        store
+            .open_case(new_case("c1"), at, &rules(), None)
+            .await
+            .unwrap();
+        during += 1;
+    }
+    let records = copying.await.unwrap().unwrap();
+    assert!(records > 30_000);
+    assert!(
+        during >= 5,
+        "only {during} cases were opened while the backup copied"
+    );
+    assert_eq!(
+        store.tallies().unwrap().cases_total,
+        store.cases().count() as u64,
+        "the store itself"
+    );
+    let copy = open_when_released(&target).unwrap();
+    let cases = copy.cases().count() as u64;
+    assert_eq!(copy.tallies().unwrap().cases_total, cases);
+    assert!(
+        cases >= 1 && cases <= 1 + during,
+        "{cases} cases, {during} opened during"
+    );
+}
