@@ -673,3 +673,64 @@ async fn readiness_reports_a_delivery_worker_that_stopped_making_progress() {
     }
     assert_eq!(status, 200, "ready again once deliveries finish");
 }
+
+/// A backup walks the whole store; meanwhile people keep escalating and the probes keep
+/// answering: writes pause only for the moment the backup collects what changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledgements_and_health_keep_answering_while_a_backup_copies() {
+    use escalation_bot::domain::{Category, NewCase, Source, UserId};
+    let bot = TestBot::start().await;
+    let at = Timestamp::now();
+    let seeded = 500;
+    for n in 0..seeded {
+        let new = NewCase {
+            customer: escalation_bot::domain::CustomerId::parse(&format!("seed-{n}")),
+            category: Category::UnreasonableDemand,
+            severity: None,
+            promise_failed: None,
+            summary: "A case from before, for the backup to copy".into(),
+            reporter: UserId::parse(AGENT).unwrap(),
+            reported_from: None,
+            evidence: None,
+            source: Source::Command,
+        };
+        bot.store
+            .open_case(new, at, &bot.settings.rules, None)
+            .await
+            .unwrap();
+    }
+    // History, not news: nothing of it goes to Slack.
+    bot.store.forget_deliveries().unwrap();
+    let store_path = bot.settings.store_path.clone();
+    let backup = tokio::spawn(async move {
+        socket::ask(
+            &store_path,
+            operations::BACKUP_PATH,
+            r#"{"path": "while-busy"}"#.into(),
+        )
+        .await
+    });
+    let health = format!("http://{}/healthz", bot.app().addr());
+    let mut answered = 0;
+    while !backup.is_finished() {
+        let started = std::time::Instant::now();
+        let answer = bot.escalate(AGENT, "cust-1 other During the backup").await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let (status, _) = http("GET", &health, "").await;
+        assert_eq!(status, 200);
+        let took = started.elapsed();
+        assert!(
+            took < Duration::from_secs(3),
+            "an ack and a probe took {took:?}"
+        );
+        answered += 1;
+    }
+    let done: operations::BackupDone =
+        serde_json::from_str(&backup.await.unwrap().expect("the backup")).unwrap();
+    assert!(answered >= 1);
+    let cases = done.cases as usize;
+    assert!(
+        (seeded..=seeded + answered).contains(&cases),
+        "the copy holds {cases} cases: the {seeded} seeded and some of the {answered} opened during it"
+    );
+}
