@@ -58,13 +58,27 @@ pub use report::{Posting, ReportState, WeekFigures};
 pub use work::{Work, WorkEntry};
 
 /// The layout this build reads and writes. Bump it with a migration in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Rewrites a store's layout from one schema version to the next.
 type Migration = fn(&sled::Db) -> Result<(), StoreError>;
 
 /// `MIGRATIONS[n]` upgrades a store from version `n + 1` to `n + 2`.
-const MIGRATIONS: &[Migration] = &[audit_by_case, report::spans_into_records, classified];
+const MIGRATIONS: &[Migration] = &[
+    audit_by_case,
+    report::spans_into_records,
+    classified,
+    combined_outcomes,
+];
+
+/// Version 5 records decisions of several measures (`{"measures":[...],...}`), customer
+/// histories with a list of measures per case, and weekly aggregates counted per measure.
+/// Records written before read as they are (see `domain::outcome`), so nothing is
+/// rewritten; the version is raised so an older build, which could not read the new
+/// records, refuses the store instead of failing on them later.
+fn combined_outcomes(_db: &sled::Db) -> Result<(), StoreError> {
+    Ok(())
+}
 
 /// Version 4 writes `classified` audit entries (a reporter confirming or changing a
 /// category the lexicon guessed) and counts contacts in their own trees, created on open.
