@@ -25,7 +25,7 @@ use escalation_bot::app::Application;
 use escalation_bot::clock::ManualClock;
 use escalation_bot::config::{Secret, Secrets, Settings};
 use escalation_bot::domain::{
-    Action, Category, CustomerId, NewCase, Outcome, Rules, Source, Stamp, UserId, Week,
+    Action, Category, CustomerId, Measure, NewCase, Outcome, Rules, Source, Stamp, UserId, Week,
 };
 use escalation_bot::report::WeeklyReport;
 use escalation_bot::standin::StandIn;
@@ -110,12 +110,10 @@ async fn write_case(store: &Store, rules: &Rules, n: u64, total: u64) {
     }
     let decided = rng.i64(90..3000);
     let outcome = match rng.u8(..100) {
-        0..60 => Outcome::Warning,
-        60..80 => Outcome::Refund {
-            amount: rng.u64(1..50) * 1000,
-        },
-        80..95 => Outcome::NoAction,
-        _ => Outcome::Termination,
+        0..60 => Outcome::only(Measure::Warning),
+        60..80 => Outcome::refund(rng.u64(1..50) * 1000),
+        80..95 => Outcome::no_action(),
+        _ => Outcome::only(Measure::Termination),
     };
     store
         .act(id, Action::Decide(outcome), stamp(EXEC, decided), rules)

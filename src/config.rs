@@ -131,6 +131,11 @@ pub struct Settings {
     pub delivery: DeliverySettings,
     pub currency: String,
     pub customer_count: Option<u64>,
+    /// The company's name, signed under a written warning's draft (`policy.company_name`).
+    pub company_name: Option<String>,
+    /// The clause of the terms a sanction rests on (`policy.terms_clause`), quoted in a
+    /// written warning's draft; unset, the catalog's "prohibited conduct in our terms".
+    pub terms_clause: Option<String>,
     pub locale: Locale,
     /// Watching support channels: who the customer is, what looks abusive, who to tell.
     pub watch: WatchSettings,
@@ -351,6 +356,8 @@ struct RawPolicy {
     refund_approval_over: Option<u64>,
     customer_count: Option<u64>,
     reporter_may_decide: Option<bool>,
+    company_name: Option<String>,
+    terms_clause: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -772,6 +779,16 @@ impl Settings {
             delivery,
             currency,
             customer_count: raw.policy.customer_count,
+            company_name: raw
+                .policy
+                .company_name
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty()),
+            terms_clause: raw
+                .policy
+                .terms_clause
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty()),
             locale,
             watch,
             report,
@@ -945,6 +962,24 @@ mod tests {
             "the managers approve unless people.approvers says who"
         );
         assert!(!s.rules.roles.reporter_may_decide);
+    }
+
+    #[test]
+    fn the_company_name_and_the_terms_clause_are_read_for_a_warnings_draft() {
+        let text =
+            format!("{MINIMAL}\n[policy]\ncompany_name = \" Example KK \"\nterms_clause = \"\"\n");
+        let s = Settings::from_sources(&text, env(&[])).unwrap();
+        assert_eq!(s.company_name.as_deref(), Some("Example KK"));
+        assert_eq!(
+            s.terms_clause, None,
+            "empty is unset: the catalog's wording"
+        );
+        let s = Settings::from_sources(
+            MINIMAL,
+            env(&[("ESCALATION_BOT__POLICY__TERMS_CLAUSE", "利用規約第12条")]),
+        )
+        .unwrap();
+        assert_eq!(s.terms_clause.as_deref(), Some("利用規約第12条"));
     }
 
     #[test]

@@ -305,22 +305,31 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     d.click(CEO, &page, "take_case").await?;
 
     d.step(
-        "Kenji decides: refund everything paid to date and terminate the contract. He enters the amount.",
-        "田中さんは、これまでの支払いを全額返金したうえで契約を解除すると判断し、金額を入力します。",
+        "Kenji decides: refund everything paid to date and terminate the contract. He ticks both \
+         measures and enters the amount.",
+        "田中さんは、これまでの支払いを全額返金したうえで契約を解除すると判断し、二つの措置を選んで\
+         金額を入力します。",
     )?;
     let card = d.card()?;
-    d.click(CEO, &card, "decide:refund-and-termination").await?;
+    d.click(CEO, &card, "decide:several").await?;
     let form = d
         .slack
         .views()
         .last()
         .cloned()
-        .context("the refund form did not open")?;
+        .context("the outcome form did not open")?;
     d.line(d.script.say(
-        "    (Kenji types 120000 and submits)\n",
-        "    （田中さんが「120000」と入力して送信します）\n",
+        "    (Kenji ticks Refund and Termination, types 120000 and submits)\n",
+        "    （田中さんが「返金」と「契約解除」を選び、「120000」と入力して送信します）\n",
     ))?;
-    let answer = d.sender.submit(CEO, &form, &[("amount", "120000")]).await;
+    let answer = d
+        .sender
+        .submit(
+            CEO,
+            &form,
+            &[("measures", "refund,termination"), ("amount", "120000")],
+        )
+        .await;
     d.answer(CEO, &answer)?;
     d.settle().await?;
 
@@ -341,7 +350,7 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
 
     d.step(
         "A second customer demands free weekend work. Yumi takes it and gives a warning.",
-        "別のお客様が、契約外の週末の無償作業を要求しています。伊藤さんが担当し、警告とします。",
+        "別のお客様が、契約外の週末の無償作業を要求しています。伊藤さんが担当し、書面警告とします。",
     )?;
     let text = d.script.say(
         "cust-7 unreasonable-demand Demands free on-site work every weekend, outside the contract.",

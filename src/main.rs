@@ -167,6 +167,12 @@ fn stats(config: Option<&Path>, as_json: bool) -> Result<(), String> {
             "customers_cut_off": t.customers_cut_off,
             "customer_count": settings.customer_count,
             "repeat_customers": t.repeat_customers,
+            "cautions": t.cautions,
+            "contact_restrictions": t.contact_restrictions,
+            "suspensions": t.suspensions,
+            "formal_requests": t.formal_requests,
+            "police": t.police,
+            "lawyer": t.lawyer,
         });
         println!("{object}");
     } else {

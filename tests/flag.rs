@@ -602,7 +602,7 @@ async fn a_reaction_case_is_paged_as_its_guess_and_never_critical_until_the_repo
     );
     assert_eq!(
         case.recommendation,
-        Step::Warning,
+        Step::Caution,
         "no termination on a guess"
     );
     assert_eq!(

@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use escalation_bot::domain::{
-    CaseState, Category, Event, Notice, Outcome, PromiseFailed, Severity, UserId,
+    CaseState, Category, Event, Measure, Notice, Outcome, PromiseFailed, Severity, UserId,
 };
 use escalation_bot::i18n::Locale;
 use escalation_bot::store::AuditEntry;
@@ -114,25 +114,28 @@ async fn the_whole_flow_ends_in_an_approved_refund_and_termination() {
     assert_eq!(owner.by, user(EXEC1));
     let card = bot.card(id);
     assert_eq!(card.edits, 1, "the card is updated in place");
-    assert!(text_of(&card).contains("decide:refund-and-termination"));
+    assert!(text_of(&card).contains("decide:several"));
     assert!(
         bot.thread(id)
             .iter()
             .any(|m| m.text.contains("took the case"))
     );
 
-    // Refund and terminate: the amount is asked in a form.
-    bot.click(EXEC1, &card, "decide:refund-and-termination")
-        .await;
+    // Refund and terminate: both are ticked in the outcome form, with the amount.
+    bot.click(EXEC1, &card, "decide:several").await;
     bot.slack
         .wait_for(std::time::Duration::from_secs(5), |s| !s.views().is_empty())
         .await
         .expect("the refund form opens");
     let form = bot.slack.views().pop().unwrap();
-    assert_eq!(form["private_metadata"], "ESC-1|refund-and-termination");
+    assert_eq!(form["private_metadata"], "ESC-1|");
     let answer = bot
         .sender
-        .submit(EXEC1, &form, &[("amount", "120000")])
+        .submit(
+            EXEC1,
+            &form,
+            &[("measures", "refund,termination"), ("amount", "120000")],
+        )
         .await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.json()["response_action"], "clear");
@@ -159,7 +162,7 @@ async fn the_whole_flow_ends_in_an_approved_refund_and_termination() {
     assert_eq!(owner.by, user(EXEC1));
     assert_eq!(
         decision.outcome,
-        Outcome::RefundAndTermination { amount: 120_000 }
+        Outcome::refund(120_000).and(Measure::Termination)
     );
     assert_eq!(decision.decided.by, user(EXEC1));
     assert_eq!(decision.approved.as_ref().unwrap().by, user(MGR1));
@@ -329,7 +332,7 @@ async fn a_manager_cannot_approve_their_own_termination() {
     let CaseState::Closed { decision, .. } = bot.case(id).state else {
         panic!("approved")
     };
-    assert_eq!(decision.outcome, Outcome::Termination);
+    assert_eq!(decision.outcome, Outcome::only(Measure::Termination));
     assert_eq!(decision.approved.unwrap().by, user(MGR2));
 }
 
@@ -357,7 +360,7 @@ async fn a_rejected_proposal_returns_the_case_to_its_owner() {
     let CaseState::Closed { decision, .. } = bot.case(id).state else {
         panic!("closed")
     };
-    assert_eq!(decision.outcome, Outcome::Warning);
+    assert_eq!(decision.outcome, Outcome::only(Measure::Warning));
     let customer = bot
         .store
         .customer(bot.case(id).customer.as_ref().expect("named"))
@@ -676,10 +679,13 @@ async fn history_stats_and_help() {
     let second = bot.open_case("cust-42 verbal-abuse Again").await;
     let card = text_of(&bot.card(second));
     assert!(
-        card.contains("1 earlier case (1 in the last 12 months), 1 warning"),
+        card.contains("1 earlier case (1 in the last 12 months), 1 written warning"),
         "{card}"
     );
-    assert!(card.contains("Final warning"), "the ladder climbs: {card}");
+    assert!(
+        card.contains("Written warning"),
+        "the ladder climbs: {card}"
+    );
 
     let history = bot.escalate(MGR1, "history cust-42").await.body;
     let (first, second) = (history.find("ESC-1"), history.find("ESC-2"));
@@ -688,7 +694,7 @@ async fn history_stats_and_help() {
         "both cases, the newest first: {history}"
     );
     assert!(
-        history.contains("Warnings: 1") && history.contains("Not terminated"),
+        history.contains("written warnings: 1") && history.contains("Not terminated"),
         "{history}"
     );
     let nobody = bot.escalate(MGR1, "history cust-0").await.text();

@@ -5,8 +5,8 @@
 
 use escalation_bot::domain::paging::{self, PagingPolicy};
 use escalation_bot::domain::{
-    Action, Case, CaseId, CaseState, Category, CustomerId, Effect, Event, History, NewCase,
-    Outcome, Policy, Roles, Source, Stamp, Timer, UserId,
+    Action, Case, CaseId, CaseState, Category, CustomerId, Effect, Event, History, Measure,
+    Measures, NewCase, Outcome, Policy, Roles, Source, Stamp, Timer, UserId,
 };
 use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
@@ -38,14 +38,20 @@ enum Step {
     Tick,
 }
 
+/// Any combination of measures, with or without their details (so incomplete ones and
+/// "no action" combined with a measure are tried too).
 fn outcome() -> impl Strategy<Value = Outcome> {
-    prop_oneof![
-        Just(Outcome::Warning),
-        Just(Outcome::Termination),
-        Just(Outcome::NoAction),
-        (0u64..3000).prop_map(|amount| Outcome::Refund { amount }),
-        (0u64..3000).prop_map(|amount| Outcome::RefundAndTermination { amount }),
-    ]
+    (
+        proptest::collection::vec(0..Measure::ALL.len(), 0..4),
+        proptest::option::of(0u64..3000),
+        any::<bool>(),
+    )
+        .prop_map(|(picks, refund, dated)| Outcome {
+            measures: Measures::of(picks.into_iter().map(|i| Measure::ALL[i])),
+            refund,
+            suspended_until: dated.then(|| "2027-01-31".parse().expect("a date")),
+            contact: Default::default(),
+        })
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -142,7 +148,9 @@ proptest! {
                             prop_assert!(!before.is_closed(), "a closed case changed: {event:?}");
                             prop_assert!(!pages_or_alerts(&Effect::for_event(&event)));
                             if let Event::Closed { decision } = &event {
+                                prop_assert_eq!(decision.outcome.check(), Ok(()));
                                 let needs = decision.outcome.terminates()
+                                    || decision.outcome.has(Measure::Suspension)
                                     || decision.outcome.refund_amount().is_some_and(|a| a > policy.refund_approval_over);
                                 if needs {
                                     let approver = decision.approved.as_ref();
@@ -155,7 +163,7 @@ proptest! {
                             }
                             if let Event::Closed { decision } = &event {
                                 prop_assert!(
-                                    case.customer.is_some() || decision.outcome == Outcome::NoAction,
+                                    case.customer.is_some() || decision.outcome.is_no_action(),
                                     "{:?} for a customer nobody named", decision.outcome
                                 );
                             }

@@ -134,8 +134,8 @@ async fn the_report_is_posted_once_on_schedule_in_the_configured_zone_with_its_c
         "*Cases opened:* 2",
         "Verbal abuse 1",
         "Private categories 1 (not itemised)",
-        "terminations 0, no action (not harassment) 0\n",
-        "*Decided:* 1\nWarnings 1, refunds 0",
+        "terminations 0, refunds 0 (¥0), no action (not harassment) 0\n",
+        "*Decided:* 1\nCautions 0, written warnings 1, suspensions 0",
         "*Time to take over:* median 30 min, 90th percentile 30 min (1 case)",
         "*Time to decide:* median 2 h, 90th percentile 2 h (1 case)",
         "*Still open now:* 1",
@@ -505,7 +505,7 @@ async fn export_round_trips_every_case_with_its_timeline_as_csv_and_json() {
         &rows[0][column(Column::OpenedAt)],
         "2026-11-18T12:00:00+09:00"
     );
-    assert_eq!(&rows[0][column(Column::Outcome)], "警告");
+    assert_eq!(&rows[0][column(Column::Outcome)], "書面警告");
     assert_eq!(&rows[0][column(Column::OutcomeId)], "warning");
     assert_eq!(&rows[0][column(Column::DecidedBy)], EXEC1);
     let timeline = &rows[0][column(Column::Timeline)];
@@ -516,7 +516,10 @@ async fn export_round_trips_every_case_with_its_timeline_as_csv_and_json() {
         timeline.contains("+09:00 呼び出し：U0EXEC2\n"),
         "the bot's own step names nobody as its author: {timeline}"
     );
-    assert!(timeline.ends_with("完了（U0EXEC1）：警告"), "{timeline}");
+    assert!(
+        timeline.ends_with("完了（U0EXEC1）：書面警告"),
+        "{timeline}"
+    );
     assert_eq!(
         &rows[2][column(Column::Summary)],
         "土下座して謝れと言われました"
@@ -565,7 +568,7 @@ async fn export_round_trips_every_case_with_its_timeline_as_csv_and_json() {
     };
     assert_eq!(steps("event_id"), ["opened", "paged", "taken", "closed"]);
     assert_eq!(steps("event"), ["起票", "呼び出し", "担当", "完了"]);
-    assert_eq!(cases[0]["outcome"], "警告");
+    assert_eq!(cases[0]["outcome"], "書面警告");
     assert_eq!(cases[0]["outcome_id"], "warning");
     assert_eq!(cases[2]["category_id"], "dogeza");
     for (row, case) in rows.iter().zip(cases) {

@@ -65,15 +65,18 @@ async fn every_web_api_call_matches_slacks_published_description() {
     bot.ephemeral_after(AGENT, 0).await;
     bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
     bot.settle().await;
-    bot.click(EXEC1, &bot.card(id), "decide:refund-and-termination")
-        .await;
+    bot.click(EXEC1, &bot.card(id), "decide:several").await;
     bot.slack
         .wait_for(Duration::from_secs(5), |s| s.views().len() == 2)
         .await
         .unwrap();
     let form = bot.slack.views().pop().unwrap();
     bot.sender
-        .submit(EXEC1, &form, &[("amount", "90000")])
+        .submit(
+            EXEC1,
+            &form,
+            &[("measures", "refund,termination"), ("amount", "90000")],
+        )
         .await;
     bot.settle().await;
     bot.click(MGR1, &bot.proposal(id), "approve_proposal").await;

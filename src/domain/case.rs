@@ -25,106 +25,7 @@ pub struct Stamp {
     pub at: Timestamp,
 }
 
-/// What the company does about the customer. Amounts are whole units of
-/// `policy.currency` (yen for JPY).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Outcome {
-    Warning,
-    Refund { amount: u64 },
-    Termination,
-    RefundAndTermination { amount: u64 },
-    NoAction,
-}
-
-/// An outcome without its amount: what a button offers before the amount is asked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum OutcomeKind {
-    Warning,
-    Refund,
-    Termination,
-    RefundAndTermination,
-    NoAction,
-}
-
-impl Outcome {
-    pub fn kind(self) -> OutcomeKind {
-        match self {
-            Outcome::Warning => OutcomeKind::Warning,
-            Outcome::Refund { .. } => OutcomeKind::Refund,
-            Outcome::Termination => OutcomeKind::Termination,
-            Outcome::RefundAndTermination { .. } => OutcomeKind::RefundAndTermination,
-            Outcome::NoAction => OutcomeKind::NoAction,
-        }
-    }
-
-    pub fn refund_amount(self) -> Option<u64> {
-        match self {
-            Outcome::Refund { amount } | Outcome::RefundAndTermination { amount } => Some(amount),
-            _ => None,
-        }
-    }
-
-    /// Whether the customer is cut off.
-    pub fn terminates(self) -> bool {
-        matches!(
-            self,
-            Outcome::Termination | Outcome::RefundAndTermination { .. }
-        )
-    }
-}
-
-impl OutcomeKind {
-    pub const ALL: [OutcomeKind; 5] = [
-        OutcomeKind::Warning,
-        OutcomeKind::Refund,
-        OutcomeKind::Termination,
-        OutcomeKind::RefundAndTermination,
-        OutcomeKind::NoAction,
-    ];
-
-    pub fn slug(self) -> &'static str {
-        match self {
-            OutcomeKind::Warning => "warning",
-            OutcomeKind::Refund => "refund",
-            OutcomeKind::Termination => "termination",
-            OutcomeKind::RefundAndTermination => "refund-and-termination",
-            OutcomeKind::NoAction => "no-action",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<OutcomeKind> {
-        OutcomeKind::ALL.into_iter().find(|k| k.slug() == s)
-    }
-
-    pub fn needs_amount(self) -> bool {
-        matches!(
-            self,
-            OutcomeKind::Refund | OutcomeKind::RefundAndTermination
-        )
-    }
-
-    /// The outcome for kinds that carry no amount.
-    pub fn without_amount(self) -> Option<Outcome> {
-        match self {
-            OutcomeKind::Warning => Some(Outcome::Warning),
-            OutcomeKind::Termination => Some(Outcome::Termination),
-            OutcomeKind::NoAction => Some(Outcome::NoAction),
-            OutcomeKind::Refund | OutcomeKind::RefundAndTermination => None,
-        }
-    }
-
-    pub fn with_amount(self, amount: u64) -> Outcome {
-        match self {
-            OutcomeKind::Refund => Outcome::Refund { amount },
-            OutcomeKind::RefundAndTermination => Outcome::RefundAndTermination { amount },
-            OutcomeKind::Warning => Outcome::Warning,
-            OutcomeKind::Termination => Outcome::Termination,
-            OutcomeKind::NoAction => Outcome::NoAction,
-        }
-    }
-}
+pub use super::outcome::{Contact, Contacts, Measure, Measures, Outcome, Problem};
 
 /// An outcome that needs an approver's approval, waiting in the thread.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -481,7 +382,9 @@ pub enum Refusal {
     /// Only `people.approvers` approve or reject.
     ApproversOnly,
     OwnProposal,
-    AmountMustBePositive,
+    /// The outcome lacks something (an amount, a date) or combines "no action" with a
+    /// measure.
+    Incomplete(Problem),
     Closed {
         outcome: Outcome,
     },
@@ -519,7 +422,7 @@ impl Refusal {
             | Refusal::ProposalPending
             | Refusal::NothingToApprove
             | Refusal::ProposalReplaced
-            | Refusal::AmountMustBePositive
+            | Refusal::Incomplete(_)
             | Refusal::Closed { .. }
             | Refusal::CustomerUnknown
             | Refusal::CustomerAlreadyKnown(_)
@@ -718,10 +621,9 @@ impl Case {
             }
         };
         roles.check(self, &actor.by, Right::Decide)?;
-        if outcome.refund_amount() == Some(0) {
-            return Err(Refusal::AmountMustBePositive);
-        }
-        if self.customer.is_none() && outcome != Outcome::NoAction {
+        let outcome = outcome.normalized();
+        outcome.check().map_err(Refusal::Incomplete)?;
+        if self.customer.is_none() && !outcome.is_no_action() {
             return Err(Refusal::CustomerUnknown);
         }
         if policy.needs_approval(outcome) {
@@ -890,7 +792,12 @@ pub(crate) mod tests {
     fn warning_closes_at_once_with_the_policy_version() {
         let mut case = open_case();
         step(&mut case, Action::Take, "UEXEC1").unwrap();
-        let event = step(&mut case, Action::Decide(Outcome::Warning), "UEXEC1").unwrap();
+        let event = step(
+            &mut case,
+            Action::Decide(Outcome::only(Measure::Warning)),
+            "UEXEC1",
+        )
+        .unwrap();
         let Event::Closed { decision } = event else {
             panic!("expected a closed case, got {event:?}");
         };
@@ -904,19 +811,28 @@ pub(crate) mod tests {
         let mut case = open_case();
         step(&mut case, Action::Take, "UEXEC1").unwrap();
         assert_eq!(
-            step(&mut case, Action::Decide(Outcome::Warning), "UEXEC2"),
+            step(
+                &mut case,
+                Action::Decide(Outcome::only(Measure::Warning)),
+                "UEXEC2"
+            ),
             Err(Refusal::NotOwnerOrManager {
                 owner: user("UEXEC1")
             })
         );
-        assert!(step(&mut case, Action::Decide(Outcome::NoAction), "UMGR1").is_ok());
+        assert!(step(&mut case, Action::Decide(Outcome::no_action()), "UMGR1").is_ok());
     }
 
     #[test]
     fn termination_needs_another_managers_approval() {
         let mut case = open_case();
         step(&mut case, Action::Take, "UMGR1").unwrap();
-        let proposed = step(&mut case, Action::Decide(Outcome::Termination), "UMGR1").unwrap();
+        let proposed = step(
+            &mut case,
+            Action::Decide(Outcome::only(Measure::Termination)),
+            "UMGR1",
+        )
+        .unwrap();
         assert!(matches!(proposed, Event::Proposed { .. }));
         assert_eq!(
             step(&mut case, Action::Approve { proposal: None }, "UMGR1"),
@@ -947,7 +863,7 @@ pub(crate) mod tests {
         };
         apply(
             &mut case,
-            Action::Decide(Outcome::Termination),
+            Action::Decide(Outcome::only(Measure::Termination)),
             at("UEXEC1", 2),
         )
         .unwrap();
@@ -962,7 +878,7 @@ pub(crate) mod tests {
         .unwrap();
         apply(
             &mut case,
-            Action::Decide(Outcome::Termination),
+            Action::Decide(Outcome::only(Measure::Termination)),
             at("UEXEC1", 4),
         )
         .unwrap();
@@ -995,9 +911,18 @@ pub(crate) mod tests {
     fn rejection_returns_the_case_to_its_owner() {
         let mut case = open_case();
         step(&mut case, Action::Take, "UEXEC1").unwrap();
-        step(&mut case, Action::Decide(Outcome::Termination), "UEXEC1").unwrap();
+        step(
+            &mut case,
+            Action::Decide(Outcome::only(Measure::Termination)),
+            "UEXEC1",
+        )
+        .unwrap();
         assert_eq!(
-            step(&mut case, Action::Decide(Outcome::Warning), "UEXEC1"),
+            step(
+                &mut case,
+                Action::Decide(Outcome::only(Measure::Warning)),
+                "UEXEC1"
+            ),
             Err(Refusal::ProposalPending)
         );
         assert!(matches!(
@@ -1010,7 +935,14 @@ pub(crate) mod tests {
                 owner: stamp("UEXEC1", 1)
             }
         );
-        assert!(step(&mut case, Action::Decide(Outcome::Warning), "UEXEC1").is_ok());
+        assert!(
+            step(
+                &mut case,
+                Action::Decide(Outcome::only(Measure::Warning)),
+                "UEXEC1"
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -1019,7 +951,7 @@ pub(crate) mod tests {
         step(&mut small, Action::Take, "UEXEC1").unwrap();
         let event = step(
             &mut small,
-            Action::Decide(Outcome::Refund { amount: 50_000 }),
+            Action::Decide(Outcome::refund(50_000)),
             "UEXEC1",
         );
         assert!(matches!(event, Ok(Event::Closed { .. })));
@@ -1028,7 +960,7 @@ pub(crate) mod tests {
         step(&mut large, Action::Take, "UEXEC1").unwrap();
         let event = step(
             &mut large,
-            Action::Decide(Outcome::Refund { amount: 50_001 }),
+            Action::Decide(Outcome::refund(50_001)),
             "UEXEC1",
         );
         assert!(matches!(event, Ok(Event::Proposed { .. })));
@@ -1038,17 +970,22 @@ pub(crate) mod tests {
     fn nothing_changes_a_closed_case() {
         let mut case = open_case();
         step(&mut case, Action::Take, "UEXEC1").unwrap();
-        step(&mut case, Action::Decide(Outcome::Warning), "UEXEC1").unwrap();
+        step(
+            &mut case,
+            Action::Decide(Outcome::only(Measure::Warning)),
+            "UEXEC1",
+        )
+        .unwrap();
         for (action, by) in [
             (Action::Take, "UEXEC2"),
-            (Action::Decide(Outcome::Termination), "UMGR1"),
+            (Action::Decide(Outcome::only(Measure::Termination)), "UMGR1"),
             (Action::Approve { proposal: None }, "UMGR1"),
             (Action::Reject { proposal: None }, "UMGR1"),
         ] {
             assert_eq!(
                 step(&mut case, action, by),
                 Err(Refusal::Closed {
-                    outcome: Outcome::Warning
+                    outcome: Outcome::only(Measure::Warning)
                 })
             );
         }
@@ -1058,7 +995,11 @@ pub(crate) mod tests {
     fn a_case_must_be_taken_before_it_is_decided() {
         let mut case = open_case();
         assert_eq!(
-            step(&mut case, Action::Decide(Outcome::Warning), "UMGR1"),
+            step(
+                &mut case,
+                Action::Decide(Outcome::only(Measure::Warning)),
+                "UMGR1"
+            ),
             Err(Refusal::NotTakenYet)
         );
         assert_eq!(
@@ -1073,7 +1014,11 @@ pub(crate) mod tests {
         case.customer = None;
         step(&mut case, Action::Take, "UEXEC1").unwrap();
         assert_eq!(
-            step(&mut case, Action::Decide(Outcome::Warning), "UEXEC1"),
+            step(
+                &mut case,
+                Action::Decide(Outcome::only(Measure::Warning)),
+                "UEXEC1"
+            ),
             Err(Refusal::CustomerUnknown)
         );
         let acme = CustomerId::parse("acme").unwrap();
@@ -1088,7 +1033,14 @@ pub(crate) mod tests {
             step(&mut case, Action::IdentifyCustomer(acme.clone()), "UEXEC1"),
             Err(Refusal::CustomerAlreadyKnown(acme))
         );
-        assert!(step(&mut case, Action::Decide(Outcome::Warning), "UEXEC1").is_ok());
+        assert!(
+            step(
+                &mut case,
+                Action::Decide(Outcome::only(Measure::Warning)),
+                "UEXEC1"
+            )
+            .is_ok()
+        );
     }
 
     fn reacted_to(category: Category) -> Case {
@@ -1115,7 +1067,7 @@ pub(crate) mod tests {
         assert_eq!(case.severity, Severity::High);
         assert_eq!(
             case.recommendation,
-            Step::Warning,
+            Step::Caution,
             "no termination on a guess"
         );
     }
@@ -1180,11 +1132,20 @@ pub(crate) mod tests {
         step(&mut case, Action::Take, "UEXEC2").unwrap();
         case.reporter = user("UMGR1");
         assert_eq!(
-            step(&mut case, Action::Decide(Outcome::Warning), "UMGR1"),
+            step(
+                &mut case,
+                Action::Decide(Outcome::only(Measure::Warning)),
+                "UMGR1"
+            ),
             Err(Refusal::OwnReport),
             "a manager may decide any case but their own report"
         );
-        step(&mut case, Action::Decide(Outcome::Termination), "UEXEC2").unwrap();
+        step(
+            &mut case,
+            Action::Decide(Outcome::only(Measure::Termination)),
+            "UEXEC2",
+        )
+        .unwrap();
         assert_eq!(
             step(&mut case, Action::Approve { proposal: None }, "UMGR1"),
             Err(Refusal::OwnReport)
@@ -1198,12 +1159,8 @@ pub(crate) mod tests {
         let mut case = open_case();
         step(&mut case, Action::Take, "UEXEC1").unwrap();
         assert_eq!(
-            step(
-                &mut case,
-                Action::Decide(Outcome::Refund { amount: 0 }),
-                "UEXEC1"
-            ),
-            Err(Refusal::AmountMustBePositive)
+            step(&mut case, Action::Decide(Outcome::refund(0)), "UEXEC1"),
+            Err(Refusal::Incomplete(Problem::AmountMissing))
         );
     }
 }

@@ -4,7 +4,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use super::case::{Case, Decision, Event, OutcomeKind};
+use super::case::{Case, Decision, Event, Measure, Measures};
 use super::category::Category;
 use super::ids::{CaseId, CustomerId};
 use super::policy::History;
@@ -17,6 +17,12 @@ pub struct CustomerRecord {
     pub refunds: u32,
     pub refund_total: u64,
     pub cut_off: Option<CutOff>,
+    /// Cautions (注意); `warnings` counts the written ones (書面警告).
+    #[serde(default)]
+    pub cautions: u32,
+    /// The last day of the latest suspension (利用停止), if any.
+    #[serde(default)]
+    pub suspended_until: Option<jiff::civil::Date>,
 }
 
 /// One case as the customer's history shows it.
@@ -25,8 +31,9 @@ pub struct CaseLine {
     pub id: CaseId,
     pub opened_at: Timestamp,
     pub category: Category,
-    /// `None` while the case is undecided.
-    pub outcome: Option<OutcomeKind>,
+    /// `None` while the case is undecided. Stored as one kind slug before outcomes
+    /// combined (`"refund-and-termination"`), which still reads.
+    pub outcome: Option<Measures>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +54,8 @@ impl CustomerRecord {
             refunds: 0,
             refund_total: 0,
             cut_off: None,
+            cautions: 0,
+            suspended_until: None,
         }
     }
 
@@ -54,9 +63,9 @@ impl CustomerRecord {
     /// action" (not harassment after all) never count against a customer.
     pub fn history_at(&self, at: Timestamp) -> History {
         let counted = || {
-            self.cases
-                .iter()
-                .filter(|c| c.opened_at <= at && c.outcome != Some(OutcomeKind::NoAction))
+            self.cases.iter().filter(|c| {
+                c.opened_at <= at && !c.outcome.is_some_and(|m| m.contains(Measure::NoAction))
+            })
         };
         let window_start = at - LADDER_WINDOW;
         History {
@@ -93,10 +102,19 @@ impl CustomerRecord {
     fn record_decision(&mut self, case: CaseId, decision: &Decision) {
         let outcome = decision.outcome;
         if let Some(line) = self.cases.iter_mut().find(|l| l.id == case) {
-            line.outcome = Some(outcome.kind());
+            line.outcome = Some(outcome.measures);
         }
-        if outcome.kind() == OutcomeKind::Warning {
+        if outcome.has(Measure::Warning) {
             self.warnings += 1;
+        }
+        if outcome.has(Measure::Caution) {
+            self.cautions += 1;
+        }
+        if let Some(until) = outcome
+            .suspended_until
+            .filter(|_| outcome.has(Measure::Suspension))
+        {
+            self.suspended_until = Some(until);
         }
         if let Some(amount) = outcome.refund_amount() {
             self.refunds += 1;
@@ -140,15 +158,52 @@ mod tests {
         );
         record.record(
             &case,
-            &close(Outcome::RefundAndTermination { amount: 3000 }),
+            &close(Outcome::refund(3000).and(Measure::Termination)),
         );
         assert_eq!(record.refunds, 1);
         assert_eq!(record.refund_total, 3000);
         assert_eq!(record.cut_off.as_ref().map(|c| c.case), Some(case.id));
         assert_eq!(
             record.cases[0].outcome,
-            Some(OutcomeKind::RefundAndTermination)
+            Some(Measures::of([Measure::Refund, Measure::Termination]))
         );
+    }
+
+    #[test]
+    fn a_history_stored_before_outcomes_combined_still_reads() {
+        let old = r#"{"id":"acme","cases":[{"id":1,"opened_at":"2026-11-01T00:00:00Z",
+            "category":"threat","outcome":"refund-and-termination"},{"id":2,
+            "opened_at":"2026-11-02T00:00:00Z","category":"other","outcome":null}],
+            "warnings":1,"refunds":1,"refund_total":5000,"cut_off":null}"#;
+        let record: CustomerRecord = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            record.cases[0].outcome,
+            Some(Measures::of([Measure::Refund, Measure::Termination]))
+        );
+        assert_eq!(record.cases[1].outcome, None);
+        assert_eq!((record.cautions, record.suspended_until), (0, None));
+    }
+
+    #[test]
+    fn each_measure_of_a_decision_counts_on_the_record() {
+        let case = open_case();
+        let mut record = CustomerRecord::new(case.customer.clone().unwrap());
+        record.record(
+            &case,
+            &Event::Opened {
+                by: stamp("UAGENT1", 0),
+            },
+        );
+        let until: jiff::civil::Date = "2027-02-01".parse().unwrap();
+        let outcome = Outcome::suspension(until)
+            .and(Measure::Warning)
+            .and(Measure::Caution);
+        record.record(&case, &close(outcome));
+        assert_eq!(
+            (record.warnings, record.cautions, record.suspended_until),
+            (1, 1, Some(until))
+        );
+        assert!(record.cut_off.is_none());
     }
 
     #[test]
@@ -161,7 +216,7 @@ mod tests {
                 by: stamp("UAGENT1", 0),
             },
         );
-        record.record(&case, &close(Outcome::NoAction));
+        record.record(&case, &close(Outcome::no_action()));
         let later = case.opened_at + SignedDuration::from_hours(1);
         assert_eq!(record.history_at(later).prior_cases, 0);
     }

@@ -73,6 +73,11 @@ pub enum Note {
         customer: CustomerId,
         by: UserId,
     },
+    /// A decision included a written warning: a draft of it for `to` (who decided) to
+    /// check, copy and send. The bot itself never writes to the customer.
+    WarningDraft {
+        to: UserId,
+    },
     /// The category and severity were confirmed (`from` None) or changed.
     Classified {
         by: UserId,
@@ -212,6 +217,13 @@ impl Effect {
                         decision: decision.clone(),
                     },
                 });
+                if decision.outcome.has(super::case::Measure::Warning) {
+                    effects.push(Effect::ThreadNote {
+                        note: Note::WarningDraft {
+                            to: decision.decided.by.clone(),
+                        },
+                    });
+                }
                 effects.push(Effect::NotifyReporter);
                 effects
             }
@@ -222,6 +234,7 @@ impl Effect {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Measure;
     use crate::domain::case::tests::stamp;
 
     #[test]
@@ -235,7 +248,7 @@ mod tests {
     #[test]
     fn closing_a_case_tells_the_reporter() {
         let decision = Decision {
-            outcome: Outcome::Warning,
+            outcome: Outcome::only(Measure::Warning),
             decided: stamp("UEXEC1", 1),
             approved: None,
             policy_version: "v".into(),

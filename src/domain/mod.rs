@@ -10,6 +10,7 @@ pub mod identify;
 pub mod ids;
 pub mod lexicon;
 pub mod normalize;
+pub mod outcome;
 pub mod paging;
 pub mod policy;
 pub mod repeats;
@@ -19,8 +20,9 @@ pub mod staff;
 pub mod tally;
 
 pub use case::{
-    Action, Case, CaseState, Decision, Event, Evidence, MessageRef, NewCase, Notice, Outcome,
-    OutcomeKind, PageSent, PromiseFailed, Proposal, Refusal, Source, Stamp,
+    Action, Case, CaseState, Contact, Contacts, Decision, Event, Evidence, Measure, Measures,
+    MessageRef, NewCase, Notice, Outcome, PageSent, Problem, PromiseFailed, Proposal, Refusal,
+    Source, Stamp,
 };
 pub use category::{Category, Severity};
 pub use customer::CustomerRecord;

@@ -498,7 +498,7 @@ mod tests {
         case.state = CaseState::Proposed {
             owner: stamp("UMGR1", 1),
             proposal: crate::domain::Proposal {
-                outcome: crate::domain::Outcome::Termination,
+                outcome: crate::domain::Outcome::only(crate::domain::Measure::Termination),
                 proposed: Stamp {
                     by: user("UMGR1"),
                     at: case.opened_at,
@@ -618,7 +618,7 @@ mod tests {
     #[test]
     fn nothing_is_scheduled_for_a_closed_case() {
         let decision = crate::domain::Decision {
-            outcome: crate::domain::Outcome::Warning,
+            outcome: crate::domain::Outcome::only(crate::domain::Measure::Warning),
             decided: stamp("UEXEC1", 1),
             approved: None,
             policy_version: "v".into(),

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::case::Outcome;
+use super::case::{Measure, Outcome};
 use super::category::Severity;
 use super::ids::UserId;
 
@@ -81,8 +81,10 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// Suspensions and terminations always; refunds above the threshold.
     pub fn needs_approval(&self, outcome: Outcome) -> bool {
         outcome.terminates()
+            || outcome.has(Measure::Suspension)
             || outcome
                 .refund_amount()
                 .is_some_and(|amount| amount > self.refund_approval_over)
@@ -108,29 +110,57 @@ pub struct History {
     pub cut_off: bool,
 }
 
-/// The step the ladder recommends. People decide; this is advice on the card.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The step the ladder recommends: 注意 → 書面警告 → 利用停止 → 契約解除. People decide;
+/// this is advice on the card.
+///
+/// Stored cases written before the ladder had four steps read as the step they meant:
+/// the old first step ("warning") is the caution, the old "final warning" the written one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Step {
-    Warning,
-    FinalWarning,
+    #[serde(alias = "warning")]
+    Caution,
+    #[serde(alias = "final-warning")]
+    WrittenWarning,
+    Suspension,
     Termination,
     /// The customer is already cut off: the case is for the record.
     AlreadyCutOff,
 }
 
 impl Step {
-    /// First case: warning. Second within 12 months: final warning. Third within 12
-    /// months, or any critical case: termination.
+    /// No earlier case in the 12 months before: a caution. One: a written warning. Two: a
+    /// suspension. Three or more: termination. A critical case starts at
+    /// `CRITICAL_STARTS_AT` whatever the history (domain.md: "any critical case:
+    /// termination recommended").
     pub fn recommend(severity: Severity, history: &History) -> Step {
         if history.cut_off {
-            Step::AlreadyCutOff
-        } else if severity == Severity::Critical || history.prior_cases_last_12_months >= 2 {
-            Step::Termination
-        } else if history.prior_cases_last_12_months == 1 {
-            Step::FinalWarning
+            return Step::AlreadyCutOff;
+        }
+        let by_history = match history.prior_cases_last_12_months {
+            0 => Step::Caution,
+            1 => Step::WrittenWarning,
+            2 => Step::Suspension,
+            _ => Step::Termination,
+        };
+        if severity == Severity::Critical {
+            by_history.max(Self::CRITICAL_STARTS_AT)
         } else {
-            Step::Warning
+            by_history
+        }
+    }
+
+    /// Where a critical case (violence, threats) starts on the ladder.
+    pub const CRITICAL_STARTS_AT: Step = Step::Termination;
+
+    /// The measure a step recommends, if any.
+    pub fn measure(self) -> Option<Measure> {
+        match self {
+            Step::Caution => Some(Measure::Caution),
+            Step::WrittenWarning => Some(Measure::Warning),
+            Step::Suspension => Some(Measure::Suspension),
+            Step::Termination => Some(Measure::Termination),
+            Step::AlreadyCutOff => None,
         }
     }
 }
@@ -149,13 +179,17 @@ mod tests {
 
     #[test]
     fn ladder_climbs_with_recent_cases() {
-        assert_eq!(Step::recommend(Severity::High, &history(0)), Step::Warning);
+        assert_eq!(Step::recommend(Severity::High, &history(0)), Step::Caution);
         assert_eq!(
             Step::recommend(Severity::High, &history(1)),
-            Step::FinalWarning
+            Step::WrittenWarning
         );
         assert_eq!(
             Step::recommend(Severity::High, &history(2)),
+            Step::Suspension
+        );
+        assert_eq!(
+            Step::recommend(Severity::High, &history(3)),
             Step::Termination
         );
     }
@@ -175,20 +209,46 @@ mod tests {
             prior_cases_last_12_months: 0,
             ..History::default()
         };
-        assert_eq!(Step::recommend(Severity::Medium, &old), Step::Warning);
+        assert_eq!(Step::recommend(Severity::Medium, &old), Step::Caution);
     }
 
     #[test]
-    fn approval_is_needed_for_terminations_and_large_refunds_only() {
+    fn steps_stored_by_the_two_step_ladder_read_as_they_were_meant() {
+        let old: Vec<Step> =
+            serde_json::from_str(r#"["warning","final-warning","termination","already-cut-off"]"#)
+                .unwrap();
+        assert_eq!(
+            old,
+            [
+                Step::Caution,
+                Step::WrittenWarning,
+                Step::Termination,
+                Step::AlreadyCutOff
+            ]
+        );
+    }
+
+    #[test]
+    fn approval_is_needed_for_suspensions_terminations_and_large_refunds_only() {
         let policy = Policy {
             version: "v".into(),
             refund_approval_over: 100,
         };
-        assert!(policy.needs_approval(Outcome::Termination));
-        assert!(policy.needs_approval(Outcome::RefundAndTermination { amount: 1 }));
-        assert!(policy.needs_approval(Outcome::Refund { amount: 101 }));
-        assert!(!policy.needs_approval(Outcome::Refund { amount: 100 }));
-        assert!(!policy.needs_approval(Outcome::Warning));
-        assert!(!policy.needs_approval(Outcome::NoAction));
+        assert!(policy.needs_approval(Outcome::only(Measure::Termination)));
+        assert!(policy.needs_approval(Outcome::refund(1).and(Measure::Termination)));
+        assert!(policy.needs_approval(Outcome::refund(101)));
+        assert!(!policy.needs_approval(Outcome::refund(100)));
+        assert!(!policy.needs_approval(Outcome::only(Measure::Warning)));
+        assert!(!policy.needs_approval(Outcome::no_action()));
+        let until = "2027-01-31".parse().unwrap();
+        assert!(policy.needs_approval(Outcome::suspension(until)));
+        assert!(policy.needs_approval(Outcome::only(Measure::Warning).and(Measure::Termination)));
+        assert!(
+            !policy.needs_approval(
+                Outcome::only(Measure::Warning)
+                    .and(Measure::Police)
+                    .and(Measure::FormalRequest)
+            )
+        );
     }
 }

@@ -11,8 +11,9 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
 
-use super::case::{Outcome, OutcomeKind};
+use super::case::{Measure, Outcome};
 use super::category::Category;
+use super::outcome::measures_of_kind;
 
 /// An ISO 8601 week (Monday to Sunday), shown as `2026-W47`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -207,17 +208,80 @@ fn parse_weekday(s: &str) -> Option<Weekday> {
 /// Cases count in the week they were opened; takes, decisions and cut-offs in the week
 /// they happened.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "WeekStatsWire")]
 pub struct WeekStats {
     pub opened: u64,
     pub by_category: BTreeMap<Category, u64>,
     /// Opened this week by a customer with an earlier case.
     pub repeat_cases: u64,
-    /// Cases decided (closed) this week, by outcome.
-    pub decided: BTreeMap<OutcomeKind, u64>,
+    /// Decisions (closed cases) this week that included each measure: a decision with
+    /// several counts in each.
+    pub decided: BTreeMap<Measure, u64>,
+    /// Cases decided (closed) this week.
+    pub decided_cases: u64,
+    /// Of those, decisions with more than one measure.
+    pub combined: u64,
     pub refunds: u64,
     pub refund_total: u64,
     /// Customers cut off for the first time this week.
     pub cut_off: u64,
+}
+
+/// A week's numbers as stored: before outcomes combined, `decided` was keyed by one
+/// outcome kind each (`refund-and-termination` among them) and its sum was the cases
+/// decided.
+#[derive(Deserialize)]
+struct WeekStatsWire {
+    #[serde(default)]
+    opened: u64,
+    #[serde(default)]
+    by_category: BTreeMap<Category, u64>,
+    #[serde(default)]
+    repeat_cases: u64,
+    #[serde(default)]
+    decided: BTreeMap<String, u64>,
+    #[serde(default)]
+    decided_cases: Option<u64>,
+    #[serde(default)]
+    combined: Option<u64>,
+    #[serde(default)]
+    refunds: u64,
+    #[serde(default)]
+    refund_total: u64,
+    #[serde(default)]
+    cut_off: u64,
+}
+
+impl From<WeekStatsWire> for WeekStats {
+    fn from(wire: WeekStatsWire) -> WeekStats {
+        let mut decided = BTreeMap::new();
+        let mut legacy_cases = 0;
+        let mut legacy_combined = 0;
+        for (key, n) in &wire.decided {
+            // A key no build wrote is dropped rather than failing the whole week.
+            let Some(measures) = measures_of_kind(key) else {
+                continue;
+            };
+            legacy_cases += n;
+            if measures.len() > 1 {
+                legacy_combined += n;
+            }
+            for m in measures.iter() {
+                *decided.entry(m).or_default() += n;
+            }
+        }
+        WeekStats {
+            opened: wire.opened,
+            by_category: wire.by_category,
+            repeat_cases: wire.repeat_cases,
+            decided,
+            decided_cases: wire.decided_cases.unwrap_or(legacy_cases),
+            combined: wire.combined.unwrap_or(legacy_combined),
+            refunds: wire.refunds,
+            refund_total: wire.refund_total,
+            cut_off: wire.cut_off,
+        }
+    }
 }
 
 impl WeekStats {
@@ -242,7 +306,13 @@ impl WeekStats {
     }
 
     pub fn count_decided(&mut self, outcome: Outcome, newly_cut_off: bool) {
-        *self.decided.entry(outcome.kind()).or_default() += 1;
+        for measure in outcome.measures.iter() {
+            *self.decided.entry(measure).or_default() += 1;
+        }
+        self.decided_cases += 1;
+        if outcome.measures.len() > 1 {
+            self.combined += 1;
+        }
         if let Some(amount) = outcome.refund_amount() {
             self.refunds += 1;
             self.refund_total = self.refund_total.saturating_add(amount);
@@ -253,10 +323,10 @@ impl WeekStats {
     }
 
     pub fn decided_total(&self) -> u64 {
-        self.decided.values().sum()
+        self.decided_cases
     }
 
-    pub fn decided(&self, kind: OutcomeKind) -> u64 {
+    pub fn decided(&self, kind: Measure) -> u64 {
         self.decided.get(&kind).copied().unwrap_or(0)
     }
 
@@ -346,6 +416,32 @@ mod tests {
 
     fn zone(name: &str) -> TimeZone {
         TimeZone::get(name).unwrap()
+    }
+
+    #[test]
+    fn a_week_stored_before_outcomes_combined_counts_each_measure_and_each_case_once() {
+        let old = r#"{"opened":3,"by_category":{"threat":3},"repeat_cases":0,
+            "decided":{"warning":1,"refund-and-termination":2},"refunds":2,
+            "refund_total":7000,"cut_off":2}"#;
+        let week: WeekStats = serde_json::from_str(old).unwrap();
+        assert_eq!(week.decided_total(), 3);
+        assert_eq!(week.combined, 2);
+        assert_eq!(week.decided(Measure::Refund), 2);
+        assert_eq!(week.decided(Measure::Termination), 2);
+        assert_eq!(week.decided(Measure::Warning), 1);
+        let again: WeekStats =
+            serde_json::from_str(&serde_json::to_string(&week).unwrap()).unwrap();
+        assert_eq!(again, week);
+    }
+
+    #[test]
+    fn a_decision_of_several_measures_is_one_case_counted_in_each() {
+        let mut week = WeekStats::default();
+        week.count_decided(Outcome::only(Measure::Warning).and(Measure::Police), false);
+        week.count_decided(Outcome::refund(10).and(Measure::Termination), true);
+        assert_eq!((week.decided_total(), week.combined), (2, 2));
+        assert_eq!(week.decided(Measure::Police), 1);
+        assert_eq!((week.refunds, week.refund_total, week.cut_off), (1, 10, 1));
     }
 
     fn at(s: &str) -> Timestamp {

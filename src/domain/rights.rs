@@ -138,6 +138,7 @@ impl Roles {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Measure;
     use crate::domain::case::tests::{open_case, stamp, user};
     use crate::domain::{Outcome, Proposal};
 
@@ -210,7 +211,7 @@ mod tests {
         case.state = CaseState::Proposed {
             owner: stamp("UEXEC1", 1),
             proposal: Proposal {
-                outcome: Outcome::Termination,
+                outcome: Outcome::only(Measure::Termination),
                 proposed: stamp("ULEGAL1", 2),
             },
         };

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::case::{Event, OutcomeKind};
+use super::case::{Event, Measure};
+use super::outcome::Outcome;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tallies {
@@ -25,6 +26,20 @@ pub struct Tallies {
     /// Customers with more than one case.
     #[serde(default)]
     pub repeat_customers: u64,
+    /// Decisions that included each further measure; `warnings` are the written ones.
+    /// A decision with several measures counts in each.
+    #[serde(default)]
+    pub cautions: u64,
+    #[serde(default)]
+    pub contact_restrictions: u64,
+    #[serde(default)]
+    pub suspensions: u64,
+    #[serde(default)]
+    pub formal_requests: u64,
+    #[serde(default)]
+    pub police: u64,
+    #[serde(default)]
+    pub lawyer: u64,
 }
 
 /// What an event changed about its case's customer, which only the customer record knows.
@@ -49,6 +64,44 @@ impl CustomerChange {
 }
 
 impl Tallies {
+    /// Counts each measure of a decision once.
+    fn count_measures(&mut self, outcome: Outcome) {
+        if let Some(amount) = outcome.refund_amount() {
+            self.refund_total = self.refund_total.saturating_add(amount);
+        }
+        for measure in outcome.measures.iter() {
+            let count = match measure {
+                Measure::Caution => &mut self.cautions,
+                Measure::Warning => &mut self.warnings,
+                Measure::ContactRestriction => &mut self.contact_restrictions,
+                Measure::Suspension => &mut self.suspensions,
+                Measure::Termination => &mut self.terminations,
+                Measure::Refund => &mut self.refunds,
+                Measure::FormalRequest => &mut self.formal_requests,
+                Measure::Police => &mut self.police,
+                Measure::Lawyer => &mut self.lawyer,
+                Measure::NoAction => &mut self.no_action,
+            };
+            *count += 1;
+        }
+    }
+
+    /// How many decisions included `measure`.
+    pub fn count_of(&self, measure: Measure) -> u64 {
+        match measure {
+            Measure::Caution => self.cautions,
+            Measure::Warning => self.warnings,
+            Measure::ContactRestriction => self.contact_restrictions,
+            Measure::Suspension => self.suspensions,
+            Measure::Termination => self.terminations,
+            Measure::Refund => self.refunds,
+            Measure::FormalRequest => self.formal_requests,
+            Measure::Police => self.police,
+            Measure::Lawyer => self.lawyer,
+            Measure::NoAction => self.no_action,
+        }
+    }
+
     /// Open cases nobody has taken yet.
     pub fn waiting(&self) -> u64 {
         self.cases_open.saturating_sub(self.taken + self.proposed)
@@ -81,18 +134,7 @@ impl Tallies {
                 } else {
                     self.taken = self.taken.saturating_sub(1);
                 }
-                if let Some(amount) = outcome.refund_amount() {
-                    self.refunds += 1;
-                    self.refund_total = self.refund_total.saturating_add(amount);
-                }
-                match outcome.kind() {
-                    OutcomeKind::Warning => self.warnings += 1,
-                    OutcomeKind::NoAction => self.no_action += 1,
-                    OutcomeKind::Termination | OutcomeKind::RefundAndTermination => {
-                        self.terminations += 1
-                    }
-                    OutcomeKind::Refund => {}
-                }
+                self.count_measures(outcome);
                 if change.newly_cut_off {
                     self.customers_cut_off += 1;
                 }
@@ -159,7 +201,7 @@ mod tests {
             },
         );
         t.record(
-            &closed(Outcome::RefundAndTermination { amount: 120_000 }),
+            &closed(Outcome::refund(120_000).and(Measure::Termination)),
             cut_off(),
         );
         assert_eq!(
@@ -177,10 +219,24 @@ mod tests {
     }
 
     #[test]
+    fn a_written_warning_with_a_police_consultation_counts_in_both() {
+        let mut t = Tallies::default();
+        t.record(
+            &closed(Outcome::only(Measure::Warning).and(Measure::Police)),
+            CustomerChange::default(),
+        );
+        assert_eq!((t.warnings, t.police, t.terminations), (1, 1, 0));
+        assert_eq!(t.count_of(Measure::Police), 1);
+    }
+
+    #[test]
     fn a_second_termination_of_the_same_customer_is_not_a_second_customer() {
         let mut t = Tallies::default();
-        t.record(&closed(Outcome::Termination), cut_off());
-        t.record(&closed(Outcome::Termination), CustomerChange::default());
+        t.record(&closed(Outcome::only(Measure::Termination)), cut_off());
+        t.record(
+            &closed(Outcome::only(Measure::Termination)),
+            CustomerChange::default(),
+        );
         assert_eq!(t.terminations, 2);
         assert_eq!(t.customers_cut_off, 1);
     }

@@ -1,7 +1,9 @@
-//! Purpose: whoever took a case (or a manager) decides it. Warning and no action close the
-//! case at once; a termination becomes a proposal for a manager; a refund first asks the
-//! amount in a form, then closes the case or, above `policy.refund_approval_over`, becomes
-//! a proposal too.
+//! Purpose: whoever took a case (or a manager) decides it: one or more measures (see
+//! `domain::outcome`). A measure without details (a caution, a written warning, no action)
+//! is one click; a refund, a suspension, a contact restriction and several measures at
+//! once are chosen in the outcome form, which asks their details. What needs approval
+//! (suspensions, terminations, refunds above `policy.refund_approval_over`) becomes a
+//! proposal for an approver; the rest closes the case at once.
 
 use std::sync::Arc;
 
@@ -9,7 +11,7 @@ use serde_json::json;
 use slack_morphism::prelude::*;
 
 use crate::app::Context;
-use crate::domain::{Action, CaseId, OutcomeKind, Stamp, UserId};
+use crate::domain::{Action, CaseId, Contacts, Measure, Measures, Outcome, Problem, Stamp, UserId};
 use crate::handlers::{Click, Reply, act, submit, tell};
 use crate::slack::views::{self, form};
 use crate::staff::{Admission, Path};
@@ -17,15 +19,27 @@ use crate::staff::{Admission, Path};
 /// Refunds above this are surely typos (a trillion yen).
 const MAX_AMOUNT: u64 = 1_000_000_000_000;
 
-/// A decision button on the card was clicked.
+/// What a decision button on the card asks for.
+pub fn chosen_by_button(rest: &str) -> Option<Measures> {
+    if rest == crate::slack::views::action::DECIDE_SEVERAL {
+        return Some(Measures::new());
+    }
+    crate::domain::outcome::measures_of_kind(rest)
+}
+
+/// A decision button on the card was clicked: `chosen` are the measures it stands for
+/// (none for "several or other measures").
 pub async fn clicked(
     ctx: &Arc<Context>,
     click: Click,
-    kind: OutcomeKind,
+    chosen: Measures,
     trigger_id: &str,
 ) -> Reply {
-    if let Some(outcome) = kind.without_amount() {
-        return act(ctx, click, Action::Decide(outcome)).await;
+    let mut one = chosen.iter();
+    if let (Some(measure), None) = (one.next(), one.next())
+        && !measure.needs_details()
+    {
+        return act(ctx, click, Action::Decide(Outcome::only(measure))).await;
     }
     let look = ctx.look();
     match ctx
@@ -72,7 +86,14 @@ pub async fn clicked(
         at: ctx.clock.now(),
     };
     let settings = &ctx.settings;
-    let action = Action::Decide(kind.with_amount(1));
+    // A probe outcome that is complete, so only who may decide, and where the case
+    // stands, can refuse it. "No action" alone needs no customer; anything else does.
+    let probe_outcome = if chosen.contains(Measure::NoAction) {
+        Outcome::no_action()
+    } else {
+        Outcome::only(Measure::Caution)
+    };
+    let action = Action::Decide(probe_outcome);
     if let Err(refusal) = case.apply(
         action.clone(),
         &probe,
@@ -100,14 +121,14 @@ pub async fn clicked(
     let ctx = ctx.clone();
     let trigger = trigger_id.to_owned();
     tokio::spawn(async move {
-        let view = views::refund_form(
+        let view = views::outcome_form(
             id,
-            kind,
+            chosen,
             ctx.settings.rules.policy.refund_approval_over,
             ctx.look(),
         );
         if let Err(e) = ctx.slack.open_view(&trigger, view).await {
-            let text = ctx.internal_error("opening the refund form", &e);
+            let text = ctx.internal_error("opening the outcome form", &e);
             tell(&ctx, click.channel, click.user, text);
         }
     });
@@ -135,8 +156,19 @@ pub fn parse_amount(text: &str) -> Option<u64> {
         .filter(|amount| (1..=MAX_AMOUNT).contains(amount))
 }
 
-/// The refund form was submitted.
-pub async fn refund_submitted(
+/// The values of a submitted form's input, by block id: a text, a date, or the values of
+/// the options chosen.
+fn field(view: &SlackStatefulView, block: &str) -> Option<SlackViewStateValue> {
+    view.state_params
+        .state
+        .as_ref()
+        .and_then(|s| s.values.get(&block.into()))
+        .and_then(|b| b.get(&block.into()))
+        .cloned()
+}
+
+/// The outcome form (or an older build's refund form) was submitted.
+pub async fn outcome_submitted(
     ctx: &Arc<Context>,
     user: &SlackBasicUserInfo,
     view: &SlackStatefulView,
@@ -147,34 +179,102 @@ pub async fn refund_submitted(
         SlackView::Modal(modal) => modal.private_metadata.clone().unwrap_or_default(),
         SlackView::Home(_) => String::new(),
     };
-    let parsed = metadata.split_once('|').and_then(|(id, kind)| {
-        Some((
-            CaseId::parse(id)?,
-            OutcomeKind::parse(kind).filter(|k| k.needs_amount())?,
-        ))
-    });
-    let Some((id, kind)) = parsed else {
-        return Reply::BadRequest("refund form without a case");
+    let Some((id, preset)) = views::parse_outcome_form_metadata(&metadata) else {
+        return Reply::BadRequest("outcome form without a case");
     };
     let Some(user) = UserId::parse(user.id.as_ref()) else {
         return Reply::BadRequest("user.id is not a Slack user id");
     };
-    let amount_text = view
-        .state_params
-        .state
-        .as_ref()
-        .and_then(|s| s.values.get(&form::AMOUNT.into()))
-        .and_then(|b| b.get(&form::AMOUNT.into()))
-        .and_then(|v| v.value.clone())
-        .unwrap_or_default();
-    let Some(amount) = parse_amount(&amount_text) else {
-        return Reply::Json(json!({
-            "response_action": "errors",
-            "errors": { form::AMOUNT: t.amount_invalid() },
-        }));
+    let errors = |field: &str, text: String| {
+        let mut errors = serde_json::Map::new();
+        errors.insert(field.to_owned(), json!(text));
+        Reply::Json(json!({ "response_action": "errors", "errors": errors }))
     };
-    let action = Action::Decide(kind.with_amount(amount));
-    submit(ctx, id, action, user, t.refund_title(), Path::Form).await
+    // The refund form of older builds has no checkboxes: its measures are in the metadata.
+    let mut measures = match field(view, form::MEASURES) {
+        Some(value) => Measures::of(
+            value
+                .selected_options
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|o| Measure::parse(&o.value)),
+        ),
+        None if view_has_block(view, form::MEASURES) => Measures::new(),
+        None => preset,
+    };
+    let amount_text = field(view, form::AMOUNT)
+        .and_then(|v| v.value)
+        .unwrap_or_default();
+    let refund = if amount_text.trim().is_empty() {
+        None
+    } else {
+        match parse_amount(&amount_text) {
+            Some(amount) => Some(amount),
+            None => return errors(form::AMOUNT, t.amount_invalid()),
+        }
+    };
+    let until = match field(view, form::UNTIL).and_then(|v| v.selected_date) {
+        None => None,
+        Some(text) => {
+            let today = ctx.clock.now().to_zoned(look.zone.clone()).date();
+            match text.parse::<jiff::civil::Date>() {
+                Ok(date) if date > today => Some(date),
+                _ => return errors(form::UNTIL, t.until_invalid()),
+            }
+        }
+    };
+    let contact = Contacts::of(
+        field(view, form::CONTACT)
+            .and_then(|v| v.selected_options)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|o| crate::domain::Contact::parse(&o.value)),
+    );
+    // A detail given is the measure meant: an amount typed is a refund.
+    if refund.is_some() {
+        measures.insert(Measure::Refund);
+    }
+    if until.is_some() {
+        measures.insert(Measure::Suspension);
+    }
+    if !contact.is_empty() {
+        measures.insert(Measure::ContactRestriction);
+    }
+    let outcome = Outcome {
+        measures,
+        refund,
+        suspended_until: until,
+        contact,
+    };
+    if let Err(problem) = outcome.check() {
+        let at = match problem {
+            Problem::Empty | Problem::NoActionCombined => form::MEASURES,
+            Problem::AmountMissing => form::AMOUNT,
+            Problem::DateMissing => form::UNTIL,
+        };
+        return errors(at, t.outcome_problem(problem));
+    }
+    submit(
+        ctx,
+        id,
+        Action::Decide(outcome),
+        user,
+        t.outcome_title(),
+        Path::Form,
+    )
+    .await
+}
+
+/// Whether the submitted form has an input block with this id (Slack sends no state for
+/// checkboxes left empty).
+fn view_has_block(view: &SlackStatefulView, block: &str) -> bool {
+    let SlackView::Modal(modal) = &view.view else {
+        return false;
+    };
+    modal.blocks.iter().any(|b| match b {
+        SlackBlock::Input(input) => input.block_id.as_ref().is_some_and(|id| id.0 == block),
+        _ => false,
+    })
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use slack_morphism::prelude::*;
 
 use crate::app::Context;
-use crate::domain::{ChannelId, OutcomeKind, UserId};
+use crate::domain::{ChannelId, UserId};
 use serde_json::Value;
 
 use crate::handlers::{
@@ -35,7 +35,9 @@ pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent, raw: &Valu
                 Some(form::ESCALATE) => {
                     escalate::form_submitted(ctx, &event.user, &event.view).await
                 }
-                Some(form::REFUND) => decide::refund_submitted(ctx, &event.user, &event.view).await,
+                Some(form::OUTCOME | form::REFUND) => {
+                    decide::outcome_submitted(ctx, &event.user, &event.view).await
+                }
                 Some(form::IDENTIFY) => {
                     shortcut::identify_submitted(ctx, &event.user, &event.view).await
                 }
@@ -160,9 +162,9 @@ async fn block_action(ctx: &Arc<Context>, event: SlackInteractionBlockActionsEve
         }
         other => match other
             .strip_prefix(action::DECIDE_PREFIX)
-            .and_then(OutcomeKind::parse)
+            .and_then(decide::chosen_by_button)
         {
-            Some(kind) => decide::clicked(ctx, click, kind, event.trigger_id.as_ref()).await,
+            Some(chosen) => decide::clicked(ctx, click, chosen, event.trigger_id.as_ref()).await,
             None => {
                 tracing::warn!(action_id = other, "unknown button");
                 Reply::Ack

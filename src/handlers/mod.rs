@@ -62,6 +62,8 @@ impl Context {
             currency: &self.settings.currency,
             reporter_may_decide: self.settings.rules.roles.reporter_may_decide,
             zone: &self.settings.report.schedule.zone,
+            company: self.settings.company_name.as_deref(),
+            terms_clause: self.settings.terms_clause.as_deref(),
         }
     }
 

@@ -14,8 +14,9 @@ use super::{
 };
 use crate::domain::customer::CaseLine;
 use crate::domain::{
-    CaseId, CaseState, Category, ChannelId, CustomerRecord, Decision, Event, History, Notice,
-    Outcome, OutcomeKind, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId, Week,
+    CaseId, CaseState, Category, ChannelId, Contact, CustomerRecord, Decision, Event, History,
+    Measure, Notice, Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies,
+    UserId, Week,
 };
 use crate::report::WeeklyReport;
 use crate::report::export::Column;
@@ -57,33 +58,75 @@ impl Catalog for En {
         }
     }
 
-    fn outcome_kind_name(&self, kind: OutcomeKind) -> &'static str {
-        match kind {
-            OutcomeKind::Warning => "Warning",
-            OutcomeKind::Refund => "Refund",
-            OutcomeKind::Termination => "Termination",
-            OutcomeKind::RefundAndTermination => "Refund and termination",
-            OutcomeKind::NoAction => "No action (not harassment)",
+    fn measure_name(&self, measure: Measure) -> &'static str {
+        match measure {
+            Measure::Caution => "Caution",
+            Measure::Warning => "Written warning",
+            Measure::ContactRestriction => "Contact restriction",
+            Measure::Suspension => "Suspension",
+            Measure::Termination => "Termination",
+            Measure::Refund => "Refund",
+            Measure::FormalRequest => "Formal request to their company",
+            Measure::Police => "Police consultation or report",
+            Measure::Lawyer => "Lawyer consultation",
+            Measure::NoAction => "No action (not harassment)",
+        }
+    }
+
+    fn contact_name(&self, contact: Contact) -> &'static str {
+        match contact {
+            Contact::EmailOnly => "email only",
+            Contact::NamedContact => "one named contact",
+            Contact::FixedHours => "fixed hours",
         }
     }
 
     fn outcome(&self, outcome: Outcome, currency: &str) -> String {
-        let money = |amount| self.money(Money { amount, currency });
-        match outcome {
-            Outcome::Warning => "a warning".into(),
-            Outcome::Refund { amount } => format!("a refund of {}", money(amount)),
-            Outcome::Termination => "termination".into(),
-            Outcome::RefundAndTermination { amount } => {
-                format!("a refund of {} and termination", money(amount))
-            }
-            Outcome::NoAction => "no action (not harassment)".into(),
+        let parts: Vec<String> = outcome
+            .measures
+            .iter()
+            .map(|measure| match measure {
+                Measure::Caution => "a caution".into(),
+                Measure::Warning => "a written warning".into(),
+                Measure::ContactRestriction if !outcome.contact.is_empty() => {
+                    let how: Vec<&str> = outcome
+                        .contact
+                        .iter()
+                        .map(|c| self.contact_name(c))
+                        .collect();
+                    format!("contact restricted ({})", how.join(", "))
+                }
+                Measure::ContactRestriction => "contact restricted".into(),
+                Measure::Suspension => match outcome.suspended_until {
+                    Some(until) => format!("suspension until {}", until.strftime("%a %-d %b %Y")),
+                    None => "suspension".into(),
+                },
+                Measure::Termination => "termination".into(),
+                Measure::Refund => format!(
+                    "a refund of {}",
+                    self.money(Money {
+                        amount: outcome.refund.unwrap_or(0),
+                        currency
+                    })
+                ),
+                Measure::FormalRequest => "a formal request to their company".into(),
+                Measure::Police => "a police consultation or report".into(),
+                Measure::Lawyer => "a lawyer consultation".into(),
+                Measure::NoAction => "no action (not harassment)".into(),
+            })
+            .collect();
+        match parts.split_last() {
+            None => String::new(),
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
         }
     }
 
     fn step_name(&self, step: Step) -> &'static str {
         match step {
-            Step::Warning => "Warning",
-            Step::FinalWarning => "Final warning",
+            Step::Caution => "Caution",
+            Step::WrittenWarning => "Written warning",
+            Step::Suspension => "Suspension",
             Step::Termination => "Termination",
             Step::AlreadyCutOff => "Already terminated: record only",
         }
@@ -268,9 +311,13 @@ impl Catalog for En {
             }
             None => out.push_str("Not terminated.\n"),
         }
+        if let Some(until) = record.suspended_until {
+            let _ = writeln!(out, "Suspended until {}.", until.strftime("%a %-d %b %Y"));
+        }
         let _ = write!(
             out,
-            "Warnings: {}, refunds: {} ({} in total)",
+            "Cautions: {}, written warnings: {}, refunds: {} ({} in total)",
+            record.cautions,
             record.warnings,
             record.refunds,
             self.money(Money {
@@ -283,8 +330,12 @@ impl Catalog for En {
 
     fn history_case(&self, line: &CaseLine, private: bool, zone: &TimeZone) -> String {
         let outcome = match line.outcome {
-            Some(kind) => self.outcome_kind_name(kind),
-            None => "Open",
+            Some(measures) => measures
+                .iter()
+                .map(|m| self.measure_name(m))
+                .collect::<Vec<_>>()
+                .join(" + "),
+            None => "Open".into(),
         };
         let category = if private {
             "Private category"
@@ -329,20 +380,32 @@ impl Catalog for En {
         format!(
             "*Escalation tallies*\n\
              Cases: {} ({} open)\n\
-             Warnings: {}\n\
+             Cautions: {}\n\
+             Written warnings: {}\n\
+             Contact restrictions: {}\n\
+             Suspensions: {}\n\
              Refunds: {} ({} in total)\n\
              Terminations: {}\n\
+             Formal requests to their company: {}\n\
+             Police consultations or reports: {}\n\
+             Lawyer consultations: {}\n\
              No action (not harassment): {}\n\
              Customers terminated: {cut_off}",
             t.cases_total,
             t.cases_open,
+            t.cautions,
             t.warnings,
+            t.contact_restrictions,
+            t.suspensions,
             t.refunds,
             self.money(Money {
                 amount: t.refund_total,
                 currency
             }),
             t.terminations,
+            t.formal_requests,
+            t.police,
+            t.lawyer,
             t.no_action,
         )
     }
@@ -420,7 +483,7 @@ impl Catalog for En {
             return "No earlier cases.".into();
         }
         let mut out = format!(
-            "{} earlier case{} ({} in the last 12 months), {} warning{}.",
+            "{} earlier case{} ({} in the last 12 months), {} written warning{}.",
             h.prior_cases,
             plural(u64::from(h.prior_cases)),
             h.prior_cases_last_12_months,
@@ -628,17 +691,20 @@ impl Catalog for En {
     fn decide_confirm_title(&self) -> &'static str {
         "Record this decision?"
     }
-    fn decide_confirm_text(&self, kind: OutcomeKind, id: CaseId) -> String {
+    fn decide_confirm_text(&self, kind: Measure, id: CaseId) -> String {
         match kind {
-            OutcomeKind::Termination => format!(
+            Measure::Termination => format!(
                 "This proposes terminating the contract with the customer of {id}. It takes \
                  effect when an approver other than you approves it in the thread."
             ),
             _ => format!(
                 "{id} will be recorded as \"{}\" and closed.",
-                self.outcome_kind_name(kind)
+                self.measure_name(kind)
             ),
         }
+    }
+    fn several_button(&self) -> &'static str {
+        "Several or other measures…"
     }
     fn confirm_yes(&self) -> &'static str {
         "Yes"
@@ -739,6 +805,42 @@ impl Catalog for En {
     fn note_closed(&self, d: &Decision, currency: &str, zone: &TimeZone) -> String {
         self.status_closed(d, currency, zone)
     }
+    fn warning_draft_intro(&self, id: CaseId, to: &UserId) -> String {
+        format!(
+            "{}, here is a draft of the written warning for {id}. Check it, change what you \
+             need, and send it to the customer yourself: the bot never writes to customers.",
+            mention(to)
+        )
+    }
+    fn warning_draft(
+        &self,
+        customer: Untrusted<'_>,
+        day: jiff::civil::Date,
+        category: Category,
+        clause: Option<Untrusted<'_>>,
+        company: Option<Untrusted<'_>>,
+    ) -> String {
+        let clause = match clause {
+            Some(clause) => clause.to_string(),
+            None => "the prohibited conduct clause of our terms of service".into(),
+        };
+        let company = match company {
+            Some(company) => company.to_string(),
+            None => "[company name]".into(),
+        };
+        format!(
+            "Subject: Warning about conduct toward our staff\n\n\
+             Dear {customer},\n\n\
+             On {}, we recorded conduct toward our staff that we cannot accept ({}). Such \
+             conduct is prohibited under {clause}.\n\
+             If it happens again, we may take further measures, including suspending the \
+             service or terminating the contract.\n\
+             Please address any reply about this matter to the sender of this letter.\n\n\
+             {company}",
+            day.strftime("%-d %B %Y"),
+            self.category_name(category).to_lowercase(),
+        )
+    }
     fn approve_button(&self) -> &'static str {
         "Approve"
     }
@@ -812,9 +914,11 @@ impl Catalog for En {
                 "You took {id}, but you are no longer among the executives or managers, so you \
                  cannot decide it now; a manager can. Nothing changed."
             ),
-            Refusal::AmountMustBePositive => "The refund amount must be more than zero.".into(),
+            Refusal::Incomplete(problem) => {
+                format!("{} Nothing changed.", self.outcome_problem(*problem))
+            }
             Refusal::CustomerUnknown => format!(
-                "Name the customer of {id} first: a warning, refund or termination applies to a \
+                "Name the customer of {id} first: every measure but \"no action\" applies to a \
                  customer. Nothing changed."
             ),
             Refusal::CustomerAlreadyKnown(customer) => format!(
@@ -843,8 +947,37 @@ impl Catalog for En {
         format!("There is no case {id}. Nothing changed.")
     }
 
-    fn refund_title(&self) -> &'static str {
-        "Refund"
+    fn outcome_title(&self) -> &'static str {
+        "Record the decision"
+    }
+    fn outcome_measures(&self) -> &'static str {
+        "Measures"
+    }
+    fn outcome_measures_hint(&self, approval_over: Money<'_>) -> String {
+        format!(
+            "Several may apply. Suspensions, terminations and refunds above {} need an \
+             approver's approval. \"No action\" stands alone.",
+            self.money(approval_over)
+        )
+    }
+    fn outcome_until(&self) -> &'static str {
+        "Suspended until (for a suspension)"
+    }
+    fn outcome_contact(&self) -> &'static str {
+        "How contact is limited (for a contact restriction)"
+    }
+    fn outcome_problem(&self, problem: Problem) -> String {
+        match problem {
+            Problem::Empty => "Choose at least one measure.".into(),
+            Problem::NoActionCombined => {
+                "\"No action (not harassment)\" cannot be combined with a measure.".into()
+            }
+            Problem::AmountMissing => "A refund needs an amount greater than zero.".into(),
+            Problem::DateMissing => "A suspension needs the day it ends.".into(),
+        }
+    }
+    fn until_invalid(&self) -> String {
+        "Choose a day after today.".into()
     }
     fn refund_amount(&self, currency: &str) -> String {
         match currency {
@@ -854,18 +987,15 @@ impl Catalog for En {
     }
     fn refund_amount_hint(&self, approval_over: Money<'_>) -> String {
         format!(
-            "Whole units. Refunds above {} need an approver's approval.",
+            "For a refund: whole units. Refunds above {} need an approver's approval.",
             self.money(approval_over)
         )
     }
-    fn refund_submit(&self) -> &'static str {
+    fn outcome_submit(&self) -> &'static str {
         "Record"
     }
-    fn refund_intro(&self, id: CaseId, kind: OutcomeKind) -> String {
-        format!(
-            "*{id}*: {}. How much do we refund?",
-            self.outcome_kind_name(kind)
-        )
+    fn outcome_intro(&self, id: CaseId) -> String {
+        format!("*{id}*: what do we do about the customer? Choose every measure that applies.")
     }
     fn amount_invalid(&self) -> String {
         "Enter a whole amount greater than zero, digits only.".into()
@@ -917,28 +1047,63 @@ impl Catalog for En {
             parts.push("none".into());
         }
         let _ = writeln!(out, "*By category:* {}", parts.join(", "));
+        let mut parts: Vec<String> = Vec::new();
+        for measure in Measure::ALL {
+            let n = s.decided(measure);
+            // The ladder's steps, refunds and "no action" always; the rest when they occur.
+            let always = matches!(
+                measure,
+                Measure::Caution
+                    | Measure::Warning
+                    | Measure::Suspension
+                    | Measure::Termination
+                    | Measure::Refund
+                    | Measure::NoAction
+            );
+            if n == 0 && !always {
+                continue;
+            }
+            let name = match measure {
+                Measure::Caution => "cautions",
+                Measure::Warning => "written warnings",
+                Measure::ContactRestriction => "contact restrictions",
+                Measure::Suspension => "suspensions",
+                Measure::Termination => "terminations",
+                Measure::Refund => "refunds",
+                Measure::FormalRequest => "formal requests to their company",
+                Measure::Police => "police consultations or reports",
+                Measure::Lawyer => "lawyer consultations",
+                Measure::NoAction => "no action (not harassment)",
+            };
+            let n = if measure == Measure::Refund {
+                format!(
+                    "{n} ({})",
+                    self.money(Money {
+                        amount: s.refund_total,
+                        currency
+                    })
+                )
+            } else {
+                n.to_string()
+            };
+            parts.push(format!("{name} {n}"));
+        }
+        let parts = parts.join(", ");
         let _ = writeln!(
             out,
-            "*Decided:* {}\nWarnings {}, refunds {} ({}), terminations {}, no action (not \
-             harassment) {}",
+            "*Decided:* {}\n{}{}",
             s.decided_total(),
-            s.decided(OutcomeKind::Warning),
-            s.refunds,
-            self.money(Money {
-                amount: s.refund_total,
-                currency
-            }),
-            r.terminations(),
-            s.decided(OutcomeKind::NoAction),
+            parts[..1].to_uppercase(),
+            &parts[1..]
         );
-        // Counted in both refunds and terminations: say so, or the parts outnumber the total.
-        match s.decided(OutcomeKind::RefundAndTermination) {
+        // Counted under each of its measures: say so, or the parts outnumber the total.
+        match s.combined {
             0 => {}
-            both => {
-                let _ = writeln!(
-                    out,
-                    "{both} of them counted as both a refund and a termination."
-                );
+            1 => {
+                let _ = writeln!(out, "1 of them had several measures, counted under each.");
+            }
+            n => {
+                let _ = writeln!(out, "{n} of them had several measures, counted under each.");
             }
         }
         for (label, spread, none) in [

@@ -17,8 +17,9 @@ use super::{
 };
 use crate::domain::customer::CaseLine;
 use crate::domain::{
-    CaseId, CaseState, Category, ChannelId, CustomerRecord, Decision, Event, History, Notice,
-    Outcome, OutcomeKind, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId, Week,
+    CaseId, CaseState, Category, ChannelId, Contact, CustomerRecord, Decision, Event, History,
+    Measure, Notice, Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies,
+    UserId, Week,
 };
 use crate::report::WeeklyReport;
 use crate::report::export::Column;
@@ -104,33 +105,68 @@ impl Catalog for Ja {
         }
     }
 
-    fn outcome_kind_name(&self, kind: OutcomeKind) -> &'static str {
-        match kind {
-            OutcomeKind::Warning => "警告",
-            OutcomeKind::Refund => "返金",
-            OutcomeKind::Termination => "契約解除",
-            OutcomeKind::RefundAndTermination => "返金のうえ契約解除",
-            OutcomeKind::NoAction => "措置なし（カスハラ非該当）",
+    fn measure_name(&self, measure: Measure) -> &'static str {
+        match measure {
+            Measure::Caution => "注意",
+            Measure::Warning => "書面警告",
+            Measure::ContactRestriction => "窓口・手段の限定",
+            Measure::Suspension => "利用停止",
+            Measure::Termination => "契約解除",
+            Measure::Refund => "返金",
+            Measure::FormalRequest => "先方への申し入れ",
+            Measure::Police => "警察相談・被害届",
+            Measure::Lawyer => "弁護士相談",
+            Measure::NoAction => "措置なし（カスハラ非該当）",
+        }
+    }
+
+    fn contact_name(&self, contact: Contact) -> &'static str {
+        match contact {
+            Contact::EmailOnly => "メールのみ",
+            Contact::NamedContact => "窓口担当者を指定",
+            Contact::FixedHours => "対応時間を限定",
         }
     }
 
     fn outcome(&self, outcome: Outcome, currency: &str) -> String {
-        let money = |amount| self.money(Money { amount, currency });
-        match outcome {
-            Outcome::Warning => "警告".into(),
-            Outcome::Refund { amount } => format!("{}の返金", money(amount)),
-            Outcome::Termination => "契約解除".into(),
-            Outcome::RefundAndTermination { amount } => {
-                format!("{}を返金のうえ契約解除", money(amount))
-            }
-            Outcome::NoAction => "措置なし（カスハラ非該当）".into(),
+        let money = |amount: Option<u64>| {
+            self.money(Money {
+                amount: amount.unwrap_or(0),
+                currency,
+            })
+        };
+        // The one combination Japanese says as one act: 「120,000円を返金のうえ契約解除」.
+        if outcome.measures.len() == 2 && outcome.has(Measure::Refund) && outcome.terminates() {
+            return format!("{}を返金のうえ契約解除", money(outcome.refund));
         }
+        let parts: Vec<String> = outcome
+            .measures
+            .iter()
+            .map(|measure| match measure {
+                Measure::ContactRestriction if !outcome.contact.is_empty() => {
+                    let how: Vec<&str> = outcome
+                        .contact
+                        .iter()
+                        .map(|c| self.contact_name(c))
+                        .collect();
+                    format!("窓口・手段の限定（{}）", how.join("、"))
+                }
+                Measure::Suspension => match outcome.suspended_until {
+                    Some(until) => format!("{}までの利用停止", day(until, true)),
+                    None => "利用停止".into(),
+                },
+                Measure::Refund => format!("{}の返金", money(outcome.refund)),
+                other => self.measure_name(other).into(),
+            })
+            .collect();
+        parts.join("、")
     }
 
     fn step_name(&self, step: Step) -> &'static str {
         match step {
-            Step::Warning => "警告",
-            Step::FinalWarning => "最終警告",
+            Step::Caution => "注意",
+            Step::WrittenWarning => "書面警告",
+            Step::Suspension => "利用停止",
             Step::Termination => "契約解除",
             Step::AlreadyCutOff => "契約解除済み（記録のみ）",
         }
@@ -314,9 +350,13 @@ impl Catalog for Ja {
             }
             None => out.push_str("契約解除はしていません。\n"),
         }
+        if let Some(until) = record.suspended_until {
+            let _ = writeln!(out, "{}まで利用停止です。", day(until, true));
+        }
         let _ = write!(
             out,
-            "警告 {}件、返金 {}件（合計 {}）",
+            "注意 {}件、書面警告 {}件、返金 {}件（合計 {}）",
+            record.cautions,
             record.warnings,
             record.refunds,
             self.money(Money {
@@ -329,8 +369,12 @@ impl Catalog for Ja {
 
     fn history_case(&self, line: &CaseLine, private: bool, zone: &TimeZone) -> String {
         let outcome = match line.outcome {
-            Some(kind) => self.outcome_kind_name(kind),
-            None => "対応中",
+            Some(measures) => measures
+                .iter()
+                .map(|m| self.measure_name(m))
+                .collect::<Vec<_>>()
+                .join("、"),
+            None => "対応中".into(),
         };
         let category = if private {
             self.private_categories()
@@ -377,20 +421,32 @@ impl Catalog for Ja {
         format!(
             "*エスカレーション集計*\n\
              案件：{}件（対応中 {}件）\n\
-             警告：{}件\n\
+             注意：{}件\n\
+             書面警告：{}件\n\
+             窓口・手段の限定：{}件\n\
+             利用停止：{}件\n\
              返金：{}件（合計 {}）\n\
              契約解除：{}件\n\
+             先方への申し入れ：{}件\n\
+             警察相談・被害届：{}件\n\
+             弁護士相談：{}件\n\
              措置なし（カスハラ非該当）：{}件\n\
              契約解除した顧客：{cut_off}",
             t.cases_total,
             t.cases_open,
+            t.cautions,
             t.warnings,
+            t.contact_restrictions,
+            t.suspensions,
             t.refunds,
             self.money(Money {
                 amount: t.refund_total,
                 currency
             }),
             t.terminations,
+            t.formal_requests,
+            t.police,
+            t.lawyer,
             t.no_action,
         )
     }
@@ -468,7 +524,7 @@ impl Catalog for Ja {
             return "過去の案件はありません。".into();
         }
         let mut out = format!(
-            "過去の案件 {}件（直近12か月で{}件）、警告 {}件。",
+            "過去の案件 {}件（直近12か月で{}件）、書面警告 {}件。",
             h.prior_cases, h.prior_cases_last_12_months, h.warnings
         );
         if h.cut_off {
@@ -678,17 +734,20 @@ impl Catalog for Ja {
     fn decide_confirm_title(&self) -> &'static str {
         "この判断を記録しますか？"
     }
-    fn decide_confirm_text(&self, kind: OutcomeKind, id: CaseId) -> String {
+    fn decide_confirm_text(&self, kind: Measure, id: CaseId) -> String {
         match kind {
-            OutcomeKind::Termination => format!(
+            Measure::Termination => format!(
                 "{id} のお客様との契約解除を提案します。提案者以外の承認者がスレッドで\
                  承認すると確定します。"
             ),
             _ => format!(
                 "{id} を「{}」として記録し、完了します。",
-                self.outcome_kind_name(kind)
+                self.measure_name(kind)
             ),
         }
+    }
+    fn several_button(&self) -> &'static str {
+        "複数・その他の措置…"
     }
     fn confirm_yes(&self) -> &'static str {
         "はい"
@@ -789,6 +848,42 @@ impl Catalog for Ja {
     fn note_closed(&self, d: &Decision, currency: &str, zone: &TimeZone) -> String {
         self.status_closed(d, currency, zone)
     }
+    fn warning_draft_intro(&self, id: CaseId, to: &UserId) -> String {
+        format!(
+            "{}、{id} の書面警告の文案です。内容を確認し、必要に応じて修正のうえ、お客様へ\
+             送付してください。ボットからお客様に送ることはありません。",
+            san(to)
+        )
+    }
+    fn warning_draft(
+        &self,
+        customer: Untrusted<'_>,
+        day_of_case: Date,
+        category: Category,
+        clause: Option<Untrusted<'_>>,
+        company: Option<Untrusted<'_>>,
+    ) -> String {
+        let clause = match clause {
+            Some(clause) => clause.to_string(),
+            None => "当社利用規約に定める禁止事項".into(),
+        };
+        let company = match company {
+            Some(company) => company.to_string(),
+            None => "〔会社名〕".into(),
+        };
+        format!(
+            "件名：当社従業員への言動に関するご通知（警告）\n\n\
+             {customer} 様\n\n\
+             {}、当社従業員に対し、社会通念上許容される範囲を超える言動（{}）がありました。\
+             このような言動は、{clause}に該当します。\n\
+             今後同様の言動があった場合には、サービスのご利用停止または契約の解除を含む措置を\
+             とることがあります。\n\
+             本件についてのご連絡は、本書の差出人までお願いいたします。\n\n\
+             {company}",
+            day(day_of_case, true),
+            self.category_name(category),
+        )
+    }
     fn approve_button(&self) -> &'static str {
         "承認"
     }
@@ -865,9 +960,11 @@ impl Catalog for Ja {
                 "{id} を担当していますが、現在は責任者またはマネージャーとして登録されていない\
                  ため、判断できません。マネージャーが判断できます。変更はありません。"
             ),
-            Refusal::AmountMustBePositive => "返金額には0より大きい金額を入力してください。".into(),
+            Refusal::Incomplete(problem) => {
+                format!("{}変更はありません。", self.outcome_problem(*problem))
+            }
             Refusal::CustomerUnknown => format!(
-                "先に {id} の顧客を指定してください。警告、返金、契約解除は顧客に対して行うもの\
+                "先に {id} の顧客を指定してください。措置なし以外の措置は顧客に対して行うもの\
                  です。変更はありません。"
             ),
             Refusal::CustomerAlreadyKnown(customer) => format!(
@@ -898,8 +995,37 @@ impl Catalog for Ja {
         format!("案件 {id} は見つかりません。変更はありません。")
     }
 
-    fn refund_title(&self) -> &'static str {
-        "返金"
+    fn outcome_title(&self) -> &'static str {
+        "判断の記録"
+    }
+    fn outcome_measures(&self) -> &'static str {
+        "措置"
+    }
+    fn outcome_measures_hint(&self, approval_over: Money<'_>) -> String {
+        format!(
+            "複数選択できます。利用停止、契約解除、{}を超える返金には、承認者による承認が必要\
+             です。「措置なし（カスハラ非該当）」は他の措置と併せて選べません。",
+            self.money(approval_over)
+        )
+    }
+    fn outcome_until(&self) -> &'static str {
+        "利用停止の終了日（利用停止の場合）"
+    }
+    fn outcome_contact(&self) -> &'static str {
+        "限定の内容（窓口・手段の限定の場合）"
+    }
+    fn outcome_problem(&self, problem: Problem) -> String {
+        match problem {
+            Problem::Empty => "措置を一つ以上選んでください。".into(),
+            Problem::NoActionCombined => {
+                "「措置なし（カスハラ非該当）」は他の措置と併せて選べません。".into()
+            }
+            Problem::AmountMissing => "返金には0より大きい金額を入力してください。".into(),
+            Problem::DateMissing => "利用停止には終了日を選んでください。".into(),
+        }
+    }
+    fn until_invalid(&self) -> String {
+        "明日以降の日付を選んでください。".into()
     }
     fn refund_amount(&self, currency: &str) -> String {
         match currency {
@@ -909,18 +1035,16 @@ impl Catalog for Ja {
     }
     fn refund_amount_hint(&self, approval_over: Money<'_>) -> String {
         format!(
-            "整数で入力してください。{}を超える返金には、承認者による承認が必要です。",
+            "返金の場合に、整数で入力してください。{}を超える返金には、承認者による承認が\
+             必要です。",
             self.money(approval_over)
         )
     }
-    fn refund_submit(&self) -> &'static str {
+    fn outcome_submit(&self) -> &'static str {
         "記録する"
     }
-    fn refund_intro(&self, id: CaseId, kind: OutcomeKind) -> String {
-        format!(
-            "{id}「{}」の返金額を入力してください。",
-            self.outcome_kind_name(kind)
-        )
+    fn outcome_intro(&self, id: CaseId) -> String {
+        format!("{id} のお客様への措置を、該当するものすべて選んでください。")
     }
     fn amount_invalid(&self) -> String {
         "0より大きい整数を、数字だけで入力してください。".into()
@@ -971,25 +1095,46 @@ impl Catalog for Ja {
             parts.push("なし".into());
         }
         let _ = writeln!(out, "*区分別* {}", parts.join("、"));
+        let mut parts: Vec<String> = Vec::new();
+        for measure in Measure::ALL {
+            let n = s.decided(measure);
+            // 段階的な措置、返金、措置なしは常に、その他は件数があるときだけ示す。
+            let always = matches!(
+                measure,
+                Measure::Caution
+                    | Measure::Warning
+                    | Measure::Suspension
+                    | Measure::Termination
+                    | Measure::Refund
+                    | Measure::NoAction
+            );
+            if n == 0 && !always {
+                continue;
+            }
+            let name = self.measure_name(measure);
+            if measure == Measure::Refund {
+                parts.push(format!(
+                    "{name} {n}件（{}）",
+                    self.money(Money {
+                        amount: s.refund_total,
+                        currency
+                    })
+                ));
+            } else {
+                parts.push(format!("{name} {n}件"));
+            }
+        }
         let _ = writeln!(
             out,
-            "*判断* {}件\n内訳：警告 {}件、返金 {}件（{}）、契約解除 {}件、\
-             措置なし（カスハラ非該当） {}件",
+            "*判断* {}件\n内訳：{}",
             s.decided_total(),
-            s.decided(OutcomeKind::Warning),
-            s.refunds,
-            self.money(Money {
-                amount: s.refund_total,
-                currency
-            }),
-            r.terminations(),
-            s.decided(OutcomeKind::NoAction),
+            parts.join("、")
         );
-        // 返金と契約解除の両方に数えた件数: 言わなければ内訳の合計が総数を超える。
-        match s.decided(OutcomeKind::RefundAndTermination) {
+        // 複数の措置を含む判断は措置ごとに数える: 言わなければ内訳の合計が総数を超える。
+        match s.combined {
             0 => {}
-            both => {
-                let _ = writeln!(out, "うち{both}件は、返金と契約解除の両方に数えています。");
+            n => {
+                let _ = writeln!(out, "うち{n}件は複数の措置を含み、措置ごとに数えています。");
             }
         }
         for (label, spread, none) in [

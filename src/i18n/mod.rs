@@ -16,8 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::customer::CaseLine;
 use crate::domain::{
-    CaseId, CaseState, Category, ChannelId, CustomerId, CustomerRecord, Decision, Event, History,
-    Outcome, OutcomeKind, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId, Week,
+    CaseId, CaseState, Category, ChannelId, Contact, CustomerId, CustomerRecord, Decision, Event,
+    History, Measure, Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies,
+    UserId, Week,
 };
 use crate::report::WeeklyReport;
 use crate::report::export::Column;
@@ -192,7 +193,8 @@ pub trait Catalog: Sync {
     /// The short label pages, cards, report rows and the chart legend use.
     fn category_name(&self, category: Category) -> &'static str;
     fn severity_name(&self, severity: Severity) -> &'static str;
-    fn outcome_kind_name(&self, kind: OutcomeKind) -> &'static str;
+    fn measure_name(&self, measure: Measure) -> &'static str;
+    fn contact_name(&self, contact: Contact) -> &'static str;
     fn outcome(&self, outcome: Outcome, currency: &str) -> String;
     fn step_name(&self, step: Step) -> &'static str;
     fn promise_failed_name(&self, answer: PromiseFailed) -> &'static str;
@@ -278,7 +280,9 @@ pub trait Catalog: Sync {
     fn status_closed(&self, decision: &Decision, currency: &str, zone: &TimeZone) -> String;
     fn take_button(&self) -> &'static str;
     fn decide_confirm_title(&self) -> &'static str;
-    fn decide_confirm_text(&self, kind: OutcomeKind, id: CaseId) -> String;
+    fn decide_confirm_text(&self, kind: Measure, id: CaseId) -> String;
+    /// The card's button opening the outcome form with nothing chosen.
+    fn several_button(&self) -> &'static str;
     fn confirm_yes(&self) -> &'static str;
     fn confirm_no(&self) -> &'static str;
 
@@ -305,6 +309,19 @@ pub trait Catalog: Sync {
     fn note_proposal(&self, outcome: Outcome, by: &UserId, currency: &str) -> String;
     fn note_rejected(&self, by: &UserId, outcome: Outcome, currency: &str) -> String;
     fn note_closed(&self, decision: &Decision, currency: &str, zone: &TimeZone) -> String;
+    /// Above a written warning's draft in the thread: who sends it, that the bot does not.
+    fn warning_draft_intro(&self, id: CaseId, to: &UserId) -> String;
+    /// The draft itself, plain text for the owner to copy: the customer as the case names
+    /// them, the day of the case, its category, the terms' clause and the company's name
+    /// (placeholders when not configured).
+    fn warning_draft(
+        &self,
+        customer: Untrusted<'_>,
+        day: jiff::civil::Date,
+        category: Category,
+        clause: Option<Untrusted<'_>>,
+        company: Option<Untrusted<'_>>,
+    ) -> String;
     fn approve_button(&self) -> &'static str;
     fn reject_button(&self) -> &'static str;
     fn proposal_approved(&self, outcome: Outcome, by: &UserId, currency: &str) -> String;
@@ -358,12 +375,18 @@ pub trait Catalog: Sync {
     fn refusal(&self, refusal: &Refusal, id: CaseId, currency: &str) -> String;
     fn no_such_case(&self, id: Untrusted<'_>) -> String;
 
-    // The refund form.
-    fn refund_title(&self) -> &'static str;
+    // The outcome form (measures, the refund amount, the suspension's end, contact limits).
+    fn outcome_title(&self) -> &'static str;
+    fn outcome_measures(&self) -> &'static str;
+    fn outcome_measures_hint(&self, approval_over: Money<'_>) -> String;
+    fn outcome_until(&self) -> &'static str;
+    fn outcome_contact(&self) -> &'static str;
+    fn outcome_problem(&self, problem: Problem) -> String;
+    fn until_invalid(&self) -> String;
     fn refund_amount(&self, currency: &str) -> String;
     fn refund_amount_hint(&self, approval_over: Money<'_>) -> String;
-    fn refund_submit(&self) -> &'static str;
-    fn refund_intro(&self, id: CaseId, kind: OutcomeKind) -> String;
+    fn outcome_submit(&self) -> &'static str;
+    fn outcome_intro(&self, id: CaseId) -> String;
     fn amount_invalid(&self) -> String;
 
     // The weekly report in the stats channel: aggregates only, no names, private

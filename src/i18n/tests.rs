@@ -11,7 +11,9 @@ use jiff::SignedDuration;
 use super::style::{Kind, violations};
 use super::*;
 use crate::domain::customer::{CaseLine, CutOff};
-use crate::domain::{Notice, Proposal, Spread, Stamp, WeekStats};
+use crate::domain::{
+    Contact, Contacts, Measures, Notice, Problem, Proposal, Spread, Stamp, WeekStats,
+};
 use crate::report::export::Column;
 use crate::store::WeekFigures;
 
@@ -96,14 +98,30 @@ fn decision(approved: bool, outcome: Outcome) -> Decision {
     }
 }
 
-fn outcomes() -> [Outcome; 5] {
-    [
-        Outcome::Warning,
-        Outcome::Refund { amount: AMOUNT },
-        Outcome::Termination,
-        Outcome::RefundAndTermination { amount: AMOUNT },
-        Outcome::NoAction,
-    ]
+fn outcomes() -> Vec<Outcome> {
+    let until: jiff::civil::Date = "2027-01-31".parse().expect("a date");
+    let mut every: Vec<Outcome> = Measure::ALL
+        .into_iter()
+        .map(|m| match m {
+            Measure::Refund => Outcome::refund(AMOUNT),
+            Measure::Suspension => Outcome::suspension(until),
+            Measure::ContactRestriction => Outcome {
+                contact: Contacts::of(Contact::ALL),
+                ..Outcome::only(m)
+            },
+            other => Outcome::only(other),
+        })
+        .collect();
+    every.push(Outcome::refund(AMOUNT).and(Measure::Termination));
+    every.push(Outcome::only(Measure::Warning).and(Measure::Police));
+    every.push(Outcome {
+        contact: Contacts::of([Contact::EmailOnly]),
+        ..Outcome::suspension(until)
+            .and(Measure::ContactRestriction)
+            .and(Measure::FormalRequest)
+            .and(Measure::Lawyer)
+    });
+    every
 }
 
 fn refusals() -> Vec<(&'static str, Refusal)> {
@@ -124,11 +142,20 @@ fn refusals() -> Vec<(&'static str, Refusal)> {
         ("own-report", Refusal::OwnReport),
         ("no-longer-entitled", Refusal::NoLongerEntitled),
         ("own-proposal", Refusal::OwnProposal),
-        ("amount-must-be-positive", Refusal::AmountMustBePositive),
+        ("incomplete-empty", Refusal::Incomplete(Problem::Empty)),
+        (
+            "incomplete-no-action",
+            Refusal::Incomplete(Problem::NoActionCombined),
+        ),
+        (
+            "incomplete-amount",
+            Refusal::Incomplete(Problem::AmountMissing),
+        ),
+        ("incomplete-date", Refusal::Incomplete(Problem::DateMissing)),
         (
             "closed",
             Refusal::Closed {
-                outcome: Outcome::RefundAndTermination { amount: AMOUNT },
+                outcome: Outcome::refund(AMOUNT).and(Measure::Termination),
             },
         ),
         ("customer-unknown", Refusal::CustomerUnknown),
@@ -156,7 +183,7 @@ fn record(cut_off: bool) -> CustomerRecord {
                 id: CaseId::new(CASE),
                 opened_at: at(),
                 category: Category::VerbalAbuse,
-                outcome: Some(OutcomeKind::NoAction),
+                outcome: Some(Measures::of([Measure::NoAction])),
             },
             CaseLine {
                 id: CaseId::new(CASE),
@@ -172,6 +199,8 @@ fn record(cut_off: bool) -> CustomerRecord {
             case: CaseId::new(CASE),
             at: at(),
         }),
+        cautions: 431,
+        suspended_until: cut_off.then(|| "2027-01-31".parse().expect("a date")),
     }
 }
 
@@ -188,6 +217,12 @@ fn tallies() -> Tallies {
         taken: 0,
         proposed: 0,
         repeat_customers: 0,
+        cautions: 457,
+        contact_restrictions: 461,
+        suspensions: 463,
+        formal_requests: 467,
+        police: 1,
+        lawyer: 2,
     }
 }
 
@@ -203,12 +238,15 @@ fn reports() -> [(&'static str, WeeklyReport); 3] {
         ]),
         repeat_cases: 439,
         decided: BTreeMap::from([
-            (OutcomeKind::Warning, 443),
-            (OutcomeKind::Refund, 1),
-            (OutcomeKind::Termination, 1),
-            (OutcomeKind::RefundAndTermination, 449),
-            (OutcomeKind::NoAction, 457),
+            (Measure::Caution, 3),
+            (Measure::Warning, 443),
+            (Measure::Refund, 1),
+            (Measure::Termination, 1),
+            (Measure::Police, 4),
+            (Measure::NoAction, 457),
         ]),
+        decided_cases: 5,
+        combined: 449,
         refunds: 461,
         refund_total: AMOUNT,
         cut_off: 463,
@@ -246,7 +284,7 @@ fn reports() -> [(&'static str, WeeklyReport); 3] {
 
 fn events() -> Vec<(&'static str, Event)> {
     let proposal = Proposal {
-        outcome: Outcome::RefundAndTermination { amount: AMOUNT },
+        outcome: Outcome::refund(AMOUNT).and(Measure::Termination),
         proposed: stamp(ALPHA),
     };
     vec![
@@ -268,13 +306,13 @@ fn events() -> Vec<(&'static str, Event)> {
         (
             "closed-approved",
             Event::Closed {
-                decision: decision(true, Outcome::RefundAndTermination { amount: AMOUNT }),
+                decision: decision(true, Outcome::refund(AMOUNT).and(Measure::Termination)),
             },
         ),
         (
             "closed",
             Event::Closed {
-                decision: decision(false, Outcome::NoAction),
+                decision: decision(false, Outcome::no_action()),
             },
         ),
         (
@@ -368,20 +406,42 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
             t.severity_name(severity).into(),
         );
     }
-    for kind in OutcomeKind::ALL {
+    for kind in Measure::ALL {
         let slug = kind.slug();
-        md(
-            format!("outcome_kind_name/{slug}"),
-            t.outcome_kind_name(kind).into(),
-        );
+        md(format!("measure_name/{slug}"), t.measure_name(kind).into());
         md(
             format!("decide_confirm_text/{slug}"),
             t.decide_confirm_text(kind, id),
         );
-        md(format!("refund_intro/{slug}"), t.refund_intro(id, kind));
     }
+    for contact in Contact::ALL {
+        md(
+            format!("contact_name/{}", contact.slug()),
+            t.contact_name(contact).into(),
+        );
+    }
+    for problem in [
+        Problem::Empty,
+        Problem::NoActionCombined,
+        Problem::AmountMissing,
+        Problem::DateMissing,
+    ] {
+        md(
+            format!("outcome_problem/{problem:?}"),
+            t.outcome_problem(problem),
+        );
+    }
+    md("outcome_intro".into(), t.outcome_intro(id));
+    md(
+        "outcome_measures_hint".into(),
+        t.outcome_measures_hint(Money {
+            amount: 50_000,
+            currency: c,
+        }),
+    );
+    md("until_invalid".into(), t.until_invalid());
     for outcome in outcomes() {
-        let slug = outcome.kind().slug();
+        let slug = outcome.slugs();
         md(format!("outcome/{slug}"), t.outcome(outcome, c));
         let by = user(ALPHA);
         md(
@@ -421,8 +481,9 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         }
     }
     for step in [
-        Step::Warning,
-        Step::FinalWarning,
+        Step::Caution,
+        Step::WrittenWarning,
+        Step::Suspension,
         Step::Termination,
         Step::AlreadyCutOff,
     ] {
@@ -536,8 +597,12 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         ("classify_title", t.classify_title()),
         ("classify_submit", t.classify_submit()),
         ("card_unconfirmed", t.card_unconfirmed()),
-        ("refund_title", t.refund_title()),
-        ("refund_submit", t.refund_submit()),
+        ("outcome_title", t.outcome_title()),
+        ("outcome_submit", t.outcome_submit()),
+        ("outcome_measures", t.outcome_measures()),
+        ("outcome_until", t.outcome_until()),
+        ("outcome_contact", t.outcome_contact()),
+        ("several_button", t.several_button()),
         ("private_categories", t.private_categories()),
         ("form_promise_failed_hint", t.form_promise_failed_hint()),
     ] {
@@ -600,6 +665,25 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         );
     }
     md("note_taken".into(), t.note_taken(&user(ALPHA)));
+    md(
+        "warning_draft_intro".into(),
+        t.warning_draft_intro(id, &user(ALPHA)),
+    );
+    let day: jiff::civil::Date = "2026-12-04".parse().expect("a date");
+    md(
+        "warning_draft/configured".into(),
+        t.warning_draft(
+            Untrusted::new(CUSTOMER),
+            day,
+            Category::VerbalAbuse,
+            Some(Untrusted::new(TYPED)),
+            Some(Untrusted::new(POLICY)),
+        ),
+    );
+    md(
+        "warning_draft/defaults".into(),
+        t.warning_draft(Untrusted::new(CUSTOMER), day, Category::Sexual, None, None),
+    );
     md("ask_customer".into(), t.ask_customer(id));
     md("identify_intro".into(), t.identify_intro(id));
     md(
@@ -728,7 +812,7 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         },
         CaseState::Closed {
             owner: stamp(ALPHA),
-            decision: decision(false, Outcome::Warning),
+            decision: decision(false, Outcome::only(Measure::Warning)),
         },
     ] {
         plain(format!("state_name/{state:?}"), t.state_name(&state).into());
@@ -830,14 +914,14 @@ fn japanese_names_people_with_san_and_uses_the_decided_words() {
     let zone = tokyo();
     assert_eq!(
         t.note_proposal(
-            Outcome::RefundAndTermination { amount: 120_000 },
+            Outcome::refund(120_000).and(Measure::Termination),
             &user(ALPHA),
             "JPY"
         ),
         "<@U0ALPHA>さんが「120,000円を返金のうえ契約解除」を提案しました。提案者以外の承認者が承認すると確定します。"
     );
     assert_eq!(
-        t.outcome_kind_name(OutcomeKind::NoAction),
+        t.measure_name(Measure::NoAction),
         "措置なし（カスハラ非該当）"
     );
     assert_eq!(t.severity_name(Severity::Critical), "重大");
@@ -972,7 +1056,7 @@ fn durations_read_naturally_in_each_language() {
 fn form_title_fits_slacks_24_character_limit() {
     for locale in [Locale::En, Locale::Ja] {
         let c = locale.catalog();
-        for title in [c.form_title(), c.form_done_title(), c.refund_title()] {
+        for title in [c.form_title(), c.form_done_title(), c.outcome_title()] {
             assert!(title.chars().count() <= 24, "{title}");
         }
     }

@@ -278,11 +278,9 @@ impl Row {
             taken_by,
             taken_at,
             outcome: decision
-                .map(|d| t.outcome_kind_name(d.outcome.kind()).to_owned())
+                .map(|d| t.outcome(d.outcome, currency))
                 .unwrap_or_default(),
-            outcome_id: decision
-                .map(|d| d.outcome.kind().slug().to_owned())
-                .unwrap_or_default(),
+            outcome_id: decision.map(|d| d.outcome.slugs()).unwrap_or_default(),
             refund_amount: decision
                 .and_then(|d| d.outcome.refund_amount())
                 .map(|a| a.to_string())

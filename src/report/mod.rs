@@ -9,7 +9,7 @@ pub mod export;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::config::Settings;
-use crate::domain::{Category, OutcomeKind, Week, report::chart_series};
+use crate::domain::{Category, Measure, Week, report::chart_series};
 use crate::i18n::Catalog;
 use crate::slack::api::Upload;
 use crate::store::{Store, StoreError, WeekFigures};
@@ -103,10 +103,9 @@ impl WeeklyReport {
         catalog.weekly_report(self, currency)
     }
 
-    /// Terminations, counting refund-and-termination.
+    /// Decisions that included a termination (with a refund or not).
     pub fn terminations(&self) -> u64 {
-        let stats = &self.figures.stats;
-        stats.decided(OutcomeKind::Termination) + stats.decided(OutcomeKind::RefundAndTermination)
+        self.figures.stats.decided(Measure::Termination)
     }
 
     /// The chart as a PNG, and the words the image cannot say (which number is which
@@ -184,12 +183,13 @@ mod tests {
             ]),
             repeat_cases: 3,
             decided: BTreeMap::from([
-                (OutcomeKind::Warning, 2),
-                (OutcomeKind::Refund, 1),
-                (OutcomeKind::Termination, 1),
-                (OutcomeKind::RefundAndTermination, 1),
-                (OutcomeKind::NoAction, 1),
+                (Measure::Warning, 2),
+                (Measure::Refund, 2),
+                (Measure::Termination, 2),
+                (Measure::NoAction, 1),
             ]),
+            decided_cases: 6,
+            combined: 1,
             refunds: 2,
             refund_total: 80_000,
             cut_off: 2,
@@ -225,8 +225,9 @@ mod tests {
             "*Weekly escalation report*\nMon 16 Nov to Sun 22 Nov 2026, counted in Asia/Tokyo time",
             "*Cases opened:* 7, up from an average of 2 (the 4 weeks before, oldest first: 2, 3, 2, 1)",
             "*By category:* Verbal abuse 3, Threats 2, Private categories 2 (not itemised)",
-            "*Decided:* 6\nWarnings 2, refunds 2 (¥80,000), terminations 2, no action (not harassment) 1",
-            "1 of them counted as both a refund and a termination.",
+            "*Decided:* 6\nCautions 0, written warnings 2, suspensions 0, terminations 2, refunds 2 \
+             (¥80,000), no action (not harassment) 1",
+            "1 of them had several measures, counted under each.",
             "*Time to take over:* median 20 min, 90th percentile 2 h (5 cases)",
             "*Still open now:* 3, the oldest for 3 d",
             "3 of this week's cases came from a customer with an earlier case; 4 customers have",
@@ -246,8 +247,9 @@ mod tests {
             "*週次エスカレーション報告*\n集計期間：2026年11月16日（月）〜11月22日（日）、日本時間",
             "*新規案件* 7件（前4週の平均 2件から増加。前4週は古い順に 2件、3件、2件、1件）",
             "*区分別* 暴言・侮辱 3件、脅迫 2件、要配慮区分 2件（内訳は非表示）",
-            "*判断* 6件\n内訳：警告 2件、返金 2件（80,000円）、契約解除 2件、措置なし（カスハラ非該当） 1件",
-            "うち1件は、返金と契約解除の両方に数えています。",
+            "*判断* 6件\n内訳：注意 0件、書面警告 2件、利用停止 0件、契約解除 2件、返金 2件（80,000円）、\
+             措置なし（カスハラ非該当） 1件",
+            "うち1件は複数の措置を含み、措置ごとに数えています。",
             "*担当決定までの時間* 中央値 20分、90パーセンタイル 2時間（5件）",
             "*未完了の案件（現時点）* 3件（最も古い案件は起票から 3日）",
             "*再発* 過去に案件がある顧客から 3件（累計で案件が2件以上の顧客 4社）",

@@ -7,15 +7,20 @@ use slack_morphism::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Case, CaseId, CaseState, Category, CustomerRecord, Decision, Evidence, Note, Outcome,
-    OutcomeKind, PromiseFailed, Proposal, Resolution, Severity,
+    Case, CaseId, CaseState, Category, Contact, Contacts, CustomerRecord, Decision, Evidence,
+    Measure, Measures, Note, Outcome, PromiseFailed, Proposal, Resolution, Severity,
 };
 use crate::i18n::{Catalog, Money, Untrusted};
 
 /// Action ids of buttons (`value` carries the case id, like `ESC-12`).
 pub mod action {
     pub const TAKE: &str = "take_case";
+    /// `decide:<measure>` records one measure (or opens the outcome form with it chosen,
+    /// for measures with details); `decide:several` opens the form with nothing chosen.
+    /// Cards posted before outcomes combined may still carry
+    /// `decide:refund-and-termination`, which opens the form with both chosen.
     pub const DECIDE_PREFIX: &str = "decide:";
+    pub const DECIDE_SEVERAL: &str = "several";
     pub const APPROVE: &str = "approve_proposal";
     pub const REJECT: &str = "reject_proposal";
     /// A link button: Slack still reports the click, and we ignore it.
@@ -38,6 +43,10 @@ pub const MESSAGE_SHORTCUT: &str = "escalate_message";
 /// Callback ids of forms and the block/action ids of their fields.
 pub mod form {
     pub const ESCALATE: &str = "escalate_form";
+    /// The outcome form: measures, and the details some of them carry.
+    pub const OUTCOME: &str = "outcome_form";
+    /// The refund form of builds before outcomes combined; one still open in Slack when
+    /// the bot is upgraded is read like the outcome form.
     pub const REFUND: &str = "refund_form";
     pub const IDENTIFY: &str = "identify_form";
     /// The form confirming or changing a case's category and severity.
@@ -48,6 +57,9 @@ pub mod form {
     pub const SUMMARY: &str = "summary";
     pub const PROMISE: &str = "promise_failed";
     pub const AMOUNT: &str = "amount";
+    pub const MEASURES: &str = "measures";
+    pub const UNTIL: &str = "until";
+    pub const CONTACT: &str = "contact";
 }
 
 /// The catalog, currency and time zone every view needs: times are printed in the
@@ -59,6 +71,9 @@ pub struct Look<'a> {
     /// `policy.reporter_may_decide`: the card says so while it is on.
     pub reporter_may_decide: bool,
     pub zone: &'a jiff::tz::TimeZone,
+    /// `policy.company_name` and `policy.terms_clause`, for a written warning's draft.
+    pub company: Option<&'a str>,
+    pub terms_clause: Option<&'a str>,
 }
 
 fn md(text: impl Into<String>) -> SlackBlockText {
@@ -219,10 +234,22 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
                 .with_style(SlackBlockButtonStyle::Primary)
                 .into(),
         ],
-        CaseState::Taken { .. } => OutcomeKind::ALL
-            .into_iter()
-            .map(|kind| decide_button(kind, case.id, look).into())
-            .collect(),
+        CaseState::Taken { .. } => {
+            let mut buttons: Vec<SlackActionBlockElement> = CARD_MEASURES
+                .into_iter()
+                .map(|kind| decide_button(kind, case.id, look).into())
+                .collect();
+            buttons.insert(
+                CARD_MEASURES.len() - 1,
+                button(
+                    t.several_button(),
+                    &format!("{}{}", action::DECIDE_PREFIX, action::DECIDE_SEVERAL),
+                    &id,
+                )
+                .into(),
+            );
+            buttons
+        }
         CaseState::Proposed { .. } | CaseState::Closed { .. } => Vec::new(),
     };
     if case.customer.is_none() && !case.is_closed() {
@@ -266,18 +293,27 @@ fn status_line(case: &Case, look: Look<'_>) -> String {
     }
 }
 
-fn decide_button(kind: OutcomeKind, id: CaseId, look: Look<'_>) -> SlackBlockButtonElement {
+/// The measures a taken card offers a button for, in this order (the "several or other"
+/// button goes before the last); every measure is in the outcome form.
+const CARD_MEASURES: [Measure; 6] = [
+    Measure::Caution,
+    Measure::Warning,
+    Measure::Suspension,
+    Measure::Termination,
+    Measure::Refund,
+    Measure::NoAction,
+];
+
+fn decide_button(kind: Measure, id: CaseId, look: Look<'_>) -> SlackBlockButtonElement {
     let t = look.t;
     let action_id = format!("{}{}", action::DECIDE_PREFIX, kind.slug());
-    let b = button(t.outcome_kind_name(kind), &action_id, &id.to_string());
+    let b = button(t.measure_name(kind), &action_id, &id.to_string());
     let b = match kind {
-        OutcomeKind::Termination | OutcomeKind::RefundAndTermination => {
-            b.with_style(SlackBlockButtonStyle::Danger)
-        }
+        Measure::Termination | Measure::Suspension => b.with_style(SlackBlockButtonStyle::Danger),
         _ => b,
     };
-    // Kinds with an amount open a form, which is its own confirmation.
-    if kind.needs_amount() {
+    // Measures with details open a form, which is its own confirmation.
+    if kind.needs_details() {
         return b;
     }
     b.with_confirm(SlackBlockConfirmItem::new(
@@ -346,8 +382,33 @@ pub fn note(case: &Case, note: &Note, look: Look<'_>) -> SlackMessageContent {
         }
         Note::Rejected { by, outcome } => t.note_rejected(by, *outcome, currency),
         Note::Closed { decision } => t.note_closed(decision, currency, look.zone),
+        Note::WarningDraft { to } => return warning_draft(case, to, look),
     };
     content(text.clone(), vec![section(text)])
+}
+
+/// The draft of a written warning, for whoever decided it to check, copy and send: the
+/// case's date and category, the terms' clause and the company's name from the
+/// configuration. A code block, so it copies as plain text.
+fn warning_draft(case: &Case, to: &crate::domain::UserId, look: Look<'_>) -> SlackMessageContent {
+    let t = look.t;
+    let intro = t.warning_draft_intro(case.id, to);
+    let customer = case
+        .customer
+        .as_ref()
+        .map(|c| c.as_str())
+        .unwrap_or_default();
+    let draft = t.warning_draft(
+        Untrusted::new(customer),
+        case.opened_at.to_zoned(look.zone.clone()).date(),
+        case.category,
+        look.terms_clause.map(Untrusted::new),
+        look.company.map(Untrusted::new),
+    );
+    content(
+        intro.clone(),
+        vec![section(intro), section(format!("```\n{draft}\n```"))],
+    )
 }
 
 /// The value of a proposal's Approve and Reject buttons: the case and which proposal
@@ -650,7 +711,7 @@ pub fn identify_form(id: CaseId, look: Look<'_>) -> SlackView {
     SlackView::Modal(
         SlackModalView::new(plain(t.identify_title(), 24), blocks)
             .with_callback_id(form::IDENTIFY.into())
-            .with_submit(plain(t.refund_submit(), 24))
+            .with_submit(plain(t.outcome_submit(), 24))
             .with_close(plain(t.form_cancel(), 24))
             .with_private_metadata(id.to_string()),
     )
@@ -784,11 +845,64 @@ pub fn notice(title: &str, text: String, look: Look<'_>) -> SlackView {
     )
 }
 
-/// The form asking how much to refund. private_metadata is `ESC-12|refund`.
-pub fn refund_form(id: CaseId, kind: OutcomeKind, approval_over: u64, look: Look<'_>) -> SlackView {
+fn measure_option(measure: Measure, t: &dyn Catalog) -> SlackBlockChoiceItem<SlackBlockText> {
+    SlackBlockChoiceItem::new(
+        SlackBlockText::from(plain(t.measure_name(measure), 75)),
+        measure.slug().to_owned(),
+    )
+}
+
+fn contact_option(contact: Contact, t: &dyn Catalog) -> SlackBlockChoiceItem<SlackBlockText> {
+    SlackBlockChoiceItem::new(
+        SlackBlockText::from(plain(t.contact_name(contact), 75)),
+        contact.slug().to_owned(),
+    )
+}
+
+/// The chosen measures as a form's private_metadata carries them: `ESC-12|refund+termination`.
+pub fn outcome_form_metadata(id: CaseId, chosen: Measures) -> String {
+    let slugs: Vec<&str> = chosen.iter().map(Measure::slug).collect();
+    format!("{id}|{}", slugs.join("+"))
+}
+
+/// The case and the measures chosen when the form opened, from its private_metadata;
+/// the refund form of older builds wrote one kind slug (`ESC-12|refund-and-termination`).
+pub fn parse_outcome_form_metadata(metadata: &str) -> Option<(CaseId, Measures)> {
+    let (id, chosen) = metadata.split_once('|')?;
+    let mut measures = Measures::new();
+    for part in chosen.split('+').filter(|p| !p.is_empty()) {
+        for m in crate::domain::outcome::measures_of_kind(part)?.iter() {
+            measures.insert(m);
+        }
+    }
+    Some((CaseId::parse(id)?, measures))
+}
+
+/// The form recording a decision: every measure (several may apply; `chosen` are ticked),
+/// the refund's amount, the suspension's last day, how contact is limited.
+pub fn outcome_form(id: CaseId, chosen: Measures, approval_over: u64, look: Look<'_>) -> SlackView {
     let t = look.t;
+    let money = || Money {
+        amount: approval_over,
+        currency: look.currency,
+    };
+    let mut measures = SlackBlockCheckboxesElement::new(
+        Measure::ALL
+            .into_iter()
+            .map(|m| measure_option(m, t))
+            .collect(),
+    )
+    .with_action_id(form::MEASURES.into());
+    if !chosen.is_empty() {
+        measures =
+            measures.with_initial_options(chosen.iter().map(|m| measure_option(m, t)).collect());
+    }
     let blocks = vec![
-        section(t.refund_intro(id, kind)),
+        section(t.outcome_intro(id)),
+        SlackInputBlock::new(plain(t.outcome_measures(), 2000), measures.into())
+            .with_block_id(form::MEASURES.into())
+            .with_hint(plain(&t.outcome_measures_hint(money()), 2000))
+            .into(),
         SlackInputBlock::new(
             plain(&t.refund_amount(look.currency), 2000),
             SlackBlockNumberInputElement::new(false)
@@ -797,22 +911,45 @@ pub fn refund_form(id: CaseId, kind: OutcomeKind, approval_over: u64, look: Look
                 .into(),
         )
         .with_block_id(form::AMOUNT.into())
-        .with_hint(plain(
-            &t.refund_amount_hint(Money {
-                amount: approval_over,
-                currency: look.currency,
-            }),
-            2000,
-        ))
+        .with_hint(plain(&t.refund_amount_hint(money()), 2000))
+        .with_optional(!chosen.contains(Measure::Refund))
+        .into(),
+        SlackInputBlock::new(
+            plain(t.outcome_until(), 2000),
+            SlackBlockDatePickerElement::new()
+                .with_action_id(form::UNTIL.into())
+                .into(),
+        )
+        .with_block_id(form::UNTIL.into())
+        .with_optional(!chosen.contains(Measure::Suspension))
+        .into(),
+        SlackInputBlock::new(
+            plain(t.outcome_contact(), 2000),
+            SlackBlockCheckboxesElement::new(
+                Contact::ALL
+                    .into_iter()
+                    .map(|c| contact_option(c, t))
+                    .collect(),
+            )
+            .with_action_id(form::CONTACT.into())
+            .into(),
+        )
+        .with_block_id(form::CONTACT.into())
+        .with_optional(true)
         .into(),
     ];
     SlackView::Modal(
-        SlackModalView::new(plain(t.refund_title(), 24), blocks)
-            .with_callback_id(form::REFUND.into())
-            .with_submit(plain(t.refund_submit(), 24))
+        SlackModalView::new(plain(t.outcome_title(), 24), blocks)
+            .with_callback_id(form::OUTCOME.into())
+            .with_submit(plain(t.outcome_submit(), 24))
             .with_close(plain(t.form_cancel(), 24))
-            .with_private_metadata(format!("{id}|{}", kind.slug())),
+            .with_private_metadata(outcome_form_metadata(id, chosen)),
     )
+}
+
+/// How contact is limited, from the form's checkboxes.
+pub fn contacts_of(slugs: &[&str]) -> Contacts {
+    Contacts::of(slugs.iter().filter_map(|s| Contact::parse(s)))
 }
 
 /// The amount of an outcome as the card would say it (for logs and transcripts).
@@ -832,6 +969,8 @@ mod tests {
             currency: "JPY",
             reporter_may_decide: false,
             zone: tokyo(),
+            company: Some("Example & Co."),
+            terms_clause: None,
         }
     }
 
@@ -899,7 +1038,7 @@ mod tests {
         };
         push(&case);
         let proposal = Proposal {
-            outcome: Outcome::RefundAndTermination { amount: 120_000 },
+            outcome: Outcome::refund(120_000).and(Measure::Termination),
             proposed: owner.clone(),
         };
         case.state = CaseState::Proposed {
@@ -926,6 +1065,9 @@ mod tests {
                 proposal: proposal.clone(),
             },
             Note::Closed { decision },
+            Note::WarningDraft {
+                to: crate::domain::UserId::parse("UEXEC1").unwrap(),
+            },
         ] {
             rendered.push(serde_json::to_value(note(&case, &note_, look)).unwrap());
         }
@@ -947,7 +1089,13 @@ mod tests {
         };
         rendered.push(serde_json::to_value(escalate_form(&context, Some("cust-1"), look)).unwrap());
         rendered.push(
-            serde_json::to_value(refund_form(case.id, OutcomeKind::Refund, 50_000, look)).unwrap(),
+            serde_json::to_value(outcome_form(
+                case.id,
+                Measures::of([Measure::Refund, Measure::Termination]),
+                50_000,
+                look,
+            ))
+            .unwrap(),
         );
         rendered.push(serde_json::to_value(identify_form(case.id, look)).unwrap());
         rendered.push(classify);
@@ -955,7 +1103,9 @@ mod tests {
             id: CaseId::new(n),
             opened_at: stamp("UAGENT1", n as i64).at,
             category,
-            outcome: n.is_multiple_of(2).then_some(OutcomeKind::Warning),
+            outcome: n
+                .is_multiple_of(2)
+                .then_some(Measures::of([Measure::Warning, Measure::Police])),
         };
         let record = CustomerRecord {
             id: crate::domain::CustomerId::parse("cust-1").unwrap(),
@@ -974,6 +1124,8 @@ mod tests {
             warnings: 2,
             refunds: 1,
             refund_total: 30_000,
+            cautions: 1,
+            suspended_until: "2027-01-31".parse().ok(),
             cut_off: Some(crate::domain::customer::CutOff {
                 case: CaseId::new(9),
                 at: stamp("UMGR1", 9).at,
@@ -1017,17 +1169,28 @@ mod tests {
     }
 
     #[test]
-    fn a_taken_card_offers_every_outcome() {
+    fn a_taken_card_offers_the_ladder_and_a_form_with_every_measure() {
         let mut case = open_case();
         case.state = CaseState::Taken {
             owner: stamp("UEXEC1", 1),
         };
         let card = json(&card(&case, look(Locale::Ja)));
-        for kind in OutcomeKind::ALL {
+        for kind in CARD_MEASURES {
             assert!(
                 card.contains(&format!("decide:{}", kind.slug())),
                 "{kind:?}"
             );
+        }
+        assert!(card.contains("decide:several"));
+        let form = serde_json::to_string(&outcome_form(
+            case.id,
+            Measures::new(),
+            50_000,
+            look(Locale::Ja),
+        ))
+        .unwrap();
+        for kind in Measure::ALL {
+            assert!(form.contains(&format!("\"{}\"", kind.slug())), "{kind:?}");
         }
         assert!(!card.contains(action::TAKE));
     }
@@ -1112,13 +1275,29 @@ mod tests {
         assert_eq!(form["callback_id"], form::ESCALATE);
         let metadata = form["private_metadata"].as_str().unwrap();
         assert_eq!(FormContext::decode(metadata), context);
-        let refund = serde_json::to_value(refund_form(
+        let refund = serde_json::to_value(outcome_form(
             CaseId::new(3),
-            OutcomeKind::Refund,
+            Measures::of([Measure::Refund, Measure::Termination]),
             50_000,
             look(Locale::En),
         ))
         .unwrap();
-        assert_eq!(refund["private_metadata"], "ESC-3|refund");
+        assert_eq!(refund["callback_id"], form::OUTCOME);
+        assert_eq!(refund["private_metadata"], "ESC-3|termination+refund");
+        assert_eq!(
+            parse_outcome_form_metadata("ESC-3|termination+refund"),
+            Some((
+                CaseId::new(3),
+                Measures::of([Measure::Refund, Measure::Termination])
+            ))
+        );
+        assert_eq!(
+            parse_outcome_form_metadata("ESC-3|refund-and-termination"),
+            Some((
+                CaseId::new(3),
+                Measures::of([Measure::Refund, Measure::Termination])
+            )),
+            "a refund form opened by an older build"
+        );
     }
 }

@@ -231,6 +231,24 @@ impl Sender {
                         .unwrap_or(json!({ "type": "plain_text", "text": input }));
                     json!({ "type": kind, "selected_option": { "text": text, "value": input } })
                 }
+                // Checkboxes take the values ticked, comma-separated ("" ticks none).
+                "checkboxes" => {
+                    let chosen: Vec<Value> = input
+                        .split(',')
+                        .filter(|v| !v.is_empty())
+                        .map(|v| {
+                            element["options"]
+                                .as_array()
+                                .and_then(|options| options.iter().find(|o| o["value"] == v))
+                                .cloned()
+                                .unwrap_or(json!({
+                                    "text": { "type": "plain_text", "text": v }, "value": v
+                                }))
+                        })
+                        .collect();
+                    json!({ "type": kind, "selected_options": chosen })
+                }
+                "datepicker" => json!({ "type": kind, "selected_date": input }),
                 _ => json!({ "type": kind, "value": input }),
             };
             values.insert(block_id.to_string(), json!({ action_id: value }));
@@ -248,6 +266,12 @@ impl Sender {
             let kind = element["type"].as_str().unwrap_or("plain_text_input");
             let value = if element["initial_option"].is_object() {
                 json!({ "type": kind, "selected_option": element["initial_option"] })
+            } else if kind == "checkboxes" {
+                let ticked = element["initial_options"].clone();
+                let ticked = if ticked.is_array() { ticked } else { json!([]) };
+                json!({ "type": kind, "selected_options": ticked })
+            } else if let Some(date) = element["initial_date"].as_str() {
+                json!({ "type": kind, "selected_date": date })
             } else if let Some(text) = element["initial_value"].as_str() {
                 json!({ "type": kind, "value": text })
             } else {

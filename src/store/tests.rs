@@ -5,8 +5,8 @@ use jiff::SignedDuration;
 use super::*;
 use crate::domain::case::tests::{policy, roles, stamp};
 use crate::domain::{
-    Action, CaseState, Category, Effect, MessageRef, NewCase, Outcome, PagingPolicy, Rules, Timer,
-    UserId,
+    Action, CaseState, Category, Effect, Measure, MessageRef, NewCase, Outcome, PagingPolicy,
+    Rules, Timer, UserId,
 };
 use crate::store::outbox::Delivered;
 
@@ -110,7 +110,7 @@ async fn a_refusal_writes_nothing() {
     let refused = store
         .act(
             case.id,
-            Action::Decide(Outcome::Warning),
+            Action::Decide(Outcome::only(Measure::Warning)),
             stamp("UEXEC1", 1),
             &rules(),
         )
@@ -327,7 +327,7 @@ async fn events_are_accepted_once_with_their_work_and_forgotten_after_the_retent
 
 mod weekly {
     use super::*;
-    use crate::domain::{Case, OutcomeKind, Stamp, Tallies, Week, WeekStats};
+    use crate::domain::{Case, Measure, Stamp, Tallies, Week, WeekStats};
     use jiff::Timestamp;
     use jiff::tz::TimeZone;
 
@@ -383,7 +383,7 @@ mod weekly {
         act(a, Action::Take, by("UEXEC1", "2026-11-15T11:10:00Z")).await;
         act(
             a,
-            Action::Decide(Outcome::Termination),
+            Action::Decide(Outcome::only(Measure::Termination)),
             by("UEXEC1", "2026-11-16T01:00:00Z"),
         )
         .await;
@@ -396,14 +396,14 @@ mod weekly {
         act(b, Action::Take, by("UEXEC2", "2026-11-15T16:30:00Z")).await;
         act(
             b,
-            Action::Decide(Outcome::Warning),
+            Action::Decide(Outcome::only(Measure::Warning)),
             by("UEXEC2", "2026-11-16T15:30:00Z"),
         )
         .await;
         act(c, Action::Take, by("UEXEC1", "2026-11-18T01:20:00Z")).await;
         act(
             c,
-            Action::Decide(Outcome::Refund { amount: 30_000 }),
+            Action::Decide(Outcome::refund(30_000)),
             by("UEXEC1", "2026-11-18T05:00:00Z"),
         )
         .await;
@@ -436,9 +436,9 @@ mod weekly {
             "sexual and discrimination are counted together, unnamed"
         );
         assert_eq!(stats.repeat_cases, 2, "acme's and bolt's second cases");
-        assert_eq!(stats.decided(OutcomeKind::Termination), 1);
-        assert_eq!(stats.decided(OutcomeKind::Warning), 1);
-        assert_eq!(stats.decided(OutcomeKind::Refund), 1);
+        assert_eq!(stats.decided(Measure::Termination), 1);
+        assert_eq!(stats.decided(Measure::Warning), 1);
+        assert_eq!(stats.decided(Measure::Refund), 1);
         assert_eq!(
             (stats.refunds, stats.refund_total, stats.cut_off),
             (1, 30_000, 1)
@@ -949,4 +949,128 @@ async fn writes_go_on_while_a_backup_copies_and_the_copy_is_consistent() {
         cases >= 1 && cases <= 1 + during,
         "{cases} cases, {during} opened during"
     );
+}
+
+/// A store of schema 4 holds outcomes, histories and weekly counts as one kind each
+/// (`refund-and-termination`); schema 5 reads them as the measures they were.
+#[tokio::test]
+async fn a_schema_4_store_with_single_kind_outcomes_reads_as_measures() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s");
+    let rules = rules();
+    {
+        let store = Store::open(&path, 1 << 20).unwrap();
+        let at = stamp("UAGENT1", 0).at;
+        let case = store
+            .open_case(new_case("acme"), at, &rules, None)
+            .await
+            .unwrap()
+            .case;
+        store
+            .act(case.id, Action::Take, stamp("UEXEC1", 1), &rules)
+            .await
+            .unwrap();
+        let both = Outcome::refund(120_000).and(Measure::Termination);
+        store
+            .act(case.id, Action::Decide(both), stamp("UEXEC1", 2), &rules)
+            .await
+            .unwrap();
+        store
+            .act(
+                case.id,
+                Action::Approve { proposal: None },
+                stamp("UMGR1", 3),
+                &rules,
+            )
+            .await
+            .unwrap();
+    }
+    {
+        // Rewrite every record the way schema 4 wrote it.
+        let mut db = sled::open(&path);
+        for _ in 0..100 {
+            if db.is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            db = sled::open(&path);
+        }
+        let db = db.unwrap();
+        let legacy = |json: String| {
+            json.replace(
+                r#"{"measures":["termination","refund"],"refund":120000}"#,
+                r#"{"kind":"refund-and-termination","amount":120000}"#,
+            )
+            .replace(
+                r#""outcome":["termination","refund"]"#,
+                r#""outcome":"refund-and-termination""#,
+            )
+            .replace(
+                r#""recommendation":"caution""#,
+                r#""recommendation":"warning""#,
+            )
+            .replace(
+                r#""decided":{"termination":1,"refund":1},"decided_cases":1,"combined":1"#,
+                r#""decided":{"refund-and-termination":1}"#,
+            )
+        };
+        let mut rewritten = 0;
+        for name in [
+            "case_by_id",
+            "audit_by_case",
+            "customer_by_id",
+            "report_index",
+        ] {
+            let tree = db.open_tree(name).unwrap();
+            for kv in tree.iter() {
+                let (k, v) = kv.unwrap();
+                let Ok(text) = String::from_utf8(v.to_vec()) else {
+                    continue;
+                };
+                let old = legacy(text.clone());
+                if old != text {
+                    rewritten += 1;
+                    tree.insert(k, old.as_bytes()).unwrap();
+                }
+            }
+        }
+        assert!(
+            rewritten >= 4,
+            "case, audit entries, customer and week rewritten"
+        );
+        db.open_tree("meta")
+            .unwrap()
+            .insert(keys::SCHEMA_VERSION, encode(&4u32))
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let store = open_when_released(&path).unwrap();
+    let case = store.case(CaseId::new(1)).unwrap().unwrap();
+    let CaseState::Closed { decision, .. } = &case.state else {
+        panic!("{:?}", case.state);
+    };
+    assert_eq!(
+        decision.outcome,
+        Outcome::refund(120_000).and(Measure::Termination)
+    );
+    assert_eq!(case.recommendation, crate::domain::Step::Caution);
+    let customer = store
+        .customer(&CustomerId::parse("acme").unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        customer.cases[0].outcome,
+        Some(crate::domain::Measures::of([
+            Measure::Refund,
+            Measure::Termination
+        ]))
+    );
+    let closed = store
+        .audit()
+        .map(Result::unwrap)
+        .filter(|e| matches!(e.event, Event::Closed { .. }))
+        .count();
+    assert_eq!(closed, 1);
+    let tallies = store.tallies().unwrap();
+    assert_eq!((tallies.refunds, tallies.terminations), (1, 1));
 }
