@@ -325,10 +325,10 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     d.settle().await?;
 
     d.step(
-        "Kenji tries to approve his own proposal: a termination is approved by an approver \
-         (people.approvers), never by whoever proposed it.",
-        "田中さんが自分の提案を承認しようとしますが、契約解除を承認できるのは承認者\
-         （people.approvers）だけで、提案者本人は承認できません。",
+        "Kenji tries to approve his own proposal: a termination is approved by an approver, \
+         never by whoever proposed it.",
+        "田中さんが自分の提案を承認しようとしますが、契約解除を承認できるのは提案者以外の\
+         承認者だけです。",
     )?;
     let proposal = d.proposal()?;
     d.click(CEO, &proposal, "approve_proposal").await?;

@@ -772,7 +772,7 @@ impl Catalog for En {
     fn refusal(&self, refusal: &Refusal, id: CaseId, currency: &str) -> String {
         match refusal {
             Refusal::NotExecutiveOrManager => {
-                format!("Only executives and managers can take a case. {id} is unchanged.")
+                format!("Only executives and managers can take {id}. Nothing changed.")
             }
             Refusal::AlreadyTakenBy(owner) => format!(
                 "{} has already taken {id}. Nothing changed.",
@@ -780,14 +780,17 @@ impl Catalog for En {
             ),
             Refusal::AlreadyYours => format!("You have already taken {id}. Nothing changed."),
             Refusal::NotTakenYet => {
-                format!("{id} has not been taken yet: take it first, then decide.")
+                format!("{id} has not been taken yet: take it first, then decide. Nothing changed.")
             }
             Refusal::NotOwnerOrManager { owner } => format!(
                 "Only {}, the owner of {id}, or a manager can decide it. Nothing changed.",
                 mention(owner)
             ),
             Refusal::ProposalPending => {
-                format!("A decision on {id} is already waiting for approval in the thread.")
+                format!(
+                    "A decision on {id} is already waiting for approval in the thread. Nothing \
+                     changed."
+                )
             }
             Refusal::NothingToApprove => {
                 format!("{id} has no proposal waiting for approval. Nothing changed.")
@@ -797,8 +800,7 @@ impl Catalog for En {
                  on the newest proposal in the thread. Nothing changed."
             ),
             Refusal::ApproversOnly => format!(
-                "Only an approver (`people.approvers`) can approve or reject the proposal on \
-                 {id}. Nothing changed."
+                "Only an approver can approve or reject the proposal on {id}. Nothing changed."
             ),
             Refusal::OwnProposal => format!(
                 "You proposed this decision on {id}, so another approver must approve or reject \
@@ -822,10 +824,16 @@ impl Catalog for En {
                 Untrusted::from(customer)
             ),
             Refusal::NotInvolved => {
-                format!("Only the reporter, executives and managers can name the customer of {id}.")
+                format!(
+                    "Only the reporter, executives and managers can name the customer of {id}. \
+                     Nothing changed."
+                )
             }
             Refusal::NotInvolvedToClassify => {
-                format!("Only the reporter, executives and managers can set the category of {id}.")
+                format!(
+                    "Only the reporter, executives and managers can set the category of {id}. \
+                     Nothing changed."
+                )
             }
             Refusal::ClassificationUnchanged { category, severity } => format!(
                 "{id} is already filed as {}, severity {}. Nothing changed.",
@@ -943,7 +951,7 @@ impl Catalog for En {
         }
         for (label, spread, none) in [
             (
-                "Time to take over",
+                "Time to take",
                 r.figures.to_taken,
                 "no case was taken this week",
             ),
@@ -956,7 +964,7 @@ impl Catalog for En {
             match spread {
                 Some(x) => writeln!(
                     out,
-                    "*{label}:* median {}, 90th percentile {} ({} case{})",
+                    "*{label}:* median {}, 9 in 10 within {} ({} case{})",
                     self.duration(x.median),
                     self.duration(x.p90),
                     x.count,

@@ -762,11 +762,11 @@ impl Catalog for Ja {
         );
         if round >= of {
             format!(
-                "{base}（{of}回中{round}回目の通知）呼び出しはこれで終了しますが、担当者が\
-                 決まるまで案件は未対応のままです。"
+                "{base}（{of}回中{round}回目の通知です。呼び出しはこれで終了しますが、担当者が\
+                 決まるまで案件は未対応のままです。）"
             )
         } else {
-            format!("{base}（{of}回中{round}回目の通知）")
+            format!("{base}（{of}回中{round}回目の通知です。）")
         }
     }
     fn note_taken(&self, by: &UserId) -> String {
@@ -822,8 +822,8 @@ impl Catalog for Ja {
     fn refusal(&self, refusal: &Refusal, id: CaseId, currency: &str) -> String {
         match refusal {
             Refusal::NotExecutiveOrManager => format!(
-                "案件を担当できるのは、責任者またはマネージャーとして登録された方だけです。\
-                 {id} は変更されていません。"
+                "{id} を担当できるのは、責任者またはマネージャーとして登録された方だけです。\
+                 変更はありません。"
             ),
             Refusal::AlreadyTakenBy(owner) => format!(
                 "{id} はすでに{}が担当しています。変更はありません。",
@@ -833,14 +833,17 @@ impl Catalog for Ja {
                 format!("{id} はすでにご自身の担当です。変更はありません。")
             }
             Refusal::NotTakenYet => {
-                format!("{id} の担当者がまだ決まっていません。先に担当してから判断してください。")
+                format!(
+                    "{id} の担当者がまだ決まっていません。先に担当してから判断してください。\
+                     変更はありません。"
+                )
             }
             Refusal::NotOwnerOrManager { owner } => format!(
                 "{id} を判断できるのは、担当者の{}かマネージャーだけです。変更はありません。",
                 san(owner)
             ),
             Refusal::ProposalPending => {
-                format!("{id} の判断は、すでにスレッドで承認待ちです。")
+                format!("{id} の判断は、すでにスレッドで承認待ちです。変更はありません。")
             }
             Refusal::NothingToApprove => {
                 format!("{id} に承認待ちの提案はありません。変更はありません。")
@@ -850,8 +853,8 @@ impl Catalog for Ja {
                  ボタンを使ってください。変更はありません。"
             ),
             Refusal::ApproversOnly => format!(
-                "{id} の提案を承認または却下できるのは、承認者（設定の people.approvers）として\
-                 登録された方だけです。変更はありません。"
+                "{id} の提案を承認または却下できるのは、承認者として登録された方だけです。\
+                 変更はありません。"
             ),
             Refusal::OwnProposal => format!(
                 "{id} の判断はご自身の提案のため、ほかの承認者による承認または却下が必要です。\
@@ -876,11 +879,11 @@ impl Catalog for Ja {
             ),
             Refusal::NotInvolved => format!(
                 "{id} の顧客を指定できるのは、報告者と、責任者またはマネージャーとして登録された\
-                 方だけです。"
+                 方だけです。変更はありません。"
             ),
             Refusal::NotInvolvedToClassify => format!(
                 "{id} の区分を設定できるのは、報告者と、責任者またはマネージャーとして登録された\
-                 方だけです。"
+                 方だけです。変更はありません。"
             ),
             Refusal::ClassificationUnchanged { category, severity } => format!(
                 "{id} はすでに区分「{}」、深刻度「{}」で登録されています。変更はありません。",
@@ -1007,7 +1010,7 @@ impl Catalog for Ja {
             match spread {
                 Some(x) => writeln!(
                     out,
-                    "*{label}* 中央値 {}、90パーセンタイル {}（{}件）",
+                    "*{label}* 中央値 {}、9割が{}以内（{}件）",
                     self.duration(x.median),
                     self.duration(x.p90),
                     x.count

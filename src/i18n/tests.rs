@@ -977,3 +977,29 @@ fn form_title_fits_slacks_24_character_limit() {
         }
     }
 }
+
+#[test]
+fn every_refusal_ends_the_same_way_in_each_language() {
+    for (locale, ending) in [(Locale::En, "Nothing changed."), (Locale::Ja, "変更はありません。")] {
+        let t = locale.catalog();
+        for (key, refusal) in refusals() {
+            // A form's own check, said before anything could change.
+            if key == "amount-must-be-positive" {
+                continue;
+            }
+            let text = t.refusal(&refusal, CaseId::new(CASE), "JPY");
+            assert!(text.ends_with(ending), "{locale:?} {key}: {text}");
+        }
+    }
+}
+
+#[test]
+fn refusals_read_by_executives_name_no_setting() {
+    for locale in [Locale::En, Locale::Ja] {
+        for (key, refusal) in refusals() {
+            let text = locale.catalog().refusal(&refusal, CaseId::new(CASE), "JPY");
+            assert!(!text.contains("people."), "{locale:?} {key}: {text}");
+            assert!(!text.contains("policy."), "{locale:?} {key}: {text}");
+        }
+    }
+}
