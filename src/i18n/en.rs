@@ -174,7 +174,7 @@ impl Catalog for En {
     fn usage(&self) -> String {
         let categories: Vec<String> = Category::ALL
             .into_iter()
-            .map(|c| format!("`{}` ({})", c.slug(), c.short_ja()))
+            .map(|c| format!("`{}`", c.slug()))
             .collect();
         let id = Untrusted::new("<customer-id>");
         let category = Untrusted::new("<category>");

@@ -222,7 +222,11 @@ impl Catalog for Ja {
     }
 
     fn usage(&self) -> String {
-        let words: Vec<&str> = Category::ALL.into_iter().map(|c| c.short_ja()).collect();
+        // The labels cards and pages show, so what staff read is what they type.
+        let words: Vec<&str> = Category::ALL
+            .into_iter()
+            .map(|c| self.category_name(c))
+            .collect();
         format!(
             "*エスカレーションの方法*\n\
              • `/escalate [顧客ID] [区分] [内容]` で、すぐに案件を起票します。\n\

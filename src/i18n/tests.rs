@@ -1003,3 +1003,27 @@ fn refusals_read_by_executives_name_no_setting() {
         }
     }
 }
+
+#[test]
+fn the_usage_text_lists_what_cards_show_and_each_word_can_be_typed() {
+    let t = Locale::Ja.catalog();
+    let usage = t.usage();
+    let listed = usage
+        .lines()
+        .skip_while(|l| *l != "*区分*")
+        .nth(1)
+        .expect("a line of categories");
+    let words: Vec<&str> = listed.split('、').collect();
+    let labels: Vec<&str> = Category::ALL.map(|c| t.category_name(c)).to_vec();
+    assert_eq!(words, labels, "{usage}");
+    for word in words {
+        assert!(Category::parse(word).is_some(), "{word}");
+    }
+    for everyday in ["セクハラ", "脅し", "長電話", "居座り"] {
+        assert!(usage.contains(everyday), "{everyday}: {usage}");
+        assert!(Category::parse(everyday).is_some(), "{everyday}");
+    }
+    for old in ["性的", "執拗", "拘束", "sexual"] {
+        assert!(Category::parse(old).is_some(), "{old} is still accepted");
+    }
+}
