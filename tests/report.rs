@@ -518,6 +518,11 @@ async fn export_round_trips_every_case_with_its_timeline_as_csv_and_json() {
     );
     assert!(timeline.ends_with("完了（U0EXEC1）：警告"), "{timeline}");
     assert_eq!(
+        &rows[0][column(Column::TimelineIds)],
+        "opened\npaged\ntaken\nclosed",
+        "the steps' ids beside their names, for programs"
+    );
+    assert_eq!(
         &rows[2][column(Column::Summary)],
         "土下座して謝れと言われました"
     );
@@ -537,12 +542,14 @@ async fn export_round_trips_every_case_with_its_timeline_as_csv_and_json() {
     // The four cases, then the audit log outside cases: the CSV export just made.
     assert_eq!(cases.len(), 5);
     assert_eq!(cases[4]["case"], "");
-    assert_eq!(cases[4]["timeline"][0]["event"], "export");
+    // Named in Japanese like the cases' steps, with the log's own name as its id.
+    assert_eq!(cases[4]["timeline"][0]["event"], "エクスポート");
+    assert_eq!(cases[4]["timeline"][0]["event_id"], "export");
     assert!(
         cases[4]["timeline"][0]["detail"]
             .as_str()
             .unwrap()
-            .contains("cases=4"),
+            .contains("案件数：4、形式：CSV"),
         "{}",
         cases[4]
     );
@@ -569,7 +576,10 @@ async fn export_round_trips_every_case_with_its_timeline_as_csv_and_json() {
     assert_eq!(cases[0]["outcome_id"], "warning");
     assert_eq!(cases[2]["category_id"], "dogeza");
     for (row, case) in rows.iter().zip(cases) {
-        for c in Column::ALL.into_iter().filter(|c| *c != Column::Timeline) {
+        let steps = Column::ALL
+            .into_iter()
+            .filter(|c| !matches!(c, Column::Timeline | Column::TimelineIds));
+        for c in steps {
             assert_eq!(
                 row[column(c)].trim_start_matches('\''),
                 case[c.key()].as_str().unwrap(),

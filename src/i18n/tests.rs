@@ -84,6 +84,12 @@ fn markers() -> Vec<String> {
         "EVENT-MARK".into(),
         "BY-MARK".into(),
         "DETAIL-MARK".into(),
+        "NAME-MARK".into(),
+        "VALUE-MARK".into(),
+        "NAME2-MARK".into(),
+        "VALUE2-MARK".into(),
+        "HTTP 500".into(),
+        "channel_not_found".into(),
     ]
 }
 
@@ -328,6 +334,17 @@ fn events() -> Vec<(&'static str, Event)> {
                 notice: Notice::Undelivered {
                     what: "page".into(),
                     reason: "gave up after 431 attempts".into(),
+                },
+                at: at(),
+            },
+        ),
+        (
+            "refused",
+            Event::Notified {
+                notice: Notice::Refused {
+                    by: user(ALPHA),
+                    action: "take".into(),
+                    reason: "own-report".into(),
                 },
                 at: at(),
             },
@@ -748,6 +765,75 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         "timeline_line/bot".into(),
         t.timeline_line("AT-MARK", "EVENT-MARK", "", "DETAIL-MARK"),
     );
+    let actions = ["take", "decide", "approve", "reject", "name-customer", "classify"];
+    let not_staff = crate::domain::NotStaff::ALL.map(|n| n.slug());
+    let paths = crate::staff::Path::ALL.map(|p| p.slug());
+    let entries = [
+        "not-staff",
+        "refused",
+        "backup",
+        "export",
+        "report-posted",
+        "operations-refused",
+    ];
+    let details = [
+        ("not-staff", "path"),
+        ("backup", "path"),
+        ("refused", "case"),
+        ("refused", "reason"),
+        ("refused", "action"),
+        ("backup", "pid"),
+        ("backup", "cases"),
+        ("backup", "records"),
+        ("export", "format"),
+        ("export", "since"),
+        ("report-posted", "week"),
+    ];
+    let mut names: Vec<(String, Recorded<'_>)> = Vec::new();
+    names.extend(entries.map(|e| (format!("entry/{e}"), Recorded::LogEntry(e))));
+    names.extend(details.map(|(what, name)| {
+        (
+            format!("detail/{what}/{name}"),
+            Recorded::Detail { what, name },
+        )
+    }));
+    names.extend(actions.map(|a| (format!("action/{a}"), Recorded::Action(a))));
+    names.extend(
+        Refusal::RIGHTS.map(|r| (format!("refusal/{r}"), Recorded::RefusalReason(r))),
+    );
+    names.extend(not_staff.map(|n| (format!("not-staff/{n}"), Recorded::NotStaff(n))));
+    names.extend(paths.map(|p| (format!("path/{p}"), Recorded::Path(p))));
+    names.extend(
+        crate::domain::Effect::NAMES.map(|e| (format!("delivery/{e}"), Recorded::Delivery(e))),
+    );
+    names.extend(
+        ["standard output", "not the bot's user"].map(|v| (format!("value/{v}"), Recorded::Value(v))),
+    );
+    for (key, name) in names {
+        let text = t.recorded(name).unwrap_or("MISSING");
+        assert_ne!(text, "MISSING", "{key}");
+        plain(format!("recorded/{key}"), text.into());
+    }
+    plain(
+        "log_details".into(),
+        t.log_details(&[
+            ("NAME-MARK".into(), "VALUE-MARK".into()),
+            ("NAME2-MARK".into(), "VALUE2-MARK".into()),
+        ]),
+    );
+    for reason in [
+        "gave up after 431 attempts: HTTP 500",
+        "gave up after 431 attempts",
+        "the case does not exist",
+        "the case card was never posted",
+        "the proposal message was never posted",
+        "channel_not_found",
+    ] {
+        plain(
+            format!("undelivered_reason/{reason}"),
+            t.undelivered_reason(reason),
+        );
+    }
     out
 }
 
@@ -1025,5 +1111,14 @@ fn the_usage_text_lists_what_cards_show_and_each_word_can_be_typed() {
     }
     for old in ["性的", "執拗", "拘束", "sexual"] {
         assert!(Category::parse(old).is_some(), "{old} is still accepted");
+    }
+}
+
+#[test]
+fn every_refusal_about_rights_is_among_the_names_the_catalogs_know() {
+    for (key, refusal) in refusals() {
+        if let Some(name) = refusal.about_rights() {
+            assert!(Refusal::RIGHTS.contains(&name), "{key}: {name}");
+        }
     }
 }
