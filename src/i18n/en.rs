@@ -964,9 +964,13 @@ impl Catalog for En {
             match spread {
                 Some(x) => writeln!(
                     out,
-                    "*{label}:* median {}, 9 in 10 within {} ({} case{})",
+                    "*{label}:* median {}, 9 in 10 {} ({} case{})",
                     self.duration(x.median),
-                    self.duration(x.p90),
+                    // "under a minute" is a bound already: no "within" before it.
+                    match self.duration(x.p90) {
+                        under if under.starts_with("under") => under,
+                        d => format!("within {d}"),
+                    },
                     x.count,
                     plural(x.count as u64)
                 ),

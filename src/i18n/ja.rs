@@ -1014,9 +1014,13 @@ impl Catalog for Ja {
             match spread {
                 Some(x) => writeln!(
                     out,
-                    "*{label}* 中央値 {}、9割が{}以内（{}件）",
+                    "*{label}* 中央値 {}、9割が{}（{}件）",
                     self.duration(x.median),
-                    self.duration(x.p90),
+                    // 「1分未満」 is a bound already: no 以内 after it.
+                    match self.duration(x.p90) {
+                        under if under.ends_with("未満") => under,
+                        d => format!("{d}以内"),
+                    },
                     x.count
                 ),
                 None => writeln!(out, "*{label}* {none}"),

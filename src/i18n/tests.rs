@@ -1122,3 +1122,19 @@ fn every_refusal_about_rights_is_among_the_names_the_catalogs_know() {
         }
     }
 }
+
+#[test]
+fn the_report_says_how_fast_nine_in_ten_were_without_a_doubled_bound() {
+    let mut week = reports()[0].1.clone();
+    let quick = Spread {
+        count: 2,
+        median: SignedDuration::from_secs(10),
+        p90: SignedDuration::from_secs(20),
+    };
+    week.figures.to_taken = Some(quick);
+    let ja = Locale::Ja.catalog().weekly_report(&week, "JPY");
+    assert!(ja.contains("中央値 1分未満、9割が1分未満（2件）"), "{ja}");
+    assert!(!ja.contains("未満以内"), "{ja}");
+    let en = Locale::En.catalog().weekly_report(&week, "JPY");
+    assert!(en.contains("median under a minute, 9 in 10 under a minute (2 cases)"), "{en}");
+}
