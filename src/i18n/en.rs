@@ -10,7 +10,8 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
 use super::{
-    Catalog, Money, Recorded, Trend, Untrusted, duration_units, group_thousands, mention, one_decimal, recorded_or_as_is, trend,
+    Catalog, Money, Recorded, Trend, Untrusted, duration_units, group_thousands, mention,
+    one_decimal, recorded_or_as_is, trend,
 };
 use crate::domain::customer::CaseLine;
 use crate::domain::{

@@ -765,7 +765,14 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         "timeline_line/bot".into(),
         t.timeline_line("AT-MARK", "EVENT-MARK", "", "DETAIL-MARK"),
     );
-    let actions = ["take", "decide", "approve", "reject", "name-customer", "classify"];
+    let actions = [
+        "take",
+        "decide",
+        "approve",
+        "reject",
+        "name-customer",
+        "classify",
+    ];
     let not_staff = crate::domain::NotStaff::ALL.map(|n| n.slug());
     let paths = crate::staff::Path::ALL.map(|p| p.slug());
     let entries = [
@@ -798,16 +805,15 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         )
     }));
     names.extend(actions.map(|a| (format!("action/{a}"), Recorded::Action(a))));
-    names.extend(
-        Refusal::RIGHTS.map(|r| (format!("refusal/{r}"), Recorded::RefusalReason(r))),
-    );
+    names.extend(Refusal::RIGHTS.map(|r| (format!("refusal/{r}"), Recorded::RefusalReason(r))));
     names.extend(not_staff.map(|n| (format!("not-staff/{n}"), Recorded::NotStaff(n))));
     names.extend(paths.map(|p| (format!("path/{p}"), Recorded::Path(p))));
     names.extend(
         crate::domain::Effect::NAMES.map(|e| (format!("delivery/{e}"), Recorded::Delivery(e))),
     );
     names.extend(
-        ["standard output", "not the bot's user"].map(|v| (format!("value/{v}"), Recorded::Value(v))),
+        ["standard output", "not the bot's user"]
+            .map(|v| (format!("value/{v}"), Recorded::Value(v))),
     );
     for (key, name) in names {
         let text = t.recorded(name).unwrap_or("MISSING");
@@ -1066,7 +1072,10 @@ fn form_title_fits_slacks_24_character_limit() {
 
 #[test]
 fn every_refusal_ends_the_same_way_in_each_language() {
-    for (locale, ending) in [(Locale::En, "Nothing changed."), (Locale::Ja, "変更はありません。")] {
+    for (locale, ending) in [
+        (Locale::En, "Nothing changed."),
+        (Locale::Ja, "変更はありません。"),
+    ] {
         let t = locale.catalog();
         for (key, refusal) in refusals() {
             // A form's own check, said before anything could change.
@@ -1136,5 +1145,8 @@ fn the_report_says_how_fast_nine_in_ten_were_without_a_doubled_bound() {
     assert!(ja.contains("中央値 1分未満、9割が1分未満（2件）"), "{ja}");
     assert!(!ja.contains("未満以内"), "{ja}");
     let en = Locale::En.catalog().weekly_report(&week, "JPY");
-    assert!(en.contains("median under a minute, 9 in 10 under a minute (2 cases)"), "{en}");
+    assert!(
+        en.contains("median under a minute, 9 in 10 under a minute (2 cases)"),
+        "{en}"
+    );
 }

@@ -583,7 +583,10 @@ mod tests {
         let rows: serde_json::Value = serde_json::from_slice(&json_bytes).unwrap();
         let log = &rows.as_array().unwrap()[1];
         assert_eq!(log["case"], "");
-        assert_eq!(log["timeline"][0]["event"], "refused someone not on the staff");
+        assert_eq!(
+            log["timeline"][0]["event"],
+            "refused someone not on the staff"
+        );
         assert_eq!(log["timeline"][0]["event_id"], "not-staff");
         assert_eq!(log["timeline"][0]["by"], "U0GUEST");
 
@@ -669,9 +672,21 @@ mod tests {
         assert_eq!(step.event_id, "refused");
         assert_eq!(step.detail, "担当、理由：責任者にもマネージャーにも未登録");
         for (what, reason, expected) in [
-            ("page", "gave up after 5 attempts: HTTP 500", "呼び出し、5回試みて断念、最後のエラーは HTTP 500"),
-            ("post-card", "channel_not_found", "案件カードの投稿、エラー channel_not_found"),
-            ("thread-note", "the case card was never posted", "スレッドへの記録、案件カードが投稿されていない"),
+            (
+                "page",
+                "gave up after 5 attempts: HTTP 500",
+                "呼び出し、5回試みて断念、最後のエラーは HTTP 500",
+            ),
+            (
+                "post-card",
+                "channel_not_found",
+                "案件カードの投稿、エラー channel_not_found",
+            ),
+            (
+                "thread-note",
+                "the case card was never posted",
+                "スレッドへの記録、案件カードが投稿されていない",
+            ),
         ] {
             let undelivered = Event::Notified {
                 notice: Notice::Undelivered {
