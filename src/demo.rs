@@ -270,8 +270,8 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
          temporary store. Aiko Sato is a support agent; Kenji Tanaka (CEO, paged first) and \
          Yumi Ito (COO) take cases; Hiro Mori is the support manager. Yumi and Hiro approve \
          terminations and large refunds.",
-        "escalation-bot のデモです。実際のボットをループバックで動かし、Slack Web API の代わりに\
-         内蔵のスタンドインと一時ストアを使います。登場人物は、サポート担当の佐藤 愛子さん、\
+        "escalation-bot のデモです。実際のボットをこのコンピューターの中だけで動かし、Slack の\
+         代わりに内蔵の模擬サーバーと一時的な保存領域を使います。登場人物は、サポート担当の佐藤 愛子さん、\
          責任者の田中 健二さん（CEO、最初に呼び出されます）と伊藤 由美さん（COO）、\
          サポートマネージャーの森 博さんです。契約解除と高額の返金は、伊藤さんと森さんが\
          承認します。",
@@ -334,10 +334,10 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     d.settle().await?;
 
     d.step(
-        "Kenji tries to approve his own proposal: a termination is approved by an approver \
-         (people.approvers), never by whoever proposed it.",
-        "田中さんが自分の提案を承認しようとしますが、契約解除を承認できるのは承認者\
-         （people.approvers）だけで、提案者本人は承認できません。",
+        "Kenji tries to approve his own proposal: a termination is approved by an approver, \
+         never by whoever proposed it.",
+        "田中さんが自分の提案を承認しようとしますが、契約解除を承認できるのは提案者以外の\
+         承認者だけです。",
     )?;
     let proposal = d.proposal()?;
     d.click(CEO, &proposal, "approve_proposal").await?;
@@ -409,7 +409,7 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     d.step(
         "Bob adds :rotating_light: to his own message. He is not staff: nothing happens, and \
          he sees nothing.",
-        "ボブさんが自分のメッセージに :rotating_light: を付けます。社内のメンバーではないため、\
+        "ボブさんが自分のメッセージに 🚨（:rotating_light:）のリアクションを付けます。社内のメンバーではないため、\
          何も起こらず、ボブさんには何も表示されません。",
     )?;
     let answer = d.sender.react(ACME_USER, &nasty, "rotating_light").await;
@@ -419,7 +419,7 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     d.step(
         "Aiko reacts to Bob's message with :rotating_light:. A case opens from it, with the \
          message as evidence and Acme as the customer.",
-        "佐藤さんがボブさんのメッセージに :rotating_light: のリアクションを付けると、\
+        "佐藤さんがボブさんのメッセージに 🚨 のリアクションを付けると、\
          そのメッセージを証拠として、顧客をアクメ社とする案件が起票されます。",
     )?;
     let answer = d.sender.react(AGENT, &nasty, "rotating_light").await;
@@ -451,9 +451,9 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     d.answer(MANAGER, &answer)?;
 
     d.step(
-        "Every Monday at 09:00 (report.timezone), leadership gets the week's report with a \
+        "Every Monday at 09:00 (in the configured time zone), leadership gets the week's report with a \
          chart. Here is this week's, posted now as `escalation-bot report --post` would.",
-        "毎週月曜 9:00（report.timezone の時刻）に、経営層のチャンネルへ週次報告とグラフが\
+        "毎週月曜 9:00（設定したタイムゾーンの時刻）に、経営層のチャンネルへ週次報告とグラフが\
          届きます。ここでは `escalation-bot report --post` と同じく、今週分をすぐに投稿します。",
     )?;
     let ctx = d.app.context().clone();

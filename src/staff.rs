@@ -52,6 +52,20 @@ pub enum Path {
 }
 
 impl Path {
+    pub const ALL: [Path; 11] = [
+        Path::Reaction,
+        Path::Shortcut,
+        Path::Command,
+        Path::Form,
+        Path::NameCustomer,
+        Path::Button,
+        Path::Suggested,
+        Path::Suggestion,
+        Path::Acknowledgement,
+        Path::Page,
+        Path::ClosingMessage,
+    ];
+
     pub fn slug(self) -> &'static str {
         match self {
             Path::Reaction => "reaction",

@@ -118,7 +118,7 @@ fn the_demo_runs_the_whole_flow_without_a_workspace() {
     for expected in [
         "ESC-1 is open",
         "direct message to Kenji",
-        "Only executives and managers can take a case",
+        "Only executives and managers can take ESC-1",
         "Awaiting approval",
         "Approved by @Hiro",
         "Thank you for reporting it",

@@ -591,7 +591,7 @@ async fn the_command_line_backs_up_reports_and_exports_through_a_running_bot() {
     assert!(
         cases
             .iter()
-            .any(|row| row["case"] == "" && row["timeline"][0]["event"] == "backup"),
+            .any(|row| row["case"] == "" && row["timeline"][0]["event_id"] == "backup"),
         "{cases:?}"
     );
 

@@ -136,8 +136,8 @@ async fn the_report_is_posted_once_on_schedule_in_the_configured_zone_with_its_c
         "Private categories 1 (not itemised)",
         "terminations 0, refunds 0 (¥0), no action (not harassment) 0\n",
         "*Decided:* 1\nCautions 0, written warnings 1, suspensions 0",
-        "*Time to take over:* median 30 min, 90th percentile 30 min (1 case)",
-        "*Time to decide:* median 2 h, 90th percentile 2 h (1 case)",
+        "*Time to take:* median 30 min, 9 in 10 within 30 min (1 case)",
+        "*Time to decide:* median 2 h, 9 in 10 within 2 h (1 case)",
         "*Still open now:* 1",
         "1 of this week's cases came from a customer with an earlier case",
         "*Customers terminated:* 0 this week, 0 of 350 in all",
@@ -521,6 +521,11 @@ async fn export_round_trips_every_case_with_its_timeline_as_csv_and_json() {
         "{timeline}"
     );
     assert_eq!(
+        &rows[0][column(Column::TimelineIds)],
+        "opened\npaged\ntaken\nclosed",
+        "the steps' ids beside their names, for programs"
+    );
+    assert_eq!(
         &rows[2][column(Column::Summary)],
         "土下座して謝れと言われました"
     );
@@ -540,12 +545,14 @@ async fn export_round_trips_every_case_with_its_timeline_as_csv_and_json() {
     // The four cases, then the audit log outside cases: the CSV export just made.
     assert_eq!(cases.len(), 5);
     assert_eq!(cases[4]["case"], "");
-    assert_eq!(cases[4]["timeline"][0]["event"], "export");
+    // Named in Japanese like the cases' steps, with the log's own name as its id.
+    assert_eq!(cases[4]["timeline"][0]["event"], "エクスポート");
+    assert_eq!(cases[4]["timeline"][0]["event_id"], "export");
     assert!(
         cases[4]["timeline"][0]["detail"]
             .as_str()
             .unwrap()
-            .contains("cases=4"),
+            .contains("案件数：4、形式：CSV"),
         "{}",
         cases[4]
     );
@@ -572,7 +579,10 @@ async fn export_round_trips_every_case_with_its_timeline_as_csv_and_json() {
     assert_eq!(cases[0]["outcome_id"], "warning");
     assert_eq!(cases[2]["category_id"], "dogeza");
     for (row, case) in rows.iter().zip(cases) {
-        for c in Column::ALL.into_iter().filter(|c| *c != Column::Timeline) {
+        let steps = Column::ALL
+            .into_iter()
+            .filter(|c| !matches!(c, Column::Timeline | Column::TimelineIds));
+        for c in steps {
             assert_eq!(
                 row[column(c)].trim_start_matches('\''),
                 case[c.key()].as_str().unwrap(),

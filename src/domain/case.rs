@@ -403,6 +403,18 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// Every name [`Refusal::about_rights`] gives, for the catalogs' words for them.
+    pub const RIGHTS: [&'static str; 8] = [
+        "not-executive-or-manager",
+        "not-owner-or-manager",
+        "no-longer-entitled",
+        "own-report",
+        "approvers-only",
+        "own-proposal",
+        "not-involved",
+        "not-involved-to-classify",
+    ];
+
     /// For a refusal about who may act (rather than about where the case stands), a
     /// short name for the audit trail and the metrics: someone tried what their role, or
     /// separation of duties, does not allow.

@@ -63,8 +63,10 @@ impl Category {
         }
     }
 
-    /// The Japanese word agents type for it (`/escalate cust-42 暴言 …`), shown in the usage
-    /// text. [`Category::parse`] also takes the words in [`Category::typed_words`].
+    /// A short Japanese word for it (`/escalate cust-42 暴言 …`), accepted as typed since
+    /// the first version. The usage text lists the catalog's labels instead (what cards
+    /// show) and names the everyday words of [`Category::typed_words`] (セクハラ, 長電話),
+    /// since nobody types 性的 or 拘束; [`Category::parse`] takes all of them.
     pub fn short_ja(self) -> &'static str {
         match self {
             Category::Violence => "暴力",

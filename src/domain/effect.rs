@@ -118,6 +118,19 @@ impl Effect {
         }
     }
 
+    /// Every name [`Effect::name`] gives, for the catalogs' words for them.
+    pub const NAMES: [&'static str; 9] = [
+        "post-card",
+        "update-card",
+        "update-pages",
+        "page",
+        "here-alert",
+        "thread-note",
+        "resolve-proposal",
+        "notify-reporter",
+        "acknowledge",
+    ];
+
     /// A short name for logs and the audit trail.
     pub fn name(&self) -> &'static str {
         match self {

@@ -10,7 +10,8 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
 use super::{
-    Catalog, Money, Trend, Untrusted, duration_units, group_thousands, mention, one_decimal, trend,
+    Catalog, Money, Recorded, Trend, Untrusted, duration_units, group_thousands, mention,
+    one_decimal, recorded_or_as_is, trend,
 };
 use crate::domain::customer::CaseLine;
 use crate::domain::{
@@ -217,7 +218,7 @@ impl Catalog for En {
     fn usage(&self) -> String {
         let categories: Vec<String> = Category::ALL
             .into_iter()
-            .map(|c| format!("`{}` ({})", c.slug(), c.short_ja()))
+            .map(|c| format!("`{}`", c.slug()))
             .collect();
         let id = Untrusted::new("<customer-id>");
         let category = Untrusted::new("<category>");
@@ -874,7 +875,7 @@ impl Catalog for En {
     fn refusal(&self, refusal: &Refusal, id: CaseId, currency: &str) -> String {
         match refusal {
             Refusal::NotExecutiveOrManager => {
-                format!("Only executives and managers can take a case. {id} is unchanged.")
+                format!("Only executives and managers can take {id}. Nothing changed.")
             }
             Refusal::AlreadyTakenBy(owner) => format!(
                 "{} has already taken {id}. Nothing changed.",
@@ -882,14 +883,17 @@ impl Catalog for En {
             ),
             Refusal::AlreadyYours => format!("You have already taken {id}. Nothing changed."),
             Refusal::NotTakenYet => {
-                format!("{id} has not been taken yet: take it first, then decide.")
+                format!("{id} has not been taken yet: take it first, then decide. Nothing changed.")
             }
             Refusal::NotOwnerOrManager { owner } => format!(
                 "Only {}, the owner of {id}, or a manager can decide it. Nothing changed.",
                 mention(owner)
             ),
             Refusal::ProposalPending => {
-                format!("A decision on {id} is already waiting for approval in the thread.")
+                format!(
+                    "A decision on {id} is already waiting for approval in the thread. Nothing \
+                     changed."
+                )
             }
             Refusal::NothingToApprove => {
                 format!("{id} has no proposal waiting for approval. Nothing changed.")
@@ -899,8 +903,7 @@ impl Catalog for En {
                  on the newest proposal in the thread. Nothing changed."
             ),
             Refusal::ApproversOnly => format!(
-                "Only an approver (`people.approvers`) can approve or reject the proposal on \
-                 {id}. Nothing changed."
+                "Only an approver can approve or reject the proposal on {id}. Nothing changed."
             ),
             Refusal::OwnProposal => format!(
                 "You proposed this decision on {id}, so another approver must approve or reject \
@@ -926,10 +929,16 @@ impl Catalog for En {
                 Untrusted::from(customer)
             ),
             Refusal::NotInvolved => {
-                format!("Only the reporter, executives and managers can name the customer of {id}.")
+                format!(
+                    "Only the reporter, executives and managers can name the customer of {id}. \
+                     Nothing changed."
+                )
             }
             Refusal::NotInvolvedToClassify => {
-                format!("Only the reporter, executives and managers can set the category of {id}.")
+                format!(
+                    "Only the reporter, executives and managers can set the category of {id}. \
+                     Nothing changed."
+                )
             }
             Refusal::ClassificationUnchanged { category, severity } => format!(
                 "{id} is already filed as {}, severity {}. Nothing changed.",
@@ -1108,7 +1117,7 @@ impl Catalog for En {
         }
         for (label, spread, none) in [
             (
-                "Time to take over",
+                "Time to take",
                 r.figures.to_taken,
                 "no case was taken this week",
             ),
@@ -1121,9 +1130,13 @@ impl Catalog for En {
             match spread {
                 Some(x) => writeln!(
                     out,
-                    "*{label}:* median {}, 90th percentile {} ({} case{})",
+                    "*{label}:* median {}, 9 in 10 {} ({} case{})",
                     self.duration(x.median),
-                    self.duration(x.p90),
+                    // "under a minute" is a bound already: no "within" before it.
+                    match self.duration(x.p90) {
+                        under if under.starts_with("under") => under,
+                        d => format!("within {d}"),
+                    },
                     x.count,
                     plural(x.count as u64)
                 ),
@@ -1293,6 +1306,7 @@ impl Catalog for En {
             Column::ApprovedAt => "Approved at",
             Column::PolicyVersion => "Policy version",
             Column::Timeline => "Timeline",
+            Column::TimelineIds => "Timeline ids",
         }
     }
 
@@ -1354,12 +1368,22 @@ impl Catalog for En {
                 Notice::Paged { to } => ("paged", ids(to)),
                 Notice::Alerted { round, of } => ("alerted", format!("round {round} of {of}")),
                 Notice::Reminded { to } => ("reminded", ids(to)),
-                Notice::Undelivered { what, reason } => {
-                    ("undelivered", format!("{what}: {reason}"))
-                }
-                Notice::Refused { action, reason, .. } => {
-                    ("refused", format!("{action}: {reason}"))
-                }
+                Notice::Undelivered { what, reason } => (
+                    "undelivered",
+                    format!(
+                        "{}: {}",
+                        recorded_or_as_is(self, Recorded::Delivery(what)),
+                        self.undelivered_reason(reason)
+                    ),
+                ),
+                Notice::Refused { action, reason, .. } => (
+                    "refused",
+                    format!(
+                        "{}: {}",
+                        recorded_or_as_is(self, Recorded::Action(action)),
+                        recorded_or_as_is(self, Recorded::RefusalReason(reason))
+                    ),
+                ),
             },
         }
     }
@@ -1373,6 +1397,121 @@ impl Catalog for En {
             let _ = write!(line, ": {detail}");
         }
         line
+    }
+
+    fn recorded(&self, name: Recorded<'_>) -> Option<&'static str> {
+        Some(match name {
+            Recorded::LogEntry(what) => match what {
+                "not-staff" => "refused someone not on the staff",
+                "refused" => "refused",
+                "backup" => "backup",
+                "export" => "export",
+                "report-posted" => "report posted by hand",
+                "operations-refused" => "refused the operations socket",
+                _ => return None,
+            },
+            Recorded::Detail { what, name } => match (what, name) {
+                (_, "case") => "case",
+                ("not-staff", "path") => "where",
+                (_, "path") => "file",
+                (_, "reason") => "reason",
+                (_, "action") => "action",
+                (_, "pid") => "process",
+                (_, "cases") => "cases",
+                (_, "records") => "records",
+                (_, "format") => "format",
+                (_, "since") => "since",
+                (_, "week") => "week",
+                _ => return None,
+            },
+            Recorded::Action(action) => match action {
+                "take" => "take",
+                "decide" => "decide",
+                "approve" => "approve",
+                "reject" => "reject",
+                "name-customer" => "name the customer",
+                "classify" => "set the category",
+                _ => return None,
+            },
+            Recorded::RefusalReason(reason) => match reason {
+                "not-executive-or-manager" => "not an executive or manager",
+                "not-owner-or-manager" => "neither the owner nor a manager",
+                "no-longer-entitled" => "the owner, no longer an executive",
+                "own-report" => "their own report (separation of duties)",
+                "approvers-only" => "not an approver",
+                "own-proposal" => "their own proposal",
+                "not-involved" | "not-involved-to-classify" => {
+                    "neither the reporter nor an executive or manager"
+                }
+                _ => return None,
+            },
+            Recorded::NotStaff(reason) => match reason {
+                "unknown" => "unknown to Slack",
+                "deactivated" => "a deactivated account",
+                "bot" => "a bot or an app",
+                "other-workspace" => "someone of another workspace (Slack Connect)",
+                "guest" => "a multi-channel guest",
+                "single-channel-guest" => "a single-channel guest",
+                _ => return None,
+            },
+            Recorded::Path(path) => match path {
+                "reaction" => "a reaction",
+                "shortcut" => "the message shortcut",
+                "command" => "the slash command",
+                "form" => "the form",
+                "name-customer" => "naming the customer",
+                "button" => "a button",
+                "suggested" => "a suggestion's button",
+                "suggestion" => "a suggestion",
+                "acknowledgement" => "the acknowledgement",
+                "page" => "a page",
+                "closing-message" => "the closing message",
+                _ => return None,
+            },
+            Recorded::Delivery(what) => match what {
+                "post-card" => "posting the card",
+                "update-card" => "updating the card",
+                "update-pages" => "updating the pages",
+                "page" => "a page",
+                "here-alert" => "an @here alert",
+                "thread-note" => "a note in the thread",
+                "resolve-proposal" => "updating the proposal",
+                "notify-reporter" => "the closing message to the reporter",
+                "acknowledge" => "the acknowledgement to the reporter",
+                _ => return None,
+            },
+            Recorded::Value(value) => match value {
+                "standard output" => "printed",
+                "not the bot's user" => "not the bot's user",
+                _ => return None,
+            },
+        })
+    }
+
+    fn log_details(&self, details: &[(String, String)]) -> String {
+        details
+            .iter()
+            .map(|(name, value)| format!("{name}: {value}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn undelivered_reason(&self, reason: &str) -> String {
+        if let Some((attempts, last)) = super::gave_up(reason) {
+            return match last {
+                Some(last) => format!("gave up after {attempts} attempts ({last})"),
+                None => format!("gave up after {attempts} attempts"),
+            };
+        }
+        match reason {
+            "the case does not exist" => "the case does not exist".into(),
+            "the case card was never posted" => "the case card was never posted".into(),
+            "the proposal message was never posted" => {
+                "the proposal message was never posted".into()
+            }
+            // Slack's error code, or a sentence from the Web API client.
+            other => other.to_owned(),
+        }
     }
 }
 

@@ -12,8 +12,8 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
 use super::{
-    Catalog, Money, Trend, Untrusted, duration_units, group_thousands, is_japan, mention,
-    one_decimal, trend,
+    Catalog, Money, Recorded, Trend, Untrusted, duration_units, group_thousands, is_japan, mention,
+    one_decimal, recorded_or_as_is, trend,
 };
 use crate::domain::customer::CaseLine;
 use crate::domain::{
@@ -258,7 +258,11 @@ impl Catalog for Ja {
     }
 
     fn usage(&self) -> String {
-        let words: Vec<&str> = Category::ALL.into_iter().map(|c| c.short_ja()).collect();
+        // The labels cards and pages show, so what staff read is what they type.
+        let words: Vec<&str> = Category::ALL
+            .into_iter()
+            .map(|c| self.category_name(c))
+            .collect();
         format!(
             "*エスカレーションの方法*\n\
              • `/escalate [顧客ID] [区分] [内容]` で、すぐに案件を起票します。\n\
@@ -821,11 +825,11 @@ impl Catalog for Ja {
         );
         if round >= of {
             format!(
-                "{base}（{of}回中{round}回目の通知）呼び出しはこれで終了しますが、担当者が\
-                 決まるまで案件は未対応のままです。"
+                "{base}（{of}回中{round}回目の通知です。呼び出しはこれで終了しますが、担当者が\
+                 決まるまで案件は未対応のままです。）"
             )
         } else {
-            format!("{base}（{of}回中{round}回目の通知）")
+            format!("{base}（{of}回中{round}回目の通知です。）")
         }
     }
     fn note_taken(&self, by: &UserId) -> String {
@@ -917,8 +921,8 @@ impl Catalog for Ja {
     fn refusal(&self, refusal: &Refusal, id: CaseId, currency: &str) -> String {
         match refusal {
             Refusal::NotExecutiveOrManager => format!(
-                "案件を担当できるのは、責任者またはマネージャーとして登録された方だけです。\
-                 {id} は変更されていません。"
+                "{id} を担当できるのは、責任者またはマネージャーとして登録された方だけです。\
+                 変更はありません。"
             ),
             Refusal::AlreadyTakenBy(owner) => format!(
                 "{id} はすでに{}が担当しています。変更はありません。",
@@ -928,14 +932,17 @@ impl Catalog for Ja {
                 format!("{id} はすでにご自身の担当です。変更はありません。")
             }
             Refusal::NotTakenYet => {
-                format!("{id} の担当者がまだ決まっていません。先に担当してから判断してください。")
+                format!(
+                    "{id} の担当者がまだ決まっていません。先に担当してから判断してください。\
+                     変更はありません。"
+                )
             }
             Refusal::NotOwnerOrManager { owner } => format!(
                 "{id} を判断できるのは、担当者の{}かマネージャーだけです。変更はありません。",
                 san(owner)
             ),
             Refusal::ProposalPending => {
-                format!("{id} の判断は、すでにスレッドで承認待ちです。")
+                format!("{id} の判断は、すでにスレッドで承認待ちです。変更はありません。")
             }
             Refusal::NothingToApprove => {
                 format!("{id} に承認待ちの提案はありません。変更はありません。")
@@ -945,8 +952,8 @@ impl Catalog for Ja {
                  ボタンを使ってください。変更はありません。"
             ),
             Refusal::ApproversOnly => format!(
-                "{id} の提案を承認または却下できるのは、承認者（設定の people.approvers）として\
-                 登録された方だけです。変更はありません。"
+                "{id} の提案を承認または却下できるのは、承認者として登録された方だけです。\
+                 変更はありません。"
             ),
             Refusal::OwnProposal => format!(
                 "{id} の判断はご自身の提案のため、ほかの承認者による承認または却下が必要です。\
@@ -973,11 +980,11 @@ impl Catalog for Ja {
             ),
             Refusal::NotInvolved => format!(
                 "{id} の顧客を指定できるのは、報告者と、責任者またはマネージャーとして登録された\
-                 方だけです。"
+                 方だけです。変更はありません。"
             ),
             Refusal::NotInvolvedToClassify => format!(
                 "{id} の区分を設定できるのは、報告者と、責任者またはマネージャーとして登録された\
-                 方だけです。"
+                 方だけです。変更はありません。"
             ),
             Refusal::ClassificationUnchanged { category, severity } => format!(
                 "{id} はすでに区分「{}」、深刻度「{}」で登録されています。変更はありません。",
@@ -1152,9 +1159,13 @@ impl Catalog for Ja {
             match spread {
                 Some(x) => writeln!(
                     out,
-                    "*{label}* 中央値 {}、90パーセンタイル {}（{}件）",
+                    "*{label}* 中央値 {}、9割が{}（{}件）",
                     self.duration(x.median),
-                    self.duration(x.p90),
+                    // 「1分未満」 is a bound already: no 以内 after it.
+                    match self.duration(x.p90) {
+                        under if under.ends_with("未満") => under,
+                        d => format!("{d}以内"),
+                    },
                     x.count
                 ),
                 None => writeln!(out, "*{label}* {none}"),
@@ -1321,6 +1332,7 @@ impl Catalog for Ja {
             Column::ApprovedAt => "承認日時",
             Column::PolicyVersion => "方針のバージョン",
             Column::Timeline => "経過",
+            Column::TimelineIds => "経過ID",
         }
     }
 
@@ -1382,10 +1394,22 @@ impl Catalog for Ja {
                 Notice::Paged { to } => ("呼び出し", ids(to)),
                 Notice::Alerted { round, of } => ("@here 通知", format!("{of}回中{round}回目")),
                 Notice::Reminded { to } => ("リマインド", ids(to)),
-                Notice::Undelivered { what, reason } => ("配信失敗", format!("{what}：{reason}")),
-                Notice::Refused { action, reason, .. } => {
-                    ("操作の拒否", format!("{action}：{reason}"))
-                }
+                Notice::Undelivered { what, reason } => (
+                    "配信失敗",
+                    format!(
+                        "{}、{}",
+                        recorded_or_as_is(self, Recorded::Delivery(what)),
+                        self.undelivered_reason(reason)
+                    ),
+                ),
+                Notice::Refused { action, reason, .. } => (
+                    "操作の拒否",
+                    format!(
+                        "{}、理由：{}",
+                        recorded_or_as_is(self, Recorded::Action(action)),
+                        recorded_or_as_is(self, Recorded::RefusalReason(reason))
+                    ),
+                ),
             },
         }
     }
@@ -1399,6 +1423,119 @@ impl Catalog for Ja {
             let _ = write!(line, "：{detail}");
         }
         line
+    }
+
+    fn recorded(&self, name: Recorded<'_>) -> Option<&'static str> {
+        Some(match name {
+            Recorded::LogEntry(what) => match what {
+                "not-staff" => "スタッフ以外の操作を拒否",
+                "refused" => "操作の拒否",
+                "backup" => "バックアップ",
+                "export" => "エクスポート",
+                "report-posted" => "週次報告の手動投稿",
+                "operations-refused" => "運用ソケットへの接続を拒否",
+                _ => return None,
+            },
+            Recorded::Detail { what, name } => match (what, name) {
+                (_, "case") => "案件",
+                ("not-staff", "path") => "経路",
+                (_, "path") => "保存先",
+                (_, "reason") => "理由",
+                (_, "action") => "操作",
+                (_, "pid") => "プロセスID",
+                (_, "cases") => "案件数",
+                (_, "records") => "記録数",
+                (_, "format") => "形式",
+                (_, "since") => "対象の開始日",
+                (_, "week") => "対象週",
+                _ => return None,
+            },
+            Recorded::Action(action) => match action {
+                "take" => "担当",
+                "decide" => "判断",
+                "approve" => "承認",
+                "reject" => "却下",
+                "name-customer" => "顧客の指定",
+                "classify" => "区分の設定",
+                _ => return None,
+            },
+            Recorded::RefusalReason(reason) => match reason {
+                "not-executive-or-manager" => "責任者にもマネージャーにも未登録",
+                "not-owner-or-manager" => "担当者でもマネージャーでもない",
+                "no-longer-entitled" => "担当者だが、責任者の登録から外れている",
+                "own-report" => "自身が報告した案件（職務の分離）",
+                "approvers-only" => "承認者として未登録",
+                "own-proposal" => "自身の提案",
+                "not-involved" | "not-involved-to-classify" => {
+                    "報告者でも責任者でもマネージャーでもない"
+                }
+                _ => return None,
+            },
+            Recorded::NotStaff(reason) => match reason {
+                "unknown" => "Slackで確認できないユーザー",
+                "deactivated" => "無効化されたアカウント",
+                "bot" => "ボットまたはアプリ",
+                "other-workspace" => "他社のワークスペースのユーザー（Slackコネクト）",
+                "guest" => "マルチチャンネルゲスト",
+                "single-channel-guest" => "シングルチャンネルゲスト",
+                _ => return None,
+            },
+            Recorded::Path(path) => match path {
+                "reaction" => "リアクション",
+                "shortcut" => "メッセージのショートカット",
+                "command" => "スラッシュコマンド",
+                "form" => "フォーム",
+                "name-customer" => "顧客の指定",
+                "button" => "ボタン",
+                "suggested" => "ボットの提案のボタン",
+                "suggestion" => "ボットの提案",
+                "acknowledgement" => "受付の連絡",
+                "page" => "呼び出し",
+                "closing-message" => "完了の連絡",
+                _ => return None,
+            },
+            Recorded::Delivery(what) => match what {
+                "post-card" => "案件カードの投稿",
+                "update-card" => "案件カードの更新",
+                "update-pages" => "呼び出しメッセージの更新",
+                "page" => "呼び出し",
+                "here-alert" => "@here 通知",
+                "thread-note" => "スレッドへの記録",
+                "resolve-proposal" => "提案メッセージの更新",
+                "notify-reporter" => "報告者への完了の連絡",
+                "acknowledge" => "報告者への受付の連絡",
+                _ => return None,
+            },
+            Recorded::Value(value) => match value {
+                "standard output" => "画面に出力",
+                "not the bot's user" => "ボットの実行ユーザーではない",
+                _ => return None,
+            },
+        })
+    }
+
+    fn log_details(&self, details: &[(String, String)]) -> String {
+        details
+            .iter()
+            .map(|(name, value)| format!("{name}：{value}"))
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
+    fn undelivered_reason(&self, reason: &str) -> String {
+        if let Some((attempts, last)) = super::gave_up(reason) {
+            return match last {
+                Some(last) => format!("{attempts}回試みて断念、最後のエラーは {last}"),
+                None => format!("{attempts}回試みて断念"),
+            };
+        }
+        match reason {
+            "the case does not exist" => "案件が存在しない".into(),
+            "the case card was never posted" => "案件カードが投稿されていない".into(),
+            "the proposal message was never posted" => "提案メッセージが投稿されていない".into(),
+            // Slack's error code (`channel_not_found`), kept as an id.
+            code => format!("エラー {code}"),
+        }
     }
 }
 

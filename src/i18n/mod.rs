@@ -178,6 +178,32 @@ pub fn one_decimal(x: f64) -> String {
     }
 }
 
+/// A short name the bot records for programs (the store, which writes it, knows no
+/// catalog): the export shows it to people by [`Catalog::recorded`], in the configured
+/// language, and keeps the name itself in an id column. A name the catalog does not know
+/// (a later version's) is shown as recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded<'a> {
+    /// An entry of the audit log outside cases (`not-staff`, `backup`, `export`…).
+    LogEntry(&'a str),
+    /// A detail of such an entry, by the entry's name and its own (`not-staff`, `path`):
+    /// the same detail can mean different things (where someone was refused, where a
+    /// backup went).
+    Detail { what: &'a str, name: &'a str },
+    /// A person's action on a case (`take`), as `Action::name` records it.
+    Action(&'a str),
+    /// Why an action was refused (`own-report`), as `Refusal::about_rights` records it.
+    RefusalReason(&'a str),
+    /// Why someone is not staff (`guest`), as `NotStaff::slug` records it.
+    NotStaff(&'a str),
+    /// Where someone who is not staff met the bot (`reaction`), as `staff::Path::slug`.
+    Path(&'a str),
+    /// A delivery about a case (`page`), as `Effect::name` records it.
+    Delivery(&'a str),
+    /// A fixed value the log writes in words (`standard output`, `not the bot's user`).
+    Value(&'a str),
+}
+
 /// Everything the bot says. Methods returning `String` build whole sentences; the few
 /// returning `&'static str` are labels (button text, field names, titles). Text from
 /// outside (typed, or ids and links from payloads) comes in as [`Untrusted`]; times come
@@ -439,4 +465,43 @@ pub trait Catalog: Sync {
     fn audit_event(&self, event: &Event, currency: &str) -> (&'static str, String);
     /// One line of the export's timeline cell; `by` is empty for the bot's own steps.
     fn timeline_line(&self, at: &str, event: &str, by: &str, detail: &str) -> String;
+    /// What people read for a name the bot records for programs; `None` for one this
+    /// version does not know.
+    fn recorded(&self, name: Recorded<'_>) -> Option<&'static str>;
+    /// The details of an entry of the audit log outside cases, names and values already
+    /// as people read them, as one line.
+    fn log_details(&self, details: &[(String, String)]) -> String;
+    /// Why a delivery failed for good, as recorded: the bot's own words (`gave up after 5
+    /// attempts: …`, `the case card was never posted`) in the configured language; Slack's
+    /// error codes (`channel_not_found`) stay as they are, like ids.
+    fn undelivered_reason(&self, reason: &str) -> String;
+}
+
+/// The name of `recorded` as people read it, or as recorded when the catalog does not know
+/// it.
+pub fn recorded_or_as_is(t: &dyn Catalog, recorded: Recorded<'_>) -> String {
+    let raw = match recorded {
+        Recorded::LogEntry(s)
+        | Recorded::Action(s)
+        | Recorded::RefusalReason(s)
+        | Recorded::NotStaff(s)
+        | Recorded::Path(s)
+        | Recorded::Delivery(s)
+        | Recorded::Value(s) => s,
+        Recorded::Detail { name, .. } => name,
+    };
+    t.recorded(recorded).unwrap_or(raw).to_owned()
+}
+
+/// `gave up after 5 attempts: HTTP 500` -> `(5, Some("HTTP 500"))`: the outbox's words for a
+/// delivery retried until its last attempt.
+pub fn gave_up(reason: &str) -> Option<(u32, Option<&str>)> {
+    let rest = reason.strip_prefix("gave up after ")?;
+    let (count, rest) = rest.split_once(" attempts")?;
+    let count = count.parse().ok()?;
+    match rest.strip_prefix(": ") {
+        Some(last) => Some((count, Some(last))),
+        None if rest.is_empty() => Some((count, None)),
+        None => None,
+    }
 }

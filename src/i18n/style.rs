@@ -93,6 +93,23 @@ pub fn violations(text: &str, locale: Locale, japan: bool, kind: Kind) -> Vec<St
             say("a word the vocabulary retired", at);
         }
     }
+    // 「…。（3回中3回目）呼び出しは…」: a parenthesis opened after a full stop belongs to
+    // no sentence, so the text must not go on after it closes.
+    let mut rest = text;
+    while let Some(at) = rest.find("。（") {
+        let offset = text.len() - rest.len() + at;
+        let after = &rest[at + "。（".len()..];
+        match after.find('）') {
+            Some(close) => {
+                let next = after[close + '）'.len_utf8()..].chars().next();
+                if next.is_some_and(|c| !c.is_whitespace()) {
+                    say("a parenthesis after 。 runs into the next sentence", offset);
+                }
+                rest = &after[close..];
+            }
+            None => break,
+        }
+    }
     found
 }
 
@@ -101,7 +118,7 @@ pub fn violations(text: &str, locale: Locale, japan: bool, kind: Kind) -> Vec<St
 /// and 非公開の区分 by 区分 and 要配慮区分, and the literal translations the review named. (緊急
 /// as a severity became 重大, but an emergency is still 緊急: the catalog tests check the
 /// severity's name instead.)
-const RETIRED_JA: [&str; 12] = [
+const RETIRED_JA: [&str; 13] = [
     "取引停止",
     "対応なし",
     "経営陣",
@@ -114,9 +131,19 @@ const RETIRED_JA: [&str; 12] = [
     "声を上げ",
     "起きたこと",
     "今すべきこと",
+    "パーセンタイル",
 ];
 
-const RETIRED_EN: [&str; 3] = ["cut off", "Cut off", "speaking up"];
+const RETIRED_EN: [&str; 7] = [
+    "cut off",
+    "Cut off",
+    "speaking up",
+    // The verb is "take" (README, "Words"); percentiles are "9 in 10 within" for executives.
+    "take over",
+    "took over",
+    "Take over",
+    "percentile",
+];
 
 fn around(text: &str, at: usize) -> String {
     let start = text[..at]
@@ -283,6 +310,11 @@ mod tests {
             ("この件は経営陣が引き継ぎます", "retired"),
             ("<@U0CEO>さんが*承認*しました", "glued"),
             ("`/escalate <customer-id>` です", "raw"),
+            (
+                "担当をお願いします。（3回中3回目）呼び出しは終了します。",
+                "runs into",
+            ),
+            ("中央値 20分、90パーセンタイル 2時間", "retired"),
         ] {
             let found = ja(text);
             assert!(

@@ -86,6 +86,12 @@ fn markers() -> Vec<String> {
         "EVENT-MARK".into(),
         "BY-MARK".into(),
         "DETAIL-MARK".into(),
+        "NAME-MARK".into(),
+        "VALUE-MARK".into(),
+        "NAME2-MARK".into(),
+        "VALUE2-MARK".into(),
+        "HTTP 500".into(),
+        "channel_not_found".into(),
     ]
 }
 
@@ -366,6 +372,17 @@ fn events() -> Vec<(&'static str, Event)> {
                 notice: Notice::Undelivered {
                     what: "page".into(),
                     reason: "gave up after 431 attempts".into(),
+                },
+                at: at(),
+            },
+        ),
+        (
+            "refused",
+            Event::Notified {
+                notice: Notice::Refused {
+                    by: user(ALPHA),
+                    action: "take".into(),
+                    reason: "own-report".into(),
                 },
                 at: at(),
             },
@@ -832,6 +849,81 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         "timeline_line/bot".into(),
         t.timeline_line("AT-MARK", "EVENT-MARK", "", "DETAIL-MARK"),
     );
+    let actions = [
+        "take",
+        "decide",
+        "approve",
+        "reject",
+        "name-customer",
+        "classify",
+    ];
+    let not_staff = crate::domain::NotStaff::ALL.map(|n| n.slug());
+    let paths = crate::staff::Path::ALL.map(|p| p.slug());
+    let entries = [
+        "not-staff",
+        "refused",
+        "backup",
+        "export",
+        "report-posted",
+        "operations-refused",
+    ];
+    let details = [
+        ("not-staff", "path"),
+        ("backup", "path"),
+        ("refused", "case"),
+        ("refused", "reason"),
+        ("refused", "action"),
+        ("backup", "pid"),
+        ("backup", "cases"),
+        ("backup", "records"),
+        ("export", "format"),
+        ("export", "since"),
+        ("report-posted", "week"),
+    ];
+    let mut names: Vec<(String, Recorded<'_>)> = Vec::new();
+    names.extend(entries.map(|e| (format!("entry/{e}"), Recorded::LogEntry(e))));
+    names.extend(details.map(|(what, name)| {
+        (
+            format!("detail/{what}/{name}"),
+            Recorded::Detail { what, name },
+        )
+    }));
+    names.extend(actions.map(|a| (format!("action/{a}"), Recorded::Action(a))));
+    names.extend(Refusal::RIGHTS.map(|r| (format!("refusal/{r}"), Recorded::RefusalReason(r))));
+    names.extend(not_staff.map(|n| (format!("not-staff/{n}"), Recorded::NotStaff(n))));
+    names.extend(paths.map(|p| (format!("path/{p}"), Recorded::Path(p))));
+    names.extend(
+        crate::domain::Effect::NAMES.map(|e| (format!("delivery/{e}"), Recorded::Delivery(e))),
+    );
+    names.extend(
+        ["standard output", "not the bot's user"]
+            .map(|v| (format!("value/{v}"), Recorded::Value(v))),
+    );
+    for (key, name) in names {
+        let text = t.recorded(name).unwrap_or("MISSING");
+        assert_ne!(text, "MISSING", "{key}");
+        plain(format!("recorded/{key}"), text.into());
+    }
+    plain(
+        "log_details".into(),
+        t.log_details(&[
+            ("NAME-MARK".into(), "VALUE-MARK".into()),
+            ("NAME2-MARK".into(), "VALUE2-MARK".into()),
+        ]),
+    );
+    for reason in [
+        "gave up after 431 attempts: HTTP 500",
+        "gave up after 431 attempts",
+        "the case does not exist",
+        "the case card was never posted",
+        "the proposal message was never posted",
+        "channel_not_found",
+    ] {
+        plain(
+            format!("undelivered_reason/{reason}"),
+            t.undelivered_reason(reason),
+        );
+    }
     out
 }
 
@@ -1060,4 +1152,85 @@ fn form_title_fits_slacks_24_character_limit() {
             assert!(title.chars().count() <= 24, "{title}");
         }
     }
+}
+
+#[test]
+fn every_refusal_ends_the_same_way_in_each_language() {
+    for (locale, ending) in [
+        (Locale::En, "Nothing changed."),
+        (Locale::Ja, "変更はありません。"),
+    ] {
+        let t = locale.catalog();
+        for (key, refusal) in refusals() {
+            // A form's own check, said before anything could change.
+            if key == "amount-must-be-positive" {
+                continue;
+            }
+            let text = t.refusal(&refusal, CaseId::new(CASE), "JPY");
+            assert!(text.ends_with(ending), "{locale:?} {key}: {text}");
+        }
+    }
+}
+
+#[test]
+fn refusals_read_by_executives_name_no_setting() {
+    for locale in [Locale::En, Locale::Ja] {
+        for (key, refusal) in refusals() {
+            let text = locale.catalog().refusal(&refusal, CaseId::new(CASE), "JPY");
+            assert!(!text.contains("people."), "{locale:?} {key}: {text}");
+            assert!(!text.contains("policy."), "{locale:?} {key}: {text}");
+        }
+    }
+}
+
+#[test]
+fn the_usage_text_lists_what_cards_show_and_each_word_can_be_typed() {
+    let t = Locale::Ja.catalog();
+    let usage = t.usage();
+    let listed = usage
+        .lines()
+        .skip_while(|l| *l != "*区分*")
+        .nth(1)
+        .expect("a line of categories");
+    let words: Vec<&str> = listed.split('、').collect();
+    let labels: Vec<&str> = Category::ALL.map(|c| t.category_name(c)).to_vec();
+    assert_eq!(words, labels, "{usage}");
+    for word in words {
+        assert!(Category::parse(word).is_some(), "{word}");
+    }
+    for everyday in ["セクハラ", "脅し", "長電話", "居座り"] {
+        assert!(usage.contains(everyday), "{everyday}: {usage}");
+        assert!(Category::parse(everyday).is_some(), "{everyday}");
+    }
+    for old in ["性的", "執拗", "拘束", "sexual"] {
+        assert!(Category::parse(old).is_some(), "{old} is still accepted");
+    }
+}
+
+#[test]
+fn every_refusal_about_rights_is_among_the_names_the_catalogs_know() {
+    for (key, refusal) in refusals() {
+        if let Some(name) = refusal.about_rights() {
+            assert!(Refusal::RIGHTS.contains(&name), "{key}: {name}");
+        }
+    }
+}
+
+#[test]
+fn the_report_says_how_fast_nine_in_ten_were_without_a_doubled_bound() {
+    let mut week = reports()[0].1.clone();
+    let quick = Spread {
+        count: 2,
+        median: SignedDuration::from_secs(10),
+        p90: SignedDuration::from_secs(20),
+    };
+    week.figures.to_taken = Some(quick);
+    let ja = Locale::Ja.catalog().weekly_report(&week, "JPY");
+    assert!(ja.contains("中央値 1分未満、9割が1分未満（2件）"), "{ja}");
+    assert!(!ja.contains("未満以内"), "{ja}");
+    let en = Locale::En.catalog().weekly_report(&week, "JPY");
+    assert!(
+        en.contains("median under a minute, 9 in 10 under a minute (2 cases)"),
+        "{en}"
+    );
 }

@@ -13,7 +13,7 @@ use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use crate::domain::{Case, CaseState, Event, Notice, Stamp};
-use crate::i18n::Catalog;
+use crate::i18n::{Catalog, Recorded, recorded_or_as_is};
 use crate::store::{LogEntry, Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,10 +81,14 @@ pub enum Column {
     ApprovedAt,
     PolicyVersion,
     Timeline,
+    /// The timeline's steps by id (`opened`, `not-staff`), a line each beside the
+    /// timeline's lines, for programs that read the CSV. CSV only: in JSON each step has
+    /// its `event_id`.
+    TimelineIds,
 }
 
 impl Column {
-    pub const ALL: [Column; 25] = [
+    pub const ALL: [Column; 26] = [
         Column::Case,
         Column::OpenedAt,
         Column::Customer,
@@ -110,6 +114,7 @@ impl Column {
         Column::ApprovedAt,
         Column::PolicyVersion,
         Column::Timeline,
+        Column::TimelineIds,
     ];
 
     /// The JSON key: `case`, `opened_at`, …
@@ -140,18 +145,20 @@ impl Column {
             Column::ApprovedAt => "approved_at",
             Column::PolicyVersion => "policy_version",
             Column::Timeline => "timeline",
+            Column::TimelineIds => "timeline_ids",
         }
     }
 }
 
 /// The CSV header row in the catalog's language.
-pub fn headers(t: &dyn Catalog) -> [&'static str; 25] {
+pub fn headers(t: &dyn Catalog) -> [&'static str; 26] {
     Column::ALL.map(|c| t.column_name(c))
 }
 
 /// One case, flattened for auditors, in the configured language. Times are ISO 8601 in
 /// the report's zone, with the offset, so they are unambiguous wherever the file is read.
-/// The fields are in [`Column::ALL`] order and named by [`Column::key`].
+/// The fields are in [`Column::ALL`] order and named by [`Column::key`] (but for
+/// [`Column::TimelineIds`], which is the steps' `event_id`s).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Row {
     pub case: String,
@@ -301,10 +308,11 @@ impl Row {
     }
 
     /// An entry of the audit log outside cases: no case, and the entry (when, what, who,
-    /// the details as `name=value; …`) as the only step of its timeline. Its name is the
-    /// log's own (`not-staff`, `backup`), in both languages: the log is written by the
-    /// store, which knows no catalog.
-    pub fn of_log(entry: &LogEntry, zone: &TimeZone) -> Row {
+    /// its details) as the only step of its timeline. The store writes the entry with
+    /// names for programs (`not-staff`, `path=reaction`), knowing no catalog; here they
+    /// become the configured language's words, and the entry's own name is the step's
+    /// `event_id`.
+    pub fn of_log(entry: &LogEntry, zone: &TimeZone, t: &dyn Catalog) -> Row {
         Row {
             case: String::new(),
             opened_at: String::new(),
@@ -332,20 +340,26 @@ impl Row {
             policy_version: String::new(),
             timeline: vec![Step {
                 at: time(entry.at, zone),
-                event: entry.what.clone(),
+                event: recorded_or_as_is(t, Recorded::LogEntry(&entry.what)),
                 event_id: entry.what.clone(),
                 by: entry.who.clone(),
-                detail: entry.details_line(),
+                detail: log_details(entry, t),
             }],
         }
     }
 
     /// The CSV cells, in [`Column::ALL`] order; the timeline is one cell, a line a step.
-    pub fn cells(&self, t: &dyn Catalog) -> [String; 25] {
+    pub fn cells(&self, t: &dyn Catalog) -> [String; 26] {
         let timeline = self
             .timeline
             .iter()
             .map(|s| t.timeline_line(&s.at, &s.event, &s.by, &s.detail))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let ids = self
+            .timeline
+            .iter()
+            .map(|s| s.event_id.as_str())
             .collect::<Vec<_>>()
             .join("\n");
         [
@@ -374,9 +388,37 @@ impl Row {
             &self.approved_at,
             &self.policy_version,
             &timeline,
+            &ids,
         ]
         .map(|cell| defuse(cell))
     }
+}
+
+/// An entry's details as people read them: each name in the configured language, and
+/// each value that is one of the bot's own names (a path, a reason, an action) too;
+/// the rest (case ids, files, counts, weeks) as recorded.
+fn log_details(entry: &LogEntry, t: &dyn Catalog) -> String {
+    let what = entry.what.as_str();
+    let details: Vec<(String, String)> = entry
+        .details
+        .iter()
+        .map(|(name, value)| {
+            let v = value.as_str();
+            let value = match (what, name.as_str()) {
+                ("not-staff", "path") => recorded_or_as_is(t, Recorded::Path(v)),
+                ("not-staff", "reason") => recorded_or_as_is(t, Recorded::NotStaff(v)),
+                ("refused", "action") => recorded_or_as_is(t, Recorded::Action(v)),
+                ("refused", "reason") => recorded_or_as_is(t, Recorded::RefusalReason(v)),
+                (_, "path" | "reason") => recorded_or_as_is(t, Recorded::Value(v)),
+                // As people write a file format: CSV, JSON.
+                (_, "format") => v.to_ascii_uppercase(),
+                _ => value.clone(),
+            };
+            let name = recorded_or_as_is(t, Recorded::Detail { what, name });
+            (name, value)
+        })
+        .collect();
+    t.log_details(&details)
 }
 
 /// Text a person typed (a summary, a customer id) that starts like a formula would run as
@@ -411,7 +453,7 @@ pub fn write(
     });
     let log = store.log_entries().filter_map(|e| match e {
         Ok(entry) if since.is_some_and(|s| entry.at < s) => None,
-        Ok(entry) => Some(Ok(Row::of_log(&entry, zone))),
+        Ok(entry) => Some(Ok(Row::of_log(&entry, zone, t))),
         Err(e) => Some(Err(e)),
     });
     let mut count = 0;
@@ -525,17 +567,25 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(&rows[0][0], "ESC-1");
         assert_eq!(&rows[1][0], "", "no case");
+        let timeline = Column::ALL.len() - 2;
         assert_eq!(
-            &rows[1][Column::ALL.len() - 1],
-            "2026-11-16T09:30:00+09:00 not-staff by U0GUEST: path=reaction; reason=guest"
+            &rows[1][timeline],
+            "2026-11-16T09:30:00+09:00 refused someone not on the staff by U0GUEST: where: a \
+             reaction; reason: a multi-channel guest"
         );
+        assert_eq!(&rows[1][timeline + 1], "not-staff", "the id, for programs");
+        assert_eq!(&rows[0][timeline + 1], "opened");
 
         let mut json_bytes = Vec::new();
         write(&store, &zone, "JPY", None, Format::Json, t, &mut json_bytes).unwrap();
         let rows: serde_json::Value = serde_json::from_slice(&json_bytes).unwrap();
         let log = &rows.as_array().unwrap()[1];
         assert_eq!(log["case"], "");
-        assert_eq!(log["timeline"][0]["event"], "not-staff");
+        assert_eq!(
+            log["timeline"][0]["event"],
+            "refused someone not on the staff"
+        );
+        assert_eq!(log["timeline"][0]["event_id"], "not-staff");
         assert_eq!(log["timeline"][0]["by"], "U0GUEST");
 
         let later = Some("2026-11-17T00:00:00Z".parse().unwrap());
@@ -547,6 +597,149 @@ mod tests {
             0,
             "--since applies to the log too"
         );
+    }
+
+    /// Every kind of entry the log outside cases holds, and the refusals and failed
+    /// deliveries on a case's trail, with what the code that writes them puts in them.
+    fn log_entries(at: Timestamp) -> Vec<LogEntry> {
+        vec![
+            LogEntry::new(at, "U0GUEST", "not-staff")
+                .with("path", "reaction")
+                .with("reason", "guest")
+                .with("case", "ESC-1"),
+            LogEntry::new(at, "U0AGENT1", "refused")
+                .with("case", "ESC-1")
+                .with("action", "take")
+                .with("reason", "not-executive-or-manager"),
+            LogEntry::new(at, "uid 1000", "backup")
+                .with("pid", "42")
+                .with("path", "/srv/out/backup-1")
+                .with("cases", "12")
+                .with("records", "340"),
+            LogEntry::new(at, "uid 1000", "export")
+                .with("pid", "42")
+                .with("path", "standard output")
+                .with("format", "csv")
+                .with("cases", "12")
+                .with("since", "2026-11-01"),
+            LogEntry::new(at, "uid 1000", "report-posted")
+                .with("pid", "42")
+                .with("week", "2026-W47")
+                .with("cases", "3"),
+            LogEntry::new(at, "uid 1001", "operations-refused")
+                .with("pid", "43")
+                .with("reason", "not the bot's user"),
+        ]
+    }
+
+    /// A word of ASCII letters joined by `-` or `_` (`not-staff`, `channel_not_found`),
+    /// or a lone English word: what a Japanese reader should not meet outside ids.
+    fn slugs(text: &str) -> Vec<&str> {
+        text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .filter(|w| w.chars().any(|c| c.is_ascii_lowercase()))
+            .collect()
+    }
+
+    #[test]
+    fn japanese_export_names_log_entries_refusals_and_failed_deliveries_in_japanese() {
+        use crate::domain::{Notice, UserId};
+        use crate::i18n::Locale;
+        let t = Locale::Ja.catalog();
+        let zone = TimeZone::get("Asia/Tokyo").unwrap();
+        let at: Timestamp = "2026-11-16T00:30:00Z".parse().unwrap();
+        for entry in log_entries(at) {
+            let row = Row::of_log(&entry, &zone, t);
+            let step = &row.timeline[0];
+            assert_eq!(step.event_id, entry.what, "the id stays for programs");
+            assert_eq!(slugs(&step.event), Vec::<&str>::new(), "{}", step.event);
+            // Files and weeks are ids; nothing else in the details is English.
+            let detail = step.detail.replace("/srv/out/backup-1", "");
+            assert_eq!(slugs(&detail), Vec::<&str>::new(), "{}", step.detail);
+            let cells = row.cells(t);
+            assert_eq!(cells[Column::ALL.len() - 1], entry.what);
+        }
+        let refused = Event::Notified {
+            notice: Notice::Refused {
+                by: UserId::parse("U0AGENT1").unwrap(),
+                action: "take".into(),
+                reason: "not-executive-or-manager".into(),
+            },
+            at,
+        };
+        let step = step(&refused, &zone, t, "JPY");
+        assert_eq!(step.event_id, "refused");
+        assert_eq!(step.detail, "担当、理由：責任者にもマネージャーにも未登録");
+        for (what, reason, expected) in [
+            (
+                "page",
+                "gave up after 5 attempts: HTTP 500",
+                "呼び出し、5回試みて断念、最後のエラーは HTTP 500",
+            ),
+            (
+                "post-card",
+                "channel_not_found",
+                "案件カードの投稿、エラー channel_not_found",
+            ),
+            (
+                "thread-note",
+                "the case card was never posted",
+                "スレッドへの記録、案件カードが投稿されていない",
+            ),
+        ] {
+            let undelivered = Event::Notified {
+                notice: Notice::Undelivered {
+                    what: what.into(),
+                    reason: reason.into(),
+                },
+                at,
+            };
+            let (name, detail) = t.audit_event(&undelivered, "JPY");
+            assert_eq!(name, "配信失敗");
+            assert_eq!(detail, expected);
+        }
+    }
+
+    #[test]
+    fn every_name_the_bot_records_has_words_in_both_languages() {
+        use crate::domain::{Action, NotStaff, Outcome};
+        use crate::i18n::Locale;
+        let actions = [
+            Action::Take,
+            Action::Decide(Outcome::only(crate::domain::Measure::Warning)),
+            Action::Approve { proposal: None },
+            Action::Reject { proposal: None },
+            Action::IdentifyCustomer(crate::domain::CustomerId::parse("c").unwrap()),
+        ]
+        .map(|a| a.name());
+        let at: Timestamp = "2026-11-16T00:30:00Z".parse().unwrap();
+        for locale in [Locale::En, Locale::Ja] {
+            let t = locale.catalog();
+            let known = |r: Recorded<'_>| assert!(t.recorded(r).is_some(), "{locale:?} {r:?}");
+            for a in actions.into_iter().chain(["classify"]) {
+                known(Recorded::Action(a));
+            }
+            for r in crate::domain::Refusal::RIGHTS {
+                known(Recorded::RefusalReason(r));
+            }
+            for n in NotStaff::ALL {
+                known(Recorded::NotStaff(n.slug()));
+            }
+            for p in crate::staff::Path::ALL {
+                known(Recorded::Path(p.slug()));
+            }
+            for e in crate::domain::Effect::NAMES {
+                known(Recorded::Delivery(e));
+            }
+            for entry in log_entries(at) {
+                known(Recorded::LogEntry(&entry.what));
+                for name in entry.details.keys() {
+                    known(Recorded::Detail {
+                        what: &entry.what,
+                        name,
+                    });
+                }
+            }
+        }
     }
 
     #[test]

@@ -228,7 +228,7 @@ mod tests {
             "*Decided:* 6\nCautions 0, written warnings 2, suspensions 0, terminations 2, refunds 2 \
              (¥80,000), no action (not harassment) 1",
             "1 of them had several measures, counted under each.",
-            "*Time to take over:* median 20 min, 90th percentile 2 h (5 cases)",
+            "*Time to take:* median 20 min, 9 in 10 within 2 h (5 cases)",
             "*Still open now:* 3, the oldest for 3 d",
             "3 of this week's cases came from a customer with an earlier case; 4 customers have",
             "*Customers terminated:* 2 this week, 3 of 350 in all",
@@ -250,7 +250,7 @@ mod tests {
             "*判断* 6件\n内訳：注意 0件、書面警告 2件、利用停止 0件、契約解除 2件、返金 2件（80,000円）、\
              措置なし（カスハラ非該当） 1件",
             "うち1件は複数の措置を含み、措置ごとに数えています。",
-            "*担当決定までの時間* 中央値 20分、90パーセンタイル 2時間（5件）",
+            "*担当決定までの時間* 中央値 20分、9割が2時間以内（5件）",
             "*未完了の案件（現時点）* 3件（最も古い案件は起票から 3日）",
             "*再発* 過去に案件がある顧客から 3件（累計で案件が2件以上の顧客 4社）",
             "*契約解除した顧客* 今週 2社、累計 350社中 3社",

@@ -8,8 +8,10 @@ use crate::i18n::Locale;
 
 const DIVIDER: &str = "────────";
 
-/// The few emoji the bot uses, as a terminal can show them.
-const EMOJI: [(&str, &str); 7] = [
+/// The few emoji the bot uses, as a terminal can show them. Every shortcode the catalogs
+/// and the views write is here (a test reads their source), so the demo never shows one
+/// raw.
+const EMOJI: [(&str, &str); 10] = [
     (":eyes:", "👀"),
     (":bell:", "🔔"),
     (":rotating_light:", "🚨"),
@@ -17,6 +19,9 @@ const EMOJI: [(&str, &str); 7] = [
     (":hourglass_flowing_sand:", "⏳"),
     (":white_check_mark:", "✅"),
     (":lock:", "🔒"),
+    (":grey_question:", "❔"),
+    (":information_source:", "ℹ️"),
+    (":warning:", "⚠️"),
 ];
 
 /// Renders sightings from index `from` on; returns the lines and the next index.
@@ -205,4 +210,44 @@ pub fn mrkdwn(slack: &StandIn, text: &str) -> String {
     out.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EMOJI;
+
+    /// The emoji shortcodes (`:eyes:`) in `source`: a colon, a name, a colon, with no colon
+    /// either side (Rust paths such as `crate::i18n::Locale` are not shortcodes).
+    fn shortcodes(source: &str) -> Vec<&str> {
+        let code = regex::Regex::new(r":[a-z0-9_+-]+:").expect("a valid pattern");
+        let bytes = source.as_bytes();
+        code.find_iter(source)
+            .filter(|m| {
+                m.start().checked_sub(1).is_none_or(|i| bytes[i] != b':')
+                    && bytes.get(m.end()) != Some(&b':')
+            })
+            .map(|m| m.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn every_emoji_the_bot_writes_has_a_terminal_form() {
+        let sources = [
+            ("src/i18n/en.rs", include_str!("../i18n/en.rs")),
+            ("src/i18n/ja.rs", include_str!("../i18n/ja.rs")),
+            ("src/slack/views.rs", include_str!("../slack/views.rs")),
+        ];
+        let mut seen = 0;
+        for (file, source) in sources {
+            for code in shortcodes(source) {
+                seen += 1;
+                assert!(
+                    EMOJI.iter().any(|(known, _)| *known == code),
+                    "{code} in {file} would print raw in the demo: add it to EMOJI"
+                );
+            }
+        }
+        assert!(seen > 10, "the scan found the catalogs' emoji");
+        assert_eq!(shortcodes("crate::i18n::Locale, a:b"), Vec::<&str>::new());
+    }
 }
