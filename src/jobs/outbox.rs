@@ -350,8 +350,9 @@ async fn failed(ctx: &Arc<Context>, queued: &Queued, failure: CallError) -> Opti
         return dead(ctx, queued, &reason).await;
     }
     let delay = match (rate_limited, after) {
-        // The wait Slack asked for, no more: it is not the delivery failing.
-        (true, Some(after)) => after,
+        // The wait Slack asked for (never less than the retry base, so a server that
+        // says "Retry-After: 0" cannot spin us): it is not the delivery failing.
+        (true, Some(after)) => after.max(delivery.retry_base),
         _ => backoff(
             queued.entry.attempts,
             delivery.retry_base,
