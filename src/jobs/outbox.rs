@@ -648,6 +648,32 @@ mod tests {
     }
 
     #[test]
+    fn a_paused_budget_has_no_room_until_slack_said_it_may_go_again() {
+        let mut budgets = Budgets::new(1.0);
+        let (now, clock) = (
+            Instant::now(),
+            Timestamp::from_second(1_800_000_000).unwrap(),
+        );
+        assert_eq!(
+            budgets.room("escalation", now, clock),
+            3,
+            "a fresh budget's burst"
+        );
+        assert_eq!(
+            budgets.room("", now, clock),
+            usize::MAX,
+            "edits spend nothing"
+        );
+        budgets.pause("escalation", Duration::from_secs(30), clock);
+        assert_eq!(budgets.room("escalation", now, clock), 0);
+        assert_eq!(budgets.room("dm:U1", now, clock), 3, "other budgets go on");
+        let resume = budgets.earliest_resume(clock).unwrap();
+        assert_eq!(resume, clock + SignedDuration::from_secs(30));
+        assert_eq!(budgets.room("escalation", now, resume), 3);
+        assert_eq!(budgets.earliest_resume(resume), None);
+    }
+
+    #[test]
     fn a_channel_gets_a_burst_then_one_message_a_second() {
         let mut budget = Budgets::new(1.0);
         let start = Instant::now();
