@@ -242,8 +242,13 @@ impl Store {
         self.flush().await
     }
 
-    /// Records a delivery and removes it from the outbox, in one transaction, flushed:
-    /// what was posted must be remembered before the next delivery relies on it.
+    /// Records a delivery and removes it from the outbox, in one transaction. Not flushed
+    /// here, and it need not be: the next delivery reads it from memory, and anything
+    /// that goes on to post (or to acknowledge someone) flushes first, which makes this
+    /// durable too. If the process dies before any flush, the entry is still in flight on
+    /// disk (that mark was flushed before the post), so the next attempt finds the message
+    /// in Slack and records it instead of posting again. A flush per delivery was most
+    /// of the bot's CPU under load (issue #16's profile: sync_file_range and fdatasync).
     pub async fn outbox_delivered(
         &self,
         queued: &Queued,
@@ -281,7 +286,6 @@ impl Store {
         );
         drop(writing);
         tx_outcome(result).map_err(into_store_error)?;
-        self.flush().await?;
         // Deliveries that were waiting on this one (thread replies, pages) may go now.
         self.outbox_ready.notify_one();
         Ok(())
@@ -290,7 +294,8 @@ impl Store {
     /// Puts a delivery back with a later time after a failure that may pass. `uncertain`
     /// keeps the in-flight mark: Slack may have received it. `counted` is false for a
     /// wait on a rate limit, which is not the delivery failing: rate limiting alone never
-    /// spends `max_attempts`.
+    /// spends `max_attempts`. Not flushed: lost in a crash, the entry is only tried sooner
+    /// (and, if it was in flight, looked for in Slack first).
     pub async fn outbox_retry(&self, queued: &Queued, retry: Retry<'_>) -> Result<(), StoreError> {
         let mut entry = queued.entry.clone();
         if retry.counted {
@@ -309,7 +314,7 @@ impl Store {
                 });
             tx_outcome(result).map_err(into_store_error)?;
         }
-        self.flush().await
+        Ok(())
     }
 
     /// Moves a delivery that cannot succeed to the dead letters, so it stops blocking its
