@@ -11,8 +11,10 @@ use escalation_bot::config::{self, LogFormat, Secrets, Settings};
 use escalation_bot::i18n::Locale;
 use escalation_bot::report::export::{self, Format};
 use escalation_bot::store::{Store, StoreError};
-use escalation_bot::{demo, operations, telemetry};
+use escalation_bot::{operations, telemetry};
 use serde_json::json;
+
+mod demo;
 
 fn main() -> ExitCode {
     let cli = Cli::parse_in(help_locale());

@@ -9,9 +9,9 @@ use std::time::Duration;
 use common::*;
 use escalation_bot::config::Settings;
 use escalation_bot::domain::{CaseId, CaseState, Category, CustomerId, Severity, Source, Step};
-use escalation_bot::standin::web_api::TEAM_ID;
-use escalation_bot::standin::{Author, Fault, Message};
 use serde_json::json;
+use slack_standin::web_api::TEAM_ID;
+use slack_standin::{Author, Fault, Message};
 
 fn watching(settings: &mut Settings) {
     watch_support_channels(settings, 3);

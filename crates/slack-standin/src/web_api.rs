@@ -278,6 +278,17 @@ impl StandIn {
         lock(&self.state).channels.get(id).cloned()
     }
 
+    /// A fresh trigger_id, as Slack puts in a slash command, a click or a shortcut: what
+    /// views.open needs.
+    pub fn trigger_id(&self) -> String {
+        format!(
+            "{}.{}.{:016x}",
+            fastrand::u32(..),
+            fastrand::u32(..),
+            fastrand::u64(..)
+        )
+    }
+
     /// A response_url for an interaction by `user` (answers to it are ephemeral to them).
     pub fn response_url(&self, user: &str) -> String {
         let mut state = lock(&self.state);
@@ -610,7 +621,9 @@ impl State {
     /// Slack's message timestamps: the time of posting in microseconds, unique per
     /// workspace here (Slack makes them unique per channel).
     fn next_ts(&mut self) -> String {
-        let now = jiff::Timestamp::now().as_microsecond().max(0) as u64;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX));
         self.clock = now.max(self.clock + 1);
         format!("{}.{:06}", self.clock / 1_000_000, self.clock % 1_000_000)
     }
