@@ -782,6 +782,7 @@ async fn repeated_contact_counts_every_channel_escalations_and_survives_a_restar
     })
     .await;
     bot.slack.add_channel("C0SUPPORT2", "support-2");
+    bot.slack.join("C0SUPPORT2", LEAD);
     for (n, channel) in [SUPPORT, "C0SUPPORT2"].into_iter().enumerate() {
         let message = bot.slack.post_as(
             customer("U0CUST1", ACME_TEAM),

@@ -162,6 +162,15 @@ impl TestBot {
         ] {
             slack.add_user(id, name);
         }
+        // Who is in which channel, as in a real workspace: the agents and their lead in
+        // #support, the people who handle cases in the escalation channel. The stand-in
+        // refuses an ephemeral message to anyone else there, as Slack does.
+        for person in [AGENT, AGENT2, LEAD] {
+            slack.join(SUPPORT, person);
+        }
+        for person in [EXEC1, EXEC2, MGR1, MGR2] {
+            slack.join(ESCALATIONS, person);
+        }
         let dir = tempfile::tempdir().expect("a temporary directory");
         let mut settings = settings(&slack.api_url(), &options.extra_toml);
         settings.locale = options.locale;

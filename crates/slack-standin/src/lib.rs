@@ -5,6 +5,7 @@
 //! It knows nothing of the app it stands in for: the app reaches it over real HTTP at
 //! `StandIn::api_url`, and is driven through `Sender` as Slack would drive it.
 
+pub mod rules;
 pub mod sender;
 pub mod signature;
 pub mod socket;

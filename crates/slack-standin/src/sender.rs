@@ -137,8 +137,9 @@ impl Sender {
             .into_bytes()
     }
 
-    /// `/escalate <text>` typed by `user` in `channel`.
+    /// `/escalate <text>` typed by `user` in `channel` (so they are in it).
     pub async fn command(&self, user: &str, channel: &str, text: &str) -> Answer {
+        self.slack.join(channel, user);
         let response_url = self.slack.response_url(user);
         let trigger = self.slack.trigger_id();
         let user_name = self.slack.user_name(user);
@@ -172,6 +173,9 @@ impl Sender {
     ) -> Result<Answer, String> {
         let (block_id, button) = find_button(&message.blocks, action_id)
             .ok_or_else(|| format!("no {action_id} button on the message {}", message.ts))?;
+        if message.only_for.is_none() {
+            self.slack.join(&message.channel, user);
+        }
         let payload = json!({
             "type": "block_actions",
             "team": { "id": TEAM_ID, "domain": "standin" },
@@ -318,6 +322,7 @@ impl Sender {
 
     /// `user` adds `reaction` to `message`.
     pub async fn react(&self, user: &str, message: &Message, reaction: &str) -> Answer {
+        self.slack.join(&message.channel, user);
         self.event(json!({
             "type": "reaction_added",
             "user": user,
@@ -340,6 +345,7 @@ impl Sender {
 
     /// `user` runs the "Escalate this message" shortcut on `message`.
     pub async fn shortcut(&self, user: &str, message: &Message) -> Answer {
+        self.slack.join(&message.channel, user);
         let payload = json!({
             "type": "message_action",
             "callback_id": "escalate_message",
