@@ -4,7 +4,6 @@
 //! delivers to Slack.
 
 pub mod app; // Application: wires store, Slack client, ingress and worker; shutdown
-pub mod cli; // clap subcommands: serve, demo, stats, report, export, backup, check-config
 pub mod clock; // where "now" comes from (system, or tokio's pausable clock in tests)
 pub mod config; // Settings: TOML file, then ESCALATION_BOT__* environment; secrets
 pub mod domain; // cases, customers, policy, tallies: our rules, no I/O

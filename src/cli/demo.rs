@@ -12,10 +12,14 @@ use tokio::net::TcpListener;
 
 use escalation_bot::app::Application;
 use escalation_bot::clock::SystemClock;
+use escalation_bot::config::LogFormat;
 use escalation_bot::config::{Secret, Secrets, Settings};
 use escalation_bot::i18n::Locale;
 use escalation_bot::store::Store;
+use escalation_bot::telemetry;
 use slack_standin::{Answer, Author, Message, Sender, StandIn, transcript};
+
+use super::{log_filter, runtime};
 
 const TOKEN: &str = "xoxb-demo-token";
 const SIGNING_SECRET: &str = "demo-signing-secret";
@@ -29,6 +33,21 @@ const MANAGER: &str = "U0MANAGER";
 /// A customer's workspace, sharing #support with us over Slack Connect.
 const ACME_TEAM: &str = "T0ACMECORP";
 const ACME_USER: &str = "U0ACMEBOB";
+
+pub fn run(locale: Option<&str>) -> Result<(), String> {
+    let locale = match locale {
+        Some(text) => {
+            Locale::parse(text).ok_or_else(|| format!("--locale {text:?}: use en or ja."))?
+        }
+        // The demo needs no configuration, but speaks the configured language if there is one.
+        None => Settings::locale_only(None).unwrap_or(Locale::En),
+    };
+    telemetry::init(&log_filter("warn"), LogFormat::Text);
+    let mut out = std::io::stdout().lock();
+    runtime()?
+        .block_on(show(locale, &mut out))
+        .map_err(|e| format!("The demo failed: {e:#}."))
+}
 
 struct Script {
     locale: Locale,
@@ -187,7 +206,7 @@ fn people(locale: Locale) -> HashMap<&'static str, &'static str> {
 }
 
 /// Runs the demo, writing the transcript to `out`.
-pub async fn run(locale: Locale, out: &mut impl Write) -> anyhow::Result<()> {
+async fn show(locale: Locale, out: &mut impl Write) -> anyhow::Result<()> {
     let slack = Arc::new(StandIn::start(TOKEN).await?);
     slack.add_channel(ESCALATIONS, "escalations");
     slack.add_channel(SUPPORT, "support");
@@ -519,9 +538,9 @@ mod tests {
     #[test]
     fn every_emoji_the_bot_writes_has_a_terminal_form() {
         let sources = [
-            ("src/i18n/en.rs", include_str!("i18n/en.rs")),
-            ("src/i18n/ja.rs", include_str!("i18n/ja.rs")),
-            ("src/slack/views.rs", include_str!("slack/views.rs")),
+            ("src/i18n/en.rs", include_str!("../i18n/en.rs")),
+            ("src/i18n/ja.rs", include_str!("../i18n/ja.rs")),
+            ("src/slack/views.rs", include_str!("../slack/views.rs")),
         ];
         let mut seen = 0;
         for (file, source) in sources {
