@@ -8,17 +8,21 @@
 FROM rust:1.95-bookworm AS build
 WORKDIR /src
 # Dependencies first, in their own layer: they change far less often than the code.
+# The workspace: the bot, and the Slack stand-in its `demo` command plays against.
 COPY Cargo.toml Cargo.lock ./
-RUN mkdir -p src benches \
+COPY crates/slack-standin/Cargo.toml crates/slack-standin/
+RUN mkdir -p src benches crates/slack-standin/src \
     && echo 'fn main() {}' > src/main.rs \
-    && touch src/lib.rs \
+    && touch src/lib.rs crates/slack-standin/src/lib.rs \
     && echo 'fn main() {}' > benches/ack.rs \
     && echo 'fn main() {}' > benches/growth.rs \
     && cargo build --release --locked \
-    && rm -rf src benches
+    && rm -rf src benches crates/slack-standin/src
 COPY src src
 COPY benches benches
-RUN touch src/main.rs src/lib.rs && cargo build --release --locked --bin escalation-bot
+COPY crates crates
+RUN touch src/main.rs src/lib.rs crates/slack-standin/src/lib.rs \
+    && cargo build --release --locked --bin escalation-bot
 
 FROM gcr.io/distroless/cc-debian12:nonroot
 COPY --from=build /src/target/release/escalation-bot /usr/local/bin/escalation-bot

@@ -23,12 +23,12 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use common::*;
 use escalation_bot::domain::{CaseId, Category, CustomerId, NewCase, Source, UserId};
-use escalation_bot::standin::web_api::{APP_ID, TEAM_ID};
-use escalation_bot::standin::{Author, StandIn};
 use escalation_bot::store::Store;
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioIo};
+use slack_standin::web_api::{APP_ID, TEAM_ID};
+use slack_standin::{Author, StandIn};
 use tokio::net::TcpListener;
 
 const CONCURRENCY: [usize; 3] = [1, 16, 64];

@@ -28,11 +28,11 @@ use escalation_bot::domain::{
     Action, Category, CustomerId, Measure, NewCase, Outcome, Rules, Source, Stamp, UserId, Week,
 };
 use escalation_bot::report::WeeklyReport;
-use escalation_bot::standin::StandIn;
 use escalation_bot::store::Store;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use jiff::{SignedDuration, Timestamp};
+use slack_standin::StandIn;
 use tokio::net::TcpListener;
 
 const ZONE: &str = "Asia/Tokyo";

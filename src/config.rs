@@ -1,7 +1,7 @@
 //! Purpose: the bot's settings, read from an optional TOML file and then from
 //! `ESCALATION_BOT__SECTION__KEY` environment variables, validated once at start-up into
 //! typed values. Secrets come only from the environment, under Slack's usual names.
-//! Together with main.rs, the only code that reads the environment.
+//! Together with the command line (src/cli/), the only code that reads the environment.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;

@@ -4,10 +4,8 @@
 //! delivers to Slack.
 
 pub mod app; // Application: wires store, Slack client, ingress and worker; shutdown
-pub mod cli; // clap subcommands: serve, demo, stats, report, export, backup, check-config
 pub mod clock; // where "now" comes from (system, or tokio's pausable clock in tests)
 pub mod config; // Settings: TOML file, then ESCALATION_BOT__* environment; secrets
-pub mod demo; // the whole flow on loopback, printed as a transcript
 pub mod domain; // cases, customers, policy, tallies: our rules, no I/O
 pub mod handlers; // one file per thing a person does in Slack
 pub mod i18n; // every sentence people read, in English and Japanese
@@ -17,6 +15,5 @@ pub mod operations; // backups, exports, reports by hand: the private socket, wh
 pub mod report; // the weekly report for leadership, its chart, and the audit export
 pub mod slack; // signed ingress, Web API client, Block Kit views
 pub mod staff; // who is staff: users.info, cached; everyone else refused silently
-pub mod standin; // Slack stand-in on loopback: Web API, signed requests, transcripts
 pub mod store; // sled: the only module that imports it
 pub mod telemetry; // tracing subscriber

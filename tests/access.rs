@@ -13,10 +13,10 @@ use common::*;
 use escalation_bot::clock::ManualClock;
 use escalation_bot::domain::{CaseId, CaseState, CustomerId, Event, Notice, Roles, UserId};
 use escalation_bot::i18n::Locale;
-use escalation_bot::standin::web_api::TEAM_ID;
-use escalation_bot::standin::{Author, Membership, Person};
 use escalation_bot::store::LogEntry;
 use jiff::{SignedDuration, Timestamp};
+use slack_standin::web_api::TEAM_ID;
+use slack_standin::{Author, Membership, Person};
 
 /// A guest of our own workspace (multi-channel), and people of other workspaces.
 const GUEST: &str = "U0GUEST";
@@ -70,7 +70,7 @@ async fn watching_bot() -> TestBot {
     bot
 }
 
-fn customer_says(bot: &TestBot, text: &str) -> escalation_bot::standin::Message {
+fn customer_says(bot: &TestBot, text: &str) -> slack_standin::Message {
     bot.slack.post_as(
         Author {
             user: "U0CUST1".into(),

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use common::*;
 use escalation_bot::domain::CaseId;
-use escalation_bot::standin::{Sender, StandIn};
+use slack_standin::{Sender, StandIn};
 
 const BIN: &str = env!("CARGO_BIN_EXE_escalation-bot");
 
@@ -179,7 +179,7 @@ async fn killed_at_random_moments_the_bot_loses_and_repeats_nothing() {
     let bot = start(&config);
     let expected: HashSet<String> = acked.iter().map(|(_, id)| id.to_string()).collect();
     assert!(expected.is_subset(&stored), "an acknowledged case was lost");
-    let tagged = |slack: &StandIn, pred: &dyn Fn(&escalation_bot::standin::Message) -> bool| {
+    let tagged = |slack: &StandIn, pred: &dyn Fn(&slack_standin::Message) -> bool| {
         slack
             .messages()
             .into_iter()
@@ -191,8 +191,7 @@ async fn killed_at_random_moments_the_bot_loses_and_repeats_nothing() {
             })
             .collect::<Vec<_>>()
     };
-    let is_card =
-        |m: &escalation_bot::standin::Message| m.channel == ESCALATIONS && m.thread_ts.is_none();
+    let is_card = |m: &slack_standin::Message| m.channel == ESCALATIONS && m.thread_ts.is_none();
     slack
         .wait_for(Duration::from_secs(60), |s| {
             let cards: HashSet<String> = tagged(s, &is_card).into_iter().collect();
@@ -214,7 +213,7 @@ async fn killed_at_random_moments_the_bot_loses_and_repeats_nothing() {
     // Nobody takes a case: a second later the next executive is paged, a second after
     // that the thread gets its one @here alert (max_rounds = 1), whatever the kills did.
     let dm2 = || slack.dm_of(EXEC2).unwrap_or_default();
-    let is_alert = |m: &escalation_bot::standin::Message| {
+    let is_alert = |m: &slack_standin::Message| {
         m.channel == ESCALATIONS && m.thread_ts.is_some() && m.text.contains("<!here>")
     };
     slack
@@ -313,12 +312,12 @@ async fn sigterm_finishes_the_request_in_flight_and_flushes() {
     // A request whose headers and half its body have arrived when SIGTERM does: it is
     // answered, and its case kept.
     let body = serde_urlencoded::to_string([
-        ("team_id", escalation_bot::standin::web_api::TEAM_ID),
+        ("team_id", slack_standin::web_api::TEAM_ID),
         ("channel_id", SUPPORT),
         ("user_id", AGENT),
         ("command", "/escalate"),
         ("text", "cust-2 threat In flight at shutdown"),
-        ("api_app_id", escalation_bot::standin::web_api::APP_ID),
+        ("api_app_id", slack_standin::web_api::APP_ID),
         ("response_url", "http://127.0.0.1:9/hooks/x"),
         ("trigger_id", "in.flight"),
     ])

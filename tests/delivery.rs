@@ -11,7 +11,7 @@ use std::time::Duration;
 use common::*;
 use escalation_bot::config::Settings;
 use escalation_bot::domain::{CaseId, Event, Notice};
-use escalation_bot::standin::Fault;
+use slack_standin::Fault;
 
 /// Fast retries and a short client timeout, so failures play out in a test's time.
 fn quick(settings: &mut Settings) {

@@ -10,8 +10,8 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use escalation_bot::standin::Answer;
 use serde_json::Value;
+use slack_standin::Answer;
 
 /// One payload as its fixture file holds it.
 struct Fixture {
@@ -223,7 +223,7 @@ async fn every_real_slack_payload_gets_an_answer_and_changes_nothing() {
 #[tokio::test]
 async fn a_forged_or_stale_copy_of_every_real_payload_is_refused() {
     let bot = TestBot::start().await;
-    let now = escalation_bot::standin::sender::unix_now();
+    let now = slack_standin::sender::unix_now();
     for fixture in fixtures() {
         let forged = escalation_bot::slack::signature::sign(
             "not-the-signing-secret",
@@ -308,7 +308,7 @@ async fn every_real_slack_payload_is_acknowledged_over_socket_mode_and_changes_n
 async fn a_message_shortcut_the_bot_no_longer_has_is_answered_with_a_sentence() {
     let bot = TestBot::start().await;
     let message = bot.slack.post_as(
-        escalation_bot::standin::Author {
+        slack_standin::Author {
             user: "U0CUST".into(),
             team: "T0GUEST".into(),
             bot_id: None,
@@ -320,9 +320,9 @@ async fn a_message_shortcut_the_bot_no_longer_has_is_answered_with_a_sentence() 
     let payload = serde_json::json!({
         "type": "message_action",
         "callback_id": "escalate_message_v0",
-        "team": { "id": escalation_bot::standin::web_api::TEAM_ID, "domain": "standin" },
+        "team": { "id": slack_standin::web_api::TEAM_ID, "domain": "standin" },
         "user": { "id": AGENT, "name": "agent1",
-                  "team_id": escalation_bot::standin::web_api::TEAM_ID },
+                  "team_id": slack_standin::web_api::TEAM_ID },
         "channel": { "id": SUPPORT, "name": "support" },
         "message": bot.slack.message_json(&message),
         "message_ts": message.ts,
@@ -348,7 +348,7 @@ async fn another_slash_command_is_never_taken_for_escalate() {
     })
     .await;
     let body = serde_urlencoded::to_string([
-        ("team_id", escalation_bot::standin::web_api::TEAM_ID),
+        ("team_id", slack_standin::web_api::TEAM_ID),
         ("channel_id", SUPPORT),
         ("user_id", AGENT),
         ("command", "/escalate-old"),
@@ -385,7 +385,7 @@ async fn a_form_the_bot_no_longer_has_is_replaced_by_a_notice_for_staff() {
         .join("tests/data/slack-fixtures/072-vs-bolt-python.json");
     let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let mut payload = file["body"].clone();
-    let team = escalation_bot::standin::web_api::TEAM_ID;
+    let team = slack_standin::web_api::TEAM_ID;
     payload["team"]["id"] = serde_json::json!(team);
     payload["user"]["id"] = serde_json::json!(AGENT);
     payload["user"]["team_id"] = serde_json::json!(team);

@@ -9,9 +9,9 @@ use std::time::Duration;
 use common::*;
 use escalation_bot::config::Settings;
 use escalation_bot::domain::{CaseId, CaseState, Category, CustomerId, Severity, Source, Step};
-use escalation_bot::standin::web_api::TEAM_ID;
-use escalation_bot::standin::{Author, Fault, Message};
 use serde_json::json;
+use slack_standin::web_api::TEAM_ID;
+use slack_standin::{Author, Fault, Message};
 
 fn watching(settings: &mut Settings) {
     watch_support_channels(settings, 3);
@@ -782,6 +782,7 @@ async fn repeated_contact_counts_every_channel_escalations_and_survives_a_restar
     })
     .await;
     bot.slack.add_channel("C0SUPPORT2", "support-2");
+    bot.slack.join("C0SUPPORT2", LEAD);
     for (n, channel) in [SUPPORT, "C0SUPPORT2"].into_iter().enumerate() {
         let message = bot.slack.post_as(
             customer("U0CUST1", ACME_TEAM),

@@ -13,11 +13,11 @@ use common::*;
 use escalation_bot::clock::TokioClock;
 use escalation_bot::config::Settings;
 use escalation_bot::slack::signature;
-use escalation_bot::standin::sender::unix_now;
-use escalation_bot::standin::web_api::{APP_ID, BOT_ID, BOT_USER, TEAM_ID};
-use escalation_bot::standin::{Author, Message};
 use http_body_util::Full;
 use serde_json::{Value, json};
+use slack_standin::sender::unix_now;
+use slack_standin::web_api::{APP_ID, BOT_ID, BOT_USER, TEAM_ID};
+use slack_standin::{Author, Message};
 
 const FORM: &str = "application/x-www-form-urlencoded";
 const JSON: &str = "application/json";

@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use common::*;
 use escalation_bot::slack::signature;
-use escalation_bot::standin::Fault;
-use escalation_bot::standin::sender::unix_now;
+use slack_standin::Fault;
+use slack_standin::sender::unix_now;
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -133,7 +133,7 @@ async fn an_unknown_callback_id_is_logged_as_a_warning() {
     let captured = captured();
     let bot = TestBot::start().await;
     let message = bot.slack.post_as(
-        escalation_bot::standin::Author {
+        slack_standin::Author {
             user: "U0CUST".into(),
             team: "T0GUEST".into(),
             bot_id: None,
@@ -145,9 +145,9 @@ async fn an_unknown_callback_id_is_logged_as_a_warning() {
     let payload = serde_json::json!({
         "type": "message_action",
         "callback_id": "escalate_message_v0",
-        "team": { "id": escalation_bot::standin::web_api::TEAM_ID, "domain": "standin" },
+        "team": { "id": slack_standin::web_api::TEAM_ID, "domain": "standin" },
         "user": { "id": AGENT, "name": "agent1",
-                  "team_id": escalation_bot::standin::web_api::TEAM_ID },
+                  "team_id": slack_standin::web_api::TEAM_ID },
         "channel": { "id": SUPPORT, "name": "support" },
         "message": bot.slack.message_json(&message),
         "message_ts": message.ts,

@@ -15,8 +15,8 @@ use escalation_bot::handlers::events::SUBSCRIBED_EVENTS;
 use escalation_bot::jobs::report::post_now;
 use escalation_bot::slack::ingress::{COMMANDS_PATH, EVENTS_PATH, INTERACTIVITY_PATH};
 use escalation_bot::slack::views::MESSAGE_SHORTCUT;
-use escalation_bot::standin::web_api::UPLOAD;
 use serde_norway::Value;
+use slack_standin::web_api::UPLOAD;
 
 fn yaml(path: &str) -> Value {
     let text = std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR")))
@@ -276,7 +276,7 @@ async fn every_call_the_bot_makes_is_covered_by_a_listed_scope() {
     bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
     bot.settle().await;
     bot.click(EXEC1, &bot.card(id), "decide:warning").await;
-    let guest = escalation_bot::standin::Author {
+    let guest = slack_standin::Author {
         user: "U0GUEST".into(),
         team: "T0GUEST".into(),
         bot_id: None,

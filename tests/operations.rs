@@ -18,10 +18,10 @@ use escalation_bot::clock::{ManualClock, SystemClock};
 use escalation_bot::config::{Secret, Secrets};
 use escalation_bot::operations::{self, socket};
 use escalation_bot::slack::ingress::{self, Listener};
-use escalation_bot::standin::{Fault, StandIn};
 use escalation_bot::store::{LogEntry, Store};
 use http_body_util::{BodyExt, Full};
 use jiff::{SignedDuration, Timestamp};
+use slack_standin::{Fault, StandIn};
 use tokio::net::TcpListener;
 
 async fn http(method: &str, url: &str, body: &str) -> (u16, String) {

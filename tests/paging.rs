@@ -9,8 +9,8 @@ use std::sync::Arc;
 use common::*;
 use escalation_bot::clock::{Clock, ManualClock};
 use escalation_bot::domain::{CaseId, Timer};
-use escalation_bot::standin::Message;
 use jiff::{SignedDuration, Timestamp};
+use slack_standin::Message;
 
 fn minutes(n: i64) -> SignedDuration {
     SignedDuration::from_mins(n)
@@ -123,11 +123,7 @@ async fn taking_the_case_stops_all_paging() {
 
 /// Lets EXEC2's page fall due with `fault` on its first attempt to open the DM, and
 /// waits until that attempt has reached Slack.
-async fn second_page_meets(
-    bot: &TestBot,
-    clock: &ManualClock,
-    fault: escalation_bot::standin::Fault,
-) {
+async fn second_page_meets(bot: &TestBot, clock: &ManualClock, fault: slack_standin::Fault) {
     bot.slack.fail_next("conversations.open", fault);
     clock.advance(minutes(15));
     bot.slack
@@ -146,7 +142,7 @@ async fn a_page_queued_before_the_take_is_not_sent_after_it() {
     second_page_meets(
         &bot,
         &clock,
-        escalation_bot::standin::Fault::RateLimited { retry_after: 1 },
+        slack_standin::Fault::RateLimited { retry_after: 1 },
     )
     .await;
     // ...and meanwhile EXEC1 takes the case.
@@ -169,7 +165,7 @@ async fn a_take_while_a_page_is_on_its_way_sends_no_page() {
     second_page_meets(
         &bot,
         &clock,
-        escalation_bot::standin::Fault::Slow(std::time::Duration::from_millis(1500)),
+        slack_standin::Fault::Slow(std::time::Duration::from_millis(1500)),
     )
     .await;
     // ...and while it is, EXEC1 takes the case.

@@ -17,9 +17,9 @@ use escalation_bot::config::Settings;
 use escalation_bot::domain::ChannelId;
 use escalation_bot::i18n::Locale;
 use escalation_bot::report::export::{self, Column};
-use escalation_bot::standin::Message;
-use escalation_bot::standin::web_api::Fault;
 use jiff::{SignedDuration, Timestamp};
+use slack_standin::Message;
+use slack_standin::web_api::Fault;
 
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
@@ -173,13 +173,13 @@ async fn the_report_is_posted_once_on_schedule_in_the_configured_zone_with_its_c
         .calls()
         .into_iter()
         .map(|c| c.method)
-        .filter(|m| m.starts_with("files.") || m == escalation_bot::standin::web_api::UPLOAD)
+        .filter(|m| m.starts_with("files.") || m == slack_standin::web_api::UPLOAD)
         .collect();
     assert_eq!(
         order,
         [
             "files.getUploadURLExternal",
-            escalation_bot::standin::web_api::UPLOAD,
+            slack_standin::web_api::UPLOAD,
             "files.completeUploadExternal"
         ]
     );

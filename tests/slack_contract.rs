@@ -83,7 +83,7 @@ async fn every_web_api_call_matches_slacks_published_description() {
     bot.settle().await;
 
     // Flagging from support channels: the shortcut, a reaction, a suggestion.
-    let guest = escalation_bot::standin::Author {
+    let guest = slack_standin::Author {
         user: "U0GUEST".into(),
         team: "T0GUEST".into(),
         bot_id: None,
@@ -123,7 +123,7 @@ async fn every_web_api_call_matches_slacks_published_description() {
         .slack
         .calls()
         .into_iter()
-        .filter(|c| c.method != escalation_bot::standin::web_api::UPLOAD)
+        .filter(|c| c.method != slack_standin::web_api::UPLOAD)
         .collect();
     let methods: BTreeSet<&str> = calls.iter().map(|c| c.method.as_str()).collect();
     assert_eq!(

@@ -6,9 +6,9 @@ mod common;
 
 use common::*;
 use escalation_bot::domain::{CaseId, CaseState};
-use escalation_bot::standin::Author;
-use escalation_bot::standin::web_api::{APP_ID, TEAM_ID};
 use serde_json::json;
+use slack_standin::Author;
+use slack_standin::web_api::{APP_ID, TEAM_ID};
 
 /// Requests counted under `endpoint` with `status`, as /metrics shows them.
 fn requests(bot: &TestBot, endpoint: &str, status: u16) -> u64 {

@@ -7,10 +7,10 @@ use std::time::Duration;
 use bytes::Bytes;
 use escalation_bot::config::Settings;
 use escalation_bot::slack::signature;
-use escalation_bot::standin::web_api::{APP_ID, TEAM_ID};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
+use slack_standin::web_api::{APP_ID, TEAM_ID};
 
 pub const TOKEN: &str = "xoxb-bench";
 pub const SECRET: &str = "bench-signing-secret";
@@ -26,7 +26,7 @@ pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
 /// The people the benchmarks act as, known to the stand-in as our full members (the bot
 /// answers staff only).
-pub fn add_people(slack: &escalation_bot::standin::StandIn) {
+pub fn add_people(slack: &slack_standin::StandIn) {
     for (id, name) in [
         (EXEC, "exec"),
         (MANAGER, "manager"),

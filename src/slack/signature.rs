@@ -1,6 +1,7 @@
 //! Purpose: Slack's v0 request signature, checked on the raw body bytes before anything
-//! is parsed. Also signs requests, for the stand-in workspace that drives the demo and
-//! the tests.
+//! is parsed. Also signs, for tests that forge or replay a request by hand (the
+//! slack-standin crate signs with its own copy of Slack's scheme: the two agreeing is
+//! what every black-box test checks).
 //!
 //! We compute the HMAC ourselves rather than use slack-morphism's verifier: it takes the
 //! body as `&str` and reads the system clock, and we need raw bytes and an injected clock

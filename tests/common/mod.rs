@@ -11,9 +11,9 @@ use escalation_bot::clock::{Clock, SystemClock};
 use escalation_bot::config::{Secret, Secrets, Settings};
 use escalation_bot::domain::{Case, CaseId};
 use escalation_bot::i18n::Locale;
-use escalation_bot::standin::web_api::Sighting;
-use escalation_bot::standin::{Answer, Message, Sender, StandIn};
 use escalation_bot::store::{AuditEntry, Store};
+use slack_standin::web_api::Sighting;
+use slack_standin::{Answer, Message, Sender, StandIn};
 use tokio::net::TcpListener;
 
 pub const TOKEN: &str = "xoxb-test-token-5f2c";
@@ -135,7 +135,10 @@ async fn launch(
         signing_secret,
         slack.clone(),
     )
-    .with_clock(clock.clone());
+    .with_clock({
+        let clock = clock.clone();
+        move || clock.now().as_second()
+    });
     (app, sender)
 }
 
@@ -158,6 +161,15 @@ impl TestBot {
             (LEAD, "lead1"),
         ] {
             slack.add_user(id, name);
+        }
+        // Who is in which channel, as in a real workspace: the agents and their lead in
+        // #support, the people who handle cases in the escalation channel. The stand-in
+        // refuses an ephemeral message to anyone else there, as Slack does.
+        for person in [AGENT, AGENT2, LEAD] {
+            slack.join(SUPPORT, person);
+        }
+        for person in [EXEC1, EXEC2, MGR1, MGR2] {
+            slack.join(ESCALATIONS, person);
         }
         let dir = tempfile::tempdir().expect("a temporary directory");
         let mut settings = settings(&slack.api_url(), &options.extra_toml);

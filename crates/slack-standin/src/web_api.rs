@@ -6,7 +6,7 @@
 //! told to fail (429 with Retry-After, 5xx, slow answers, errors) so delivery can be
 //! tested against the failures Slack really produces.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -22,12 +22,16 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
+use super::rules;
 use super::socket::SocketServer;
 
 pub const TEAM_ID: &str = "T0STANDIN";
 pub const BOT_USER: &str = "U0BOT";
 pub const BOT_ID: &str = "B0BOT";
 pub const APP_ID: &str = "A0ESCALATE";
+
+/// How long a trigger_id may be exchanged with views.open after Slack sent it.
+pub const TRIGGER_LIFETIME: Duration = Duration::from_secs(3);
 
 /// The name calls to an upload URL are recorded (and faults injected) under: they are
 /// not a Web API method.
@@ -143,6 +147,8 @@ pub enum Fault {
 struct State {
     token: String,
     channels: HashMap<String, String>,
+    /// Who is in each channel besides the bot (DMs hold their user by construction).
+    members: HashMap<String, HashSet<String>>,
     users: HashMap<String, Person>,
     dms: HashMap<String, String>,
     calls: Vec<Call>,
@@ -155,6 +161,8 @@ struct State {
     replies: HashMap<(String, String), Vec<usize>>,
     sightings: Vec<Sighting>,
     views: Vec<Value>,
+    /// The trigger ids sent to the app: when, and whether views.open used one already.
+    triggers: HashMap<String, Trigger>,
     hooks: HashMap<String, String>,
     faults: HashMap<String, VecDeque<Fault>>,
     clock: u64,
@@ -163,6 +171,12 @@ struct State {
     /// Where upload URLs point (this server), and the files uploaded.
     base_url: String,
     files: Vec<File>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Trigger {
+    issued: tokio::time::Instant,
+    exchanged: bool,
 }
 
 /// The stand-in server. Dropping it stops it.
@@ -278,6 +292,44 @@ impl StandIn {
         lock(&self.state).channels.get(id).cloned()
     }
 
+    /// A fresh trigger_id, as Slack puts in a slash command, a click or a shortcut: what
+    /// views.open takes, once, within `TRIGGER_LIFETIME` (tokio's clock). A payload built
+    /// by hand needs one from here too: views.open refuses ids Slack never sent.
+    pub fn trigger_id(&self) -> String {
+        let id = format!(
+            "{}.{}.{:016x}",
+            fastrand::u32(..),
+            fastrand::u32(..),
+            fastrand::u64(..)
+        );
+        lock(&self.state).triggers.insert(
+            id.clone(),
+            Trigger {
+                issued: tokio::time::Instant::now(),
+                exchanged: false,
+            },
+        );
+        id
+    }
+
+    /// `user` is in `channel` (as a person who joined or was invited). Whoever posts,
+    /// reacts, types a command or clicks in a channel is in it already.
+    pub fn join(&self, channel: &str, user: &str) {
+        lock(&self.state).join(channel, user);
+    }
+
+    /// `user` leaves `channel` (or is removed from it).
+    pub fn leave(&self, channel: &str, user: &str) {
+        if let Some(members) = lock(&self.state).members.get_mut(channel) {
+            members.remove(user);
+        }
+    }
+
+    /// Whether `user` is in `channel`, as chat.postEphemeral sees it.
+    pub fn is_member(&self, channel: &str, user: &str) -> bool {
+        lock(&self.state).is_member(channel, user)
+    }
+
     /// A response_url for an interaction by `user` (answers to it are ephemeral to them).
     pub fn response_url(&self, user: &str) -> String {
         let mut state = lock(&self.state);
@@ -360,6 +412,7 @@ impl StandIn {
             };
             state.users.insert(author.user.clone(), person);
         }
+        state.join(channel, &author.user);
         let message = Message {
             channel: channel.to_owned(),
             ts: state.next_ts(),
@@ -444,6 +497,14 @@ fn json_response(status: StatusCode, body: Value) -> Response<Full<Bytes>> {
 
 fn error(code: &str) -> Value {
     json!({ "ok": false, "error": code })
+}
+
+/// Slack's answer to blocks or a view that break a rule: the error, and where.
+fn refused(refusal: rules::Refusal) -> Value {
+    json!({
+        "ok": false, "error": refusal.error,
+        "response_metadata": { "messages": [refusal.message] },
+    })
 }
 
 /// Reads parameters the way Slack accepts them: JSON, form body, or query string.
@@ -610,13 +671,30 @@ impl State {
     /// Slack's message timestamps: the time of posting in microseconds, unique per
     /// workspace here (Slack makes them unique per channel).
     fn next_ts(&mut self) -> String {
-        let now = jiff::Timestamp::now().as_microsecond().max(0) as u64;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX));
         self.clock = now.max(self.clock + 1);
         format!("{}.{:06}", self.clock / 1_000_000, self.clock % 1_000_000)
     }
 
     fn is_conversation(&self, channel: &str) -> bool {
         self.channels.contains_key(channel) || self.dms.values().any(|d| d == channel)
+    }
+
+    fn join(&mut self, channel: &str, user: &str) {
+        self.members
+            .entry(channel.to_owned())
+            .or_default()
+            .insert(user.to_owned());
+    }
+
+    /// In the channel: joined it, or it is their DM with the bot.
+    fn is_member(&self, channel: &str, user: &str) -> bool {
+        self.members
+            .get(channel)
+            .is_some_and(|members| members.contains(user))
+            || self.dms.get(user).is_some_and(|dm| dm == channel)
     }
 
     fn find(&self, channel: &str, ts: &str) -> Option<usize> {
@@ -833,6 +911,9 @@ impl State {
         if text.is_empty() && blocks.as_array().is_none_or(Vec::is_empty) {
             return error("no_text");
         }
+        if let Err(refusal) = rules::check_message_blocks(&blocks) {
+            return refused(refusal);
+        }
         let thread_ts = str_param(p, "thread_ts").map(str::to_owned);
         if let Some(thread) = &thread_ts
             && self.find(channel, thread).is_none()
@@ -867,6 +948,15 @@ impl State {
         let Some(index) = self.find(channel, ts) else {
             return error("message_not_found");
         };
+        // An app edits only what it posted itself.
+        if self.messages[index].author.is_some() {
+            return error("cant_update_message");
+        }
+        if let Some(blocks) = p.get("blocks")
+            && let Err(refusal) = rules::check_message_blocks(blocks)
+        {
+            return refused(refusal);
+        }
         let message = &mut self.messages[index];
         if let Some(text) = str_param(p, "text") {
             message.text = text.to_owned();
@@ -890,6 +980,15 @@ impl State {
         if !self.is_conversation(channel) {
             return error("channel_not_found");
         }
+        // Slack shows an ephemeral message only to someone in the conversation.
+        if !self.is_member(channel, user) {
+            return error("user_not_in_channel");
+        }
+        if let Some(blocks) = p.get("blocks")
+            && let Err(refusal) = rules::check_message_blocks(blocks)
+        {
+            return refused(refusal);
+        }
         let message = Message {
             channel: channel.to_owned(),
             ts: self.next_ts(),
@@ -912,6 +1011,11 @@ impl State {
         let Some(user) = self.hooks.get(hook).cloned() else {
             return error("expired_url");
         };
+        if let Some(blocks) = p.get("blocks")
+            && let Err(refusal) = rules::check_message_blocks(blocks)
+        {
+            return refused(refusal);
+        }
         let message = Message {
             channel: String::new(),
             ts: self.next_ts(),
@@ -1084,14 +1188,35 @@ impl State {
         }})
     }
 
+    /// views.open: exchanges a trigger_id Slack sent, once and within
+    /// `TRIGGER_LIFETIME`, for a view that keeps Block Kit's rules.
     fn open_view(&mut self, p: &Value) -> Value {
-        if str_param(p, "trigger_id").is_none() {
+        let Some(trigger_id) = str_param(p, "trigger_id") else {
             return error("invalid_trigger_id");
-        }
-        let Some(view) = p.get("view").filter(|v| v.is_object()) else {
-            return error("invalid_arguments");
         };
-        let mut view = view.clone();
+        let Some(trigger) = self.triggers.get_mut(trigger_id) else {
+            return error("invalid_trigger_id");
+        };
+        if trigger.exchanged {
+            return error("exchanged_trigger_id");
+        }
+        if trigger.issued.elapsed() > TRIGGER_LIFETIME {
+            return error("expired_trigger_id");
+        }
+        // A form string (form-encoded call) or an object (JSON body).
+        let view = match p.get("view") {
+            Some(Value::String(s)) => serde_json::from_str(s).unwrap_or(Value::Null),
+            Some(view) => view.clone(),
+            None => Value::Null,
+        };
+        if !view.is_object() {
+            return error("invalid_arguments");
+        }
+        if let Err(refusal) = rules::check_view(&view) {
+            return refused(refusal);
+        }
+        trigger.exchanged = true;
+        let mut view = view;
         let id = format!("V{:08}", self.views.len() + 1);
         view["id"] = json!(id);
         view["team_id"] = json!(TEAM_ID);
@@ -1178,5 +1303,133 @@ mod tests {
             &json!({ "channel": "C1", "ts": top[4] }),
         );
         assert_eq!(ts_of(&lonely), [top[4].clone()]);
+    }
+
+    fn trigger(state: &mut State, age: Duration) -> String {
+        let id = format!("T{}", state.triggers.len());
+        let issued = tokio::time::Instant::now()
+            .checked_sub(age)
+            .expect("the clock is past the trigger's age");
+        state.triggers.insert(
+            id.clone(),
+            Trigger {
+                issued,
+                exchanged: false,
+            },
+        );
+        id
+    }
+
+    fn modal() -> Value {
+        json!({ "type": "modal", "title": { "type": "plain_text", "text": "Escalate" },
+                "blocks": [{ "type": "section", "text": { "type": "mrkdwn", "text": "hi" } }] })
+    }
+
+    #[test]
+    fn views_open_takes_a_trigger_slack_sent_once_within_three_seconds() {
+        let mut state = state();
+        let fresh = trigger(&mut state, Duration::from_millis(100));
+        let open = |state: &mut State, trigger: &str| {
+            state.call(
+                "views.open",
+                &json!({ "trigger_id": trigger, "view": modal() }),
+            )
+        };
+        assert_eq!(open(&mut state, &fresh)["ok"], true);
+        assert_eq!(open(&mut state, &fresh)["error"], "exchanged_trigger_id");
+        let old = trigger(&mut state, TRIGGER_LIFETIME + Duration::from_millis(1));
+        assert_eq!(open(&mut state, &old)["error"], "expired_trigger_id");
+        assert_eq!(
+            open(&mut state, "1.2.made-up")["error"],
+            "invalid_trigger_id"
+        );
+    }
+
+    #[test]
+    fn views_open_refuses_a_view_that_breaks_block_kit_and_keeps_the_trigger() {
+        let mut state = state();
+        let id = trigger(&mut state, Duration::ZERO);
+        let mut view = modal();
+        view["title"]["text"] = json!("A title longer than 24 chars");
+        let answer = state.call("views.open", &json!({ "trigger_id": id, "view": view }));
+        assert_eq!(answer["error"], "invalid_arguments");
+        assert!(
+            answer["response_metadata"]["messages"][0]
+                .as_str()
+                .unwrap()
+                .contains("/view/title")
+        );
+        // Nothing opened: the trigger is still good for a corrected view.
+        let answer = state.call("views.open", &json!({ "trigger_id": id, "view": modal() }));
+        assert_eq!(answer["ok"], true);
+    }
+
+    #[test]
+    fn messages_with_blocks_slack_refuses_are_not_posted() {
+        let mut state = state();
+        let unknown = json!([{ "type": "sectoin", "text": { "type": "mrkdwn", "text": "x" } }]);
+        let answer = state.call(
+            "chat.postMessage",
+            &json!({ "channel": "C1", "text": "x", "blocks": unknown }),
+        );
+        assert_eq!(answer["error"], "invalid_blocks");
+        assert!(state.messages.is_empty());
+        let ts = post(&mut state, None);
+        let long = json!([{ "type": "header", "text": { "type": "plain_text", "text": "h".repeat(151) } }]);
+        let answer = state.call(
+            "chat.update",
+            &json!({ "channel": "C1", "ts": ts, "blocks": long }),
+        );
+        assert_eq!(answer["error"], "invalid_blocks");
+        assert_eq!(state.messages[0].edits, 0);
+    }
+
+    #[test]
+    fn ephemeral_messages_go_only_to_people_in_the_channel() {
+        let mut state = state();
+        let ephemeral = json!({ "channel": "C1", "user": "U1", "text": "psst" });
+        let answer = state.call("chat.postEphemeral", &ephemeral);
+        assert_eq!(answer["error"], "user_not_in_channel");
+        state.join("C1", "U1");
+        assert_eq!(state.call("chat.postEphemeral", &ephemeral)["ok"], true);
+        // In their DM with the bot, a person is always in the conversation.
+        let dm = state.call("conversations.open", &json!({ "users": "U2" }));
+        let dm = dm["channel"]["id"].as_str().unwrap();
+        let answer = state.call(
+            "chat.postEphemeral",
+            &json!({ "channel": dm, "user": "U2", "text": "psst" }),
+        );
+        assert_eq!(answer["ok"], true);
+    }
+
+    #[test]
+    fn the_app_updates_only_its_own_messages() {
+        let mut state = state();
+        let theirs = Message {
+            channel: "C1".into(),
+            ts: state.next_ts(),
+            thread_ts: None,
+            text: "a customer wrote this".into(),
+            blocks: json!([]),
+            metadata: Value::Null,
+            only_for: None,
+            edits: 0,
+            author: Some(Author {
+                user: "U9".into(),
+                team: TEAM_ID.into(),
+                bot_id: None,
+            }),
+            files: Vec::new(),
+        };
+        let ts = theirs.ts.clone();
+        state.push(theirs);
+        let edit = json!({ "channel": "C1", "ts": ts, "text": "edited" });
+        assert_eq!(
+            state.call("chat.update", &edit)["error"],
+            "cant_update_message"
+        );
+        let ours = post(&mut state, None);
+        let edit = json!({ "channel": "C1", "ts": ours, "text": "edited" });
+        assert_eq!(state.call("chat.update", &edit)["ok"], true);
     }
 }

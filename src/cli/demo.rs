@@ -10,12 +10,16 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 use tokio::net::TcpListener;
 
-use crate::app::Application;
-use crate::clock::SystemClock;
-use crate::config::{Secret, Secrets, Settings};
-use crate::i18n::Locale;
-use crate::standin::{Answer, Author, Message, Sender, StandIn, transcript};
-use crate::store::Store;
+use escalation_bot::app::Application;
+use escalation_bot::clock::SystemClock;
+use escalation_bot::config::LogFormat;
+use escalation_bot::config::{Secret, Secrets, Settings};
+use escalation_bot::i18n::Locale;
+use escalation_bot::store::Store;
+use escalation_bot::telemetry;
+use slack_standin::{Answer, Author, Message, Sender, StandIn, transcript};
+
+use super::{log_filter, runtime};
 
 const TOKEN: &str = "xoxb-demo-token";
 const SIGNING_SECRET: &str = "demo-signing-secret";
@@ -29,6 +33,21 @@ const MANAGER: &str = "U0MANAGER";
 /// A customer's workspace, sharing #support with us over Slack Connect.
 const ACME_TEAM: &str = "T0ACMECORP";
 const ACME_USER: &str = "U0ACMEBOB";
+
+pub fn run(locale: Option<&str>) -> Result<(), String> {
+    let locale = match locale {
+        Some(text) => {
+            Locale::parse(text).ok_or_else(|| format!("--locale {text:?}: use en or ja."))?
+        }
+        // The demo needs no configuration, but speaks the configured language if there is one.
+        None => Settings::locale_only(None).unwrap_or(Locale::En),
+    };
+    telemetry::init(&log_filter("warn"), LogFormat::Text);
+    let mut out = std::io::stdout().lock();
+    runtime()?
+        .block_on(show(locale, &mut out))
+        .map_err(|e| format!("The demo failed: {e:#}."))
+}
 
 struct Script {
     locale: Locale,
@@ -82,7 +101,8 @@ impl<W: Write> Demo<'_, W> {
             last = now;
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        let (lines, next) = transcript::render(&self.slack, self.seen, self.script.locale);
+        let (lines, next) =
+            transcript::render(&self.slack, self.seen, language(self.script.locale));
         self.seen = next;
         for line in lines {
             self.line(&line)?;
@@ -186,7 +206,7 @@ fn people(locale: Locale) -> HashMap<&'static str, &'static str> {
 }
 
 /// Runs the demo, writing the transcript to `out`.
-pub async fn run(locale: Locale, out: &mut impl Write) -> anyhow::Result<()> {
+async fn show(locale: Locale, out: &mut impl Write) -> anyhow::Result<()> {
     let slack = Arc::new(StandIn::start(TOKEN).await?);
     slack.add_channel(ESCALATIONS, "escalations");
     slack.add_channel(SUPPORT, "support");
@@ -196,10 +216,10 @@ pub async fn run(locale: Locale, out: &mut impl Write) -> anyhow::Result<()> {
             // Bob belongs to Acme's workspace, shared with ours over Slack Connect.
             slack.add_person(
                 id,
-                crate::standin::Person {
+                slack_standin::Person {
                     name: name.into(),
                     team: ACME_TEAM.into(),
-                    membership: crate::standin::Membership::Member,
+                    membership: slack_standin::Membership::Member,
                 },
             );
         } else {
@@ -379,7 +399,7 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     let opening = d.slack.post_as(
         Author {
             user: AGENT.into(),
-            team: crate::standin::web_api::TEAM_ID.into(),
+            team: slack_standin::web_api::TEAM_ID.into(),
             bot_id: None,
         },
         SUPPORT,
@@ -458,8 +478,8 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     )?;
     let ctx = d.app.context().clone();
     let now = ctx.clock.now();
-    let week = crate::domain::Week::of(now, &ctx.settings.report.schedule.zone);
-    crate::jobs::report::post_now(&ctx.store, &ctx.slack, &ctx.settings, now, week)
+    let week = escalation_bot::domain::Week::of(now, &ctx.settings.report.schedule.zone);
+    escalation_bot::jobs::report::post_now(&ctx.store, &ctx.slack, &ctx.settings, now, week)
         .await
         .map_err(anyhow::Error::msg)?;
     d.settle().await?;
@@ -485,4 +505,55 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
         ),
         calls.len()
     ))
+}
+
+/// The Slack client's language for a transcript in `locale`.
+fn language(locale: Locale) -> transcript::Language {
+    match locale {
+        Locale::En => transcript::Language::English,
+        Locale::Ja => transcript::Language::Japanese,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use slack_standin::transcript::EMOJI;
+
+    /// The emoji shortcodes (`:eyes:`) in `source`: a colon, a name, a colon, with no colon
+    /// either side (Rust paths such as `crate::i18n::Locale` are not shortcodes).
+    fn shortcodes(source: &str) -> Vec<&str> {
+        let code = regex::Regex::new(r":[a-z0-9_+-]+:").expect("a valid pattern");
+        let bytes = source.as_bytes();
+        code.find_iter(source)
+            .filter(|m| {
+                m.start().checked_sub(1).is_none_or(|i| bytes[i] != b':')
+                    && bytes.get(m.end()) != Some(&b':')
+            })
+            .map(|m| m.as_str())
+            .collect()
+    }
+
+    /// The transcript shows the stand-in's emoji as emoji and any other shortcode raw: the
+    /// bot writes only those.
+    #[test]
+    fn every_emoji_the_bot_writes_has_a_terminal_form() {
+        let sources = [
+            ("src/i18n/en.rs", include_str!("../i18n/en.rs")),
+            ("src/i18n/ja.rs", include_str!("../i18n/ja.rs")),
+            ("src/slack/views.rs", include_str!("../slack/views.rs")),
+        ];
+        let mut seen = 0;
+        for (file, source) in sources {
+            for code in shortcodes(source) {
+                seen += 1;
+                assert!(
+                    EMOJI.iter().any(|(known, _)| *known == code),
+                    "{code} in {file} would print raw in the demo: add it to the stand-in's \
+                     transcript::EMOJI"
+                );
+            }
+        }
+        assert!(seen > 10, "the scan found the catalogs' emoji");
+        assert_eq!(shortcodes("crate::i18n::Locale, a:b"), Vec::<&str>::new());
+    }
 }

@@ -13,17 +13,19 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
 
+use super::signature::{self, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use super::web_api::{APP_ID, Message, StandIn, TEAM_ID};
-use crate::clock::{Clock, SystemClock};
-use crate::slack::signature::{self, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+
+/// Slack's clock: the Unix time, in seconds, requests are signed at.
+type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 
 pub struct Sender {
     bot_url: String,
     secret: String,
     slack: Arc<StandIn>,
     client: Client<HttpConnector, Full<Bytes>>,
-    /// Slack's clock, for request timestamps: the bot's, in tests that move time.
-    clock: Arc<dyn Clock>,
+    /// Slack's clock, for request timestamps: the app's, in tests that move time.
+    clock: Clock,
 }
 
 /// The bot's HTTP answer.
@@ -44,17 +46,11 @@ impl Answer {
     }
 }
 
+/// The system clock's Unix time, in seconds.
 pub fn unix_now() -> i64 {
-    jiff::Timestamp::now().as_second()
-}
-
-fn trigger_id() -> String {
-    format!(
-        "{}.{}.{:016x}",
-        fastrand::u32(..),
-        fastrand::u32(..),
-        fastrand::u64(..)
-    )
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 impl Sender {
@@ -65,17 +61,21 @@ impl Sender {
             secret: signing_secret.to_owned(),
             slack,
             client: Client::builder(TokioExecutor::new()).build_http(),
-            clock: Arc::new(SystemClock),
+            clock: Arc::new(unix_now),
         }
     }
 
-    /// Signs with timestamps from `clock` instead of the system clock.
-    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Sender {
-        Sender { clock, ..self }
+    /// Signs with timestamps from `now` (Unix seconds) instead of the system clock: the
+    /// app's clock, in tests that move time.
+    pub fn with_clock(self, now: impl Fn() -> i64 + Send + Sync + 'static) -> Sender {
+        Sender {
+            clock: Arc::new(now),
+            ..self
+        }
     }
 
     fn now(&self) -> i64 {
-        self.clock.now().as_second()
+        (self.clock)()
     }
 
     fn user_json(&self, user: &str) -> Value {
@@ -137,10 +137,11 @@ impl Sender {
             .into_bytes()
     }
 
-    /// `/escalate <text>` typed by `user` in `channel`.
+    /// `/escalate <text>` typed by `user` in `channel` (so they are in it).
     pub async fn command(&self, user: &str, channel: &str, text: &str) -> Answer {
+        self.slack.join(channel, user);
         let response_url = self.slack.response_url(user);
-        let trigger = trigger_id();
+        let trigger = self.slack.trigger_id();
         let user_name = self.slack.user_name(user);
         let channel_name = self.slack.channel_name(channel).unwrap_or_default();
         let body = Self::form(&[
@@ -172,6 +173,9 @@ impl Sender {
     ) -> Result<Answer, String> {
         let (block_id, button) = find_button(&message.blocks, action_id)
             .ok_or_else(|| format!("no {action_id} button on the message {}", message.ts))?;
+        if message.only_for.is_none() {
+            self.slack.join(&message.channel, user);
+        }
         let payload = json!({
             "type": "block_actions",
             "team": { "id": TEAM_ID, "domain": "standin" },
@@ -182,7 +186,7 @@ impl Sender {
                 "type": "message", "message_ts": message.ts,
                 "channel_id": message.channel, "is_ephemeral": false,
             },
-            "trigger_id": trigger_id(),
+            "trigger_id": self.slack.trigger_id(),
             "channel": { "id": message.channel, "name": self.slack.channel_name(&message.channel).unwrap_or_default() },
             "message": {
                 "type": "message", "ts": message.ts, "text": message.text,
@@ -287,7 +291,7 @@ impl Sender {
             "user": self.user_json(user),
             "api_app_id": APP_ID,
             "token": "legacy-verification-token",
-            "trigger_id": trigger_id(),
+            "trigger_id": self.slack.trigger_id(),
             "view": submitted,
             "response_urls": [],
         });
@@ -318,6 +322,7 @@ impl Sender {
 
     /// `user` adds `reaction` to `message`.
     pub async fn react(&self, user: &str, message: &Message, reaction: &str) -> Answer {
+        self.slack.join(&message.channel, user);
         self.event(json!({
             "type": "reaction_added",
             "user": user,
@@ -340,6 +345,7 @@ impl Sender {
 
     /// `user` runs the "Escalate this message" shortcut on `message`.
     pub async fn shortcut(&self, user: &str, message: &Message) -> Answer {
+        self.slack.join(&message.channel, user);
         let payload = json!({
             "type": "message_action",
             "callback_id": "escalate_message",
@@ -348,7 +354,7 @@ impl Sender {
             "channel": { "id": message.channel, "name": self.slack.channel_name(&message.channel).unwrap_or_default() },
             "message": self.slack.message_json(message),
             "message_ts": message.ts,
-            "trigger_id": trigger_id(),
+            "trigger_id": self.slack.trigger_id(),
             "response_url": self.slack.response_url(user),
             "token": "legacy-verification-token",
             "action_ts": format!("{}.000300", self.now()),

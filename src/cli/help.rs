@@ -1,135 +1,8 @@
-//! Purpose: the command line: `serve`, `demo`, `stats`, `report`, `export`, `backup`,
-//! `check-config`, and its help in English (the doc comments below) or Japanese
-//! (`JAPANESE`), whichever the operator reads.
+//! Purpose: the command line's help in Japanese, for an operator whose terminal or
+//! configuration is Japanese: every command's and argument's text, and clap's own
+//! headings, in Japanese written as Japanese.
 
-use std::path::PathBuf;
-
-use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
-
-use crate::i18n::Locale;
-
-#[derive(Debug, Parser)]
-#[command(
-    name = "escalation-bot",
-    version,
-    about = "A Slack bot that takes abusive-customer cases off support agents and gets them \
-             decided by management."
-)]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Run the bot: answer Slack's requests and deliver the bot's messages.
-    Serve {
-        /// TOML configuration (default: escalation-bot.toml in the working directory, if any).
-        #[arg(long)]
-        config: Option<PathBuf>,
-    },
-    /// Play the whole flow on loopback against a built-in Slack stand-in, with a temporary
-    /// store, and print what each person would see. Needs no Slack workspace.
-    Demo {
-        /// Language of the transcript: en or ja (default: i18n.locale from the
-        /// configuration if there is one, else en).
-        #[arg(long)]
-        locale: Option<String>,
-    },
-    /// Print the tallies from the store.
-    Stats {
-        /// TOML configuration (default: escalation-bot.toml in the working directory, if any).
-        #[arg(long)]
-        config: Option<PathBuf>,
-        /// Print one JSON object instead of text.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Print a week's report for leadership (the last complete week by default), or post
-    /// it to slack.stats_channel now, e.g. to re-send a missed one. Works with the bot
-    /// running (through its operations socket, in the store's directory) or stopped.
-    Report {
-        /// The week: any day of it (2026-11-16) or its ISO name (2026-W47), counted in
-        /// report.timezone.
-        #[arg(long)]
-        week: Option<String>,
-        /// Post it (with its chart) instead of printing it. Needs SLACK_BOT_TOKEN when
-        /// the bot is not running.
-        #[arg(long)]
-        post: bool,
-        /// TOML configuration (default: escalation-bot.toml in the working directory, if any).
-        #[arg(long)]
-        config: Option<PathBuf>,
-    },
-    /// Write every case with its outcome and timeline, for audits: CSV (opens in Excel,
-    /// Japanese included) or JSON.
-    Export {
-        /// csv or json.
-        #[arg(long)]
-        format: String,
-        /// Only cases opened on or after this day (2026-01-01, in report.timezone).
-        #[arg(long)]
-        since: Option<String>,
-        /// The file to write, a new name inside operations.output_dir (relative to it, or
-        /// absolute inside it), created 0600. Standard output when absent; required when
-        /// the bot is running, which writes the file itself.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// TOML configuration (default: escalation-bot.toml in the working directory, if any).
-        #[arg(long)]
-        config: Option<PathBuf>,
-    },
-    /// Copy the store, consistently, into a new directory: directly when no bot runs,
-    /// or through the running bot's operations socket (in the store's directory).
-    Backup {
-        /// Where to write the copy: a new name inside operations.output_dir (relative to
-        /// it, or absolute inside it), created 0700 with its files 0600.
-        dir: PathBuf,
-        /// TOML configuration (default: escalation-bot.toml in the working directory, if any).
-        #[arg(long)]
-        config: Option<PathBuf>,
-    },
-    /// Check the configuration and the Slack secrets, and say what is wrong.
-    CheckConfig {
-        /// TOML configuration (default: escalation-bot.toml in the working directory, if any).
-        #[arg(long)]
-        config: Option<PathBuf>,
-    },
-}
-
-impl Cli {
-    /// Parses the command line, with `--help` in `locale`. Errors (an unknown flag) exit
-    /// with clap's message, as `Cli::parse` does.
-    pub fn parse_in(locale: Locale) -> Cli {
-        let matches = Cli::command_in(locale).get_matches();
-        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
-    }
-
-    /// The command line as clap describes it, its help in `locale`.
-    pub fn command_in(locale: Locale) -> clap::Command {
-        let command = Cli::command();
-        match locale {
-            Locale::En => command,
-            Locale::Ja => {
-                let mut command = japanese(
-                    command.disable_version_flag(true).arg(
-                        Arg::new("version")
-                            .short('V')
-                            .long("version")
-                            .action(ArgAction::Version)
-                            .help("バージョンを表示します"),
-                    ),
-                    &[],
-                );
-                // clap adds its `help` subcommand when it builds the command.
-                command.build();
-                command.mut_subcommand("help", |help| {
-                    help.about("このヘルプ、または指定したコマンドのヘルプを表示します")
-                })
-            }
-        }
-    }
-}
+use clap::{Arg, ArgAction};
 
 /// The Japanese help, by command (`""` for the program) and argument (`""` for the
 /// command itself). The English is each item's doc comment.
@@ -234,7 +107,7 @@ fn japanese_text(command: &str, arg: &str) -> Option<&'static str> {
 
 /// `command` (reached through `path`) with its help, its arguments' help and clap's own
 /// headings in Japanese; its subcommands likewise.
-fn japanese(mut command: clap::Command, path: &[&str]) -> clap::Command {
+pub fn japanese(mut command: clap::Command, path: &[&str]) -> clap::Command {
     let name = path.last().copied().unwrap_or("");
     if let Some(about) = japanese_text(name, "") {
         command = command.about(about).long_about(None::<&str>);
@@ -279,8 +152,12 @@ fn japanese(mut command: clap::Command, path: &[&str]) -> clap::Command {
 
 #[cfg(test)]
 mod tests {
+    use clap::{CommandFactory, FromArgMatches};
+    use escalation_bot::i18n::Locale;
+    use escalation_bot::i18n::style::{Kind, violations};
+
+    use super::super::{Cli, Command};
     use super::*;
-    use crate::i18n::style::{Kind, violations};
 
     fn help(locale: Locale, args: &[&str]) -> String {
         let mut argv = vec!["escalation-bot"];

@@ -1,0 +1,62 @@
+//! Purpose: `escalation-bot report`: a week's report printed, or posted to Slack now;
+//! by the running bot through its operations socket when it holds the store.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use escalation_bot::config::{self, Settings};
+use escalation_bot::operations;
+
+use super::ask::ask;
+use super::runtime;
+use super::store::open_for_report;
+
+pub fn run(config: Option<&Path>, week: Option<&str>, post: bool) -> Result<(), String> {
+    let settings = Settings::load(config).map_err(|e| e.to_string())?;
+    let now = jiff::Timestamp::now();
+    let Some(store) = open_for_report(&settings)? else {
+        let request = operations::ReportRequest {
+            week: week.map(str::to_owned),
+            post,
+        };
+        let answer = ask(&settings, operations::REPORT_PATH, &request)?;
+        print_report(&answer, post);
+        return Ok(());
+    };
+    let week = operations::week_asked(&settings, week, now)?;
+    if !post {
+        print_report(
+            &operations::report_text(&store, &settings, week, now)?,
+            false,
+        );
+        return Ok(());
+    }
+    let token = std::env::var("SLACK_BOT_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .ok_or("SLACK_BOT_TOKEN is not set: posting the report needs the bot token.")?;
+    let slack = escalation_bot::slack::api::WebApi::new(
+        &settings.slack.api_url,
+        &config::Secret::new(token.trim()),
+        settings.delivery.call_timeout,
+        Arc::new(escalation_bot::metrics::Metrics::default()),
+        Arc::new(escalation_bot::clock::SystemClock),
+    );
+    runtime()?.block_on(async {
+        let cases =
+            escalation_bot::jobs::report::post_now(&store, &slack, &settings, now, week).await?;
+        let caller = operations::socket::Caller::this_process();
+        operations::record_report_posted(&store, caller, week, cases, now).await
+    })?;
+    println!("Posted the report on {week}.");
+    Ok(())
+}
+
+fn print_report(text: &str, posted: bool) {
+    if posted {
+        println!("{}", text.trim());
+    } else {
+        // Slack's *bold* markers mean nothing in a terminal.
+        println!("{}", text.replace('*', ""));
+    }
+}
