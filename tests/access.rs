@@ -390,7 +390,7 @@ async fn a_manager_who_reported_the_case_neither_decides_nor_approves_it() {
         "{}",
         refusal.text
     );
-    bot.click(EXEC1, &bot.card(id), "decide:termination").await;
+    bot.propose_termination(EXEC1, id, "not-needed").await;
     bot.settle().await;
     let proposal = bot.proposal(id);
     bot.click(MGR1, &proposal, "approve_proposal").await;
@@ -452,7 +452,7 @@ async fn approval_is_the_approvers_role_not_the_managers() {
         .await;
     bot.click(MGR1, &bot.card(id), "take_case").await;
     bot.settle().await;
-    bot.click(MGR1, &bot.card(id), "decide:termination").await;
+    bot.propose_termination(MGR1, id, "not-needed").await;
     bot.settle().await;
     let proposal = bot.proposal(id);
     bot.click(MGR2, &proposal, "approve_proposal").await;

@@ -13,6 +13,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::category::{Category, Severity};
+pub use super::checks::{Accommodation, Checks, Complaint, DutyToServe, LegalReview};
 use super::ids::{CaseId, ChannelId, CustomerId, UserId};
 use super::paging::Scheduled;
 use super::policy::{History, Policy, Roles, Step};
@@ -32,6 +33,10 @@ pub use super::outcome::{Contact, Contacts, Measure, Measures, Outcome, Problem}
 pub struct Proposal {
     pub outcome: Outcome,
     pub proposed: Stamp,
+    /// The proposer's answers before a suspension or termination (absent in proposals
+    /// made before they were asked, and for refunds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checks: Option<Checks>,
 }
 
 impl Proposal {
@@ -51,6 +56,9 @@ pub struct Decision {
     pub decided: Stamp,
     pub approved: Option<Stamp>,
     pub policy_version: String,
+    /// The answers given before a suspension or termination, as they stood at approval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checks: Option<Checks>,
 }
 
 impl Decision {
@@ -252,6 +260,11 @@ pub enum Event {
     Closed {
         decision: Decision,
     },
+    /// Someone answered the pending legal review of the proposal.
+    LegalAnswered {
+        answer: LegalReview,
+        by: Stamp,
+    },
     CustomerIdentified {
         customer: CustomerId,
         by: Stamp,
@@ -304,6 +317,7 @@ impl Event {
             Event::Proposed { .. } => "proposed",
             Event::Rejected { .. } => "rejected",
             Event::Closed { .. } => "closed",
+            Event::LegalAnswered { .. } => "legal-answered",
             Event::CustomerIdentified { .. } => "customer-identified",
             Event::Classified { .. } => "classified",
             Event::Notified { notice, .. } => match notice {
@@ -321,7 +335,16 @@ impl Event {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Take,
+    /// Record an outcome (or propose it, when it needs approval). A suspension or a
+    /// termination needs `DecideWithChecks`.
     Decide(Outcome),
+    /// The same, with the answers a suspension or a termination needs first.
+    DecideWithChecks(Outcome, Checks),
+    /// Answer the pending legal review of the proposal (`proposal` as for `Approve`).
+    AnswerLegal {
+        proposal: Option<i64>,
+        answer: LegalReview,
+    },
     /// Settle the pending proposal. `proposal` is the mark of the proposal the button
     /// belongs to ([`Proposal::mark`]): a click on an older proposal's message, one already
     /// rejected and replaced, must not settle the new one. `None` settles whatever is
@@ -348,7 +371,8 @@ impl Action {
     pub fn name(&self) -> &'static str {
         match self {
             Action::Take => "take",
-            Action::Decide(_) => "decide",
+            Action::Decide(_) | Action::DecideWithChecks(..) => "decide",
+            Action::AnswerLegal { .. } => "answer-legal",
             Action::Approve { .. } => "approve",
             Action::Reject { .. } => "reject",
             Action::IdentifyCustomer(_) => "name-customer",
@@ -385,6 +409,14 @@ pub enum Refusal {
     /// The outcome lacks something (an amount, a date) or combines "no action" with a
     /// measure.
     Incomplete(Problem),
+    /// A suspension or a termination is proposed only with the checks answered.
+    ChecksMissing,
+    /// Legal review is pending: nobody approves until someone answers it.
+    LegalReviewPending,
+    /// There is no pending legal review to answer (answered already, or none asked).
+    NoLegalReviewPending,
+    /// Only the owner, the proposer, managers and approvers answer the legal review.
+    NotInvolvedToAnswer,
     Closed {
         outcome: Outcome,
     },
@@ -416,6 +448,7 @@ impl Refusal {
             Refusal::OwnProposal => "own-proposal",
             Refusal::NotInvolved => "not-involved",
             Refusal::NotInvolvedToClassify => "not-involved-to-classify",
+            Refusal::NotInvolvedToAnswer => "not-involved-to-answer",
             Refusal::AlreadyTakenBy(_)
             | Refusal::AlreadyYours
             | Refusal::NotTakenYet
@@ -423,6 +456,9 @@ impl Refusal {
             | Refusal::NothingToApprove
             | Refusal::ProposalReplaced
             | Refusal::Incomplete(_)
+            | Refusal::ChecksMissing
+            | Refusal::LegalReviewPending
+            | Refusal::NoLegalReviewPending
             | Refusal::Closed { .. }
             | Refusal::CustomerUnknown
             | Refusal::CustomerAlreadyKnown(_)
@@ -495,7 +531,13 @@ impl Case {
     ) -> Result<(CaseState, Event), Refusal> {
         match action {
             Action::Take => self.take(actor, roles),
-            Action::Decide(outcome) => self.decide(outcome, actor, roles, policy),
+            Action::Decide(outcome) => self.decide(outcome, None, actor, roles, policy),
+            Action::DecideWithChecks(outcome, checks) => {
+                self.decide(outcome, Some(checks), actor, roles, policy)
+            }
+            Action::AnswerLegal { proposal, answer } => {
+                self.answer_legal(proposal, answer, actor, roles)
+            }
             Action::Approve { proposal } => {
                 self.resolve_proposal(true, proposal, actor, roles, policy)
             }
@@ -603,9 +645,56 @@ impl Case {
         }
     }
 
+    fn answer_legal(
+        &self,
+        mark: Option<i64>,
+        answer: LegalReview,
+        actor: &Stamp,
+        roles: &Roles,
+    ) -> Result<(CaseState, Event), Refusal> {
+        let (owner, proposal) = match &self.state {
+            CaseState::Proposed { owner, proposal } => (owner, proposal),
+            CaseState::Open | CaseState::Taken { .. } => {
+                return Err(Refusal::NoLegalReviewPending);
+            }
+            CaseState::Closed { decision, .. } => {
+                return Err(Refusal::Closed {
+                    outcome: decision.outcome,
+                });
+            }
+        };
+        if mark.is_some_and(|mark| mark != proposal.mark()) {
+            return Err(Refusal::ProposalReplaced);
+        }
+        roles.check(self, &actor.by, Right::AnswerLegal)?;
+        let Some(checks) = proposal
+            .checks
+            .as_ref()
+            .filter(|c| c.legal == LegalReview::Pending && answer != LegalReview::Pending)
+        else {
+            return Err(Refusal::NoLegalReviewPending);
+        };
+        let mut proposal = proposal.clone();
+        proposal.checks = Some(Checks {
+            legal: answer,
+            ..checks.clone()
+        });
+        Ok((
+            CaseState::Proposed {
+                owner: owner.clone(),
+                proposal,
+            },
+            Event::LegalAnswered {
+                answer,
+                by: actor.clone(),
+            },
+        ))
+    }
+
     fn decide(
         &self,
         outcome: Outcome,
+        checks: Option<Checks>,
         actor: &Stamp,
         roles: &Roles,
         policy: &Policy,
@@ -626,10 +715,14 @@ impl Case {
         if self.customer.is_none() && !outcome.is_no_action() {
             return Err(Refusal::CustomerUnknown);
         }
+        if Policy::needs_checks(outcome) && checks.is_none() {
+            return Err(Refusal::ChecksMissing);
+        }
         if policy.needs_approval(outcome) {
             let proposal = Proposal {
                 outcome,
                 proposed: actor.clone(),
+                checks,
             };
             Ok((
                 CaseState::Proposed {
@@ -644,6 +737,7 @@ impl Case {
                 decided: actor.clone(),
                 approved: None,
                 policy_version: policy.version.clone(),
+                checks,
             };
             Ok((
                 CaseState::Closed {
@@ -677,11 +771,19 @@ impl Case {
         }
         roles.check(self, &actor.by, Right::Settle)?;
         if approve {
+            if proposal
+                .checks
+                .as_ref()
+                .is_some_and(|c| c.legal == LegalReview::Pending)
+            {
+                return Err(Refusal::LegalReviewPending);
+            }
             let decision = Decision {
                 outcome: proposal.outcome,
                 decided: proposal.proposed.clone(),
                 approved: Some(actor.clone()),
                 policy_version: policy.version.clone(),
+                checks: proposal.checks.clone(),
             };
             Ok((
                 CaseState::Closed {
@@ -724,6 +826,103 @@ pub(crate) mod tests {
             vec![user("UEXEC1"), user("UEXEC2")],
             vec![user("UMGR1"), user("UMGR2")],
         )
+    }
+
+    /// Terminating, with the checks answered (legal review not needed).
+    pub fn terminate() -> Action {
+        Action::DecideWithChecks(Outcome::only(Measure::Termination), checks())
+    }
+
+    pub fn checks() -> Checks {
+        Checks {
+            complaint: Complaint::None,
+            accommodation: Accommodation::NotRelevant,
+            duty_to_serve: DutyToServe::No,
+            clause: "Art. 12".into(),
+            legal: LegalReview::NotNeeded,
+        }
+    }
+
+    #[test]
+    fn a_suspension_or_termination_is_proposed_only_with_the_checks_answered() {
+        let mut case = open_case();
+        step(&mut case, Action::Take, "UEXEC1").unwrap();
+        assert_eq!(
+            step(
+                &mut case,
+                Action::Decide(Outcome::only(Measure::Termination)),
+                "UEXEC1"
+            ),
+            Err(Refusal::ChecksMissing)
+        );
+        let until = "2027-01-31".parse().unwrap();
+        assert_eq!(
+            step(
+                &mut case,
+                Action::Decide(Outcome::suspension(until)),
+                "UEXEC1"
+            ),
+            Err(Refusal::ChecksMissing)
+        );
+        let event = step(&mut case, terminate(), "UEXEC1").unwrap();
+        let Event::Proposed { proposal } = event else {
+            panic!("{event:?}");
+        };
+        assert_eq!(proposal.checks, Some(checks()));
+    }
+
+    #[test]
+    fn pending_legal_review_blocks_approval_until_someone_answers_it() {
+        let mut case = open_case();
+        step(&mut case, Action::Take, "UEXEC1").unwrap();
+        let pending = Checks {
+            legal: LegalReview::Pending,
+            ..checks()
+        };
+        step(
+            &mut case,
+            Action::DecideWithChecks(Outcome::only(Measure::Termination), pending),
+            "UEXEC1",
+        )
+        .unwrap();
+        let approve = Action::Approve { proposal: None };
+        assert_eq!(
+            step(&mut case, approve.clone(), "UMGR1"),
+            Err(Refusal::LegalReviewPending)
+        );
+        let answer = |answer| Action::AnswerLegal {
+            proposal: None,
+            answer,
+        };
+        assert_eq!(
+            step(&mut case, answer(LegalReview::Reviewed), "UAGENT1"),
+            Err(Refusal::NotInvolvedToAnswer),
+            "the reporter answers nothing"
+        );
+        assert_eq!(
+            step(&mut case, answer(LegalReview::Pending), "UMGR1"),
+            Err(Refusal::NoLegalReviewPending),
+            "pending is not an answer"
+        );
+        let event = step(&mut case, answer(LegalReview::Reviewed), "UEXEC1").unwrap();
+        assert!(matches!(
+            event,
+            Event::LegalAnswered {
+                answer: LegalReview::Reviewed,
+                ..
+            }
+        ));
+        assert_eq!(
+            step(&mut case, answer(LegalReview::NotNeeded), "UMGR1"),
+            Err(Refusal::NoLegalReviewPending),
+            "answered once"
+        );
+        let Event::Closed { decision } = step(&mut case, approve, "UMGR1").unwrap() else {
+            panic!("approval closes the case");
+        };
+        let recorded = decision.checks.expect("the answers are in the record");
+        assert_eq!(recorded.legal, LegalReview::Reviewed);
+        assert_eq!(recorded.clause, "Art. 12");
     }
 
     pub fn policy() -> Policy {
@@ -827,12 +1026,7 @@ pub(crate) mod tests {
     fn termination_needs_another_managers_approval() {
         let mut case = open_case();
         step(&mut case, Action::Take, "UMGR1").unwrap();
-        let proposed = step(
-            &mut case,
-            Action::Decide(Outcome::only(Measure::Termination)),
-            "UMGR1",
-        )
-        .unwrap();
+        let proposed = step(&mut case, terminate(), "UMGR1").unwrap();
         assert!(matches!(proposed, Event::Proposed { .. }));
         assert_eq!(
             step(&mut case, Action::Approve { proposal: None }, "UMGR1"),
@@ -861,12 +1055,7 @@ pub(crate) mod tests {
             case.state = state;
             Ok::<_, Refusal>(event)
         };
-        apply(
-            &mut case,
-            Action::Decide(Outcome::only(Measure::Termination)),
-            at("UEXEC1", 2),
-        )
-        .unwrap();
+        apply(&mut case, terminate(), at("UEXEC1", 2)).unwrap();
         let first = at("UEXEC1", 2).at.as_millisecond();
         apply(
             &mut case,
@@ -876,12 +1065,7 @@ pub(crate) mod tests {
             at("UMGR1", 3),
         )
         .unwrap();
-        apply(
-            &mut case,
-            Action::Decide(Outcome::only(Measure::Termination)),
-            at("UEXEC1", 4),
-        )
-        .unwrap();
+        apply(&mut case, terminate(), at("UEXEC1", 4)).unwrap();
         let second = at("UEXEC1", 4).at.as_millisecond();
         for stale in [
             Action::Approve {
@@ -911,12 +1095,7 @@ pub(crate) mod tests {
     fn rejection_returns_the_case_to_its_owner() {
         let mut case = open_case();
         step(&mut case, Action::Take, "UEXEC1").unwrap();
-        step(
-            &mut case,
-            Action::Decide(Outcome::only(Measure::Termination)),
-            "UEXEC1",
-        )
-        .unwrap();
+        step(&mut case, terminate(), "UEXEC1").unwrap();
         assert_eq!(
             step(
                 &mut case,
@@ -978,7 +1157,7 @@ pub(crate) mod tests {
         .unwrap();
         for (action, by) in [
             (Action::Take, "UEXEC2"),
-            (Action::Decide(Outcome::only(Measure::Termination)), "UMGR1"),
+            (terminate(), "UMGR1"),
             (Action::Approve { proposal: None }, "UMGR1"),
             (Action::Reject { proposal: None }, "UMGR1"),
         ] {
@@ -1140,12 +1319,7 @@ pub(crate) mod tests {
             Err(Refusal::OwnReport),
             "a manager may decide any case but their own report"
         );
-        step(
-            &mut case,
-            Action::Decide(Outcome::only(Measure::Termination)),
-            "UEXEC2",
-        )
-        .unwrap();
+        step(&mut case, terminate(), "UEXEC2").unwrap();
         assert_eq!(
             step(&mut case, Action::Approve { proposal: None }, "UMGR1"),
             Err(Refusal::OwnReport)

@@ -95,6 +95,7 @@ impl CustomerRecord {
             Event::Taken { .. }
             | Event::Proposed { .. }
             | Event::Rejected { .. }
+            | Event::LegalAnswered { .. }
             | Event::Notified { .. } => {}
         }
     }
@@ -142,6 +143,7 @@ mod tests {
                 decided: stamp("UEXEC1", 2),
                 approved: None,
                 policy_version: "v".into(),
+                checks: None,
             },
         }
     }

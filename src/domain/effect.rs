@@ -26,6 +26,8 @@ pub enum Effect {
     HereAlert { round: u32, of: u32 },
     /// A timeline reply in the card's thread.
     ThreadNote { note: Note },
+    /// Re-render the pending proposal message from the case (its checks changed).
+    UpdateProposal,
     /// Edit the proposal message so its Approve/Reject buttons go away.
     ResolveProposal {
         proposal: Proposal,
@@ -66,6 +68,11 @@ pub enum Note {
     CustomerIdentified {
         customer: CustomerId,
         by: UserId,
+    },
+    /// Someone answered the proposal's pending legal review.
+    LegalAnswered {
+        by: UserId,
+        answer: crate::domain::LegalReview,
     },
     /// A decision included a written warning: a draft of it for `to` (who decided) to
     /// check, copy and send. The bot itself never writes to the customer.
@@ -108,7 +115,8 @@ impl Effect {
             | Effect::UpdatePages
             | Effect::HereAlert { .. }
             | Effect::ThreadNote { .. }
-            | Effect::ResolveProposal { .. } => Lane::EscalationChannel,
+            | Effect::ResolveProposal { .. }
+            | Effect::UpdateProposal => Lane::EscalationChannel,
         }
     }
 
@@ -122,6 +130,7 @@ impl Effect {
             Effect::HereAlert { .. } => "here-alert",
             Effect::ThreadNote { .. } => "thread-note",
             Effect::ResolveProposal { .. } => "resolve-proposal",
+            Effect::UpdateProposal => "update-proposal",
             Effect::NotifyReporter => "notify-reporter",
             Effect::Acknowledge => "acknowledge",
         }
@@ -156,6 +165,16 @@ impl Effect {
                     note: Note::Rejected {
                         by: by.by.clone(),
                         outcome: proposal.outcome,
+                    },
+                },
+            ],
+            Event::LegalAnswered { answer, by } => vec![
+                Effect::UpdateCard,
+                Effect::UpdateProposal,
+                Effect::ThreadNote {
+                    note: Note::LegalAnswered {
+                        by: by.by.clone(),
+                        answer: *answer,
                     },
                 },
             ],
@@ -200,6 +219,7 @@ impl Effect {
                         proposal: Proposal {
                             outcome: decision.outcome,
                             proposed: decision.decided.clone(),
+                            checks: decision.checks.clone(),
                         },
                         resolution: Resolution::Approved {
                             by: approved.by.clone(),
@@ -246,6 +266,7 @@ mod tests {
             decided: stamp("UEXEC1", 1),
             approved: None,
             policy_version: "v".into(),
+            checks: None,
         };
         let effects = Effect::for_event(&Event::Closed { decision });
         assert_eq!(effects.first(), Some(&Effect::UpdateCard));

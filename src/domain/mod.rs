@@ -4,6 +4,7 @@
 
 pub mod case;
 pub mod category;
+pub mod checks;
 pub mod customer;
 pub mod effect;
 pub mod identify;
@@ -20,9 +21,9 @@ pub mod staff;
 pub mod tally;
 
 pub use case::{
-    Action, Case, CaseState, Contact, Contacts, Decision, Event, Evidence, Measure, Measures,
-    MessageRef, NewCase, Notice, Outcome, PageSent, Problem, PromiseFailed, Proposal, Refusal,
-    Source, Stamp,
+    Accommodation, Action, Case, CaseState, Checks, Complaint, Contact, Contacts, Decision,
+    DutyToServe, Event, Evidence, LegalReview, Measure, Measures, MessageRef, NewCase, Notice,
+    Outcome, PageSent, Problem, PromiseFailed, Proposal, Refusal, Source, Stamp,
 };
 pub use category::{Category, Severity};
 pub use customer::CustomerRecord;

@@ -207,9 +207,10 @@ pub fn after_event(
     match event {
         Event::Opened { .. } => None,
         // Naming the customer, or the bot's own notices, change nothing about who must act.
-        Event::CustomerIdentified { .. } | Event::Notified { .. } | Event::Classified { .. } => {
-            current
-        }
+        Event::CustomerIdentified { .. }
+        | Event::Notified { .. }
+        | Event::Classified { .. }
+        | Event::LegalAnswered { .. } => current,
         Event::Taken { by } | Event::Rejected { by, .. } => {
             at(by.at, policy.decision_reminder, Timer::Remind)
         }
@@ -475,6 +476,7 @@ mod tests {
                     by: user("UMGR1"),
                     at: case.opened_at,
                 },
+                checks: None,
             },
         };
         let (effects, _) = on_timer(&case, Timer::Remind, &roles(), &policy(), case.opened_at);
@@ -559,6 +561,7 @@ mod tests {
             decided: stamp("UEXEC1", 1),
             approved: None,
             policy_version: "v".into(),
+            checks: None,
         };
         assert_eq!(
             after_event(&Event::Closed { decision }, &policy(), None),

@@ -27,6 +27,9 @@ pub enum Right {
     /// Confirm or change the category and severity (of a case whose category the bot
     /// guessed, or later): the reporter above all, who saw what happened.
     Classify,
+    /// Answer a proposal's pending legal review: its proposer, the owner, a manager or an
+    /// approver (legal often approves).
+    AnswerLegal,
 }
 
 impl Roles {
@@ -104,6 +107,22 @@ impl Roles {
                     Err(Refusal::NotInvolvedToClassify)
                 }
             }
+            Right::AnswerLegal => {
+                let proposer = match &case.state {
+                    CaseState::Proposed { proposal, .. } => Some(&proposal.proposed.by),
+                    _ => None,
+                };
+                let owner = case.owner().map(|o| &o.by);
+                if self.is_manager(user)
+                    || self.is_approver(user)
+                    || proposer == Some(user)
+                    || owner == Some(user)
+                {
+                    Ok(())
+                } else {
+                    Err(Refusal::NotInvolvedToAnswer)
+                }
+            }
         }
     }
 
@@ -123,7 +142,7 @@ impl Roles {
                 self.managers.iter().collect()
             }
             Right::Settle => self.approvers.iter().collect(),
-            Right::NameCustomer | Right::Classify => Vec::new(),
+            Right::NameCustomer | Right::Classify | Right::AnswerLegal => Vec::new(),
         };
         let mut people: Vec<UserId> = Vec::new();
         for person in candidates {
@@ -213,6 +232,7 @@ mod tests {
             proposal: Proposal {
                 outcome: Outcome::only(Measure::Termination),
                 proposed: stamp("ULEGAL1", 2),
+                checks: None,
             },
         };
         let roles = roles().with_approvers(vec![user("ULEGAL1"), user("ULEGAL2"), user("ULEGAL3")]);

@@ -140,6 +140,7 @@ impl Tallies {
                 }
             }
             Event::CustomerIdentified { .. }
+            | Event::LegalAnswered { .. }
             | Event::Notified { .. }
             | Event::Classified { .. } => {}
         }
@@ -159,6 +160,7 @@ mod tests {
                 decided: stamp("UEXEC1", 1),
                 approved: None,
                 policy_version: "v".into(),
+                checks: None,
             },
         }
     }

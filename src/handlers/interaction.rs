@@ -35,6 +35,7 @@ pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent, raw: &Valu
                 Some(form::ESCALATE) => {
                     escalate::form_submitted(ctx, &event.user, &event.view).await
                 }
+                Some(form::CHECKS) => decide::checks_submitted(ctx, &event.user, &event.view).await,
                 Some(form::OUTCOME | form::REFUND) => {
                     decide::outcome_submitted(ctx, &event.user, &event.view).await
                 }
@@ -152,6 +153,12 @@ async fn block_action(ctx: &Arc<Context>, event: SlackInteractionBlockActionsEve
         action::TAKE => take_case::handle(ctx, click).await,
         action::APPROVE => approve::handle(ctx, click, true).await,
         action::REJECT => approve::handle(ctx, click, false).await,
+        action::LEGAL_REVIEWED => {
+            approve::answer_legal(ctx, click, crate::domain::LegalReview::Reviewed).await
+        }
+        action::LEGAL_NOT_NEEDED => {
+            approve::answer_legal(ctx, click, crate::domain::LegalReview::NotNeeded).await
+        }
         action::OPEN_THREAD => Reply::Ack,
         action::IDENTIFY => shortcut::identify_clicked(ctx, click, event.trigger_id.as_ref()),
         action::ESCALATE_SUGGESTED => shortcut::suggested(ctx, click, event.trigger_id.as_ref()),

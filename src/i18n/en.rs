@@ -14,9 +14,9 @@ use super::{
 };
 use crate::domain::customer::CaseLine;
 use crate::domain::{
-    CaseId, CaseState, Category, ChannelId, Contact, CustomerRecord, Decision, Event, History,
-    Measure, Notice, Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies,
-    UserId, Week,
+    Accommodation, CaseId, CaseState, Category, ChannelId, Checks, Complaint, Contact,
+    CustomerRecord, Decision, DutyToServe, Event, History, LegalReview, Measure, Notice, Outcome,
+    Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId, Week,
 };
 use crate::report::WeeklyReport;
 use crate::report::export::Column;
@@ -899,6 +899,21 @@ impl Catalog for En {
                 "You took {id}, but you are no longer among the executives or managers, so you \
                  cannot decide it now; a manager can. Nothing changed."
             ),
+            Refusal::ChecksMissing => format!(
+                "A suspension or termination of {id} is proposed with the checks answered: use \
+                 the buttons on the card. Nothing changed."
+            ),
+            Refusal::LegalReviewPending => format!(
+                "Legal review of {id} is pending: it can be approved once someone answers it, \
+                 with the buttons on the proposal. Nothing changed."
+            ),
+            Refusal::NoLegalReviewPending => {
+                format!("{id} has no legal review waiting for an answer. Nothing changed.")
+            }
+            Refusal::NotInvolvedToAnswer => format!(
+                "Only the owner, the proposer, managers and approvers can answer the legal \
+                 review of {id}."
+            ),
             Refusal::Incomplete(problem) => {
                 format!("{} Nothing changed.", self.outcome_problem(*problem))
             }
@@ -984,6 +999,97 @@ impl Catalog for En {
     }
     fn amount_invalid(&self) -> String {
         "Enter a whole amount greater than zero, digits only.".into()
+    }
+
+    fn checks_title(&self) -> &'static str {
+        "Before stopping service"
+    }
+    fn checks_intro(&self, id: CaseId, outcome: Outcome, currency: &str) -> String {
+        format!(
+            "*{id}*: before proposing {}, answer these. The approver sees the answers, and they \
+             are part of the decision record.",
+            self.outcome(outcome, currency)
+        )
+    }
+    fn check_complaint(&self) -> &'static str {
+        "Is there a legitimate complaint underneath, and has it been answered?"
+    }
+    fn check_accommodation(&self) -> &'static str {
+        "Has reasonable accommodation been considered (disability discrimination law)?"
+    }
+    fn check_duty_to_serve(&self) -> &'static str {
+        "Does a duty to keep serving apply (a lifeline or a regulated service)?"
+    }
+    fn check_clause(&self) -> &'static str {
+        "Which clause of the terms does this rest on?"
+    }
+    fn check_legal(&self) -> &'static str {
+        "Has legal reviewed it?"
+    }
+    fn complaint_name(&self, answer: Complaint) -> &'static str {
+        match answer {
+            Complaint::None => "No legitimate complaint",
+            Complaint::Answered => "Yes, and it has been answered",
+            Complaint::Unanswered => "Yes, not answered yet",
+        }
+    }
+    fn accommodation_name(&self, answer: Accommodation) -> &'static str {
+        match answer {
+            Accommodation::Considered => "Considered",
+            Accommodation::NotRelevant => "Not relevant: nothing suggests a disability",
+            Accommodation::NotConsidered => "Not considered",
+        }
+    }
+    fn duty_to_serve_name(&self, answer: DutyToServe) -> &'static str {
+        match answer {
+            DutyToServe::No => "No",
+            DutyToServe::Yes => "Yes",
+            DutyToServe::Unsure => "Unsure",
+        }
+    }
+    fn legal_name(&self, answer: LegalReview) -> &'static str {
+        match answer {
+            LegalReview::Reviewed => "Reviewed",
+            LegalReview::NotNeeded => "Not needed",
+            LegalReview::Pending => "Pending: approval waits for an answer",
+        }
+    }
+    fn default_terms_clause(&self) -> &'static str {
+        "The prohibited conduct clause of our terms of service"
+    }
+    fn checks_summary(&self, c: &Checks) -> String {
+        let mark = |concern: bool| if concern { " :warning:" } else { "" };
+        format!(
+            "*Before stopping service*\n\
+             Legitimate complaint underneath: {}{}\n\
+             Reasonable accommodation: {}{}\n\
+             Duty to keep serving: {}{}\n\
+             Terms clause: {}\n\
+             Legal review: {}{}",
+            self.complaint_name(c.complaint),
+            mark(c.complaint == Complaint::Unanswered),
+            self.accommodation_name(c.accommodation),
+            mark(c.accommodation == Accommodation::NotConsidered),
+            self.duty_to_serve_name(c.duty_to_serve),
+            mark(c.duty_to_serve != DutyToServe::No),
+            Untrusted::new(&c.clause),
+            self.legal_name(c.legal),
+            mark(c.legal == LegalReview::Pending),
+        )
+    }
+    fn legal_button(&self, answer: LegalReview) -> &'static str {
+        match answer {
+            LegalReview::Reviewed => "Legal has reviewed it",
+            LegalReview::NotNeeded => "Legal review not needed",
+            LegalReview::Pending => "Legal review pending",
+        }
+    }
+    fn note_legal_answered(&self, by: &UserId, answer: LegalReview) -> String {
+        format!(
+            "{} answered the legal review: {}.",
+            mention(by),
+            self.legal_name(answer)
+        )
     }
 
     fn weekly_report(&self, r: &WeeklyReport, currency: &str) -> String {
@@ -1319,6 +1425,9 @@ impl Catalog for En {
                 },
             ),
             Event::CustomerIdentified { customer, .. } => ("customer named", customer.to_string()),
+            Event::LegalAnswered { answer, .. } => {
+                ("legal review answered", self.legal_name(*answer).to_owned())
+            }
             Event::Classified {
                 category,
                 severity,

@@ -17,9 +17,9 @@ use super::{
 };
 use crate::domain::customer::CaseLine;
 use crate::domain::{
-    CaseId, CaseState, Category, ChannelId, Contact, CustomerRecord, Decision, Event, History,
-    Measure, Notice, Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies,
-    UserId, Week,
+    Accommodation, CaseId, CaseState, Category, ChannelId, Checks, Complaint, Contact,
+    CustomerRecord, Decision, DutyToServe, Event, History, LegalReview, Measure, Notice, Outcome,
+    Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId, Week,
 };
 use crate::report::WeeklyReport;
 use crate::report::export::Column;
@@ -945,6 +945,20 @@ impl Catalog for Ja {
                 "{id} を担当していますが、現在は責任者またはマネージャーとして登録されていない\
                  ため、判断できません。マネージャーが判断できます。変更はありません。"
             ),
+            Refusal::ChecksMissing => format!(
+                "{id} の利用停止と契約解除は、事前確認に回答してから提案します。カードのボタンから\
+                 操作してください。変更はありません。"
+            ),
+            Refusal::LegalReviewPending => format!(
+                "{id} は法務確認の回答待ちです。提案メッセージのボタンで回答があるまで承認できません。\
+                 変更はありません。"
+            ),
+            Refusal::NoLegalReviewPending => {
+                format!("{id} に回答待ちの法務確認はありません。変更はありません。")
+            }
+            Refusal::NotInvolvedToAnswer => format!(
+                "{id} の法務確認に回答できるのは、担当者、提案者、マネージャー、承認者だけです。"
+            ),
             Refusal::Incomplete(problem) => {
                 format!("{}変更はありません。", self.outcome_problem(*problem))
             }
@@ -1033,6 +1047,97 @@ impl Catalog for Ja {
     }
     fn amount_invalid(&self) -> String {
         "0より大きい整数を、数字だけで入力してください。".into()
+    }
+
+    fn checks_title(&self) -> &'static str {
+        "利用停止・契約解除の事前確認"
+    }
+    fn checks_intro(&self, id: CaseId, outcome: Outcome, currency: &str) -> String {
+        format!(
+            "{id} で{}を提案する前に、次の点を確認してください。回答は承認者に表示され、\
+             判断の記録に残ります。",
+            self.quoted(outcome, currency)
+        )
+    }
+    fn check_complaint(&self) -> &'static str {
+        "背景に正当な苦情はありますか。ある場合、回答済みですか"
+    }
+    fn check_accommodation(&self) -> &'static str {
+        "合理的配慮（障害者差別解消法）を検討しましたか"
+    }
+    fn check_duty_to_serve(&self) -> &'static str {
+        "サービス提供を続ける義務（ライフライン、規制業種など）はありますか"
+    }
+    fn check_clause(&self) -> &'static str {
+        "根拠とする利用規約の条項"
+    }
+    fn check_legal(&self) -> &'static str {
+        "法務確認"
+    }
+    fn complaint_name(&self, answer: Complaint) -> &'static str {
+        match answer {
+            Complaint::None => "正当な苦情はない",
+            Complaint::Answered => "あり、回答済み",
+            Complaint::Unanswered => "あり、未回答",
+        }
+    }
+    fn accommodation_name(&self, answer: Accommodation) -> &'static str {
+        match answer {
+            Accommodation::Considered => "検討した",
+            Accommodation::NotRelevant => "該当しない（障害をうかがわせる事情はない）",
+            Accommodation::NotConsidered => "検討していない",
+        }
+    }
+    fn duty_to_serve_name(&self, answer: DutyToServe) -> &'static str {
+        match answer {
+            DutyToServe::No => "ない",
+            DutyToServe::Yes => "ある",
+            DutyToServe::Unsure => "不明",
+        }
+    }
+    fn legal_name(&self, answer: LegalReview) -> &'static str {
+        match answer {
+            LegalReview::Reviewed => "確認済み",
+            LegalReview::NotNeeded => "不要",
+            LegalReview::Pending => "確認中（回答があるまで承認できません）",
+        }
+    }
+    fn default_terms_clause(&self) -> &'static str {
+        "利用規約の禁止事項"
+    }
+    fn checks_summary(&self, c: &Checks) -> String {
+        let mark = |concern: bool| if concern { " :warning:" } else { "" };
+        format!(
+            "*事前確認*\n\
+             正当な苦情：{}{}\n\
+             合理的配慮：{}{}\n\
+             提供を続ける義務：{}{}\n\
+             根拠条項：{}\n\
+             法務確認：{}{}",
+            self.complaint_name(c.complaint),
+            mark(c.complaint == Complaint::Unanswered),
+            self.accommodation_name(c.accommodation),
+            mark(c.accommodation == Accommodation::NotConsidered),
+            self.duty_to_serve_name(c.duty_to_serve),
+            mark(c.duty_to_serve != DutyToServe::No),
+            Untrusted::new(&c.clause),
+            self.legal_name(c.legal),
+            mark(c.legal == LegalReview::Pending),
+        )
+    }
+    fn legal_button(&self, answer: LegalReview) -> &'static str {
+        match answer {
+            LegalReview::Reviewed => "法務確認済み",
+            LegalReview::NotNeeded => "法務確認は不要",
+            LegalReview::Pending => "法務確認中",
+        }
+    }
+    fn note_legal_answered(&self, by: &UserId, answer: LegalReview) -> String {
+        format!(
+            "{}が法務確認に回答しました：{}。",
+            san(by),
+            self.legal_name(answer)
+        )
     }
 
     fn weekly_report(&self, r: &WeeklyReport, currency: &str) -> String {
@@ -1334,6 +1439,9 @@ impl Catalog for Ja {
             Event::Opened { .. } => ("起票", String::new()),
             Event::Taken { .. } => ("担当", String::new()),
             Event::Proposed { proposal } => ("提案", outcome(proposal.outcome)),
+            Event::LegalAnswered { answer, .. } => {
+                ("法務確認", self.legal_name(*answer).to_owned())
+            }
             Event::Rejected { proposal, .. } => ("却下", outcome(proposal.outcome)),
             Event::Closed { decision } => (
                 "完了",

@@ -16,9 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::customer::CaseLine;
 use crate::domain::{
-    CaseId, CaseState, Category, ChannelId, Contact, CustomerId, CustomerRecord, Decision, Event,
-    History, Measure, Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies,
-    UserId, Week,
+    Accommodation, CaseId, CaseState, Category, ChannelId, Checks, Complaint, Contact, CustomerId,
+    CustomerRecord, Decision, DutyToServe, Event, History, LegalReview, Measure, Outcome, Problem,
+    PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId, Week,
 };
 use crate::report::WeeklyReport;
 use crate::report::export::Column;
@@ -385,6 +385,25 @@ pub trait Catalog: Sync {
     fn outcome_submit(&self) -> &'static str;
     fn outcome_intro(&self, id: CaseId) -> String;
     fn amount_invalid(&self) -> String;
+
+    // Before a suspension or a termination: the checks, their answers, the legal review.
+    fn checks_title(&self) -> &'static str;
+    fn checks_intro(&self, id: CaseId, outcome: Outcome, currency: &str) -> String;
+    fn check_complaint(&self) -> &'static str;
+    fn check_accommodation(&self) -> &'static str;
+    fn check_duty_to_serve(&self) -> &'static str;
+    fn check_clause(&self) -> &'static str;
+    fn check_legal(&self) -> &'static str;
+    fn complaint_name(&self, answer: Complaint) -> &'static str;
+    fn accommodation_name(&self, answer: Accommodation) -> &'static str;
+    fn duty_to_serve_name(&self, answer: DutyToServe) -> &'static str;
+    fn legal_name(&self, answer: LegalReview) -> &'static str;
+    /// The form's clause when `policy.terms_clause` is not set.
+    fn default_terms_clause(&self) -> &'static str;
+    /// The answers as the card and the proposal show them, concerns marked.
+    fn checks_summary(&self, checks: &Checks) -> String;
+    fn legal_button(&self, answer: LegalReview) -> &'static str;
+    fn note_legal_answered(&self, by: &UserId, answer: LegalReview) -> String;
 
     // The weekly report in the stats channel: aggregates only, no names, private
     // categories counted together (domain.md, "Privacy").

@@ -10,9 +10,11 @@ use jiff::SignedDuration;
 
 use super::style::{Kind, violations};
 use super::*;
+use crate::domain::checks::Slug;
 use crate::domain::customer::{CaseLine, CutOff};
 use crate::domain::{
-    Contact, Contacts, Measures, Notice, Problem, Proposal, Spread, Stamp, WeekStats,
+    Accommodation, Checks, Complaint, Contact, Contacts, DutyToServe, LegalReview, Measures,
+    Notice, Problem, Proposal, Spread, Stamp, WeekStats,
 };
 use crate::report::export::Column;
 use crate::store::WeekFigures;
@@ -95,6 +97,7 @@ fn decision(approved: bool, outcome: Outcome) -> Decision {
         decided: stamp(ALPHA),
         approved: approved.then(|| stamp(BRAVO)),
         policy_version: POLICY.into(),
+        checks: None,
     }
 }
 
@@ -142,6 +145,10 @@ fn refusals() -> Vec<(&'static str, Refusal)> {
         ("own-report", Refusal::OwnReport),
         ("no-longer-entitled", Refusal::NoLongerEntitled),
         ("own-proposal", Refusal::OwnProposal),
+        ("checks-missing", Refusal::ChecksMissing),
+        ("legal-review-pending", Refusal::LegalReviewPending),
+        ("no-legal-review-pending", Refusal::NoLegalReviewPending),
+        ("not-involved-to-answer", Refusal::NotInvolvedToAnswer),
         ("incomplete-empty", Refusal::Incomplete(Problem::Empty)),
         (
             "incomplete-no-action",
@@ -286,6 +293,7 @@ fn events() -> Vec<(&'static str, Event)> {
     let proposal = Proposal {
         outcome: Outcome::refund(AMOUNT).and(Measure::Termination),
         proposed: stamp(ALPHA),
+        checks: None,
     };
     vec![
         ("opened", Event::Opened { by: stamp(ALPHA) }),
@@ -313,6 +321,13 @@ fn events() -> Vec<(&'static str, Event)> {
             "closed",
             Event::Closed {
                 decision: decision(false, Outcome::no_action()),
+            },
+        ),
+        (
+            "legal-answered",
+            Event::LegalAnswered {
+                answer: LegalReview::NotNeeded,
+                by: stamp(ALPHA),
             },
         ),
         (
@@ -440,6 +455,63 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         }),
     );
     md("until_invalid".into(), t.until_invalid());
+    md(
+        "checks_intro".into(),
+        t.checks_intro(id, Outcome::refund(AMOUNT).and(Measure::Termination), c),
+    );
+    for a in <Complaint as Slug>::ALL {
+        md(
+            format!("complaint_name/{}", a.slug()),
+            t.complaint_name(*a).into(),
+        );
+    }
+    for a in <Accommodation as Slug>::ALL {
+        md(
+            format!("accommodation_name/{}", a.slug()),
+            t.accommodation_name(*a).into(),
+        );
+    }
+    for a in <DutyToServe as Slug>::ALL {
+        md(
+            format!("duty_to_serve_name/{}", a.slug()),
+            t.duty_to_serve_name(*a).into(),
+        );
+    }
+    for a in <LegalReview as Slug>::ALL {
+        md(format!("legal_name/{}", a.slug()), t.legal_name(*a).into());
+        md(
+            format!("legal_button/{}", a.slug()),
+            t.legal_button(*a).into(),
+        );
+        md(
+            format!("note_legal_answered/{}", a.slug()),
+            t.note_legal_answered(&user(ALPHA), *a),
+        );
+    }
+    for (name, checks) in [
+        (
+            "calm",
+            Checks {
+                complaint: Complaint::Answered,
+                accommodation: Accommodation::Considered,
+                duty_to_serve: DutyToServe::No,
+                clause: TYPED.into(),
+                legal: LegalReview::Reviewed,
+            },
+        ),
+        (
+            "concerns",
+            Checks {
+                complaint: Complaint::Unanswered,
+                accommodation: Accommodation::NotConsidered,
+                duty_to_serve: DutyToServe::Unsure,
+                clause: TYPED.into(),
+                legal: LegalReview::Pending,
+            },
+        ),
+    ] {
+        md(format!("checks_summary/{name}"), t.checks_summary(&checks));
+    }
     for outcome in outcomes() {
         let slug = outcome.slugs();
         md(format!("outcome/{slug}"), t.outcome(outcome, c));
@@ -603,6 +675,13 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         ("outcome_until", t.outcome_until()),
         ("outcome_contact", t.outcome_contact()),
         ("several_button", t.several_button()),
+        ("checks_title", t.checks_title()),
+        ("check_complaint", t.check_complaint()),
+        ("check_accommodation", t.check_accommodation()),
+        ("check_duty_to_serve", t.check_duty_to_serve()),
+        ("check_clause", t.check_clause()),
+        ("check_legal", t.check_legal()),
+        ("default_terms_clause", t.default_terms_clause()),
         ("private_categories", t.private_categories()),
         ("form_promise_failed_hint", t.form_promise_failed_hint()),
     ] {
@@ -1050,7 +1129,12 @@ fn durations_read_naturally_in_each_language() {
 fn form_title_fits_slacks_24_character_limit() {
     for locale in [Locale::En, Locale::Ja] {
         let c = locale.catalog();
-        for title in [c.form_title(), c.form_done_title(), c.outcome_title()] {
+        for title in [
+            c.form_title(),
+            c.form_done_title(),
+            c.outcome_title(),
+            c.checks_title(),
+        ] {
             assert!(title.chars().count() <= 24, "{title}");
         }
     }

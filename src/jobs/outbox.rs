@@ -105,6 +105,7 @@ fn posts_to(ctx: &Context, entry: &OutboxEntry) -> Option<String> {
         Effect::UpdateCard
         | Effect::UpdatePages
         | Effect::ResolveProposal { .. }
+        | Effect::UpdateProposal
         | Effect::Acknowledge => None,
     }
 }
@@ -474,6 +475,26 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
                     message,
                     views::resolved_proposal(proposal, resolution, look),
                 )
+                .await?;
+            Ok(Delivered::Nothing)
+        }
+        Effect::UpdateProposal => {
+            // Only a proposal still pending changes; a settled one was resolved already.
+            let CaseState::Proposed { proposal, .. } = &case.state else {
+                return Ok(Delivered::Nothing);
+            };
+            let message = case
+                .posts
+                .proposal
+                .as_ref()
+                .ok_or_else(|| CallError::Permanent {
+                    reason: "the proposal message was never posted".into(),
+                })?;
+            let note = Note::Proposal {
+                proposal: proposal.clone(),
+            };
+            slack
+                .update_message(message, views::note(case, &note, look))
                 .await?;
             Ok(Delivered::Nothing)
         }

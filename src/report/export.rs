@@ -204,6 +204,7 @@ fn step(event: &Event, zone: &TimeZone, t: &dyn Catalog, currency: &str) -> Step
         Event::Proposed { proposal } => (proposal.proposed.at, proposal.proposed.by.to_string()),
         Event::Rejected { by, .. }
         | Event::CustomerIdentified { by, .. }
+        | Event::LegalAnswered { by, .. }
         | Event::Classified { by, .. } => (by.at, by.by.to_string()),
         Event::Closed { decision } => {
             let last = decision.final_stamp();

@@ -6,9 +6,11 @@ use slack_morphism::prelude::*;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::checks::Slug;
+use crate::domain::{Accommodation, Complaint, DutyToServe};
 use crate::domain::{
     Case, CaseId, CaseState, Category, Contact, Contacts, CustomerRecord, Decision, Evidence,
-    Measure, Measures, Note, Outcome, PromiseFailed, Proposal, Resolution, Severity,
+    LegalReview, Measure, Measures, Note, Outcome, PromiseFailed, Proposal, Resolution, Severity,
 };
 use crate::i18n::{Catalog, Money, Untrusted};
 
@@ -23,6 +25,9 @@ pub mod action {
     pub const DECIDE_SEVERAL: &str = "several";
     pub const APPROVE: &str = "approve_proposal";
     pub const REJECT: &str = "reject_proposal";
+    /// Answers to a proposal's pending legal review (`value` as Approve's).
+    pub const LEGAL_REVIEWED: &str = "legal_reviewed";
+    pub const LEGAL_NOT_NEEDED: &str = "legal_not_needed";
     /// A link button: Slack still reports the click, and we ignore it.
     pub const OPEN_THREAD: &str = "open_thread";
     /// Opens the form naming a case's customer.
@@ -45,6 +50,14 @@ pub mod form {
     pub const ESCALATE: &str = "escalate_form";
     /// The outcome form: measures, and the details some of them carry.
     pub const OUTCOME: &str = "outcome_form";
+    /// The checks before a suspension or a termination; private_metadata is
+    /// `ESC-12|<the outcome as JSON>`.
+    pub const CHECKS: &str = "checks_form";
+    pub const COMPLAINT: &str = "complaint";
+    pub const ACCOMMODATION: &str = "accommodation";
+    pub const DUTY_TO_SERVE: &str = "duty_to_serve";
+    pub const CLAUSE: &str = "clause";
+    pub const LEGAL: &str = "legal";
     /// The refund form of builds before outcomes combined; one still open in Slack when
     /// the bot is upgraded is read like the outcome form.
     pub const REFUND: &str = "refund_form";
@@ -225,6 +238,14 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
         t.step_name(case.recommendation)
     )));
     blocks.push(context(t.recommendation_note()));
+    let checks = match &case.state {
+        CaseState::Proposed { proposal, .. } => proposal.checks.as_ref(),
+        CaseState::Closed { decision, .. } => decision.checks.as_ref(),
+        CaseState::Open | CaseState::Taken { .. } => None,
+    };
+    if let Some(checks) = checks {
+        blocks.push(section(t.checks_summary(checks)));
+    }
     blocks.push(SlackDividerBlock::new().into());
     let status = status_line(case, look);
     blocks.push(section(status.clone()));
@@ -382,6 +403,7 @@ pub fn note(case: &Case, note: &Note, look: Look<'_>) -> SlackMessageContent {
         Note::Rejected { by, outcome } => t.note_rejected(by, *outcome, currency),
         Note::Closed { decision } => t.note_closed(decision, currency, look.zone),
         Note::WarningDraft { to } => return warning_draft(case, to, look),
+        Note::LegalAnswered { by, answer } => t.note_legal_answered(by, *answer),
     };
     content(text.clone(), vec![section(text)])
 }
@@ -429,7 +451,8 @@ fn proposal_message(id: CaseId, proposal: &Proposal, look: Look<'_>) -> SlackMes
     let t = look.t;
     let text = t.note_proposal(proposal.outcome, &proposal.proposed.by, look.currency);
     let value = proposal_value(id, proposal);
-    let buttons = vec![
+    let mut blocks = vec![section(text.clone())];
+    let mut buttons: Vec<SlackActionBlockElement> = vec![
         button(t.approve_button(), action::APPROVE, &value)
             .with_style(SlackBlockButtonStyle::Primary)
             .into(),
@@ -437,10 +460,29 @@ fn proposal_message(id: CaseId, proposal: &Proposal, look: Look<'_>) -> SlackMes
             .with_style(SlackBlockButtonStyle::Danger)
             .into(),
     ];
-    content(
-        text.clone(),
-        vec![section(text), SlackActionsBlock::new(buttons).into()],
-    )
+    if let Some(checks) = &proposal.checks {
+        blocks.push(section(t.checks_summary(checks)));
+        if checks.legal == LegalReview::Pending {
+            buttons.push(
+                button(
+                    t.legal_button(LegalReview::Reviewed),
+                    action::LEGAL_REVIEWED,
+                    &value,
+                )
+                .into(),
+            );
+            buttons.push(
+                button(
+                    t.legal_button(LegalReview::NotNeeded),
+                    action::LEGAL_NOT_NEEDED,
+                    &value,
+                )
+                .into(),
+            );
+        }
+    }
+    blocks.push(SlackActionsBlock::new(buttons).into());
+    content(text, blocks)
 }
 
 /// The @here alert when nobody has taken the case, with the take button at hand.
@@ -946,6 +988,70 @@ pub fn outcome_form(id: CaseId, chosen: Measures, approval_over: u64, look: Look
     )
 }
 
+fn radio<T: Slug>(label: &str, block: &str, name: impl Fn(T) -> &'static str) -> SlackBlock {
+    let options = T::ALL
+        .iter()
+        .map(|a| {
+            SlackBlockChoiceItem::new(
+                SlackBlockText::from(plain(name(*a), 75)),
+                a.slug().to_owned(),
+            )
+        })
+        .collect();
+    SlackInputBlock::new(
+        plain(label, 2000),
+        SlackBlockRadioButtonsElement::new(options)
+            .with_action_id(block.into())
+            .into(),
+    )
+    .with_block_id(block.into())
+    .into()
+}
+
+/// The checks before a suspension or a termination, pushed over the outcome form (or
+/// opened by the card's termination button). Every answer is required; the clause starts
+/// as `policy.terms_clause`.
+pub fn checks_form(id: CaseId, outcome: Outcome, clause: &str, look: Look<'_>) -> SlackView {
+    let t = look.t;
+    let blocks = vec![
+        section(t.checks_intro(id, outcome, look.currency)),
+        radio::<Complaint>(t.check_complaint(), form::COMPLAINT, |a| {
+            t.complaint_name(a)
+        }),
+        radio::<Accommodation>(t.check_accommodation(), form::ACCOMMODATION, |a| {
+            t.accommodation_name(a)
+        }),
+        radio::<DutyToServe>(t.check_duty_to_serve(), form::DUTY_TO_SERVE, |a| {
+            t.duty_to_serve_name(a)
+        }),
+        SlackInputBlock::new(
+            plain(t.check_clause(), 2000),
+            SlackBlockPlainTextInputElement::new()
+                .with_action_id(form::CLAUSE.into())
+                .with_initial_value(truncate(clause, crate::domain::Checks::MAX_CLAUSE_CHARS))
+                .with_max_length(crate::domain::Checks::MAX_CLAUSE_CHARS as u64)
+                .into(),
+        )
+        .with_block_id(form::CLAUSE.into())
+        .into(),
+        radio::<LegalReview>(t.check_legal(), form::LEGAL, |a| t.legal_name(a)),
+    ];
+    let outcome_json = serde_json::to_string(&outcome).expect("an outcome always serializes");
+    SlackView::Modal(
+        SlackModalView::new(plain(t.checks_title(), 24), blocks)
+            .with_callback_id(form::CHECKS.into())
+            .with_submit(plain(t.outcome_submit(), 24))
+            .with_close(plain(t.form_cancel(), 24))
+            .with_private_metadata(format!("{id}|{outcome_json}")),
+    )
+}
+
+/// The case and the outcome a checks form is about.
+pub fn parse_checks_form_metadata(metadata: &str) -> Option<(CaseId, Outcome)> {
+    let (id, outcome) = metadata.split_once('|')?;
+    Some((CaseId::parse(id)?, serde_json::from_str(outcome).ok()?))
+}
+
 /// How contact is limited, from the form's checkboxes.
 pub fn contacts_of(slugs: &[&str]) -> Contacts {
     Contacts::of(slugs.iter().filter_map(|s| Contact::parse(s)))
@@ -1039,7 +1145,21 @@ mod tests {
         let proposal = Proposal {
             outcome: Outcome::refund(120_000).and(Measure::Termination),
             proposed: owner.clone(),
+            checks: Some(crate::domain::Checks {
+                complaint: Complaint::Unanswered,
+                accommodation: Accommodation::NotConsidered,
+                duty_to_serve: DutyToServe::Unsure,
+                clause: "利用規約第12条（禁止事項）".into(),
+                legal: LegalReview::Pending,
+            }),
         };
+        let checks = serde_json::to_value(checks_form(
+            case.id,
+            proposal.outcome,
+            "利用規約第12条",
+            look,
+        ))
+        .unwrap();
         case.state = CaseState::Proposed {
             owner: owner.clone(),
             proposal: proposal.clone(),
@@ -1050,6 +1170,7 @@ mod tests {
             decided: owner.clone(),
             approved: Some(stamp("UMGR1", 2)),
             policy_version: "2026-11".into(),
+            checks: None,
         };
         case.state = CaseState::Closed {
             owner,
@@ -1097,6 +1218,7 @@ mod tests {
             .unwrap(),
         );
         rendered.push(serde_json::to_value(identify_form(case.id, look)).unwrap());
+        rendered.push(checks);
         rendered.push(classify);
         let line = |n: u64, category| crate::domain::customer::CaseLine {
             id: CaseId::new(n),

@@ -327,6 +327,15 @@ impl StandIn {
         lock(&self.state).views.clone()
     }
 
+    /// A view the bot pushed over an open form (`"response_action": "push"` in its answer
+    /// to a submission), as Slack shows it then: with an id and the fields Slack adds.
+    /// Recorded with the forms opened.
+    pub fn push_view(&self, view: &Value) -> Value {
+        let mut state = lock(&self.state);
+        let opened = state.open_view(&json!({ "trigger_id": "pushed", "view": view }));
+        opened["view"].clone()
+    }
+
     /// The user whose DM with the bot this channel is.
     pub fn dm_user(&self, channel: &str) -> Option<String> {
         lock(&self.state)

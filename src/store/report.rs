@@ -212,6 +212,7 @@ pub(super) fn count(
         | Event::Classified { .. }
         | Event::Proposed { .. }
         | Event::Rejected { .. }
+        | Event::LegalAnswered { .. }
         | Event::Notified { .. } => {}
     }
     Ok(())
