@@ -85,6 +85,7 @@ async fn write_case(store: &Store, rules: &Rules, n: u64, total: u64) {
         reported_from: None,
         evidence: None,
         source: Source::Command,
+        facts: Default::default(),
     };
     let id = store
         .open_case(new, at, rules, None)

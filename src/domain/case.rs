@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::category::{Category, Severity};
 pub use super::checks::{Accommodation, Checks, Complaint, DutyToServe, LegalReview};
+pub use super::facts::{Addition, Facts, Medium};
 use super::ids::{CaseId, ChannelId, CustomerId, UserId};
 use super::paging::Scheduled;
 use super::policy::{History, Policy, Roles, Step};
@@ -202,6 +203,9 @@ pub struct NewCase {
     pub reported_from: Option<ChannelId>,
     pub evidence: Option<Evidence>,
     pub source: Source,
+    /// When, how, how long, the exact words, what the reporter wants, who was there,
+    /// links: all optional.
+    pub facts: Facts,
 }
 
 impl NewCase {
@@ -238,6 +242,12 @@ pub struct Case {
     /// opened from a reaction) until a person confirms or changes them.
     #[serde(default)]
     pub unconfirmed: bool,
+    /// The facts given when the case opened.
+    #[serde(default)]
+    pub facts: Facts,
+    /// Facts added later, each with who and when, in order; never rewritten.
+    #[serde(default)]
+    pub additions: Vec<Addition>,
 }
 
 /// Something that happened to a case: the audit log's entries and what deliveries follow.
@@ -259,6 +269,11 @@ pub enum Event {
     },
     Closed {
         decision: Decision,
+    },
+    /// Someone added facts to the record (the reporter, the owner, a manager).
+    FactsAdded {
+        facts: Facts,
+        by: Stamp,
     },
     /// Someone answered the pending legal review of the proposal.
     LegalAnswered {
@@ -318,6 +333,7 @@ impl Event {
             Event::Rejected { .. } => "rejected",
             Event::Closed { .. } => "closed",
             Event::LegalAnswered { .. } => "legal-answered",
+            Event::FactsAdded { .. } => "facts-added",
             Event::CustomerIdentified { .. } => "customer-identified",
             Event::Classified { .. } => "classified",
             Event::Notified { notice, .. } => match notice {
@@ -340,6 +356,8 @@ pub enum Action {
     Decide(Outcome),
     /// The same, with the answers a suspension or a termination needs first.
     DecideWithChecks(Outcome, Checks),
+    /// Add facts to the record, on an open or a closed case.
+    AddFacts(Facts),
     /// Answer the pending legal review of the proposal (`proposal` as for `Approve`).
     AnswerLegal {
         proposal: Option<i64>,
@@ -373,6 +391,7 @@ impl Action {
             Action::Take => "take",
             Action::Decide(_) | Action::DecideWithChecks(..) => "decide",
             Action::AnswerLegal { .. } => "answer-legal",
+            Action::AddFacts(_) => "add-facts",
             Action::Approve { .. } => "approve",
             Action::Reject { .. } => "reject",
             Action::IdentifyCustomer(_) => "name-customer",
@@ -417,6 +436,10 @@ pub enum Refusal {
     NoLegalReviewPending,
     /// Only the owner, the proposer, managers and approvers answer the legal review.
     NotInvolvedToAnswer,
+    /// Only the reporter, the owner and managers add facts.
+    NotInvolvedToAddFacts,
+    /// Nothing was filled in.
+    NothingToAdd,
     Closed {
         outcome: Outcome,
     },
@@ -449,6 +472,7 @@ impl Refusal {
             Refusal::NotInvolved => "not-involved",
             Refusal::NotInvolvedToClassify => "not-involved-to-classify",
             Refusal::NotInvolvedToAnswer => "not-involved-to-answer",
+            Refusal::NotInvolvedToAddFacts => "not-involved-to-add-facts",
             Refusal::AlreadyTakenBy(_)
             | Refusal::AlreadyYours
             | Refusal::NotTakenYet
@@ -459,6 +483,7 @@ impl Refusal {
             | Refusal::ChecksMissing
             | Refusal::LegalReviewPending
             | Refusal::NoLegalReviewPending
+            | Refusal::NothingToAdd
             | Refusal::Closed { .. }
             | Refusal::CustomerUnknown
             | Refusal::CustomerAlreadyKnown(_)
@@ -497,6 +522,8 @@ impl Case {
             evidence: new.evidence,
             source: new.source,
             unconfirmed,
+            facts: new.facts,
+            additions: Vec::new(),
         }
     }
 
@@ -534,6 +561,19 @@ impl Case {
             Action::Decide(outcome) => self.decide(outcome, None, actor, roles, policy),
             Action::DecideWithChecks(outcome, checks) => {
                 self.decide(outcome, Some(checks), actor, roles, policy)
+            }
+            Action::AddFacts(facts) => {
+                if facts.is_empty() {
+                    return Err(Refusal::NothingToAdd);
+                }
+                roles.check(self, &actor.by, Right::AddFacts)?;
+                Ok((
+                    self.state.clone(),
+                    Event::FactsAdded {
+                        facts,
+                        by: actor.clone(),
+                    },
+                ))
             }
             Action::AnswerLegal { proposal, answer } => {
                 self.answer_legal(proposal, answer, actor, roles)
@@ -579,6 +619,11 @@ impl Case {
                 by: actor.clone(),
             },
         ))
+    }
+
+    /// Appends facts someone added (the record keeps every addition as given).
+    pub fn add_facts(&mut self, facts: Facts, by: Stamp) {
+        self.additions.push(Addition { by, facts });
     }
 
     /// Records a confirmed category and severity, and the ladder's step for it.
@@ -943,6 +988,7 @@ pub(crate) mod tests {
             reported_from: None,
             evidence: None,
             source: Source::Command,
+            facts: Default::default(),
         };
         Case::open(
             CaseId::new(1),
@@ -1234,6 +1280,7 @@ pub(crate) mod tests {
             reported_from: None,
             evidence: None,
             source: Source::Reaction,
+            facts: Default::default(),
         };
         case = Case::open(case.id, new, case.opened_at, History::default());
         case

@@ -96,6 +96,7 @@ impl CustomerRecord {
             | Event::Proposed { .. }
             | Event::Rejected { .. }
             | Event::LegalAnswered { .. }
+            | Event::FactsAdded { .. }
             | Event::Notified { .. } => {}
         }
     }

@@ -69,6 +69,11 @@ pub enum Note {
         customer: CustomerId,
         by: UserId,
     },
+    /// Someone added facts to the record.
+    FactsAdded {
+        by: UserId,
+        facts: crate::domain::Facts,
+    },
     /// Someone answered the proposal's pending legal review.
     LegalAnswered {
         by: UserId,
@@ -165,6 +170,15 @@ impl Effect {
                     note: Note::Rejected {
                         by: by.by.clone(),
                         outcome: proposal.outcome,
+                    },
+                },
+            ],
+            Event::FactsAdded { facts, by } => vec![
+                Effect::UpdateCard,
+                Effect::ThreadNote {
+                    note: Note::FactsAdded {
+                        by: by.by.clone(),
+                        facts: facts.clone(),
                     },
                 },
             ],

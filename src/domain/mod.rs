@@ -7,6 +7,7 @@ pub mod category;
 pub mod checks;
 pub mod customer;
 pub mod effect;
+pub mod facts;
 pub mod identify;
 pub mod ids;
 pub mod lexicon;
@@ -21,9 +22,10 @@ pub mod staff;
 pub mod tally;
 
 pub use case::{
-    Accommodation, Action, Case, CaseState, Checks, Complaint, Contact, Contacts, Decision,
-    DutyToServe, Event, Evidence, LegalReview, Measure, Measures, MessageRef, NewCase, Notice,
-    Outcome, PageSent, Problem, PromiseFailed, Proposal, Refusal, Source, Stamp,
+    Accommodation, Action, Addition, Case, CaseState, Checks, Complaint, Contact, Contacts,
+    Decision, DutyToServe, Event, Evidence, Facts, LegalReview, Measure, Measures, Medium,
+    MessageRef, NewCase, Notice, Outcome, PageSent, Problem, PromiseFailed, Proposal, Refusal,
+    Source, Stamp,
 };
 pub use category::{Category, Severity};
 pub use customer::CustomerRecord;

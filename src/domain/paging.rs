@@ -210,7 +210,8 @@ pub fn after_event(
         Event::CustomerIdentified { .. }
         | Event::Notified { .. }
         | Event::Classified { .. }
-        | Event::LegalAnswered { .. } => current,
+        | Event::LegalAnswered { .. }
+        | Event::FactsAdded { .. } => current,
         Event::Taken { by } | Event::Rejected { by, .. } => {
             at(by.at, policy.decision_reminder, Timer::Remind)
         }

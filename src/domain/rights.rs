@@ -27,6 +27,9 @@ pub enum Right {
     /// Confirm or change the category and severity (of a case whose category the bot
     /// guessed, or later): the reporter above all, who saw what happened.
     Classify,
+    /// Add facts to a case's record: its reporter (who saw what happened), its owner, a
+    /// manager.
+    AddFacts,
     /// Answer a proposal's pending legal review: its proposer, the owner, a manager or an
     /// approver (legal often approves).
     AnswerLegal,
@@ -42,7 +45,10 @@ impl Roles {
         self.role_allows(case, user, right)?;
         if reporter
             && !self.reporter_may_decide
-            && !matches!(right, Right::NameCustomer | Right::Classify)
+            && !matches!(
+                right,
+                Right::NameCustomer | Right::Classify | Right::AddFacts
+            )
         {
             return Err(Refusal::OwnReport);
         }
@@ -107,6 +113,14 @@ impl Roles {
                     Err(Refusal::NotInvolvedToClassify)
                 }
             }
+            Right::AddFacts => {
+                let owner = case.owner().map(|o| &o.by);
+                if reporter || owner == Some(user) || self.is_manager(user) {
+                    Ok(())
+                } else {
+                    Err(Refusal::NotInvolvedToAddFacts)
+                }
+            }
             Right::AnswerLegal => {
                 let proposer = match &case.state {
                     CaseState::Proposed { proposal, .. } => Some(&proposal.proposed.by),
@@ -142,7 +156,9 @@ impl Roles {
                 self.managers.iter().collect()
             }
             Right::Settle => self.approvers.iter().collect(),
-            Right::NameCustomer | Right::Classify | Right::AnswerLegal => Vec::new(),
+            Right::NameCustomer | Right::Classify | Right::AnswerLegal | Right::AddFacts => {
+                Vec::new()
+            }
         };
         let mut people: Vec<UserId> = Vec::new();
         for person in candidates {

@@ -141,6 +141,7 @@ impl Tallies {
             }
             Event::CustomerIdentified { .. }
             | Event::LegalAnswered { .. }
+            | Event::FactsAdded { .. }
             | Event::Notified { .. }
             | Event::Classified { .. } => {}
         }

@@ -86,6 +86,7 @@ pub async fn open_from_command(
         reported_from: ChannelId::parse(&command.channel_id),
         evidence: None,
         source: Source::Command,
+        facts: Default::default(),
     };
     // A replayed command (same trigger) answers with the case it already opened.
     match open(ctx, new, ("trigger", &command.trigger_id)).await {
@@ -158,6 +159,13 @@ pub async fn form_submitted(
     if category.is_none() {
         errors.insert(form::CATEGORY.into(), json!(t.missing_category()));
     }
+    let facts = match crate::handlers::facts::facts_of(values, t) {
+        Ok(facts) => facts,
+        Err((field, text)) => {
+            errors.insert(field.into(), json!(text));
+            Default::default()
+        }
+    };
     let summary = text_of(values, form::SUMMARY);
     if summary.chars().count() > NewCase::MAX_SUMMARY_CHARS {
         errors.insert(
@@ -204,6 +212,7 @@ pub async fn form_submitted(
         reported_from: context.origin.as_deref().and_then(ChannelId::parse),
         evidence: context.evidence,
         source,
+        facts,
     };
     let view_id = view.state_params.id.to_string();
     let text = match open(ctx, new, ("view", &view_id)).await {

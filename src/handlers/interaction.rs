@@ -10,7 +10,7 @@ use crate::domain::{ChannelId, UserId};
 use serde_json::Value;
 
 use crate::handlers::{
-    Click, Reply, approve, classify, decide, escalate, shortcut, take_case, tell,
+    Click, Reply, approve, classify, decide, escalate, facts, shortcut, take_case, tell,
 };
 use crate::slack::views::{self, MESSAGE_SHORTCUT, action, form};
 use crate::staff::{Admission, Path};
@@ -35,6 +35,7 @@ pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent, raw: &Valu
                 Some(form::ESCALATE) => {
                     escalate::form_submitted(ctx, &event.user, &event.view).await
                 }
+                Some(form::FACTS) => facts::submitted(ctx, &event.user, &event.view).await,
                 Some(form::CHECKS) => decide::checks_submitted(ctx, &event.user, &event.view).await,
                 Some(form::OUTCOME | form::REFUND) => {
                     decide::outcome_submitted(ctx, &event.user, &event.view).await
@@ -160,6 +161,7 @@ async fn block_action(ctx: &Arc<Context>, event: SlackInteractionBlockActionsEve
             approve::answer_legal(ctx, click, crate::domain::LegalReview::NotNeeded).await
         }
         action::OPEN_THREAD => Reply::Ack,
+        action::ADD_FACTS => facts::clicked(ctx, click, event.trigger_id.as_ref()),
         action::IDENTIFY => shortcut::identify_clicked(ctx, click, event.trigger_id.as_ref()),
         action::ESCALATE_SUGGESTED => shortcut::suggested(ctx, click, event.trigger_id.as_ref()),
         action::CONFIRM_GUESS => classify::clicked(ctx, click, classify::Asked::Confirm).await,

@@ -9,6 +9,7 @@ pub mod command;
 pub mod decide;
 pub mod escalate;
 pub mod events;
+pub mod facts;
 pub mod interaction;
 pub mod shortcut;
 pub mod take_case;

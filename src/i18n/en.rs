@@ -15,8 +15,9 @@ use super::{
 use crate::domain::customer::CaseLine;
 use crate::domain::{
     Accommodation, CaseId, CaseState, Category, ChannelId, Checks, Complaint, Contact,
-    CustomerRecord, Decision, DutyToServe, Event, History, LegalReview, Measure, Notice, Outcome,
-    Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId, Week,
+    CustomerRecord, Decision, DutyToServe, Event, Facts, History, LegalReview, Measure, Medium,
+    Notice, Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId,
+    Week,
 };
 use crate::report::WeeklyReport;
 use crate::report::export::Column;
@@ -899,6 +900,10 @@ impl Catalog for En {
                 "You took {id}, but you are no longer among the executives or managers, so you \
                  cannot decide it now; a manager can. Nothing changed."
             ),
+            Refusal::NotInvolvedToAddFacts => {
+                format!("Only the reporter, the owner and managers can add facts to {id}.")
+            }
+            Refusal::NothingToAdd => "Fill in at least one fact. Nothing changed.".into(),
             Refusal::ChecksMissing => format!(
                 "A suspension or termination of {id} is proposed with the checks answered: use \
                  the buttons on the card. Nothing changed."
@@ -999,6 +1004,112 @@ impl Catalog for En {
     }
     fn amount_invalid(&self) -> String {
         "Enter a whole amount greater than zero, digits only.".into()
+    }
+
+    fn medium_name(&self, medium: Medium) -> &'static str {
+        match medium {
+            Medium::Phone => "Phone",
+            Medium::Email => "Email",
+            Medium::Chat => "Chat",
+            Medium::InPerson => "In person",
+            Medium::Sns => "Social media",
+            Medium::Other => "Other",
+        }
+    }
+    fn form_when(&self) -> &'static str {
+        "When did it happen?"
+    }
+    fn form_when_hint(&self) -> &'static str {
+        "Leave empty for now. Everything below is optional and can be added later."
+    }
+    fn form_medium(&self) -> &'static str {
+        "How?"
+    }
+    fn form_minutes(&self) -> &'static str {
+        "How long (minutes)?"
+    }
+    fn form_words(&self) -> &'static str {
+        "Their exact words"
+    }
+    fn form_wants(&self) -> &'static str {
+        "What do you want the company to do?"
+    }
+    fn form_present(&self) -> &'static str {
+        "Who else was there?"
+    }
+    fn form_evidence(&self) -> &'static str {
+        "Evidence: links"
+    }
+    fn form_evidence_hint(&self) -> &'static str {
+        "One per line: a message's link (Copy link), a file shared in Slack."
+    }
+    fn form_facts_note(&self) -> &'static str {
+        "What else happened, or what changed?"
+    }
+    fn minutes_invalid(&self) -> String {
+        "Enter the minutes as a whole number, at most a week.".into()
+    }
+    fn facts_lines(&self, f: &Facts, zone: &TimeZone) -> String {
+        let mut lines: Vec<String> = Vec::new();
+        if let Some(at) = f.occurred_at {
+            lines.push(format!("*When:* {}", self.when(at, zone)));
+        }
+        match (f.medium, f.minutes) {
+            (Some(m), Some(n)) => lines.push(format!("*How:* {}, {n} min", self.medium_name(m))),
+            (Some(m), None) => lines.push(format!("*How:* {}", self.medium_name(m))),
+            (None, Some(n)) => lines.push(format!("*How long:* {n} min")),
+            (None, None) => {}
+        }
+        if let Some(words) = &f.words {
+            let quoted: Vec<String> = words
+                .lines()
+                .map(|l| format!("> {}", Untrusted::new(l)))
+                .collect();
+            lines.push(format!("*Exact words:*\n{}", quoted.join("\n")));
+        }
+        if let Some(wants) = &f.wants {
+            lines.push(format!("*Wants the company to:* {}", Untrusted::new(wants)));
+        }
+        if let Some(present) = &f.present {
+            lines.push(format!("*Others present:* {}", Untrusted::new(present)));
+        }
+        if !f.evidence.is_empty() {
+            let links: Vec<String> = f
+                .evidence
+                .iter()
+                .enumerate()
+                .map(|(n, l)| Untrusted::new(l).link(&format!("link {}", n + 1)))
+                .collect();
+            lines.push(format!("*Evidence:* {}", links.join(", ")));
+        }
+        if let Some(note) = &f.note {
+            lines.push(format!("*Also:* {}", Untrusted::new(note)));
+        }
+        lines.join("\n")
+    }
+    fn card_facts(&self) -> &'static str {
+        "The record"
+    }
+    fn card_addition(&self, by: &UserId, at: Timestamp, zone: &TimeZone) -> String {
+        format!("Added by {} on {}:", mention(by), self.when(at, zone))
+    }
+    fn add_facts_button(&self) -> &'static str {
+        "Add facts"
+    }
+    fn add_facts_title(&self) -> &'static str {
+        "Add facts"
+    }
+    fn add_facts_intro(&self, id: CaseId) -> String {
+        format!(
+            "*{id}*: what you add is kept with your name and the time, beside what was \
+             recorded before. Fill in what you know."
+        )
+    }
+    fn note_facts_added(&self, by: &UserId, facts: &str) -> String {
+        format!("{} added facts:\n{facts}", mention(by))
+    }
+    fn correct_classification_button(&self) -> &'static str {
+        "Correct category or severity"
     }
 
     fn checks_title(&self) -> &'static str {
@@ -1425,6 +1536,10 @@ impl Catalog for En {
                 },
             ),
             Event::CustomerIdentified { customer, .. } => ("customer named", customer.to_string()),
+            Event::FactsAdded { facts, .. } => (
+                "facts added",
+                self.facts_lines(facts, &TimeZone::UTC).replace('\n', " / "),
+            ),
             Event::LegalAnswered { answer, .. } => {
                 ("legal review answered", self.legal_name(*answer).to_owned())
             }

@@ -18,8 +18,9 @@ use super::{
 use crate::domain::customer::CaseLine;
 use crate::domain::{
     Accommodation, CaseId, CaseState, Category, ChannelId, Checks, Complaint, Contact,
-    CustomerRecord, Decision, DutyToServe, Event, History, LegalReview, Measure, Notice, Outcome,
-    Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId, Week,
+    CustomerRecord, Decision, DutyToServe, Event, Facts, History, LegalReview, Measure, Medium,
+    Notice, Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId,
+    Week,
 };
 use crate::report::WeeklyReport;
 use crate::report::export::Column;
@@ -945,6 +946,12 @@ impl Catalog for Ja {
                 "{id} を担当していますが、現在は責任者またはマネージャーとして登録されていない\
                  ため、判断できません。マネージャーが判断できます。変更はありません。"
             ),
+            Refusal::NotInvolvedToAddFacts => {
+                format!("{id} に事実を追記できるのは、報告者、担当者、マネージャーだけです。")
+            }
+            Refusal::NothingToAdd => {
+                "追記する事実を一つ以上入力してください。変更はありません。".into()
+            }
             Refusal::ChecksMissing => format!(
                 "{id} の利用停止と契約解除は、事前確認に回答してから提案します。カードのボタンから\
                  操作してください。変更はありません。"
@@ -1047,6 +1054,112 @@ impl Catalog for Ja {
     }
     fn amount_invalid(&self) -> String {
         "0より大きい整数を、数字だけで入力してください。".into()
+    }
+
+    fn medium_name(&self, medium: Medium) -> &'static str {
+        match medium {
+            Medium::Phone => "電話",
+            Medium::Email => "メール",
+            Medium::Chat => "チャット",
+            Medium::InPerson => "対面",
+            Medium::Sns => "SNS",
+            Medium::Other => "その他",
+        }
+    }
+    fn form_when(&self) -> &'static str {
+        "いつ起きましたか"
+    }
+    fn form_when_hint(&self) -> &'static str {
+        "空欄の場合は現在の日時になります。以下はすべて任意で、後から追記できます。"
+    }
+    fn form_medium(&self) -> &'static str {
+        "手段"
+    }
+    fn form_minutes(&self) -> &'static str {
+        "時間（分）"
+    }
+    fn form_words(&self) -> &'static str {
+        "相手の発言（そのままの言葉）"
+    }
+    fn form_wants(&self) -> &'static str {
+        "会社に求める対応"
+    }
+    fn form_present(&self) -> &'static str {
+        "その場にいた人"
+    }
+    fn form_evidence(&self) -> &'static str {
+        "証拠のリンク"
+    }
+    fn form_evidence_hint(&self) -> &'static str {
+        "1行に1つ。メッセージのリンク（リンクをコピー）や、Slackで共有したファイルのリンクです。"
+    }
+    fn form_facts_note(&self) -> &'static str {
+        "その後の出来事や変わったこと"
+    }
+    fn minutes_invalid(&self) -> String {
+        "分数を整数で入力してください（最長1週間）。".into()
+    }
+    fn facts_lines(&self, f: &Facts, zone: &TimeZone) -> String {
+        let mut lines: Vec<String> = Vec::new();
+        if let Some(at) = f.occurred_at {
+            lines.push(format!("*日時* {}", self.when(at, zone)));
+        }
+        match (f.medium, f.minutes) {
+            (Some(m), Some(n)) => lines.push(format!("*手段* {}、{n}分", self.medium_name(m))),
+            (Some(m), None) => lines.push(format!("*手段* {}", self.medium_name(m))),
+            (None, Some(n)) => lines.push(format!("*時間* {n}分")),
+            (None, None) => {}
+        }
+        if let Some(words) = &f.words {
+            let quoted: Vec<String> = words
+                .lines()
+                .map(|l| format!("> {}", Untrusted::new(l)))
+                .collect();
+            lines.push(format!("*相手の発言*\n{}", quoted.join("\n")));
+        }
+        if let Some(wants) = &f.wants {
+            lines.push(format!("*会社に求める対応* {}", Untrusted::new(wants)));
+        }
+        if let Some(present) = &f.present {
+            lines.push(format!("*その場にいた人* {}", Untrusted::new(present)));
+        }
+        if !f.evidence.is_empty() {
+            let links: Vec<String> = f
+                .evidence
+                .iter()
+                .enumerate()
+                .map(|(n, l)| Untrusted::new(l).link(&format!("リンク{}", n + 1)))
+                .collect();
+            lines.push(format!("*証拠* {}", links.join("、")));
+        }
+        if let Some(note) = &f.note {
+            lines.push(format!("*追記* {}", Untrusted::new(note)));
+        }
+        lines.join("\n")
+    }
+    fn card_facts(&self) -> &'static str {
+        "記録"
+    }
+    fn card_addition(&self, by: &UserId, at: Timestamp, zone: &TimeZone) -> String {
+        format!("{}が{}に追記：", san(by), self.when(at, zone))
+    }
+    fn add_facts_button(&self) -> &'static str {
+        "事実を追記"
+    }
+    fn add_facts_title(&self) -> &'static str {
+        "事実の追記"
+    }
+    fn add_facts_intro(&self, id: CaseId) -> String {
+        format!(
+            "{id} に追記します。追記した内容は、お名前と日時とともに、これまでの記録と並べて\
+             残ります。分かる範囲で入力してください。"
+        )
+    }
+    fn note_facts_added(&self, by: &UserId, facts: &str) -> String {
+        format!("{}が事実を追記しました。\n{facts}", san(by))
+    }
+    fn correct_classification_button(&self) -> &'static str {
+        "区分・深刻度を訂正"
     }
 
     fn checks_title(&self) -> &'static str {
@@ -1442,6 +1555,10 @@ impl Catalog for Ja {
             Event::LegalAnswered { answer, .. } => {
                 ("法務確認", self.legal_name(*answer).to_owned())
             }
+            Event::FactsAdded { facts, .. } => (
+                "事実の追記",
+                self.facts_lines(facts, &TimeZone::UTC).replace('\n', "／"),
+            ),
             Event::Rejected { proposal, .. } => ("却下", outcome(proposal.outcome)),
             Event::Closed { decision } => (
                 "完了",

@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use crate::domain::customer::CaseLine;
 use crate::domain::{
     Accommodation, CaseId, CaseState, Category, ChannelId, Checks, Complaint, Contact, CustomerId,
-    CustomerRecord, Decision, DutyToServe, Event, History, LegalReview, Measure, Outcome, Problem,
-    PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId, Week,
+    CustomerRecord, Decision, DutyToServe, Event, Facts, History, LegalReview, Measure, Medium,
+    Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId, Week,
 };
 use crate::report::WeeklyReport;
 use crate::report::export::Column;
@@ -385,6 +385,30 @@ pub trait Catalog: Sync {
     fn outcome_submit(&self) -> &'static str;
     fn outcome_intro(&self, id: CaseId) -> String;
     fn amount_invalid(&self) -> String;
+
+    // The record: facts in the case form, on the card, and added later.
+    fn medium_name(&self, medium: Medium) -> &'static str;
+    fn form_when(&self) -> &'static str;
+    fn form_when_hint(&self) -> &'static str;
+    fn form_medium(&self) -> &'static str;
+    fn form_minutes(&self) -> &'static str;
+    fn form_words(&self) -> &'static str;
+    fn form_wants(&self) -> &'static str;
+    fn form_present(&self) -> &'static str;
+    fn form_evidence(&self) -> &'static str;
+    fn form_evidence_hint(&self) -> &'static str;
+    fn form_facts_note(&self) -> &'static str;
+    fn minutes_invalid(&self) -> String;
+    /// The facts as the card, the thread and the export show them, one per line.
+    fn facts_lines(&self, facts: &Facts, zone: &TimeZone) -> String;
+    fn card_facts(&self) -> &'static str;
+    /// Heads facts added later: who and when.
+    fn card_addition(&self, by: &UserId, at: Timestamp, zone: &TimeZone) -> String;
+    fn add_facts_button(&self) -> &'static str;
+    fn add_facts_title(&self) -> &'static str;
+    fn add_facts_intro(&self, id: CaseId) -> String;
+    fn note_facts_added(&self, by: &UserId, facts: &str) -> String;
+    fn correct_classification_button(&self) -> &'static str;
 
     // Before a suspension or a termination: the checks, their answers, the legal review.
     fn checks_title(&self) -> &'static str;

@@ -146,6 +146,8 @@ fn refusals() -> Vec<(&'static str, Refusal)> {
         ("no-longer-entitled", Refusal::NoLongerEntitled),
         ("own-proposal", Refusal::OwnProposal),
         ("checks-missing", Refusal::ChecksMissing),
+        ("not-involved-to-add-facts", Refusal::NotInvolvedToAddFacts),
+        ("nothing-to-add", Refusal::NothingToAdd),
         ("legal-review-pending", Refusal::LegalReviewPending),
         ("no-legal-review-pending", Refusal::NoLegalReviewPending),
         ("not-involved-to-answer", Refusal::NotInvolvedToAnswer),
@@ -324,6 +326,16 @@ fn events() -> Vec<(&'static str, Event)> {
             },
         ),
         (
+            "facts-added",
+            Event::FactsAdded {
+                facts: crate::domain::Facts {
+                    minutes: Some(431),
+                    ..Default::default()
+                },
+                by: stamp(ALPHA),
+            },
+        ),
+        (
             "legal-answered",
             Event::LegalAnswered {
                 answer: LegalReview::NotNeeded,
@@ -455,6 +467,40 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         }),
     );
     md("until_invalid".into(), t.until_invalid());
+    md("minutes_invalid".into(), t.minutes_invalid());
+    for m in crate::domain::Medium::ALL {
+        md(format!("medium_name/{}", m.slug()), t.medium_name(m).into());
+    }
+    let facts = crate::domain::Facts {
+        occurred_at: Some(at()),
+        medium: Some(crate::domain::Medium::Phone),
+        minutes: Some(417),
+        words: Some(format!("{TYPED}\n{TYPED}")),
+        wants: Some(TYPED.into()),
+        present: Some(TYPED.into()),
+        evidence: vec![LINK.into()],
+        note: Some(TYPED.into()),
+    };
+    md("facts_lines/all".into(), t.facts_lines(&facts, &zone));
+    md(
+        "facts_lines/minutes".into(),
+        t.facts_lines(
+            &crate::domain::Facts {
+                minutes: Some(419),
+                ..Default::default()
+            },
+            &zone,
+        ),
+    );
+    md(
+        "card_addition".into(),
+        t.card_addition(&user(ALPHA), at(), &zone),
+    );
+    md("add_facts_intro".into(), t.add_facts_intro(id));
+    md(
+        "note_facts_added".into(),
+        t.note_facts_added(&user(ALPHA), &t.facts_lines(&facts, &zone)),
+    );
     md(
         "checks_intro".into(),
         t.checks_intro(id, Outcome::refund(AMOUNT).and(Measure::Termination), c),
@@ -676,6 +722,23 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         ("outcome_contact", t.outcome_contact()),
         ("several_button", t.several_button()),
         ("checks_title", t.checks_title()),
+        ("form_when", t.form_when()),
+        ("form_when_hint", t.form_when_hint()),
+        ("form_medium", t.form_medium()),
+        ("form_minutes", t.form_minutes()),
+        ("form_words", t.form_words()),
+        ("form_wants", t.form_wants()),
+        ("form_present", t.form_present()),
+        ("form_evidence", t.form_evidence()),
+        ("form_evidence_hint", t.form_evidence_hint()),
+        ("form_facts_note", t.form_facts_note()),
+        ("card_facts", t.card_facts()),
+        ("add_facts_button", t.add_facts_button()),
+        ("add_facts_title", t.add_facts_title()),
+        (
+            "correct_classification_button",
+            t.correct_classification_button(),
+        ),
         ("check_complaint", t.check_complaint()),
         ("check_accommodation", t.check_accommodation()),
         ("check_duty_to_serve", t.check_duty_to_serve()),

@@ -205,6 +205,7 @@ fn step(event: &Event, zone: &TimeZone, t: &dyn Catalog, currency: &str) -> Step
         Event::Rejected { by, .. }
         | Event::CustomerIdentified { by, .. }
         | Event::LegalAnswered { by, .. }
+        | Event::FactsAdded { by, .. }
         | Event::Classified { by, .. } => (by.at, by.by.to_string()),
         Event::Closed { decision } => {
             let last = decision.final_stamp();
@@ -504,6 +505,7 @@ mod tests {
             reported_from: None,
             evidence: None,
             source: Source::Command,
+            facts: Default::default(),
         };
         store.open_case(new, at, &rules, None).await.unwrap();
         store

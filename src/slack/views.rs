@@ -38,6 +38,8 @@ pub mod action {
     pub const CONFIRM_GUESS: &str = "confirm_classification";
     /// ...or opens the form to change the category and severity.
     pub const CHANGE_CLASSIFICATION: &str = "change_classification";
+    /// On the card: opens the form adding facts to the record.
+    pub const ADD_FACTS: &str = "add_facts";
     /// ...or says it is an emergency (critical: everyone is paged).
     pub const EMERGENCY: &str = "emergency";
 }
@@ -53,6 +55,16 @@ pub mod form {
     /// The checks before a suspension or a termination; private_metadata is
     /// `ESC-12|<the outcome as JSON>`.
     pub const CHECKS: &str = "checks_form";
+    /// Facts added to a case's record; private_metadata is the case id.
+    pub const FACTS: &str = "facts_form";
+    pub const WHEN: &str = "when";
+    pub const MEDIUM: &str = "medium";
+    pub const MINUTES: &str = "minutes";
+    pub const WORDS: &str = "words";
+    pub const WANTS: &str = "wants";
+    pub const PRESENT: &str = "present";
+    pub const LINKS: &str = "links";
+    pub const NOTE: &str = "note";
     pub const COMPLAINT: &str = "complaint";
     pub const ACCOMMODATION: &str = "accommodation";
     pub const DUTY_TO_SERVE: &str = "duty_to_serve";
@@ -227,6 +239,20 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
     if let Some(evidence) = &case.evidence {
         blocks.extend(evidence_blocks(evidence, look));
     }
+    if !case.facts.is_empty() || !case.additions.is_empty() {
+        let mut record = vec![format!("*{}*", t.card_facts())];
+        if !case.facts.is_empty() {
+            record.push(t.facts_lines(&case.facts, look.zone));
+        }
+        for addition in &case.additions {
+            record.push(format!(
+                "{}\n{}",
+                t.card_addition(&addition.by.by, addition.by.at, look.zone),
+                t.facts_lines(&addition.facts, look.zone)
+            ));
+        }
+        blocks.push(section(record.join("\n")));
+    }
     blocks.push(section(format!(
         "*{}*\n{}",
         t.card_history(),
@@ -275,6 +301,18 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
     };
     if case.customer.is_none() && !case.is_closed() {
         buttons.push(button(t.identify_button(), action::IDENTIFY, &id).into());
+    }
+    // The record grows after a case closes too; the category is corrected while it is open.
+    buttons.push(button(t.add_facts_button(), action::ADD_FACTS, &id).into());
+    if !case.is_closed() && !case.unconfirmed {
+        buttons.push(
+            button(
+                t.correct_classification_button(),
+                action::CHANGE_CLASSIFICATION,
+                &id,
+            )
+            .into(),
+        );
     }
     if !buttons.is_empty() {
         blocks.push(SlackActionsBlock::new(buttons).into());
@@ -404,6 +442,7 @@ pub fn note(case: &Case, note: &Note, look: Look<'_>) -> SlackMessageContent {
         Note::Closed { decision } => t.note_closed(decision, currency, look.zone),
         Note::WarningDraft { to } => return warning_draft(case, to, look),
         Note::LegalAnswered { by, answer } => t.note_legal_answered(by, *answer),
+        Note::FactsAdded { by, facts } => t.note_facts_added(by, &t.facts_lines(facts, look.zone)),
     };
     content(text.clone(), vec![section(text)])
 }
@@ -724,12 +763,102 @@ pub fn escalate_form(context: &FormContext, customer: Option<&str>, look: Look<'
         .with_optional(true)
         .into(),
     ]);
+    blocks.extend(facts_inputs(look, false));
     SlackView::Modal(
         SlackModalView::new(plain(t.form_title(), 24), blocks)
             .with_callback_id(form::ESCALATE.into())
             .with_submit(plain(t.form_submit(), 24))
             .with_close(plain(t.form_cancel(), 24))
             .with_private_metadata(context.encode()),
+    )
+}
+
+/// The optional facts of the record (記録票): when, how, how long, the exact words, what
+/// the reporter wants, who else was there, links; with `note` (adding facts later), what
+/// else happened.
+fn facts_inputs(look: Look<'_>, note: bool) -> Vec<SlackBlock> {
+    let t = look.t;
+    let text = |label: &str, block: &str, multiline: bool| -> SlackBlock {
+        SlackInputBlock::new(
+            plain(label, 2000),
+            SlackBlockPlainTextInputElement::new()
+                .with_action_id(block.into())
+                .with_multiline(multiline)
+                .with_max_length(crate::domain::Facts::MAX_TEXT_CHARS as u64)
+                .into(),
+        )
+        .with_block_id(block.into())
+        .with_optional(true)
+        .into()
+    };
+    let media = crate::domain::Medium::ALL
+        .into_iter()
+        .map(|m| option(t.medium_name(m), m.slug()))
+        .collect();
+    let mut blocks = vec![
+        SlackInputBlock::new(
+            plain(t.form_when(), 2000),
+            SlackBlockDateTimePickerElement::new()
+                .with_action_id(form::WHEN.into())
+                .into(),
+        )
+        .with_block_id(form::WHEN.into())
+        .with_hint(plain(t.form_when_hint(), 2000))
+        .with_optional(true)
+        .into(),
+        SlackInputBlock::new(
+            plain(t.form_medium(), 2000),
+            SlackBlockStaticSelectElement::new()
+                .with_action_id(form::MEDIUM.into())
+                .with_options(media)
+                .into(),
+        )
+        .with_block_id(form::MEDIUM.into())
+        .with_optional(true)
+        .into(),
+        SlackInputBlock::new(
+            plain(t.form_minutes(), 2000),
+            SlackBlockNumberInputElement::new(false)
+                .with_action_id(form::MINUTES.into())
+                .with_min_value("1".into())
+                .into(),
+        )
+        .with_block_id(form::MINUTES.into())
+        .with_optional(true)
+        .into(),
+        text(t.form_words(), form::WORDS, true),
+        text(t.form_wants(), form::WANTS, true),
+        text(t.form_present(), form::PRESENT, false),
+        SlackInputBlock::new(
+            plain(t.form_evidence(), 2000),
+            SlackBlockPlainTextInputElement::new()
+                .with_action_id(form::LINKS.into())
+                .with_multiline(true)
+                .with_max_length(3000)
+                .into(),
+        )
+        .with_block_id(form::LINKS.into())
+        .with_hint(plain(t.form_evidence_hint(), 2000))
+        .with_optional(true)
+        .into(),
+    ];
+    if note {
+        blocks.insert(0, text(t.form_facts_note(), form::NOTE, true));
+    }
+    blocks
+}
+
+/// The form adding facts to a case's record.
+pub fn facts_form(id: CaseId, look: Look<'_>) -> SlackView {
+    let t = look.t;
+    let mut blocks = vec![section(t.add_facts_intro(id))];
+    blocks.extend(facts_inputs(look, true));
+    SlackView::Modal(
+        SlackModalView::new(plain(t.add_facts_title(), 24), blocks)
+            .with_callback_id(form::FACTS.into())
+            .with_submit(plain(t.outcome_submit(), 24))
+            .with_close(plain(t.form_cancel(), 24))
+            .with_private_metadata(id.to_string()),
     )
 }
 

@@ -335,6 +335,7 @@ impl Store {
                         tx.put_customer(&customer)?;
                     }
                 }
+                Event::FactsAdded { facts, by } => case.add_facts(facts.clone(), by.clone()),
                 _ => {}
             }
             tx.put_case(&case, previous)?;

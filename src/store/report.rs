@@ -213,6 +213,7 @@ pub(super) fn count(
         | Event::Proposed { .. }
         | Event::Rejected { .. }
         | Event::LegalAnswered { .. }
+        | Event::FactsAdded { .. }
         | Event::Notified { .. } => {}
     }
     Ok(())

@@ -29,6 +29,7 @@ fn new_case(customer: &str) -> NewCase {
         reported_from: None,
         evidence: None,
         source: crate::domain::Source::Command,
+        facts: Default::default(),
     }
 }
 
