@@ -270,6 +270,12 @@ pub enum Event {
     Closed {
         decision: Decision,
     },
+    /// The reporter of a critical case answered "are you safe now?": `safe: false` is "I
+    /// need someone now", which pages the chain at once.
+    SafetyAnswered {
+        safe: bool,
+        by: Stamp,
+    },
     /// Someone added facts to the record (the reporter, the owner, a manager).
     FactsAdded {
         facts: Facts,
@@ -334,6 +340,7 @@ impl Event {
             Event::Closed { .. } => "closed",
             Event::LegalAnswered { .. } => "legal-answered",
             Event::FactsAdded { .. } => "facts-added",
+            Event::SafetyAnswered { .. } => "safety-answered",
             Event::CustomerIdentified { .. } => "customer-identified",
             Event::Classified { .. } => "classified",
             Event::Notified { notice, .. } => match notice {
@@ -356,6 +363,10 @@ pub enum Action {
     Decide(Outcome),
     /// The same, with the answers a suspension or a termination needs first.
     DecideWithChecks(Outcome, Checks),
+    /// The reporter answers "are you safe now?" (`safe: false`: "I need someone now").
+    AnswerSafety {
+        safe: bool,
+    },
     /// Add facts to the record, on an open or a closed case.
     AddFacts(Facts),
     /// Answer the pending legal review of the proposal (`proposal` as for `Approve`).
@@ -392,6 +403,7 @@ impl Action {
             Action::Decide(_) | Action::DecideWithChecks(..) => "decide",
             Action::AnswerLegal { .. } => "answer-legal",
             Action::AddFacts(_) => "add-facts",
+            Action::AnswerSafety { .. } => "answer-safety",
             Action::Approve { .. } => "approve",
             Action::Reject { .. } => "reject",
             Action::IdentifyCustomer(_) => "name-customer",
@@ -440,6 +452,8 @@ pub enum Refusal {
     NotInvolvedToAddFacts,
     /// Nothing was filled in.
     NothingToAdd,
+    /// Only the reporter answers whether they are safe.
+    NotTheReporter,
     Closed {
         outcome: Outcome,
     },
@@ -473,6 +487,7 @@ impl Refusal {
             Refusal::NotInvolvedToClassify => "not-involved-to-classify",
             Refusal::NotInvolvedToAnswer => "not-involved-to-answer",
             Refusal::NotInvolvedToAddFacts => "not-involved-to-add-facts",
+            Refusal::NotTheReporter => "not-the-reporter",
             Refusal::AlreadyTakenBy(_)
             | Refusal::AlreadyYours
             | Refusal::NotTakenYet
@@ -561,6 +576,16 @@ impl Case {
             Action::Decide(outcome) => self.decide(outcome, None, actor, roles, policy),
             Action::DecideWithChecks(outcome, checks) => {
                 self.decide(outcome, Some(checks), actor, roles, policy)
+            }
+            Action::AnswerSafety { safe } => {
+                roles.check(self, &actor.by, Right::AnswerSafety)?;
+                Ok((
+                    self.state.clone(),
+                    Event::SafetyAnswered {
+                        safe,
+                        by: actor.clone(),
+                    },
+                ))
             }
             Action::AddFacts(facts) => {
                 if facts.is_empty() {

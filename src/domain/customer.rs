@@ -97,6 +97,7 @@ impl CustomerRecord {
             | Event::Rejected { .. }
             | Event::LegalAnswered { .. }
             | Event::FactsAdded { .. }
+            | Event::SafetyAnswered { .. }
             | Event::Notified { .. } => {}
         }
     }

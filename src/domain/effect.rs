@@ -18,6 +18,9 @@ pub enum Effect {
     UpdateCard,
     /// Page an executive by direct message, with a button to take the case.
     Page { to: UserId },
+    /// The reporter needs someone now: an urgent direct message, whatever the case's state
+    /// (a page is only for taking an open case).
+    Urgent { to: UserId },
     /// Once the case is taken, edit the pages already sent so nobody else tries to take
     /// it (they say who has it instead).
     UpdatePages,
@@ -69,6 +72,11 @@ pub enum Note {
         customer: CustomerId,
         by: UserId,
     },
+    /// The reporter answered "are you safe now?".
+    Safety {
+        by: UserId,
+        safe: bool,
+    },
     /// Someone added facts to the record.
     FactsAdded {
         by: UserId,
@@ -111,7 +119,7 @@ pub enum Lane {
 impl Effect {
     pub fn lane(&self, case: &Case) -> Lane {
         match self {
-            Effect::Page { to } => Lane::DirectMessage(to.clone()),
+            Effect::Page { to } | Effect::Urgent { to } => Lane::DirectMessage(to.clone()),
             Effect::NotifyReporter | Effect::Acknowledge => {
                 Lane::DirectMessage(case.reporter.clone())
             }
@@ -132,6 +140,7 @@ impl Effect {
             Effect::UpdateCard => "update-card",
             Effect::UpdatePages => "update-pages",
             Effect::Page { .. } => "page",
+            Effect::Urgent { .. } => "urgent",
             Effect::HereAlert { .. } => "here-alert",
             Effect::ThreadNote { .. } => "thread-note",
             Effect::ResolveProposal { .. } => "resolve-proposal",
@@ -173,6 +182,13 @@ impl Effect {
                     },
                 },
             ],
+            // Who is paged when the reporter needs someone is `paging::someone_now`'s.
+            Event::SafetyAnswered { safe, by } => vec![Effect::ThreadNote {
+                note: Note::Safety {
+                    by: by.by.clone(),
+                    safe: *safe,
+                },
+            }],
             Event::FactsAdded { facts, by } => vec![
                 Effect::UpdateCard,
                 Effect::ThreadNote {

@@ -27,6 +27,8 @@ pub enum Right {
     /// Confirm or change the category and severity (of a case whose category the bot
     /// guessed, or later): the reporter above all, who saw what happened.
     Classify,
+    /// Answer "are you safe now?": the reporter alone.
+    AnswerSafety,
     /// Add facts to a case's record: its reporter (who saw what happened), its owner, a
     /// manager.
     AddFacts,
@@ -47,7 +49,7 @@ impl Roles {
             && !self.reporter_may_decide
             && !matches!(
                 right,
-                Right::NameCustomer | Right::Classify | Right::AddFacts
+                Right::NameCustomer | Right::Classify | Right::AddFacts | Right::AnswerSafety
             )
         {
             return Err(Refusal::OwnReport);
@@ -113,6 +115,13 @@ impl Roles {
                     Err(Refusal::NotInvolvedToClassify)
                 }
             }
+            Right::AnswerSafety => {
+                if reporter {
+                    Ok(())
+                } else {
+                    Err(Refusal::NotTheReporter)
+                }
+            }
             Right::AddFacts => {
                 let owner = case.owner().map(|o| &o.by);
                 if reporter || owner == Some(user) || self.is_manager(user) {
@@ -156,9 +165,11 @@ impl Roles {
                 self.managers.iter().collect()
             }
             Right::Settle => self.approvers.iter().collect(),
-            Right::NameCustomer | Right::Classify | Right::AnswerLegal | Right::AddFacts => {
-                Vec::new()
-            }
+            Right::NameCustomer
+            | Right::Classify
+            | Right::AnswerLegal
+            | Right::AddFacts
+            | Right::AnswerSafety => Vec::new(),
         };
         let mut people: Vec<UserId> = Vec::new();
         for person in candidates {

@@ -142,6 +142,7 @@ impl Tallies {
             Event::CustomerIdentified { .. }
             | Event::LegalAnswered { .. }
             | Event::FactsAdded { .. }
+            | Event::SafetyAnswered { .. }
             | Event::Notified { .. }
             | Event::Classified { .. } => {}
         }

@@ -90,7 +90,7 @@ pub async fn open_from_command(
     };
     // A replayed command (same trigger) answers with the case it already opened.
     match open(ctx, new, ("trigger", &command.trigger_id)).await {
-        Ok(case) => ephemeral(t.case_opened(case.id, case.category)),
+        Ok(case) => crate::handlers::ephemeral_message(views::opened(&case, ctx.look())),
         Err(text) => ephemeral(text),
     }
 }
@@ -215,13 +215,13 @@ pub async fn form_submitted(
         facts,
     };
     let view_id = view.state_params.id.to_string();
-    let text = match open(ctx, new, ("view", &view_id)).await {
-        Ok(case) => t.case_opened(case.id, case.category),
-        Err(text) => text,
+    let view = match open(ctx, new, ("view", &view_id)).await {
+        Ok(case) => views::opened_notice(&case, ctx.look()),
+        Err(text) => views::notice(t.form_done_title(), text, ctx.look()),
     };
     Reply::Json(json!({
         "response_action": "update",
-        "view": views::notice(t.form_done_title(), text, ctx.look()),
+        "view": view,
     }))
 }
 

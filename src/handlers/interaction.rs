@@ -10,7 +10,7 @@ use crate::domain::{ChannelId, UserId};
 use serde_json::Value;
 
 use crate::handlers::{
-    Click, Reply, approve, classify, decide, escalate, facts, shortcut, take_case, tell,
+    Click, Reply, approve, classify, decide, escalate, facts, safety, shortcut, take_case, tell,
 };
 use crate::slack::views::{self, MESSAGE_SHORTCUT, action, form};
 use crate::staff::{Admission, Path};
@@ -161,6 +161,8 @@ async fn block_action(ctx: &Arc<Context>, event: SlackInteractionBlockActionsEve
             approve::answer_legal(ctx, click, crate::domain::LegalReview::NotNeeded).await
         }
         action::OPEN_THREAD => Reply::Ack,
+        action::SAFE => safety::handle(ctx, click, true).await,
+        action::NEED_SOMEONE => safety::handle(ctx, click, false).await,
         action::ADD_FACTS => facts::clicked(ctx, click, event.trigger_id.as_ref()),
         action::IDENTIFY => shortcut::identify_clicked(ctx, click, event.trigger_id.as_ref()),
         action::ESCALATE_SUGGESTED => shortcut::suggested(ctx, click, event.trigger_id.as_ref()),

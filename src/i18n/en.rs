@@ -900,6 +900,9 @@ impl Catalog for En {
                 "You took {id}, but you are no longer among the executives or managers, so you \
                  cannot decide it now; a manager can. Nothing changed."
             ),
+            Refusal::NotTheReporter => {
+                format!("Only the reporter of {id} answers this. Nothing changed.")
+            }
             Refusal::NotInvolvedToAddFacts => {
                 format!("Only the reporter, the owner and managers can add facts to {id}.")
             }
@@ -1004,6 +1007,65 @@ impl Catalog for En {
     }
     fn amount_invalid(&self) -> String {
         "Enter a whole amount greater than zero, digits only.".into()
+    }
+
+    fn care_at_submission(
+        &self,
+        policy_url: Option<Untrusted<'_>>,
+        support_url: Option<Untrusted<'_>>,
+    ) -> String {
+        let mut out =
+            "Reporting never counts against you: you will not be treated badly for it.".to_owned();
+        if let Some(url) = policy_url {
+            out.push_str(&format!(
+                " Our policy on customer harassment: {}.",
+                url.link("read it")
+            ));
+        }
+        if let Some(url) = support_url {
+            out.push_str(&format!(
+                " If you would like to talk to someone (the employee assistance programme, the \
+                 occupational physician, the consultation desk): {}.",
+                url.link("who to contact")
+            ));
+        }
+        out
+    }
+    fn urgent_page(&self, id: CaseId, reporter: &UserId) -> String {
+        format!(
+            ":rotating_light: *{id}*: {} needs someone now. Please go to them or call them at \
+             once.",
+            mention(reporter)
+        )
+    }
+    fn safety_question(&self) -> &'static str {
+        "Are you safe now? Is someone with you?"
+    }
+    fn safe_button(&self) -> &'static str {
+        "I'm safe"
+    }
+    fn need_someone_button(&self) -> &'static str {
+        "I need someone now"
+    }
+    fn safety_recorded(&self, id: CaseId, safe: bool) -> String {
+        if safe {
+            format!("Thank you. Management has {id}; take the time you need.")
+        } else {
+            format!(
+                "Management is being alerted now about {id}. If you are in danger, leave and \
+                 call the police (110 in Japan)."
+            )
+        }
+    }
+    fn note_safety(&self, by: &UserId, safe: bool) -> String {
+        if safe {
+            format!("{} says they are safe.", mention(by))
+        } else {
+            format!(
+                ":rotating_light: {} needs someone now: everyone who can act was paged.",
+                mention(by)
+            )
+        }
     }
 
     fn medium_name(&self, medium: Medium) -> &'static str {
@@ -1536,6 +1598,10 @@ impl Catalog for En {
                 },
             ),
             Event::CustomerIdentified { customer, .. } => ("customer named", customer.to_string()),
+            Event::SafetyAnswered { safe, .. } => (
+                "safety answered",
+                if *safe { "safe" } else { "needs someone now" }.to_owned(),
+            ),
             Event::FactsAdded { facts, .. } => (
                 "facts added",
                 self.facts_lines(facts, &TimeZone::UTC).replace('\n', " / "),

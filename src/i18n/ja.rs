@@ -946,6 +946,9 @@ impl Catalog for Ja {
                 "{id} を担当していますが、現在は責任者またはマネージャーとして登録されていない\
                  ため、判断できません。マネージャーが判断できます。変更はありません。"
             ),
+            Refusal::NotTheReporter => {
+                format!("{id} のこの質問に回答できるのは報告者だけです。変更はありません。")
+            }
             Refusal::NotInvolvedToAddFacts => {
                 format!("{id} に事実を追記できるのは、報告者、担当者、マネージャーだけです。")
             }
@@ -1054,6 +1057,64 @@ impl Catalog for Ja {
     }
     fn amount_invalid(&self) -> String {
         "0より大きい整数を、数字だけで入力してください。".into()
+    }
+
+    fn care_at_submission(
+        &self,
+        policy_url: Option<Untrusted<'_>>,
+        support_url: Option<Untrusted<'_>>,
+    ) -> String {
+        let mut out = "報告したことで不利益な扱いを受けることはありません。".to_owned();
+        if let Some(url) = policy_url {
+            out.push_str(&format!(
+                "カスタマーハラスメントに対する当社の方針は{}にあります。",
+                url.link("こちら")
+            ));
+        }
+        if let Some(url) = support_url {
+            out.push_str(&format!(
+                "誰かに相談したいときは、EAP、産業医、相談窓口をご利用ください：{}。",
+                url.link("相談先")
+            ));
+        }
+        out
+    }
+    fn urgent_page(&self, id: CaseId, reporter: &UserId) -> String {
+        format!(
+            ":rotating_light: {id}：{}から、今すぐ誰かに来てほしいと連絡がありました。すぐに\
+             駆けつけるか、連絡してください。",
+            san(reporter)
+        )
+    }
+    fn safety_question(&self) -> &'static str {
+        "今、安全な場所にいますか。近くに誰かいますか。"
+    }
+    fn safe_button(&self) -> &'static str {
+        "安全です"
+    }
+    fn need_someone_button(&self) -> &'static str {
+        "今すぐ誰かに来てほしい"
+    }
+    fn safety_recorded(&self, id: CaseId, safe: bool) -> String {
+        if safe {
+            format!("ありがとうございます。{id} は責任者が担当します。無理をせず休んでください。")
+        } else {
+            format!(
+                "{id} について、今すぐ責任者に連絡しています。危険を感じたら、その場を離れて\
+                 110番に通報してください。"
+            )
+        }
+    }
+    fn note_safety(&self, by: &UserId, safe: bool) -> String {
+        if safe {
+            format!("{}は安全とのことです。", san(by))
+        } else {
+            format!(
+                ":rotating_light: {}から、今すぐ誰かに来てほしいと連絡がありました。対応できる方全員を\
+                 呼び出しました。",
+                san(by)
+            )
+        }
     }
 
     fn medium_name(&self, medium: Medium) -> &'static str {
@@ -1555,6 +1616,15 @@ impl Catalog for Ja {
             Event::LegalAnswered { answer, .. } => {
                 ("法務確認", self.legal_name(*answer).to_owned())
             }
+            Event::SafetyAnswered { safe, .. } => (
+                "安全の確認",
+                if *safe {
+                    "安全"
+                } else {
+                    "今すぐ誰かに来てほしい"
+                }
+                .to_owned(),
+            ),
             Event::FactsAdded { facts, .. } => (
                 "事実の追記",
                 self.facts_lines(facts, &TimeZone::UTC).replace('\n', "／"),

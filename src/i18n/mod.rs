@@ -386,6 +386,22 @@ pub trait Catalog: Sync {
     fn outcome_intro(&self, id: CaseId) -> String;
     fn amount_invalid(&self) -> String;
 
+    // Care for the reporter (被害者への配慮): at submission, and for critical categories.
+    /// That reporting never counts against them, where the policy is, whom to talk to.
+    fn care_at_submission(
+        &self,
+        policy_url: Option<Untrusted<'_>>,
+        support_url: Option<Untrusted<'_>>,
+    ) -> String;
+    fn safety_question(&self) -> &'static str;
+    fn safe_button(&self) -> &'static str;
+    fn need_someone_button(&self) -> &'static str;
+    /// The reporter's answer, acknowledged to them alone.
+    fn safety_recorded(&self, id: CaseId, safe: bool) -> String;
+    fn note_safety(&self, by: &UserId, safe: bool) -> String;
+    /// The urgent direct message to everyone who can act when the reporter needs someone.
+    fn urgent_page(&self, id: CaseId, reporter: &UserId) -> String;
+
     // The record: facts in the case form, on the card, and added later.
     fn medium_name(&self, medium: Medium) -> &'static str;
     fn form_when(&self) -> &'static str;

@@ -148,6 +148,7 @@ fn refusals() -> Vec<(&'static str, Refusal)> {
         ("checks-missing", Refusal::ChecksMissing),
         ("not-involved-to-add-facts", Refusal::NotInvolvedToAddFacts),
         ("nothing-to-add", Refusal::NothingToAdd),
+        ("not-the-reporter", Refusal::NotTheReporter),
         ("legal-review-pending", Refusal::LegalReviewPending),
         ("no-legal-review-pending", Refusal::NoLegalReviewPending),
         ("not-involved-to-answer", Refusal::NotInvolvedToAnswer),
@@ -326,6 +327,13 @@ fn events() -> Vec<(&'static str, Event)> {
             },
         ),
         (
+            "safety-answered",
+            Event::SafetyAnswered {
+                safe: false,
+                by: stamp(ALPHA),
+            },
+        ),
+        (
             "facts-added",
             Event::FactsAdded {
                 facts: crate::domain::Facts {
@@ -468,6 +476,25 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
     );
     md("until_invalid".into(), t.until_invalid());
     md("minutes_invalid".into(), t.minutes_invalid());
+    md(
+        "care_at_submission/configured".into(),
+        t.care_at_submission(Some(Untrusted::new(LINK)), Some(Untrusted::new(LINK))),
+    );
+    md(
+        "care_at_submission/bare".into(),
+        t.care_at_submission(None, None),
+    );
+    md("urgent_page".into(), t.urgent_page(id, &user(ALPHA)));
+    for safe in [true, false] {
+        md(
+            format!("safety_recorded/{safe}"),
+            t.safety_recorded(id, safe),
+        );
+        md(
+            format!("note_safety/{safe}"),
+            t.note_safety(&user(ALPHA), safe),
+        );
+    }
     for m in crate::domain::Medium::ALL {
         md(format!("medium_name/{}", m.slug()), t.medium_name(m).into());
     }
@@ -722,6 +749,9 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         ("outcome_contact", t.outcome_contact()),
         ("several_button", t.several_button()),
         ("checks_title", t.checks_title()),
+        ("safety_question", t.safety_question()),
+        ("safe_button", t.safe_button()),
+        ("need_someone_button", t.need_someone_button()),
         ("form_when", t.form_when()),
         ("form_when_hint", t.form_when_hint()),
         ("form_medium", t.form_medium()),

@@ -95,7 +95,7 @@ fn posts_to(ctx: &Context, entry: &OutboxEntry) -> Option<String> {
         Effect::PostCard | Effect::ThreadNote { .. } | Effect::HereAlert { .. } => {
             Some(ctx.settings.slack.escalation_channel.to_string())
         }
-        Effect::Page { to } => Some(format!("dm:{to}")),
+        Effect::Page { to } | Effect::Urgent { to } => Some(format!("dm:{to}")),
         // Its lane is the reporter's direct messages: `<case>/dm/<user>`.
         Effect::NotifyReporter => entry
             .lane
@@ -436,6 +436,19 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
                 message,
                 at: ctx.clock.now(),
             }))
+        }
+        Effect::Urgent { to } => {
+            if !to_staff(ctx, to, Path::Page, case).await? {
+                return Ok(Delivered::Nothing);
+            }
+            let dm = slack.open_dm(to).await?;
+            let permalink = match &case.posts.card {
+                Some(card) => slack.permalink(card).await.ok(),
+                None => None,
+            };
+            let content = views::urgent(case, permalink.as_deref(), look);
+            post_once(ctx, queued, &dm, None, content, false).await?;
+            Ok(Delivered::Nothing)
         }
         Effect::HereAlert { round, of } => {
             if !matches!(case.state, CaseState::Open) {

@@ -40,6 +40,9 @@ pub mod action {
     pub const CHANGE_CLASSIFICATION: &str = "change_classification";
     /// On the card: opens the form adding facts to the record.
     pub const ADD_FACTS: &str = "add_facts";
+    /// The reporter of a critical case: "I'm safe" / "I need someone now".
+    pub const SAFE: &str = "safe_now";
+    pub const NEED_SOMEONE: &str = "need_someone_now";
     /// ...or says it is an emergency (critical: everyone is paged).
     pub const EMERGENCY: &str = "emergency";
 }
@@ -96,6 +99,9 @@ pub struct Look<'a> {
     /// `policy.reporter_may_decide`: the card says so while it is on.
     pub reporter_may_decide: bool,
     pub zone: &'a jiff::tz::TimeZone,
+    /// `policy.document_url` and `care.support_url`, told to the reporter at submission.
+    pub policy_url: Option<&'a str>,
+    pub support_url: Option<&'a str>,
     /// `policy.company_name` and `policy.terms_clause`, for a written warning's draft.
     pub company: Option<&'a str>,
     pub terms_clause: Option<&'a str>,
@@ -418,6 +424,24 @@ pub fn page(case: &Case, permalink: Option<&str>, look: Look<'_>) -> SlackMessag
     content(text, blocks)
 }
 
+/// The urgent direct message when the reporter needs someone now, with the thread's link.
+pub fn urgent(case: &Case, permalink: Option<&str>, look: Look<'_>) -> SlackMessageContent {
+    let t = look.t;
+    let text = t.urgent_page(case.id, &case.reporter);
+    let mut blocks = vec![section(text.clone())];
+    if let Some(link) = permalink.and_then(|l| l.parse().ok()) {
+        blocks.push(
+            SlackActionsBlock::new(vec![
+                button(t.page_link(), action::OPEN_THREAD, &case.id.to_string())
+                    .with_url(link)
+                    .into(),
+            ])
+            .into(),
+        );
+    }
+    content(text, blocks)
+}
+
 /// A timeline reply in the case thread.
 pub fn note(case: &Case, note: &Note, look: Look<'_>) -> SlackMessageContent {
     let t = look.t;
@@ -442,6 +466,7 @@ pub fn note(case: &Case, note: &Note, look: Look<'_>) -> SlackMessageContent {
         Note::Closed { decision } => t.note_closed(decision, currency, look.zone),
         Note::WarningDraft { to } => return warning_draft(case, to, look),
         Note::LegalAnswered { by, answer } => t.note_legal_answered(by, *answer),
+        Note::Safety { by, safe } => t.note_safety(by, *safe),
         Note::FactsAdded { by, facts } => t.note_facts_added(by, &t.facts_lines(facts, look.zone)),
     };
     content(text.clone(), vec![section(text)])
@@ -887,6 +912,53 @@ pub fn identify_form(id: CaseId, look: Look<'_>) -> SlackView {
     )
 }
 
+/// What the reporter is told when their case opens, after the case id and guidance:
+/// that reporting never counts against them, where the policy is, whom to talk to; and for
+/// a critical case, whether they are safe now, with "I'm safe" and "I need someone now".
+pub fn care_blocks(case: &Case, look: Look<'_>) -> (String, Vec<SlackBlock>) {
+    let t = look.t;
+    let care = t.care_at_submission(
+        look.policy_url.map(Untrusted::new),
+        look.support_url.map(Untrusted::new),
+    );
+    let mut text = care.clone();
+    let mut blocks = vec![context(care)];
+    if case.severity == Severity::Critical {
+        let id = case.id.to_string();
+        text = format!("{text}\n{}", t.safety_question());
+        blocks.push(section(format!("*{}*", t.safety_question())));
+        blocks.push(
+            SlackActionsBlock::new(vec![
+                button(t.safe_button(), action::SAFE, &id).into(),
+                button(t.need_someone_button(), action::NEED_SOMEONE, &id)
+                    .with_style(SlackBlockButtonStyle::Danger)
+                    .into(),
+            ])
+            .into(),
+        );
+    }
+    (text, blocks)
+}
+
+/// The answer to the reporter of a new case: the case id and guidance, then care.
+pub fn opened(case: &Case, look: Look<'_>) -> SlackMessageContent {
+    let opened = look.t.case_opened(case.id, case.category);
+    let (care, more) = care_blocks(case, look);
+    let mut blocks = vec![section(opened.clone())];
+    blocks.extend(more);
+    content(format!("{opened}\n{care}"), blocks)
+}
+
+/// The form, once the case opened: the same as `opened`, as a modal.
+pub fn opened_notice(case: &Case, look: Look<'_>) -> SlackView {
+    let t = look.t;
+    let blocks = opened(case, look).blocks.unwrap_or_default();
+    SlackView::Modal(
+        SlackModalView::new(plain(t.form_done_title(), 24), blocks)
+            .with_close(plain(t.form_close(), 24)),
+    )
+}
+
 /// Tells the reporter of a case flagged with a reaction that management has it (only
 /// they see it); if the bot could not tell the customer, asks them to name it.
 /// While the category is the bot's guess, asks the reporter to confirm or change it, with
@@ -914,7 +986,9 @@ pub fn acknowledge(case: &Case, look: Look<'_>) -> SlackMessageContent {
     if case.customer.is_none() {
         blocks.push(context(t.guidance(case.category)));
     }
-    content(text, blocks)
+    let (care, more) = care_blocks(case, look);
+    blocks.extend(more);
+    content(format!("{text}\n{care}"), blocks)
 }
 
 fn classification_buttons(id: &str, look: Look<'_>) -> Vec<SlackActionBlockElement> {
@@ -1203,6 +1277,8 @@ mod tests {
             currency: "JPY",
             reporter_may_decide: false,
             zone: tokyo(),
+            policy_url: Some("https://example.com/policy?a=1&b=2"),
+            support_url: None,
             company: Some("Example & Co."),
             terms_clause: None,
         }
@@ -1309,6 +1385,15 @@ mod tests {
         case.customer = None;
         push(&case);
         rendered.push(serde_json::to_value(reporter_closed(&case, &decision, look)).unwrap());
+        let mut critical = case.clone();
+        critical.severity = Severity::Critical;
+        critical.facts.minutes = Some(90);
+        critical.facts.words = Some("<b>&".into());
+        rendered.push(serde_json::to_value(opened(&critical, look)).unwrap());
+        rendered.push(serde_json::to_value(acknowledge(&critical, look)).unwrap());
+        rendered.push(serde_json::to_value(urgent(&critical, Some("https://x"), look)).unwrap());
+        rendered.push(serde_json::to_value(card(&critical, look)).unwrap());
+        rendered.push(serde_json::to_value(facts_form(critical.id, look)).unwrap());
         for note_ in [
             Note::Proposal {
                 proposal: proposal.clone(),

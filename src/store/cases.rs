@@ -336,6 +336,9 @@ impl Store {
                     }
                 }
                 Event::FactsAdded { facts, by } => case.add_facts(facts.clone(), by.clone()),
+                Event::SafetyAnswered { safe: false, .. } => {
+                    effects.extend(paging::someone_now(&case, &rules.roles));
+                }
                 _ => {}
             }
             tx.put_case(&case, previous)?;

@@ -214,6 +214,7 @@ pub(super) fn count(
         | Event::Rejected { .. }
         | Event::LegalAnswered { .. }
         | Event::FactsAdded { .. }
+        | Event::SafetyAnswered { .. }
         | Event::Notified { .. } => {}
     }
     Ok(())
