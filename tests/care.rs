@@ -121,3 +121,47 @@ async fn i_need_someone_now_alerts_everyone_who_can_act_at_once() {
     bot.settle().await;
     assert_eq!(dms_before(MGR1), mgr1 + 1, "I'm safe pages nobody");
 }
+
+#[tokio::test]
+async fn the_owner_keeps_the_reporter_off_the_customer_and_the_history_says_so() {
+    let bot = TestBot::start().await;
+    let id = bot.open_case("cust-5 sexual Remarks about my body").await;
+    assert!(
+        !text_of(&bot.card(id)).contains("keep_reporter_off"),
+        "only once someone owns the case"
+    );
+    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
+    bot.settle().await;
+    // Not the owner's colleague, and never the reporter.
+    bot.click(EXEC2, &bot.card(id), "keep_reporter_off").await;
+    bot.ephemeral_after(EXEC2, 0).await;
+    assert!(!bot.case(id).reporter_kept_off);
+
+    bot.click(EXEC1, &bot.card(id), "keep_reporter_off").await;
+    bot.settle().await;
+    assert!(bot.case(id).reporter_kept_off);
+    let card = text_of(&bot.card(id));
+    assert!(
+        card.contains(&format!("<@{AGENT}> is kept off this customer"))
+            && !card.contains("keep_reporter_off"),
+        "{card}"
+    );
+    let record = bot
+        .store
+        .customer(&escalation_bot::domain::CustomerId::parse("cust-5").unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.kept_off.len(), 1);
+    assert_eq!(record.kept_off[0].user.as_str(), AGENT);
+    let history = bot.escalate(MGR1, "history cust-5").await.body;
+    assert!(
+        history.contains(&format!("Keep <@{AGENT}> off this customer (since ESC-1)")),
+        "{history}"
+    );
+    assert!(
+        bot.audit()
+            .iter()
+            .any(|e| matches!(e.event, Event::ReporterKeptOff { .. })),
+        "audited"
+    );
+}

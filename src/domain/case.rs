@@ -248,6 +248,9 @@ pub struct Case {
     /// Facts added later, each with who and when, in order; never rewritten.
     #[serde(default)]
     pub additions: Vec<Addition>,
+    /// The owner marked "keep the reporter off this customer" (担当替え).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reporter_kept_off: bool,
 }
 
 /// Something that happened to a case: the audit log's entries and what deliveries follow.
@@ -269,6 +272,10 @@ pub enum Event {
     },
     Closed {
         decision: Decision,
+    },
+    /// The owner (or a manager) marked "keep the reporter off this customer" (担当替え).
+    ReporterKeptOff {
+        by: Stamp,
     },
     /// The reporter of a critical case answered "are you safe now?": `safe: false` is "I
     /// need someone now", which pages the chain at once.
@@ -341,6 +348,7 @@ impl Event {
             Event::LegalAnswered { .. } => "legal-answered",
             Event::FactsAdded { .. } => "facts-added",
             Event::SafetyAnswered { .. } => "safety-answered",
+            Event::ReporterKeptOff { .. } => "reporter-kept-off",
             Event::CustomerIdentified { .. } => "customer-identified",
             Event::Classified { .. } => "classified",
             Event::Notified { notice, .. } => match notice {
@@ -363,6 +371,8 @@ pub enum Action {
     Decide(Outcome),
     /// The same, with the answers a suspension or a termination needs first.
     DecideWithChecks(Outcome, Checks),
+    /// Keep the reporter off this customer from now on (担当替え).
+    KeepReporterOff,
     /// The reporter answers "are you safe now?" (`safe: false`: "I need someone now").
     AnswerSafety {
         safe: bool,
@@ -404,6 +414,7 @@ impl Action {
             Action::AnswerLegal { .. } => "answer-legal",
             Action::AddFacts(_) => "add-facts",
             Action::AnswerSafety { .. } => "answer-safety",
+            Action::KeepReporterOff => "keep-reporter-off",
             Action::Approve { .. } => "approve",
             Action::Reject { .. } => "reject",
             Action::IdentifyCustomer(_) => "name-customer",
@@ -454,6 +465,8 @@ pub enum Refusal {
     NothingToAdd,
     /// Only the reporter answers whether they are safe.
     NotTheReporter,
+    /// The reporter is already kept off this customer for this case.
+    AlreadyKeptOff,
     Closed {
         outcome: Outcome,
     },
@@ -499,6 +512,7 @@ impl Refusal {
             | Refusal::LegalReviewPending
             | Refusal::NoLegalReviewPending
             | Refusal::NothingToAdd
+            | Refusal::AlreadyKeptOff
             | Refusal::Closed { .. }
             | Refusal::CustomerUnknown
             | Refusal::CustomerAlreadyKnown(_)
@@ -539,6 +553,7 @@ impl Case {
             unconfirmed,
             facts: new.facts,
             additions: Vec::new(),
+            reporter_kept_off: false,
         }
     }
 
@@ -576,6 +591,19 @@ impl Case {
             Action::Decide(outcome) => self.decide(outcome, None, actor, roles, policy),
             Action::DecideWithChecks(outcome, checks) => {
                 self.decide(outcome, Some(checks), actor, roles, policy)
+            }
+            Action::KeepReporterOff => {
+                if self.customer.is_none() {
+                    return Err(Refusal::CustomerUnknown);
+                }
+                if self.reporter_kept_off {
+                    return Err(Refusal::AlreadyKeptOff);
+                }
+                roles.check(self, &actor.by, Right::KeepReporterOff)?;
+                Ok((
+                    self.state.clone(),
+                    Event::ReporterKeptOff { by: actor.clone() },
+                ))
             }
             Action::AnswerSafety { safe } => {
                 roles.check(self, &actor.by, Right::AnswerSafety)?;

@@ -72,6 +72,10 @@ pub enum Note {
         customer: CustomerId,
         by: UserId,
     },
+    /// The reporter is kept off the customer (担当替え).
+    KeptOff {
+        by: UserId,
+    },
     /// The reporter answered "are you safe now?".
     Safety {
         by: UserId,
@@ -180,6 +184,12 @@ impl Effect {
                         by: by.by.clone(),
                         outcome: proposal.outcome,
                     },
+                },
+            ],
+            Event::ReporterKeptOff { by } => vec![
+                Effect::UpdateCard,
+                Effect::ThreadNote {
+                    note: Note::KeptOff { by: by.by.clone() },
                 },
             ],
             // Who is paged when the reporter needs someone is `paging::someone_now`'s.

@@ -246,7 +246,8 @@ pub fn after_event(
         | Event::Classified { .. }
         | Event::LegalAnswered { .. }
         | Event::FactsAdded { .. }
-        | Event::SafetyAnswered { .. } => current,
+        | Event::SafetyAnswered { .. }
+        | Event::ReporterKeptOff { .. } => current,
         Event::Taken { by } | Event::Rejected { by, .. } => {
             at(by.at, policy.decision_reminder, Timer::Remind)
         }

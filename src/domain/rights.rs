@@ -27,6 +27,8 @@ pub enum Right {
     /// Confirm or change the category and severity (of a case whose category the bot
     /// guessed, or later): the reporter above all, who saw what happened.
     Classify,
+    /// Keep the reporter off the customer (担当替え): the owner, or a manager.
+    KeepReporterOff,
     /// Answer "are you safe now?": the reporter alone.
     AnswerSafety,
     /// Add facts to a case's record: its reporter (who saw what happened), its owner, a
@@ -115,6 +117,19 @@ impl Roles {
                     Err(Refusal::NotInvolvedToClassify)
                 }
             }
+            Right::KeepReporterOff => {
+                let owner = case.owner().map(|o| &o.by);
+                if self.is_manager(user) || owner == Some(user) {
+                    Ok(())
+                } else {
+                    match owner {
+                        Some(owner) => Err(Refusal::NotOwnerOrManager {
+                            owner: owner.clone(),
+                        }),
+                        None => Err(Refusal::NotTakenYet),
+                    }
+                }
+            }
             Right::AnswerSafety => {
                 if reporter {
                     Ok(())
@@ -169,7 +184,8 @@ impl Roles {
             | Right::Classify
             | Right::AnswerLegal
             | Right::AddFacts
-            | Right::AnswerSafety => Vec::new(),
+            | Right::AnswerSafety
+            | Right::KeepReporterOff => Vec::new(),
         };
         let mut people: Vec<UserId> = Vec::new();
         for person in candidates {

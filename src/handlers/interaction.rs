@@ -161,6 +161,7 @@ async fn block_action(ctx: &Arc<Context>, event: SlackInteractionBlockActionsEve
             approve::answer_legal(ctx, click, crate::domain::LegalReview::NotNeeded).await
         }
         action::OPEN_THREAD => Reply::Ack,
+        action::KEEP_OFF => take_case::keep_reporter_off(ctx, click).await,
         action::SAFE => safety::handle(ctx, click, true).await,
         action::NEED_SOMEONE => safety::handle(ctx, click, false).await,
         action::ADD_FACTS => facts::clicked(ctx, click, event.trigger_id.as_ref()),

@@ -315,6 +315,14 @@ impl Catalog for En {
         if let Some(until) = record.suspended_until {
             let _ = writeln!(out, "Suspended until {}.", until.strftime("%a %-d %b %Y"));
         }
+        for kept in &record.kept_off {
+            let _ = writeln!(
+                out,
+                "Keep {} off this customer (since {}).",
+                mention(&kept.user),
+                kept.case
+            );
+        }
         let _ = write!(
             out,
             "Cautions: {}, written warnings: {}, refunds: {} ({} in total)",
@@ -900,6 +908,9 @@ impl Catalog for En {
                 "You took {id}, but you are no longer among the executives or managers, so you \
                  cannot decide it now; a manager can. Nothing changed."
             ),
+            Refusal::AlreadyKeptOff => {
+                format!("The reporter of {id} is already kept off this customer. Nothing changed.")
+            }
             Refusal::NotTheReporter => {
                 format!("Only the reporter of {id} answers this. Nothing changed.")
             }
@@ -1030,6 +1041,22 @@ impl Catalog for En {
             ));
         }
         out
+    }
+    fn keep_off_button(&self) -> &'static str {
+        "Keep the reporter off this customer"
+    }
+    fn card_kept_off(&self, reporter: &UserId) -> String {
+        format!(
+            "{} is kept off this customer: someone else handles them from now on.",
+            mention(reporter)
+        )
+    }
+    fn note_kept_off(&self, by: &UserId, reporter: &UserId) -> String {
+        format!(
+            "{} kept {} off this customer; the customer's history says so.",
+            mention(by),
+            mention(reporter)
+        )
     }
     fn urgent_page(&self, id: CaseId, reporter: &UserId) -> String {
         format!(
@@ -1598,6 +1625,7 @@ impl Catalog for En {
                 },
             ),
             Event::CustomerIdentified { customer, .. } => ("customer named", customer.to_string()),
+            Event::ReporterKeptOff { .. } => ("reporter kept off", String::new()),
             Event::SafetyAnswered { safe, .. } => (
                 "safety answered",
                 if *safe { "safe" } else { "needs someone now" }.to_owned(),

@@ -354,6 +354,14 @@ impl Catalog for Ja {
         if let Some(until) = record.suspended_until {
             let _ = writeln!(out, "{}まで利用停止です。", day(until, true));
         }
+        for kept in &record.kept_off {
+            let _ = writeln!(
+                out,
+                "{}はこの顧客の担当から外れています（{} から）。",
+                san(&kept.user),
+                kept.case
+            );
+        }
         let _ = write!(
             out,
             "注意 {}件、書面警告 {}件、返金 {}件（合計 {}）",
@@ -946,6 +954,9 @@ impl Catalog for Ja {
                 "{id} を担当していますが、現在は責任者またはマネージャーとして登録されていない\
                  ため、判断できません。マネージャーが判断できます。変更はありません。"
             ),
+            Refusal::AlreadyKeptOff => {
+                format!("{id} の報告者は、すでにこの顧客の担当から外れています。変更はありません。")
+            }
             Refusal::NotTheReporter => {
                 format!("{id} のこの質問に回答できるのは報告者だけです。変更はありません。")
             }
@@ -1078,6 +1089,22 @@ impl Catalog for Ja {
             ));
         }
         out
+    }
+    fn keep_off_button(&self) -> &'static str {
+        "報告者をこの顧客の担当から外す"
+    }
+    fn card_kept_off(&self, reporter: &UserId) -> String {
+        format!(
+            "{}はこの顧客の担当から外れています（担当替え）。今後は別の方が対応します。",
+            san(reporter)
+        )
+    }
+    fn note_kept_off(&self, by: &UserId, reporter: &UserId) -> String {
+        format!(
+            "{}が{}をこの顧客の担当から外しました（担当替え）。顧客の履歴にも表示されます。",
+            san(by),
+            san(reporter)
+        )
     }
     fn urgent_page(&self, id: CaseId, reporter: &UserId) -> String {
         format!(
@@ -1616,6 +1643,7 @@ impl Catalog for Ja {
             Event::LegalAnswered { answer, .. } => {
                 ("法務確認", self.legal_name(*answer).to_owned())
             }
+            Event::ReporterKeptOff { .. } => ("担当替え", String::new()),
             Event::SafetyAnswered { safe, .. } => (
                 "安全の確認",
                 if *safe {

@@ -402,6 +402,11 @@ pub trait Catalog: Sync {
     /// The urgent direct message to everyone who can act when the reporter needs someone.
     fn urgent_page(&self, id: CaseId, reporter: &UserId) -> String;
 
+    // 担当替え: keeping the reporter off the customer.
+    fn keep_off_button(&self) -> &'static str;
+    fn card_kept_off(&self, reporter: &UserId) -> String;
+    fn note_kept_off(&self, by: &UserId, reporter: &UserId) -> String;
+
     // The record: facts in the case form, on the card, and added later.
     fn medium_name(&self, medium: Medium) -> &'static str;
     fn form_when(&self) -> &'static str;

@@ -149,6 +149,7 @@ fn refusals() -> Vec<(&'static str, Refusal)> {
         ("not-involved-to-add-facts", Refusal::NotInvolvedToAddFacts),
         ("nothing-to-add", Refusal::NothingToAdd),
         ("not-the-reporter", Refusal::NotTheReporter),
+        ("already-kept-off", Refusal::AlreadyKeptOff),
         ("legal-review-pending", Refusal::LegalReviewPending),
         ("no-legal-review-pending", Refusal::NoLegalReviewPending),
         ("not-involved-to-answer", Refusal::NotInvolvedToAnswer),
@@ -211,6 +212,11 @@ fn record(cut_off: bool) -> CustomerRecord {
         }),
         cautions: 431,
         suspended_until: cut_off.then(|| "2027-01-31".parse().expect("a date")),
+        kept_off: vec![crate::domain::customer::KeptOff {
+            user: user(BRAVO),
+            case: CaseId::new(CASE),
+            at: at(),
+        }],
     }
 }
 
@@ -325,6 +331,10 @@ fn events() -> Vec<(&'static str, Event)> {
             Event::Closed {
                 decision: decision(false, Outcome::no_action()),
             },
+        ),
+        (
+            "reporter-kept-off",
+            Event::ReporterKeptOff { by: stamp(ALPHA) },
         ),
         (
             "safety-answered",
@@ -485,6 +495,11 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         t.care_at_submission(None, None),
     );
     md("urgent_page".into(), t.urgent_page(id, &user(ALPHA)));
+    md("card_kept_off".into(), t.card_kept_off(&user(ALPHA)));
+    md(
+        "note_kept_off".into(),
+        t.note_kept_off(&user(ALPHA), &user(BRAVO)),
+    );
     for safe in [true, false] {
         md(
             format!("safety_recorded/{safe}"),
@@ -750,6 +765,7 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         ("several_button", t.several_button()),
         ("checks_title", t.checks_title()),
         ("safety_question", t.safety_question()),
+        ("keep_off_button", t.keep_off_button()),
         ("safe_button", t.safe_button()),
         ("need_someone_button", t.need_someone_button()),
         ("form_when", t.form_when()),

@@ -40,6 +40,8 @@ pub mod action {
     pub const CHANGE_CLASSIFICATION: &str = "change_classification";
     /// On the card: opens the form adding facts to the record.
     pub const ADD_FACTS: &str = "add_facts";
+    /// On the card: keep the reporter off this customer (担当替え).
+    pub const KEEP_OFF: &str = "keep_reporter_off";
     /// The reporter of a critical case: "I'm safe" / "I need someone now".
     pub const SAFE: &str = "safe_now";
     pub const NEED_SOMEONE: &str = "need_someone_now";
@@ -198,6 +200,9 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
     if case.unconfirmed && !case.is_closed() {
         blocks.push(context(t.card_unconfirmed()));
     }
+    if case.reporter_kept_off {
+        blocks.push(context(t.card_kept_off(&case.reporter)));
+    }
     let customer = match &case.customer {
         Some(customer) => format!("`{}`", Untrusted::from(customer)),
         None => t.card_customer_unknown(&case.reporter),
@@ -310,6 +315,9 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
     }
     // The record grows after a case closes too; the category is corrected while it is open.
     buttons.push(button(t.add_facts_button(), action::ADD_FACTS, &id).into());
+    if case.customer.is_some() && !case.reporter_kept_off && case.owner().is_some() {
+        buttons.push(button(t.keep_off_button(), action::KEEP_OFF, &id).into());
+    }
     if !case.is_closed() && !case.unconfirmed {
         buttons.push(
             button(
@@ -467,6 +475,7 @@ pub fn note(case: &Case, note: &Note, look: Look<'_>) -> SlackMessageContent {
         Note::WarningDraft { to } => return warning_draft(case, to, look),
         Note::LegalAnswered { by, answer } => t.note_legal_answered(by, *answer),
         Note::Safety { by, safe } => t.note_safety(by, *safe),
+        Note::KeptOff { by } => t.note_kept_off(by, &case.reporter),
         Note::FactsAdded { by, facts } => t.note_facts_added(by, &t.facts_lines(facts, look.zone)),
     };
     content(text.clone(), vec![section(text)])
@@ -1461,6 +1470,7 @@ mod tests {
             refund_total: 30_000,
             cautions: 1,
             suspended_until: "2027-01-31".parse().ok(),
+            kept_off: Vec::new(),
             cut_off: Some(crate::domain::customer::CutOff {
                 case: CaseId::new(9),
                 at: stamp("UMGR1", 9).at,

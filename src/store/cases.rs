@@ -336,6 +336,14 @@ impl Store {
                     }
                 }
                 Event::FactsAdded { facts, by } => case.add_facts(facts.clone(), by.clone()),
+                Event::ReporterKeptOff { .. } => {
+                    case.reporter_kept_off = true;
+                    if let Some(id) = &case.customer {
+                        let mut customer = tx.customer(id)?;
+                        customer.record(&case, &event);
+                        tx.put_customer(&customer)?;
+                    }
+                }
                 Event::SafetyAnswered { safe: false, .. } => {
                     effects.extend(paging::someone_now(&case, &rules.roles));
                 }

@@ -215,6 +215,7 @@ pub(super) fn count(
         | Event::LegalAnswered { .. }
         | Event::FactsAdded { .. }
         | Event::SafetyAnswered { .. }
+        | Event::ReporterKeptOff { .. }
         | Event::Notified { .. } => {}
     }
     Ok(())
