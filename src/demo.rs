@@ -337,6 +337,8 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
             answer.body
         );
     }
+    let pushed = d.slack.push_view(&checks["view"]);
+    d.settle().await?;
     d.line(d.script.say(
         "    (the checks before a termination: Kenji answers that the complaint underneath was \
          answered, accommodation is not relevant, no duty to keep serving applies, the terms' \
@@ -344,7 +346,6 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
         "    （契約解除の事前確認：田中さんが、背景の苦情には回答済み、合理的配慮は該当しない、提供を\
          続ける義務はない、根拠条項、法務確認済みと回答します）\n",
     ))?;
-    let pushed = d.slack.push_view(&checks["view"]);
     let answer = d
         .sender
         .submit(
