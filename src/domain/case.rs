@@ -470,7 +470,7 @@ pub enum Refusal {
     Closed {
         outcome: Outcome,
     },
-    /// Warnings, refunds and terminations apply to a customer: name them first.
+    /// Every measure but "no action" applies to a customer: name them first.
     CustomerUnknown,
     CustomerAlreadyKnown(CustomerId),
     /// Only the reporter, executives and managers name a case's customer.

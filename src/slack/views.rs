@@ -1,6 +1,7 @@
 //! Purpose: everything the bot shows in Slack, as Block Kit: the case card, pages, thread
-//! notes, the escalation and refund forms. Pure functions of our state and the catalog;
-//! the ids of buttons and form fields that handlers read back are defined here too.
+//! notes, the escalation, outcome, checks and facts forms, what the reporter is told. Pure
+//! functions of our state and the catalog; the ids of buttons and form fields that
+//! handlers read back are defined here too.
 
 use slack_morphism::prelude::*;
 
