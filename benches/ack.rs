@@ -375,6 +375,7 @@ async fn seed(path: &std::path::Path, cases: u64) {
                     reported_from: None,
                     evidence: None,
                     source: Source::Command,
+                    facts: Default::default(),
                 };
                 store
                     .open_case(new, jiff::Timestamp::now(), &rules, None)

@@ -25,7 +25,8 @@ use escalation_bot::app::Application;
 use escalation_bot::clock::ManualClock;
 use escalation_bot::config::{Secret, Secrets, Settings};
 use escalation_bot::domain::{
-    Action, Category, CustomerId, Measure, NewCase, Outcome, Rules, Source, Stamp, UserId, Week,
+    Accommodation, Action, Category, Checks, Complaint, CustomerId, DutyToServe, LegalReview,
+    Measure, NewCase, Outcome, Rules, Source, Stamp, UserId, Week,
 };
 use escalation_bot::report::WeeklyReport;
 use escalation_bot::store::Store;
@@ -84,6 +85,7 @@ async fn write_case(store: &Store, rules: &Rules, n: u64, total: u64) {
         reported_from: None,
         evidence: None,
         source: Source::Command,
+        facts: Default::default(),
     };
     let id = store
         .open_case(new, at, rules, None)
@@ -115,8 +117,22 @@ async fn write_case(store: &Store, rules: &Rules, n: u64, total: u64) {
         80..95 => Outcome::no_action(),
         _ => Outcome::only(Measure::Termination),
     };
+    let action = if outcome.terminates() {
+        Action::DecideWithChecks(
+            outcome,
+            Checks {
+                complaint: Complaint::None,
+                accommodation: Accommodation::NotRelevant,
+                duty_to_serve: DutyToServe::No,
+                clause: "Art. 12".into(),
+                legal: LegalReview::NotNeeded,
+            },
+        )
+    } else {
+        Action::Decide(outcome)
+    };
     store
-        .act(id, Action::Decide(outcome), stamp(EXEC, decided), rules)
+        .act(id, action, stamp(EXEC, decided), rules)
         .await
         .expect("decides");
     if outcome.terminates() {

@@ -131,6 +131,12 @@ pub struct Settings {
     pub delivery: DeliverySettings,
     pub currency: String,
     pub customer_count: Option<u64>,
+    /// Where the company's policy on customer harassment is (`policy.document_url`), told
+    /// to every reporter.
+    pub policy_url: Option<String>,
+    /// Whom a reporter can talk to: EAP, the occupational physician, the desk
+    /// (`care.support_url`).
+    pub support_url: Option<String>,
     /// The company's name, signed under a written warning's draft (`policy.company_name`).
     pub company_name: Option<String>,
     /// The clause of the terms a sanction rests on (`policy.terms_clause`), quoted in a
@@ -261,6 +267,7 @@ struct Raw {
     lexicon: BTreeMap<String, Vec<String>>,
     report: RawReport,
     operations: RawOperations,
+    care: RawCare,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -358,12 +365,31 @@ struct RawPolicy {
     reporter_may_decide: Option<bool>,
     company_name: Option<String>,
     terms_clause: Option<String>,
+    document_url: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawCare {
+    support_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 struct RawI18n {
     locale: Option<String>,
+}
+
+/// An optional link people are sent to: empty is unset; anything but http(s) is refused.
+fn url_setting(key: &'static str, value: Option<String>) -> Result<Option<String>, ConfigError> {
+    match value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) if v.starts_with("https://") || v.starts_with("http://") => Ok(Some(v)),
+        Some(v) => Err(ConfigError::invalid(
+            key,
+            format!("{v:?} is not an http(s) link"),
+        )),
+    }
 }
 
 /// Reads `.env` from the working directory into the environment, if there is one.
@@ -779,6 +805,8 @@ impl Settings {
             delivery,
             currency,
             customer_count: raw.policy.customer_count,
+            policy_url: url_setting("policy.document_url", raw.policy.document_url)?,
+            support_url: url_setting("care.support_url", raw.care.support_url)?,
             company_name: raw
                 .policy
                 .company_name
@@ -980,6 +1008,25 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.terms_clause.as_deref(), Some("利用規約第12条"));
+    }
+
+    #[test]
+    fn the_care_links_must_be_links() {
+        let text = format!(
+            "{MINIMAL}\n[policy]\ndocument_url = \"https://x.example/policy\"\n[care]\n\
+             support_url = \"\"\n"
+        );
+        let s = Settings::from_sources(&text, env(&[])).unwrap();
+        assert_eq!(s.policy_url.as_deref(), Some("https://x.example/policy"));
+        assert_eq!(s.support_url, None);
+        let bad = Settings::from_sources(
+            MINIMAL,
+            env(&[("ESCALATION_BOT__CARE__SUPPORT_URL", "javascript:alert(1)")]),
+        );
+        assert!(
+            bad.unwrap_err().to_string().contains("care.support_url"),
+            "names the key"
+        );
     }
 
     #[test]

@@ -467,7 +467,7 @@ async fn a_manager_who_reported_the_case_neither_decides_nor_approves_it() {
         "{}",
         refusal.text
     );
-    bot.click(EXEC1, &bot.card(id), "decide:termination").await;
+    bot.propose_termination(EXEC1, id, "not-needed").await;
     bot.settle().await;
     let proposal = bot.proposal(id);
     bot.click(MGR1, &proposal, "approve_proposal").await;
@@ -493,7 +493,7 @@ async fn a_reporter_cannot_reject_the_proposal_on_their_own_case() {
     let id = CaseId::new(1);
     bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
     bot.settle().await;
-    bot.click(EXEC1, &bot.card(id), "decide:termination").await;
+    bot.propose_termination(EXEC1, id, "reviewed").await;
     bot.settle().await;
     let proposal = bot.proposal(id);
     bot.click(MGR1, &proposal, "reject_proposal").await;
@@ -564,7 +564,7 @@ async fn approval_is_the_approvers_role_not_the_managers() {
         .await;
     bot.click(MGR1, &bot.card(id), "take_case").await;
     bot.settle().await;
-    bot.click(MGR1, &bot.card(id), "decide:termination").await;
+    bot.propose_termination(MGR1, id, "not-needed").await;
     bot.settle().await;
     let proposal = bot.proposal(id);
     bot.click(MGR2, &proposal, "approve_proposal").await;
@@ -732,7 +732,7 @@ async fn a_stopped_approval_reminder_is_said_in_japanese_and_names_people_approv
     let id = bot.open_case("cust-6 persistent Called forty times").await;
     bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
     bot.settle().await;
-    bot.click(EXEC1, &bot.card(id), "decide:termination").await;
+    bot.propose_termination(EXEC1, id, "reviewed").await;
     bot.settle().await;
     assert!(matches!(bot.case(id).state, CaseState::Proposed { .. }));
 

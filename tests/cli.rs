@@ -67,6 +67,7 @@ async fn store_with_one_case(path: &Path) {
         reported_from: None,
         evidence: None,
         source: Source::Command,
+        facts: Default::default(),
     };
     store
         .open_case(new, jiff::Timestamp::now(), &rules, None)

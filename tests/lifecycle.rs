@@ -137,6 +137,8 @@ async fn the_whole_flow_ends_in_an_approved_refund_and_termination() {
             &[("measures", "refund,termination"), ("amount", "120000")],
         )
         .await;
+    // A termination asks the checks first, in a form pushed over this one.
+    let answer = bot.answer_checks(EXEC1, &answer, "reviewed").await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.json()["response_action"], "clear");
     bot.settle().await;
@@ -305,7 +307,7 @@ async fn a_manager_cannot_approve_their_own_termination() {
         .await;
     bot.click(MGR1, &bot.card(id), "take_case").await;
     bot.settle().await;
-    bot.click(MGR1, &bot.card(id), "decide:termination").await;
+    bot.propose_termination(MGR1, id, "not-needed").await;
     bot.settle().await;
     let proposal = bot.proposal(id);
 
@@ -344,7 +346,7 @@ async fn a_rejected_proposal_returns_the_case_to_its_owner() {
         .await;
     bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
     bot.settle().await;
-    bot.click(EXEC1, &bot.card(id), "decide:termination").await;
+    bot.propose_termination(EXEC1, id, "not-needed").await;
     bot.settle().await;
     bot.click(MGR1, &bot.proposal(id), "reject_proposal").await;
     bot.settle().await;
@@ -378,13 +380,13 @@ async fn approving_a_rejected_proposal_does_not_settle_the_next_one() {
         .await;
     bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
     bot.settle().await;
-    bot.click(EXEC1, &bot.card(id), "decide:termination").await;
+    bot.propose_termination(EXEC1, id, "not-needed").await;
     bot.settle().await;
     // What a manager's Slack still shows if the update removing the buttons is late.
     let first = bot.proposal(id);
     bot.click(MGR1, &first, "reject_proposal").await;
     bot.settle().await;
-    bot.click(EXEC1, &bot.card(id), "decide:termination").await;
+    bot.propose_termination(EXEC1, id, "not-needed").await;
     bot.settle().await;
     assert_ne!(bot.proposal(id).ts, first.ts, "a new proposal message");
     let before = (bot.case(id), bot.audit().len());

@@ -101,7 +101,7 @@ async fn no_secret_and_no_message_text_is_logged() {
     bot.click(AGENT, &bot.card(id), "take_case").await;
     bot.click(EXEC1, &bot.card(id), "take_case").await;
     bot.settle().await;
-    bot.click(EXEC1, &bot.card(id), "decide:termination").await;
+    bot.propose_termination(EXEC1, id, "not-needed").await;
     bot.settle().await;
     bot.click(MGR1, &bot.proposal(id), "approve_proposal").await;
     bot.settle().await;

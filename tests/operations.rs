@@ -693,6 +693,7 @@ async fn acknowledgements_and_health_keep_answering_while_a_backup_copies() {
             reported_from: None,
             evidence: None,
             source: Source::Command,
+            facts: Default::default(),
         };
         bot.store
             .open_case(new, at, &bot.settings.rules, None)

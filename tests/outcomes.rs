@@ -11,7 +11,8 @@ use common::*;
 use escalation_bot::clock::ManualClock;
 use escalation_bot::config::Settings;
 use escalation_bot::domain::{
-    CaseId, CaseState, Contact, Contacts, CustomerId, Measure, Measures, Outcome, Step, Tallies,
+    Accommodation, CaseId, CaseState, Complaint, Contact, Contacts, CustomerId, DutyToServe,
+    LegalReview, Measure, Measures, Outcome, Step, Tallies,
 };
 use jiff::{SignedDuration, Timestamp};
 
@@ -74,7 +75,9 @@ async fn each_measure_alone_is_recorded_and_counted_once() {
         if inputs.is_empty() && measure != Measure::Lawyer {
             // One click on the card (termination: a proposal).
             let button = format!("decide:{}", measure.slug());
-            if [Measure::FormalRequest, Measure::Police].contains(&measure) {
+            if measure == Measure::Termination {
+                bot.propose_termination(EXEC1, id, "reviewed").await;
+            } else if [Measure::FormalRequest, Measure::Police].contains(&measure) {
                 let form = outcome_form(&bot, id, "decide:several").await;
                 let answer = bot
                     .sender
@@ -91,7 +94,10 @@ async fn each_measure_alone_is_recorded_and_counted_once() {
             if measure == Measure::Lawyer {
                 inputs.push(("measures", "lawyer"));
             }
-            let answer = bot.sender.submit(EXEC1, &form, &inputs).await;
+            let mut answer = bot.sender.submit(EXEC1, &form, &inputs).await;
+            if measure == Measure::Suspension {
+                answer = bot.answer_checks(EXEC1, &answer, "not-needed").await;
+            }
             assert_eq!(answer.json()["response_action"], "clear", "{measure:?}");
         }
         bot.settle().await;
@@ -280,6 +286,7 @@ async fn a_suspension_needs_an_approver_and_ends_on_the_day_chosen() {
             ],
         )
         .await;
+    let answer = bot.answer_checks(EXEC1, &answer, "reviewed").await;
     assert_eq!(answer.json()["response_action"], "clear");
     bot.settle().await;
     let CaseState::Proposed { proposal, .. } = bot.case(id).state else {
@@ -376,4 +383,140 @@ async fn the_ladder_climbs_caution_written_warning_suspension_termination() {
     );
     let card = text_of(&bot.card(bot.open_case("cust-10 threat I know where you live").await));
     assert!(card.contains("Termination"), "critical starts high: {card}");
+}
+
+#[tokio::test]
+async fn pending_legal_review_blocks_approval_until_someone_answers_it() {
+    let (bot, _clock) = bot_at(monday(), |s| {
+        s.terms_clause = Some("Article 12 (prohibited conduct)".into());
+    })
+    .await;
+    let id = taken(&bot, "cust-1").await;
+    let before = bot.slack.views().len();
+    bot.click(EXEC1, &bot.card(id), "decide:termination").await;
+    bot.slack
+        .wait_for(Duration::from_secs(5), |s| s.views().len() > before)
+        .await
+        .expect("the checks open at once");
+    let form = bot.slack.views().pop().unwrap();
+    assert_eq!(form["callback_id"], "checks_form");
+    let clause = form["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["block_id"] == "clause")
+        .expect("a clause field");
+    assert_eq!(
+        clause["element"]["initial_value"], "Article 12 (prohibited conduct)",
+        "policy.terms_clause, editable"
+    );
+    let answer = bot
+        .sender
+        .submit(
+            EXEC1,
+            &form,
+            &[
+                ("complaint", "unanswered"),
+                ("accommodation", "considered"),
+                ("duty_to_serve", "unsure"),
+                ("clause", "Article 12.3"),
+                ("legal", "pending"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.json()["response_action"], "clear");
+    bot.settle().await;
+    let CaseState::Proposed { proposal, .. } = bot.case(id).state else {
+        panic!("a termination is a proposal");
+    };
+    let checks = proposal
+        .checks
+        .expect("the answers travel with the proposal");
+    assert_eq!(checks.clause, "Article 12.3");
+    // The approver sees the answers, concerns marked, on the card and the proposal.
+    for text in [text_of(&bot.card(id)), text_of(&bot.proposal(id))] {
+        for expected in [
+            "Legitimate complaint underneath: Yes, not answered yet :warning:",
+            "Reasonable accommodation: Considered",
+            "Duty to keep serving: Unsure :warning:",
+            "Terms clause: Article 12.3",
+            "Legal review: Pending",
+        ] {
+            assert!(text.contains(expected), "{expected}: {text}");
+        }
+    }
+    assert!(text_of(&bot.proposal(id)).contains("legal_reviewed"));
+
+    bot.click(MGR1, &bot.proposal(id), "approve_proposal").await;
+    let refusal = bot.ephemeral_after(MGR1, 0).await;
+    assert!(
+        refusal.text.contains("Legal review of ESC-1 is pending"),
+        "{}",
+        refusal.text
+    );
+    assert!(matches!(bot.case(id).state, CaseState::Proposed { .. }));
+    // The reporter answers nothing; the owner (or an approver) does.
+    bot.click(AGENT, &bot.proposal(id), "legal_reviewed").await;
+    bot.ephemeral_after(AGENT, 0).await;
+    bot.click(EXEC1, &bot.proposal(id), "legal_reviewed").await;
+    bot.settle().await;
+    let proposal_text = text_of(&bot.proposal(id));
+    assert!(
+        proposal_text.contains("Legal review: Reviewed")
+            && !proposal_text.contains("legal_reviewed"),
+        "the proposal re-renders without the legal buttons: {proposal_text}"
+    );
+    assert!(
+        bot.thread(id)
+            .iter()
+            .any(|m| m.text.contains("answered the legal review: Reviewed")),
+        "the thread says who answered"
+    );
+    assert!(
+        bot.audit()
+            .iter()
+            .any(|e| e.event.name() == "legal-answered"),
+        "audited"
+    );
+    bot.click(MGR1, &bot.proposal(id), "approve_proposal").await;
+    bot.settle().await;
+    let CaseState::Closed { decision, .. } = bot.case(id).state else {
+        panic!("approved once legal answered");
+    };
+    let recorded = decision
+        .checks
+        .expect("each answer is in the decision record");
+    assert_eq!(
+        (
+            recorded.complaint,
+            recorded.accommodation,
+            recorded.duty_to_serve,
+            recorded.legal,
+        ),
+        (
+            Complaint::Unanswered,
+            Accommodation::Considered,
+            DutyToServe::Unsure,
+            LegalReview::Reviewed,
+        )
+    );
+    assert!(text_of(&bot.card(id)).contains("Terms clause: Article 12.3"));
+}
+
+#[tokio::test]
+async fn cancelling_the_checks_proposes_nothing() {
+    let (bot, _clock) = bot_at(monday(), |_| {}).await;
+    let id = taken(&bot, "cust-1").await;
+    let form = outcome_form(&bot, id, "decide:several").await;
+    let answer = bot
+        .sender
+        .submit(EXEC1, &form, &[("measures", "termination,warning")])
+        .await;
+    assert_eq!(answer.json()["response_action"], "push");
+    assert_eq!(answer.json()["view"]["callback_id"], "checks_form");
+    bot.settle().await;
+    assert!(
+        matches!(bot.case(id).state, CaseState::Taken { .. }),
+        "nothing is proposed before the checks are answered"
+    );
 }

@@ -92,6 +92,7 @@ fn new_case(severity_critical: bool, customer_known: bool) -> Case {
         reported_from: None,
         evidence: None,
         source: Source::Command,
+        facts: Default::default(),
     };
     Case::open(
         CaseId::new(1),

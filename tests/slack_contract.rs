@@ -71,13 +71,15 @@ async fn every_web_api_call_matches_slacks_published_description() {
         .await
         .unwrap();
     let form = bot.slack.views().pop().unwrap();
-    bot.sender
+    let answer = bot
+        .sender
         .submit(
             EXEC1,
             &form,
             &[("measures", "refund,termination"), ("amount", "90000")],
         )
         .await;
+    bot.answer_checks(EXEC1, &answer, "not-needed").await;
     bot.settle().await;
     bot.click(MGR1, &bot.proposal(id), "approve_proposal").await;
     bot.settle().await;

@@ -350,6 +350,35 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
             &[("measures", "refund,termination"), ("amount", "120000")],
         )
         .await;
+    let checks = answer.json();
+    if checks["response_action"] != "push" {
+        bail!(
+            "the checks before a termination did not open: {}",
+            answer.body
+        );
+    }
+    let pushed = d.slack.push_view(&checks["view"]);
+    d.settle().await?;
+    d.line(d.script.say(
+        "    (the checks before a termination: Kenji answers that the complaint underneath was \
+         answered, accommodation is not relevant, no duty to keep serving applies, the terms' \
+         clause, and that legal has reviewed it)\n",
+        "    （契約解除の事前確認：田中さんが、背景の苦情には回答済み、合理的配慮は該当しない、提供を\
+         続ける義務はない、根拠条項、法務確認済みと回答します）\n",
+    ))?;
+    let answer = d
+        .sender
+        .submit(
+            CEO,
+            &pushed,
+            &[
+                ("complaint", "answered"),
+                ("accommodation", "not-relevant"),
+                ("duty_to_serve", "no"),
+                ("legal", "reviewed"),
+            ],
+        )
+        .await;
     d.answer(CEO, &answer)?;
     d.settle().await?;
 

@@ -13,6 +13,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::category::{Category, Severity};
+pub use super::checks::{Accommodation, Checks, Complaint, DutyToServe, LegalReview};
+pub use super::facts::{Addition, Facts, Medium};
 use super::ids::{CaseId, ChannelId, CustomerId, UserId};
 use super::paging::Scheduled;
 use super::policy::{History, Policy, Roles, Step};
@@ -32,6 +34,10 @@ pub use super::outcome::{Contact, Contacts, Measure, Measures, Outcome, Problem}
 pub struct Proposal {
     pub outcome: Outcome,
     pub proposed: Stamp,
+    /// The proposer's answers before a suspension or termination (absent in proposals
+    /// made before they were asked, and for refunds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checks: Option<Checks>,
 }
 
 impl Proposal {
@@ -51,6 +57,9 @@ pub struct Decision {
     pub decided: Stamp,
     pub approved: Option<Stamp>,
     pub policy_version: String,
+    /// The answers given before a suspension or termination, as they stood at approval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checks: Option<Checks>,
 }
 
 impl Decision {
@@ -194,6 +203,9 @@ pub struct NewCase {
     pub reported_from: Option<ChannelId>,
     pub evidence: Option<Evidence>,
     pub source: Source,
+    /// When, how, how long, the exact words, what the reporter wants, who was there,
+    /// links: all optional.
+    pub facts: Facts,
 }
 
 impl NewCase {
@@ -230,6 +242,15 @@ pub struct Case {
     /// opened from a reaction) until a person confirms or changes them.
     #[serde(default)]
     pub unconfirmed: bool,
+    /// The facts given when the case opened.
+    #[serde(default)]
+    pub facts: Facts,
+    /// Facts added later, each with who and when, in order; never rewritten.
+    #[serde(default)]
+    pub additions: Vec<Addition>,
+    /// The owner marked "keep the reporter off this customer" (担当替え).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reporter_kept_off: bool,
 }
 
 /// Something that happened to a case: the audit log's entries and what deliveries follow.
@@ -251,6 +272,26 @@ pub enum Event {
     },
     Closed {
         decision: Decision,
+    },
+    /// The owner (or a manager) marked "keep the reporter off this customer" (担当替え).
+    ReporterKeptOff {
+        by: Stamp,
+    },
+    /// The reporter of a critical case answered "are you safe now?": `safe: false` is "I
+    /// need someone now", which pages the chain at once.
+    SafetyAnswered {
+        safe: bool,
+        by: Stamp,
+    },
+    /// Someone added facts to the record (the reporter, the owner, a manager).
+    FactsAdded {
+        facts: Facts,
+        by: Stamp,
+    },
+    /// Someone answered the pending legal review of the proposal.
+    LegalAnswered {
+        answer: LegalReview,
+        by: Stamp,
     },
     CustomerIdentified {
         customer: CustomerId,
@@ -304,6 +345,10 @@ impl Event {
             Event::Proposed { .. } => "proposed",
             Event::Rejected { .. } => "rejected",
             Event::Closed { .. } => "closed",
+            Event::LegalAnswered { .. } => "legal-answered",
+            Event::FactsAdded { .. } => "facts-added",
+            Event::SafetyAnswered { .. } => "safety-answered",
+            Event::ReporterKeptOff { .. } => "reporter-kept-off",
             Event::CustomerIdentified { .. } => "customer-identified",
             Event::Classified { .. } => "classified",
             Event::Notified { notice, .. } => match notice {
@@ -321,7 +366,24 @@ impl Event {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Take,
+    /// Record an outcome (or propose it, when it needs approval). A suspension or a
+    /// termination needs `DecideWithChecks`.
     Decide(Outcome),
+    /// The same, with the answers a suspension or a termination needs first.
+    DecideWithChecks(Outcome, Checks),
+    /// Keep the reporter off this customer from now on (担当替え).
+    KeepReporterOff,
+    /// The reporter answers "are you safe now?" (`safe: false`: "I need someone now").
+    AnswerSafety {
+        safe: bool,
+    },
+    /// Add facts to the record, on an open or a closed case.
+    AddFacts(Facts),
+    /// Answer the pending legal review of the proposal (`proposal` as for `Approve`).
+    AnswerLegal {
+        proposal: Option<i64>,
+        answer: LegalReview,
+    },
     /// Settle the pending proposal. `proposal` is the mark of the proposal the button
     /// belongs to ([`Proposal::mark`]): a click on an older proposal's message, one already
     /// rejected and replaced, must not settle the new one. `None` settles whatever is
@@ -348,7 +410,11 @@ impl Action {
     pub fn name(&self) -> &'static str {
         match self {
             Action::Take => "take",
-            Action::Decide(_) => "decide",
+            Action::Decide(_) | Action::DecideWithChecks(..) => "decide",
+            Action::AnswerLegal { .. } => "answer-legal",
+            Action::AddFacts(_) => "add-facts",
+            Action::AnswerSafety { .. } => "answer-safety",
+            Action::KeepReporterOff => "keep-reporter-off",
             Action::Approve { .. } => "approve",
             Action::Reject { .. } => "reject",
             Action::IdentifyCustomer(_) => "name-customer",
@@ -385,10 +451,26 @@ pub enum Refusal {
     /// The outcome lacks something (an amount, a date) or combines "no action" with a
     /// measure.
     Incomplete(Problem),
+    /// A suspension or a termination is proposed only with the checks answered.
+    ChecksMissing,
+    /// Legal review is pending: nobody approves until someone answers it.
+    LegalReviewPending,
+    /// There is no pending legal review to answer (answered already, or none asked).
+    NoLegalReviewPending,
+    /// Only the owner, the proposer, managers and approvers answer the legal review.
+    NotInvolvedToAnswer,
+    /// Only the reporter, the owner and managers add facts.
+    NotInvolvedToAddFacts,
+    /// Nothing was filled in.
+    NothingToAdd,
+    /// Only the reporter answers whether they are safe.
+    NotTheReporter,
+    /// The reporter is already kept off this customer for this case.
+    AlreadyKeptOff,
     Closed {
         outcome: Outcome,
     },
-    /// Warnings, refunds and terminations apply to a customer: name them first.
+    /// Every measure but "no action" applies to a customer: name them first.
     CustomerUnknown,
     CustomerAlreadyKnown(CustomerId),
     /// Only the reporter, executives and managers name a case's customer.
@@ -404,7 +486,7 @@ pub enum Refusal {
 
 impl Refusal {
     /// Every name [`Refusal::about_rights`] gives, for the catalogs' words for them.
-    pub const RIGHTS: [&'static str; 8] = [
+    pub const RIGHTS: [&'static str; 11] = [
         "not-executive-or-manager",
         "not-owner-or-manager",
         "no-longer-entitled",
@@ -413,6 +495,9 @@ impl Refusal {
         "own-proposal",
         "not-involved",
         "not-involved-to-classify",
+        "not-involved-to-add-facts",
+        "not-involved-to-answer",
+        "not-the-reporter",
     ];
 
     /// For a refusal about who may act (rather than about where the case stands), a
@@ -428,6 +513,9 @@ impl Refusal {
             Refusal::OwnProposal => "own-proposal",
             Refusal::NotInvolved => "not-involved",
             Refusal::NotInvolvedToClassify => "not-involved-to-classify",
+            Refusal::NotInvolvedToAnswer => "not-involved-to-answer",
+            Refusal::NotInvolvedToAddFacts => "not-involved-to-add-facts",
+            Refusal::NotTheReporter => "not-the-reporter",
             Refusal::AlreadyTakenBy(_)
             | Refusal::AlreadyYours
             | Refusal::NotTakenYet
@@ -435,6 +523,11 @@ impl Refusal {
             | Refusal::NothingToApprove
             | Refusal::ProposalReplaced
             | Refusal::Incomplete(_)
+            | Refusal::ChecksMissing
+            | Refusal::LegalReviewPending
+            | Refusal::NoLegalReviewPending
+            | Refusal::NothingToAdd
+            | Refusal::AlreadyKeptOff
             | Refusal::Closed { .. }
             | Refusal::CustomerUnknown
             | Refusal::CustomerAlreadyKnown(_)
@@ -473,6 +566,9 @@ impl Case {
             evidence: new.evidence,
             source: new.source,
             unconfirmed,
+            facts: new.facts,
+            additions: Vec::new(),
+            reporter_kept_off: false,
         }
     }
 
@@ -507,7 +603,49 @@ impl Case {
     ) -> Result<(CaseState, Event), Refusal> {
         match action {
             Action::Take => self.take(actor, roles),
-            Action::Decide(outcome) => self.decide(outcome, actor, roles, policy),
+            Action::Decide(outcome) => self.decide(outcome, None, actor, roles, policy),
+            Action::DecideWithChecks(outcome, checks) => {
+                self.decide(outcome, Some(checks), actor, roles, policy)
+            }
+            Action::KeepReporterOff => {
+                if self.customer.is_none() {
+                    return Err(Refusal::CustomerUnknown);
+                }
+                if self.reporter_kept_off {
+                    return Err(Refusal::AlreadyKeptOff);
+                }
+                roles.check(self, &actor.by, Right::KeepReporterOff)?;
+                Ok((
+                    self.state.clone(),
+                    Event::ReporterKeptOff { by: actor.clone() },
+                ))
+            }
+            Action::AnswerSafety { safe } => {
+                roles.check(self, &actor.by, Right::AnswerSafety)?;
+                Ok((
+                    self.state.clone(),
+                    Event::SafetyAnswered {
+                        safe,
+                        by: actor.clone(),
+                    },
+                ))
+            }
+            Action::AddFacts(facts) => {
+                if facts.is_empty() {
+                    return Err(Refusal::NothingToAdd);
+                }
+                roles.check(self, &actor.by, Right::AddFacts)?;
+                Ok((
+                    self.state.clone(),
+                    Event::FactsAdded {
+                        facts,
+                        by: actor.clone(),
+                    },
+                ))
+            }
+            Action::AnswerLegal { proposal, answer } => {
+                self.answer_legal(proposal, answer, actor, roles)
+            }
             Action::Approve { proposal } => {
                 self.resolve_proposal(true, proposal, actor, roles, policy)
             }
@@ -549,6 +687,11 @@ impl Case {
                 by: actor.clone(),
             },
         ))
+    }
+
+    /// Appends facts someone added (the record keeps every addition as given).
+    pub fn add_facts(&mut self, facts: Facts, by: Stamp) {
+        self.additions.push(Addition { by, facts });
     }
 
     /// Records a confirmed category and severity, and the ladder's step for it.
@@ -615,9 +758,56 @@ impl Case {
         }
     }
 
+    fn answer_legal(
+        &self,
+        mark: Option<i64>,
+        answer: LegalReview,
+        actor: &Stamp,
+        roles: &Roles,
+    ) -> Result<(CaseState, Event), Refusal> {
+        let (owner, proposal) = match &self.state {
+            CaseState::Proposed { owner, proposal } => (owner, proposal),
+            CaseState::Open | CaseState::Taken { .. } => {
+                return Err(Refusal::NoLegalReviewPending);
+            }
+            CaseState::Closed { decision, .. } => {
+                return Err(Refusal::Closed {
+                    outcome: decision.outcome,
+                });
+            }
+        };
+        if mark.is_some_and(|mark| mark != proposal.mark()) {
+            return Err(Refusal::ProposalReplaced);
+        }
+        roles.check(self, &actor.by, Right::AnswerLegal)?;
+        let Some(checks) = proposal
+            .checks
+            .as_ref()
+            .filter(|c| c.legal == LegalReview::Pending && answer != LegalReview::Pending)
+        else {
+            return Err(Refusal::NoLegalReviewPending);
+        };
+        let mut proposal = proposal.clone();
+        proposal.checks = Some(Checks {
+            legal: answer,
+            ..checks.clone()
+        });
+        Ok((
+            CaseState::Proposed {
+                owner: owner.clone(),
+                proposal,
+            },
+            Event::LegalAnswered {
+                answer,
+                by: actor.clone(),
+            },
+        ))
+    }
+
     fn decide(
         &self,
         outcome: Outcome,
+        checks: Option<Checks>,
         actor: &Stamp,
         roles: &Roles,
         policy: &Policy,
@@ -638,10 +828,14 @@ impl Case {
         if self.customer.is_none() && !outcome.is_no_action() {
             return Err(Refusal::CustomerUnknown);
         }
+        if Policy::needs_checks(outcome) && checks.is_none() {
+            return Err(Refusal::ChecksMissing);
+        }
         if policy.needs_approval(outcome) {
             let proposal = Proposal {
                 outcome,
                 proposed: actor.clone(),
+                checks,
             };
             Ok((
                 CaseState::Proposed {
@@ -656,6 +850,7 @@ impl Case {
                 decided: actor.clone(),
                 approved: None,
                 policy_version: policy.version.clone(),
+                checks,
             };
             Ok((
                 CaseState::Closed {
@@ -689,11 +884,19 @@ impl Case {
         }
         roles.check(self, &actor.by, Right::Settle)?;
         if approve {
+            if proposal
+                .checks
+                .as_ref()
+                .is_some_and(|c| c.legal == LegalReview::Pending)
+            {
+                return Err(Refusal::LegalReviewPending);
+            }
             let decision = Decision {
                 outcome: proposal.outcome,
                 decided: proposal.proposed.clone(),
                 approved: Some(actor.clone()),
                 policy_version: policy.version.clone(),
+                checks: proposal.checks.clone(),
             };
             Ok((
                 CaseState::Closed {
@@ -738,6 +941,103 @@ pub(crate) mod tests {
         )
     }
 
+    /// Terminating, with the checks answered (legal review not needed).
+    pub fn terminate() -> Action {
+        Action::DecideWithChecks(Outcome::only(Measure::Termination), checks())
+    }
+
+    pub fn checks() -> Checks {
+        Checks {
+            complaint: Complaint::None,
+            accommodation: Accommodation::NotRelevant,
+            duty_to_serve: DutyToServe::No,
+            clause: "Art. 12".into(),
+            legal: LegalReview::NotNeeded,
+        }
+    }
+
+    #[test]
+    fn a_suspension_or_termination_is_proposed_only_with_the_checks_answered() {
+        let mut case = open_case();
+        step(&mut case, Action::Take, "UEXEC1").unwrap();
+        assert_eq!(
+            step(
+                &mut case,
+                Action::Decide(Outcome::only(Measure::Termination)),
+                "UEXEC1"
+            ),
+            Err(Refusal::ChecksMissing)
+        );
+        let until = "2027-01-31".parse().unwrap();
+        assert_eq!(
+            step(
+                &mut case,
+                Action::Decide(Outcome::suspension(until)),
+                "UEXEC1"
+            ),
+            Err(Refusal::ChecksMissing)
+        );
+        let event = step(&mut case, terminate(), "UEXEC1").unwrap();
+        let Event::Proposed { proposal } = event else {
+            panic!("{event:?}");
+        };
+        assert_eq!(proposal.checks, Some(checks()));
+    }
+
+    #[test]
+    fn pending_legal_review_blocks_approval_until_someone_answers_it() {
+        let mut case = open_case();
+        step(&mut case, Action::Take, "UEXEC1").unwrap();
+        let pending = Checks {
+            legal: LegalReview::Pending,
+            ..checks()
+        };
+        step(
+            &mut case,
+            Action::DecideWithChecks(Outcome::only(Measure::Termination), pending),
+            "UEXEC1",
+        )
+        .unwrap();
+        let approve = Action::Approve { proposal: None };
+        assert_eq!(
+            step(&mut case, approve.clone(), "UMGR1"),
+            Err(Refusal::LegalReviewPending)
+        );
+        let answer = |answer| Action::AnswerLegal {
+            proposal: None,
+            answer,
+        };
+        assert_eq!(
+            step(&mut case, answer(LegalReview::Reviewed), "UAGENT1"),
+            Err(Refusal::NotInvolvedToAnswer),
+            "the reporter answers nothing"
+        );
+        assert_eq!(
+            step(&mut case, answer(LegalReview::Pending), "UMGR1"),
+            Err(Refusal::NoLegalReviewPending),
+            "pending is not an answer"
+        );
+        let event = step(&mut case, answer(LegalReview::Reviewed), "UEXEC1").unwrap();
+        assert!(matches!(
+            event,
+            Event::LegalAnswered {
+                answer: LegalReview::Reviewed,
+                ..
+            }
+        ));
+        assert_eq!(
+            step(&mut case, answer(LegalReview::NotNeeded), "UMGR1"),
+            Err(Refusal::NoLegalReviewPending),
+            "answered once"
+        );
+        let Event::Closed { decision } = step(&mut case, approve, "UMGR1").unwrap() else {
+            panic!("approval closes the case");
+        };
+        let recorded = decision.checks.expect("the answers are in the record");
+        assert_eq!(recorded.legal, LegalReview::Reviewed);
+        assert_eq!(recorded.clause, "Art. 12");
+    }
+
     pub fn policy() -> Policy {
         Policy {
             version: "2026-11".into(),
@@ -756,6 +1056,7 @@ pub(crate) mod tests {
             reported_from: None,
             evidence: None,
             source: Source::Command,
+            facts: Default::default(),
         };
         Case::open(
             CaseId::new(1),
@@ -839,12 +1140,7 @@ pub(crate) mod tests {
     fn termination_needs_another_managers_approval() {
         let mut case = open_case();
         step(&mut case, Action::Take, "UMGR1").unwrap();
-        let proposed = step(
-            &mut case,
-            Action::Decide(Outcome::only(Measure::Termination)),
-            "UMGR1",
-        )
-        .unwrap();
+        let proposed = step(&mut case, terminate(), "UMGR1").unwrap();
         assert!(matches!(proposed, Event::Proposed { .. }));
         assert_eq!(
             step(&mut case, Action::Approve { proposal: None }, "UMGR1"),
@@ -873,12 +1169,7 @@ pub(crate) mod tests {
             case.state = state;
             Ok::<_, Refusal>(event)
         };
-        apply(
-            &mut case,
-            Action::Decide(Outcome::only(Measure::Termination)),
-            at("UEXEC1", 2),
-        )
-        .unwrap();
+        apply(&mut case, terminate(), at("UEXEC1", 2)).unwrap();
         let first = at("UEXEC1", 2).at.as_millisecond();
         apply(
             &mut case,
@@ -888,12 +1179,7 @@ pub(crate) mod tests {
             at("UMGR1", 3),
         )
         .unwrap();
-        apply(
-            &mut case,
-            Action::Decide(Outcome::only(Measure::Termination)),
-            at("UEXEC1", 4),
-        )
-        .unwrap();
+        apply(&mut case, terminate(), at("UEXEC1", 4)).unwrap();
         let second = at("UEXEC1", 4).at.as_millisecond();
         for stale in [
             Action::Approve {
@@ -923,12 +1209,7 @@ pub(crate) mod tests {
     fn rejection_returns_the_case_to_its_owner() {
         let mut case = open_case();
         step(&mut case, Action::Take, "UEXEC1").unwrap();
-        step(
-            &mut case,
-            Action::Decide(Outcome::only(Measure::Termination)),
-            "UEXEC1",
-        )
-        .unwrap();
+        step(&mut case, terminate(), "UEXEC1").unwrap();
         assert_eq!(
             step(
                 &mut case,
@@ -990,7 +1271,7 @@ pub(crate) mod tests {
         .unwrap();
         for (action, by) in [
             (Action::Take, "UEXEC2"),
-            (Action::Decide(Outcome::only(Measure::Termination)), "UMGR1"),
+            (terminate(), "UMGR1"),
             (Action::Approve { proposal: None }, "UMGR1"),
             (Action::Reject { proposal: None }, "UMGR1"),
         ] {
@@ -1067,6 +1348,7 @@ pub(crate) mod tests {
             reported_from: None,
             evidence: None,
             source: Source::Reaction,
+            facts: Default::default(),
         };
         case = Case::open(case.id, new, case.opened_at, History::default());
         case
@@ -1152,12 +1434,7 @@ pub(crate) mod tests {
             Err(Refusal::OwnReport),
             "a manager may decide any case but their own report"
         );
-        step(
-            &mut case,
-            Action::Decide(Outcome::only(Measure::Termination)),
-            "UEXEC2",
-        )
-        .unwrap();
+        step(&mut case, terminate(), "UEXEC2").unwrap();
         assert_eq!(
             step(&mut case, Action::Approve { proposal: None }, "UMGR1"),
             Err(Refusal::OwnReport)

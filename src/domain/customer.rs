@@ -23,6 +23,18 @@ pub struct CustomerRecord {
     /// The last day of the latest suspension (利用停止), if any.
     #[serde(default)]
     pub suspended_until: Option<jiff::civil::Date>,
+    /// Staff kept off this customer after reporting them (担当替え), shown with the
+    /// history so nobody assigns them again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kept_off: Vec<KeptOff>,
+}
+
+/// Someone kept off a customer: who, because of which case, since when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeptOff {
+    pub user: super::ids::UserId,
+    pub case: CaseId,
+    pub at: Timestamp,
 }
 
 /// One case as the customer's history shows it.
@@ -56,6 +68,7 @@ impl CustomerRecord {
             cut_off: None,
             cautions: 0,
             suspended_until: None,
+            kept_off: Vec::new(),
         }
     }
 
@@ -95,7 +108,19 @@ impl CustomerRecord {
             Event::Taken { .. }
             | Event::Proposed { .. }
             | Event::Rejected { .. }
+            | Event::LegalAnswered { .. }
+            | Event::FactsAdded { .. }
+            | Event::SafetyAnswered { .. }
             | Event::Notified { .. } => {}
+            Event::ReporterKeptOff { by } => {
+                if !self.kept_off.iter().any(|k| k.user == case.reporter) {
+                    self.kept_off.push(KeptOff {
+                        user: case.reporter.clone(),
+                        case: case.id,
+                        at: by.at,
+                    });
+                }
+            }
         }
     }
 
@@ -142,6 +167,7 @@ mod tests {
                 decided: stamp("UEXEC1", 2),
                 approved: None,
                 policy_version: "v".into(),
+                checks: None,
             },
         }
     }

@@ -18,6 +18,9 @@ pub enum Effect {
     UpdateCard,
     /// Page an executive by direct message, with a button to take the case.
     Page { to: UserId },
+    /// The reporter needs someone now: an urgent direct message, whatever the case's state
+    /// (a page is only for taking an open case).
+    Urgent { to: UserId },
     /// Once the case is taken, edit the pages already sent so nobody else tries to take
     /// it (they say who has it instead).
     UpdatePages,
@@ -26,6 +29,8 @@ pub enum Effect {
     HereAlert { round: u32, of: u32 },
     /// A timeline reply in the card's thread.
     ThreadNote { note: Note },
+    /// Re-render the pending proposal message from the case (its checks changed).
+    UpdateProposal,
     /// Edit the proposal message so its Approve/Reject buttons go away.
     ResolveProposal {
         proposal: Proposal,
@@ -73,6 +78,25 @@ pub enum Note {
         customer: CustomerId,
         by: UserId,
     },
+    /// The reporter is kept off the customer (担当替え).
+    KeptOff {
+        by: UserId,
+    },
+    /// The reporter answered "are you safe now?".
+    Safety {
+        by: UserId,
+        safe: bool,
+    },
+    /// Someone added facts to the record.
+    FactsAdded {
+        by: UserId,
+        facts: crate::domain::Facts,
+    },
+    /// Someone answered the proposal's pending legal review.
+    LegalAnswered {
+        by: UserId,
+        answer: crate::domain::LegalReview,
+    },
     /// A decision included a written warning: a draft of it for `to` (who decided) to
     /// check, copy and send. The bot itself never writes to the customer.
     WarningDraft {
@@ -105,7 +129,7 @@ pub enum Lane {
 impl Effect {
     pub fn lane(&self, case: &Case) -> Lane {
         match self {
-            Effect::Page { to } => Lane::DirectMessage(to.clone()),
+            Effect::Page { to } | Effect::Urgent { to } => Lane::DirectMessage(to.clone()),
             Effect::NotifyReporter | Effect::Acknowledge => {
                 Lane::DirectMessage(case.reporter.clone())
             }
@@ -114,7 +138,8 @@ impl Effect {
             | Effect::UpdatePages
             | Effect::HereAlert { .. }
             | Effect::ThreadNote { .. }
-            | Effect::ResolveProposal { .. } => Lane::EscalationChannel,
+            | Effect::ResolveProposal { .. }
+            | Effect::UpdateProposal => Lane::EscalationChannel,
         }
     }
 
@@ -138,9 +163,11 @@ impl Effect {
             Effect::UpdateCard => "update-card",
             Effect::UpdatePages => "update-pages",
             Effect::Page { .. } => "page",
+            Effect::Urgent { .. } => "urgent",
             Effect::HereAlert { .. } => "here-alert",
             Effect::ThreadNote { .. } => "thread-note",
             Effect::ResolveProposal { .. } => "resolve-proposal",
+            Effect::UpdateProposal => "update-proposal",
             Effect::NotifyReporter => "notify-reporter",
             Effect::Acknowledge => "acknowledge",
         }
@@ -175,6 +202,38 @@ impl Effect {
                     note: Note::Rejected {
                         by: by.by.clone(),
                         outcome: proposal.outcome,
+                    },
+                },
+            ],
+            Event::ReporterKeptOff { by } => vec![
+                Effect::UpdateCard,
+                Effect::ThreadNote {
+                    note: Note::KeptOff { by: by.by.clone() },
+                },
+            ],
+            // Who is paged when the reporter needs someone is `paging::someone_now`'s.
+            Event::SafetyAnswered { safe, by } => vec![Effect::ThreadNote {
+                note: Note::Safety {
+                    by: by.by.clone(),
+                    safe: *safe,
+                },
+            }],
+            Event::FactsAdded { facts, by } => vec![
+                Effect::UpdateCard,
+                Effect::ThreadNote {
+                    note: Note::FactsAdded {
+                        by: by.by.clone(),
+                        facts: facts.clone(),
+                    },
+                },
+            ],
+            Event::LegalAnswered { answer, by } => vec![
+                Effect::UpdateCard,
+                Effect::UpdateProposal,
+                Effect::ThreadNote {
+                    note: Note::LegalAnswered {
+                        by: by.by.clone(),
+                        answer: *answer,
                     },
                 },
             ],
@@ -219,6 +278,7 @@ impl Effect {
                         proposal: Proposal {
                             outcome: decision.outcome,
                             proposed: decision.decided.clone(),
+                            checks: decision.checks.clone(),
                         },
                         resolution: Resolution::Approved {
                             by: approved.by.clone(),
@@ -265,6 +325,7 @@ mod tests {
             decided: stamp("UEXEC1", 1),
             approved: None,
             policy_version: "v".into(),
+            checks: None,
         };
         let effects = Effect::for_event(&Event::Closed { decision });
         assert_eq!(effects.first(), Some(&Effect::UpdateCard));

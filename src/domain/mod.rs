@@ -4,8 +4,10 @@
 
 pub mod case;
 pub mod category;
+pub mod checks;
 pub mod customer;
 pub mod effect;
+pub mod facts;
 pub mod identify;
 pub mod ids;
 pub mod lexicon;
@@ -20,7 +22,8 @@ pub mod staff;
 pub mod tally;
 
 pub use case::{
-    Action, Case, CaseState, Contact, Contacts, Decision, Event, Evidence, Measure, Measures,
+    Accommodation, Action, Addition, Case, CaseState, Checks, Complaint, Contact, Contacts,
+    Decision, DutyToServe, Event, Evidence, Facts, LegalReview, Measure, Measures, Medium,
     MessageRef, NewCase, Notice, Outcome, PageSent, Problem, PromiseFailed, Proposal, Refusal,
     Source, Stamp,
 };

@@ -173,6 +173,40 @@ pub fn after_classified(
     (effects, next)
 }
 
+/// The reporter needs someone now: the whole chain gets an urgent direct message at once,
+/// whatever its order or the case's state: the executives (who may take cases) and the
+/// managers, the owner, and the approvers of a pending proposal; never the reporter.
+pub fn someone_now(case: &Case, roles: &Roles) -> Vec<Effect> {
+    let mut to = roles.who_may(case, Right::Take);
+    let mut more = roles.who_may(case, Right::Decide);
+    // Deciding is the owner's while they may; the managers may too, and are told.
+    more.extend(
+        roles
+            .managers
+            .iter()
+            .filter(|m| roles.check(case, m, Right::Decide).is_ok())
+            .cloned(),
+    );
+    if matches!(case.state, CaseState::Proposed { .. }) {
+        more.extend(roles.who_may(case, Right::Settle));
+    }
+    for person in more {
+        if !to.contains(&person) {
+            to.push(person);
+        }
+    }
+    let mut effects: Vec<Effect> = to
+        .iter()
+        .map(|to| Effect::Urgent { to: to.clone() })
+        .collect();
+    if !to.is_empty() {
+        effects.push(Effect::ThreadNote {
+            note: Note::Paged { to },
+        });
+    }
+    effects
+}
+
 /// What the audit trail says a timer did, from the effects it queued: the people paged
 /// (one entry for all of them), the @here alert, the people reminded.
 pub fn notices(effects: &[Effect]) -> Vec<Notice> {
@@ -207,9 +241,13 @@ pub fn after_event(
     match event {
         Event::Opened { .. } => None,
         // Naming the customer, or the bot's own notices, change nothing about who must act.
-        Event::CustomerIdentified { .. } | Event::Notified { .. } | Event::Classified { .. } => {
-            current
-        }
+        Event::CustomerIdentified { .. }
+        | Event::Notified { .. }
+        | Event::Classified { .. }
+        | Event::LegalAnswered { .. }
+        | Event::FactsAdded { .. }
+        | Event::SafetyAnswered { .. }
+        | Event::ReporterKeptOff { .. } => current,
         Event::Taken { by } | Event::Rejected { by, .. } => {
             at(by.at, policy.decision_reminder, Timer::Remind)
         }
@@ -503,6 +541,7 @@ mod tests {
                     by: user("UMGR1"),
                     at: case.opened_at,
                 },
+                checks: None,
             },
         };
         let (effects, _) = on_timer(&case, Timer::Remind, &roles(), &policy(), case.opened_at);
@@ -622,6 +661,7 @@ mod tests {
             decided: stamp("UEXEC1", 1),
             approved: None,
             policy_version: "v".into(),
+            checks: None,
         };
         assert_eq!(
             after_event(&Event::Closed { decision }, &policy(), None),

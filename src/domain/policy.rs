@@ -81,6 +81,12 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// Suspensions and terminations are proposed only with the checks answered (see
+    /// `checks`): they stop serving a customer.
+    pub fn needs_checks(outcome: Outcome) -> bool {
+        outcome.terminates() || outcome.has(Measure::Suspension)
+    }
+
     /// Suspensions and terminations always; refunds above the threshold.
     pub fn needs_approval(&self, outcome: Outcome) -> bool {
         outcome.terminates()

@@ -27,6 +27,16 @@ pub enum Right {
     /// Confirm or change the category and severity (of a case whose category the bot
     /// guessed, or later): the reporter above all, who saw what happened.
     Classify,
+    /// Keep the reporter off the customer (担当替え): the owner, or a manager.
+    KeepReporterOff,
+    /// Answer "are you safe now?": the reporter alone.
+    AnswerSafety,
+    /// Add facts to a case's record: its reporter (who saw what happened), its owner, a
+    /// manager.
+    AddFacts,
+    /// Answer a proposal's pending legal review: its proposer, the owner, a manager or an
+    /// approver (legal often approves).
+    AnswerLegal,
 }
 
 impl Roles {
@@ -39,7 +49,10 @@ impl Roles {
         self.role_allows(case, user, right)?;
         if reporter
             && !self.reporter_may_decide
-            && !matches!(right, Right::NameCustomer | Right::Classify)
+            && !matches!(
+                right,
+                Right::NameCustomer | Right::Classify | Right::AddFacts | Right::AnswerSafety
+            )
         {
             return Err(Refusal::OwnReport);
         }
@@ -104,6 +117,50 @@ impl Roles {
                     Err(Refusal::NotInvolvedToClassify)
                 }
             }
+            Right::KeepReporterOff => {
+                let owner = case.owner().map(|o| &o.by);
+                if self.is_manager(user) || owner == Some(user) {
+                    Ok(())
+                } else {
+                    match owner {
+                        Some(owner) => Err(Refusal::NotOwnerOrManager {
+                            owner: owner.clone(),
+                        }),
+                        None => Err(Refusal::NotTakenYet),
+                    }
+                }
+            }
+            Right::AnswerSafety => {
+                if reporter {
+                    Ok(())
+                } else {
+                    Err(Refusal::NotTheReporter)
+                }
+            }
+            Right::AddFacts => {
+                let owner = case.owner().map(|o| &o.by);
+                if reporter || owner == Some(user) || self.is_manager(user) {
+                    Ok(())
+                } else {
+                    Err(Refusal::NotInvolvedToAddFacts)
+                }
+            }
+            Right::AnswerLegal => {
+                let proposer = match &case.state {
+                    CaseState::Proposed { proposal, .. } => Some(&proposal.proposed.by),
+                    _ => None,
+                };
+                let owner = case.owner().map(|o| &o.by);
+                if self.is_manager(user)
+                    || self.is_approver(user)
+                    || proposer == Some(user)
+                    || owner == Some(user)
+                {
+                    Ok(())
+                } else {
+                    Err(Refusal::NotInvolvedToAnswer)
+                }
+            }
         }
     }
 
@@ -123,7 +180,12 @@ impl Roles {
                 self.managers.iter().collect()
             }
             Right::Settle => self.approvers.iter().collect(),
-            Right::NameCustomer | Right::Classify => Vec::new(),
+            Right::NameCustomer
+            | Right::Classify
+            | Right::AnswerLegal
+            | Right::AddFacts
+            | Right::AnswerSafety
+            | Right::KeepReporterOff => Vec::new(),
         };
         let mut people: Vec<UserId> = Vec::new();
         for person in candidates {
@@ -213,6 +275,7 @@ mod tests {
             proposal: Proposal {
                 outcome: Outcome::only(Measure::Termination),
                 proposed: stamp("ULEGAL1", 2),
+                checks: None,
             },
         };
         let roles = roles().with_approvers(vec![user("ULEGAL1"), user("ULEGAL2"), user("ULEGAL3")]);

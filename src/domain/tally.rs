@@ -140,6 +140,10 @@ impl Tallies {
                 }
             }
             Event::CustomerIdentified { .. }
+            | Event::LegalAnswered { .. }
+            | Event::FactsAdded { .. }
+            | Event::SafetyAnswered { .. }
+            | Event::ReporterKeptOff { .. }
             | Event::Notified { .. }
             | Event::Classified { .. } => {}
         }
@@ -159,6 +163,7 @@ mod tests {
                 decided: stamp("UEXEC1", 1),
                 approved: None,
                 policy_version: "v".into(),
+                checks: None,
             },
         }
     }

@@ -11,7 +11,11 @@ use serde_json::json;
 use slack_morphism::prelude::*;
 
 use crate::app::Context;
-use crate::domain::{Action, CaseId, Contacts, Measure, Measures, Outcome, Problem, Stamp, UserId};
+use crate::domain::checks::Slug;
+use crate::domain::{
+    Accommodation, Action, CaseId, Checks, Complaint, Contacts, DutyToServe, LegalReview, Measure,
+    Measures, Outcome, Policy, Problem, Stamp, UserId,
+};
 use crate::handlers::{Click, Reply, act, submit, tell};
 use crate::slack::views::{self, form};
 use crate::staff::{Admission, Path};
@@ -36,8 +40,13 @@ pub async fn clicked(
     trigger_id: &str,
 ) -> Reply {
     let mut one = chosen.iter();
-    if let (Some(measure), None) = (one.next(), one.next())
+    let single = match (one.next(), one.next()) {
+        (Some(measure), None) => Some(measure),
+        _ => None,
+    };
+    if let Some(measure) = single
         && !measure.needs_details()
+        && measure != Measure::Termination
     {
         return act(ctx, click, Action::Decide(Outcome::only(measure))).await;
     }
@@ -121,12 +130,17 @@ pub async fn clicked(
     let ctx = ctx.clone();
     let trigger = trigger_id.to_owned();
     tokio::spawn(async move {
-        let view = views::outcome_form(
-            id,
-            chosen,
-            ctx.settings.rules.policy.refund_approval_over,
-            ctx.look(),
-        );
+        // A termination alone has no details: its button opens the checks at once.
+        let view = if single == Some(Measure::Termination) {
+            checks_form(&ctx, id, Outcome::only(Measure::Termination))
+        } else {
+            views::outcome_form(
+                id,
+                chosen,
+                ctx.settings.rules.policy.refund_approval_over,
+                ctx.look(),
+            )
+        };
         if let Err(e) = ctx.slack.open_view(&trigger, view).await {
             let text = ctx.internal_error("opening the outcome form", &e);
             tell(&ctx, click.channel, click.user, text);
@@ -254,12 +268,91 @@ pub async fn outcome_submitted(
         };
         return errors(at, t.outcome_problem(problem));
     }
+    // A suspension or a termination asks the checks first, in a form over this one.
+    if Policy::needs_checks(outcome) {
+        return Reply::Json(json!({
+            "response_action": "push",
+            "view": checks_form(ctx, id, outcome),
+        }));
+    }
     submit(
         ctx,
         id,
         Action::Decide(outcome),
         user,
         t.outcome_title(),
+        Path::Form,
+    )
+    .await
+}
+
+/// The checks form for `outcome` on case `id`, its clause starting as `policy.terms_clause`.
+fn checks_form(ctx: &Context, id: CaseId, outcome: Outcome) -> SlackView {
+    let look = ctx.look();
+    let clause = ctx
+        .settings
+        .terms_clause
+        .as_deref()
+        .unwrap_or(look.t.default_terms_clause());
+    views::checks_form(id, outcome, clause, look)
+}
+
+/// The checks before a suspension or a termination were submitted: the proposal is made
+/// with the answers (or refused, with the reason in place of the forms).
+pub async fn checks_submitted(
+    ctx: &Arc<Context>,
+    user: &SlackBasicUserInfo,
+    view: &SlackStatefulView,
+) -> Reply {
+    let t = ctx.look().t;
+    let metadata = match &view.view {
+        SlackView::Modal(modal) => modal.private_metadata.clone().unwrap_or_default(),
+        SlackView::Home(_) => String::new(),
+    };
+    let Some((id, outcome)) = views::parse_checks_form_metadata(&metadata) else {
+        return Reply::BadRequest("checks form without a case");
+    };
+    let Some(user) = UserId::parse(user.id.as_ref()) else {
+        return Reply::BadRequest("user.id is not a Slack user id");
+    };
+    let chosen = |block: &str| {
+        field(view, block)
+            .and_then(|v| v.selected_option)
+            .map(|o| o.value)
+            .unwrap_or_default()
+    };
+    let clause = field(view, form::CLAUSE)
+        .and_then(|v| v.value)
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(Checks::MAX_CLAUSE_CHARS)
+        .collect::<String>();
+    // Slack requires every answer before it submits; a request without one is not Slack's.
+    let (Some(complaint), Some(accommodation), Some(duty_to_serve), Some(legal)) = (
+        Complaint::parse(&chosen(form::COMPLAINT)),
+        Accommodation::parse(&chosen(form::ACCOMMODATION)),
+        DutyToServe::parse(&chosen(form::DUTY_TO_SERVE)),
+        LegalReview::parse(&chosen(form::LEGAL)),
+    ) else {
+        return Reply::BadRequest("checks form with an answer missing");
+    };
+    if clause.is_empty() {
+        return Reply::BadRequest("checks form without a clause");
+    }
+    let checks = Checks {
+        complaint,
+        accommodation,
+        duty_to_serve,
+        clause,
+        legal,
+    };
+    submit(
+        ctx,
+        id,
+        Action::DecideWithChecks(outcome, checks),
+        user,
+        t.checks_title(),
         Path::Form,
     )
     .await

@@ -86,10 +86,11 @@ pub async fn open_from_command(
         reported_from: ChannelId::parse(&command.channel_id),
         evidence: None,
         source: Source::Command,
+        facts: Default::default(),
     };
     // A replayed command (same trigger) answers with the case it already opened.
     match open(ctx, new, ("trigger", &command.trigger_id)).await {
-        Ok(case) => ephemeral(t.case_opened(case.id, case.category)),
+        Ok(case) => crate::handlers::ephemeral_message(views::opened(&case, ctx.look())),
         Err(text) => ephemeral(text),
     }
 }
@@ -158,6 +159,13 @@ pub async fn form_submitted(
     if category.is_none() {
         errors.insert(form::CATEGORY.into(), json!(t.missing_category()));
     }
+    let facts = match crate::handlers::facts::facts_of(values, t) {
+        Ok(facts) => facts,
+        Err((field, text)) => {
+            errors.insert(field.into(), json!(text));
+            Default::default()
+        }
+    };
     let summary = text_of(values, form::SUMMARY);
     if summary.chars().count() > NewCase::MAX_SUMMARY_CHARS {
         errors.insert(
@@ -204,15 +212,16 @@ pub async fn form_submitted(
         reported_from: context.origin.as_deref().and_then(ChannelId::parse),
         evidence: context.evidence,
         source,
+        facts,
     };
     let view_id = view.state_params.id.to_string();
-    let text = match open(ctx, new, ("view", &view_id)).await {
-        Ok(case) => t.case_opened(case.id, case.category),
-        Err(text) => text,
+    let view = match open(ctx, new, ("view", &view_id)).await {
+        Ok(case) => views::opened_notice(&case, ctx.look()),
+        Err(text) => views::notice(t.form_done_title(), text, ctx.look()),
     };
     Reply::Json(json!({
         "response_action": "update",
-        "view": views::notice(t.form_done_title(), text, ctx.look()),
+        "view": view,
     }))
 }
 

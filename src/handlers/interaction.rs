@@ -10,7 +10,7 @@ use crate::domain::{ChannelId, UserId};
 use serde_json::Value;
 
 use crate::handlers::{
-    Click, Reply, approve, classify, decide, escalate, shortcut, take_case, tell,
+    Click, Reply, approve, classify, decide, escalate, facts, safety, shortcut, take_case, tell,
 };
 use crate::slack::views::{self, MESSAGE_SHORTCUT, action, form};
 use crate::staff::{Admission, Path};
@@ -35,6 +35,8 @@ pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent, raw: &Valu
                 Some(form::ESCALATE) => {
                     escalate::form_submitted(ctx, &event.user, &event.view).await
                 }
+                Some(form::FACTS) => facts::submitted(ctx, &event.user, &event.view).await,
+                Some(form::CHECKS) => decide::checks_submitted(ctx, &event.user, &event.view).await,
                 Some(form::OUTCOME | form::REFUND) => {
                     decide::outcome_submitted(ctx, &event.user, &event.view).await
                 }
@@ -152,7 +154,17 @@ async fn block_action(ctx: &Arc<Context>, event: SlackInteractionBlockActionsEve
         action::TAKE => take_case::handle(ctx, click).await,
         action::APPROVE => approve::handle(ctx, click, true).await,
         action::REJECT => approve::handle(ctx, click, false).await,
+        action::LEGAL_REVIEWED => {
+            approve::answer_legal(ctx, click, crate::domain::LegalReview::Reviewed).await
+        }
+        action::LEGAL_NOT_NEEDED => {
+            approve::answer_legal(ctx, click, crate::domain::LegalReview::NotNeeded).await
+        }
         action::OPEN_THREAD => Reply::Ack,
+        action::KEEP_OFF => take_case::keep_reporter_off(ctx, click).await,
+        action::SAFE => safety::handle(ctx, click, true).await,
+        action::NEED_SOMEONE => safety::handle(ctx, click, false).await,
+        action::ADD_FACTS => facts::clicked(ctx, click, event.trigger_id.as_ref()),
         action::IDENTIFY => shortcut::identify_clicked(ctx, click, event.trigger_id.as_ref()),
         action::ESCALATE_SUGGESTED => shortcut::suggested(ctx, click, event.trigger_id.as_ref()),
         action::CONFIRM_GUESS => classify::clicked(ctx, click, classify::Asked::Confirm).await,

@@ -9,7 +9,9 @@ pub mod command;
 pub mod decide;
 pub mod escalate;
 pub mod events;
+pub mod facts;
 pub mod interaction;
+pub mod safety;
 pub mod shortcut;
 pub mod take_case;
 
@@ -62,6 +64,8 @@ impl Context {
             currency: &self.settings.currency,
             reporter_may_decide: self.settings.rules.roles.reporter_may_decide,
             zone: &self.settings.report.schedule.zone,
+            policy_url: self.settings.policy_url.as_deref(),
+            support_url: self.settings.support_url.as_deref(),
             company: self.settings.company_name.as_deref(),
             terms_clause: self.settings.terms_clause.as_deref(),
         }

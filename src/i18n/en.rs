@@ -15,9 +15,10 @@ use super::{
 };
 use crate::domain::customer::CaseLine;
 use crate::domain::{
-    CaseId, CaseState, Category, ChannelId, Contact, CustomerRecord, Decision, Event, History,
-    Measure, Notice, Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies,
-    UserId, Week,
+    Accommodation, CaseId, CaseState, Category, ChannelId, Checks, Complaint, Contact,
+    CustomerRecord, Decision, DutyToServe, Event, Facts, History, LegalReview, Measure, Medium,
+    Notice, Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId,
+    Week,
 };
 use crate::report::WeeklyReport;
 use crate::report::export::Column;
@@ -314,6 +315,14 @@ impl Catalog for En {
         }
         if let Some(until) = record.suspended_until {
             let _ = writeln!(out, "Suspended until {}.", until.strftime("%a %-d %b %Y"));
+        }
+        for kept in &record.kept_off {
+            let _ = writeln!(
+                out,
+                "Keep {} off this customer (since {}).",
+                mention(&kept.user),
+                kept.case
+            );
         }
         let _ = write!(
             out,
@@ -917,6 +926,33 @@ impl Catalog for En {
                 "You took {id}, but you are no longer among the executives or managers, so you \
                  cannot decide it now; a manager can. Nothing changed."
             ),
+            Refusal::AlreadyKeptOff => {
+                format!("The reporter of {id} is already kept off this customer. Nothing changed.")
+            }
+            Refusal::NotTheReporter => {
+                format!("Only the reporter of {id} answers this. Nothing changed.")
+            }
+            Refusal::NotInvolvedToAddFacts => {
+                format!(
+                    "Only the reporter, the owner and managers can add facts to {id}. Nothing changed."
+                )
+            }
+            Refusal::NothingToAdd => "Fill in at least one fact. Nothing changed.".into(),
+            Refusal::ChecksMissing => format!(
+                "A suspension or termination of {id} is proposed with the checks answered: use \
+                 the buttons on the card. Nothing changed."
+            ),
+            Refusal::LegalReviewPending => format!(
+                "Legal review of {id} is pending: it can be approved once someone answers it, \
+                 with the buttons on the proposal. Nothing changed."
+            ),
+            Refusal::NoLegalReviewPending => {
+                format!("{id} has no legal review waiting for an answer. Nothing changed.")
+            }
+            Refusal::NotInvolvedToAnswer => format!(
+                "Only the owner, the proposer, managers and approvers can answer the legal \
+                 review of {id}. Nothing changed."
+            ),
             Refusal::Incomplete(problem) => {
                 format!("{} Nothing changed.", self.outcome_problem(*problem))
             }
@@ -1008,6 +1044,278 @@ impl Catalog for En {
     }
     fn amount_invalid(&self) -> String {
         "Enter a whole amount greater than zero, digits only.".into()
+    }
+
+    fn care_at_submission(
+        &self,
+        policy_url: Option<Untrusted<'_>>,
+        support_url: Option<Untrusted<'_>>,
+    ) -> String {
+        let mut out =
+            "Reporting never counts against you: you will not be treated badly for it.".to_owned();
+        if let Some(url) = policy_url {
+            out.push_str(&format!(
+                " Our policy on customer harassment: {}.",
+                url.link("read it")
+            ));
+        }
+        if let Some(url) = support_url {
+            out.push_str(&format!(
+                " If you would like to talk to someone (the employee assistance programme, the \
+                 occupational physician, the consultation desk): {}.",
+                url.link("who to contact")
+            ));
+        }
+        out
+    }
+    fn keep_off_button(&self) -> &'static str {
+        "Keep the reporter off this customer"
+    }
+    fn card_kept_off(&self, reporter: &UserId) -> String {
+        format!(
+            "{} is kept off this customer: someone else handles them from now on.",
+            mention(reporter)
+        )
+    }
+    fn note_kept_off(&self, by: &UserId, reporter: &UserId) -> String {
+        format!(
+            "{} kept {} off this customer; the customer's history says so.",
+            mention(by),
+            mention(reporter)
+        )
+    }
+    fn urgent_page(&self, id: CaseId, reporter: &UserId) -> String {
+        format!(
+            ":rotating_light: *{id}*: {} needs someone now. Please go to them or call them at \
+             once.",
+            mention(reporter)
+        )
+    }
+    fn safety_question(&self) -> &'static str {
+        "Are you safe now? Is someone with you?"
+    }
+    fn safe_button(&self) -> &'static str {
+        "I'm safe"
+    }
+    fn need_someone_button(&self) -> &'static str {
+        "I need someone now"
+    }
+    fn safety_recorded(&self, id: CaseId, safe: bool) -> String {
+        if safe {
+            format!("Thank you. Management has {id}; take the time you need.")
+        } else {
+            format!(
+                "Management is being alerted now about {id}. If you are in danger, leave and \
+                 call the police (110 in Japan)."
+            )
+        }
+    }
+    fn note_safety(&self, by: &UserId, safe: bool) -> String {
+        if safe {
+            format!("{} says they are safe.", mention(by))
+        } else {
+            format!(
+                ":rotating_light: {} needs someone now: everyone who can act was paged.",
+                mention(by)
+            )
+        }
+    }
+
+    fn medium_name(&self, medium: Medium) -> &'static str {
+        match medium {
+            Medium::Phone => "Phone",
+            Medium::Email => "Email",
+            Medium::Chat => "Chat",
+            Medium::InPerson => "In person",
+            Medium::Sns => "Social media",
+            Medium::Other => "Other",
+        }
+    }
+    fn form_when(&self) -> &'static str {
+        "When did it happen?"
+    }
+    fn form_when_hint(&self) -> &'static str {
+        "Leave empty for now. Everything below is optional and can be added later."
+    }
+    fn form_medium(&self) -> &'static str {
+        "How?"
+    }
+    fn form_minutes(&self) -> &'static str {
+        "How long (minutes)?"
+    }
+    fn form_words(&self) -> &'static str {
+        "Their exact words"
+    }
+    fn form_wants(&self) -> &'static str {
+        "What do you want the company to do?"
+    }
+    fn form_present(&self) -> &'static str {
+        "Who else was there?"
+    }
+    fn form_evidence(&self) -> &'static str {
+        "Evidence: links"
+    }
+    fn form_evidence_hint(&self) -> &'static str {
+        "One per line: a message's link (Copy link), a file shared in Slack."
+    }
+    fn form_facts_note(&self) -> &'static str {
+        "What else happened, or what changed?"
+    }
+    fn minutes_invalid(&self) -> String {
+        "Enter the minutes as a whole number, at most a week.".into()
+    }
+    fn facts_lines(&self, f: &Facts, zone: &TimeZone) -> String {
+        let mut lines: Vec<String> = Vec::new();
+        if let Some(at) = f.occurred_at {
+            lines.push(format!("*When:* {}", self.when(at, zone)));
+        }
+        match (f.medium, f.minutes) {
+            (Some(m), Some(n)) => lines.push(format!("*How:* {}, {n} min", self.medium_name(m))),
+            (Some(m), None) => lines.push(format!("*How:* {}", self.medium_name(m))),
+            (None, Some(n)) => lines.push(format!("*How long:* {n} min")),
+            (None, None) => {}
+        }
+        if let Some(words) = &f.words {
+            let quoted: Vec<String> = words
+                .lines()
+                .map(|l| format!("> {}", Untrusted::new(l)))
+                .collect();
+            lines.push(format!("*Exact words:*\n{}", quoted.join("\n")));
+        }
+        if let Some(wants) = &f.wants {
+            lines.push(format!("*Wants the company to:* {}", Untrusted::new(wants)));
+        }
+        if let Some(present) = &f.present {
+            lines.push(format!("*Others present:* {}", Untrusted::new(present)));
+        }
+        if !f.evidence.is_empty() {
+            let links: Vec<String> = f
+                .evidence
+                .iter()
+                .enumerate()
+                .map(|(n, l)| Untrusted::new(l).link(&format!("link {}", n + 1)))
+                .collect();
+            lines.push(format!("*Evidence:* {}", links.join(", ")));
+        }
+        if let Some(note) = &f.note {
+            lines.push(format!("*Also:* {}", Untrusted::new(note)));
+        }
+        lines.join("\n")
+    }
+    fn card_facts(&self) -> &'static str {
+        "The record"
+    }
+    fn card_addition(&self, by: &UserId, at: Timestamp, zone: &TimeZone) -> String {
+        format!("Added by {} on {}:", mention(by), self.when(at, zone))
+    }
+    fn add_facts_button(&self) -> &'static str {
+        "Add facts"
+    }
+    fn add_facts_title(&self) -> &'static str {
+        "Add facts"
+    }
+    fn add_facts_intro(&self, id: CaseId) -> String {
+        format!(
+            "*{id}*: what you add is kept with your name and the time, beside what was \
+             recorded before. Fill in what you know."
+        )
+    }
+    fn note_facts_added(&self, by: &UserId, facts: &str) -> String {
+        format!("{} added facts:\n{facts}", mention(by))
+    }
+    fn correct_classification_button(&self) -> &'static str {
+        "Correct category or severity"
+    }
+
+    fn checks_title(&self) -> &'static str {
+        "Before stopping service"
+    }
+    fn checks_intro(&self, id: CaseId, outcome: Outcome, currency: &str) -> String {
+        format!(
+            "*{id}*: before proposing {}, answer these. The approver sees the answers, and they \
+             are part of the decision record.",
+            self.outcome(outcome, currency)
+        )
+    }
+    fn check_complaint(&self) -> &'static str {
+        "Is there a legitimate complaint underneath, and has it been answered?"
+    }
+    fn check_accommodation(&self) -> &'static str {
+        "Has reasonable accommodation been considered (disability discrimination law)?"
+    }
+    fn check_duty_to_serve(&self) -> &'static str {
+        "Does a duty to keep serving apply (a lifeline or a regulated service)?"
+    }
+    fn check_clause(&self) -> &'static str {
+        "Which clause of the terms does this rest on?"
+    }
+    fn check_legal(&self) -> &'static str {
+        "Has legal reviewed it?"
+    }
+    fn complaint_name(&self, answer: Complaint) -> &'static str {
+        match answer {
+            Complaint::None => "No legitimate complaint",
+            Complaint::Answered => "Yes, and it has been answered",
+            Complaint::Unanswered => "Yes, not answered yet",
+        }
+    }
+    fn accommodation_name(&self, answer: Accommodation) -> &'static str {
+        match answer {
+            Accommodation::Considered => "Considered",
+            Accommodation::NotRelevant => "Not relevant: nothing suggests a disability",
+            Accommodation::NotConsidered => "Not considered",
+        }
+    }
+    fn duty_to_serve_name(&self, answer: DutyToServe) -> &'static str {
+        match answer {
+            DutyToServe::No => "No",
+            DutyToServe::Yes => "Yes",
+            DutyToServe::Unsure => "Unsure",
+        }
+    }
+    fn legal_name(&self, answer: LegalReview) -> &'static str {
+        match answer {
+            LegalReview::Reviewed => "Reviewed",
+            LegalReview::NotNeeded => "Not needed",
+            LegalReview::Pending => "Pending: approval waits for an answer",
+        }
+    }
+    fn default_terms_clause(&self) -> &'static str {
+        "The prohibited conduct clause of our terms of service"
+    }
+    fn checks_summary(&self, c: &Checks) -> String {
+        let mark = |concern: bool| if concern { " :warning:" } else { "" };
+        format!(
+            "*Before stopping service*\n\
+             Legitimate complaint underneath: {}{}\n\
+             Reasonable accommodation: {}{}\n\
+             Duty to keep serving: {}{}\n\
+             Terms clause: {}\n\
+             Legal review: {}{}",
+            self.complaint_name(c.complaint),
+            mark(c.complaint == Complaint::Unanswered),
+            self.accommodation_name(c.accommodation),
+            mark(c.accommodation == Accommodation::NotConsidered),
+            self.duty_to_serve_name(c.duty_to_serve),
+            mark(c.duty_to_serve != DutyToServe::No),
+            Untrusted::new(&c.clause),
+            self.legal_name(c.legal),
+            mark(c.legal == LegalReview::Pending),
+        )
+    }
+    fn legal_button(&self, answer: LegalReview) -> &'static str {
+        match answer {
+            LegalReview::Reviewed => "Legal has reviewed it",
+            LegalReview::NotNeeded => "Legal review not needed",
+            LegalReview::Pending => "Legal review pending",
+        }
+    }
+    fn note_legal_answered(&self, by: &UserId, answer: LegalReview) -> String {
+        format!(
+            "{} answered the legal review: {}.",
+            mention(by),
+            self.legal_name(answer)
+        )
     }
 
     fn weekly_report(&self, r: &WeeklyReport, currency: &str) -> String {
@@ -1348,6 +1656,18 @@ impl Catalog for En {
                 },
             ),
             Event::CustomerIdentified { customer, .. } => ("customer named", customer.to_string()),
+            Event::ReporterKeptOff { .. } => ("reporter kept off", String::new()),
+            Event::SafetyAnswered { safe, .. } => (
+                "safety answered",
+                if *safe { "safe" } else { "needs someone now" }.to_owned(),
+            ),
+            Event::FactsAdded { facts, .. } => (
+                "facts added",
+                self.facts_lines(facts, &TimeZone::UTC).replace('\n', " / "),
+            ),
+            Event::LegalAnswered { answer, .. } => {
+                ("legal review answered", self.legal_name(*answer).to_owned())
+            }
             Event::Classified {
                 category,
                 severity,
@@ -1443,6 +1763,11 @@ impl Catalog for En {
                 "not-involved" | "not-involved-to-classify" => {
                     "neither the reporter nor an executive or manager"
                 }
+                "not-involved-to-add-facts" => "neither the reporter, the owner nor a manager",
+                "not-involved-to-answer" => {
+                    "neither the owner, the proposer, a manager nor an approver"
+                }
+                "not-the-reporter" => "not the reporter of the case",
                 _ => return None,
             },
             Recorded::NotStaff(reason) => match reason {

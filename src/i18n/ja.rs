@@ -17,9 +17,10 @@ use super::{
 };
 use crate::domain::customer::CaseLine;
 use crate::domain::{
-    CaseId, CaseState, Category, ChannelId, Contact, CustomerRecord, Decision, Event, History,
-    Measure, Notice, Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies,
-    UserId, Week,
+    Accommodation, CaseId, CaseState, Category, ChannelId, Checks, Complaint, Contact,
+    CustomerRecord, Decision, DutyToServe, Event, Facts, History, LegalReview, Measure, Medium,
+    Notice, Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId,
+    Week,
 };
 use crate::report::WeeklyReport;
 use crate::report::export::Column;
@@ -356,6 +357,14 @@ impl Catalog for Ja {
         }
         if let Some(until) = record.suspended_until {
             let _ = writeln!(out, "{}まで利用停止です。", day(until, true));
+        }
+        for kept in &record.kept_off {
+            let _ = writeln!(
+                out,
+                "{}はこの顧客の担当から外れています（{} から）。",
+                san(&kept.user),
+                kept.case
+            );
         }
         let _ = write!(
             out,
@@ -967,6 +976,34 @@ impl Catalog for Ja {
                 "{id} を担当していますが、現在は責任者またはマネージャーとして登録されていない\
                  ため、判断できません。マネージャーが判断できます。変更はありません。"
             ),
+            Refusal::AlreadyKeptOff => {
+                format!("{id} の報告者は、すでにこの顧客の担当から外れています。変更はありません。")
+            }
+            Refusal::NotTheReporter => {
+                format!("{id} のこの質問に回答できるのは報告者だけです。変更はありません。")
+            }
+            Refusal::NotInvolvedToAddFacts => {
+                format!(
+                    "{id} に事実を追記できるのは、報告者、担当者、マネージャーだけです。変更はありません。"
+                )
+            }
+            Refusal::NothingToAdd => {
+                "追記する事実を一つ以上入力してください。変更はありません。".into()
+            }
+            Refusal::ChecksMissing => format!(
+                "{id} の利用停止と契約解除は、事前確認に回答してから提案します。カードのボタンから\
+                 操作してください。変更はありません。"
+            ),
+            Refusal::LegalReviewPending => format!(
+                "{id} は法務確認の回答待ちです。提案メッセージのボタンで回答があるまで承認できません。\
+                 変更はありません。"
+            ),
+            Refusal::NoLegalReviewPending => {
+                format!("{id} に回答待ちの法務確認はありません。変更はありません。")
+            }
+            Refusal::NotInvolvedToAnswer => format!(
+                "{id} の法務確認に回答できるのは、担当者、提案者、マネージャー、承認者だけです。変更はありません。"
+            ),
             Refusal::Incomplete(problem) => {
                 format!("{}変更はありません。", self.outcome_problem(*problem))
             }
@@ -1055,6 +1092,277 @@ impl Catalog for Ja {
     }
     fn amount_invalid(&self) -> String {
         "0より大きい整数を、数字だけで入力してください。".into()
+    }
+
+    fn care_at_submission(
+        &self,
+        policy_url: Option<Untrusted<'_>>,
+        support_url: Option<Untrusted<'_>>,
+    ) -> String {
+        let mut out = "報告したことで不利益な扱いを受けることはありません。".to_owned();
+        if let Some(url) = policy_url {
+            out.push_str(&format!(
+                "カスタマーハラスメントに対する当社の方針は{}にあります。",
+                url.link("こちら")
+            ));
+        }
+        if let Some(url) = support_url {
+            out.push_str(&format!(
+                "誰かに相談したいときは、EAP、産業医、相談窓口をご利用ください：{}。",
+                url.link("相談先")
+            ));
+        }
+        out
+    }
+    fn keep_off_button(&self) -> &'static str {
+        "報告者をこの顧客の担当から外す"
+    }
+    fn card_kept_off(&self, reporter: &UserId) -> String {
+        format!(
+            "{}はこの顧客の担当から外れています（担当替え）。今後は別の方が対応します。",
+            san(reporter)
+        )
+    }
+    fn note_kept_off(&self, by: &UserId, reporter: &UserId) -> String {
+        format!(
+            "{}が{}をこの顧客の担当から外しました（担当替え）。顧客の履歴にも表示されます。",
+            san(by),
+            san(reporter)
+        )
+    }
+    fn urgent_page(&self, id: CaseId, reporter: &UserId) -> String {
+        format!(
+            ":rotating_light: {id}：{}から、今すぐ誰かに来てほしいと連絡がありました。すぐに\
+             駆けつけるか、連絡してください。",
+            san(reporter)
+        )
+    }
+    fn safety_question(&self) -> &'static str {
+        "今、安全な場所にいますか。近くに誰かいますか。"
+    }
+    fn safe_button(&self) -> &'static str {
+        "安全です"
+    }
+    fn need_someone_button(&self) -> &'static str {
+        "今すぐ誰かに来てほしい"
+    }
+    fn safety_recorded(&self, id: CaseId, safe: bool) -> String {
+        if safe {
+            format!("ありがとうございます。{id} は責任者が担当します。無理をせず休んでください。")
+        } else {
+            format!(
+                "{id} について、今すぐ責任者に連絡しています。危険を感じたら、その場を離れて\
+                 110番に通報してください。"
+            )
+        }
+    }
+    fn note_safety(&self, by: &UserId, safe: bool) -> String {
+        if safe {
+            format!("{}は安全とのことです。", san(by))
+        } else {
+            format!(
+                ":rotating_light: {}から、今すぐ誰かに来てほしいと連絡がありました。対応できる方全員を\
+                 呼び出しました。",
+                san(by)
+            )
+        }
+    }
+
+    fn medium_name(&self, medium: Medium) -> &'static str {
+        match medium {
+            Medium::Phone => "電話",
+            Medium::Email => "メール",
+            Medium::Chat => "チャット",
+            Medium::InPerson => "対面",
+            Medium::Sns => "SNS",
+            Medium::Other => "その他",
+        }
+    }
+    fn form_when(&self) -> &'static str {
+        "いつ起きましたか"
+    }
+    fn form_when_hint(&self) -> &'static str {
+        "空欄の場合は現在の日時になります。以下はすべて任意で、後から追記できます。"
+    }
+    fn form_medium(&self) -> &'static str {
+        "手段"
+    }
+    fn form_minutes(&self) -> &'static str {
+        "時間（分）"
+    }
+    fn form_words(&self) -> &'static str {
+        "相手の発言（そのままの言葉）"
+    }
+    fn form_wants(&self) -> &'static str {
+        "会社に求める対応"
+    }
+    fn form_present(&self) -> &'static str {
+        "その場にいた人"
+    }
+    fn form_evidence(&self) -> &'static str {
+        "証拠のリンク"
+    }
+    fn form_evidence_hint(&self) -> &'static str {
+        "1行に1つ。メッセージのリンク（リンクをコピー）や、Slackで共有したファイルのリンクです。"
+    }
+    fn form_facts_note(&self) -> &'static str {
+        "その後の出来事や変わったこと"
+    }
+    fn minutes_invalid(&self) -> String {
+        "分数を整数で入力してください（最長1週間）。".into()
+    }
+    fn facts_lines(&self, f: &Facts, zone: &TimeZone) -> String {
+        let mut lines: Vec<String> = Vec::new();
+        if let Some(at) = f.occurred_at {
+            lines.push(format!("*日時* {}", self.when(at, zone)));
+        }
+        match (f.medium, f.minutes) {
+            (Some(m), Some(n)) => lines.push(format!("*手段* {}、{n}分", self.medium_name(m))),
+            (Some(m), None) => lines.push(format!("*手段* {}", self.medium_name(m))),
+            (None, Some(n)) => lines.push(format!("*時間* {n}分")),
+            (None, None) => {}
+        }
+        if let Some(words) = &f.words {
+            let quoted: Vec<String> = words
+                .lines()
+                .map(|l| format!("> {}", Untrusted::new(l)))
+                .collect();
+            lines.push(format!("*相手の発言*\n{}", quoted.join("\n")));
+        }
+        if let Some(wants) = &f.wants {
+            lines.push(format!("*会社に求める対応* {}", Untrusted::new(wants)));
+        }
+        if let Some(present) = &f.present {
+            lines.push(format!("*その場にいた人* {}", Untrusted::new(present)));
+        }
+        if !f.evidence.is_empty() {
+            let links: Vec<String> = f
+                .evidence
+                .iter()
+                .enumerate()
+                .map(|(n, l)| Untrusted::new(l).link(&format!("リンク{}", n + 1)))
+                .collect();
+            lines.push(format!("*証拠* {}", links.join("、")));
+        }
+        if let Some(note) = &f.note {
+            lines.push(format!("*追記* {}", Untrusted::new(note)));
+        }
+        lines.join("\n")
+    }
+    fn card_facts(&self) -> &'static str {
+        "記録"
+    }
+    fn card_addition(&self, by: &UserId, at: Timestamp, zone: &TimeZone) -> String {
+        format!("{}が{}に追記：", san(by), self.when(at, zone))
+    }
+    fn add_facts_button(&self) -> &'static str {
+        "事実を追記"
+    }
+    fn add_facts_title(&self) -> &'static str {
+        "事実の追記"
+    }
+    fn add_facts_intro(&self, id: CaseId) -> String {
+        format!(
+            "{id} に追記します。追記した内容は、お名前と日時とともに、これまでの記録と並べて\
+             残ります。分かる範囲で入力してください。"
+        )
+    }
+    fn note_facts_added(&self, by: &UserId, facts: &str) -> String {
+        format!("{}が事実を追記しました。\n{facts}", san(by))
+    }
+    fn correct_classification_button(&self) -> &'static str {
+        "区分・深刻度を訂正"
+    }
+
+    fn checks_title(&self) -> &'static str {
+        "利用停止・契約解除の事前確認"
+    }
+    fn checks_intro(&self, id: CaseId, outcome: Outcome, currency: &str) -> String {
+        format!(
+            "{id} で{}を提案する前に、次の点を確認してください。回答は承認者に表示され、\
+             判断の記録に残ります。",
+            self.quoted(outcome, currency)
+        )
+    }
+    fn check_complaint(&self) -> &'static str {
+        "背景に正当な苦情はありますか。ある場合、回答済みですか"
+    }
+    fn check_accommodation(&self) -> &'static str {
+        "合理的配慮（障害者差別解消法）を検討しましたか"
+    }
+    fn check_duty_to_serve(&self) -> &'static str {
+        "サービス提供を続ける義務（ライフライン、規制業種など）はありますか"
+    }
+    fn check_clause(&self) -> &'static str {
+        "根拠とする利用規約の条項"
+    }
+    fn check_legal(&self) -> &'static str {
+        "法務確認"
+    }
+    fn complaint_name(&self, answer: Complaint) -> &'static str {
+        match answer {
+            Complaint::None => "正当な苦情はない",
+            Complaint::Answered => "あり、回答済み",
+            Complaint::Unanswered => "あり、未回答",
+        }
+    }
+    fn accommodation_name(&self, answer: Accommodation) -> &'static str {
+        match answer {
+            Accommodation::Considered => "検討した",
+            Accommodation::NotRelevant => "該当しない（障害をうかがわせる事情はない）",
+            Accommodation::NotConsidered => "検討していない",
+        }
+    }
+    fn duty_to_serve_name(&self, answer: DutyToServe) -> &'static str {
+        match answer {
+            DutyToServe::No => "ない",
+            DutyToServe::Yes => "ある",
+            DutyToServe::Unsure => "不明",
+        }
+    }
+    fn legal_name(&self, answer: LegalReview) -> &'static str {
+        match answer {
+            LegalReview::Reviewed => "確認済み",
+            LegalReview::NotNeeded => "不要",
+            LegalReview::Pending => "確認中（回答があるまで承認できません）",
+        }
+    }
+    fn default_terms_clause(&self) -> &'static str {
+        "利用規約の禁止事項"
+    }
+    fn checks_summary(&self, c: &Checks) -> String {
+        let mark = |concern: bool| if concern { " :warning:" } else { "" };
+        format!(
+            "*事前確認*\n\
+             正当な苦情：{}{}\n\
+             合理的配慮：{}{}\n\
+             提供を続ける義務：{}{}\n\
+             根拠条項：{}\n\
+             法務確認：{}{}",
+            self.complaint_name(c.complaint),
+            mark(c.complaint == Complaint::Unanswered),
+            self.accommodation_name(c.accommodation),
+            mark(c.accommodation == Accommodation::NotConsidered),
+            self.duty_to_serve_name(c.duty_to_serve),
+            mark(c.duty_to_serve != DutyToServe::No),
+            Untrusted::new(&c.clause),
+            self.legal_name(c.legal),
+            mark(c.legal == LegalReview::Pending),
+        )
+    }
+    fn legal_button(&self, answer: LegalReview) -> &'static str {
+        match answer {
+            LegalReview::Reviewed => "法務確認済み",
+            LegalReview::NotNeeded => "法務確認は不要",
+            LegalReview::Pending => "法務確認中",
+        }
+    }
+    fn note_legal_answered(&self, by: &UserId, answer: LegalReview) -> String {
+        format!(
+            "{}が法務確認に回答しました：{}。",
+            san(by),
+            self.legal_name(answer)
+        )
     }
 
     fn weekly_report(&self, r: &WeeklyReport, currency: &str) -> String {
@@ -1361,6 +1669,23 @@ impl Catalog for Ja {
             Event::Opened { .. } => ("起票", String::new()),
             Event::Taken { .. } => ("担当", String::new()),
             Event::Proposed { proposal } => ("提案", outcome(proposal.outcome)),
+            Event::LegalAnswered { answer, .. } => {
+                ("法務確認", self.legal_name(*answer).to_owned())
+            }
+            Event::ReporterKeptOff { .. } => ("担当替え", String::new()),
+            Event::SafetyAnswered { safe, .. } => (
+                "安全の確認",
+                if *safe {
+                    "安全"
+                } else {
+                    "今すぐ誰かに来てほしい"
+                }
+                .to_owned(),
+            ),
+            Event::FactsAdded { facts, .. } => (
+                "事実の追記",
+                self.facts_lines(facts, &TimeZone::UTC).replace('\n', "／"),
+            ),
             Event::Rejected { proposal, .. } => ("却下", outcome(proposal.outcome)),
             Event::Closed { decision } => (
                 "完了",
@@ -1469,6 +1794,9 @@ impl Catalog for Ja {
                 "not-involved" | "not-involved-to-classify" => {
                     "報告者でも責任者でもマネージャーでもない"
                 }
+                "not-involved-to-add-facts" => "報告者でも担当者でもマネージャーでもない",
+                "not-involved-to-answer" => "担当者でも提案者でもマネージャーでも承認者でもない",
+                "not-the-reporter" => "案件の報告者ではない",
                 _ => return None,
             },
             Recorded::NotStaff(reason) => match reason {

@@ -16,9 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::customer::CaseLine;
 use crate::domain::{
-    CaseId, CaseState, Category, ChannelId, Contact, CustomerId, CustomerRecord, Decision, Event,
-    History, Measure, Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies,
-    UserId, Week,
+    Accommodation, CaseId, CaseState, Category, ChannelId, Checks, Complaint, Contact, CustomerId,
+    CustomerRecord, Decision, DutyToServe, Event, Facts, History, LegalReview, Measure, Medium,
+    Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId, Week,
 };
 use crate::report::WeeklyReport;
 use crate::report::export::Column;
@@ -414,6 +414,70 @@ pub trait Catalog: Sync {
     fn outcome_submit(&self) -> &'static str;
     fn outcome_intro(&self, id: CaseId) -> String;
     fn amount_invalid(&self) -> String;
+
+    // Care for the reporter (被害者への配慮): at submission, and for critical categories.
+    /// That reporting never counts against them, where the policy is, whom to talk to.
+    fn care_at_submission(
+        &self,
+        policy_url: Option<Untrusted<'_>>,
+        support_url: Option<Untrusted<'_>>,
+    ) -> String;
+    fn safety_question(&self) -> &'static str;
+    fn safe_button(&self) -> &'static str;
+    fn need_someone_button(&self) -> &'static str;
+    /// The reporter's answer, acknowledged to them alone.
+    fn safety_recorded(&self, id: CaseId, safe: bool) -> String;
+    fn note_safety(&self, by: &UserId, safe: bool) -> String;
+    /// The urgent direct message to everyone who can act when the reporter needs someone.
+    fn urgent_page(&self, id: CaseId, reporter: &UserId) -> String;
+
+    // 担当替え: keeping the reporter off the customer.
+    fn keep_off_button(&self) -> &'static str;
+    fn card_kept_off(&self, reporter: &UserId) -> String;
+    fn note_kept_off(&self, by: &UserId, reporter: &UserId) -> String;
+
+    // The record: facts in the case form, on the card, and added later.
+    fn medium_name(&self, medium: Medium) -> &'static str;
+    fn form_when(&self) -> &'static str;
+    fn form_when_hint(&self) -> &'static str;
+    fn form_medium(&self) -> &'static str;
+    fn form_minutes(&self) -> &'static str;
+    fn form_words(&self) -> &'static str;
+    fn form_wants(&self) -> &'static str;
+    fn form_present(&self) -> &'static str;
+    fn form_evidence(&self) -> &'static str;
+    fn form_evidence_hint(&self) -> &'static str;
+    fn form_facts_note(&self) -> &'static str;
+    fn minutes_invalid(&self) -> String;
+    /// The facts as the card, the thread and the export show them, one per line.
+    fn facts_lines(&self, facts: &Facts, zone: &TimeZone) -> String;
+    fn card_facts(&self) -> &'static str;
+    /// Heads facts added later: who and when.
+    fn card_addition(&self, by: &UserId, at: Timestamp, zone: &TimeZone) -> String;
+    fn add_facts_button(&self) -> &'static str;
+    fn add_facts_title(&self) -> &'static str;
+    fn add_facts_intro(&self, id: CaseId) -> String;
+    fn note_facts_added(&self, by: &UserId, facts: &str) -> String;
+    fn correct_classification_button(&self) -> &'static str;
+
+    // Before a suspension or a termination: the checks, their answers, the legal review.
+    fn checks_title(&self) -> &'static str;
+    fn checks_intro(&self, id: CaseId, outcome: Outcome, currency: &str) -> String;
+    fn check_complaint(&self) -> &'static str;
+    fn check_accommodation(&self) -> &'static str;
+    fn check_duty_to_serve(&self) -> &'static str;
+    fn check_clause(&self) -> &'static str;
+    fn check_legal(&self) -> &'static str;
+    fn complaint_name(&self, answer: Complaint) -> &'static str;
+    fn accommodation_name(&self, answer: Accommodation) -> &'static str;
+    fn duty_to_serve_name(&self, answer: DutyToServe) -> &'static str;
+    fn legal_name(&self, answer: LegalReview) -> &'static str;
+    /// The form's clause when `policy.terms_clause` is not set.
+    fn default_terms_clause(&self) -> &'static str;
+    /// The answers as the card and the proposal show them, concerns marked.
+    fn checks_summary(&self, checks: &Checks) -> String;
+    fn legal_button(&self, answer: LegalReview) -> &'static str;
+    fn note_legal_answered(&self, by: &UserId, answer: LegalReview) -> String;
 
     // The weekly report in the stats channel: aggregates only, no names, private
     // categories counted together (domain.md, "Privacy").

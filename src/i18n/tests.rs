@@ -10,9 +10,11 @@ use jiff::SignedDuration;
 
 use super::style::{Kind, violations};
 use super::*;
+use crate::domain::checks::Slug;
 use crate::domain::customer::{CaseLine, CutOff};
 use crate::domain::{
-    Contact, Contacts, Measures, Notice, Problem, Proposal, Spread, Stamp, WeekStats,
+    Accommodation, Checks, Complaint, Contact, Contacts, DutyToServe, LegalReview, Measures,
+    Notice, Problem, Proposal, Spread, Stamp, WeekStats,
 };
 use crate::report::export::Column;
 use crate::store::WeekFigures;
@@ -101,6 +103,7 @@ fn decision(approved: bool, outcome: Outcome) -> Decision {
         decided: stamp(ALPHA),
         approved: approved.then(|| stamp(BRAVO)),
         policy_version: POLICY.into(),
+        checks: None,
     }
 }
 
@@ -148,6 +151,14 @@ fn refusals() -> Vec<(&'static str, Refusal)> {
         ("own-report", Refusal::OwnReport),
         ("no-longer-entitled", Refusal::NoLongerEntitled),
         ("own-proposal", Refusal::OwnProposal),
+        ("checks-missing", Refusal::ChecksMissing),
+        ("not-involved-to-add-facts", Refusal::NotInvolvedToAddFacts),
+        ("nothing-to-add", Refusal::NothingToAdd),
+        ("not-the-reporter", Refusal::NotTheReporter),
+        ("already-kept-off", Refusal::AlreadyKeptOff),
+        ("legal-review-pending", Refusal::LegalReviewPending),
+        ("no-legal-review-pending", Refusal::NoLegalReviewPending),
+        ("not-involved-to-answer", Refusal::NotInvolvedToAnswer),
         ("incomplete-empty", Refusal::Incomplete(Problem::Empty)),
         (
             "incomplete-no-action",
@@ -207,6 +218,11 @@ fn record(cut_off: bool) -> CustomerRecord {
         }),
         cautions: 431,
         suspended_until: cut_off.then(|| "2027-01-31".parse().expect("a date")),
+        kept_off: vec![crate::domain::customer::KeptOff {
+            user: user(BRAVO),
+            case: CaseId::new(CASE),
+            at: at(),
+        }],
     }
 }
 
@@ -292,6 +308,7 @@ fn events() -> Vec<(&'static str, Event)> {
     let proposal = Proposal {
         outcome: Outcome::refund(AMOUNT).and(Measure::Termination),
         proposed: stamp(ALPHA),
+        checks: None,
     };
     vec![
         ("opened", Event::Opened { by: stamp(ALPHA) }),
@@ -319,6 +336,34 @@ fn events() -> Vec<(&'static str, Event)> {
             "closed",
             Event::Closed {
                 decision: decision(false, Outcome::no_action()),
+            },
+        ),
+        (
+            "reporter-kept-off",
+            Event::ReporterKeptOff { by: stamp(ALPHA) },
+        ),
+        (
+            "safety-answered",
+            Event::SafetyAnswered {
+                safe: false,
+                by: stamp(ALPHA),
+            },
+        ),
+        (
+            "facts-added",
+            Event::FactsAdded {
+                facts: crate::domain::Facts {
+                    minutes: Some(431),
+                    ..Default::default()
+                },
+                by: stamp(ALPHA),
+            },
+        ),
+        (
+            "legal-answered",
+            Event::LegalAnswered {
+                answer: LegalReview::NotNeeded,
+                by: stamp(ALPHA),
             },
         ),
         (
@@ -457,6 +502,121 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         }),
     );
     md("until_invalid".into(), t.until_invalid());
+    md("minutes_invalid".into(), t.minutes_invalid());
+    md(
+        "care_at_submission/configured".into(),
+        t.care_at_submission(Some(Untrusted::new(LINK)), Some(Untrusted::new(LINK))),
+    );
+    md(
+        "care_at_submission/bare".into(),
+        t.care_at_submission(None, None),
+    );
+    md("urgent_page".into(), t.urgent_page(id, &user(ALPHA)));
+    md("card_kept_off".into(), t.card_kept_off(&user(ALPHA)));
+    md(
+        "note_kept_off".into(),
+        t.note_kept_off(&user(ALPHA), &user(BRAVO)),
+    );
+    for safe in [true, false] {
+        md(
+            format!("safety_recorded/{safe}"),
+            t.safety_recorded(id, safe),
+        );
+        md(
+            format!("note_safety/{safe}"),
+            t.note_safety(&user(ALPHA), safe),
+        );
+    }
+    for m in crate::domain::Medium::ALL {
+        md(format!("medium_name/{}", m.slug()), t.medium_name(m).into());
+    }
+    let facts = crate::domain::Facts {
+        occurred_at: Some(at()),
+        medium: Some(crate::domain::Medium::Phone),
+        minutes: Some(417),
+        words: Some(format!("{TYPED}\n{TYPED}")),
+        wants: Some(TYPED.into()),
+        present: Some(TYPED.into()),
+        evidence: vec![LINK.into()],
+        note: Some(TYPED.into()),
+    };
+    md("facts_lines/all".into(), t.facts_lines(&facts, &zone));
+    md(
+        "facts_lines/minutes".into(),
+        t.facts_lines(
+            &crate::domain::Facts {
+                minutes: Some(419),
+                ..Default::default()
+            },
+            &zone,
+        ),
+    );
+    md(
+        "card_addition".into(),
+        t.card_addition(&user(ALPHA), at(), &zone),
+    );
+    md("add_facts_intro".into(), t.add_facts_intro(id));
+    md(
+        "note_facts_added".into(),
+        t.note_facts_added(&user(ALPHA), &t.facts_lines(&facts, &zone)),
+    );
+    md(
+        "checks_intro".into(),
+        t.checks_intro(id, Outcome::refund(AMOUNT).and(Measure::Termination), c),
+    );
+    for a in <Complaint as Slug>::ALL {
+        md(
+            format!("complaint_name/{}", a.slug()),
+            t.complaint_name(*a).into(),
+        );
+    }
+    for a in <Accommodation as Slug>::ALL {
+        md(
+            format!("accommodation_name/{}", a.slug()),
+            t.accommodation_name(*a).into(),
+        );
+    }
+    for a in <DutyToServe as Slug>::ALL {
+        md(
+            format!("duty_to_serve_name/{}", a.slug()),
+            t.duty_to_serve_name(*a).into(),
+        );
+    }
+    for a in <LegalReview as Slug>::ALL {
+        md(format!("legal_name/{}", a.slug()), t.legal_name(*a).into());
+        md(
+            format!("legal_button/{}", a.slug()),
+            t.legal_button(*a).into(),
+        );
+        md(
+            format!("note_legal_answered/{}", a.slug()),
+            t.note_legal_answered(&user(ALPHA), *a),
+        );
+    }
+    for (name, checks) in [
+        (
+            "calm",
+            Checks {
+                complaint: Complaint::Answered,
+                accommodation: Accommodation::Considered,
+                duty_to_serve: DutyToServe::No,
+                clause: TYPED.into(),
+                legal: LegalReview::Reviewed,
+            },
+        ),
+        (
+            "concerns",
+            Checks {
+                complaint: Complaint::Unanswered,
+                accommodation: Accommodation::NotConsidered,
+                duty_to_serve: DutyToServe::Unsure,
+                clause: TYPED.into(),
+                legal: LegalReview::Pending,
+            },
+        ),
+    ] {
+        md(format!("checks_summary/{name}"), t.checks_summary(&checks));
+    }
     for outcome in outcomes() {
         let slug = outcome.slugs();
         md(format!("outcome/{slug}"), t.outcome(outcome, c));
@@ -620,6 +780,34 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         ("outcome_until", t.outcome_until()),
         ("outcome_contact", t.outcome_contact()),
         ("several_button", t.several_button()),
+        ("checks_title", t.checks_title()),
+        ("safety_question", t.safety_question()),
+        ("keep_off_button", t.keep_off_button()),
+        ("safe_button", t.safe_button()),
+        ("need_someone_button", t.need_someone_button()),
+        ("form_when", t.form_when()),
+        ("form_when_hint", t.form_when_hint()),
+        ("form_medium", t.form_medium()),
+        ("form_minutes", t.form_minutes()),
+        ("form_words", t.form_words()),
+        ("form_wants", t.form_wants()),
+        ("form_present", t.form_present()),
+        ("form_evidence", t.form_evidence()),
+        ("form_evidence_hint", t.form_evidence_hint()),
+        ("form_facts_note", t.form_facts_note()),
+        ("card_facts", t.card_facts()),
+        ("add_facts_button", t.add_facts_button()),
+        ("add_facts_title", t.add_facts_title()),
+        (
+            "correct_classification_button",
+            t.correct_classification_button(),
+        ),
+        ("check_complaint", t.check_complaint()),
+        ("check_accommodation", t.check_accommodation()),
+        ("check_duty_to_serve", t.check_duty_to_serve()),
+        ("check_clause", t.check_clause()),
+        ("check_legal", t.check_legal()),
+        ("default_terms_clause", t.default_terms_clause()),
         ("private_categories", t.private_categories()),
         ("form_promise_failed_hint", t.form_promise_failed_hint()),
     ] {
@@ -1148,7 +1336,12 @@ fn durations_read_naturally_in_each_language() {
 fn form_title_fits_slacks_24_character_limit() {
     for locale in [Locale::En, Locale::Ja] {
         let c = locale.catalog();
-        for title in [c.form_title(), c.form_done_title(), c.outcome_title()] {
+        for title in [
+            c.form_title(),
+            c.form_done_title(),
+            c.outcome_title(),
+            c.checks_title(),
+        ] {
             assert!(title.chars().count() <= 24, "{title}");
         }
     }

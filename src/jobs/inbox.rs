@@ -201,6 +201,7 @@ async fn open_from_reaction(
         reported_from: Some(channel.clone()),
         evidence: Some(message.evidence(channel, permalink)),
         source: Source::Reaction,
+        facts: Default::default(),
     };
     let once = format!("{channel}:{ts}");
     let opened = ctx
@@ -305,6 +306,7 @@ async fn open_unread(ctx: &Arc<Context>, channel: &ChannelId, ts: &str, reporter
             unreadable: true,
         }),
         source: Source::Reaction,
+        facts: Default::default(),
     };
     let once = format!("{channel}:{ts}");
     let opened = ctx

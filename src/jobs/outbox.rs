@@ -543,6 +543,19 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
                 at: ctx.clock.now(),
             }))
         }
+        Effect::Urgent { to } => {
+            if !to_staff(ctx, to, Path::Page, case).await? {
+                return Ok(Delivered::Nothing);
+            }
+            let dm = slack.open_dm(to).await?;
+            let permalink = match &case.posts.card {
+                Some(card) => slack.permalink(card).await.ok(),
+                None => None,
+            };
+            let content = views::urgent(case, permalink.as_deref(), look);
+            post_once(ctx, queued, &dm, None, content, false).await?;
+            Ok(Delivered::Nothing)
+        }
         Effect::HereAlert { round, of } => {
             if !matches!(case.state, CaseState::Open) {
                 return Ok(Delivered::Nothing);
@@ -581,6 +594,26 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
                     message,
                     views::resolved_proposal(proposal, resolution, look),
                 )
+                .await?;
+            Ok(Delivered::Nothing)
+        }
+        Effect::UpdateProposal => {
+            // Only a proposal still pending changes; a settled one was resolved already.
+            let CaseState::Proposed { proposal, .. } = &case.state else {
+                return Ok(Delivered::Nothing);
+            };
+            let message = case
+                .posts
+                .proposal
+                .as_ref()
+                .ok_or_else(|| CallError::Permanent {
+                    reason: "the proposal message was never posted".into(),
+                })?;
+            let note = Note::Proposal {
+                proposal: proposal.clone(),
+            };
+            slack
+                .update_message(message, views::note(case, &note, look))
                 .await?;
             Ok(Delivered::Nothing)
         }

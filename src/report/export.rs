@@ -211,6 +211,10 @@ fn step(event: &Event, zone: &TimeZone, t: &dyn Catalog, currency: &str) -> Step
         Event::Proposed { proposal } => (proposal.proposed.at, proposal.proposed.by.to_string()),
         Event::Rejected { by, .. }
         | Event::CustomerIdentified { by, .. }
+        | Event::LegalAnswered { by, .. }
+        | Event::FactsAdded { by, .. }
+        | Event::SafetyAnswered { by, .. }
+        | Event::ReporterKeptOff { by }
         | Event::Classified { by, .. } => (by.at, by.by.to_string()),
         Event::Closed { decision } => {
             let last = decision.final_stamp();
@@ -545,6 +549,7 @@ mod tests {
             reported_from: None,
             evidence: None,
             source: Source::Command,
+            facts: Default::default(),
         };
         store.open_case(new, at, &rules, None).await.unwrap();
         store

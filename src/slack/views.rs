@@ -1,14 +1,17 @@
 //! Purpose: everything the bot shows in Slack, as Block Kit: the case card, pages, thread
-//! notes, the escalation and refund forms. Pure functions of our state and the catalog;
-//! the ids of buttons and form fields that handlers read back are defined here too.
+//! notes, the escalation, outcome, checks and facts forms, what the reporter is told. Pure
+//! functions of our state and the catalog; the ids of buttons and form fields that
+//! handlers read back are defined here too.
 
 use slack_morphism::prelude::*;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::checks::Slug;
+use crate::domain::{Accommodation, Complaint, DutyToServe};
 use crate::domain::{
     Case, CaseId, CaseState, Category, Contact, Contacts, CustomerRecord, Decision, Evidence,
-    Measure, Measures, Note, Outcome, PromiseFailed, Proposal, Resolution, Severity,
+    LegalReview, Measure, Measures, Note, Outcome, PromiseFailed, Proposal, Resolution, Severity,
 };
 use crate::i18n::{Catalog, Money, Untrusted};
 
@@ -23,6 +26,9 @@ pub mod action {
     pub const DECIDE_SEVERAL: &str = "several";
     pub const APPROVE: &str = "approve_proposal";
     pub const REJECT: &str = "reject_proposal";
+    /// Answers to a proposal's pending legal review (`value` as Approve's).
+    pub const LEGAL_REVIEWED: &str = "legal_reviewed";
+    pub const LEGAL_NOT_NEEDED: &str = "legal_not_needed";
     /// A link button: Slack still reports the click, and we ignore it.
     pub const OPEN_THREAD: &str = "open_thread";
     /// Opens the form naming a case's customer.
@@ -33,6 +39,13 @@ pub mod action {
     pub const CONFIRM_GUESS: &str = "confirm_classification";
     /// ...or opens the form to change the category and severity.
     pub const CHANGE_CLASSIFICATION: &str = "change_classification";
+    /// On the card: opens the form adding facts to the record.
+    pub const ADD_FACTS: &str = "add_facts";
+    /// On the card: keep the reporter off this customer (担当替え).
+    pub const KEEP_OFF: &str = "keep_reporter_off";
+    /// The reporter of a critical case: "I'm safe" / "I need someone now".
+    pub const SAFE: &str = "safe_now";
+    pub const NEED_SOMEONE: &str = "need_someone_now";
     /// ...or says it is an emergency (critical: everyone is paged).
     pub const EMERGENCY: &str = "emergency";
 }
@@ -45,6 +58,24 @@ pub mod form {
     pub const ESCALATE: &str = "escalate_form";
     /// The outcome form: measures, and the details some of them carry.
     pub const OUTCOME: &str = "outcome_form";
+    /// The checks before a suspension or a termination; private_metadata is
+    /// `ESC-12|<the outcome as JSON>`.
+    pub const CHECKS: &str = "checks_form";
+    /// Facts added to a case's record; private_metadata is the case id.
+    pub const FACTS: &str = "facts_form";
+    pub const WHEN: &str = "when";
+    pub const MEDIUM: &str = "medium";
+    pub const MINUTES: &str = "minutes";
+    pub const WORDS: &str = "words";
+    pub const WANTS: &str = "wants";
+    pub const PRESENT: &str = "present";
+    pub const LINKS: &str = "links";
+    pub const NOTE: &str = "note";
+    pub const COMPLAINT: &str = "complaint";
+    pub const ACCOMMODATION: &str = "accommodation";
+    pub const DUTY_TO_SERVE: &str = "duty_to_serve";
+    pub const CLAUSE: &str = "clause";
+    pub const LEGAL: &str = "legal";
     /// The refund form of builds before outcomes combined; one still open in Slack when
     /// the bot is upgraded is read like the outcome form.
     pub const REFUND: &str = "refund_form";
@@ -71,6 +102,9 @@ pub struct Look<'a> {
     /// `policy.reporter_may_decide`: the card says so while it is on.
     pub reporter_may_decide: bool,
     pub zone: &'a jiff::tz::TimeZone,
+    /// `policy.document_url` and `care.support_url`, told to the reporter at submission.
+    pub policy_url: Option<&'a str>,
+    pub support_url: Option<&'a str>,
     /// `policy.company_name` and `policy.terms_clause`, for a written warning's draft.
     pub company: Option<&'a str>,
     pub terms_clause: Option<&'a str>,
@@ -167,6 +201,9 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
     if case.unconfirmed && !case.is_closed() {
         blocks.push(context(t.card_unconfirmed()));
     }
+    if case.reporter_kept_off {
+        blocks.push(context(t.card_kept_off(&case.reporter)));
+    }
     let customer = match &case.customer {
         Some(customer) => format!("`{}`", Untrusted::from(customer)),
         None => t.card_customer_unknown(&case.reporter),
@@ -214,6 +251,20 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
     if let Some(evidence) = &case.evidence {
         blocks.extend(evidence_blocks(evidence, look));
     }
+    if !case.facts.is_empty() || !case.additions.is_empty() {
+        let mut record = vec![format!("*{}*", t.card_facts())];
+        if !case.facts.is_empty() {
+            record.push(t.facts_lines(&case.facts, look.zone));
+        }
+        for addition in &case.additions {
+            record.push(format!(
+                "{}\n{}",
+                t.card_addition(&addition.by.by, addition.by.at, look.zone),
+                t.facts_lines(&addition.facts, look.zone)
+            ));
+        }
+        blocks.push(section(record.join("\n")));
+    }
     blocks.push(section(format!(
         "*{}*\n{}",
         t.card_history(),
@@ -225,6 +276,14 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
         t.step_name(case.recommendation)
     )));
     blocks.push(context(t.recommendation_note()));
+    let checks = match &case.state {
+        CaseState::Proposed { proposal, .. } => proposal.checks.as_ref(),
+        CaseState::Closed { decision, .. } => decision.checks.as_ref(),
+        CaseState::Open | CaseState::Taken { .. } => None,
+    };
+    if let Some(checks) = checks {
+        blocks.push(section(t.checks_summary(checks)));
+    }
     blocks.push(SlackDividerBlock::new().into());
     let status = status_line(case, look);
     blocks.push(section(status.clone()));
@@ -254,6 +313,21 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
     };
     if case.customer.is_none() && !case.is_closed() {
         buttons.push(button(t.identify_button(), action::IDENTIFY, &id).into());
+    }
+    // The record grows after a case closes too; the category is corrected while it is open.
+    buttons.push(button(t.add_facts_button(), action::ADD_FACTS, &id).into());
+    if case.customer.is_some() && !case.reporter_kept_off && case.owner().is_some() {
+        buttons.push(button(t.keep_off_button(), action::KEEP_OFF, &id).into());
+    }
+    if !case.is_closed() && !case.unconfirmed {
+        buttons.push(
+            button(
+                t.correct_classification_button(),
+                action::CHANGE_CLASSIFICATION,
+                &id,
+            )
+            .into(),
+        );
     }
     if !buttons.is_empty() {
         blocks.push(SlackActionsBlock::new(buttons).into());
@@ -359,6 +433,24 @@ pub fn page(case: &Case, permalink: Option<&str>, look: Look<'_>) -> SlackMessag
     content(text, blocks)
 }
 
+/// The urgent direct message when the reporter needs someone now, with the thread's link.
+pub fn urgent(case: &Case, permalink: Option<&str>, look: Look<'_>) -> SlackMessageContent {
+    let t = look.t;
+    let text = t.urgent_page(case.id, &case.reporter);
+    let mut blocks = vec![section(text.clone())];
+    if let Some(link) = permalink.and_then(|l| l.parse().ok()) {
+        blocks.push(
+            SlackActionsBlock::new(vec![
+                button(t.page_link(), action::OPEN_THREAD, &case.id.to_string())
+                    .with_url(link)
+                    .into(),
+            ])
+            .into(),
+        );
+    }
+    content(text, blocks)
+}
+
 /// A timeline reply in the case thread.
 pub fn note(case: &Case, note: &Note, look: Look<'_>) -> SlackMessageContent {
     let t = look.t;
@@ -383,6 +475,10 @@ pub fn note(case: &Case, note: &Note, look: Look<'_>) -> SlackMessageContent {
         Note::Rejected { by, outcome } => t.note_rejected(by, *outcome, currency),
         Note::Closed { decision } => t.note_closed(decision, currency, look.zone),
         Note::WarningDraft { to } => return warning_draft(case, to, look),
+        Note::LegalAnswered { by, answer } => t.note_legal_answered(by, *answer),
+        Note::Safety { by, safe } => t.note_safety(by, *safe),
+        Note::KeptOff { by } => t.note_kept_off(by, &case.reporter),
+        Note::FactsAdded { by, facts } => t.note_facts_added(by, &t.facts_lines(facts, look.zone)),
     };
     content(text.clone(), vec![section(text)])
 }
@@ -430,7 +526,8 @@ fn proposal_message(id: CaseId, proposal: &Proposal, look: Look<'_>) -> SlackMes
     let t = look.t;
     let text = t.note_proposal(proposal.outcome, &proposal.proposed.by, look.currency);
     let value = proposal_value(id, proposal);
-    let buttons = vec![
+    let mut blocks = vec![section(text.clone())];
+    let mut buttons: Vec<SlackActionBlockElement> = vec![
         button(t.approve_button(), action::APPROVE, &value)
             .with_style(SlackBlockButtonStyle::Primary)
             .into(),
@@ -438,10 +535,29 @@ fn proposal_message(id: CaseId, proposal: &Proposal, look: Look<'_>) -> SlackMes
             .with_style(SlackBlockButtonStyle::Danger)
             .into(),
     ];
-    content(
-        text.clone(),
-        vec![section(text), SlackActionsBlock::new(buttons).into()],
-    )
+    if let Some(checks) = &proposal.checks {
+        blocks.push(section(t.checks_summary(checks)));
+        if checks.legal == LegalReview::Pending {
+            buttons.push(
+                button(
+                    t.legal_button(LegalReview::Reviewed),
+                    action::LEGAL_REVIEWED,
+                    &value,
+                )
+                .into(),
+            );
+            buttons.push(
+                button(
+                    t.legal_button(LegalReview::NotNeeded),
+                    action::LEGAL_NOT_NEEDED,
+                    &value,
+                )
+                .into(),
+            );
+        }
+    }
+    blocks.push(SlackActionsBlock::new(buttons).into());
+    content(text, blocks)
 }
 
 /// The @here alert when nobody has taken the case, with the take button at hand.
@@ -683,12 +799,102 @@ pub fn escalate_form(context: &FormContext, customer: Option<&str>, look: Look<'
         .with_optional(true)
         .into(),
     ]);
+    blocks.extend(facts_inputs(look, false));
     SlackView::Modal(
         SlackModalView::new(plain(t.form_title(), 24), blocks)
             .with_callback_id(form::ESCALATE.into())
             .with_submit(plain(t.form_submit(), 24))
             .with_close(plain(t.form_cancel(), 24))
             .with_private_metadata(context.encode()),
+    )
+}
+
+/// The optional facts of the record (記録票): when, how, how long, the exact words, what
+/// the reporter wants, who else was there, links; with `note` (adding facts later), what
+/// else happened.
+fn facts_inputs(look: Look<'_>, note: bool) -> Vec<SlackBlock> {
+    let t = look.t;
+    let text = |label: &str, block: &str, multiline: bool| -> SlackBlock {
+        SlackInputBlock::new(
+            plain(label, 2000),
+            SlackBlockPlainTextInputElement::new()
+                .with_action_id(block.into())
+                .with_multiline(multiline)
+                .with_max_length(crate::domain::Facts::MAX_TEXT_CHARS as u64)
+                .into(),
+        )
+        .with_block_id(block.into())
+        .with_optional(true)
+        .into()
+    };
+    let media = crate::domain::Medium::ALL
+        .into_iter()
+        .map(|m| option(t.medium_name(m), m.slug()))
+        .collect();
+    let mut blocks = vec![
+        SlackInputBlock::new(
+            plain(t.form_when(), 2000),
+            SlackBlockDateTimePickerElement::new()
+                .with_action_id(form::WHEN.into())
+                .into(),
+        )
+        .with_block_id(form::WHEN.into())
+        .with_hint(plain(t.form_when_hint(), 2000))
+        .with_optional(true)
+        .into(),
+        SlackInputBlock::new(
+            plain(t.form_medium(), 2000),
+            SlackBlockStaticSelectElement::new()
+                .with_action_id(form::MEDIUM.into())
+                .with_options(media)
+                .into(),
+        )
+        .with_block_id(form::MEDIUM.into())
+        .with_optional(true)
+        .into(),
+        SlackInputBlock::new(
+            plain(t.form_minutes(), 2000),
+            SlackBlockNumberInputElement::new(false)
+                .with_action_id(form::MINUTES.into())
+                .with_min_value("1".into())
+                .into(),
+        )
+        .with_block_id(form::MINUTES.into())
+        .with_optional(true)
+        .into(),
+        text(t.form_words(), form::WORDS, true),
+        text(t.form_wants(), form::WANTS, true),
+        text(t.form_present(), form::PRESENT, false),
+        SlackInputBlock::new(
+            plain(t.form_evidence(), 2000),
+            SlackBlockPlainTextInputElement::new()
+                .with_action_id(form::LINKS.into())
+                .with_multiline(true)
+                .with_max_length(3000)
+                .into(),
+        )
+        .with_block_id(form::LINKS.into())
+        .with_hint(plain(t.form_evidence_hint(), 2000))
+        .with_optional(true)
+        .into(),
+    ];
+    if note {
+        blocks.insert(0, text(t.form_facts_note(), form::NOTE, true));
+    }
+    blocks
+}
+
+/// The form adding facts to a case's record.
+pub fn facts_form(id: CaseId, look: Look<'_>) -> SlackView {
+    let t = look.t;
+    let mut blocks = vec![section(t.add_facts_intro(id))];
+    blocks.extend(facts_inputs(look, true));
+    SlackView::Modal(
+        SlackModalView::new(plain(t.add_facts_title(), 24), blocks)
+            .with_callback_id(form::FACTS.into())
+            .with_submit(plain(t.outcome_submit(), 24))
+            .with_close(plain(t.form_cancel(), 24))
+            .with_private_metadata(id.to_string()),
     )
 }
 
@@ -714,6 +920,53 @@ pub fn identify_form(id: CaseId, look: Look<'_>) -> SlackView {
             .with_submit(plain(t.outcome_submit(), 24))
             .with_close(plain(t.form_cancel(), 24))
             .with_private_metadata(id.to_string()),
+    )
+}
+
+/// What the reporter is told when their case opens, after the case id and guidance:
+/// that reporting never counts against them, where the policy is, whom to talk to; and for
+/// a critical case, whether they are safe now, with "I'm safe" and "I need someone now".
+pub fn care_blocks(case: &Case, look: Look<'_>) -> (String, Vec<SlackBlock>) {
+    let t = look.t;
+    let care = t.care_at_submission(
+        look.policy_url.map(Untrusted::new),
+        look.support_url.map(Untrusted::new),
+    );
+    let mut text = care.clone();
+    let mut blocks = vec![context(care)];
+    if case.severity == Severity::Critical {
+        let id = case.id.to_string();
+        text = format!("{text}\n{}", t.safety_question());
+        blocks.push(section(format!("*{}*", t.safety_question())));
+        blocks.push(
+            SlackActionsBlock::new(vec![
+                button(t.safe_button(), action::SAFE, &id).into(),
+                button(t.need_someone_button(), action::NEED_SOMEONE, &id)
+                    .with_style(SlackBlockButtonStyle::Danger)
+                    .into(),
+            ])
+            .into(),
+        );
+    }
+    (text, blocks)
+}
+
+/// The answer to the reporter of a new case: the case id and guidance, then care.
+pub fn opened(case: &Case, look: Look<'_>) -> SlackMessageContent {
+    let opened = look.t.case_opened(case.id, case.category);
+    let (care, more) = care_blocks(case, look);
+    let mut blocks = vec![section(opened.clone())];
+    blocks.extend(more);
+    content(format!("{opened}\n{care}"), blocks)
+}
+
+/// The form, once the case opened: the same as `opened`, as a modal.
+pub fn opened_notice(case: &Case, look: Look<'_>) -> SlackView {
+    let t = look.t;
+    let blocks = opened(case, look).blocks.unwrap_or_default();
+    SlackView::Modal(
+        SlackModalView::new(plain(t.form_done_title(), 24), blocks)
+            .with_close(plain(t.form_close(), 24)),
     )
 }
 
@@ -744,7 +997,9 @@ pub fn acknowledge(case: &Case, look: Look<'_>) -> SlackMessageContent {
     if case.customer.is_none() {
         blocks.push(context(t.guidance(case.category)));
     }
-    content(text, blocks)
+    let (care, more) = care_blocks(case, look);
+    blocks.extend(more);
+    content(format!("{text}\n{care}"), blocks)
 }
 
 fn classification_buttons(id: &str, look: Look<'_>) -> Vec<SlackActionBlockElement> {
@@ -947,6 +1202,70 @@ pub fn outcome_form(id: CaseId, chosen: Measures, approval_over: u64, look: Look
     )
 }
 
+fn radio<T: Slug>(label: &str, block: &str, name: impl Fn(T) -> &'static str) -> SlackBlock {
+    let options = T::ALL
+        .iter()
+        .map(|a| {
+            SlackBlockChoiceItem::new(
+                SlackBlockText::from(plain(name(*a), 75)),
+                a.slug().to_owned(),
+            )
+        })
+        .collect();
+    SlackInputBlock::new(
+        plain(label, 2000),
+        SlackBlockRadioButtonsElement::new(options)
+            .with_action_id(block.into())
+            .into(),
+    )
+    .with_block_id(block.into())
+    .into()
+}
+
+/// The checks before a suspension or a termination, pushed over the outcome form (or
+/// opened by the card's termination button). Every answer is required; the clause starts
+/// as `policy.terms_clause`.
+pub fn checks_form(id: CaseId, outcome: Outcome, clause: &str, look: Look<'_>) -> SlackView {
+    let t = look.t;
+    let blocks = vec![
+        section(t.checks_intro(id, outcome, look.currency)),
+        radio::<Complaint>(t.check_complaint(), form::COMPLAINT, |a| {
+            t.complaint_name(a)
+        }),
+        radio::<Accommodation>(t.check_accommodation(), form::ACCOMMODATION, |a| {
+            t.accommodation_name(a)
+        }),
+        radio::<DutyToServe>(t.check_duty_to_serve(), form::DUTY_TO_SERVE, |a| {
+            t.duty_to_serve_name(a)
+        }),
+        SlackInputBlock::new(
+            plain(t.check_clause(), 2000),
+            SlackBlockPlainTextInputElement::new()
+                .with_action_id(form::CLAUSE.into())
+                .with_initial_value(truncate(clause, crate::domain::Checks::MAX_CLAUSE_CHARS))
+                .with_max_length(crate::domain::Checks::MAX_CLAUSE_CHARS as u64)
+                .into(),
+        )
+        .with_block_id(form::CLAUSE.into())
+        .into(),
+        radio::<LegalReview>(t.check_legal(), form::LEGAL, |a| t.legal_name(a)),
+    ];
+    let outcome_json = serde_json::to_string(&outcome).expect("an outcome always serializes");
+    SlackView::Modal(
+        SlackModalView::new(plain(t.checks_title(), 24), blocks)
+            .with_callback_id(form::CHECKS.into())
+            .with_submit(plain(t.outcome_submit(), 24))
+            .with_close(plain(t.form_cancel(), 24))
+            .with_private_metadata(format!("{id}|{outcome_json}")),
+    )
+}
+
+/// The case and the outcome a checks form is about.
+pub fn parse_checks_form_metadata(metadata: &str) -> Option<(CaseId, Outcome)> {
+    let (id, outcome) = metadata.split_once('|')?;
+    Some((CaseId::parse(id)?, serde_json::from_str(outcome).ok()?))
+}
+
 /// How contact is limited, from the form's checkboxes.
 pub fn contacts_of(slugs: &[&str]) -> Contacts {
     Contacts::of(slugs.iter().filter_map(|s| Contact::parse(s)))
@@ -969,6 +1288,8 @@ mod tests {
             currency: "JPY",
             reporter_may_decide: false,
             zone: tokyo(),
+            policy_url: Some("https://example.com/policy?a=1&b=2"),
+            support_url: None,
             company: Some("Example & Co."),
             terms_clause: None,
         }
@@ -1040,7 +1361,21 @@ mod tests {
         let proposal = Proposal {
             outcome: Outcome::refund(120_000).and(Measure::Termination),
             proposed: owner.clone(),
+            checks: Some(crate::domain::Checks {
+                complaint: Complaint::Unanswered,
+                accommodation: Accommodation::NotConsidered,
+                duty_to_serve: DutyToServe::Unsure,
+                clause: "利用規約第12条（禁止事項）".into(),
+                legal: LegalReview::Pending,
+            }),
         };
+        let checks = serde_json::to_value(checks_form(
+            case.id,
+            proposal.outcome,
+            "利用規約第12条",
+            look,
+        ))
+        .unwrap();
         case.state = CaseState::Proposed {
             owner: owner.clone(),
             proposal: proposal.clone(),
@@ -1051,6 +1386,7 @@ mod tests {
             decided: owner.clone(),
             approved: Some(stamp("UMGR1", 2)),
             policy_version: "2026-11".into(),
+            checks: None,
         };
         case.state = CaseState::Closed {
             owner,
@@ -1060,6 +1396,15 @@ mod tests {
         case.customer = None;
         push(&case);
         rendered.push(serde_json::to_value(reporter_closed(&case, &decision, look)).unwrap());
+        let mut critical = case.clone();
+        critical.severity = Severity::Critical;
+        critical.facts.minutes = Some(90);
+        critical.facts.words = Some("<b>&".into());
+        rendered.push(serde_json::to_value(opened(&critical, look)).unwrap());
+        rendered.push(serde_json::to_value(acknowledge(&critical, look)).unwrap());
+        rendered.push(serde_json::to_value(urgent(&critical, Some("https://x"), look)).unwrap());
+        rendered.push(serde_json::to_value(card(&critical, look)).unwrap());
+        rendered.push(serde_json::to_value(facts_form(critical.id, look)).unwrap());
         for note_ in [
             Note::Proposal {
                 proposal: proposal.clone(),
@@ -1098,6 +1443,7 @@ mod tests {
             .unwrap(),
         );
         rendered.push(serde_json::to_value(identify_form(case.id, look)).unwrap());
+        rendered.push(checks);
         rendered.push(classify);
         let line = |n: u64, category| crate::domain::customer::CaseLine {
             id: CaseId::new(n),
@@ -1126,6 +1472,7 @@ mod tests {
             refund_total: 30_000,
             cautions: 1,
             suspended_until: "2027-01-31".parse().ok(),
+            kept_off: Vec::new(),
             cut_off: Some(crate::domain::customer::CutOff {
                 case: CaseId::new(9),
                 at: stamp("UMGR1", 9).at,

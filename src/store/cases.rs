@@ -337,6 +337,18 @@ impl Store {
                         tx.put_customer(&customer)?;
                     }
                 }
+                Event::FactsAdded { facts, by } => case.add_facts(facts.clone(), by.clone()),
+                Event::ReporterKeptOff { .. } => {
+                    case.reporter_kept_off = true;
+                    if let Some(id) = &case.customer {
+                        let mut customer = tx.customer(id)?;
+                        customer.record(&case, &event);
+                        tx.put_customer(&customer)?;
+                    }
+                }
+                Event::SafetyAnswered { safe: false, .. } => {
+                    effects.extend(paging::someone_now(&case, &rules.roles));
+                }
                 _ => {}
             }
             tx.put_case(&case, previous)?;

@@ -101,11 +101,14 @@ fn queues(db: &sled::Db) -> Result<(queue::Queue, queue::Queue), StoreError> {
     ))
 }
 
-/// Version 6 records decisions of several measures (`{"measures":[...],...}`), customer
-/// histories with a list of measures per case, and weekly aggregates counted per measure.
-/// Records written before read as they are (see `domain::outcome`), so nothing is
-/// rewritten; the version is raised so an older build, which could not read the new
-/// records, refuses the store instead of failing on them later.
+/// Version 6 (issue 13) records decisions of several measures (`{"measures":[...],...}`)
+/// with the checks before a suspension or termination, customer histories with a list of
+/// measures per case (and who is kept off the customer), weekly aggregates counted per
+/// measure, the record's facts and their additions, and the audit entries `facts-added`,
+/// `legal-answered`, `safety-answered` and `reporter-kept-off`. Records written before read
+/// as they are (see `domain::outcome`; new fields default), so nothing is rewritten; the
+/// version is raised so an older build, which could not read the new records, refuses the
+/// store instead of failing on them later.
 fn combined_outcomes(_db: &sled::Db) -> Result<(), StoreError> {
     Ok(())
 }

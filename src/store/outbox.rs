@@ -78,7 +78,7 @@ impl OutboxEntry {
             Effect::PostCard | Effect::ThreadNote { .. } | Effect::HereAlert { .. } => {
                 Cow::Borrowed(ESCALATION_BUDGET)
             }
-            Effect::Page { to } => Cow::Owned(format!("dm:{to}")),
+            Effect::Page { to } | Effect::Urgent { to } => Cow::Owned(format!("dm:{to}")),
             // Its lane is the reporter's direct messages: `<case>/dm/<user>`.
             Effect::NotifyReporter => match self.lane.rsplit_once("/dm/") {
                 Some((_, user)) => Cow::Owned(format!("dm:{user}")),
@@ -87,6 +87,7 @@ impl OutboxEntry {
             Effect::UpdateCard
             | Effect::UpdatePages
             | Effect::ResolveProposal { .. }
+            | Effect::UpdateProposal
             | Effect::Acknowledge => Cow::Borrowed(""),
         }
     }

@@ -212,6 +212,10 @@ pub(super) fn count(
         | Event::Classified { .. }
         | Event::Proposed { .. }
         | Event::Rejected { .. }
+        | Event::LegalAnswered { .. }
+        | Event::FactsAdded { .. }
+        | Event::SafetyAnswered { .. }
+        | Event::ReporterKeptOff { .. }
         | Event::Notified { .. } => {}
     }
     Ok(())

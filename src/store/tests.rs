@@ -29,6 +29,7 @@ fn new_case(customer: &str) -> NewCase {
         reported_from: None,
         evidence: None,
         source: crate::domain::Source::Command,
+        facts: Default::default(),
     }
 }
 
@@ -383,7 +384,7 @@ mod weekly {
         act(a, Action::Take, by("UEXEC1", "2026-11-15T11:10:00Z")).await;
         act(
             a,
-            Action::Decide(Outcome::only(Measure::Termination)),
+            crate::domain::case::tests::terminate(),
             by("UEXEC1", "2026-11-16T01:00:00Z"),
         )
         .await;
@@ -972,7 +973,12 @@ async fn a_schema_4_store_with_single_kind_outcomes_reads_as_measures() {
             .unwrap();
         let both = Outcome::refund(120_000).and(Measure::Termination);
         store
-            .act(case.id, Action::Decide(both), stamp("UEXEC1", 2), &rules)
+            .act(
+                case.id,
+                Action::DecideWithChecks(both, crate::domain::case::tests::checks()),
+                stamp("UEXEC1", 2),
+                &rules,
+            )
             .await
             .unwrap();
         store

@@ -402,6 +402,57 @@ impl TestBot {
         assert_eq!(answer.status, 200, "{}", answer.body);
     }
 
+    /// `user` proposes terminating the customer of `id` from its card: the button opens the
+    /// checks before a termination, answered here (legal review `legal`: `reviewed`,
+    /// `not-needed` or `pending`). Returns the form's answer.
+    pub async fn propose_termination(&self, user: &str, id: CaseId, legal: &str) -> Answer {
+        let before = self.slack.views().len();
+        self.click(user, &self.card(id), "decide:termination").await;
+        self.slack
+            .wait_for(Duration::from_secs(5), |s| s.views().len() > before)
+            .await
+            .expect("the checks form opens");
+        let form = self.slack.views().pop().expect("counted above");
+        let answer = self
+            .sender
+            .submit(
+                user,
+                &form,
+                &[
+                    ("complaint", "none"),
+                    ("accommodation", "not-relevant"),
+                    ("duty_to_serve", "no"),
+                    ("legal", legal),
+                ],
+            )
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        answer
+    }
+
+    /// Answers the checks form the bot pushed over the outcome form (`answer` is the outcome
+    /// form's), as `user`, with legal review `legal`.
+    pub async fn answer_checks(&self, user: &str, answer: &Answer, legal: &str) -> Answer {
+        let json = answer.json();
+        assert_eq!(json["response_action"], "push", "{json}");
+        let pushed = self.slack.push_view(&json["view"]);
+        let answer = self
+            .sender
+            .submit(
+                user,
+                &pushed,
+                &[
+                    ("complaint", "answered"),
+                    ("accommodation", "not-relevant"),
+                    ("duty_to_serve", "no"),
+                    ("legal", legal),
+                ],
+            )
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        answer
+    }
+
     /// The page DM `user` received for the latest case.
     pub fn page(&self, user: &str) -> Message {
         self.dms_to(user)

@@ -253,6 +253,11 @@ impl Sender {
                     json!({ "type": kind, "selected_options": chosen })
                 }
                 "datepicker" => json!({ "type": kind, "selected_date": input }),
+                // A date and time as Slack sends it: seconds since the epoch.
+                "datetimepicker" => json!({
+                    "type": kind,
+                    "selected_date_time": input.parse::<i64>().unwrap_or_default(),
+                }),
                 _ => json!({ "type": kind, "value": input }),
             };
             values.insert(block_id.to_string(), json!({ action_id: value }));

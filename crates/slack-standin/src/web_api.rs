@@ -379,6 +379,16 @@ impl StandIn {
         lock(&self.state).views.clone()
     }
 
+    /// A view the bot pushed over an open form (`"response_action": "push"` in its answer
+    /// to a submission), as Slack shows it then: with an id and the fields Slack adds.
+    /// Recorded with the forms opened.
+    pub fn push_view(&self, view: &Value) -> Value {
+        let mut state = lock(&self.state);
+        // A push comes in the bot's answer to a form submission: no trigger id to spend.
+        let pushed = state.show_view(view.clone());
+        pushed["view"].clone()
+    }
+
     /// The user whose DM with the bot this channel is.
     pub fn dm_user(&self, channel: &str) -> Option<String> {
         lock(&self.state)
@@ -1216,6 +1226,18 @@ impl State {
             return refused(refusal);
         }
         trigger.exchanged = true;
+        self.show_view(view)
+    }
+
+    /// Shows a view that passed Slack's rules (opened with a trigger, or pushed in the
+    /// answer to a form), as Slack describes it back.
+    fn show_view(&mut self, view: Value) -> Value {
+        if !view.is_object() {
+            return error("invalid_arguments");
+        }
+        if let Err(refusal) = rules::check_view(&view) {
+            return refused(refusal);
+        }
         let mut view = view;
         let id = format!("V{:08}", self.views.len() + 1);
         view["id"] = json!(id);

@@ -1,0 +1,134 @@
+//! Purpose: the facts of the record. "Add facts" on the card opens a form (the reporter,
+//! the owner or a manager may submit it; anyone else is told so in the form); what they
+//! fill in is appended to the case with who and when, the card and the thread update, and
+//! the audit trail keeps every addition as given. The case form asks the same facts, which
+//! `facts_of` reads for both.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::json;
+use slack_morphism::prelude::*;
+
+use crate::app::Context;
+use crate::domain::{Action, CaseId, Facts, Medium, UserId};
+use crate::handlers::{Click, Reply, submit, tell};
+use crate::i18n::Catalog;
+use crate::slack::views::{self, form};
+use crate::staff::{Admission, Path};
+
+pub type FormValues = HashMap<SlackBlockId, HashMap<SlackActionId, SlackViewStateValue>>;
+
+fn value<'a>(values: &'a FormValues, block: &str) -> Option<&'a SlackViewStateValue> {
+    values.get(&block.into())?.get(&block.into())
+}
+
+fn text(values: &FormValues, block: &str) -> String {
+    value(values, block)
+        .and_then(|v| v.value.clone())
+        .unwrap_or_default()
+}
+
+/// The facts filled in a form, or the field that is wrong and why.
+pub fn facts_of(values: &FormValues, t: &dyn Catalog) -> Result<Facts, (&'static str, String)> {
+    let minutes = text(values, form::MINUTES);
+    let minutes = match minutes.trim() {
+        "" => None,
+        typed => match typed.parse::<u32>() {
+            Ok(n) if (1..=Facts::MAX_MINUTES).contains(&n) => Some(n),
+            _ => return Err((form::MINUTES, t.minutes_invalid())),
+        },
+    };
+    let occurred_at = value(values, form::WHEN)
+        .and_then(|v| v.selected_date_time.as_ref())
+        .map(|at| at.0);
+    Ok(Facts {
+        occurred_at,
+        medium: value(values, form::MEDIUM)
+            .and_then(|v| v.selected_option.as_ref())
+            .and_then(|o| Medium::parse(&o.value)),
+        minutes,
+        words: Facts::text_of(&text(values, form::WORDS)),
+        wants: Facts::text_of(&text(values, form::WANTS)),
+        present: Facts::text_of(&text(values, form::PRESENT)),
+        evidence: Facts::links_of(&text(values, form::LINKS)),
+        note: Facts::text_of(&text(values, form::NOTE)),
+    })
+}
+
+/// "Add facts" on the card: opens the form.
+pub fn clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> Reply {
+    let Some(id) = CaseId::parse(&click.value) else {
+        return Reply::BadRequest("add facts without a case");
+    };
+    let ctx = ctx.clone();
+    let trigger = trigger_id.to_owned();
+    tokio::spawn(async move {
+        match ctx.admit_now(&click.user, Path::Button, Some(id)).await {
+            Admission::Staff => {}
+            Admission::Refused(_) => return,
+            Admission::Unsure(_) => {
+                tell(
+                    &ctx,
+                    click.channel,
+                    click.user,
+                    ctx.look().t.staff_unverified(),
+                );
+                return;
+            }
+        }
+        if let Err(e) = ctx
+            .slack
+            .open_view(&trigger, views::facts_form(id, ctx.look()))
+            .await
+        {
+            let text = ctx.internal_error("opening the facts form", &e);
+            tell(&ctx, click.channel, click.user, text);
+        }
+    });
+    Reply::Ack
+}
+
+/// The facts form was submitted.
+pub async fn submitted(
+    ctx: &Arc<Context>,
+    user: &SlackBasicUserInfo,
+    view: &SlackStatefulView,
+) -> Reply {
+    let t = ctx.look().t;
+    let metadata = match &view.view {
+        SlackView::Modal(modal) => modal.private_metadata.clone().unwrap_or_default(),
+        SlackView::Home(_) => String::new(),
+    };
+    let Some(id) = CaseId::parse(&metadata) else {
+        return Reply::BadRequest("facts form without a case");
+    };
+    let Some(user) = UserId::parse(user.id.as_ref()) else {
+        return Reply::BadRequest("user.id is not a Slack user id");
+    };
+    let empty = HashMap::new();
+    let values = view
+        .state_params
+        .state
+        .as_ref()
+        .map(|s| &s.values)
+        .unwrap_or(&empty);
+    let facts = match facts_of(values, t) {
+        Ok(facts) => facts,
+        Err((field, text)) => {
+            return Reply::Json(json!({
+                "response_action": "errors",
+                "errors": { field: text },
+            }));
+        }
+    };
+    submit(
+        ctx,
+        id,
+        Action::AddFacts(facts),
+        user,
+        t.add_facts_title(),
+        Path::Form,
+    )
+    .await
+}
