@@ -8,6 +8,7 @@ pub mod clock; // where "now" comes from (system, or tokio's pausable clock in t
 pub mod config; // Settings: TOML file, then ESCALATION_BOT__* environment; secrets
 pub mod domain; // cases, customers, policy, tallies: our rules, no I/O
 pub mod handlers; // one file per thing a person does in Slack
+pub mod http; // the HTTP answers both listeners give: plain text or JSON
 pub mod i18n; // every sentence people read, in English and Japanese
 pub mod jobs; // outbox delivery, paging timers, work from events
 pub mod metrics; // counters and /metrics in Prometheus text format

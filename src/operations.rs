@@ -12,16 +12,15 @@ pub mod socket;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
-use hyper::header::{CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use serde::{Deserialize, Serialize};
 
 use crate::app::Context;
 use crate::config::Settings;
 use crate::domain::Week;
+use crate::http::{Body, json, text};
 use crate::report::WeeklyReport;
 use crate::report::export::{self, Format};
 use crate::store::Store;
@@ -31,8 +30,6 @@ use socket::Caller;
 pub const BACKUP_PATH: &str = "/admin/backup";
 pub const REPORT_PATH: &str = "/admin/report";
 pub const EXPORT_PATH: &str = "/admin/export";
-
-type Body = Full<Bytes>;
 
 /// `POST /admin/backup`: a consistent copy of the store into a new folder.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -73,30 +70,6 @@ pub struct ExportRequest {
 pub struct ExportDone {
     pub path: PathBuf,
     pub cases: usize,
-}
-
-pub(crate) fn text(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
-    let mut response = Response::new(Full::new(body.into()));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
-}
-
-fn json(value: &impl Serialize) -> Response<Body> {
-    match serde_json::to_vec(value) {
-        Ok(body) => {
-            let mut response = text(StatusCode::OK, body);
-            response.headers_mut().insert(
-                CONTENT_TYPE,
-                HeaderValue::from_static("application/json; charset=utf-8"),
-            );
-            response
-        }
-        Err(e) => text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
-    }
 }
 
 /// The operations requests, from `caller` (already known to be the bot's user).

@@ -12,9 +12,9 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
-use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use hyper::header::CONTENT_LENGTH;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -42,7 +42,7 @@ pub const RETRY_NUM_HEADER: &str = "x-slack-retry-num";
 /// How long in-flight requests get to finish on shutdown.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
-type Body = Full<Bytes>;
+use crate::http::{Body, respond};
 
 /// Which routes a listener serves. The main one is the port Slack reaches (through an
 /// Ingress or a proxy, often from the Internet): Slack's requests and /healthz, nothing
@@ -103,21 +103,8 @@ pub async fn serve(
     }
 }
 
-fn respond(
-    status: StatusCode,
-    content_type: &'static str,
-    body: impl Into<Bytes>,
-) -> Response<Body> {
-    let mut response = Response::new(Full::new(body.into()));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    response
-}
-
 fn status(status: StatusCode, reason: &'static str) -> Response<Body> {
-    respond(status, "text/plain; charset=utf-8", reason)
+    crate::http::text(status, reason)
 }
 
 async fn route(
