@@ -12,7 +12,7 @@ use slack_morphism::prelude::*;
 
 use crate::app::Context;
 use crate::domain::{Action, CaseId, Category, Severity, Stamp, UserId};
-use crate::handlers::{Click, Reply, tell};
+use crate::handlers::{Click, Reply, open_form_for_staff, tell};
 use crate::slack::views::{self, form};
 use crate::staff::{Admission, Path};
 use crate::store::ActError;
@@ -95,41 +95,19 @@ pub fn change_clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> Rep
     let Some(id) = CaseId::parse(&click.value) else {
         return Reply::BadRequest("classification button without a case");
     };
-    let ctx = ctx.clone();
-    let trigger = trigger_id.to_owned();
-    tokio::spawn(async move {
-        match ctx.admit_now(&click.user, Path::Button, Some(id)).await {
-            Admission::Staff => {}
-            Admission::Refused(_) => return,
-            Admission::Unsure(_) => {
-                let text = ctx.look().t.staff_unverified();
-                tell(&ctx, click.channel, click.user, text);
-                return;
-            }
-        }
-        let case = match ctx.store.case(id) {
-            Ok(Some(case)) => case,
-            Ok(None) => {
-                let text = ctx.look().t.no_such_case(id.to_string().as_str().into());
-                tell(&ctx, click.channel, click.user, text);
-                return;
-            }
-            Err(e) => {
-                let text = ctx.internal_error("reading a case for its form", &e);
-                tell(&ctx, click.channel, click.user, text);
-                return;
-            }
-        };
-        if let Err(e) = ctx
-            .slack
-            .open_view(&trigger, views::classify_form(&case, ctx.look()))
-            .await
-        {
-            let text = ctx.internal_error("opening the classification form", &e);
-            tell(&ctx, click.channel, click.user, text);
-        }
-    });
-    Reply::Ack
+    open_form_for_staff(
+        ctx,
+        click,
+        trigger_id,
+        Path::Button,
+        id,
+        "opening the classification form",
+        move |ctx| match ctx.store.case(id) {
+            Ok(Some(case)) => Ok(views::classify_form(&case, ctx.look())),
+            Ok(None) => Err(ctx.look().t.no_such_case(id.to_string().as_str().into())),
+            Err(e) => Err(ctx.internal_error("reading a case for its form", &e)),
+        },
+    )
 }
 
 /// The form was submitted: a missing choice goes back to the form; anything else is

@@ -12,10 +12,10 @@ use slack_morphism::prelude::*;
 
 use crate::app::Context;
 use crate::domain::{Action, CaseId, Facts, Medium, UserId};
-use crate::handlers::{Click, Reply, submit, tell};
+use crate::handlers::{Click, Reply, open_form_for_staff, submit};
 use crate::i18n::Catalog;
 use crate::slack::views::{self, form};
-use crate::staff::{Admission, Path};
+use crate::staff::Path;
 
 pub type FormValues = HashMap<SlackBlockId, HashMap<SlackActionId, SlackViewStateValue>>;
 
@@ -61,32 +61,15 @@ pub fn clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> Reply {
     let Some(id) = CaseId::parse(&click.value) else {
         return Reply::BadRequest("add facts without a case");
     };
-    let ctx = ctx.clone();
-    let trigger = trigger_id.to_owned();
-    tokio::spawn(async move {
-        match ctx.admit_now(&click.user, Path::Button, Some(id)).await {
-            Admission::Staff => {}
-            Admission::Refused(_) => return,
-            Admission::Unsure(_) => {
-                tell(
-                    &ctx,
-                    click.channel,
-                    click.user,
-                    ctx.look().t.staff_unverified(),
-                );
-                return;
-            }
-        }
-        if let Err(e) = ctx
-            .slack
-            .open_view(&trigger, views::facts_form(id, ctx.look()))
-            .await
-        {
-            let text = ctx.internal_error("opening the facts form", &e);
-            tell(&ctx, click.channel, click.user, text);
-        }
-    });
-    Reply::Ack
+    open_form_for_staff(
+        ctx,
+        click,
+        trigger_id,
+        Path::Button,
+        id,
+        "opening the facts form",
+        move |ctx| Ok(views::facts_form(id, ctx.look())),
+    )
 }
 
 /// The facts form was submitted.

@@ -134,6 +134,49 @@ pub fn tell(ctx: &Arc<Context>, channel: Option<ChannelId>, user: UserId, text: 
     });
 }
 
+/// Opens a form about case `id` for the person who clicked, once they are known to be
+/// staff: anyone else is refused silently (`admit` logs and counts it), a look-up that
+/// cannot tell is said to them, and so is a form that cannot be built (`form` may read
+/// the store and answer a sentence instead) or that Slack would not open (`what` names it
+/// in the log). Answers Slack at once; the look-up and the call run after.
+pub fn open_form_for_staff(
+    ctx: &Arc<Context>,
+    click: Click,
+    trigger_id: &str,
+    path: Path,
+    id: CaseId,
+    what: &'static str,
+    form: impl FnOnce(&Arc<Context>) -> Result<slack_morphism::prelude::SlackView, String>
+    + Send
+    + 'static,
+) -> Reply {
+    let ctx = ctx.clone();
+    let trigger = trigger_id.to_owned();
+    tokio::spawn(async move {
+        match ctx.admit_now(&click.user, path, Some(id)).await {
+            Admission::Staff => {}
+            Admission::Refused(_) => return,
+            Admission::Unsure(_) => {
+                let text = ctx.look().t.staff_unverified();
+                tell(&ctx, click.channel, click.user, text);
+                return;
+            }
+        }
+        let view = match form(&ctx) {
+            Ok(view) => view,
+            Err(text) => {
+                tell(&ctx, click.channel, click.user, text);
+                return;
+            }
+        };
+        if let Err(e) = ctx.slack.open_view(&trigger, view).await {
+            let text = ctx.internal_error(what, &e);
+            tell(&ctx, click.channel, click.user, text);
+        }
+    });
+    Reply::Ack
+}
+
 /// Where a button was clicked and by whom.
 pub struct Click {
     pub user: UserId,

@@ -10,10 +10,10 @@ use slack_morphism::prelude::*;
 
 use crate::app::Context;
 use crate::domain::{Action, CaseId, ChannelId, CustomerId, UserId};
-use crate::handlers::{Click, Reply, escalate, submit, tell};
+use crate::handlers::{Click, Reply, escalate, open_form_for_staff, submit, tell};
 use crate::slack::message::Posted;
 use crate::slack::views::{self, Flagged, form};
-use crate::staff::{Admission, Path};
+use crate::staff::Path;
 
 /// The message shortcut. `raw` is the payload as JSON: slack-morphism's message model
 /// has no `user_team`, which tells a Slack Connect customer apart.
@@ -85,35 +85,15 @@ pub fn identify_clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> R
     let Some(id) = CaseId::parse(&click.value) else {
         return Reply::BadRequest("identify button without a case");
     };
-    let ctx = ctx.clone();
-    let trigger = trigger_id.to_owned();
-    tokio::spawn(async move {
-        match ctx
-            .admit_now(&click.user, Path::NameCustomer, Some(id))
-            .await
-        {
-            Admission::Staff => {}
-            Admission::Refused(_) => return,
-            Admission::Unsure(_) => {
-                tell(
-                    &ctx,
-                    click.channel,
-                    click.user,
-                    ctx.look().t.staff_unverified(),
-                );
-                return;
-            }
-        }
-        if let Err(e) = ctx
-            .slack
-            .open_view(&trigger, views::identify_form(id, ctx.look()))
-            .await
-        {
-            let text = ctx.internal_error("opening the customer form", &e);
-            tell(&ctx, click.channel, click.user, text);
-        }
-    });
-    Reply::Ack
+    open_form_for_staff(
+        ctx,
+        click,
+        trigger_id,
+        Path::NameCustomer,
+        id,
+        "opening the customer form",
+        move |ctx| Ok(views::identify_form(id, ctx.look())),
+    )
 }
 
 /// The customer form was submitted.
