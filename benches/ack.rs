@@ -5,6 +5,8 @@
 //! bare hyper server, also its own process on core 0, answering 200 OK to the same requests.
 //!
 //! `cargo bench --bench ack` (ESCALATION_BOT_BENCH_SECONDS=3 per measurement by default).
+//! `ESCALATION_BOT_BENCH_ONLY=escalate` measures only `/escalate` on an empty queue and
+//! prints the bot's process id first, for `perf record -p`.
 //! - `/escalate` at concurrency 1, 16 and 64 with the default channel rate (about one
 //!   message a second, so a backlog builds as it would), with an empty queue and with 10k
 //!   and 100k deliveries already queued; requests per second, latency, and the server's CPU
@@ -518,11 +520,12 @@ fn main() {
         let duration = seconds();
         let dir = tempfile::tempdir().expect("temp dir");
         let baseline = start_baseline(dir.path());
+        let only_escalate = std::env::var("ESCALATION_BOT_BENCH_ONLY").is_ok_and(|v| v == "escalate");
         let cpu_note = "µs CPU: the server process's CPU time per answered request";
         println!("ack latency and throughput, {duration:?} per measurement; latencies in ms; {cpu_note}; the ratios are bot / baseline");
 
         // Stores with deliveries already queued: 10k and 100k entries, three a case.
-        let queued = [0u64, 10_000, 100_000];
+        let queued: &[u64] = if only_escalate { &[0] } else { &[0, 10_000, 100_000] };
         for entries in queued.iter().copied().filter(|&e| e > 0) {
             let started = Instant::now();
             seed(&dir.path().join(format!("template-{entries}")), entries / 3).await;
@@ -530,7 +533,7 @@ fn main() {
         }
         header();
         let mut summary = Vec::new();
-        for entries in queued {
+        for &entries in queued {
             let slack = StandIn::start(TOKEN).await.expect("stand-in");
             stand_in_people(&slack);
             let store = dir.path().join(format!("run-{entries}"));
@@ -538,6 +541,9 @@ fn main() {
                 copy_dir(&dir.path().join(format!("template-{entries}")), &store);
             }
             let bot = start_bot(&slack, &store, 1.0).await;
+            if only_escalate {
+                println!("bot process id {}", bot.pid());
+            }
             for concurrency in CONCURRENCY {
                 let (base, base_cpu) = measure(&baseline, concurrency, duration, Arc::new(command)).await;
                 // Every acknowledged /escalate is a case on disk: distinct customers, fresh
@@ -549,10 +555,13 @@ fn main() {
                 row(&format!("/escalate q={}k", entries / 1000), concurrency, &run, cpu, &base, base_cpu);
                 summary.push((entries, concurrency, run, cpu));
             }
-            if entries == 0 {
+            if entries == 0 && !only_escalate {
                 other_requests(&slack, &bot, &baseline, duration).await;
             }
             drop(bot);
+        }
+        if only_escalate {
+            return;
         }
         let per_case = |entries: u64, c: usize| {
             summary
