@@ -13,8 +13,8 @@ use common::*;
 use escalation_bot::domain::{ChannelId, Week};
 use escalation_bot::handlers::events::SUBSCRIBED_EVENTS;
 use escalation_bot::jobs::report::post_now;
+use escalation_bot::render::MESSAGE_SHORTCUT;
 use escalation_bot::slack::ingress::{COMMANDS_PATH, EVENTS_PATH, INTERACTIVITY_PATH};
-use escalation_bot::slack::views::MESSAGE_SHORTCUT;
 use serde_norway::Value;
 use slack_standin::web_api::UPLOAD;
 

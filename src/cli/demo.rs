@@ -569,7 +569,7 @@ mod tests {
         let sources = [
             ("src/i18n/en.rs", include_str!("../i18n/en.rs")),
             ("src/i18n/ja.rs", include_str!("../i18n/ja.rs")),
-            ("src/slack/views.rs", include_str!("../slack/views.rs")),
+            ("src/render.rs", include_str!("../render.rs")),
         ];
         let mut seen = 0;
         for (file, source) in sources {

@@ -13,7 +13,7 @@ use slack_morphism::prelude::*;
 use crate::app::Context;
 use crate::domain::{Action, CaseId, Category, Severity, Stamp, UserId};
 use crate::handlers::{Click, Reply, open_form_for_staff, tell};
-use crate::slack::views::{self, form};
+use crate::render::{self, form};
 use crate::staff::{Admission, Path};
 use crate::store::ActError;
 
@@ -103,7 +103,7 @@ pub fn change_clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> Rep
         id,
         "opening the classification form",
         move |ctx| match ctx.store.case(id) {
-            Ok(Some(case)) => Ok(views::classify_form(&case, ctx.look())),
+            Ok(Some(case)) => Ok(render::classify_form(&case, ctx.look())),
             Ok(None) => Err(ctx.look().t.no_such_case(id.to_string().as_str().into())),
             Err(e) => Err(ctx.internal_error("reading a case for its form", &e)),
         },
@@ -141,7 +141,7 @@ pub async fn submitted(
         Admission::Unsure(_) => {
             return Reply::Json(json!({
                 "response_action": "update",
-                "view": views::notice(t.classify_title(), t.staff_unverified(), look),
+                "view": render::notice(t.classify_title(), t.staff_unverified(), look),
             }));
         }
     }
@@ -168,6 +168,6 @@ pub async fn submitted(
     };
     Reply::Json(json!({
         "response_action": "update",
-        "view": views::notice(t.classify_title(), text, look),
+        "view": render::notice(t.classify_title(), text, look),
     }))
 }

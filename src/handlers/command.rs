@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::app::Context;
 use crate::domain::{ChannelId, CustomerId, UserId};
 use crate::handlers::{CommandForm, Reply, ephemeral, ephemeral_message, escalate};
-use crate::slack::views;
+use crate::render;
 use crate::staff::{Admission, Path};
 
 /// The one slash command the bot has (the app manifests declare it).
@@ -130,7 +130,7 @@ pub async fn handle(ctx: &Arc<Context>, form: CommandForm) -> Reply {
             let page = page.and_then(|p| p.parse::<usize>().ok()).unwrap_or(1);
             match ctx.store.customer(&id) {
                 Ok(Some(record)) if !record.cases.is_empty() => {
-                    ephemeral_message(views::history(&record, page, in_escalations, look))
+                    ephemeral_message(render::history(&record, page, in_escalations, look))
                 }
                 Ok(_) => ephemeral(t.no_history((&id).into())),
                 Err(e) => ephemeral(ctx.internal_error("reading a customer's history", &e)),

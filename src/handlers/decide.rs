@@ -17,7 +17,7 @@ use crate::domain::{
     Measures, Outcome, Policy, Problem, Stamp, UserId,
 };
 use crate::handlers::{Click, Reply, act, submit, tell};
-use crate::slack::views::{self, form};
+use crate::render::{self, form};
 use crate::staff::{Admission, Path};
 
 /// Refunds above this are surely typos (a trillion yen).
@@ -25,7 +25,7 @@ const MAX_AMOUNT: u64 = 1_000_000_000_000;
 
 /// What a decision button on the card asks for.
 pub fn chosen_by_button(rest: &str) -> Option<Measures> {
-    if rest == crate::slack::views::action::DECIDE_SEVERAL {
+    if rest == crate::render::action::DECIDE_SEVERAL {
         return Some(Measures::new());
     }
     crate::domain::outcome::measures_of_kind(rest)
@@ -134,7 +134,7 @@ pub async fn clicked(
         let view = if single == Some(Measure::Termination) {
             checks_form(&ctx, id, Outcome::only(Measure::Termination))
         } else {
-            views::outcome_form(
+            render::outcome_form(
                 id,
                 chosen,
                 ctx.settings.rules.policy.refund_approval_over,
@@ -193,7 +193,7 @@ pub async fn outcome_submitted(
         SlackView::Modal(modal) => modal.private_metadata.clone().unwrap_or_default(),
         SlackView::Home(_) => String::new(),
     };
-    let Some((id, preset)) = views::parse_outcome_form_metadata(&metadata) else {
+    let Some((id, preset)) = render::parse_outcome_form_metadata(&metadata) else {
         return Reply::BadRequest("outcome form without a case");
     };
     let Some(user) = UserId::parse(user.id.as_ref()) else {
@@ -294,7 +294,7 @@ fn checks_form(ctx: &Context, id: CaseId, outcome: Outcome) -> SlackView {
         .terms_clause
         .as_deref()
         .unwrap_or(look.t.default_terms_clause());
-    views::checks_form(id, outcome, clause, look)
+    render::checks_form(id, outcome, clause, look)
 }
 
 /// The checks before a suspension or a termination were submitted: the proposal is made
@@ -309,7 +309,7 @@ pub async fn checks_submitted(
         SlackView::Modal(modal) => modal.private_metadata.clone().unwrap_or_default(),
         SlackView::Home(_) => String::new(),
     };
-    let Some((id, outcome)) = views::parse_checks_form_metadata(&metadata) else {
+    let Some((id, outcome)) = render::parse_checks_form_metadata(&metadata) else {
         return Reply::BadRequest("checks form without a case");
     };
     let Some(user) = UserId::parse(user.id.as_ref()) else {

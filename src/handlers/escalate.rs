@@ -15,8 +15,8 @@ use crate::domain::{
     Case, Category, ChannelId, CustomerId, NewCase, PromiseFailed, Severity, Source, UserId,
 };
 use crate::handlers::{CommandForm, Reply, ephemeral};
+use crate::render::{self, FormContext, form};
 use crate::slack::message::Posted;
-use crate::slack::views::{self, FormContext, form};
 use crate::staff::{Admission, Path};
 
 /// `/escalate` alone: opens the form. The trigger expires three seconds after the
@@ -31,13 +31,13 @@ pub fn open_form(ctx: &Arc<Context>, command: &CommandForm) -> Reply {
             origin: Some(origin),
             ..FormContext::default()
         };
-        let view = views::escalate_form(&context, None, ctx.look());
+        let view = render::escalate_form(&context, None, ctx.look());
         if let Err(e) = ctx.slack.open_view(&trigger, view).await {
             tracing::warn!(error = %e, "could not open the escalation form");
             let text = ctx.look().t.form_unavailable();
             if let Err(e) = ctx
                 .slack
-                .respond(&response_url, views::ephemeral(text))
+                .respond(&response_url, render::ephemeral(text))
                 .await
             {
                 tracing::warn!(error = %e, "could not tell the agent the form failed");
@@ -90,7 +90,7 @@ pub async fn open_from_command(
     };
     // A replayed command (same trigger) answers with the case it already opened.
     match open(ctx, new, ("trigger", &command.trigger_id)).await {
-        Ok(case) => crate::handlers::ephemeral_message(views::opened(&case, ctx.look())),
+        Ok(case) => crate::handlers::ephemeral_message(render::opened(&case, ctx.look())),
         Err(text) => ephemeral(text),
     }
 }
@@ -184,7 +184,7 @@ pub async fn form_submitted(
         Admission::Unsure(_) => {
             return Reply::Json(json!({
                 "response_action": "update",
-                "view": views::notice(t.form_done_title(), t.staff_unverified(), ctx.look()),
+                "view": render::notice(t.form_done_title(), t.staff_unverified(), ctx.look()),
             }));
         }
     }
@@ -216,8 +216,8 @@ pub async fn form_submitted(
     };
     let view_id = view.state_params.id.to_string();
     let view = match open(ctx, new, ("view", &view_id)).await {
-        Ok(case) => views::opened_notice(&case, ctx.look()),
-        Err(text) => views::notice(t.form_done_title(), text, ctx.look()),
+        Ok(case) => render::opened_notice(&case, ctx.look()),
+        Err(text) => render::notice(t.form_done_title(), text, ctx.look()),
     };
     Reply::Json(json!({
         "response_action": "update",
@@ -261,7 +261,7 @@ pub fn open_form_on_message(
                 let text = ctx.look().t.staff_unverified();
                 let _ = ctx
                     .slack
-                    .post_ephemeral(&channel, &user, views::ephemeral(text), None)
+                    .post_ephemeral(&channel, &user, render::ephemeral(text), None)
                     .await;
                 return;
             }
@@ -284,13 +284,13 @@ pub fn open_form_on_message(
             category,
         };
         let view =
-            views::escalate_form(&context, customer.as_ref().map(|c| c.as_str()), ctx.look());
+            render::escalate_form(&context, customer.as_ref().map(|c| c.as_str()), ctx.look());
         if let Err(e) = ctx.slack.open_view(&trigger, view).await {
             tracing::warn!(error = %e, "could not open the escalation form on a message");
             let text = ctx.look().t.form_unavailable();
             let _ = ctx
                 .slack
-                .post_ephemeral(&channel, &user, views::ephemeral(text), None)
+                .post_ephemeral(&channel, &user, render::ephemeral(text), None)
                 .await;
         }
     });

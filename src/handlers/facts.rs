@@ -14,7 +14,7 @@ use crate::app::Context;
 use crate::domain::{Action, CaseId, Facts, Medium, UserId};
 use crate::handlers::{Click, Reply, open_form_for_staff, submit};
 use crate::i18n::Catalog;
-use crate::slack::views::{self, form};
+use crate::render::{self, form};
 use crate::staff::Path;
 
 pub type FormValues = HashMap<SlackBlockId, HashMap<SlackActionId, SlackViewStateValue>>;
@@ -68,7 +68,7 @@ pub fn clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> Reply {
         Path::Button,
         id,
         "opening the facts form",
-        move |ctx| Ok(views::facts_form(id, ctx.look())),
+        move |ctx| Ok(render::facts_form(id, ctx.look())),
     )
 }
 

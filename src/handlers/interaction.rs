@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::handlers::{
     Click, Reply, approve, classify, decide, escalate, facts, safety, shortcut, take_case, tell,
 };
-use crate::slack::views::{self, MESSAGE_SHORTCUT, action, form};
+use crate::render::{self, MESSAGE_SHORTCUT, action, form};
 use crate::staff::{Admission, Path};
 
 /// `raw` is the payload as JSON, for the fields slack-morphism does not model.
@@ -80,7 +80,7 @@ async fn stale_form(
     let look = ctx.look();
     Reply::Json(serde_json::json!({
         "response_action": "update",
-        "view": views::notice(look.t.stale_form_title(), look.t.stale_form(), look),
+        "view": render::notice(look.t.stale_form_title(), look.t.stale_form(), look),
     }))
 }
 

@@ -22,7 +22,7 @@ use serde_json::json;
 
 use crate::app::Context;
 use crate::domain::{Action, CaseId, ChannelId, Refusal, Stamp, UserId};
-use crate::slack::views::{self, Look};
+use crate::render::{self, Look};
 use crate::staff::{Admission, Path};
 use crate::store::ActError;
 
@@ -89,7 +89,7 @@ impl Context {
 
 /// An ephemeral reply to a slash command, in the HTTP response itself.
 pub fn ephemeral(text: String) -> Reply {
-    ephemeral_message(views::ephemeral(text))
+    ephemeral_message(render::ephemeral(text))
 }
 
 /// An ephemeral reply to a slash command with blocks of its own.
@@ -126,7 +126,7 @@ pub fn tell(ctx: &Arc<Context>, channel: Option<ChannelId>, user: UserId, text: 
     tokio::spawn(async move {
         if let Err(e) = ctx
             .slack
-            .post_ephemeral(&channel, &user, views::ephemeral(text), None)
+            .post_ephemeral(&channel, &user, render::ephemeral(text), None)
             .await
         {
             tracing::warn!(error = %e, "could not show an ephemeral message");
@@ -288,6 +288,6 @@ pub async fn submit(
     };
     Reply::Json(json!({
         "response_action": "update",
-        "view": views::notice(title, problem, look),
+        "view": render::notice(title, problem, look),
     }))
 }

@@ -11,8 +11,8 @@ use slack_morphism::prelude::*;
 use crate::app::Context;
 use crate::domain::{Action, CaseId, ChannelId, CustomerId, UserId};
 use crate::handlers::{Click, Reply, escalate, open_form_for_staff, submit, tell};
+use crate::render::{self, Flagged, form};
 use crate::slack::message::Posted;
-use crate::slack::views::{self, Flagged, form};
 use crate::staff::Path;
 
 /// The message shortcut. `raw` is the payload as JSON: slack-morphism's message model
@@ -92,7 +92,7 @@ pub fn identify_clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> R
         Path::NameCustomer,
         id,
         "opening the customer form",
-        move |ctx| Ok(views::identify_form(id, ctx.look())),
+        move |ctx| Ok(render::identify_form(id, ctx.look())),
     )
 }
 
