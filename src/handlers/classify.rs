@@ -12,9 +12,9 @@ use slack_morphism::prelude::*;
 
 use crate::app::Context;
 use crate::domain::{Action, CaseId, Category, Severity, Stamp, UserId};
-use crate::handlers::{Click, Reply, open_form_for_staff, tell};
+use crate::handlers::{Click, Reply, internal_error, open_form_for_staff, tell};
 use crate::render::{self, form};
-use crate::staff::{Admission, Path};
+use crate::staff::{Admission, Path, admit_now};
 use crate::store::ActError;
 
 /// What a click on one of the reporter's buttons asks for.
@@ -27,10 +27,7 @@ pub enum Asked {
 
 pub async fn clicked(ctx: &Arc<Context>, click: Click, asked: Asked) -> Reply {
     let t = ctx.look().t;
-    match ctx
-        .admit_now(&click.user, Path::Button, CaseId::parse(&click.value))
-        .await
-    {
+    match admit_now(ctx, &click.user, Path::Button, CaseId::parse(&click.value)).await {
         Admission::Staff => {}
         Admission::Refused(_) => return Reply::Ack,
         Admission::Unsure(_) => {
@@ -86,7 +83,7 @@ async fn apply(
         }
         Err(ActError::Refused(refusal)) => Err(look.t.refusal(&refusal, id, look.currency)),
         Err(ActError::NoSuchCase(_)) => Err(look.t.no_such_case(id.to_string().as_str().into())),
-        Err(ActError::Store(e)) => Err(ctx.internal_error("classifying a case", &e)),
+        Err(ActError::Store(e)) => Err(internal_error(ctx, "classifying a case", &e)),
     }
 }
 
@@ -105,7 +102,7 @@ pub fn change_clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> Rep
         move |ctx| match ctx.store.case(id) {
             Ok(Some(case)) => Ok(render::classify_form(&case, ctx.look())),
             Ok(None) => Err(ctx.look().t.no_such_case(id.to_string().as_str().into())),
-            Err(e) => Err(ctx.internal_error("reading a case for its form", &e)),
+            Err(e) => Err(internal_error(ctx, "reading a case for its form", &e)),
         },
     )
 }
@@ -135,7 +132,7 @@ pub async fn submitted(
             .and_then(|v| v.selected_option.as_ref())
             .map(|o| o.value.clone())
     };
-    match ctx.admit_now(&user, Path::Form, Some(id)).await {
+    match admit_now(ctx, &user, Path::Form, Some(id)).await {
         Admission::Staff => {}
         Admission::Refused(_) => return Reply::Ack,
         Admission::Unsure(_) => {

@@ -16,9 +16,9 @@ use crate::domain::{
     Accommodation, Action, CaseId, Checks, Complaint, Contacts, DutyToServe, LegalReview, Measure,
     Measures, Outcome, Policy, Problem, Stamp, UserId,
 };
-use crate::handlers::{Click, Reply, act, submit, tell};
+use crate::handlers::{Click, Reply, act, count_refusal, internal_error, submit, tell};
 use crate::render::{self, form};
-use crate::staff::{Admission, Path};
+use crate::staff::{Admission, Path, admit_now};
 
 /// Refunds above this are surely typos (a trillion yen).
 const MAX_AMOUNT: u64 = 1_000_000_000_000;
@@ -51,10 +51,7 @@ pub async fn clicked(
         return act(ctx, click, Action::Decide(Outcome::only(measure))).await;
     }
     let look = ctx.look();
-    match ctx
-        .admit_now(&click.user, Path::Button, CaseId::parse(&click.value))
-        .await
-    {
+    match admit_now(ctx, &click.user, Path::Button, CaseId::parse(&click.value)).await {
         Admission::Staff => {}
         Admission::Refused(_) => return Reply::Ack,
         Admission::Unsure(_) => {
@@ -85,7 +82,7 @@ pub async fn clicked(
             return Reply::Ack;
         }
         Err(e) => {
-            let text = ctx.internal_error("reading a case", &e);
+            let text = internal_error(ctx, "reading a case", &e);
             tell(ctx, click.channel, click.user, text);
             return Reply::Ack;
         }
@@ -110,7 +107,7 @@ pub async fn clicked(
         &settings.rules.policy,
     ) {
         if let Some(reason) = refusal.about_rights() {
-            ctx.count_refusal(&action, &refusal);
+            count_refusal(ctx, &action, &refusal);
             if let Err(e) = ctx
                 .store
                 .note_refused(id, &probe, action.name(), reason)
@@ -142,7 +139,7 @@ pub async fn clicked(
             )
         };
         if let Err(e) = ctx.slack.open_view(&trigger, view).await {
-            let text = ctx.internal_error("opening the outcome form", &e);
+            let text = internal_error(&ctx, "opening the outcome form", &e);
             tell(&ctx, click.channel, click.user, text);
         }
     });

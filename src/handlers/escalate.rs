@@ -14,10 +14,10 @@ use crate::app::Context;
 use crate::domain::{
     Case, Category, ChannelId, CustomerId, NewCase, PromiseFailed, Severity, Source, UserId,
 };
-use crate::handlers::{CommandForm, Reply, ephemeral};
+use crate::handlers::{CommandForm, Reply, ephemeral, internal_error};
 use crate::render::{self, FormContext, form};
 use crate::slack::message::Posted;
-use crate::staff::{Admission, Path};
+use crate::staff::{Admission, Path, admit_now};
 
 /// `/escalate` alone: opens the form. The trigger expires three seconds after the
 /// command, so the form is opened right after the acknowledgement, not before it.
@@ -102,7 +102,7 @@ async fn open(ctx: &Arc<Context>, new: NewCase, once: (&str, &str)) -> Result<Ca
         .store
         .open_case(new, ctx.clock.now(), &ctx.settings.rules, Some(once))
         .await
-        .map_err(|e| ctx.internal_error("opening a case", &e))?;
+        .map_err(|e| internal_error(ctx, "opening a case", &e))?;
     let case = opened.case;
     if opened.replayed {
         tracing::info!(case = %case.id, "replayed request; the case was already open");
@@ -178,7 +178,7 @@ pub async fn form_submitted(
     };
     // Before anything is said about the form's fields: someone who is not staff sees it
     // close, and nothing else.
-    match ctx.admit_now(&reporter, Path::Form, None).await {
+    match admit_now(ctx, &reporter, Path::Form, None).await {
         Admission::Staff => {}
         Admission::Refused(_) => return Reply::Ack,
         Admission::Unsure(_) => {
@@ -251,7 +251,7 @@ pub fn open_form_on_message(
             ts: message.ts.clone(),
         };
         let (admission, permalink) = tokio::join!(
-            ctx.admit_now(&user, path, None),
+            admit_now(&ctx, &user, path, None),
             tokio::time::timeout(PERMALINK_WAIT, ctx.slack.permalink(&link))
         );
         match admission {

@@ -22,8 +22,8 @@ use serde_json::json;
 
 use crate::app::Context;
 use crate::domain::{Action, CaseId, ChannelId, Refusal, Stamp, UserId};
-use crate::render::{self, Look};
-use crate::staff::{Admission, Path};
+use crate::render;
+use crate::staff::{Admission, Path, admit_now};
 use crate::store::ActError;
 
 /// What goes back to Slack in the HTTP response.
@@ -57,33 +57,18 @@ impl Reply {
 
 pub use crate::slack::payload::CommandForm;
 
-impl Context {
-    pub fn look(&self) -> Look<'_> {
-        Look {
-            t: self.settings.locale.catalog(),
-            currency: &self.settings.currency,
-            reporter_may_decide: self.settings.rules.roles.reporter_may_decide,
-            zone: &self.settings.report.schedule.zone,
-            policy_url: self.settings.policy_url.as_deref(),
-            support_url: self.settings.support_url.as_deref(),
-            company: self.settings.company_name.as_deref(),
-            terms_clause: self.settings.terms_clause.as_deref(),
-        }
-    }
+/// Logs an internal failure with a short reference and returns the sentence the person
+/// sees, which quotes the reference so support can find the log line.
+pub fn internal_error(ctx: &Context, doing: &str, error: &dyn Display) -> String {
+    let reference = format!("ERR-{:08X}", fastrand::u32(..));
+    tracing::error!(reference, doing, error = %error, "request failed");
+    ctx.look().t.internal_error(&reference)
+}
 
-    /// Logs an internal failure with a short reference and returns the sentence the person
-    /// sees, which quotes the reference so support can find the log line.
-    pub fn internal_error(&self, doing: &str, error: &dyn Display) -> String {
-        let reference = format!("ERR-{:08X}", fastrand::u32(..));
-        tracing::error!(reference, doing, error = %error, "request failed");
-        self.look().t.internal_error(&reference)
-    }
-
-    /// Counts a refusal about who may act (the audit entry is the store's).
-    pub fn count_refusal(&self, action: &Action, refusal: &Refusal) {
-        if let Some(reason) = refusal.about_rights() {
-            self.metrics.refused(action.name(), reason);
-        }
+/// Counts a refusal about who may act (the audit entry is the store's).
+pub fn count_refusal(ctx: &Context, action: &Action, refusal: &Refusal) {
+    if let Some(reason) = refusal.about_rights() {
+        ctx.metrics.refused(action.name(), reason);
     }
 }
 
@@ -153,7 +138,7 @@ pub fn open_form_for_staff(
     let ctx = ctx.clone();
     let trigger = trigger_id.to_owned();
     tokio::spawn(async move {
-        match ctx.admit_now(&click.user, path, Some(id)).await {
+        match admit_now(&ctx, &click.user, path, Some(id)).await {
             Admission::Staff => {}
             Admission::Refused(_) => return,
             Admission::Unsure(_) => {
@@ -170,7 +155,7 @@ pub fn open_form_for_staff(
             }
         };
         if let Err(e) = ctx.slack.open_view(&trigger, view).await {
-            let text = ctx.internal_error(what, &e);
+            let text = internal_error(&ctx, what, &e);
             tell(&ctx, click.channel, click.user, text);
         }
     });
@@ -190,10 +175,7 @@ pub struct Click {
 /// who is not staff hears nothing at all.
 pub async fn act(ctx: &Arc<Context>, click: Click, action: Action) -> Reply {
     let look = ctx.look();
-    match ctx
-        .admit_now(&click.user, Path::Button, CaseId::parse(&click.value))
-        .await
-    {
+    match admit_now(ctx, &click.user, Path::Button, CaseId::parse(&click.value)).await {
         Admission::Staff => {}
         Admission::Refused(_) => return Reply::Ack,
         Admission::Unsure(_) => {
@@ -224,7 +206,7 @@ pub async fn act(ctx: &Arc<Context>, click: Click, action: Action) -> Reply {
         }
         Err(ActError::Refused(refusal)) => {
             tracing::info!(case = %id, ?action, ?refusal, "refused");
-            ctx.count_refusal(&action, &refusal);
+            count_refusal(ctx, &action, &refusal);
             let text = look.t.refusal(&refusal, id, look.currency);
             tell(ctx, click.channel, click.user, text);
         }
@@ -237,7 +219,7 @@ pub async fn act(ctx: &Arc<Context>, click: Click, action: Action) -> Reply {
             );
         }
         Err(ActError::Store(e)) => {
-            let text = ctx.internal_error("applying an action to a case", &e);
+            let text = internal_error(ctx, "applying an action to a case", &e);
             tell(ctx, click.channel, click.user, text);
         }
     }
@@ -257,7 +239,7 @@ pub async fn submit(
 ) -> Reply {
     let look = ctx.look();
     let t = look.t;
-    let problem = match ctx.admit_now(&user, path, Some(id)).await {
+    let problem = match admit_now(ctx, &user, path, Some(id)).await {
         Admission::Staff => None,
         Admission::Refused(_) => return Reply::Ack,
         Admission::Unsure(_) => Some(t.staff_unverified()),
@@ -280,11 +262,11 @@ pub async fn submit(
             return Reply::Json(json!({ "response_action": "clear" }));
         }
         Ok(Err(ActError::Refused(refusal))) => {
-            ctx.count_refusal(&action, &refusal);
+            count_refusal(ctx, &action, &refusal);
             t.refusal(&refusal, id, look.currency)
         }
         Ok(Err(ActError::NoSuchCase(_))) => t.no_such_case(id.to_string().as_str().into()),
-        Ok(Err(ActError::Store(e))) => ctx.internal_error("recording a form", &e),
+        Ok(Err(ActError::Store(e))) => internal_error(ctx, "recording a form", &e),
     };
     Reply::Json(json!({
         "response_action": "update",

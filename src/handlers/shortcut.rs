@@ -10,7 +10,7 @@ use slack_morphism::prelude::*;
 
 use crate::app::Context;
 use crate::domain::{Action, CaseId, ChannelId, CustomerId, UserId};
-use crate::handlers::{Click, Reply, escalate, open_form_for_staff, submit, tell};
+use crate::handlers::{Click, Reply, escalate, internal_error, open_form_for_staff, submit, tell};
 use crate::render::{self, Flagged, form};
 use crate::slack::message::Posted;
 use crate::staff::Path;
@@ -72,7 +72,7 @@ pub fn suggested(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> Reply {
             ),
             Ok(None) => tracing::info!("the suggested message is gone; nothing to escalate"),
             Err(e) => {
-                let text = ctx.internal_error("fetching a suggested message", &e);
+                let text = internal_error(&ctx, "fetching a suggested message", &e);
                 tell(&ctx, Some(channel), click.user, text);
             }
         }

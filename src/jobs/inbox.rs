@@ -20,7 +20,7 @@ use crate::jobs::outbox::backoff;
 use crate::render::{self, Flagged};
 use crate::slack::api::{CallError, CallResult};
 use crate::slack::message::Posted;
-use crate::staff::{Admission, Path};
+use crate::staff::{Admission, Path, admit};
 use crate::store::{Work, WorkEntry};
 
 const IDLE_POLL: SignedDuration = SignedDuration::from_secs(30);
@@ -165,7 +165,7 @@ async fn open_from_reaction(
     ts: &str,
     reporter: &UserId,
 ) -> Result<(), ReactionFailed> {
-    match ctx.admit(reporter, Path::Reaction, None).await {
+    match admit(ctx, reporter, Path::Reaction, None).await {
         Admission::Staff => {}
         Admission::Refused(_) => return Ok(()),
         Admission::Unsure(e) => return Err(ReactionFailed(Step::Admit, e)),
@@ -407,7 +407,7 @@ async fn staff(
 /// Whether a suggestion may be shown to `person`: only staff. A look-up that fails is
 /// retried with the rest of the work.
 async fn admitted(ctx: &Arc<Context>, person: &UserId) -> CallResult<bool> {
-    match ctx.admit(person, Path::Suggestion, None).await {
+    match admit(ctx, person, Path::Suggestion, None).await {
         Admission::Staff => Ok(true),
         Admission::Refused(_) => Ok(false),
         Admission::Unsure(e) => Err(e),

@@ -31,7 +31,7 @@ use crate::domain::{Case, CaseState, ChannelId, Effect, MessageRef, Note, PageSe
 use crate::jobs::later;
 use crate::render;
 use crate::slack::api::{CallError, CallResult, Tag};
-use crate::staff::{Admission, Path};
+use crate::staff::{Admission, Path, admit};
 use crate::store::{Delivered, Queued, Retry};
 
 /// Deliveries in progress at once (each in its own lane).
@@ -473,7 +473,7 @@ async fn to_staff(
     path: Path,
     case: &Case,
 ) -> CallResult<bool> {
-    match ctx.admit(person, path, Some(case.id)).await {
+    match admit(ctx, person, path, Some(case.id)).await {
         Admission::Staff => Ok(true),
         Admission::Refused(_) => Ok(false),
         Admission::Unsure(e) => Err(e),
