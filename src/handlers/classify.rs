@@ -12,7 +12,9 @@ use slack_morphism::prelude::*;
 
 use crate::app::Context;
 use crate::domain::{Action, CaseId, Category, Severity, Stamp, UserId};
-use crate::handlers::{Click, Reply, internal_error, open_form_for_staff, tell};
+use crate::handlers::{
+    Click, Reply, Submitted, clicked_case, internal_error, open_form_for_staff, tell,
+};
 use crate::render::{self, form};
 use crate::staff::{Admission, Path, admit_now};
 use crate::store::ActError;
@@ -27,21 +29,7 @@ pub enum Asked {
 
 pub async fn clicked(ctx: &Arc<Context>, click: Click, asked: Asked) -> Reply {
     let t = ctx.look().t;
-    match admit_now(ctx, &click.user, Path::Button, CaseId::parse(&click.value)).await {
-        Admission::Staff => {}
-        Admission::Refused(_) => return Reply::Ack,
-        Admission::Unsure(_) => {
-            tell(ctx, click.channel, click.user, t.staff_unverified());
-            return Reply::Ack;
-        }
-    }
-    let Some(id) = CaseId::parse(&click.value) else {
-        tell(
-            ctx,
-            click.channel,
-            click.user,
-            t.no_such_case(click.value.as_str().into()),
-        );
+    let Some(id) = clicked_case(ctx, &click).await else {
         return Reply::Ack;
     };
     let action = match asked {
@@ -116,21 +104,12 @@ pub async fn submitted(
 ) -> Reply {
     let look = ctx.look();
     let t = look.t;
-    let metadata = match &view.view {
-        SlackView::Modal(modal) => modal.private_metadata.clone().unwrap_or_default(),
-        SlackView::Home(_) => String::new(),
-    };
-    let (Some(id), Some(user)) = (CaseId::parse(&metadata), UserId::parse(user.id.as_ref())) else {
+    let submitted = Submitted::new(view);
+    let (Some(id), Some(user)) = (
+        CaseId::parse(submitted.metadata()),
+        UserId::parse(user.id.as_ref()),
+    ) else {
         return Reply::BadRequest("classification form without a case");
-    };
-    let choice = |block: &str| {
-        view.state_params
-            .state
-            .as_ref()
-            .and_then(|s| s.values.get(&block.into()))
-            .and_then(|b| b.get(&block.into()))
-            .and_then(|v| v.selected_option.as_ref())
-            .map(|o| o.value.clone())
     };
     match admit_now(ctx, &user, Path::Form, Some(id)).await {
         Admission::Staff => {}
@@ -142,8 +121,12 @@ pub async fn submitted(
             }));
         }
     }
-    let category = choice(form::CATEGORY).and_then(|c| Category::parse(&c));
-    let severity = choice(form::SEVERITY).and_then(|s| Severity::parse(&s));
+    let category = submitted
+        .choice(form::CATEGORY)
+        .and_then(|c| Category::parse(&c));
+    let severity = submitted
+        .choice(form::SEVERITY)
+        .and_then(|s| Severity::parse(&s));
     let (Some(category), Some(severity)) = (category, severity) else {
         let mut errors = serde_json::Map::new();
         if category.is_none() {

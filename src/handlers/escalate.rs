@@ -3,7 +3,6 @@
 //! is stored and flushed, the card and the page are queued, and the agent is told at once
 //! that management has it, with guidance for the category.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,7 +13,7 @@ use crate::app::Context;
 use crate::domain::{
     Case, Category, ChannelId, CustomerId, NewCase, PromiseFailed, Severity, Source, UserId,
 };
-use crate::handlers::{CommandForm, Reply, ephemeral, internal_error};
+use crate::handlers::{CommandForm, Reply, Submitted, ephemeral, internal_error};
 use crate::render::{self, FormContext, form};
 use crate::slack::message::Posted;
 use crate::staff::{Admission, Path, admit_now};
@@ -112,24 +111,6 @@ async fn open(ctx: &Arc<Context>, new: NewCase, once: (&str, &str)) -> Result<Ca
     Ok(case)
 }
 
-type FormValues = HashMap<SlackBlockId, HashMap<SlackActionId, SlackViewStateValue>>;
-
-fn value<'a>(values: &'a FormValues, block: &str) -> Option<&'a SlackViewStateValue> {
-    values.get(&block.into())?.get(&block.into())
-}
-
-fn text_of(values: &FormValues, block: &str) -> String {
-    value(values, block)
-        .and_then(|v| v.value.clone())
-        .unwrap_or_default()
-}
-
-fn choice_of(values: &FormValues, block: &str) -> Option<String> {
-    value(values, block)
-        .and_then(|v| v.selected_option.as_ref())
-        .map(|o| o.value.clone())
-}
-
 /// The escalation form was submitted. Problems go back into the form, next to the field;
 /// success turns the form into the confirmation with the case id and guidance.
 pub async fn form_submitted(
@@ -138,16 +119,10 @@ pub async fn form_submitted(
     view: &SlackStatefulView,
 ) -> Reply {
     let t = ctx.look().t;
-    let empty = HashMap::new();
-    let values = view
-        .state_params
-        .state
-        .as_ref()
-        .map(|s| &s.values)
-        .unwrap_or(&empty);
+    let submitted = Submitted::new(view);
 
     let mut errors = serde_json::Map::new();
-    let customer_text = text_of(values, form::CUSTOMER);
+    let customer_text = submitted.text(form::CUSTOMER);
     let customer = CustomerId::parse(&customer_text);
     if customer.is_none() {
         errors.insert(
@@ -155,18 +130,20 @@ pub async fn form_submitted(
             json!(t.invalid_customer(customer_text.as_str().into())),
         );
     }
-    let category = choice_of(values, form::CATEGORY).and_then(|c| Category::parse(&c));
+    let category = submitted
+        .choice(form::CATEGORY)
+        .and_then(|c| Category::parse(&c));
     if category.is_none() {
         errors.insert(form::CATEGORY.into(), json!(t.missing_category()));
     }
-    let facts = match crate::handlers::facts::facts_of(values, t) {
+    let facts = match crate::handlers::facts::facts_of(submitted, t) {
         Ok(facts) => facts,
         Err((field, text)) => {
             errors.insert(field.into(), json!(text));
             Default::default()
         }
     };
-    let summary = text_of(values, form::SUMMARY);
+    let summary = submitted.text(form::SUMMARY);
     if summary.chars().count() > NewCase::MAX_SUMMARY_CHARS {
         errors.insert(
             form::SUMMARY.into(),
@@ -191,12 +168,7 @@ pub async fn form_submitted(
     let (Some(customer), Some(category), true) = (customer, category, errors.is_empty()) else {
         return Reply::Json(json!({"response_action": "errors", "errors": errors}));
     };
-    let context = match &view.view {
-        SlackView::Modal(modal) => {
-            FormContext::decode(modal.private_metadata.as_deref().unwrap_or(""))
-        }
-        SlackView::Home(_) => FormContext::default(),
-    };
+    let context = FormContext::decode(submitted.metadata());
     let source = match (&context.evidence, context.category) {
         (None, _) => Source::Form,
         (Some(_), None) => Source::Shortcut,
@@ -205,8 +177,12 @@ pub async fn form_submitted(
     let new = NewCase {
         customer: Some(customer),
         category,
-        severity: choice_of(values, form::SEVERITY).and_then(|s| Severity::parse(&s)),
-        promise_failed: choice_of(values, form::PROMISE).and_then(|p| PromiseFailed::parse(&p)),
+        severity: submitted
+            .choice(form::SEVERITY)
+            .and_then(|s| Severity::parse(&s)),
+        promise_failed: submitted
+            .choice(form::PROMISE)
+            .and_then(|p| PromiseFailed::parse(&p)),
         summary: summary.trim().to_owned(),
         reporter,
         reported_from: context.origin.as_deref().and_then(ChannelId::parse),

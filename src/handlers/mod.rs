@@ -19,6 +19,7 @@ use std::fmt::Display;
 use std::sync::Arc;
 
 use serde_json::json;
+use slack_morphism::prelude::{SlackBlock, SlackStatefulView, SlackView, SlackViewStateValue};
 
 use crate::app::Context;
 use crate::domain::{Action, CaseId, ChannelId, Refusal, Stamp, UserId};
@@ -56,6 +57,61 @@ impl Reply {
 }
 
 pub use crate::slack::payload::CommandForm;
+
+/// A submitted form (a view submission), as handlers read it. Our inputs give their
+/// element the block's id as its action id, so one name finds a field.
+#[derive(Clone, Copy)]
+pub struct Submitted<'a>(&'a SlackStatefulView);
+
+impl<'a> Submitted<'a> {
+    pub fn new(view: &'a SlackStatefulView) -> Self {
+        Submitted(view)
+    }
+
+    /// The form's private_metadata ("" when it has none).
+    pub fn metadata(self) -> &'a str {
+        match &self.0.view {
+            SlackView::Modal(modal) => modal.private_metadata.as_deref().unwrap_or(""),
+            SlackView::Home(_) => "",
+        }
+    }
+
+    /// What was filled in input `block`: a text, a date, or the options chosen.
+    pub fn field(self, block: &str) -> Option<&'a SlackViewStateValue> {
+        self.0
+            .state_params
+            .state
+            .as_ref()?
+            .values
+            .get(&block.into())?
+            .get(&block.into())
+    }
+
+    /// A text input's value ("" when left empty).
+    pub fn text(self, block: &str) -> String {
+        self.field(block)
+            .and_then(|v| v.value.clone())
+            .unwrap_or_default()
+    }
+
+    /// The value of the option chosen in a select or radio input.
+    pub fn choice(self, block: &str) -> Option<String> {
+        self.field(block)
+            .and_then(|v| v.selected_option.as_ref())
+            .map(|o| o.value.clone())
+    }
+
+    /// Whether the form has input `block` at all (filled or not).
+    pub fn has_input(self, block: &str) -> bool {
+        let SlackView::Modal(modal) = &self.0.view else {
+            return false;
+        };
+        modal.blocks.iter().any(|b| match b {
+            SlackBlock::Input(input) => input.block_id.as_ref().is_some_and(|id| id.0 == block),
+            _ => false,
+        })
+    }
+}
 
 /// Logs an internal failure with a short reference and returns the sentence the person
 /// sees, which quotes the reference so support can find the log line.
@@ -170,26 +226,31 @@ pub struct Click {
     pub value: String,
 }
 
+/// The case a clicked button names, once the person who clicked is known to be staff.
+/// `None` when the click goes no further: someone who is not staff was refused silently
+/// (`admit_now` logs and counts it), and someone who could not be checked, or a button
+/// that names no case, is told so.
+pub async fn clicked_case(ctx: &Arc<Context>, click: &Click) -> Option<CaseId> {
+    let t = ctx.look().t;
+    let id = CaseId::parse(&click.value);
+    let text = match admit_now(ctx, &click.user, Path::Button, id).await {
+        Admission::Staff => match id {
+            Some(id) => return Some(id),
+            None => t.no_such_case(click.value.as_str().into()),
+        },
+        Admission::Refused(_) => return None,
+        Admission::Unsure(_) => t.staff_unverified(),
+    };
+    tell(ctx, click.channel.clone(), click.user.clone(), text);
+    None
+}
+
 /// Applies `action` to the case a button names. The store does the work atomically; the
 /// person hears back only when something was refused (the card shows the rest). Someone
 /// who is not staff hears nothing at all.
 pub async fn act(ctx: &Arc<Context>, click: Click, action: Action) -> Reply {
     let look = ctx.look();
-    match admit_now(ctx, &click.user, Path::Button, CaseId::parse(&click.value)).await {
-        Admission::Staff => {}
-        Admission::Refused(_) => return Reply::Ack,
-        Admission::Unsure(_) => {
-            tell(ctx, click.channel, click.user, look.t.staff_unverified());
-            return Reply::Ack;
-        }
-    }
-    let Some(id) = CaseId::parse(&click.value) else {
-        tell(
-            ctx,
-            click.channel,
-            click.user,
-            look.t.no_such_case(click.value.as_str().into()),
-        );
+    let Some(id) = clicked_case(ctx, &click).await else {
         return Reply::Ack;
     };
     let actor = Stamp {

@@ -10,7 +10,9 @@ use slack_morphism::prelude::*;
 
 use crate::app::Context;
 use crate::domain::{Action, CaseId, ChannelId, CustomerId, UserId};
-use crate::handlers::{Click, Reply, escalate, internal_error, open_form_for_staff, submit, tell};
+use crate::handlers::{
+    Click, Reply, Submitted, escalate, internal_error, open_form_for_staff, submit, tell,
+};
 use crate::render::{self, Flagged, form};
 use crate::slack::message::Posted;
 use crate::staff::Path;
@@ -103,21 +105,14 @@ pub async fn identify_submitted(
     view: &SlackStatefulView,
 ) -> Reply {
     let t = ctx.look().t;
-    let metadata = match &view.view {
-        SlackView::Modal(modal) => modal.private_metadata.clone().unwrap_or_default(),
-        SlackView::Home(_) => String::new(),
-    };
-    let (Some(id), Some(user)) = (CaseId::parse(&metadata), UserId::parse(user.id.as_ref())) else {
+    let submitted = Submitted::new(view);
+    let (Some(id), Some(user)) = (
+        CaseId::parse(submitted.metadata()),
+        UserId::parse(user.id.as_ref()),
+    ) else {
         return Reply::BadRequest("customer form without a case");
     };
-    let typed = view
-        .state_params
-        .state
-        .as_ref()
-        .and_then(|s| s.values.get(&form::CUSTOMER.into()))
-        .and_then(|b| b.get(&form::CUSTOMER.into()))
-        .and_then(|v| v.value.clone())
-        .unwrap_or_default();
+    let typed = submitted.text(form::CUSTOMER);
     let Some(customer) = CustomerId::parse(&typed) else {
         return Reply::Json(serde_json::json!({
             "response_action": "errors",
