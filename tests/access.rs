@@ -527,7 +527,7 @@ async fn a_small_company_may_let_the_reporter_decide_and_the_card_says_so() {
 #[tokio::test]
 async fn approval_is_the_approvers_role_not_the_managers() {
     let bot = TestBot::start_with(Options {
-        // As people.approvers = ["U0LEGAL1", "U0LEGAL2"] reads (config.rs tests that).
+        // As people.approvers = ["U0LEGAL1", "U0LEGAL2"] reads (src/config/settings.rs tests that).
         tweak: |s| {
             let legal = ["U0LEGAL1", "U0LEGAL2"].map(|u| UserId::parse(u).expect("an id"));
             s.rules.roles = s.rules.roles.clone().with_approvers(legal.to_vec());
