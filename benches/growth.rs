@@ -331,7 +331,7 @@ async fn measure(path: &Path, now: Timestamp) {
     let report = timed(|_| {
         let report = WeeklyReport::build(&ctx.store, week, ZONE, now, Some(350_000))
             .expect("the report builds");
-        opened_that_week = report.figures.stats.opened;
+        opened_that_week = report.summary.stats.opened;
         std::hint::black_box(report.text(catalog, "JPY"));
         async {}
     })

@@ -16,6 +16,7 @@ use crate::config::{Mode, Secret, Secrets, Settings};
 use crate::jobs;
 use crate::metrics::Metrics;
 use crate::operations;
+use crate::render::Look;
 use crate::slack;
 use crate::slack::api::WebApi;
 use crate::slack::ingress::{self, Listener};
@@ -51,6 +52,21 @@ impl Context {
             signing_secret: secrets.signing_secret,
             store,
             clock,
+        }
+    }
+
+    /// How the configuration asks things to be shown: language, currency, zone, links.
+    /// Handlers and jobs both render with it.
+    pub fn look(&self) -> Look<'_> {
+        Look {
+            t: self.settings.locale.catalog(),
+            currency: &self.settings.currency,
+            reporter_may_decide: self.settings.rules.roles.reporter_may_decide,
+            zone: &self.settings.report.schedule.zone,
+            policy_url: self.settings.policy_url.as_deref(),
+            support_url: self.settings.support_url.as_deref(),
+            company: self.settings.company_name.as_deref(),
+            terms_clause: self.settings.terms_clause.as_deref(),
         }
     }
 }

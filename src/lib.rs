@@ -13,8 +13,9 @@ pub mod i18n; // every sentence people read, in English and Japanese
 pub mod jobs; // outbox delivery, paging timers, work from events
 pub mod metrics; // counters and /metrics in Prometheus text format
 pub mod operations; // backups, exports, reports by hand: the private socket, where files may go, the audit
+pub mod render; // what the bot shows in Slack: cards, pages, forms, as Block Kit
 pub mod report; // the weekly report for leadership, its chart, and the audit export
-pub mod slack; // signed ingress, Web API client, Block Kit views
+pub mod slack; // Slack's transport: signed ingress, Web API client, Socket Mode, payloads
 pub mod staff; // who is staff: users.info, cached; everyone else refused silently
 pub mod store; // sled: the only module that imports it
 pub mod telemetry; // tracing subscriber

@@ -1,7 +1,7 @@
 //! Purpose: the one place that decides who is staff. Every path a person reaches the bot
 //! by (a reaction, the shortcut, `/escalate`, a form, naming a customer, a button) and
 //! everything the bot sends a person about a case (acknowledgements, pages, closing
-//! messages, suggestions) asks `Context::admit` first. It looks the user up with
+//! messages, suggestions) asks `admit` first. It looks the user up with
 //! users.info, judges the answer by `domain::staff` (full members of our own workspace
 //! only), and remembers the verdict for `TTL`, so a guest promoted or an employee
 //! deactivated counts as such within minutes, and Slack is asked at most once per person
@@ -83,7 +83,7 @@ impl Path {
     }
 }
 
-/// What `Context::admit` decided.
+/// What `admit` decided.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Admission {
     Staff,
@@ -179,58 +179,61 @@ impl Directory {
     }
 }
 
-impl Context {
-    /// Whether `user` is staff, for `path` (about `case`, if there is one). Someone who is
-    /// not is refused here, once for all callers: an entry in the audit log outside
-    /// cases, a count in the metrics, and nothing shown to them.
-    pub async fn admit(&self, user: &UserId, path: Path, case: Option<CaseId>) -> Admission {
-        let now = self.clock.now();
-        match self.directory.judge(&self.slack, now, user).await {
-            Ok(Ok(())) => Admission::Staff,
-            Ok(Err(why)) => {
-                self.metrics.refused(path.slug(), why.slug());
-                tracing::info!(
-                    user = %user,
-                    path = path.slug(),
-                    reason = why.slug(),
-                    "not staff: refused silently"
-                );
-                let mut entry = LogEntry::new(now, user.as_str(), "not-staff")
-                    .with("path", path.slug())
-                    .with("reason", why.slug());
-                if let Some(case) = case {
-                    entry = entry.with("case", case.to_string());
-                }
-                if let Err(e) = self.store.log(&entry).await {
-                    tracing::error!(error = %e, "could not write the audit entry of a refusal");
-                }
-                Admission::Refused(why)
+/// Whether `user` is staff, for `path` (about `case`, if there is one). Someone who is
+/// not is refused here, once for all callers: an entry in the audit log outside
+/// cases, a count in the metrics, and nothing shown to them.
+pub async fn admit(ctx: &Context, user: &UserId, path: Path, case: Option<CaseId>) -> Admission {
+    let now = ctx.clock.now();
+    match ctx.directory.judge(&ctx.slack, now, user).await {
+        Ok(Ok(())) => Admission::Staff,
+        Ok(Err(why)) => {
+            ctx.metrics.refused(path.slug(), why.slug());
+            tracing::info!(
+                user = %user,
+                path = path.slug(),
+                reason = why.slug(),
+                "not staff: refused silently"
+            );
+            let mut entry = LogEntry::new(now, user.as_str(), "not-staff")
+                .with("path", path.slug())
+                .with("reason", why.slug());
+            if let Some(case) = case {
+                entry = entry.with("case", case.to_string());
             }
-            Err(e) => {
-                tracing::warn!(
-                    user = %user,
-                    path = path.slug(),
-                    error = %e,
-                    "could not tell whether someone is staff (users.info needs the users:read \
-                     scope)"
-                );
-                Admission::Unsure(e)
+            if let Err(e) = ctx.store.log(&entry).await {
+                tracing::error!(error = %e, "could not write the audit entry of a refusal");
             }
+            Admission::Refused(why)
+        }
+        Err(e) => {
+            tracing::warn!(
+                user = %user,
+                path = path.slug(),
+                error = %e,
+                "could not tell whether someone is staff (users.info needs the users:read \
+                 scope)"
+            );
+            Admission::Unsure(e)
         }
     }
+}
 
-    /// `admit`, for a request Slack is waiting on: a look-up slower than `REQUEST_WAIT`
-    /// counts as unsure.
-    pub async fn admit_now(&self, user: &UserId, path: Path, case: Option<CaseId>) -> Admission {
-        match tokio::time::timeout(REQUEST_WAIT, self.admit(user, path, case)).await {
-            Ok(admission) => admission,
-            Err(_) => Admission::Unsure(CallError::Retry {
-                after: None,
-                reason: "users.info took too long".into(),
-                maybe_done: false,
-                rate_limited: false,
-            }),
-        }
+/// `admit`, for a request Slack is waiting on: a look-up slower than `REQUEST_WAIT`
+/// counts as unsure.
+pub async fn admit_now(
+    ctx: &Context,
+    user: &UserId,
+    path: Path,
+    case: Option<CaseId>,
+) -> Admission {
+    match tokio::time::timeout(REQUEST_WAIT, admit(ctx, user, path, case)).await {
+        Ok(admission) => admission,
+        Err(_) => Admission::Unsure(CallError::Retry {
+            after: None,
+            reason: "users.info took too long".into(),
+            maybe_done: false,
+            rate_limited: false,
+        }),
     }
 }
 

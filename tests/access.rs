@@ -6,15 +6,13 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use escalation_bot::clock::ManualClock;
 use escalation_bot::domain::{CaseId, CaseState, CustomerId, Event, Notice, Roles, UserId};
 use escalation_bot::i18n::Locale;
 use escalation_bot::store::LogEntry;
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use slack_standin::web_api::TEAM_ID;
 use slack_standin::{Author, Membership, Person};
 
@@ -71,16 +69,13 @@ async fn watching_bot() -> TestBot {
 }
 
 fn customer_says(bot: &TestBot, text: &str) -> slack_standin::Message {
-    bot.slack.post_as(
-        Author {
-            user: "U0CUST1".into(),
-            team: ACME_TEAM.into(),
-            bot_id: None,
-        },
-        SUPPORT,
-        text,
-        None,
-    )
+    bot.slack
+        .post_as(Author::person("U0CUST1", ACME_TEAM), SUPPORT, text, None)
+}
+
+/// The roles once EXEC1 has left `people.executives`: the managers may still decide.
+fn exec1_gone() -> Roles {
+    Roles::new(vec![user(EXEC2)], vec![user(MGR1), user(MGR2)])
 }
 
 fn log(bot: &TestBot) -> Vec<LogEntry> {
@@ -252,11 +247,7 @@ async fn a_guest_cannot_name_the_customer_of_a_case() {
     let bot = watching_bot().await;
     // From a workspace nobody configured: the case opens without a customer.
     let insult = bot.slack.post_as(
-        Author {
-            user: "U0STRANGER".into(),
-            team: "T0UNKNOWN".into(),
-            bot_id: None,
-        },
+        Author::person("U0STRANGER", "T0UNKNOWN"),
         SUPPORT,
         "Shut up and listen",
         None,
@@ -329,21 +320,13 @@ async fn a_guest_typing_a_customer_pattern_names_nobody() {
     let bot = watching_bot().await;
     // Our own guest, and a Slack Connect user, write what a helpdesk integration writes.
     let by_guest = bot.slack.post_as(
-        Author {
-            user: GUEST.into(),
-            team: TEAM_ID.into(),
-            bot_id: None,
-        },
+        Author::person(GUEST, TEAM_ID),
         SUPPORT,
         "Customer ID: other-co\nyou idiot",
         None,
     );
     let by_stranger = bot.slack.post_as(
-        Author {
-            user: "U0STRANGER".into(),
-            team: "T0UNKNOWN".into(),
-            bot_id: None,
-        },
+        Author::person("U0STRANGER", "T0UNKNOWN"),
         SUPPORT,
         "Customer ID: other-co\nyou idiot",
         None,
@@ -544,7 +527,7 @@ async fn a_small_company_may_let_the_reporter_decide_and_the_card_says_so() {
 #[tokio::test]
 async fn approval_is_the_approvers_role_not_the_managers() {
     let bot = TestBot::start_with(Options {
-        // As people.approvers = ["U0LEGAL1", "U0LEGAL2"] reads (config.rs tests that).
+        // As people.approvers = ["U0LEGAL1", "U0LEGAL2"] reads (src/config/settings.rs tests that).
         tweak: |s| {
             let legal = ["U0LEGAL1", "U0LEGAL2"].map(|u| UserId::parse(u).expect("an id"));
             s.rules.roles = s.rules.roles.clone().with_approvers(legal.to_vec());
@@ -586,18 +569,13 @@ async fn approval_is_the_approvers_role_not_the_managers() {
 
 #[tokio::test]
 async fn an_owner_removed_from_the_config_can_no_longer_decide_and_reminders_follow_the_roles() {
-    let clock = Arc::new(ManualClock::new(Timestamp::now()));
-    let mut bot = TestBot::start_with(Options {
-        clock: clock.clone(),
-        ..Options::default()
-    })
-    .await;
-    let id = bot.open_case("cust-6 persistent Called forty times").await;
-    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
-    bot.settle().await;
+    let (mut bot, clock) = TestBot::start_on_manual_clock(Options::default()).await;
+    let id = bot
+        .open_and_take("cust-6 persistent Called forty times")
+        .await;
 
     // EXEC1 leaves people.executives; the bot restarts with the new configuration.
-    bot.settings.rules.roles = Roles::new(vec![user(EXEC2)], vec![user(MGR1), user(MGR2)]);
+    bot.settings.rules.roles = exec1_gone();
     bot.restart().await;
     bot.click(EXEC1, &bot.card(id), "decide:warning").await;
     let refusal = bot.ephemeral_after(EXEC1, 0).await;
@@ -614,11 +592,7 @@ async fn an_owner_removed_from_the_config_can_no_longer_decide_and_reminders_fol
     // The decision reminder goes to those who may decide now: the managers.
     clock.advance(SignedDuration::from_hours(24));
     bot.catch_up().await;
-    let reminders: Vec<_> = bot
-        .thread(id)
-        .into_iter()
-        .filter(|m| m.text.contains(":bell:"))
-        .collect();
+    let reminders = bot.thread_saying(id, ":bell:");
     assert_eq!(reminders.len(), 1);
     assert!(
         reminders[0].text.contains(&format!("<@{MGR1}> <@{MGR2}>"))
@@ -629,21 +603,16 @@ async fn an_owner_removed_from_the_config_can_no_longer_decide_and_reminders_fol
 
     // With nobody left who may decide (the one manager reported the case), the
     // reminders stop rather than name nobody.
-    bot.settings.rules.roles = Roles::new(vec![user(EXEC2)], vec![user(AGENT)])
-        .with_approvers(vec![user(MGR1), user(MGR2)]);
+    bot.settings.rules.roles = roles_where_nobody_may_decide();
     bot.restart().await;
     clock.advance(SignedDuration::from_hours(24));
     bot.catch_up().await;
-    let reminders = bot
-        .thread(id)
-        .into_iter()
-        .filter(|m| m.text.contains(":bell:"))
-        .count();
+    let reminders = bot.thread_saying(id, ":bell:").len();
     assert_eq!(reminders, 1, "no reminder to an empty list");
     assert_eq!(bot.case(id).next, None, "and none is scheduled");
 
     // A manager who may decide still can.
-    bot.settings.rules.roles = Roles::new(vec![user(EXEC2)], vec![user(MGR1), user(MGR2)]);
+    bot.settings.rules.roles = exec1_gone();
     bot.restart().await;
     bot.click(MGR1, &bot.card(id), "decide:warning").await;
     bot.settle().await;
@@ -656,27 +625,17 @@ async fn an_owner_removed_from_the_config_can_no_longer_decide_and_reminders_fol
 /// next start-up gives the case its reminder back.
 #[tokio::test]
 async fn reminders_that_stop_say_why_and_resume_when_someone_may_act() {
-    let clock = Arc::new(ManualClock::new(Timestamp::now()));
-    let mut bot = TestBot::start_with(Options {
-        clock: clock.clone(),
-        ..Options::default()
-    })
-    .await;
-    let id = bot.open_case("cust-6 persistent Called forty times").await;
-    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
-    bot.settle().await;
+    let (mut bot, clock) = TestBot::start_on_manual_clock(Options::default()).await;
+    let id = bot
+        .open_and_take("cust-6 persistent Called forty times")
+        .await;
 
     // The owner leaves people.executives and the one manager is the reporter.
-    bot.settings.rules.roles = Roles::new(vec![user(EXEC2)], vec![user(AGENT)])
-        .with_approvers(vec![user(MGR1), user(MGR2)]);
+    bot.settings.rules.roles = roles_where_nobody_may_decide();
     bot.restart().await;
     clock.advance(SignedDuration::from_hours(24));
     bot.catch_up().await;
-    let stopped: Vec<_> = bot
-        .thread(id)
-        .into_iter()
-        .filter(|m| m.text.contains(":warning:"))
-        .collect();
+    let stopped = bot.thread_saying(id, ":warning:");
     assert_eq!(stopped.len(), 1, "{:?}", bot.thread(id));
     assert!(
         stopped[0]
@@ -698,14 +657,10 @@ async fn reminders_that_stop_say_why_and_resume_when_someone_may_act() {
     assert_eq!(bot.case(id).next, None);
 
     // A manager is configured again: start-up schedules the reminder, due at once.
-    bot.settings.rules.roles = Roles::new(vec![user(EXEC2)], vec![user(MGR1), user(MGR2)]);
+    bot.settings.rules.roles = exec1_gone();
     bot.restart().await;
     bot.catch_up().await;
-    let reminders: Vec<_> = bot
-        .thread(id)
-        .into_iter()
-        .filter(|m| m.text.contains(":bell:"))
-        .collect();
+    let reminders = bot.thread_saying(id, ":bell:");
     assert_eq!(reminders.len(), 1, "{:?}", bot.thread(id));
     assert!(
         reminders[0].text.contains(&format!("<@{MGR1}> <@{MGR2}>")),
@@ -722,16 +677,14 @@ async fn reminders_that_stop_say_why_and_resume_when_someone_may_act() {
 /// The same in Japanese, for an approval nobody may give.
 #[tokio::test]
 async fn a_stopped_approval_reminder_is_said_in_japanese_and_names_people_approvers() {
-    let clock = Arc::new(ManualClock::new(Timestamp::now()));
-    let mut bot = TestBot::start_with(Options {
-        clock: clock.clone(),
+    let (mut bot, clock) = TestBot::start_on_manual_clock(Options {
         locale: Locale::Ja,
         ..Options::default()
     })
     .await;
-    let id = bot.open_case("cust-6 persistent Called forty times").await;
-    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
-    bot.settle().await;
+    let id = bot
+        .open_and_take("cust-6 persistent Called forty times")
+        .await;
     bot.propose_termination(EXEC1, id, "reviewed").await;
     bot.settle().await;
     assert!(matches!(bot.case(id).state, CaseState::Proposed { .. }));
@@ -742,11 +695,7 @@ async fn a_stopped_approval_reminder_is_said_in_japanese_and_names_people_approv
     bot.restart().await;
     clock.advance(SignedDuration::from_hours(24));
     bot.catch_up().await;
-    let stopped: Vec<_> = bot
-        .thread(id)
-        .into_iter()
-        .filter(|m| m.text.contains(":warning:"))
-        .collect();
+    let stopped = bot.thread_saying(id, ":warning:");
     assert_eq!(stopped.len(), 1, "{:?}", bot.thread(id));
     assert!(
         stopped[0]
@@ -762,15 +711,8 @@ async fn a_stopped_approval_reminder_is_said_in_japanese_and_names_people_approv
 
 #[tokio::test]
 async fn a_closing_message_never_reaches_a_reporter_who_is_no_longer_staff() {
-    let clock = Arc::new(ManualClock::new(Timestamp::now()));
-    let bot = TestBot::start_with(Options {
-        clock: clock.clone(),
-        ..Options::default()
-    })
-    .await;
-    let id = bot.open_case("cust-7 other Rude on the phone").await;
-    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
-    bot.settle().await;
+    let (bot, clock) = TestBot::start_on_manual_clock(Options::default()).await;
+    let id = bot.open_and_take("cust-7 other Rude on the phone").await;
     // The agent leaves; once the bot's verdict on them expires, it asks Slack again.
     bot.slack.set_membership(AGENT, Membership::Deactivated);
     clock.advance(escalation_bot::staff::TTL);
@@ -795,31 +737,19 @@ async fn a_closing_message_never_reaches_a_reporter_who_is_no_longer_staff() {
 async fn suggestions_are_shown_only_to_staff_in_the_conversation() {
     let bot = watching_bot().await;
     let opening = bot.slack.post_as(
-        Author {
-            user: AGENT.into(),
-            team: TEAM_ID.into(),
-            bot_id: None,
-        },
+        Author::person(AGENT, TEAM_ID),
         SUPPORT,
         "How can we help?",
         None,
     );
     bot.slack.post_as(
-        Author {
-            user: GUEST.into(),
-            team: TEAM_ID.into(),
-            bot_id: None,
-        },
+        Author::person(GUEST, TEAM_ID),
         SUPPORT,
         "(contractor) following this thread",
         Some(&opening.ts),
     );
     let insult = bot.slack.post_as(
-        Author {
-            user: "U0CUST1".into(),
-            team: ACME_TEAM.into(),
-            bot_id: None,
-        },
+        Author::person("U0CUST1", ACME_TEAM),
         SUPPORT,
         "You idiot, fix it now",
         Some(&opening.ts),

@@ -116,9 +116,7 @@ async fn a_post_slack_took_but_answered_too_late_is_not_posted_twice() {
 #[tokio::test]
 async fn a_connection_dropped_after_posting_does_not_post_twice() {
     let bot = quick_bot().await;
-    let id = bot.open_case("cust-1 other Opened fine").await;
-    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
-    bot.settle().await;
+    let id = bot.open_and_take("cust-1 other Opened fine").await;
     // The next post (the closing thread reply or the reporter's message, whichever goes
     // first) reaches Slack, then the connection drops before the answer.
     bot.slack

@@ -308,29 +308,15 @@ async fn every_real_slack_payload_is_acknowledged_over_socket_mode_and_changes_n
 async fn a_message_shortcut_the_bot_no_longer_has_is_answered_with_a_sentence() {
     let bot = TestBot::start().await;
     let message = bot.slack.post_as(
-        slack_standin::Author {
-            user: "U0CUST".into(),
-            team: "T0GUEST".into(),
-            bot_id: None,
-        },
+        slack_standin::Author::person("U0CUST", "T0GUEST"),
         SUPPORT,
         "you idiot",
         None,
     );
-    let payload = serde_json::json!({
-        "type": "message_action",
-        "callback_id": "escalate_message_v0",
-        "team": { "id": slack_standin::web_api::TEAM_ID, "domain": "standin" },
-        "user": { "id": AGENT, "name": "agent1",
-                  "team_id": slack_standin::web_api::TEAM_ID },
-        "channel": { "id": SUPPORT, "name": "support" },
-        "message": bot.slack.message_json(&message),
-        "message_ts": message.ts,
-        "trigger_id": "1.2.3",
-        "response_url": bot.slack.response_url(AGENT),
-        "token": "legacy",
-    });
-    let answer = bot.sender.interaction(&payload).await;
+    let answer = bot
+        .sender
+        .shortcut_named(AGENT, &message, "escalate_message_v0")
+        .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     let told = bot.ephemeral_after(AGENT, 0).await;
     assert!(told.text.contains("older version"), "{}", told.text);

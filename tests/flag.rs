@@ -45,19 +45,11 @@ async fn bot() -> TestBot {
 }
 
 fn customer(user: &str, team: &str) -> Author {
-    Author {
-        user: user.into(),
-        team: team.into(),
-        bot_id: None,
-    }
+    Author::person(user, team)
 }
 
 fn staff(user: &str) -> Author {
-    Author {
-        user: user.into(),
-        team: TEAM_ID.into(),
-        bot_id: None,
-    }
+    Author::person(user, TEAM_ID)
 }
 
 /// Nothing the bot did can be seen by the customer in the support channel: no message,
@@ -933,11 +925,7 @@ async fn a_reaction_on_a_message_the_bot_cannot_read_still_opens_its_case() {
 /// bot's clock is moved past each retry's moment.)
 #[tokio::test]
 async fn a_reaction_whose_retries_run_out_still_opens_its_case() {
-    let clock = std::sync::Arc::new(escalation_bot::clock::ManualClock::new(
-        jiff::Timestamp::now(),
-    ));
-    let bot = TestBot::start_with(Options {
-        clock: clock.clone(),
+    let (bot, clock) = TestBot::start_on_manual_clock(Options {
         tweak: |s| {
             watching(s);
             s.delivery.max_attempts = 3;

@@ -57,11 +57,7 @@ async fn watching_bot() -> TestBot {
 }
 
 fn guest() -> Author {
-    Author {
-        user: "U0CUST1".into(),
-        team: ACME_TEAM.into(),
-        bot_id: None,
-    }
+    Author::person("U0CUST1", ACME_TEAM)
 }
 
 /// An Events API delivery of `event` under a chosen `event_id`, as Slack wraps it for

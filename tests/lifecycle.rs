@@ -249,9 +249,7 @@ async fn an_agent_cannot_take_a_case_and_nothing_changes() {
 #[tokio::test]
 async fn a_second_executive_is_told_who_has_the_case() {
     let bot = TestBot::start().await;
-    let id = bot.open_case("cust-1 dogeza Demanded I kneel").await;
-    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
-    bot.settle().await;
+    let id = bot.open_and_take("cust-1 dogeza Demanded I kneel").await;
     // EXEC2 clicks the card as it first appeared, before the update reached them.
     bot.click(EXEC2, &bot.card_as_posted(id), "take_case").await;
     let refusal = bot.ephemeral_after(EXEC2, 0).await;
@@ -342,10 +340,8 @@ async fn a_manager_cannot_approve_their_own_termination() {
 async fn a_rejected_proposal_returns_the_case_to_its_owner() {
     let bot = TestBot::start().await;
     let id = bot
-        .open_case("cust-3 restraint Kept me on the phone three hours")
+        .open_and_take("cust-3 restraint Kept me on the phone three hours")
         .await;
-    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
-    bot.settle().await;
     bot.propose_termination(EXEC1, id, "not-needed").await;
     bot.settle().await;
     bot.click(MGR1, &bot.proposal(id), "reject_proposal").await;
@@ -376,10 +372,8 @@ async fn a_rejected_proposal_returns_the_case_to_its_owner() {
 async fn approving_a_rejected_proposal_does_not_settle_the_next_one() {
     let bot = TestBot::start().await;
     let id = bot
-        .open_case("cust-4 restraint Kept me on the phone three hours")
+        .open_and_take("cust-4 restraint Kept me on the phone three hours")
         .await;
-    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
-    bot.settle().await;
     bot.propose_termination(EXEC1, id, "not-needed").await;
     bot.settle().await;
     // What a manager's Slack still shows if the update removing the buttons is late.
@@ -405,9 +399,7 @@ async fn approving_a_rejected_proposal_does_not_settle_the_next_one() {
 #[tokio::test]
 async fn a_closed_case_cannot_be_changed() {
     let bot = TestBot::start().await;
-    let id = bot.open_case("cust-5 other Odd behaviour").await;
-    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
-    bot.settle().await;
+    let id = bot.open_and_take("cust-5 other Odd behaviour").await;
     let taken_card = bot.card(id);
     bot.click(EXEC1, &taken_card, "decide:no-action").await;
     bot.settle().await;
@@ -435,9 +427,7 @@ async fn a_closed_case_cannot_be_changed() {
 #[tokio::test]
 async fn only_the_owner_or_a_manager_may_decide() {
     let bot = TestBot::start().await;
-    let id = bot.open_case("cust-6 verbal-abuse Swore at me").await;
-    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
-    bot.settle().await;
+    let id = bot.open_and_take("cust-6 verbal-abuse Swore at me").await;
     bot.click(EXEC2, &bot.card(id), "decide:warning").await;
     let refusal = bot.ephemeral_after(EXEC2, 0).await;
     assert!(
@@ -673,9 +663,7 @@ async fn escalate_alone_opens_the_form_and_submitting_it_opens_a_case() {
 #[tokio::test]
 async fn history_stats_and_help() {
     let bot = TestBot::start().await;
-    let id = bot.open_case("cust-42 verbal-abuse First time").await;
-    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
-    bot.settle().await;
+    let id = bot.open_and_take("cust-42 verbal-abuse First time").await;
     bot.click(EXEC1, &bot.card(id), "decide:warning").await;
     bot.settle().await;
     let second = bot.open_case("cust-42 verbal-abuse Again").await;
@@ -766,21 +754,12 @@ async fn shutdown_flushes_and_the_store_reopens_with_everything() {
 
 #[tokio::test]
 async fn a_case_closed_a_week_ago_is_archived_and_reads_and_answers_the_same() {
-    use escalation_bot::clock::ManualClock;
-    use jiff::{SignedDuration, Timestamp};
-    use std::sync::Arc;
+    use jiff::SignedDuration;
 
-    let clock = Arc::new(ManualClock::new(Timestamp::now()));
-    let bot = TestBot::start_with(Options {
-        clock: clock.clone(),
-        ..Options::default()
-    })
-    .await;
+    let (bot, clock) = TestBot::start_on_manual_clock(Options::default()).await;
     let id = bot
-        .open_case("cust-42 verbal-abuse Shouted for an hour")
+        .open_and_take("cust-42 verbal-abuse Shouted for an hour")
         .await;
-    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
-    bot.settle().await;
     let taken_card = bot.card(id);
     bot.click(EXEC1, &taken_card, "decide:warning").await;
     bot.settle().await;

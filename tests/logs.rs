@@ -133,29 +133,16 @@ async fn an_unknown_callback_id_is_logged_as_a_warning() {
     let captured = captured();
     let bot = TestBot::start().await;
     let message = bot.slack.post_as(
-        slack_standin::Author {
-            user: "U0CUST".into(),
-            team: "T0GUEST".into(),
-            bot_id: None,
-        },
+        slack_standin::Author::person("U0CUST", "T0GUEST"),
         SUPPORT,
         "hello",
         None,
     );
-    let payload = serde_json::json!({
-        "type": "message_action",
-        "callback_id": "escalate_message_v0",
-        "team": { "id": slack_standin::web_api::TEAM_ID, "domain": "standin" },
-        "user": { "id": AGENT, "name": "agent1",
-                  "team_id": slack_standin::web_api::TEAM_ID },
-        "channel": { "id": SUPPORT, "name": "support" },
-        "message": bot.slack.message_json(&message),
-        "message_ts": message.ts,
-        "trigger_id": "1.2.3",
-        "response_url": bot.slack.response_url(AGENT),
-        "token": "legacy",
-    });
-    assert_eq!(bot.sender.interaction(&payload).await.status, 200);
+    let answer = bot
+        .sender
+        .shortcut_named(AGENT, &message, "escalate_message_v0")
+        .await;
+    assert_eq!(answer.status, 200);
 
     bot.escalate(AGENT, "").await;
     bot.slack
@@ -183,21 +170,11 @@ async fn an_unknown_callback_id_is_logged_as_a_warning() {
 #[tokio::test]
 async fn reminders_that_stop_are_logged_as_a_warning() {
     let captured = captured();
-    let clock = Arc::new(escalation_bot::clock::ManualClock::new(
-        jiff::Timestamp::now(),
-    ));
-    let mut bot = TestBot::start_with(Options {
-        clock: clock.clone(),
-        ..Options::default()
-    })
-    .await;
-    let id = bot.open_case("cust-6 persistent Called forty times").await;
-    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
-    bot.settle().await;
-    let user = |u: &str| escalation_bot::domain::UserId::parse(u).expect("an id");
-    bot.settings.rules.roles =
-        escalation_bot::domain::Roles::new(vec![user(EXEC2)], vec![user(AGENT)])
-            .with_approvers(vec![user(MGR1), user(MGR2)]);
+    let (mut bot, clock) = TestBot::start_on_manual_clock(Options::default()).await;
+    let id = bot
+        .open_and_take("cust-6 persistent Called forty times")
+        .await;
+    bot.settings.rules.roles = roles_where_nobody_may_decide();
     bot.restart().await;
     clock.advance(jiff::SignedDuration::from_hours(24));
     bot.catch_up().await;

@@ -13,8 +13,8 @@ use common::*;
 use escalation_bot::domain::{ChannelId, Week};
 use escalation_bot::handlers::events::SUBSCRIBED_EVENTS;
 use escalation_bot::jobs::report::post_now;
+use escalation_bot::render::MESSAGE_SHORTCUT;
 use escalation_bot::slack::ingress::{COMMANDS_PATH, EVENTS_PATH, INTERACTIVITY_PATH};
-use escalation_bot::slack::views::MESSAGE_SHORTCUT;
 use serde_norway::Value;
 use slack_standin::web_api::UPLOAD;
 
@@ -276,11 +276,7 @@ async fn every_call_the_bot_makes_is_covered_by_a_listed_scope() {
     bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
     bot.settle().await;
     bot.click(EXEC1, &bot.card(id), "decide:warning").await;
-    let guest = slack_standin::Author {
-        user: "U0GUEST".into(),
-        team: "T0GUEST".into(),
-        bot_id: None,
-    };
+    let guest = slack_standin::Author::person("U0GUEST", "T0GUEST");
     let insult = bot.slack.post_as(guest, SUPPORT, "you idiot", None);
     bot.sender.shortcut(AGENT, &insult).await;
     bot.sender.react(AGENT, &insult, "rotating_light").await;

@@ -14,7 +14,7 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
 use escalation_bot::app::Context;
-use escalation_bot::clock::{ManualClock, SystemClock};
+use escalation_bot::clock::SystemClock;
 use escalation_bot::config::{Secret, Secrets};
 use escalation_bot::operations::{self, socket};
 use escalation_bot::slack::ingress::{self, Listener};
@@ -64,9 +64,7 @@ async fn readiness_and_metrics_follow_what_the_bot_does() {
     );
     assert_eq!(value(&before, "escalation_bot_outbox_depth"), 0.0);
 
-    let id = bot.open_case("cust-1 threat Metrics").await;
-    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
-    bot.settle().await;
+    let id = bot.open_and_take("cust-1 threat Metrics").await;
     let (_, after) = http("GET", &format!("{base}/metrics"), "").await;
     assert_eq!(value(&after, "escalation_bot_cases{state=\"taken\"}"), 1.0);
     assert_eq!(
@@ -448,9 +446,7 @@ async fn readiness_fails_while_the_delivery_worker_is_not_running() {
 /// in the outbox's depth and oldest age (on the bot's clock) until it goes out.
 #[tokio::test]
 async fn metrics_count_failed_slack_calls_and_the_age_of_the_oldest_waiting_delivery() {
-    let clock = Arc::new(ManualClock::new(Timestamp::now()));
-    let bot = TestBot::start_with(Options {
-        clock: clock.clone(),
+    let (bot, clock) = TestBot::start_on_manual_clock(Options {
         metrics: true,
         ..Options::default()
     })
@@ -640,9 +636,7 @@ async fn the_command_line_backs_up_reports_and_exports_through_a_running_bot() {
 /// an orchestrator restarts it, and says ready again once deliveries finish.
 #[tokio::test]
 async fn readiness_reports_a_delivery_worker_that_stopped_making_progress() {
-    let clock = Arc::new(ManualClock::new(Timestamp::now()));
-    let bot = TestBot::start_with(Options {
-        clock: clock.clone(),
+    let (bot, clock) = TestBot::start_on_manual_clock(Options {
         metrics: true,
         ..Options::default()
     })

@@ -35,10 +35,8 @@ async fn bot_at(now: Timestamp, tweak: fn(&mut Settings)) -> (TestBot, Arc<Manua
 /// Opens a case about `customer` and has EXEC1 take it.
 async fn taken(bot: &TestBot, customer: &str) -> CaseId {
     let id = bot
-        .open_case(&format!("{customer} verbal-abuse Shouted at me"))
+        .open_and_take(&format!("{customer} verbal-abuse Shouted at me"))
         .await;
-    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
-    bot.settle().await;
     assert!(matches!(bot.case(id).state, CaseState::Taken { .. }));
     id
 }

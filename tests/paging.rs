@@ -4,26 +4,14 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::*;
 use escalation_bot::clock::{Clock, ManualClock};
 use escalation_bot::domain::{CaseId, Timer};
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use slack_standin::Message;
 
 fn minutes(n: i64) -> SignedDuration {
     SignedDuration::from_mins(n)
-}
-
-async fn bot_with_manual_clock() -> (TestBot, Arc<ManualClock>) {
-    let clock = Arc::new(ManualClock::new(Timestamp::now()));
-    let bot = TestBot::start_with(Options {
-        clock: clock.clone(),
-        ..Options::default()
-    })
-    .await;
-    (bot, clock)
 }
 
 fn alerts(bot: &TestBot, id: CaseId) -> Vec<Message> {
@@ -42,7 +30,7 @@ fn broadcast(bot: &TestBot, alert: &Message) -> bool {
 
 #[tokio::test]
 async fn the_chain_is_paged_in_turn_then_the_channel_until_max_rounds() {
-    let (bot, clock) = bot_with_manual_clock().await;
+    let (bot, clock) = TestBot::start_on_manual_clock(Options::default()).await;
     let id = bot.open_case("cust-1 verbal-abuse Insults").await;
     assert_eq!(bot.dms_to(EXEC1).len(), 1);
     assert!(bot.dms_to(EXEC2).is_empty());
@@ -94,7 +82,7 @@ async fn the_chain_is_paged_in_turn_then_the_channel_until_max_rounds() {
 
 #[tokio::test]
 async fn a_critical_case_pages_the_whole_chain_at_once() {
-    let (bot, clock) = bot_with_manual_clock().await;
+    let (bot, clock) = TestBot::start_on_manual_clock(Options::default()).await;
     let id = bot
         .open_case("cust-1 violence Threw a chair at the counter")
         .await;
@@ -109,10 +97,10 @@ async fn a_critical_case_pages_the_whole_chain_at_once() {
 
 #[tokio::test]
 async fn taking_the_case_stops_all_paging() {
-    let (bot, clock) = bot_with_manual_clock().await;
-    let id = bot.open_case("cust-1 persistent Calls every hour").await;
-    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
-    bot.settle().await;
+    let (bot, clock) = TestBot::start_on_manual_clock(Options::default()).await;
+    let id = bot
+        .open_and_take("cust-1 persistent Calls every hour")
+        .await;
     assert_eq!(bot.case(id).next.map(|n| n.timer), Some(Timer::Remind));
 
     clock.advance(minutes(180));
@@ -136,7 +124,7 @@ async fn second_page_meets(bot: &TestBot, clock: &ManualClock, fault: slack_stan
 
 #[tokio::test]
 async fn a_page_queued_before_the_take_is_not_sent_after_it() {
-    let (bot, clock) = bot_with_manual_clock().await;
+    let (bot, clock) = TestBot::start_on_manual_clock(Options::default()).await;
     let id = bot.open_case("cust-1 persistent Calls every hour").await;
     // EXEC2's page falls due and is queued, but Slack refuses it for a while...
     second_page_meets(
@@ -159,7 +147,7 @@ async fn a_page_queued_before_the_take_is_not_sent_after_it() {
 
 #[tokio::test]
 async fn a_take_while_a_page_is_on_its_way_sends_no_page() {
-    let (bot, clock) = bot_with_manual_clock().await;
+    let (bot, clock) = TestBot::start_on_manual_clock(Options::default()).await;
     let id = bot.open_case("cust-1 persistent Calls every hour").await;
     // EXEC2's page falls due; opening the DM is slow (Slack under load)...
     second_page_meets(
@@ -181,12 +169,10 @@ async fn a_take_while_a_page_is_on_its_way_sends_no_page() {
 
 #[tokio::test]
 async fn an_undecided_case_reminds_its_owner_every_day() {
-    let (bot, clock) = bot_with_manual_clock().await;
+    let (bot, clock) = TestBot::start_on_manual_clock(Options::default()).await;
     let id = bot
-        .open_case("cust-1 intimidation Loomed over the desk")
+        .open_and_take("cust-1 intimidation Loomed over the desk")
         .await;
-    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
-    bot.settle().await;
     let reminders = |bot: &TestBot| {
         bot.thread(id)
             .iter()
@@ -219,7 +205,7 @@ async fn an_undecided_case_reminds_its_owner_every_day() {
 
 #[tokio::test]
 async fn a_page_that_fell_due_while_the_bot_was_down_goes_out_on_start_once() {
-    let (mut bot, clock) = bot_with_manual_clock().await;
+    let (mut bot, clock) = TestBot::start_on_manual_clock(Options::default()).await;
     let id = bot
         .open_case("cust-1 restraint Would not leave the office")
         .await;

@@ -187,9 +187,9 @@ async fn facts_added_later_keep_who_and_when_and_every_version() {
 #[tokio::test]
 async fn the_owner_corrects_the_category_and_the_weekly_count_follows() {
     let bot = TestBot::start().await;
-    let id = bot.open_case("cust-9 verbal-abuse Remarks about me").await;
-    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
-    bot.settle().await;
+    let id = bot
+        .open_and_take("cust-9 verbal-abuse Remarks about me")
+        .await;
     let week = Week::of(bot.case(id).opened_at, &jiff::tz::TimeZone::UTC);
     let before = bot.store.week_stats(week).unwrap();
     assert_eq!(before.by_category.get(&Category::VerbalAbuse), Some(&1));

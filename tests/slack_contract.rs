@@ -85,11 +85,7 @@ async fn every_web_api_call_matches_slacks_published_description() {
     bot.settle().await;
 
     // Flagging from support channels: the shortcut, a reaction, a suggestion.
-    let guest = slack_standin::Author {
-        user: "U0GUEST".into(),
-        team: "T0GUEST".into(),
-        bot_id: None,
-    };
+    let guest = slack_standin::Author::person("U0GUEST", "T0GUEST");
     let insult = bot.slack.post_as(guest.clone(), SUPPORT, "you idiot", None);
     bot.sender.shortcut(AGENT, &insult).await;
     bot.slack

@@ -98,11 +98,7 @@ async fn a_command_an_interaction_and_an_event_round_trip_over_socket_mode() {
 
     // An event: a reaction in a support channel opens a case.
     let insult = bot.slack.post_as(
-        Author {
-            user: "U0CUST".into(),
-            team: "T0GUEST".into(),
-            bot_id: None,
-        },
+        Author::person("U0CUST", "T0GUEST"),
         SUPPORT,
         "you idiot",
         None,
@@ -201,11 +197,7 @@ async fn the_http_slack_routes_are_not_found_in_socket_mode() {
     let answer = bot.sender.url_verification("challenge").await;
     assert_eq!(answer.status, 404, "{}", answer.body);
     let insult = bot.slack.post_as(
-        Author {
-            user: "U0CUST".into(),
-            team: "T0GUEST".into(),
-            bot_id: None,
-        },
+        Author::person("U0CUST", "T0GUEST"),
         SUPPORT,
         "you idiot",
         None,

@@ -420,17 +420,9 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
         "顧客のアクメ社と Slack コネクトで共有している #support で、アクメ社のボブさんの言葉が\
          荒れます。ボットは佐藤さんにだけエスカレーションを提案し、ボブさんには何も表示されません。",
     )?;
-    let bob = Author {
-        user: ACME_USER.into(),
-        team: ACME_TEAM.into(),
-        bot_id: None,
-    };
+    let bob = Author::person(ACME_USER, ACME_TEAM);
     let opening = d.slack.post_as(
-        Author {
-            user: AGENT.into(),
-            team: slack_standin::web_api::TEAM_ID.into(),
-            bot_id: None,
-        },
+        Author::person(AGENT, slack_standin::web_api::TEAM_ID),
         SUPPORT,
         d.script
             .say("Hi Bob, how can I help?", "ボブさん、どうされましたか？"),
@@ -569,7 +561,7 @@ mod tests {
         let sources = [
             ("src/i18n/en.rs", include_str!("../i18n/en.rs")),
             ("src/i18n/ja.rs", include_str!("../i18n/ja.rs")),
-            ("src/slack/views.rs", include_str!("../slack/views.rs")),
+            ("src/render.rs", include_str!("../render.rs")),
         ];
         let mut seen = 0;
         for (file, source) in sources {

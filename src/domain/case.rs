@@ -758,6 +758,28 @@ impl Case {
         }
     }
 
+    /// The proposal waiting for an answer, with the case's owner. Refused with `none`
+    /// when nothing is proposed, and as replaced when `mark` names an earlier proposal.
+    fn pending_proposal(
+        &self,
+        mark: Option<i64>,
+        none: Refusal,
+    ) -> Result<(&Stamp, &Proposal), Refusal> {
+        match &self.state {
+            CaseState::Proposed { owner, proposal } => {
+                if mark.is_some_and(|mark| mark != proposal.mark()) {
+                    Err(Refusal::ProposalReplaced)
+                } else {
+                    Ok((owner, proposal))
+                }
+            }
+            CaseState::Open | CaseState::Taken { .. } => Err(none),
+            CaseState::Closed { decision, .. } => Err(Refusal::Closed {
+                outcome: decision.outcome,
+            }),
+        }
+    }
+
     fn answer_legal(
         &self,
         mark: Option<i64>,
@@ -765,20 +787,7 @@ impl Case {
         actor: &Stamp,
         roles: &Roles,
     ) -> Result<(CaseState, Event), Refusal> {
-        let (owner, proposal) = match &self.state {
-            CaseState::Proposed { owner, proposal } => (owner, proposal),
-            CaseState::Open | CaseState::Taken { .. } => {
-                return Err(Refusal::NoLegalReviewPending);
-            }
-            CaseState::Closed { decision, .. } => {
-                return Err(Refusal::Closed {
-                    outcome: decision.outcome,
-                });
-            }
-        };
-        if mark.is_some_and(|mark| mark != proposal.mark()) {
-            return Err(Refusal::ProposalReplaced);
-        }
+        let (owner, proposal) = self.pending_proposal(mark, Refusal::NoLegalReviewPending)?;
         roles.check(self, &actor.by, Right::AnswerLegal)?;
         let Some(checks) = proposal
             .checks
@@ -870,18 +879,7 @@ impl Case {
         roles: &Roles,
         policy: &Policy,
     ) -> Result<(CaseState, Event), Refusal> {
-        let (owner, proposal) = match &self.state {
-            CaseState::Proposed { owner, proposal } => (owner, proposal),
-            CaseState::Open | CaseState::Taken { .. } => return Err(Refusal::NothingToApprove),
-            CaseState::Closed { decision, .. } => {
-                return Err(Refusal::Closed {
-                    outcome: decision.outcome,
-                });
-            }
-        };
-        if mark.is_some_and(|mark| mark != proposal.mark()) {
-            return Err(Refusal::ProposalReplaced);
-        }
+        let (owner, proposal) = self.pending_proposal(mark, Refusal::NothingToApprove)?;
         roles.check(self, &actor.by, Right::Settle)?;
         if approve {
             if proposal

@@ -160,6 +160,19 @@ mod tests {
     use crate::domain::case::Outcome;
     use crate::domain::case::tests::{open_case, stamp};
 
+    /// A case just opened, and its customer's record with it.
+    fn opened() -> (Case, CustomerRecord) {
+        let case = open_case();
+        let mut record = CustomerRecord::new(case.customer.clone().unwrap());
+        record.record(
+            &case,
+            &Event::Opened {
+                by: stamp("UAGENT1", 0),
+            },
+        );
+        (case, record)
+    }
+
     fn close(outcome: Outcome) -> Event {
         Event::Closed {
             decision: Decision {
@@ -174,14 +187,7 @@ mod tests {
 
     #[test]
     fn record_counts_warnings_refunds_and_cut_off() {
-        let case = open_case();
-        let mut record = CustomerRecord::new(case.customer.clone().unwrap());
-        record.record(
-            &case,
-            &Event::Opened {
-                by: stamp("UAGENT1", 0),
-            },
-        );
+        let (case, mut record) = opened();
         record.record(
             &case,
             &close(Outcome::refund(3000).and(Measure::Termination)),
@@ -212,14 +218,7 @@ mod tests {
 
     #[test]
     fn each_measure_of_a_decision_counts_on_the_record() {
-        let case = open_case();
-        let mut record = CustomerRecord::new(case.customer.clone().unwrap());
-        record.record(
-            &case,
-            &Event::Opened {
-                by: stamp("UAGENT1", 0),
-            },
-        );
+        let (case, mut record) = opened();
         let until: jiff::civil::Date = "2027-02-01".parse().unwrap();
         let outcome = Outcome::suspension(until)
             .and(Measure::Warning)
@@ -234,14 +233,7 @@ mod tests {
 
     #[test]
     fn no_action_cases_do_not_count_against_the_customer() {
-        let case = open_case();
-        let mut record = CustomerRecord::new(case.customer.clone().unwrap());
-        record.record(
-            &case,
-            &Event::Opened {
-                by: stamp("UAGENT1", 0),
-            },
-        );
+        let (case, mut record) = opened();
         record.record(&case, &close(Outcome::no_action()));
         let later = case.opened_at + SignedDuration::from_hours(1);
         assert_eq!(record.history_at(later).prior_cases, 0);
@@ -249,14 +241,7 @@ mod tests {
 
     #[test]
     fn history_counts_the_last_twelve_months_separately() {
-        let case = open_case();
-        let mut record = CustomerRecord::new(case.customer.clone().unwrap());
-        record.record(
-            &case,
-            &Event::Opened {
-                by: stamp("UAGENT1", 0),
-            },
-        );
+        let (case, record) = opened();
         let next_year = case.opened_at + SignedDuration::from_hours(400 * 24);
         let history = record.history_at(next_year);
         assert_eq!(history.prior_cases, 1);

@@ -7,6 +7,7 @@ pub mod category;
 pub mod checks;
 pub mod customer;
 pub mod effect;
+pub mod export;
 pub mod facts;
 pub mod identify;
 pub mod ids;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::app::Context;
 use crate::domain::{Action, LegalReview};
 use crate::handlers::{Click, Reply, act};
-use crate::slack::views::parse_proposal_value;
+use crate::render::parse_proposal_value;
 
 pub async fn handle(ctx: &Arc<Context>, mut click: Click, approve: bool) -> Reply {
     let (case, proposal) = parse_proposal_value(&click.value);

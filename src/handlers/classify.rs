@@ -12,9 +12,11 @@ use slack_morphism::prelude::*;
 
 use crate::app::Context;
 use crate::domain::{Action, CaseId, Category, Severity, Stamp, UserId};
-use crate::handlers::{Click, Reply, open_form_for_staff, tell};
-use crate::slack::views::{self, form};
-use crate::staff::{Admission, Path};
+use crate::handlers::{
+    Click, Reply, Submitted, clicked_case, internal_error, open_form_for_staff, tell,
+};
+use crate::render::{self, form};
+use crate::staff::{Admission, Path, admit_now};
 use crate::store::ActError;
 
 /// What a click on one of the reporter's buttons asks for.
@@ -27,24 +29,7 @@ pub enum Asked {
 
 pub async fn clicked(ctx: &Arc<Context>, click: Click, asked: Asked) -> Reply {
     let t = ctx.look().t;
-    match ctx
-        .admit_now(&click.user, Path::Button, CaseId::parse(&click.value))
-        .await
-    {
-        Admission::Staff => {}
-        Admission::Refused(_) => return Reply::Ack,
-        Admission::Unsure(_) => {
-            tell(ctx, click.channel, click.user, t.staff_unverified());
-            return Reply::Ack;
-        }
-    }
-    let Some(id) = CaseId::parse(&click.value) else {
-        tell(
-            ctx,
-            click.channel,
-            click.user,
-            t.no_such_case(click.value.as_str().into()),
-        );
+    let Some(id) = clicked_case(ctx, &click).await else {
         return Reply::Ack;
     };
     let action = match asked {
@@ -86,7 +71,7 @@ async fn apply(
         }
         Err(ActError::Refused(refusal)) => Err(look.t.refusal(&refusal, id, look.currency)),
         Err(ActError::NoSuchCase(_)) => Err(look.t.no_such_case(id.to_string().as_str().into())),
-        Err(ActError::Store(e)) => Err(ctx.internal_error("classifying a case", &e)),
+        Err(ActError::Store(e)) => Err(internal_error(ctx, "classifying a case", &e)),
     }
 }
 
@@ -103,9 +88,9 @@ pub fn change_clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> Rep
         id,
         "opening the classification form",
         move |ctx| match ctx.store.case(id) {
-            Ok(Some(case)) => Ok(views::classify_form(&case, ctx.look())),
+            Ok(Some(case)) => Ok(render::classify_form(&case, ctx.look())),
             Ok(None) => Err(ctx.look().t.no_such_case(id.to_string().as_str().into())),
-            Err(e) => Err(ctx.internal_error("reading a case for its form", &e)),
+            Err(e) => Err(internal_error(ctx, "reading a case for its form", &e)),
         },
     )
 }
@@ -119,34 +104,29 @@ pub async fn submitted(
 ) -> Reply {
     let look = ctx.look();
     let t = look.t;
-    let metadata = match &view.view {
-        SlackView::Modal(modal) => modal.private_metadata.clone().unwrap_or_default(),
-        SlackView::Home(_) => String::new(),
-    };
-    let (Some(id), Some(user)) = (CaseId::parse(&metadata), UserId::parse(user.id.as_ref())) else {
+    let submitted = Submitted::new(view);
+    let (Some(id), Some(user)) = (
+        CaseId::parse(submitted.metadata()),
+        UserId::parse(user.id.as_ref()),
+    ) else {
         return Reply::BadRequest("classification form without a case");
     };
-    let choice = |block: &str| {
-        view.state_params
-            .state
-            .as_ref()
-            .and_then(|s| s.values.get(&block.into()))
-            .and_then(|b| b.get(&block.into()))
-            .and_then(|v| v.selected_option.as_ref())
-            .map(|o| o.value.clone())
-    };
-    match ctx.admit_now(&user, Path::Form, Some(id)).await {
+    match admit_now(ctx, &user, Path::Form, Some(id)).await {
         Admission::Staff => {}
         Admission::Refused(_) => return Reply::Ack,
         Admission::Unsure(_) => {
             return Reply::Json(json!({
                 "response_action": "update",
-                "view": views::notice(t.classify_title(), t.staff_unverified(), look),
+                "view": render::notice(t.classify_title(), t.staff_unverified(), look),
             }));
         }
     }
-    let category = choice(form::CATEGORY).and_then(|c| Category::parse(&c));
-    let severity = choice(form::SEVERITY).and_then(|s| Severity::parse(&s));
+    let category = submitted
+        .choice(form::CATEGORY)
+        .and_then(|c| Category::parse(&c));
+    let severity = submitted
+        .choice(form::SEVERITY)
+        .and_then(|s| Severity::parse(&s));
     let (Some(category), Some(severity)) = (category, severity) else {
         let mut errors = serde_json::Map::new();
         if category.is_none() {
@@ -168,6 +148,6 @@ pub async fn submitted(
     };
     Reply::Json(json!({
         "response_action": "update",
-        "view": views::notice(t.classify_title(), text, look),
+        "view": render::notice(t.classify_title(), text, look),
     }))
 }

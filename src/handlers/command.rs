@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use crate::app::Context;
 use crate::domain::{ChannelId, CustomerId, UserId};
-use crate::handlers::{CommandForm, Reply, ephemeral, ephemeral_message, escalate};
-use crate::slack::views;
-use crate::staff::{Admission, Path};
+use crate::handlers::{CommandForm, Reply, ephemeral, ephemeral_message, escalate, internal_error};
+use crate::render;
+use crate::staff::{Admission, Path, admit_now};
 
 /// The one slash command the bot has (the app manifests declare it).
 pub const COMMAND: &str = "/escalate";
@@ -91,7 +91,7 @@ pub async fn handle(ctx: &Arc<Context>, form: CommandForm) -> Reply {
     let Some(user) = UserId::parse(&form.user_id) else {
         return Reply::BadRequest("user_id is not a Slack user id");
     };
-    match ctx.admit_now(&user, Path::Command, None).await {
+    match admit_now(ctx, &user, Path::Command, None).await {
         Admission::Staff => {}
         // Not even the help: a customer learns nothing from the bot.
         Admission::Refused(_) => return Reply::Ack,
@@ -114,7 +114,7 @@ pub async fn handle(ctx: &Arc<Context>, form: CommandForm) -> Reply {
             Ok(tallies) => {
                 ephemeral(t.tallies(&tallies, ctx.settings.customer_count, look.currency))
             }
-            Err(e) => ephemeral(ctx.internal_error("reading the tallies", &e)),
+            Err(e) => ephemeral(internal_error(ctx, "reading the tallies", &e)),
         },
         Request::History { customer: None, .. } => ephemeral(t.missing_customer()),
         Request::History {
@@ -130,10 +130,10 @@ pub async fn handle(ctx: &Arc<Context>, form: CommandForm) -> Reply {
             let page = page.and_then(|p| p.parse::<usize>().ok()).unwrap_or(1);
             match ctx.store.customer(&id) {
                 Ok(Some(record)) if !record.cases.is_empty() => {
-                    ephemeral_message(views::history(&record, page, in_escalations, look))
+                    ephemeral_message(render::history(&record, page, in_escalations, look))
                 }
                 Ok(_) => ephemeral(t.no_history((&id).into())),
-                Err(e) => ephemeral(ctx.internal_error("reading a customer's history", &e)),
+                Err(e) => ephemeral(internal_error(ctx, "reading a customer's history", &e)),
             }
         }
         Request::Open {

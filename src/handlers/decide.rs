@@ -16,16 +16,18 @@ use crate::domain::{
     Accommodation, Action, CaseId, Checks, Complaint, Contacts, DutyToServe, LegalReview, Measure,
     Measures, Outcome, Policy, Problem, Stamp, UserId,
 };
-use crate::handlers::{Click, Reply, act, submit, tell};
-use crate::slack::views::{self, form};
-use crate::staff::{Admission, Path};
+use crate::handlers::{
+    Click, Reply, Submitted, act, clicked_case, count_refusal, internal_error, submit, tell,
+};
+use crate::render::{self, form};
+use crate::staff::Path;
 
 /// Refunds above this are surely typos (a trillion yen).
 const MAX_AMOUNT: u64 = 1_000_000_000_000;
 
 /// What a decision button on the card asks for.
 pub fn chosen_by_button(rest: &str) -> Option<Measures> {
-    if rest == crate::slack::views::action::DECIDE_SEVERAL {
+    if rest == crate::render::action::DECIDE_SEVERAL {
         return Some(Measures::new());
     }
     crate::domain::outcome::measures_of_kind(rest)
@@ -51,24 +53,7 @@ pub async fn clicked(
         return act(ctx, click, Action::Decide(Outcome::only(measure))).await;
     }
     let look = ctx.look();
-    match ctx
-        .admit_now(&click.user, Path::Button, CaseId::parse(&click.value))
-        .await
-    {
-        Admission::Staff => {}
-        Admission::Refused(_) => return Reply::Ack,
-        Admission::Unsure(_) => {
-            tell(ctx, click.channel, click.user, look.t.staff_unverified());
-            return Reply::Ack;
-        }
-    }
-    let Some(id) = CaseId::parse(&click.value) else {
-        tell(
-            ctx,
-            click.channel,
-            click.user,
-            look.t.no_such_case(click.value.as_str().into()),
-        );
+    let Some(id) = clicked_case(ctx, &click).await else {
         return Reply::Ack;
     };
     // Ask for the amount only if this person may decide now: refusing after they have
@@ -85,7 +70,7 @@ pub async fn clicked(
             return Reply::Ack;
         }
         Err(e) => {
-            let text = ctx.internal_error("reading a case", &e);
+            let text = internal_error(ctx, "reading a case", &e);
             tell(ctx, click.channel, click.user, text);
             return Reply::Ack;
         }
@@ -110,7 +95,7 @@ pub async fn clicked(
         &settings.rules.policy,
     ) {
         if let Some(reason) = refusal.about_rights() {
-            ctx.count_refusal(&action, &refusal);
+            count_refusal(ctx, &action, &refusal);
             if let Err(e) = ctx
                 .store
                 .note_refused(id, &probe, action.name(), reason)
@@ -134,7 +119,7 @@ pub async fn clicked(
         let view = if single == Some(Measure::Termination) {
             checks_form(&ctx, id, Outcome::only(Measure::Termination))
         } else {
-            views::outcome_form(
+            render::outcome_form(
                 id,
                 chosen,
                 ctx.settings.rules.policy.refund_approval_over,
@@ -142,7 +127,7 @@ pub async fn clicked(
             )
         };
         if let Err(e) = ctx.slack.open_view(&trigger, view).await {
-            let text = ctx.internal_error("opening the outcome form", &e);
+            let text = internal_error(&ctx, "opening the outcome form", &e);
             tell(&ctx, click.channel, click.user, text);
         }
     });
@@ -170,17 +155,6 @@ pub fn parse_amount(text: &str) -> Option<u64> {
         .filter(|amount| (1..=MAX_AMOUNT).contains(amount))
 }
 
-/// The values of a submitted form's input, by block id: a text, a date, or the values of
-/// the options chosen.
-fn field(view: &SlackStatefulView, block: &str) -> Option<SlackViewStateValue> {
-    view.state_params
-        .state
-        .as_ref()
-        .and_then(|s| s.values.get(&block.into()))
-        .and_then(|b| b.get(&block.into()))
-        .cloned()
-}
-
 /// The outcome form (or an older build's refund form) was submitted.
 pub async fn outcome_submitted(
     ctx: &Arc<Context>,
@@ -189,11 +163,9 @@ pub async fn outcome_submitted(
 ) -> Reply {
     let look = ctx.look();
     let t = look.t;
-    let metadata = match &view.view {
-        SlackView::Modal(modal) => modal.private_metadata.clone().unwrap_or_default(),
-        SlackView::Home(_) => String::new(),
-    };
-    let Some((id, preset)) = views::parse_outcome_form_metadata(&metadata) else {
+    let submitted = Submitted::new(view);
+    let field = |block: &str| submitted.field(block).cloned();
+    let Some((id, preset)) = render::parse_outcome_form_metadata(submitted.metadata()) else {
         return Reply::BadRequest("outcome form without a case");
     };
     let Some(user) = UserId::parse(user.id.as_ref()) else {
@@ -205,7 +177,7 @@ pub async fn outcome_submitted(
         Reply::Json(json!({ "response_action": "errors", "errors": errors }))
     };
     // The refund form of older builds has no checkboxes: its measures are in the metadata.
-    let mut measures = match field(view, form::MEASURES) {
+    let mut measures = match field(form::MEASURES) {
         Some(value) => Measures::of(
             value
                 .selected_options
@@ -213,10 +185,10 @@ pub async fn outcome_submitted(
                 .iter()
                 .filter_map(|o| Measure::parse(&o.value)),
         ),
-        None if view_has_block(view, form::MEASURES) => Measures::new(),
+        None if submitted.has_input(form::MEASURES) => Measures::new(),
         None => preset,
     };
-    let amount_text = field(view, form::AMOUNT)
+    let amount_text = field(form::AMOUNT)
         .and_then(|v| v.value)
         .unwrap_or_default();
     let refund = if amount_text.trim().is_empty() {
@@ -227,7 +199,7 @@ pub async fn outcome_submitted(
             None => return errors(form::AMOUNT, t.amount_invalid()),
         }
     };
-    let until = match field(view, form::UNTIL).and_then(|v| v.selected_date) {
+    let until = match field(form::UNTIL).and_then(|v| v.selected_date) {
         None => None,
         Some(text) => {
             let today = ctx.clock.now().to_zoned(look.zone.clone()).date();
@@ -238,7 +210,7 @@ pub async fn outcome_submitted(
         }
     };
     let contact = Contacts::of(
-        field(view, form::CONTACT)
+        field(form::CONTACT)
             .and_then(|v| v.selected_options)
             .unwrap_or_default()
             .iter()
@@ -294,7 +266,7 @@ fn checks_form(ctx: &Context, id: CaseId, outcome: Outcome) -> SlackView {
         .terms_clause
         .as_deref()
         .unwrap_or(look.t.default_terms_clause());
-    views::checks_form(id, outcome, clause, look)
+    render::checks_form(id, outcome, clause, look)
 }
 
 /// The checks before a suspension or a termination were submitted: the proposal is made
@@ -305,23 +277,21 @@ pub async fn checks_submitted(
     view: &SlackStatefulView,
 ) -> Reply {
     let t = ctx.look().t;
-    let metadata = match &view.view {
-        SlackView::Modal(modal) => modal.private_metadata.clone().unwrap_or_default(),
-        SlackView::Home(_) => String::new(),
-    };
-    let Some((id, outcome)) = views::parse_checks_form_metadata(&metadata) else {
+    let submitted = Submitted::new(view);
+    let field = |block: &str| submitted.field(block).cloned();
+    let Some((id, outcome)) = render::parse_checks_form_metadata(submitted.metadata()) else {
         return Reply::BadRequest("checks form without a case");
     };
     let Some(user) = UserId::parse(user.id.as_ref()) else {
         return Reply::BadRequest("user.id is not a Slack user id");
     };
     let chosen = |block: &str| {
-        field(view, block)
+        field(block)
             .and_then(|v| v.selected_option)
             .map(|o| o.value)
             .unwrap_or_default()
     };
-    let clause = field(view, form::CLAUSE)
+    let clause = field(form::CLAUSE)
         .and_then(|v| v.value)
         .unwrap_or_default()
         .trim()
@@ -360,16 +330,6 @@ pub async fn checks_submitted(
 
 /// Whether the submitted form has an input block with this id (Slack sends no state for
 /// checkboxes left empty).
-fn view_has_block(view: &SlackStatefulView, block: &str) -> bool {
-    let SlackView::Modal(modal) = &view.view else {
-        return false;
-    };
-    modal.blocks.iter().any(|b| match b {
-        SlackBlock::Input(input) => input.block_id.as_ref().is_some_and(|id| id.0 == block),
-        _ => false,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,6 @@
 //! is stored and flushed, the card and the page are queued, and the agent is told at once
 //! that management has it, with guidance for the category.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,10 +13,10 @@ use crate::app::Context;
 use crate::domain::{
     Case, Category, ChannelId, CustomerId, NewCase, PromiseFailed, Severity, Source, UserId,
 };
-use crate::handlers::{CommandForm, Reply, ephemeral};
+use crate::handlers::{CommandForm, Reply, Submitted, ephemeral, internal_error};
+use crate::render::{self, FormContext, form};
 use crate::slack::message::Posted;
-use crate::slack::views::{self, FormContext, form};
-use crate::staff::{Admission, Path};
+use crate::staff::{Admission, Path, admit_now};
 
 /// `/escalate` alone: opens the form. The trigger expires three seconds after the
 /// command, so the form is opened right after the acknowledgement, not before it.
@@ -31,13 +30,13 @@ pub fn open_form(ctx: &Arc<Context>, command: &CommandForm) -> Reply {
             origin: Some(origin),
             ..FormContext::default()
         };
-        let view = views::escalate_form(&context, None, ctx.look());
+        let view = render::escalate_form(&context, None, ctx.look());
         if let Err(e) = ctx.slack.open_view(&trigger, view).await {
             tracing::warn!(error = %e, "could not open the escalation form");
             let text = ctx.look().t.form_unavailable();
             if let Err(e) = ctx
                 .slack
-                .respond(&response_url, views::ephemeral(text))
+                .respond(&response_url, render::ephemeral(text))
                 .await
             {
                 tracing::warn!(error = %e, "could not tell the agent the form failed");
@@ -90,7 +89,7 @@ pub async fn open_from_command(
     };
     // A replayed command (same trigger) answers with the case it already opened.
     match open(ctx, new, ("trigger", &command.trigger_id)).await {
-        Ok(case) => crate::handlers::ephemeral_message(views::opened(&case, ctx.look())),
+        Ok(case) => crate::handlers::ephemeral_message(render::opened(&case, ctx.look())),
         Err(text) => ephemeral(text),
     }
 }
@@ -102,7 +101,7 @@ async fn open(ctx: &Arc<Context>, new: NewCase, once: (&str, &str)) -> Result<Ca
         .store
         .open_case(new, ctx.clock.now(), &ctx.settings.rules, Some(once))
         .await
-        .map_err(|e| ctx.internal_error("opening a case", &e))?;
+        .map_err(|e| internal_error(ctx, "opening a case", &e))?;
     let case = opened.case;
     if opened.replayed {
         tracing::info!(case = %case.id, "replayed request; the case was already open");
@@ -110,24 +109,6 @@ async fn open(ctx: &Arc<Context>, new: NewCase, once: (&str, &str)) -> Result<Ca
         tracing::info!(case = %case.id, category = case.category.slug(), "case opened");
     }
     Ok(case)
-}
-
-type FormValues = HashMap<SlackBlockId, HashMap<SlackActionId, SlackViewStateValue>>;
-
-fn value<'a>(values: &'a FormValues, block: &str) -> Option<&'a SlackViewStateValue> {
-    values.get(&block.into())?.get(&block.into())
-}
-
-fn text_of(values: &FormValues, block: &str) -> String {
-    value(values, block)
-        .and_then(|v| v.value.clone())
-        .unwrap_or_default()
-}
-
-fn choice_of(values: &FormValues, block: &str) -> Option<String> {
-    value(values, block)
-        .and_then(|v| v.selected_option.as_ref())
-        .map(|o| o.value.clone())
 }
 
 /// The escalation form was submitted. Problems go back into the form, next to the field;
@@ -138,16 +119,10 @@ pub async fn form_submitted(
     view: &SlackStatefulView,
 ) -> Reply {
     let t = ctx.look().t;
-    let empty = HashMap::new();
-    let values = view
-        .state_params
-        .state
-        .as_ref()
-        .map(|s| &s.values)
-        .unwrap_or(&empty);
+    let submitted = Submitted::new(view);
 
     let mut errors = serde_json::Map::new();
-    let customer_text = text_of(values, form::CUSTOMER);
+    let customer_text = submitted.text(form::CUSTOMER);
     let customer = CustomerId::parse(&customer_text);
     if customer.is_none() {
         errors.insert(
@@ -155,18 +130,20 @@ pub async fn form_submitted(
             json!(t.invalid_customer(customer_text.as_str().into())),
         );
     }
-    let category = choice_of(values, form::CATEGORY).and_then(|c| Category::parse(&c));
+    let category = submitted
+        .choice(form::CATEGORY)
+        .and_then(|c| Category::parse(&c));
     if category.is_none() {
         errors.insert(form::CATEGORY.into(), json!(t.missing_category()));
     }
-    let facts = match crate::handlers::facts::facts_of(values, t) {
+    let facts = match crate::handlers::facts::facts_of(submitted, t) {
         Ok(facts) => facts,
         Err((field, text)) => {
             errors.insert(field.into(), json!(text));
             Default::default()
         }
     };
-    let summary = text_of(values, form::SUMMARY);
+    let summary = submitted.text(form::SUMMARY);
     if summary.chars().count() > NewCase::MAX_SUMMARY_CHARS {
         errors.insert(
             form::SUMMARY.into(),
@@ -178,25 +155,20 @@ pub async fn form_submitted(
     };
     // Before anything is said about the form's fields: someone who is not staff sees it
     // close, and nothing else.
-    match ctx.admit_now(&reporter, Path::Form, None).await {
+    match admit_now(ctx, &reporter, Path::Form, None).await {
         Admission::Staff => {}
         Admission::Refused(_) => return Reply::Ack,
         Admission::Unsure(_) => {
             return Reply::Json(json!({
                 "response_action": "update",
-                "view": views::notice(t.form_done_title(), t.staff_unverified(), ctx.look()),
+                "view": render::notice(t.form_done_title(), t.staff_unverified(), ctx.look()),
             }));
         }
     }
     let (Some(customer), Some(category), true) = (customer, category, errors.is_empty()) else {
         return Reply::Json(json!({"response_action": "errors", "errors": errors}));
     };
-    let context = match &view.view {
-        SlackView::Modal(modal) => {
-            FormContext::decode(modal.private_metadata.as_deref().unwrap_or(""))
-        }
-        SlackView::Home(_) => FormContext::default(),
-    };
+    let context = FormContext::decode(submitted.metadata());
     let source = match (&context.evidence, context.category) {
         (None, _) => Source::Form,
         (Some(_), None) => Source::Shortcut,
@@ -205,8 +177,12 @@ pub async fn form_submitted(
     let new = NewCase {
         customer: Some(customer),
         category,
-        severity: choice_of(values, form::SEVERITY).and_then(|s| Severity::parse(&s)),
-        promise_failed: choice_of(values, form::PROMISE).and_then(|p| PromiseFailed::parse(&p)),
+        severity: submitted
+            .choice(form::SEVERITY)
+            .and_then(|s| Severity::parse(&s)),
+        promise_failed: submitted
+            .choice(form::PROMISE)
+            .and_then(|p| PromiseFailed::parse(&p)),
         summary: summary.trim().to_owned(),
         reporter,
         reported_from: context.origin.as_deref().and_then(ChannelId::parse),
@@ -216,8 +192,8 @@ pub async fn form_submitted(
     };
     let view_id = view.state_params.id.to_string();
     let view = match open(ctx, new, ("view", &view_id)).await {
-        Ok(case) => views::opened_notice(&case, ctx.look()),
-        Err(text) => views::notice(t.form_done_title(), text, ctx.look()),
+        Ok(case) => render::opened_notice(&case, ctx.look()),
+        Err(text) => render::notice(t.form_done_title(), text, ctx.look()),
     };
     Reply::Json(json!({
         "response_action": "update",
@@ -251,7 +227,7 @@ pub fn open_form_on_message(
             ts: message.ts.clone(),
         };
         let (admission, permalink) = tokio::join!(
-            ctx.admit_now(&user, path, None),
+            admit_now(&ctx, &user, path, None),
             tokio::time::timeout(PERMALINK_WAIT, ctx.slack.permalink(&link))
         );
         match admission {
@@ -261,7 +237,7 @@ pub fn open_form_on_message(
                 let text = ctx.look().t.staff_unverified();
                 let _ = ctx
                     .slack
-                    .post_ephemeral(&channel, &user, views::ephemeral(text), None)
+                    .post_ephemeral(&channel, &user, render::ephemeral(text), None)
                     .await;
                 return;
             }
@@ -284,13 +260,13 @@ pub fn open_form_on_message(
             category,
         };
         let view =
-            views::escalate_form(&context, customer.as_ref().map(|c| c.as_str()), ctx.look());
+            render::escalate_form(&context, customer.as_ref().map(|c| c.as_str()), ctx.look());
         if let Err(e) = ctx.slack.open_view(&trigger, view).await {
             tracing::warn!(error = %e, "could not open the escalation form on a message");
             let text = ctx.look().t.form_unavailable();
             let _ = ctx
                 .slack
-                .post_ephemeral(&channel, &user, views::ephemeral(text), None)
+                .post_ephemeral(&channel, &user, render::ephemeral(text), None)
                 .await;
         }
     });

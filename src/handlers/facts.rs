@@ -4,7 +4,6 @@
 //! the audit trail keeps every addition as given. The case form asks the same facts, which
 //! `facts_of` reads for both.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::json;
@@ -12,26 +11,17 @@ use slack_morphism::prelude::*;
 
 use crate::app::Context;
 use crate::domain::{Action, CaseId, Facts, Medium, UserId};
-use crate::handlers::{Click, Reply, open_form_for_staff, submit};
+use crate::handlers::{Click, Reply, Submitted, open_form_for_staff, submit};
 use crate::i18n::Catalog;
-use crate::slack::views::{self, form};
+use crate::render::{self, form};
 use crate::staff::Path;
 
-pub type FormValues = HashMap<SlackBlockId, HashMap<SlackActionId, SlackViewStateValue>>;
-
-fn value<'a>(values: &'a FormValues, block: &str) -> Option<&'a SlackViewStateValue> {
-    values.get(&block.into())?.get(&block.into())
-}
-
-fn text(values: &FormValues, block: &str) -> String {
-    value(values, block)
-        .and_then(|v| v.value.clone())
-        .unwrap_or_default()
-}
-
 /// The facts filled in a form, or the field that is wrong and why.
-pub fn facts_of(values: &FormValues, t: &dyn Catalog) -> Result<Facts, (&'static str, String)> {
-    let minutes = text(values, form::MINUTES);
+pub fn facts_of(
+    submitted: Submitted<'_>,
+    t: &dyn Catalog,
+) -> Result<Facts, (&'static str, String)> {
+    let minutes = submitted.text(form::MINUTES);
     let minutes = match minutes.trim() {
         "" => None,
         typed => match typed.parse::<u32>() {
@@ -39,20 +29,22 @@ pub fn facts_of(values: &FormValues, t: &dyn Catalog) -> Result<Facts, (&'static
             _ => return Err((form::MINUTES, t.minutes_invalid())),
         },
     };
-    let occurred_at = value(values, form::WHEN)
+    let occurred_at = submitted
+        .field(form::WHEN)
         .and_then(|v| v.selected_date_time.as_ref())
         .map(|at| at.0);
     Ok(Facts {
         occurred_at,
-        medium: value(values, form::MEDIUM)
+        medium: submitted
+            .field(form::MEDIUM)
             .and_then(|v| v.selected_option.as_ref())
             .and_then(|o| Medium::parse(&o.value)),
         minutes,
-        words: Facts::text_of(&text(values, form::WORDS)),
-        wants: Facts::text_of(&text(values, form::WANTS)),
-        present: Facts::text_of(&text(values, form::PRESENT)),
-        evidence: Facts::links_of(&text(values, form::LINKS)),
-        note: Facts::text_of(&text(values, form::NOTE)),
+        words: Facts::text_of(&submitted.text(form::WORDS)),
+        wants: Facts::text_of(&submitted.text(form::WANTS)),
+        present: Facts::text_of(&submitted.text(form::PRESENT)),
+        evidence: Facts::links_of(&submitted.text(form::LINKS)),
+        note: Facts::text_of(&submitted.text(form::NOTE)),
     })
 }
 
@@ -68,7 +60,7 @@ pub fn clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> Reply {
         Path::Button,
         id,
         "opening the facts form",
-        move |ctx| Ok(views::facts_form(id, ctx.look())),
+        move |ctx| Ok(render::facts_form(id, ctx.look())),
     )
 }
 
@@ -79,24 +71,14 @@ pub async fn submitted(
     view: &SlackStatefulView,
 ) -> Reply {
     let t = ctx.look().t;
-    let metadata = match &view.view {
-        SlackView::Modal(modal) => modal.private_metadata.clone().unwrap_or_default(),
-        SlackView::Home(_) => String::new(),
-    };
-    let Some(id) = CaseId::parse(&metadata) else {
+    let submitted = Submitted::new(view);
+    let Some(id) = CaseId::parse(submitted.metadata()) else {
         return Reply::BadRequest("facts form without a case");
     };
     let Some(user) = UserId::parse(user.id.as_ref()) else {
         return Reply::BadRequest("user.id is not a Slack user id");
     };
-    let empty = HashMap::new();
-    let values = view
-        .state_params
-        .state
-        .as_ref()
-        .map(|s| &s.values)
-        .unwrap_or(&empty);
-    let facts = match facts_of(values, t) {
+    let facts = match facts_of(submitted, t) {
         Ok(facts) => facts,
         Err((field, text)) => {
             return Reply::Json(json!({

@@ -12,8 +12,8 @@ use serde_json::Value;
 use crate::handlers::{
     Click, Reply, approve, classify, decide, escalate, facts, safety, shortcut, take_case, tell,
 };
-use crate::slack::views::{self, MESSAGE_SHORTCUT, action, form};
-use crate::staff::{Admission, Path};
+use crate::render::{self, MESSAGE_SHORTCUT, action, form};
+use crate::staff::{Admission, Path, admit, admit_now};
 
 /// `raw` is the payload as JSON, for the fields slack-morphism does not model.
 pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent, raw: &Value) -> Reply {
@@ -74,13 +74,13 @@ async fn stale_form(
     let Some(user) = UserId::parse(user.id.as_ref()) else {
         return Reply::Ack;
     };
-    if ctx.admit_now(&user, Path::Form, None).await != Admission::Staff {
+    if admit_now(ctx, &user, Path::Form, None).await != Admission::Staff {
         return Reply::Ack;
     }
     let look = ctx.look();
     Reply::Json(serde_json::json!({
         "response_action": "update",
-        "view": views::notice(look.t.stale_form_title(), look.t.stale_form(), look),
+        "view": render::notice(look.t.stale_form_title(), look.t.stale_form(), look),
     }))
 }
 
@@ -101,7 +101,7 @@ fn stale_shortcut(ctx: &Arc<Context>, event: &SlackInteractionMessageActionEvent
         .and_then(|c| ChannelId::parse(c.id.as_ref()));
     let ctx = ctx.clone();
     tokio::spawn(async move {
-        if ctx.admit(&user, Path::Shortcut, None).await == Admission::Staff {
+        if admit(&ctx, &user, Path::Shortcut, None).await == Admission::Staff {
             let text = ctx.look().t.stale_shortcut();
             tell(&ctx, channel, user, text);
         }

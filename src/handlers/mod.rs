@@ -19,11 +19,12 @@ use std::fmt::Display;
 use std::sync::Arc;
 
 use serde_json::json;
+use slack_morphism::prelude::{SlackBlock, SlackStatefulView, SlackView, SlackViewStateValue};
 
 use crate::app::Context;
 use crate::domain::{Action, CaseId, ChannelId, Refusal, Stamp, UserId};
-use crate::slack::views::{self, Look};
-use crate::staff::{Admission, Path};
+use crate::render;
+use crate::staff::{Admission, Path, admit_now};
 use crate::store::ActError;
 
 /// What goes back to Slack in the HTTP response.
@@ -57,39 +58,79 @@ impl Reply {
 
 pub use crate::slack::payload::CommandForm;
 
-impl Context {
-    pub fn look(&self) -> Look<'_> {
-        Look {
-            t: self.settings.locale.catalog(),
-            currency: &self.settings.currency,
-            reporter_may_decide: self.settings.rules.roles.reporter_may_decide,
-            zone: &self.settings.report.schedule.zone,
-            policy_url: self.settings.policy_url.as_deref(),
-            support_url: self.settings.support_url.as_deref(),
-            company: self.settings.company_name.as_deref(),
-            terms_clause: self.settings.terms_clause.as_deref(),
+/// A submitted form (a view submission), as handlers read it. Our inputs give their
+/// element the block's id as its action id, so one name finds a field.
+#[derive(Clone, Copy)]
+pub struct Submitted<'a>(&'a SlackStatefulView);
+
+impl<'a> Submitted<'a> {
+    pub fn new(view: &'a SlackStatefulView) -> Self {
+        Submitted(view)
+    }
+
+    /// The form's private_metadata ("" when it has none).
+    pub fn metadata(self) -> &'a str {
+        match &self.0.view {
+            SlackView::Modal(modal) => modal.private_metadata.as_deref().unwrap_or(""),
+            SlackView::Home(_) => "",
         }
     }
 
-    /// Logs an internal failure with a short reference and returns the sentence the person
-    /// sees, which quotes the reference so support can find the log line.
-    pub fn internal_error(&self, doing: &str, error: &dyn Display) -> String {
-        let reference = format!("ERR-{:08X}", fastrand::u32(..));
-        tracing::error!(reference, doing, error = %error, "request failed");
-        self.look().t.internal_error(&reference)
+    /// What was filled in input `block`: a text, a date, or the options chosen.
+    pub fn field(self, block: &str) -> Option<&'a SlackViewStateValue> {
+        self.0
+            .state_params
+            .state
+            .as_ref()?
+            .values
+            .get(&block.into())?
+            .get(&block.into())
     }
 
-    /// Counts a refusal about who may act (the audit entry is the store's).
-    pub fn count_refusal(&self, action: &Action, refusal: &Refusal) {
-        if let Some(reason) = refusal.about_rights() {
-            self.metrics.refused(action.name(), reason);
-        }
+    /// A text input's value ("" when left empty).
+    pub fn text(self, block: &str) -> String {
+        self.field(block)
+            .and_then(|v| v.value.clone())
+            .unwrap_or_default()
+    }
+
+    /// The value of the option chosen in a select or radio input.
+    pub fn choice(self, block: &str) -> Option<String> {
+        self.field(block)
+            .and_then(|v| v.selected_option.as_ref())
+            .map(|o| o.value.clone())
+    }
+
+    /// Whether the form has input `block` at all (filled or not).
+    pub fn has_input(self, block: &str) -> bool {
+        let SlackView::Modal(modal) = &self.0.view else {
+            return false;
+        };
+        modal.blocks.iter().any(|b| match b {
+            SlackBlock::Input(input) => input.block_id.as_ref().is_some_and(|id| id.0 == block),
+            _ => false,
+        })
+    }
+}
+
+/// Logs an internal failure with a short reference and returns the sentence the person
+/// sees, which quotes the reference so support can find the log line.
+pub fn internal_error(ctx: &Context, doing: &str, error: &dyn Display) -> String {
+    let reference = format!("ERR-{:08X}", fastrand::u32(..));
+    tracing::error!(reference, doing, error = %error, "request failed");
+    ctx.look().t.internal_error(&reference)
+}
+
+/// Counts a refusal about who may act (the audit entry is the store's).
+pub fn count_refusal(ctx: &Context, action: &Action, refusal: &Refusal) {
+    if let Some(reason) = refusal.about_rights() {
+        ctx.metrics.refused(action.name(), reason);
     }
 }
 
 /// An ephemeral reply to a slash command, in the HTTP response itself.
 pub fn ephemeral(text: String) -> Reply {
-    ephemeral_message(views::ephemeral(text))
+    ephemeral_message(render::ephemeral(text))
 }
 
 /// An ephemeral reply to a slash command with blocks of its own.
@@ -126,7 +167,7 @@ pub fn tell(ctx: &Arc<Context>, channel: Option<ChannelId>, user: UserId, text: 
     tokio::spawn(async move {
         if let Err(e) = ctx
             .slack
-            .post_ephemeral(&channel, &user, views::ephemeral(text), None)
+            .post_ephemeral(&channel, &user, render::ephemeral(text), None)
             .await
         {
             tracing::warn!(error = %e, "could not show an ephemeral message");
@@ -153,7 +194,7 @@ pub fn open_form_for_staff(
     let ctx = ctx.clone();
     let trigger = trigger_id.to_owned();
     tokio::spawn(async move {
-        match ctx.admit_now(&click.user, path, Some(id)).await {
+        match admit_now(&ctx, &click.user, path, Some(id)).await {
             Admission::Staff => {}
             Admission::Refused(_) => return,
             Admission::Unsure(_) => {
@@ -170,7 +211,7 @@ pub fn open_form_for_staff(
             }
         };
         if let Err(e) = ctx.slack.open_view(&trigger, view).await {
-            let text = ctx.internal_error(what, &e);
+            let text = internal_error(&ctx, what, &e);
             tell(&ctx, click.channel, click.user, text);
         }
     });
@@ -185,29 +226,31 @@ pub struct Click {
     pub value: String,
 }
 
+/// The case a clicked button names, once the person who clicked is known to be staff.
+/// `None` when the click goes no further: someone who is not staff was refused silently
+/// (`admit_now` logs and counts it), and someone who could not be checked, or a button
+/// that names no case, is told so.
+pub async fn clicked_case(ctx: &Arc<Context>, click: &Click) -> Option<CaseId> {
+    let t = ctx.look().t;
+    let id = CaseId::parse(&click.value);
+    let text = match admit_now(ctx, &click.user, Path::Button, id).await {
+        Admission::Staff => match id {
+            Some(id) => return Some(id),
+            None => t.no_such_case(click.value.as_str().into()),
+        },
+        Admission::Refused(_) => return None,
+        Admission::Unsure(_) => t.staff_unverified(),
+    };
+    tell(ctx, click.channel.clone(), click.user.clone(), text);
+    None
+}
+
 /// Applies `action` to the case a button names. The store does the work atomically; the
 /// person hears back only when something was refused (the card shows the rest). Someone
 /// who is not staff hears nothing at all.
 pub async fn act(ctx: &Arc<Context>, click: Click, action: Action) -> Reply {
     let look = ctx.look();
-    match ctx
-        .admit_now(&click.user, Path::Button, CaseId::parse(&click.value))
-        .await
-    {
-        Admission::Staff => {}
-        Admission::Refused(_) => return Reply::Ack,
-        Admission::Unsure(_) => {
-            tell(ctx, click.channel, click.user, look.t.staff_unverified());
-            return Reply::Ack;
-        }
-    }
-    let Some(id) = CaseId::parse(&click.value) else {
-        tell(
-            ctx,
-            click.channel,
-            click.user,
-            look.t.no_such_case(click.value.as_str().into()),
-        );
+    let Some(id) = clicked_case(ctx, &click).await else {
         return Reply::Ack;
     };
     let actor = Stamp {
@@ -224,7 +267,7 @@ pub async fn act(ctx: &Arc<Context>, click: Click, action: Action) -> Reply {
         }
         Err(ActError::Refused(refusal)) => {
             tracing::info!(case = %id, ?action, ?refusal, "refused");
-            ctx.count_refusal(&action, &refusal);
+            count_refusal(ctx, &action, &refusal);
             let text = look.t.refusal(&refusal, id, look.currency);
             tell(ctx, click.channel, click.user, text);
         }
@@ -237,7 +280,7 @@ pub async fn act(ctx: &Arc<Context>, click: Click, action: Action) -> Reply {
             );
         }
         Err(ActError::Store(e)) => {
-            let text = ctx.internal_error("applying an action to a case", &e);
+            let text = internal_error(ctx, "applying an action to a case", &e);
             tell(ctx, click.channel, click.user, text);
         }
     }
@@ -257,7 +300,7 @@ pub async fn submit(
 ) -> Reply {
     let look = ctx.look();
     let t = look.t;
-    let problem = match ctx.admit_now(&user, path, Some(id)).await {
+    let problem = match admit_now(ctx, &user, path, Some(id)).await {
         Admission::Staff => None,
         Admission::Refused(_) => return Reply::Ack,
         Admission::Unsure(_) => Some(t.staff_unverified()),
@@ -280,14 +323,14 @@ pub async fn submit(
             return Reply::Json(json!({ "response_action": "clear" }));
         }
         Ok(Err(ActError::Refused(refusal))) => {
-            ctx.count_refusal(&action, &refusal);
+            count_refusal(ctx, &action, &refusal);
             t.refusal(&refusal, id, look.currency)
         }
         Ok(Err(ActError::NoSuchCase(_))) => t.no_such_case(id.to_string().as_str().into()),
-        Ok(Err(ActError::Store(e))) => ctx.internal_error("recording a form", &e),
+        Ok(Err(ActError::Store(e))) => internal_error(ctx, "recording a form", &e),
     };
     Reply::Json(json!({
         "response_action": "update",
-        "view": views::notice(title, problem, look),
+        "view": render::notice(title, problem, look),
     }))
 }

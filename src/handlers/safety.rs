@@ -8,15 +8,15 @@ use std::sync::Arc;
 
 use crate::app::Context;
 use crate::domain::{Action, CaseId, Stamp};
-use crate::handlers::{Click, Reply, tell};
-use crate::staff::{Admission, Path};
+use crate::handlers::{Click, Reply, count_refusal, internal_error, tell};
+use crate::staff::{Admission, Path, admit_now};
 use crate::store::ActError;
 
 pub async fn handle(ctx: &Arc<Context>, click: Click, safe: bool) -> Reply {
     let look = ctx.look();
     let t = look.t;
     let id = CaseId::parse(&click.value);
-    match ctx.admit_now(&click.user, Path::Button, id).await {
+    match admit_now(ctx, &click.user, Path::Button, id).await {
         Admission::Staff => {}
         Admission::Refused(_) => return Reply::Ack,
         Admission::Unsure(_) => {
@@ -42,11 +42,11 @@ pub async fn handle(ctx: &Arc<Context>, click: Click, safe: bool) -> Reply {
             t.safety_recorded(id, safe)
         }
         Err(ActError::Refused(refusal)) => {
-            ctx.count_refusal(&action, &refusal);
+            count_refusal(ctx, &action, &refusal);
             t.refusal(&refusal, id, look.currency)
         }
         Err(ActError::NoSuchCase(_)) => t.no_such_case(id.to_string().as_str().into()),
-        Err(ActError::Store(e)) => ctx.internal_error("recording the safety answer", &e),
+        Err(ActError::Store(e)) => internal_error(ctx, "recording the safety answer", &e),
     };
     tell(ctx, click.channel, click.user, text);
     Reply::Ack

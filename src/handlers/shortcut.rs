@@ -10,9 +10,11 @@ use slack_morphism::prelude::*;
 
 use crate::app::Context;
 use crate::domain::{Action, CaseId, ChannelId, CustomerId, UserId};
-use crate::handlers::{Click, Reply, escalate, open_form_for_staff, submit, tell};
+use crate::handlers::{
+    Click, Reply, Submitted, escalate, internal_error, open_form_for_staff, submit, tell,
+};
+use crate::render::{self, Flagged, form};
 use crate::slack::message::Posted;
-use crate::slack::views::{self, Flagged, form};
 use crate::staff::Path;
 
 /// The message shortcut. `raw` is the payload as JSON: slack-morphism's message model
@@ -72,7 +74,7 @@ pub fn suggested(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> Reply {
             ),
             Ok(None) => tracing::info!("the suggested message is gone; nothing to escalate"),
             Err(e) => {
-                let text = ctx.internal_error("fetching a suggested message", &e);
+                let text = internal_error(&ctx, "fetching a suggested message", &e);
                 tell(&ctx, Some(channel), click.user, text);
             }
         }
@@ -92,7 +94,7 @@ pub fn identify_clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> R
         Path::NameCustomer,
         id,
         "opening the customer form",
-        move |ctx| Ok(views::identify_form(id, ctx.look())),
+        move |ctx| Ok(render::identify_form(id, ctx.look())),
     )
 }
 
@@ -103,21 +105,14 @@ pub async fn identify_submitted(
     view: &SlackStatefulView,
 ) -> Reply {
     let t = ctx.look().t;
-    let metadata = match &view.view {
-        SlackView::Modal(modal) => modal.private_metadata.clone().unwrap_or_default(),
-        SlackView::Home(_) => String::new(),
-    };
-    let (Some(id), Some(user)) = (CaseId::parse(&metadata), UserId::parse(user.id.as_ref())) else {
+    let submitted = Submitted::new(view);
+    let (Some(id), Some(user)) = (
+        CaseId::parse(submitted.metadata()),
+        UserId::parse(user.id.as_ref()),
+    ) else {
         return Reply::BadRequest("customer form without a case");
     };
-    let typed = view
-        .state_params
-        .state
-        .as_ref()
-        .and_then(|s| s.values.get(&form::CUSTOMER.into()))
-        .and_then(|b| b.get(&form::CUSTOMER.into()))
-        .and_then(|v| v.value.clone())
-        .unwrap_or_default();
+    let typed = submitted.text(form::CUSTOMER);
     let Some(customer) = CustomerId::parse(&typed) else {
         return Reply::Json(serde_json::json!({
             "response_action": "errors",

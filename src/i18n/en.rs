@@ -10,18 +10,17 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
 use super::{
-    Catalog, Money, Recorded, Trend, Untrusted, duration_units, group_thousands, mention,
-    one_decimal, recorded_or_as_is, trend,
+    Catalog, Money, Recorded, Trend, Untrusted, WeekSummary, duration_units, group_thousands,
+    mention, one_decimal, recorded_or_as_is, trend,
 };
 use crate::domain::customer::CaseLine;
+use crate::domain::export::Column;
 use crate::domain::{
     Accommodation, CaseId, CaseState, Category, ChannelId, Checks, Complaint, Contact,
     CustomerRecord, Decision, DutyToServe, Event, Facts, History, LegalReview, Measure, Medium,
     Notice, Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId,
     Week,
 };
-use crate::report::WeeklyReport;
-use crate::report::export::Column;
 
 pub struct En;
 
@@ -1318,8 +1317,8 @@ impl Catalog for En {
         )
     }
 
-    fn weekly_report(&self, r: &WeeklyReport, currency: &str) -> String {
-        let s = &r.figures.stats;
+    fn weekly_report(&self, r: &WeekSummary, currency: &str) -> String {
+        let s = &r.stats;
         let monday = r.week.monday();
         let sunday = monday.saturating_add(6.days());
         let first = if monday.year() == sunday.year() {
@@ -1424,14 +1423,10 @@ impl Catalog for En {
             }
         }
         for (label, spread, none) in [
-            (
-                "Time to take",
-                r.figures.to_taken,
-                "no case was taken this week",
-            ),
+            ("Time to take", r.to_taken, "no case was taken this week"),
             (
                 "Time to decide",
-                r.figures.to_decided,
+                r.to_decided,
                 "no case was decided this week",
             ),
         ] {

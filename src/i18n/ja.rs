@@ -12,18 +12,17 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
 use super::{
-    Catalog, Money, Recorded, Trend, Untrusted, duration_units, group_thousands, is_japan, mention,
-    one_decimal, recorded_or_as_is, trend,
+    Catalog, Money, Recorded, Trend, Untrusted, WeekSummary, duration_units, group_thousands,
+    is_japan, mention, one_decimal, recorded_or_as_is, trend,
 };
 use crate::domain::customer::CaseLine;
+use crate::domain::export::Column;
 use crate::domain::{
     Accommodation, CaseId, CaseState, Category, ChannelId, Checks, Complaint, Contact,
     CustomerRecord, Decision, DutyToServe, Event, Facts, History, LegalReview, Measure, Medium,
     Notice, Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId,
     Week,
 };
-use crate::report::WeeklyReport;
-use crate::report::export::Column;
 
 pub struct Ja;
 
@@ -1365,8 +1364,8 @@ impl Catalog for Ja {
         )
     }
 
-    fn weekly_report(&self, r: &WeeklyReport, currency: &str) -> String {
-        let s = &r.figures.stats;
+    fn weekly_report(&self, r: &WeekSummary, currency: &str) -> String {
+        let s = &r.stats;
         let monday = r.week.monday();
         let sunday = monday.saturating_add(6.days());
         let zone = if r.zone == "Asia/Tokyo" {
@@ -1455,12 +1454,12 @@ impl Catalog for Ja {
         for (label, spread, none) in [
             (
                 "担当決定までの時間",
-                r.figures.to_taken,
+                r.to_taken,
                 "今週担当が決まった案件はありません",
             ),
             (
                 "判断までの時間",
-                r.figures.to_decided,
+                r.to_decided,
                 "今週判断した案件はありません",
             ),
         ] {

@@ -15,13 +15,37 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::customer::CaseLine;
+use crate::domain::export::Column;
 use crate::domain::{
     Accommodation, CaseId, CaseState, Category, ChannelId, Checks, Complaint, Contact, CustomerId,
     CustomerRecord, Decision, DutyToServe, Event, Facts, History, LegalReview, Measure, Medium,
-    Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId, Week,
+    Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Spread, Step, Tallies, UserId,
+    Week, WeekStats,
 };
-use crate::report::WeeklyReport;
-use crate::report::export::Column;
+
+/// What a week's report says, as plain figures: `report::WeeklyReport` gathers them from
+/// the store, and the catalogs word them. Aggregates only: no names, and private
+/// categories as one count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeekSummary {
+    pub week: Week,
+    /// The zone weeks are counted in, as configured (`Asia/Tokyo`).
+    pub zone: String,
+    pub stats: WeekStats,
+    /// How long the week's cases took to be taken, and to be decided.
+    pub to_taken: Option<Spread>,
+    pub to_decided: Option<Spread>,
+    /// Cases opened in each of the weeks before, oldest first.
+    pub trend: Vec<u64>,
+    /// Open now, when the report is made, and how long the oldest has been open.
+    pub open_now: u64,
+    pub oldest_open: Option<jiff::SignedDuration>,
+    /// Customers with more than one case, all time.
+    pub repeat_customers: u64,
+    /// Customers cut off, all time, and of how many customers (`policy.customer_count`).
+    pub cut_off_total: u64,
+    pub customer_count: Option<u64>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -481,7 +505,7 @@ pub trait Catalog: Sync {
 
     // The weekly report in the stats channel: aggregates only, no names, private
     // categories counted together (domain.md, "Privacy").
-    fn weekly_report(&self, report: &WeeklyReport, currency: &str) -> String;
+    fn weekly_report(&self, report: &WeekSummary, currency: &str) -> String;
     /// Shared with the chart: what it shows and which number is which category
     /// (`legend`: "1 Threats", "2 …").
     fn chart_comment(&self, week: Week, weeks: usize, legend: &[String]) -> String;

@@ -12,12 +12,11 @@ use super::style::{Kind, violations};
 use super::*;
 use crate::domain::checks::Slug;
 use crate::domain::customer::{CaseLine, CutOff};
+use crate::domain::export::Column;
 use crate::domain::{
     Accommodation, Checks, Complaint, Contact, Contacts, DutyToServe, LegalReview, Measures,
     Notice, Problem, Proposal, Spread, Stamp, WeekStats,
 };
-use crate::report::export::Column;
-use crate::store::WeekFigures;
 
 const AT: &str = "2026-12-04T03:21:00Z";
 
@@ -250,7 +249,7 @@ fn tallies() -> Tallies {
 
 /// A week where every line of the report has something to say, and one where nothing
 /// happened.
-fn reports() -> [(&'static str, WeeklyReport); 3] {
+fn reports() -> [(&'static str, WeekSummary); 3] {
     let busy = WeekStats {
         opened: 417,
         by_category: BTreeMap::from([
@@ -278,21 +277,18 @@ fn reports() -> [(&'static str, WeeklyReport); 3] {
         median: SignedDuration::from_mins(20),
         p90: SignedDuration::from_hours(30),
     };
-    let report = |stats: WeekStats, spread: Option<Spread>, trend: Vec<u64>| WeeklyReport {
+    let report = |stats: WeekStats, spread: Option<Spread>, trend: Vec<u64>| WeekSummary {
         week: Week::new(2026, 49).expect("a week"),
         zone: "Asia/Tokyo".into(),
-        figures: WeekFigures {
-            stats,
-            to_taken: spread,
-            to_decided: spread,
-        },
+        stats,
+        to_taken: spread,
+        to_decided: spread,
         trend,
         open_now: 2,
         oldest_open: spread.map(|s| s.p90),
         repeat_customers: 3,
         cut_off_total: 4,
         customer_count: Some(350),
-        chart: Vec::new(),
     };
     let quiet = WeekStats::default();
     let mut new_year = report(quiet.clone(), None, Vec::new());
@@ -1417,7 +1413,7 @@ fn the_report_says_how_fast_nine_in_ten_were_without_a_doubled_bound() {
         median: SignedDuration::from_secs(10),
         p90: SignedDuration::from_secs(20),
     };
-    week.figures.to_taken = Some(quick);
+    week.to_taken = Some(quick);
     let ja = Locale::Ja.catalog().weekly_report(&week, "JPY");
     assert!(ja.contains("中央値 1分未満、9割が1分未満（2件）"), "{ja}");
     assert!(!ja.contains("未満以内"), "{ja}");

@@ -17,10 +17,10 @@ use crate::domain::{ChannelId, Evidence, MessageRef, NewCase, Source, UserId};
 use crate::i18n::Untrusted;
 use crate::jobs::later;
 use crate::jobs::outbox::backoff;
+use crate::render::{self, Flagged};
 use crate::slack::api::{CallError, CallResult};
 use crate::slack::message::Posted;
-use crate::slack::views::{self, Flagged};
-use crate::staff::{Admission, Path};
+use crate::staff::{Admission, Path, admit};
 use crate::store::{Work, WorkEntry};
 
 const IDLE_POLL: SignedDuration = SignedDuration::from_secs(30);
@@ -165,7 +165,7 @@ async fn open_from_reaction(
     ts: &str,
     reporter: &UserId,
 ) -> Result<(), ReactionFailed> {
-    match ctx.admit(reporter, Path::Reaction, None).await {
+    match admit(ctx, reporter, Path::Reaction, None).await {
         Admission::Staff => {}
         Admission::Refused(_) => return Ok(()),
         Admission::Unsure(e) => return Err(ReactionFailed(Step::Admit, e)),
@@ -225,7 +225,7 @@ async fn open_from_reaction(
                 .post_ephemeral(
                     channel,
                     reporter,
-                    views::ephemeral(text),
+                    render::ephemeral(text),
                     message.reply_to(),
                 )
                 .await
@@ -339,11 +339,11 @@ async fn open_unread(ctx: &Arc<Context>, channel: &ChannelId, ts: &str, reporter
 async fn tell_reporter(ctx: &Arc<Context>, channel: &ChannelId, reporter: &UserId, text: String) {
     let shown = ctx
         .slack
-        .post_ephemeral(channel, reporter, views::ephemeral(text.clone()), None)
+        .post_ephemeral(channel, reporter, render::ephemeral(text.clone()), None)
         .await;
     if let Err(e) = shown {
         tracing::warn!(error = %e, "could not tell the reporter in the channel; trying a direct message");
-        if let Err(e) = suggest_by_dm(ctx, reporter, views::ephemeral(text)).await {
+        if let Err(e) = suggest_by_dm(ctx, reporter, render::ephemeral(text)).await {
             tracing::error!(error = %e, "could not tell the reporter that their reaction failed");
         }
     }
@@ -407,7 +407,7 @@ async fn staff(
 /// Whether a suggestion may be shown to `person`: only staff. A look-up that fails is
 /// retried with the rest of the work.
 async fn admitted(ctx: &Arc<Context>, person: &UserId) -> CallResult<bool> {
-    match ctx.admit(person, Path::Suggestion, None).await {
+    match admit(ctx, person, Path::Suggestion, None).await {
         Admission::Staff => Ok(true),
         Admission::Refused(_) => Ok(false),
         Admission::Unsure(e) => Err(e),
@@ -455,7 +455,7 @@ async fn suggest(ctx: &Arc<Context>, work: &Work) -> CallResult<()> {
     // Looked up once, and only if someone has to be told by direct message.
     let mut permalink: Option<Option<String>> = None;
     for person in people {
-        let content = views::suggestion(text.clone(), &flagged, look);
+        let content = render::suggestion(text.clone(), &flagged, look);
         // Ephemeral: only this person sees it; nothing appears in the channel.
         match ctx
             .slack
@@ -478,7 +478,7 @@ async fn suggest(ctx: &Arc<Context>, work: &Work) -> CallResult<()> {
                     .and_then(Option::as_deref)
                     .map(Untrusted::new);
                 let intro = look.t.suggestion_by_dm(channel, link);
-                let content = views::suggestion(format!("{intro}\n{text}"), &flagged, look);
+                let content = render::suggestion(format!("{intro}\n{text}"), &flagged, look);
                 if let Err(e) = suggest_by_dm(ctx, &person, content).await {
                     tracing::warn!(error = %e, "could not send a suggestion by direct message");
                 }

@@ -29,9 +29,9 @@ use tokio::time::Instant;
 use crate::app::Context;
 use crate::domain::{Case, CaseState, ChannelId, Effect, MessageRef, Note, PageSent};
 use crate::jobs::later;
+use crate::render;
 use crate::slack::api::{CallError, CallResult, Tag};
-use crate::slack::views;
-use crate::staff::{Admission, Path};
+use crate::staff::{Admission, Path, admit};
 use crate::store::{Delivered, Queued, Retry};
 
 /// Deliveries in progress at once (each in its own lane).
@@ -473,7 +473,7 @@ async fn to_staff(
     path: Path,
     case: &Case,
 ) -> CallResult<bool> {
-    match ctx.admit(person, path, Some(case.id)).await {
+    match admit(ctx, person, path, Some(case.id)).await {
         Admission::Staff => Ok(true),
         Admission::Refused(_) => Ok(false),
         Admission::Unsure(e) => Err(e),
@@ -492,12 +492,12 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
             }
             let channel = ctx.settings.slack.escalation_channel.clone();
             let posted =
-                post_once(ctx, queued, &channel, None, views::card(case, look), false).await?;
+                post_once(ctx, queued, &channel, None, render::card(case, look), false).await?;
             Ok(Delivered::Card(posted))
         }
         Effect::UpdateCard => {
             let card = needs_card(case)?;
-            slack.update_message(card, views::card(case, look)).await?;
+            slack.update_message(card, render::card(case, look)).await?;
             Ok(Delivered::Nothing)
         }
         Effect::UpdatePages => {
@@ -507,7 +507,7 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
                 None => None,
             };
             for page in &case.posts.pages {
-                let content = views::page(case, permalink.as_deref(), look);
+                let content = render::page(case, permalink.as_deref(), look);
                 slack.update_message(&page.message, content).await?;
             }
             Ok(Delivered::Nothing)
@@ -535,7 +535,7 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
             if !matches!(case.state, CaseState::Open) {
                 return Ok(Delivered::Nothing);
             }
-            let content = views::page(&case, permalink.as_deref(), look);
+            let content = render::page(&case, permalink.as_deref(), look);
             let message = post_once(ctx, queued, &dm, None, content, false).await?;
             Ok(Delivered::Page(PageSent {
                 to: to.clone(),
@@ -552,7 +552,7 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
                 Some(card) => slack.permalink(card).await.ok(),
                 None => None,
             };
-            let content = views::urgent(case, permalink.as_deref(), look);
+            let content = render::urgent(case, permalink.as_deref(), look);
             post_once(ctx, queued, &dm, None, content, false).await?;
             Ok(Delivered::Nothing)
         }
@@ -560,7 +560,7 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
             if !matches!(case.state, CaseState::Open) {
                 return Ok(Delivered::Nothing);
             }
-            let content = views::here_alert(case, *round, *of, look);
+            let content = render::here_alert(case, *round, *of, look);
             let (channel, thread) = match &case.posts.card {
                 Some(card) => (card.channel.clone(), Some(card.ts.as_str())),
                 None => (ctx.settings.slack.escalation_channel.clone(), None),
@@ -570,7 +570,7 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
         }
         Effect::ThreadNote { note } => {
             let card = needs_card(case)?.clone();
-            let content = views::note(case, note, look);
+            let content = render::note(case, note, look);
             let posted =
                 post_once(ctx, queued, &card.channel, Some(&card.ts), content, false).await?;
             Ok(match note {
@@ -592,7 +592,7 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
             slack
                 .update_message(
                     message,
-                    views::resolved_proposal(proposal, resolution, look),
+                    render::resolved_proposal(proposal, resolution, look),
                 )
                 .await?;
             Ok(Delivered::Nothing)
@@ -613,7 +613,7 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
                 proposal: proposal.clone(),
             };
             slack
-                .update_message(message, views::note(case, &note, look))
+                .update_message(message, render::note(case, &note, look))
                 .await?;
             Ok(Delivered::Nothing)
         }
@@ -635,7 +635,7 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
                 .post_ephemeral(
                     &channel,
                     &case.reporter,
-                    views::acknowledge(case, look),
+                    render::acknowledge(case, look),
                     thread,
                 )
                 .await?;
@@ -649,7 +649,7 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
                 return Ok(Delivered::Nothing);
             }
             let dm = slack.open_dm(&case.reporter).await?;
-            let content = views::reporter_closed(case, decision, look);
+            let content = render::reporter_closed(case, decision, look);
             post_once(ctx, queued, &dm, None, content, false).await?;
             Ok(Delivered::Nothing)
         }

@@ -209,5 +209,5 @@ pub async fn post_now(
             .await
             .map_err(|e| format!("The report was posted, but its chart was not: {e}"))?;
     }
-    Ok(report.figures.stats.opened)
+    Ok(report.summary.stats.opened)
 }

@@ -10,7 +10,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::config::Settings;
 use crate::domain::{Category, Measure, Week, report::chart_series};
-use crate::i18n::Catalog;
+use crate::i18n::{Catalog, WeekSummary};
 use crate::slack::api::Upload;
 use crate::store::{Store, StoreError, WeekFigures};
 
@@ -19,24 +19,10 @@ pub const TREND_WEEKS: usize = 4;
 /// How many weeks the chart shows, ending with the reported one.
 pub const CHART_WEEKS: usize = 12;
 
-/// Everything a week's report says. Aggregates only: no names, and private categories
-/// as one count.
+/// Everything a week's report says: its figures, which the catalogs word, and its chart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WeeklyReport {
-    pub week: Week,
-    /// The zone weeks are counted in, as configured (`Asia/Tokyo`).
-    pub zone: String,
-    pub figures: WeekFigures,
-    /// Cases opened in each of the `TREND_WEEKS` weeks before, oldest first.
-    pub trend: Vec<u64>,
-    /// Open now, when the report is made, and how long the oldest has been open.
-    pub open_now: u64,
-    pub oldest_open: Option<SignedDuration>,
-    /// Customers with more than one case, all time.
-    pub repeat_customers: u64,
-    /// Customers cut off, all time, and of how many customers (`policy.customer_count`).
-    pub cut_off_total: u64,
-    pub customer_count: Option<u64>,
+    pub summary: WeekSummary,
     /// Cases opened per week and chart series (see `chart_series`), oldest first.
     pub chart: Vec<(Week, Vec<u64>)>,
 }
@@ -69,16 +55,25 @@ impl WeeklyReport {
         let oldest_open = store
             .oldest_open()?
             .map(|case| now.duration_since(case.opened_at).max(SignedDuration::ZERO));
+        let WeekFigures {
+            stats,
+            to_taken,
+            to_decided,
+        } = figures;
         Ok(WeeklyReport {
-            week,
-            zone: zone.to_owned(),
-            figures,
-            trend,
-            open_now: tallies.cases_open,
-            oldest_open,
-            repeat_customers: tallies.repeat_customers,
-            cut_off_total: tallies.customers_cut_off,
-            customer_count,
+            summary: WeekSummary {
+                week,
+                zone: zone.to_owned(),
+                stats,
+                to_taken,
+                to_decided,
+                trend,
+                open_now: tallies.cases_open,
+                oldest_open,
+                repeat_customers: tallies.repeat_customers,
+                cut_off_total: tallies.customers_cut_off,
+                customer_count,
+            },
             chart,
         })
     }
@@ -100,12 +95,12 @@ impl WeeklyReport {
     }
 
     pub fn text(&self, catalog: &dyn Catalog, currency: &str) -> String {
-        catalog.weekly_report(self, currency)
+        catalog.weekly_report(&self.summary, currency)
     }
 
     /// Decisions that included a termination (with a refund or not).
     pub fn terminations(&self) -> u64 {
-        self.figures.stats.decided(Measure::Termination)
+        self.summary.stats.decided(Measure::Termination)
     }
 
     /// The chart as a PNG, and the words the image cannot say (which number is which
@@ -131,7 +126,7 @@ impl WeeklyReport {
     /// Slack, and a date says more than an ISO week. The report job also finds an
     /// uploaded chart by this name.
     pub fn chart_file_name(&self) -> String {
-        format!("escalations-{}.png", self.week.monday())
+        format!("escalations-{}.png", self.summary.week.monday())
     }
 
     pub fn chart_comment(&self, catalog: &dyn Catalog) -> String {
@@ -140,7 +135,7 @@ impl WeeklyReport {
             .enumerate()
             .map(|(i, s)| format!("{} {}", i + 1, series_name(catalog, s)))
             .collect();
-        catalog.chart_comment(self.week, CHART_WEEKS, &legend)
+        catalog.chart_comment(self.summary.week, CHART_WEEKS, &legend)
     }
 
     /// The chart as a file to share, with its comment.
@@ -200,19 +195,19 @@ mod tests {
             p90: SignedDuration::from_mins(p90_mins),
         };
         WeeklyReport {
-            week: Week::new(2026, 47).expect("a week"),
-            zone: "Asia/Tokyo".into(),
-            figures: WeekFigures {
+            summary: WeekSummary {
+                week: Week::new(2026, 47).expect("a week"),
+                zone: "Asia/Tokyo".into(),
                 stats,
                 to_taken: Some(spread(5, 20, 120)),
                 to_decided: Some(spread(6, 180, 1440)),
+                trend: vec![2, 3, 2, 1],
+                open_now: 3,
+                oldest_open: Some(SignedDuration::from_hours(72)),
+                repeat_customers: 4,
+                cut_off_total: 3,
+                customer_count: Some(350),
             },
-            trend: vec![2, 3, 2, 1],
-            open_now: 3,
-            oldest_open: Some(SignedDuration::from_hours(72)),
-            repeat_customers: 4,
-            cut_off_total: 3,
-            customer_count: Some(350),
             chart: Vec::new(),
         }
     }

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use escalation_bot::app::Application;
-use escalation_bot::clock::{Clock, SystemClock};
+use escalation_bot::clock::{Clock, ManualClock, SystemClock};
 use escalation_bot::config::{Secret, Secrets, Settings};
-use escalation_bot::domain::{Case, CaseId};
+use escalation_bot::domain::{Case, CaseId, Roles, UserId};
 use escalation_bot::i18n::Locale;
 use escalation_bot::store::{AuditEntry, Store};
 use slack_standin::web_api::Sighting;
@@ -145,6 +145,17 @@ async fn launch(
 impl TestBot {
     pub async fn start() -> TestBot {
         TestBot::start_with(Options::default()).await
+    }
+
+    /// A bot whose clock moves only when the test advances it, starting now.
+    pub async fn start_on_manual_clock(options: Options) -> (TestBot, Arc<ManualClock>) {
+        let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
+        let bot = TestBot::start_with(Options {
+            clock: clock.clone(),
+            ..options
+        })
+        .await;
+        (bot, clock)
     }
 
     pub async fn start_with(options: Options) -> TestBot {
@@ -306,6 +317,14 @@ impl TestBot {
         id
     }
 
+    /// Opens a case by command, and EXEC1 takes it from their page.
+    pub async fn open_and_take(&self, text: &str) -> CaseId {
+        let id = self.open_case(text).await;
+        self.click(EXEC1, &self.page(EXEC1), "take_case").await;
+        self.settle().await;
+        id
+    }
+
     pub fn case(&self, id: CaseId) -> Case {
         self.store
             .case(id)
@@ -353,6 +372,13 @@ impl TestBot {
             .into_iter()
             .filter(|m| m.thread_ts.as_deref() == Some(card.ts.as_str()))
             .collect()
+    }
+
+    /// The replies in a case's thread that contain `text`.
+    pub fn thread_saying(&self, id: CaseId, text: &str) -> Vec<Message> {
+        let mut replies = self.thread(id);
+        replies.retain(|m| m.text.contains(text));
+        replies
     }
 
     pub fn dms_to(&self, user: &str) -> Vec<Message> {
@@ -475,6 +501,13 @@ impl TestBot {
 
 /// Runs the real binary in `dir` with a clean environment (no .env, no stray settings)
 /// plus `env`.
+/// The roles once EXEC1 has left `people.executives` and the one manager is AGENT, who
+/// reports the cases: nobody may decide them.
+pub fn roles_where_nobody_may_decide() -> Roles {
+    let user = |u: &str| UserId::parse(u).expect("a user id");
+    Roles::new(vec![user(EXEC2)], vec![user(AGENT)]).with_approvers(vec![user(MGR1), user(MGR2)])
+}
+
 pub fn run_binary(
     dir: &std::path::Path,
     args: &[&str],

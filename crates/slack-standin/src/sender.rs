@@ -350,10 +350,16 @@ impl Sender {
 
     /// `user` runs the "Escalate this message" shortcut on `message`.
     pub async fn shortcut(&self, user: &str, message: &Message) -> Answer {
+        self.shortcut_named(user, message, "escalate_message").await
+    }
+
+    /// `user` runs the message shortcut `callback_id` on `message` (one a deploy renamed
+    /// may still be in people's clients).
+    pub async fn shortcut_named(&self, user: &str, message: &Message, callback_id: &str) -> Answer {
         self.slack.join(&message.channel, user);
         let payload = json!({
             "type": "message_action",
-            "callback_id": "escalate_message",
+            "callback_id": callback_id,
             "team": { "id": TEAM_ID, "domain": "standin" },
             "user": self.user_json(user),
             "channel": { "id": message.channel, "name": self.slack.channel_name(&message.channel).unwrap_or_default() },

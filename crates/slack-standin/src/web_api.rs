@@ -90,6 +90,17 @@ pub struct Author {
     pub bot_id: Option<String>,
 }
 
+impl Author {
+    /// A person of workspace `team`: ours (`TEAM_ID`), or a Slack Connect guest's.
+    pub fn person(user: &str, team: &str) -> Author {
+        Author {
+            user: user.into(),
+            team: team.into(),
+            bot_id: None,
+        }
+    }
+}
+
 /// What kind of account a user is, as users.info tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Membership {
@@ -1436,11 +1447,7 @@ mod tests {
             metadata: Value::Null,
             only_for: None,
             edits: 0,
-            author: Some(Author {
-                user: "U9".into(),
-                team: TEAM_ID.into(),
-                bot_id: None,
-            }),
+            author: Some(Author::person("U9", TEAM_ID)),
             files: Vec::new(),
         };
         let ts = theirs.ts.clone();

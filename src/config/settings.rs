@@ -1,118 +1,18 @@
-//! Purpose: the bot's settings, read from an optional TOML file and then from
-//! `ESCALATION_BOT__SECTION__KEY` environment variables, validated once at start-up into
-//! typed values. Secrets come only from the environment, under Slack's usual names.
-//! Together with the command line (src/cli/), the only code that reads the environment.
+//! Purpose: the settings the bot runs with: the raw file format (raw.rs) validated once,
+//! at start-up, into typed sections. A value that is wrong is one sentence naming its key
+//! (and, when missing, its environment variable).
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::Deserialize;
-
+use super::ConfigError;
+use super::raw::{self, Raw, RawReport};
 use crate::domain::identify::CustomerDirectory;
 use crate::domain::lexicon::Lexicon;
 use crate::domain::{Category, ChannelId, CustomerId, PagingPolicy, Policy, Roles, Rules, UserId};
 use crate::i18n::Locale;
-
-pub const DEFAULT_CONFIG_FILE: &str = "escalation-bot.toml";
-const ENV_PREFIX: &str = "ESCALATION_BOT";
-/// Environment variables that hold lists, comma-separated.
-const LIST_KEYS: [&str; 5] = [
-    "slack.support_channels",
-    "people.executives",
-    "people.managers",
-    "people.approvers",
-    "people.support_leads",
-];
-
-/// A setting that is wrong, as one sentence naming the key.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct ConfigError(String);
-
-impl ConfigError {
-    fn missing(key: &str) -> Self {
-        ConfigError(format!(
-            "{key} is missing: set it in {DEFAULT_CONFIG_FILE} or as {}.",
-            env_name(key)
-        ))
-    }
-
-    fn invalid(key: &str, why: impl fmt::Display) -> Self {
-        ConfigError(format!("{key} is invalid: {why}."))
-    }
-}
-
-/// `slack.api_url` -> `ESCALATION_BOT__SLACK__API_URL`.
-pub fn env_name(key: &str) -> String {
-    format!(
-        "{ENV_PREFIX}__{}",
-        key.replace('.', "__").to_ascii_uppercase()
-    )
-}
-
-/// A secret that never shows up in `Debug` output or logs.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(..)")
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Secrets {
-    pub bot_token: Secret,
-    pub signing_secret: Secret,
-    /// The app-level token (`xapp-…`) Socket Mode connects with.
-    pub app_token: Option<Secret>,
-}
-
-impl Secrets {
-    /// Reads `SLACK_BOT_TOKEN`, `SLACK_SIGNING_SECRET` and, for Socket Mode,
-    /// `SLACK_APP_TOKEN`.
-    pub fn from_env(mode: Mode) -> Result<Secrets, ConfigError> {
-        Secrets::from_map(&std::env::vars().collect(), mode)
-    }
-
-    pub fn from_map(env: &HashMap<String, String>, mode: Mode) -> Result<Secrets, ConfigError> {
-        let get = |name: &str| match env.get(name).map(|v| v.trim()) {
-            Some(v) if !v.is_empty() => Ok(Secret::new(v)),
-            _ => Err(ConfigError(format!(
-                "{name} is not set: put the value from your Slack app's settings in the \
-                 environment (or in .env)."
-            ))),
-        };
-        let app_token = match mode {
-            Mode::Socket => Some(get("SLACK_APP_TOKEN").map_err(|_| {
-                ConfigError(
-                    "SLACK_APP_TOKEN is not set: Socket Mode (slack.mode = \"socket\") needs the \
-                     app-level token (xapp-…) from the app's Basic Information page."
-                        .into(),
-                )
-            })?),
-            Mode::Http => None,
-        };
-        Ok(Secrets {
-            bot_token: get("SLACK_BOT_TOKEN")?,
-            signing_secret: get("SLACK_SIGNING_SECRET")?,
-            app_token,
-        })
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -250,136 +150,6 @@ impl Default for DeliverySettings {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-struct Raw {
-    server: RawServer,
-    store: RawStore,
-    slack: RawSlack,
-    people: RawPeople,
-    paging: RawPaging,
-    delivery: RawDelivery,
-    policy: RawPolicy,
-    i18n: RawI18n,
-    customers: BTreeMap<String, String>,
-    suggestions: RawSuggestions,
-    telemetry: RawTelemetry,
-    lexicon: BTreeMap<String, Vec<String>>,
-    report: RawReport,
-    operations: RawOperations,
-    care: RawCare,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-struct RawOperations {
-    output_dir: Option<PathBuf>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-struct RawReport {
-    weekly_at: Option<String>,
-    timezone: Option<String>,
-    chart: Option<bool>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-struct RawSuggestions {
-    enabled: Option<bool>,
-    repeat_count: Option<u32>,
-    /// The window as a duration ("30m", "72h"); `repeat_minutes` is the older spelling.
-    repeat_window: Option<String>,
-    repeat_minutes: Option<u32>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-struct RawServer {
-    bind: Option<String>,
-    metrics_bind: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-struct RawTelemetry {
-    format: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-struct RawStore {
-    path: Option<PathBuf>,
-    cache_mb: Option<u64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-struct RawSlack {
-    api_url: Option<String>,
-    escalation_channel: Option<String>,
-    stats_channel: Option<String>,
-    support_channels: Option<Vec<String>>,
-    team_id: Option<String>,
-    app_id: Option<String>,
-    mode: Option<String>,
-    trigger_reaction: Option<String>,
-    customer_pattern: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-struct RawPeople {
-    executives: Option<Vec<String>>,
-    managers: Option<Vec<String>>,
-    approvers: Option<Vec<String>>,
-    support_leads: Option<Vec<String>>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-struct RawPaging {
-    ack_timeout: Option<String>,
-    max_rounds: Option<u32>,
-    decision_reminder: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-struct RawDelivery {
-    call_timeout: Option<String>,
-    retry_base: Option<String>,
-    retry_cap: Option<String>,
-    max_attempts: Option<u32>,
-    channel_rate: Option<f64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-struct RawPolicy {
-    version: Option<String>,
-    currency: Option<String>,
-    refund_approval_over: Option<u64>,
-    customer_count: Option<u64>,
-    reporter_may_decide: Option<bool>,
-    company_name: Option<String>,
-    terms_clause: Option<String>,
-    document_url: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-struct RawCare {
-    support_url: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-struct RawI18n {
-    locale: Option<String>,
-}
-
 /// An optional link people are sent to: empty is unset; anything but http(s) is refused.
 fn url_setting(key: &'static str, value: Option<String>) -> Result<Option<String>, ConfigError> {
     match value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
@@ -392,84 +162,29 @@ fn url_setting(key: &'static str, value: Option<String>) -> Result<Option<String
     }
 }
 
-/// Reads `.env` from the working directory into the environment, if there is one.
-/// Variables already set win.
-pub fn load_env_file() {
-    // A missing .env is the normal case in production; nothing to report.
-    let _ = dotenvy::dotenv();
-}
-
 impl Settings {
     /// Reads the file at `path` (optional when it is the default name) and then the
     /// process environment.
     pub fn load(path: Option<&Path>) -> Result<Settings, ConfigError> {
-        let (text, env) = Settings::read_sources(path)?;
+        let (text, env) = raw::read_sources(path)?;
         Settings::from_sources(&text, env)
     }
 
     /// The configured language alone, for commands that need no other setting (the
     /// demo): a configuration that is incomplete for `serve` still chooses its language.
     pub fn locale_only(path: Option<&Path>) -> Option<Locale> {
-        let (text, env) = Settings::read_sources(path).ok()?;
-        let raw = Settings::layered(&text, env).ok()?;
-        raw.get_string("i18n.locale")
+        let (text, env) = raw::read_sources(path).ok()?;
+        let layered = raw::layered(&text, env).ok()?;
+        layered
+            .get_string("i18n.locale")
             .ok()
             .and_then(|l| Locale::parse(&l))
-    }
-
-    fn read_sources(path: Option<&Path>) -> Result<(String, HashMap<String, String>), ConfigError> {
-        let env: HashMap<String, String> = std::env::vars()
-            .filter(|(k, _)| k.starts_with(&format!("{ENV_PREFIX}__")))
-            .collect();
-        let (file, required) = match path {
-            Some(p) => (p.to_owned(), true),
-            None => (PathBuf::from(DEFAULT_CONFIG_FILE), false),
-        };
-        let text = match std::fs::read_to_string(&file) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => String::new(),
-            Err(e) => {
-                return Err(ConfigError(format!(
-                    "The configuration file {} could not be read: {e}.",
-                    file.display()
-                )));
-            }
-        };
-        Ok((text, env))
-    }
-
-    fn layered(
-        toml: &str,
-        env: HashMap<String, String>,
-    ) -> Result<config::Config, config::ConfigError> {
-        let mut environment = config::Environment::with_prefix(ENV_PREFIX)
-            .prefix_separator("__")
-            .separator("__")
-            .list_separator(",")
-            .try_parsing(true)
-            .source(Some(env.into_iter().collect()));
-        for key in LIST_KEYS {
-            environment = environment.with_list_parse_key(key);
-        }
-        // `[lexicon]` phrases per category, as ESCALATION_BOT__LEXICON__VERBAL_ABUSE: the
-        // environment cannot spell `-`, and `Category::parse` reads `_` for it.
-        for category in Category::ALL {
-            let key = format!("lexicon.{}", category.slug().replace('-', "_"));
-            environment = environment.with_list_parse_key(&key);
-        }
-        config::Config::builder()
-            .add_source(config::File::from_str(toml, config::FileFormat::Toml))
-            .add_source(environment)
-            .build()
     }
 
     /// Settings from TOML text and environment-style overrides, without touching the
     /// process environment (tests and the demo use this).
     pub fn from_sources(toml: &str, env: HashMap<String, String>) -> Result<Settings, ConfigError> {
-        let raw: Raw = Settings::layered(toml, env)
-            .and_then(|c| c.try_deserialize())
-            .map_err(|e| ConfigError(format!("The configuration could not be read: {e}.")))?;
-        Settings::validate(raw)
+        Settings::validate(Raw::read(toml, env)?)
     }
 
     fn validate(raw: Raw) -> Result<Settings, ConfigError> {
@@ -916,21 +631,7 @@ fn users(key: &str, values: Option<Vec<String>>) -> Result<Vec<UserId>, ConfigEr
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const MINIMAL: &str = r#"
-        [slack]
-        escalation_channel = "C0123ESCAL"
-        [people]
-        executives = ["U0EXEC1", "U0EXEC2"]
-        managers = ["U0MGR1", "U0MGR2"]
-    "#;
-
-    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::config::testing::{MINIMAL, env};
 
     #[test]
     fn backups_and_exports_go_beside_the_store_unless_configured() {
@@ -1068,29 +769,6 @@ mod tests {
             assert!(err.contains(named), "{key}={value}: {err}");
             assert!(err.contains("two different people"), "{err}");
         }
-    }
-
-    #[test]
-    fn environment_overrides_the_file_including_lists() {
-        let s = Settings::from_sources(
-            MINIMAL,
-            env(&[
-                ("ESCALATION_BOT__I18N__LOCALE", "ja"),
-                ("ESCALATION_BOT__PEOPLE__MANAGERS", "U0MGR1,U0MGR2"),
-                ("ESCALATION_BOT__PAGING__ACK_TIMEOUT", "1h 30m"),
-                ("ESCALATION_BOT__POLICY__CUSTOMER_COUNT", "350"),
-                ("ESCALATION_BOT__SLACK__API_URL", "http://127.0.0.1:9/api/"),
-            ]),
-        )
-        .unwrap();
-        assert_eq!(s.locale, Locale::Ja);
-        assert_eq!(s.rules.roles.managers.len(), 2);
-        assert_eq!(
-            s.rules.paging.ack_timeout,
-            jiff::SignedDuration::from_mins(90)
-        );
-        assert_eq!(s.customer_count, Some(350));
-        assert_eq!(s.slack.api_url, "http://127.0.0.1:9/api");
     }
 
     #[test]
@@ -1245,30 +923,6 @@ mod tests {
     }
 
     #[test]
-    fn lexicon_phrases_can_be_added_from_the_environment() {
-        let s = Settings::from_sources(
-            MINIMAL,
-            env(&[(
-                "ESCALATION_BOT__LEXICON__UNREASONABLE_DEMAND",
-                "give me zorblax,refund the moon",
-            )]),
-        )
-        .unwrap();
-        for phrase in ["give me zorblax", "refund the moon"] {
-            assert_eq!(
-                s.watch.lexicon.classify(phrase),
-                Some(Category::UnreasonableDemand),
-                "{phrase}"
-            );
-        }
-        let err =
-            Settings::from_sources(MINIMAL, env(&[("ESCALATION_BOT__LEXICON__RUDENESS", "x")]))
-                .unwrap_err()
-                .to_string();
-        assert!(err.contains("lexicon.rudeness"), "{err}");
-    }
-
-    #[test]
     fn the_repeat_window_is_a_duration_and_may_span_days() {
         let s = Settings::from_sources(
             &format!("{MINIMAL}\n[suggestions]\nrepeat_window = \"72h\"\n"),
@@ -1310,35 +964,5 @@ mod tests {
         let s = Settings::from_sources(MINIMAL, env(&[("ESCALATION_BOT__STORE__CACHE_MB", "64")]))
             .unwrap();
         assert_eq!(s.store_cache_bytes, 64 * 1024 * 1024);
-    }
-
-    #[test]
-    fn unknown_keys_are_refused_so_typos_surface() {
-        let err = Settings::from_sources(
-            &format!("{MINIMAL}\n[paging]\nack_timout = \"5m\""),
-            HashMap::new(),
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(err.contains("ack_timout"), "{err}");
-    }
-
-    #[test]
-    fn secrets_are_required_and_never_printed() {
-        let err =
-            Secrets::from_map(&env(&[("SLACK_BOT_TOKEN", "xoxb-1")]), Mode::Http).unwrap_err();
-        assert!(err.to_string().contains("SLACK_SIGNING_SECRET"));
-        let pairs = [
-            ("SLACK_BOT_TOKEN", "xoxb-secret-token"),
-            ("SLACK_SIGNING_SECRET", "shh"),
-        ];
-        let secrets = Secrets::from_map(&env(&pairs), Mode::Http).unwrap();
-        let err = Secrets::from_map(&env(&pairs), Mode::Socket).unwrap_err();
-        assert!(err.to_string().contains("SLACK_APP_TOKEN"));
-        let shown = format!("{secrets:?}");
-        assert!(
-            !shown.contains("xoxb-secret-token") && !shown.contains("shh"),
-            "{shown}"
-        );
     }
 }
