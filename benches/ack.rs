@@ -180,6 +180,18 @@ impl Process {
     }
 }
 
+impl Process {
+    /// Bytes the process has caused to be written to storage so far (/proc/PID/io).
+    fn written(&self) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/io", self.pid()))
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix("write_bytes: "))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0)
+    }
+}
+
 impl Drop for Process {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -331,6 +343,13 @@ async fn start_bot(slack: &StandIn, store: &std::path::Path, channel_rate: f64) 
 
 /// The bot's outbox depth, from its /metrics.
 async fn outbox_depth(client: &HttpClient, bot: &Process) -> Option<u64> {
+    metric(client, bot, "escalation_bot_outbox_depth")
+        .await
+        .map(|v| v as u64)
+}
+
+/// One unlabelled metric of the bot's /metrics.
+async fn metric(client: &HttpClient, bot: &Process, name: &str) -> Option<f64> {
     let url = format!("{}/metrics", bot.metrics.as_ref()?);
     let request = hyper::Request::get(url)
         .body(Full::new(Bytes::new()))
@@ -345,10 +364,17 @@ async fn outbox_depth(client: &HttpClient, bot: &Process) -> Option<u64> {
         .ok()?
         .to_bytes();
     String::from_utf8_lossy(&body).lines().find_map(|l| {
-        l.strip_prefix("escalation_bot_outbox_depth ")
+        l.strip_prefix(name)
+            .and_then(|rest| rest.strip_prefix(' '))
             .and_then(|v| v.trim().parse::<f64>().ok())
-            .map(|v| v as u64)
     })
+}
+
+/// Durable writes and flushes so far (group commit: how many writes a flush covers).
+async fn flushes(client: &HttpClient, bot: &Process) -> (f64, f64) {
+    let writes = metric(client, bot, "escalation_bot_store_durable_writes_total").await;
+    let flushes = metric(client, bot, "escalation_bot_store_flushes_total").await;
+    (writes.unwrap_or(f64::NAN), flushes.unwrap_or(f64::NAN))
 }
 
 /// A store with `cases` escalations whose deliveries (card, page, thread note: three
@@ -532,6 +558,7 @@ fn main() {
             println!("seeded a store with {entries} queued deliveries in {:.1} s", started.elapsed().as_secs_f64());
         }
         header();
+        let metrics_client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
         let mut summary = Vec::new();
         for &entries in queued {
             let slack = StandIn::start(TOKEN).await.expect("stand-in");
@@ -551,8 +578,19 @@ fn main() {
                 let offset = (concurrency as u64 + 1) * 100_000_000;
                 let commands: Arc<dyn Fn(u64) -> Request + Send + Sync> =
                     Arc::new(move |n| command(offset + n));
+                let (writes_before, flushes_before) = flushes(&metrics_client, &bot).await;
+                let bytes_before = bot.written();
                 let (run, cpu) = measure(&bot, concurrency, duration, commands).await;
+                let (writes_after, flushes_after) = flushes(&metrics_client, &bot).await;
                 row(&format!("/escalate q={}k", entries / 1000), concurrency, &run, cpu, &base, base_cpu);
+                let flushed = flushes_after - flushes_before;
+                println!(
+                    "    {:.0} durable writes in {flushed:.0} flushes: {:.2} writes a flush, {:.2} flushes a request; {:.1} KB written to disk a request",
+                    writes_after - writes_before,
+                    (writes_after - writes_before) / flushed,
+                    flushed / run.requests.max(1) as f64,
+                    bot.written().saturating_sub(bytes_before) as f64 / 1024.0 / run.requests.max(1) as f64,
+                );
                 summary.push((entries, concurrency, run, cpu));
             }
             if entries == 0 && !only_escalate {

@@ -167,6 +167,17 @@ impl Metrics {
              escalation_bot_outbox_oldest_seconds {oldest:.3}",
             store.outbox_len()
         );
+        let (durable_writes, flushes) = store.flush_counts();
+        let _ = writeln!(
+            out,
+            "# HELP escalation_bot_store_durable_writes_total Writes that waited to be on disk.\n\
+             # TYPE escalation_bot_store_durable_writes_total counter\n\
+             escalation_bot_store_durable_writes_total {durable_writes}\n\
+             # HELP escalation_bot_store_flushes_total Flushes to disk (sled flush and fdatasync); \
+             concurrent writes share one.\n\
+             # TYPE escalation_bot_store_flushes_total counter\n\
+             escalation_bot_store_flushes_total {flushes}"
+        );
         let _ = writeln!(
             out,
             "# HELP escalation_bot_slack_calls_total Slack Web API calls by method.\n\

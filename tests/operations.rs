@@ -491,6 +491,11 @@ async fn metrics_count_failed_slack_calls_and_the_age_of_the_oldest_waiting_deli
     assert_eq!(value(&text, errors), 1.0, "the retry succeeded");
     assert_eq!(value(&text, "escalation_bot_outbox_depth"), 0.0);
     assert_eq!(value(&text, "escalation_bot_outbox_oldest_seconds"), 0.0);
+    // The case was flushed before its acknowledgement: at least one durable write, and
+    // never more flushes than writes (concurrent writes share one).
+    let writes = value(&text, "escalation_bot_store_durable_writes_total");
+    let flushes = value(&text, "escalation_bot_store_flushes_total");
+    assert!(writes >= 1.0 && (1.0..=writes).contains(&flushes), "{text}");
 }
 
 /// The real binary's `backup`, `report` and `export`, while the bot runs and holds the

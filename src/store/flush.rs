@@ -21,6 +21,9 @@ pub(super) struct Flusher {
     written: AtomicU64,
     /// Everything up to this write number is durable.
     flushed: AtomicU64,
+    /// Flushes done (each one `db.flush` and one `fdatasync`), for /metrics: writes per
+    /// flush is how well group commit works.
+    done: AtomicU64,
     /// One flush at a time; waiters queue here and usually find their write covered.
     running: Mutex<()>,
     /// sled's log file, for fdatasync. `None` if it cannot be opened (then we rely on
@@ -44,6 +47,7 @@ impl Flusher {
         Flusher {
             written: AtomicU64::new(0),
             flushed: AtomicU64::new(0),
+            done: AtomicU64::new(0),
             running: Mutex::new(()),
             data_file,
         }
@@ -72,6 +76,15 @@ impl Flusher {
         .await
         .map_err(|e| StoreError::Io(std::io::Error::other(e)))??;
         self.flushed.fetch_max(covers, Ordering::SeqCst);
+        self.done.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// (writes that asked to be durable, flushes that made them so), since start.
+    pub(super) fn counts(&self) -> (u64, u64) {
+        (
+            self.written.load(Ordering::Relaxed),
+            self.done.load(Ordering::Relaxed),
+        )
     }
 }

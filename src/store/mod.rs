@@ -479,6 +479,12 @@ impl Store {
         self.flusher.flush(&self.db).await
     }
 
+    /// How many writes asked to be made durable since start, and how many flushes (each
+    /// a sled flush and an `fdatasync`) did it.
+    pub fn flush_counts(&self) -> (u64, u64) {
+        self.flusher.counts()
+    }
+
     /// Notified when deliveries may have been queued.
     pub fn outbox_ready(&self) -> Arc<Notify> {
         self.outbox_ready.clone()
