@@ -2,7 +2,8 @@
 //! the owner or a manager may submit it; anyone else is told so in the form); what they
 //! fill in is appended to the case with who and when, the card and the thread update, and
 //! the audit trail keeps every addition as given. The case form asks the same facts, which
-//! `facts_of` reads for both.
+//! `facts_of` reads for both. A consultation's record grows the same way (its reporter and
+//! the desk add to it).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,11 +12,11 @@ use serde_json::json;
 use slack_morphism::prelude::*;
 
 use crate::app::Context;
-use crate::domain::{Action, CaseId, Facts, Medium, UserId};
-use crate::handlers::{Click, Reply, open_form_for_staff, submit};
+use crate::domain::{Action, CaseId, ConsultAction, ConsultationId, Facts, Medium, UserId};
+use crate::handlers::{Click, Reply, consult, open_form_for_staff, submit};
 use crate::i18n::Catalog;
 use crate::slack::views::{self, form};
-use crate::staff::Path;
+use crate::staff::{Admission, Path};
 
 pub type FormValues = HashMap<SlackBlockId, HashMap<SlackActionId, SlackViewStateValue>>;
 
@@ -56,8 +57,19 @@ pub fn facts_of(values: &FormValues, t: &dyn Catalog) -> Result<Facts, (&'static
     })
 }
 
-/// "Add facts" on the card: opens the form.
+/// "Add facts" on the card (or on a consultation): opens the form.
 pub fn clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> Reply {
+    if let Some(id) = ConsultationId::parse(&click.value) {
+        return open_form_for_staff(
+            ctx,
+            click,
+            trigger_id,
+            Path::Button,
+            None,
+            "opening the facts form",
+            move |ctx| Ok(views::consult_facts_form(id, ctx.look())),
+        );
+    }
     let Some(id) = CaseId::parse(&click.value) else {
         return Reply::BadRequest("add facts without a case");
     };
@@ -66,7 +78,7 @@ pub fn clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> Reply {
         click,
         trigger_id,
         Path::Button,
-        id,
+        Some(id),
         "opening the facts form",
         move |ctx| Ok(views::facts_form(id, ctx.look())),
     )
@@ -83,12 +95,14 @@ pub async fn submitted(
         SlackView::Modal(modal) => modal.private_metadata.clone().unwrap_or_default(),
         SlackView::Home(_) => String::new(),
     };
-    let Some(id) = CaseId::parse(&metadata) else {
-        return Reply::BadRequest("facts form without a case");
-    };
     let Some(user) = UserId::parse(user.id.as_ref()) else {
         return Reply::BadRequest("user.id is not a Slack user id");
     };
+    let consultation = ConsultationId::parse(&metadata);
+    let case = CaseId::parse(&metadata);
+    if consultation.is_none() && case.is_none() {
+        return Reply::BadRequest("facts form without a case");
+    }
     let empty = HashMap::new();
     let values = view
         .state_params
@@ -105,13 +119,33 @@ pub async fn submitted(
             }));
         }
     };
-    submit(
-        ctx,
-        id,
-        Action::AddFacts(facts),
-        user,
-        t.add_facts_title(),
-        Path::Form,
-    )
-    .await
+    match (consultation, case) {
+        (Some(id), _) => {
+            match ctx.admit_now(&user, Path::Form, None).await {
+                Admission::Staff => {}
+                Admission::Refused(_) => return Reply::Ack,
+                Admission::Unsure(_) => {
+                    let look = ctx.look();
+                    return Reply::Json(json!({
+                        "response_action": "update",
+                        "view": views::notice(t.add_facts_title(), t.staff_unverified(), look),
+                    }));
+                }
+            }
+            let action = ConsultAction::AddFacts(facts);
+            consult::submit_action(ctx, id, action, user, t.add_facts_title()).await
+        }
+        (None, Some(id)) => {
+            submit(
+                ctx,
+                id,
+                Action::AddFacts(facts),
+                user,
+                t.add_facts_title(),
+                Path::Form,
+            )
+            .await
+        }
+        (None, None) => Reply::BadRequest("facts form without a case"),
+    }
 }
