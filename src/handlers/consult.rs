@@ -388,9 +388,29 @@ pub fn convert_clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> Re
                 severity: None,
             });
             match ctx.store.consultation(id) {
-                Ok(Some(consultation)) => consultation
-                    .check(&probe, &user, &ctx.settings.rules.roles)
-                    .map_err(|refusal| look.t.consult_refusal(&refusal, id))?,
+                Ok(Some(consultation)) => {
+                    if let Err(refusal) =
+                        consultation.check(&probe, &user, &ctx.settings.rules.roles)
+                    {
+                        if let Some(reason) = refusal.about_rights() {
+                            ctx.metrics.refused(probe.name(), reason);
+                            let (store, action) = (ctx.store.clone(), probe.name());
+                            let actor = Stamp {
+                                by: user.clone(),
+                                at: ctx.clock.now(),
+                            };
+                            tokio::spawn(async move {
+                                if let Err(e) = store
+                                    .note_consultation_refused(id, &actor, action, reason)
+                                    .await
+                                {
+                                    tracing::error!(error = %e, "could not note a refusal");
+                                }
+                            });
+                        }
+                        return Err(look.t.consult_refusal(&refusal, id));
+                    }
+                }
                 Ok(None) => {
                     return Err(look.t.no_such_consultation(id.to_string().as_str().into()));
                 }

@@ -37,8 +37,8 @@ use crate::store::{About, Delivered, Queued, Retry};
 
 /// What a delivery is about, read at delivery time.
 enum Subject {
-    Case(Case),
-    Consultation(Consultation),
+    Case(Box<Case>),
+    Consultation(Box<Consultation>),
 }
 
 /// Deliveries in progress at once (each in its own lane).
@@ -290,11 +290,14 @@ async fn deliver(ctx: &Arc<Context>, mut queued: Queued) -> Finished {
     };
     let about = queued.entry.about;
     let subject = match about {
-        About::Case(id) => ctx.store.case(id).map(|c| c.map(Subject::Case)),
+        About::Case(id) => ctx
+            .store
+            .case(id)
+            .map(|c| c.map(|c| Subject::Case(Box::new(c)))),
         About::Consultation(id) => ctx
             .store
             .consultation(id)
-            .map(|c| c.map(Subject::Consultation)),
+            .map(|c| c.map(|c| Subject::Consultation(Box::new(c)))),
     };
     let subject = match subject {
         Ok(Some(subject)) => subject,
@@ -785,7 +788,7 @@ async fn attempt_consultation(
                 .ok_or_else(|| CallError::Permanent {
                     reason: "the consultation was never posted in its channel".into(),
                 })?;
-            let content = views::consultation_note(consultation, note, look);
+            let content = views::consultation_note(note, look);
             post_once(
                 ctx,
                 queued,

@@ -1473,13 +1473,11 @@ pub fn consultation_card(
 
 /// A note in a consultation's thread.
 pub fn consultation_note(
-    consultation: &crate::domain::Consultation,
     note: &crate::domain::effect::ConsultNote,
     look: Look<'_>,
 ) -> SlackMessageContent {
     use crate::domain::effect::ConsultNote;
     let t = look.t;
-    let _ = consultation;
     let text = match note {
         ConsultNote::Answered { by } => t.consult_note_answered(by),
         ConsultNote::Closed { by } => t.consult_note_closed(by),
@@ -1775,7 +1773,7 @@ mod tests {
                 facts: c.facts.clone(),
             },
         ] {
-            push(serde_json::to_value(consultation_note(&c, &note, look)).unwrap());
+            push(serde_json::to_value(consultation_note(&note, look)).unwrap());
         }
         let mut closed = case.clone();
         closed.check_in = Some(CheckIn {

@@ -335,6 +335,29 @@ impl Store {
         Ok(Some(id))
     }
 
+    /// Puts on the consultation's audit trail that `actor` was refused `action` for
+    /// `reason`, changing nothing else: for a refusal decided before `consult` is reached
+    /// (the button opening the form that turns it into a case).
+    pub async fn note_consultation_refused(
+        &self,
+        id: ConsultationId,
+        actor: &Stamp,
+        action: &str,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let event = ConsultEvent::Notified {
+            notice: Notice::Refused {
+                by: actor.by.clone(),
+                action: action.to_owned(),
+                reason: reason.to_owned(),
+            },
+            at: actor.at,
+        };
+        self.transaction(|tx| log(tx.consult_audit, id, &event))
+            .map_err(into_store_error)?;
+        self.flush().await
+    }
+
     pub fn consultation(&self, id: ConsultationId) -> Result<Option<Consultation>, StoreError> {
         self.consultations
             .get(keys::consultation(id))?

@@ -377,10 +377,10 @@ impl Store {
                                     &keys::consultation(id),
                                 )?;
                             }
-                            Delivered::ConsultationDm(m) => {
-                                if !consultation.posts.dms.iter().any(|d| d.to == m.to) {
-                                    consultation.posts.dms.push(m.clone());
-                                }
+                            Delivered::ConsultationDm(m)
+                                if !consultation.posts.dms.iter().any(|d| d.to == m.to) =>
+                            {
+                                consultation.posts.dms.push(m.clone());
                             }
                             _ => {}
                         }

@@ -331,6 +331,26 @@ async fn events_are_accepted_once_with_their_work_and_forgotten_after_the_retent
     assert!(store.accept_event("Ev1", at, None).await.unwrap());
 }
 
+#[test]
+fn an_outbox_entry_says_what_it_is_about_and_those_written_before_consultations_read_as_cases() {
+    let old = r#"{"case":7,"effect":{"effect":"post-card"},"lane":"ESC-7/escalation",
+        "created_at":"2026-11-16T00:00:00Z","not_before":"2026-11-16T00:00:00Z",
+        "attempts":0,"last_error":null}"#;
+    let entry: OutboxEntry = serde_json::from_str(old).unwrap();
+    assert_eq!(entry.about, About::Case(CaseId::new(7)));
+    assert_eq!(entry.case(), Some(CaseId::new(7)));
+    let about = OutboxEntry {
+        about: About::Consultation(crate::domain::ConsultationId::new(3)),
+        ..entry
+    };
+    let json = serde_json::to_value(&about).unwrap();
+    assert_eq!(json["consultation"], 3);
+    assert!(json.get("case").is_none());
+    let back: OutboxEntry = serde_json::from_value(json).unwrap();
+    assert_eq!(back, about);
+    assert_eq!(back.case(), None);
+}
+
 mod weekly {
     use super::*;
     use crate::domain::{Case, Measure, Stamp, Tallies, Week, WeekStats};
