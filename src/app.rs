@@ -67,6 +67,7 @@ impl Context {
             support_url: self.settings.support_url.as_deref(),
             company: self.settings.company_name.as_deref(),
             terms_clause: self.settings.terms_clause.as_deref(),
+            desk: !self.settings.rules.roles.desk.members.is_empty(),
         }
     }
 }

@@ -48,6 +48,18 @@ pub mod action {
     pub const NEED_SOMEONE: &str = "need_someone_now";
     /// ...or says it is an emergency (critical: everyone is paged).
     pub const EMERGENCY: &str = "emergency";
+    /// In the escalation form: ask the consultation desk instead (the form becomes the
+    /// consult form, keeping the quoted message).
+    pub const CONSULT_INSTEAD: &str = "consult_instead";
+    /// In a reaction's follow-up: ask the desk about the case (`value`: the case id).
+    pub const CONSULT_ABOUT: &str = "consult_about";
+    /// On a consultation (`value`: its id, like `CON-3`): the desk's buttons.
+    pub const CONSULT_ANSWERED: &str = "consult_answered";
+    pub const CONSULT_CLOSE: &str = "consult_close";
+    pub const CONSULT_CONVERT: &str = "consult_convert";
+    /// The check-in after a case closed (`value`: the case id).
+    pub const CHECK_IN_FINE: &str = "check_in_fine";
+    pub const CHECK_IN_DESK: &str = "check_in_desk";
 }
 
 /// The message shortcut's callback id (in the app manifest too).
@@ -91,6 +103,13 @@ pub mod form {
     pub const MEASURES: &str = "measures";
     pub const UNTIL: &str = "until";
     pub const CONTACT: &str = "contact";
+    /// The consult form; private_metadata is a `FormContext`.
+    pub const CONSULT: &str = "consult_form";
+    /// Whom the reporter would like to talk to (a desk member's id, or `anyone`).
+    pub const WITH: &str = "consult_with";
+    pub const WITH_ANYONE: &str = "anyone";
+    /// Turning a consultation into a case; private_metadata is the consultation's id.
+    pub const CONVERT: &str = "convert_form";
 }
 
 /// The catalog, currency and time zone every view needs: times are printed in the
@@ -108,6 +127,8 @@ pub struct Look<'a> {
     /// `policy.company_name` and `policy.terms_clause`, for a written warning's draft.
     pub company: Option<&'a str>,
     pub terms_clause: Option<&'a str>,
+    /// A consultation desk is configured: the forms and follow-ups offer it.
+    pub desk: bool,
 }
 
 fn md(text: impl Into<String>) -> SlackBlockText {
@@ -204,6 +225,9 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
     if case.reporter_kept_off {
         blocks.push(context(t.card_kept_off(&case.reporter)));
     }
+    if let Some(from) = &case.consultation {
+        blocks.push(context(t.card_from_consultation(from.id, &from.by)));
+    }
     let customer = match &case.customer {
         Some(customer) => format!("`{}`", Untrusted::from(customer)),
         None => t.card_customer_unknown(&case.reporter),
@@ -251,20 +275,7 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
     if let Some(evidence) = &case.evidence {
         blocks.extend(evidence_blocks(evidence, look));
     }
-    if !case.facts.is_empty() || !case.additions.is_empty() {
-        let mut record = vec![format!("*{}*", t.card_facts())];
-        if !case.facts.is_empty() {
-            record.push(t.facts_lines(&case.facts, look.zone));
-        }
-        for addition in &case.additions {
-            record.push(format!(
-                "{}\n{}",
-                t.card_addition(&addition.by.by, addition.by.at, look.zone),
-                t.facts_lines(&addition.facts, look.zone)
-            ));
-        }
-        blocks.push(section(record.join("\n")));
-    }
+    blocks.extend(record_block(&case.facts, &case.additions, look));
     blocks.push(section(format!(
         "*{}*\n{}",
         t.card_history(),
@@ -687,6 +698,9 @@ pub struct FormContext {
     pub evidence: Option<Evidence>,
     /// A suggested category (from the bot's lexicon), preselected.
     pub category: Option<Category>,
+    /// The case a consultation is about (asked from a reaction's follow-up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<CaseId>,
 }
 
 /// Slack's limit on private_metadata.
@@ -752,6 +766,9 @@ pub fn escalate_form(context: &FormContext, customer: Option<&str>, look: Look<'
         category_select = category_select.with_initial_option(category_option(category, t));
     }
     let mut blocks: Vec<SlackBlock> = Vec::new();
+    if look.desk {
+        blocks.extend(consult_offer(action::CONSULT_INSTEAD, "", look));
+    }
     if let Some(evidence) = &context.evidence {
         let header = format!("*{}*\n", t.form_quote());
         let room = SECTION_MAX_CHARS - header.chars().count();
@@ -996,6 +1013,9 @@ pub fn acknowledge(case: &Case, look: Look<'_>) -> SlackMessageContent {
     }
     if case.customer.is_none() {
         blocks.push(context(t.guidance(case.category)));
+    }
+    if look.desk {
+        blocks.extend(consult_offer(action::CONSULT_ABOUT, &id, look));
     }
     let (care, more) = care_blocks(case, look);
     blocks.extend(more);
@@ -1276,6 +1296,359 @@ pub fn outcome_text(outcome: Outcome, look: Look<'_>) -> String {
     look.t.outcome(outcome, look.currency)
 }
 
+/// The record (記録票): the facts given first, then each addition with who and when.
+fn record_block(
+    facts: &crate::domain::Facts,
+    additions: &[crate::domain::Addition],
+    look: Look<'_>,
+) -> Option<SlackBlock> {
+    let t = look.t;
+    if facts.is_empty() && additions.is_empty() {
+        return None;
+    }
+    let mut record = vec![format!("*{}*", t.card_facts())];
+    if !facts.is_empty() {
+        record.push(t.facts_lines(facts, look.zone));
+    }
+    for addition in additions {
+        record.push(format!(
+            "{}\n{}",
+            t.card_addition(&addition.by.by, addition.by.at, look.zone),
+            t.facts_lines(&addition.facts, look.zone)
+        ));
+    }
+    Some(section(record.join("\n")))
+}
+
+/// "I'd like advice: not sure it is harassment", with what it means: in the escalation
+/// form (`value` empty) and a reaction's follow-up (`value` the case).
+fn consult_offer(action_id: &str, value: &str, look: Look<'_>) -> Vec<SlackBlock> {
+    let t = look.t;
+    vec![
+        context(t.consult_offer()),
+        SlackActionsBlock::new(vec![button(t.consult_button(), action_id, value).into()]).into(),
+    ]
+}
+
+/// The consult form: what happened (the only required field), whom to talk to among
+/// `choices` (the desk, but the person asking), and the same facts as a case's.
+pub fn consult_form(
+    context: &FormContext,
+    choices: &[crate::domain::UserId],
+    look: Look<'_>,
+) -> SlackView {
+    let t = look.t;
+    let mut blocks = vec![section(t.consult_intro())];
+    if let Some(evidence) = &context.evidence {
+        let header = format!("*{}*\n", t.form_quote());
+        let room = SECTION_MAX_CHARS - header.chars().count();
+        blocks.push(section(header + &quote_within(&evidence.quote, room)));
+    }
+    if !choices.is_empty() {
+        let anyone = SlackBlockChoiceItem::new(
+            SlackBlockText::from(plain(t.consult_with_anyone(), 75)),
+            form::WITH_ANYONE.to_owned(),
+        );
+        // Radio buttons hold ten options: anyone, and the first nine members.
+        let mut options = vec![anyone.clone()];
+        options.extend(
+            choices
+                .iter()
+                .take(9)
+                .map(|user| SlackBlockChoiceItem::new(md(t.person(user)), user.to_string())),
+        );
+        blocks.push(
+            SlackInputBlock::new(
+                plain(t.consult_with(), 2000),
+                SlackBlockRadioButtonsElement::new(options)
+                    .with_action_id(form::WITH.into())
+                    .with_initial_option(anyone)
+                    .into(),
+            )
+            .with_block_id(form::WITH.into())
+            .with_hint(plain(t.consult_with_hint(), 2000))
+            .with_optional(true)
+            .into(),
+        );
+    }
+    blocks.push(
+        SlackInputBlock::new(
+            plain(t.consult_summary(), 2000),
+            SlackBlockPlainTextInputElement::new()
+                .with_action_id(form::SUMMARY.into())
+                .with_multiline(true)
+                .with_max_length(crate::domain::NewConsultation::MAX_SUMMARY_CHARS as u64)
+                .into(),
+        )
+        .with_block_id(form::SUMMARY.into())
+        // With the message quoted, what happened may already be clear.
+        .with_optional(context.evidence.is_some())
+        .into(),
+    );
+    blocks.extend(facts_inputs(look, false));
+    SlackView::Modal(
+        SlackModalView::new(plain(t.consult_title(), 24), blocks)
+            .with_callback_id(form::CONSULT.into())
+            .with_submit(plain(t.form_submit(), 24))
+            .with_close(plain(t.form_cancel(), 24))
+            .with_private_metadata(context.encode()),
+    )
+}
+
+/// A consultation as the desk sees it: in full (to the member the reporter chose, to each
+/// member, or in the consultation channel), or, `in_full` false, the channel's one line
+/// when the reporter chose a member (who has it, nothing of what it is about).
+pub fn consultation_card(
+    consultation: &crate::domain::Consultation,
+    in_full: bool,
+    look: Look<'_>,
+) -> SlackMessageContent {
+    use crate::domain::ConsultState;
+    let t = look.t;
+    let c = consultation;
+    let status = t.consult_status(&c.state, c.first_answer.as_ref(), look.zone);
+    if let (false, Some(with)) = (in_full, &c.chosen) {
+        let line = t.consult_card_with_member(c.id, with);
+        return content(line.clone(), vec![section(line), context(status)]);
+    }
+    let id = c.id.to_string();
+    let title = t.consult_card_title(c.id);
+    let mut blocks: Vec<SlackBlock> = vec![
+        SlackHeaderBlock::new(plain(&title, 150)).into(),
+        context(t.consult_card_private()),
+    ];
+    if let Some(with) = &c.chosen {
+        blocks.push(context(t.consult_card_chosen(with)));
+    }
+    if let Some(case) = c.about {
+        let from_check_in = c.source == crate::domain::ConsultSource::CheckIn;
+        blocks.push(context(t.consult_card_about(case, from_check_in)));
+    }
+    blocks.push(
+        SlackSectionBlock::new()
+            .with_fields(vec![
+                md(format!(
+                    "*{}*\n{}",
+                    t.card_reporter(),
+                    t.person(&c.reporter)
+                )),
+                md(format!(
+                    "*{}*\n{}",
+                    t.card_opened(),
+                    t.when(c.opened_at, look.zone)
+                )),
+            ])
+            .into(),
+    );
+    if !c.summary.trim().is_empty() {
+        blocks.push(section(format!(
+            "*{}*\n{}",
+            t.card_summary(),
+            quote(&c.summary)
+        )));
+    }
+    if let Some(evidence) = &c.evidence {
+        blocks.extend(evidence_blocks(evidence, look));
+    }
+    blocks.extend(record_block(&c.facts, &c.additions, look));
+    blocks.push(SlackDividerBlock::new().into());
+    blocks.push(section(status.clone()));
+    let mut buttons: Vec<SlackActionBlockElement> = Vec::new();
+    if matches!(c.state, ConsultState::Open) {
+        if c.first_answer.is_none() {
+            buttons.push(button(t.consult_answered_button(), action::CONSULT_ANSWERED, &id).into());
+        }
+        buttons.push(
+            button(t.consult_close_button(), action::CONSULT_CLOSE, &id)
+                .with_style(SlackBlockButtonStyle::Primary)
+                .into(),
+        );
+        buttons.push(button(t.consult_convert_button(), action::CONSULT_CONVERT, &id).into());
+    }
+    // The record grows after it ends too.
+    buttons.push(button(t.add_facts_button(), action::ADD_FACTS, &id).into());
+    blocks.push(SlackActionsBlock::new(buttons).into());
+    content(format!("{title}\n{status}"), blocks)
+}
+
+/// A note in a consultation's thread.
+pub fn consultation_note(
+    note: &crate::domain::effect::ConsultNote,
+    look: Look<'_>,
+) -> SlackMessageContent {
+    use crate::domain::effect::ConsultNote;
+    let t = look.t;
+    let text = match note {
+        ConsultNote::Answered { by } => t.consult_note_answered(by),
+        ConsultNote::Closed { by } => t.consult_note_closed(by),
+        ConsultNote::Converted { by, case } => t.consult_note_converted(by, *case),
+        ConsultNote::FactsAdded { by, facts } => {
+            t.note_facts_added(by, &t.facts_lines(facts, look.zone))
+        }
+    };
+    content(text.clone(), vec![section(text)])
+}
+
+/// What became of a consultation, to whoever asked for it, with the care they were told at
+/// the start.
+pub fn consultation_outcome(
+    consultation: &crate::domain::Consultation,
+    look: Look<'_>,
+) -> SlackMessageContent {
+    use crate::domain::ConsultState;
+    let t = look.t;
+    let text = match &consultation.state {
+        ConsultState::Converted { case, .. } => {
+            t.consult_converted_to_reporter(consultation.id, *case)
+        }
+        ConsultState::Closed { .. } | ConsultState::Open => {
+            t.consult_closed_to_reporter(consultation.id)
+        }
+    };
+    let care = t.care_at_submission(
+        look.policy_url.map(Untrusted::new),
+        look.support_url.map(Untrusted::new),
+    );
+    content(
+        format!("{text}\n{care}"),
+        vec![section(text), context(care)],
+    )
+}
+
+/// The answer to whoever asked the desk: it reached the desk (or the member they chose),
+/// nobody else was told; then the care a reporter of a case is told.
+pub fn consult_opened(
+    consultation: &crate::domain::Consultation,
+    look: Look<'_>,
+) -> SlackMessageContent {
+    let t = look.t;
+    let text = t.consult_opened(consultation.id, consultation.chosen.as_ref());
+    let care = t.care_at_submission(
+        look.policy_url.map(Untrusted::new),
+        look.support_url.map(Untrusted::new),
+    );
+    content(
+        format!("{text}\n{care}"),
+        vec![section(text), context(care)],
+    )
+}
+
+/// The consult form, once the consultation is with the desk: the same as `consult_opened`.
+pub fn consult_opened_notice(
+    consultation: &crate::domain::Consultation,
+    look: Look<'_>,
+) -> SlackView {
+    let blocks = consult_opened(consultation, look)
+        .blocks
+        .unwrap_or_default();
+    SlackView::Modal(
+        SlackModalView::new(plain(look.t.form_done_title(), 24), blocks)
+            .with_close(plain(look.t.form_close(), 24)),
+    )
+}
+
+/// The form turning a consultation into a case: its category (required), severity and
+/// customer (both optional).
+pub fn convert_form(id: crate::domain::ConsultationId, look: Look<'_>) -> SlackView {
+    let t = look.t;
+    let categories = Category::ALL
+        .into_iter()
+        .map(|c| category_option(c, t))
+        .collect();
+    let severities = Severity::ALL
+        .into_iter()
+        .map(|s| option(t.severity_name(s), s.slug()))
+        .collect();
+    let blocks = vec![
+        section(t.convert_intro(id)),
+        SlackInputBlock::new(
+            plain(t.form_category(), 2000),
+            SlackBlockStaticSelectElement::new()
+                .with_action_id(form::CATEGORY.into())
+                .with_options(categories)
+                .into(),
+        )
+        .with_block_id(form::CATEGORY.into())
+        .into(),
+        SlackInputBlock::new(
+            plain(t.form_severity(), 2000),
+            SlackBlockStaticSelectElement::new()
+                .with_action_id(form::SEVERITY.into())
+                .with_options(severities)
+                .into(),
+        )
+        .with_block_id(form::SEVERITY.into())
+        .with_hint(plain(t.form_severity_hint(), 2000))
+        .with_optional(true)
+        .into(),
+        SlackInputBlock::new(
+            plain(t.form_customer(), 2000),
+            SlackBlockPlainTextInputElement::new()
+                .with_action_id(form::CUSTOMER.into())
+                .with_max_length(crate::domain::CustomerId::MAX_CHARS as u64)
+                .into(),
+        )
+        .with_block_id(form::CUSTOMER.into())
+        .with_hint(plain(t.convert_customer_hint(), 2000))
+        .with_optional(true)
+        .into(),
+    ];
+    SlackView::Modal(
+        SlackModalView::new(plain(t.convert_title(), 24), blocks)
+            .with_callback_id(form::CONVERT.into())
+            .with_submit(plain(t.outcome_submit(), 24))
+            .with_close(plain(t.form_cancel(), 24))
+            .with_private_metadata(id.to_string()),
+    )
+}
+
+/// The form adding facts to a consultation's record (the case form's facts form, for a
+/// consultation: private_metadata is its id).
+pub fn consult_facts_form(id: crate::domain::ConsultationId, look: Look<'_>) -> SlackView {
+    let t = look.t;
+    let mut blocks = vec![section(t.consult_add_facts_intro(id))];
+    blocks.extend(facts_inputs(look, true));
+    SlackView::Modal(
+        SlackModalView::new(plain(t.add_facts_title(), 24), blocks)
+            .with_callback_id(form::FACTS.into())
+            .with_submit(plain(t.outcome_submit(), 24))
+            .with_close(plain(t.form_cancel(), 24))
+            .with_private_metadata(id.to_string()),
+    )
+}
+
+/// The check-in to the reporter of a closed case: how are you, with "I'm fine" and (with
+/// a desk) "I'd like to talk to the desk"; once answered or over, what was recorded. The
+/// care sentences of the start follow it.
+pub fn check_in(case: &Case, look: Look<'_>) -> SlackMessageContent {
+    let t = look.t;
+    let id = case.id.to_string();
+    let answer = case.check_in.as_ref().and_then(|c| c.answer.as_ref());
+    let text = match answer {
+        Some(answer) => t.check_in_answered(case.id, answer.reply, answer.consultation),
+        None => t.check_in(case.id, look.desk),
+    };
+    let mut blocks = vec![section(text.clone())];
+    if answer.is_none() {
+        let mut buttons: Vec<SlackActionBlockElement> =
+            vec![button(t.check_in_fine_button(), action::CHECK_IN_FINE, &id).into()];
+        if look.desk {
+            buttons.push(
+                button(t.check_in_desk_button(), action::CHECK_IN_DESK, &id)
+                    .with_style(SlackBlockButtonStyle::Primary)
+                    .into(),
+            );
+        }
+        blocks.push(SlackActionsBlock::new(buttons).into());
+    }
+    let care = t.care_at_submission(
+        look.policy_url.map(Untrusted::new),
+        look.support_url.map(Untrusted::new),
+    );
+    blocks.push(context(care));
+    content(text, blocks)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1292,6 +1665,7 @@ mod tests {
             support_url: None,
             company: Some("Example & Co."),
             terms_clause: None,
+            desk: true,
         }
     }
 
@@ -1323,6 +1697,111 @@ mod tests {
             serde_json::Value::Array(items) => items.iter().for_each(|v| texts(v, out)),
             _ => {}
         }
+    }
+
+    /// Every consultation and check-in view, in each state that reads differently.
+    fn consultation_views(case: &Case, look: Look<'_>) -> Vec<serde_json::Value> {
+        use crate::domain::effect::ConsultNote;
+        use crate::domain::{
+            CheckIn, CheckInAnswer, CheckInReply, ConsultSource, ConsultState, Consultation,
+            ConsultationId, Desk, NewConsultation, UserId,
+        };
+        let user = |id: &str| UserId::parse(id).unwrap();
+        let desk = Desk {
+            members: vec![user("UHR1"), user("UHR2")],
+            channel: true,
+        };
+        let mut c = Consultation::open(
+            ConsultationId::new(3),
+            NewConsultation {
+                reporter: user("UAGENT1"),
+                summary: "カスハラか迷っています <!here>".into(),
+                facts: crate::domain::Facts {
+                    minutes: Some(40),
+                    ..Default::default()
+                },
+                evidence: case.evidence.clone(),
+                reported_from: None,
+                chosen: Some(user("UHR2")),
+                source: ConsultSource::Reaction,
+                about: Some(case.id),
+            },
+            stamp("UAGENT1", 0).at,
+            &desk,
+        );
+        let mut out = Vec::new();
+        let mut push = |v: serde_json::Value| out.push(v);
+        let context = FormContext {
+            origin: None,
+            evidence: case.evidence.clone(),
+            category: None,
+            about: Some(case.id),
+        };
+        push(serde_json::to_value(consult_form(&context, &desk.members, look)).unwrap());
+        push(serde_json::to_value(consult_opened_notice(&c, look)).unwrap());
+        push(serde_json::to_value(convert_form(c.id, look)).unwrap());
+        push(serde_json::to_value(consult_facts_form(c.id, look)).unwrap());
+        for in_full in [true, false] {
+            push(serde_json::to_value(consultation_card(&c, in_full, look)).unwrap());
+        }
+        c.first_answer = Some(stamp("UHR2", 3));
+        push(serde_json::to_value(consultation_card(&c, true, look)).unwrap());
+        c.chosen = None;
+        c.source = ConsultSource::CheckIn;
+        for state in [
+            ConsultState::Closed {
+                by: stamp("UHR1", 4),
+            },
+            ConsultState::Converted {
+                by: stamp("UHR1", 4),
+                case: case.id,
+            },
+        ] {
+            c.state = state;
+            push(serde_json::to_value(consultation_card(&c, true, look)).unwrap());
+            push(serde_json::to_value(consultation_outcome(&c, look)).unwrap());
+        }
+        for note in [
+            ConsultNote::Answered { by: user("UHR1") },
+            ConsultNote::Closed { by: user("UHR1") },
+            ConsultNote::Converted {
+                by: user("UHR1"),
+                case: case.id,
+            },
+            ConsultNote::FactsAdded {
+                by: user("UAGENT1"),
+                facts: c.facts.clone(),
+            },
+        ] {
+            push(serde_json::to_value(consultation_note(&note, look)).unwrap());
+        }
+        let mut closed = case.clone();
+        closed.check_in = Some(CheckIn {
+            sent_at: stamp("UAGENT1", 5).at,
+            answer: None,
+        });
+        push(serde_json::to_value(check_in(&closed, look)).unwrap());
+        for (reply, consultation) in [
+            (CheckInReply::Fine, None),
+            (CheckInReply::Desk, Some(c.id)),
+            (CheckInReply::NoAnswer, None),
+        ] {
+            closed.check_in = Some(CheckIn {
+                sent_at: stamp("UAGENT1", 5).at,
+                answer: Some(CheckInAnswer {
+                    reply,
+                    at: stamp("UAGENT1", 6).at,
+                    consultation,
+                }),
+            });
+            push(serde_json::to_value(check_in(&closed, look)).unwrap());
+        }
+        closed.consultation = Some(crate::domain::FromConsultation {
+            id: c.id,
+            by: user("UHR1"),
+        });
+        push(serde_json::to_value(card(&closed, look)).unwrap());
+        out
     }
 
     #[test]
@@ -1431,6 +1910,7 @@ mod tests {
             origin: None,
             evidence: case.evidence.clone(),
             category: Some(Category::Restraint),
+            about: None,
         };
         rendered.push(serde_json::to_value(escalate_form(&context, Some("cust-1"), look)).unwrap());
         rendered.push(
@@ -1481,6 +1961,7 @@ mod tests {
         for page in [1, 2] {
             rendered.push(serde_json::to_value(history(&record, page, false, look)).unwrap());
         }
+        rendered.extend(consultation_views(&case, look));
         let mut found = Vec::new();
         for value in &rendered {
             let mut all = Vec::new();
@@ -1591,6 +2072,7 @@ mod tests {
                 unreadable: false,
             }),
             category: None,
+            about: None,
         };
         let encoded = context.encode();
         assert!(encoded.chars().count() <= 3000);

@@ -159,7 +159,7 @@ async fn errors_that_retrying_cannot_fix_are_dead_letters_and_block_nothing_else
     let dead = bot.store.dead_letters().unwrap();
     assert!(
         dead.iter()
-            .any(|d| d.reason == "channel_not_found" && d.entry.case == id),
+            .any(|d| d.reason == "channel_not_found" && d.entry.case() == Some(id)),
         "{dead:?}"
     );
     assert_eq!(bot.dms_to(EXEC1).len(), 1, "the page still went out");
@@ -222,7 +222,7 @@ async fn a_delivery_that_keeps_failing_is_given_up_after_max_attempts() {
     let dead = bot.store.dead_letters().unwrap();
     assert!(
         dead.iter()
-            .any(|d| d.entry.case == id && d.reason.contains("gave up after 3 attempts")),
+            .any(|d| d.entry.case() == Some(id) && d.reason.contains("gave up after 3 attempts")),
         "{dead:?}"
     );
     assert_eq!(bot.slack.calls_to("conversations.open").len(), 3);

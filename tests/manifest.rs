@@ -55,7 +55,8 @@ fn scopes_of(method: &str) -> &'static [&'static str] {
         // in the escalation and stats channels (an uncertain reply or chart); never a DM.
         "conversations.replies" => &["channels:history", "groups:history"],
         "files.getUploadURLExternal" | "files.completeUploadExternal" => &["files:write"],
-        "views.open" | "chat.getPermalink" => &[],
+        // views.update: the escalation form turning into the consult form in place.
+        "views.open" | "views.update" | "chat.getPermalink" => &[],
         // Who is staff: the workspace, the guest flags, bots and deactivated accounts.
         "users.info" => &["users:read"],
         // Our own workspace, when slack.team_id is not configured: no scope needed.

@@ -144,7 +144,7 @@ async fn facts_added_later_keep_who_and_when_and_every_version() {
     assert!(
         refused
             .body
-            .contains("Only the reporter, the owner and managers"),
+            .contains("Only the reporter, the owner, managers and the consultation desk"),
         "{}",
         refused.body
     );

@@ -12,12 +12,13 @@ use super::{ConfigError, DEFAULT_CONFIG_FILE, ENV_PREFIX};
 use crate::domain::Category;
 
 /// Environment variables that hold lists, comma-separated.
-const LIST_KEYS: [&str; 5] = [
+const LIST_KEYS: [&str; 6] = [
     "slack.support_channels",
     "people.executives",
     "people.managers",
     "people.approvers",
     "people.support_leads",
+    "people.consultation_desk",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -96,6 +97,7 @@ pub(super) struct RawSlack {
     pub(super) mode: Option<String>,
     pub(super) trigger_reaction: Option<String>,
     pub(super) customer_pattern: Option<String>,
+    pub(super) consultation_channel: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -105,6 +107,7 @@ pub(super) struct RawPeople {
     pub(super) managers: Option<Vec<String>>,
     pub(super) approvers: Option<Vec<String>>,
     pub(super) support_leads: Option<Vec<String>>,
+    pub(super) consultation_desk: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -142,6 +145,8 @@ pub(super) struct RawPolicy {
 #[serde(deny_unknown_fields, default)]
 pub(super) struct RawCare {
     pub(super) support_url: Option<String>,
+    /// A duration ("3d"), or "off".
+    pub(super) check_in_after: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -122,6 +122,9 @@ pub struct SlackSettings {
     /// When set, requests for any other app are refused.
     pub app_id: Option<String>,
     pub mode: Mode,
+    /// Where consultations go, a thread each (`slack.consultation_channel`, private, the
+    /// desk's); unset, each desk member gets them by direct message.
+    pub consultation_channel: Option<ChannelId>,
 }
 
 /// How the outbox is delivered to Slack.
@@ -238,7 +241,7 @@ impl Settings {
             .stats_channel
             .map(|c| channel("slack.stats_channel", c))
             .transpose()?;
-        let support_channels = raw
+        let support_channels: Vec<ChannelId> = raw
             .slack
             .support_channels
             .unwrap_or_default()
@@ -267,8 +270,33 @@ impl Settings {
             Some(list) => ("people.approvers", users("people.approvers", Some(list))?),
             None => ("people.managers", managers.clone()),
         };
+        let consultation_channel = raw
+            .slack
+            .consultation_channel
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| channel("slack.consultation_channel", c))
+            .transpose()?;
+        // Consultations are the desk's: never where cases (read by management) or customers
+        // are.
+        if let Some(c) = &consultation_channel
+            && (*c == escalation_channel || support_channels.contains(c))
+        {
+            return Err(ConfigError::invalid(
+                "slack.consultation_channel",
+                "it is the escalation channel or a support channel; consultations are for the \
+                 consultation desk only, so give them a private channel of their own",
+            ));
+        }
+        let desk = match raw.people.consultation_desk {
+            Some(list) if !list.is_empty() => users("people.consultation_desk", Some(list))?,
+            _ => Vec::new(),
+        };
         let roles = Roles {
             reporter_may_decide: raw.policy.reporter_may_decide.unwrap_or(false),
+            desk: crate::domain::Desk {
+                members: desk,
+                channel: consultation_channel.is_some(),
+            },
             ..Roles::new(executives, managers).with_approvers(approvers)
         };
         // A proposal is approved by someone other than its proposer: with one approver,
@@ -390,6 +418,11 @@ impl Settings {
                 raw.paging.decision_reminder,
                 defaults.decision_reminder,
             )?,
+            check_in_after: match raw.care.check_in_after.as_deref().map(str::trim) {
+                None => defaults.check_in_after,
+                Some("off") => None,
+                Some(text) => Some(days_duration("care.check_in_after", text)?),
+            },
         };
         let default_delivery = DeliverySettings::default();
         let std_duration = |key: &str, text: Option<String>, default: Duration| {
@@ -508,6 +541,7 @@ impl Settings {
                 team_id: raw.slack.team_id.filter(|t| !t.trim().is_empty()),
                 app_id: raw.slack.app_id.filter(|a| !a.trim().is_empty()),
                 mode,
+                consultation_channel,
             },
             rules: Rules {
                 roles,
@@ -598,6 +632,27 @@ fn duration(
             ConfigError::invalid(
                 key,
                 format!("{text:?} is not a positive duration like \"15m\" or \"1h 30m\""),
+            )
+        })
+}
+
+/// A positive duration that may count days ("3d", "1d 12h", "72h"): a day is 24 hours.
+fn days_duration(key: &str, text: &str) -> Result<jiff::SignedDuration, ConfigError> {
+    text.parse::<jiff::SignedDuration>()
+        .ok()
+        .or_else(|| {
+            text.parse::<jiff::Span>()
+                .ok()?
+                .to_duration(jiff::SpanRelativeTo::days_are_24_hours())
+                .ok()
+        })
+        .filter(|d| d.is_positive())
+        .ok_or_else(|| {
+            ConfigError::invalid(
+                key,
+                format!(
+                    "{text:?} is neither \"off\" nor a positive duration like \"3d\" or \"72h\""
+                ),
             )
         })
 }
@@ -728,6 +783,60 @@ mod tests {
             bad.unwrap_err().to_string().contains("care.support_url"),
             "names the key"
         );
+    }
+
+    #[test]
+    fn the_consultation_desk_its_channel_and_the_check_in_are_read() {
+        let s = Settings::from_sources(MINIMAL, env(&[])).unwrap();
+        assert!(
+            s.rules.roles.desk.members.is_empty(),
+            "no desk unless configured"
+        );
+        assert_eq!(s.slack.consultation_channel, None);
+        assert_eq!(
+            s.rules.paging.check_in_after,
+            Some(jiff::SignedDuration::from_hours(72)),
+            "three days by default"
+        );
+        let text = format!("{MINIMAL}\n[care]\ncheck_in_after = \"1d 12h\"\n");
+        let s = Settings::from_sources(
+            &text,
+            env(&[
+                ("ESCALATION_BOT__PEOPLE__CONSULTATION_DESK", "U0HR1,U0HR2"),
+                ("ESCALATION_BOT__SLACK__CONSULTATION_CHANNEL", "C0DESK"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.rules.roles.desk.members.len(), 2);
+        assert!(s.rules.roles.desk.channel);
+        assert_eq!(
+            s.slack.consultation_channel.as_ref().map(|c| c.as_str()),
+            Some("C0DESK")
+        );
+        assert_eq!(
+            s.rules.paging.check_in_after,
+            Some(jiff::SignedDuration::from_hours(36))
+        );
+        let off = Settings::from_sources(
+            MINIMAL,
+            env(&[("ESCALATION_BOT__CARE__CHECK_IN_AFTER", "off")]),
+        )
+        .unwrap();
+        assert_eq!(off.rules.paging.check_in_after, None);
+        for (key, value) in [
+            ("ESCALATION_BOT__CARE__CHECK_IN_AFTER", "soon"),
+            ("ESCALATION_BOT__SLACK__CONSULTATION_CHANNEL", "C0123ESCAL"),
+            ("ESCALATION_BOT__PEOPLE__CONSULTATION_DESK", "hr-team"),
+        ] {
+            let error = Settings::from_sources(MINIMAL, env(&[(key, value)]))
+                .unwrap_err()
+                .to_string();
+            let named = key
+                .trim_start_matches("ESCALATION_BOT__")
+                .replace("__", ".")
+                .to_ascii_lowercase();
+            assert!(error.contains(&named), "{key}: {error}");
+        }
     }
 
     #[test]

@@ -13,9 +13,10 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::category::{Category, Severity};
+pub use super::check_in::{CheckIn, CheckInAnswer, CheckInReply};
 pub use super::checks::{Accommodation, Checks, Complaint, DutyToServe, LegalReview};
 pub use super::facts::{Addition, Facts, Medium};
-use super::ids::{CaseId, ChannelId, CustomerId, UserId};
+use super::ids::{CaseId, ChannelId, ConsultationId, CustomerId, UserId};
 use super::paging::Scheduled;
 use super::policy::{History, Policy, Roles, Step};
 use super::rights::Right;
@@ -128,6 +129,9 @@ pub struct Posts {
     pub card: Option<MessageRef>,
     pub proposal: Option<MessageRef>,
     pub pages: Vec<PageSent>,
+    /// The check-in sent to the reporter after the case closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_in: Option<MessageRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,6 +190,8 @@ pub enum Source {
     Reaction,
     /// The escalate button on one of the bot's suggestions.
     Suggestion,
+    /// The consultation desk turned a consultation into a case.
+    Consultation,
 }
 
 /// What a reporter gives us to open a case.
@@ -251,6 +257,19 @@ pub struct Case {
     /// The owner marked "keep the reporter off this customer" (担当替え).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reporter_kept_off: bool,
+    /// The consultation this case was turned from, and who on the desk turned it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consultation: Option<FromConsultation>,
+    /// The check-in after the case closed, and its answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_in: Option<CheckIn>,
+}
+
+/// A case turned from a consultation: which one, and who on the desk turned it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FromConsultation {
+    pub id: ConsultationId,
+    pub by: UserId,
 }
 
 /// Something that happened to a case: the audit log's entries and what deliveries follow.
@@ -293,6 +312,14 @@ pub enum Event {
         answer: LegalReview,
         by: Stamp,
     },
+    /// The reporter answered the check-in after the case closed ("no answer" is the bot's
+    /// `Notice::CheckInUnanswered`). "Talk to the desk" names the consultation it opened.
+    CheckInAnswered {
+        reply: CheckInReply,
+        by: Stamp,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        consultation: Option<ConsultationId>,
+    },
     CustomerIdentified {
         customer: CustomerId,
         by: Stamp,
@@ -334,6 +361,10 @@ pub enum Notice {
         action: String,
         reason: String,
     },
+    /// Sent the reporter the check-in after the case closed.
+    CheckedIn,
+    /// The reporter did not answer the check-in in time: "no answer" is recorded.
+    CheckInUnanswered,
 }
 
 impl Event {
@@ -346,6 +377,7 @@ impl Event {
             Event::Rejected { .. } => "rejected",
             Event::Closed { .. } => "closed",
             Event::LegalAnswered { .. } => "legal-answered",
+            Event::CheckInAnswered { .. } => "check-in-answered",
             Event::FactsAdded { .. } => "facts-added",
             Event::SafetyAnswered { .. } => "safety-answered",
             Event::ReporterKeptOff { .. } => "reporter-kept-off",
@@ -357,6 +389,8 @@ impl Event {
                 Notice::Reminded { .. } => "reminded",
                 Notice::Undelivered { .. } => "undelivered",
                 Notice::Refused { .. } => "refused",
+                Notice::CheckedIn => "checked-in",
+                Notice::CheckInUnanswered => "check-in-unanswered",
             },
         }
     }
@@ -379,6 +413,11 @@ pub enum Action {
     },
     /// Add facts to the record, on an open or a closed case.
     AddFacts(Facts),
+    /// The reporter answers the check-in after the case closed (`desk`: "I'd like to talk
+    /// to the desk").
+    AnswerCheckIn {
+        desk: bool,
+    },
     /// Answer the pending legal review of the proposal (`proposal` as for `Approve`).
     AnswerLegal {
         proposal: Option<i64>,
@@ -413,6 +452,7 @@ impl Action {
             Action::Decide(_) | Action::DecideWithChecks(..) => "decide",
             Action::AnswerLegal { .. } => "answer-legal",
             Action::AddFacts(_) => "add-facts",
+            Action::AnswerCheckIn { .. } => "answer-check-in",
             Action::AnswerSafety { .. } => "answer-safety",
             Action::KeepReporterOff => "keep-reporter-off",
             Action::Approve { .. } => "approve",
@@ -459,8 +499,16 @@ pub enum Refusal {
     NoLegalReviewPending,
     /// Only the owner, the proposer, managers and approvers answer the legal review.
     NotInvolvedToAnswer,
-    /// Only the reporter, the owner and managers add facts.
+    /// Only the reporter, the owner, managers and the consultation desk add facts.
     NotInvolvedToAddFacts,
+    /// No check-in was sent about this case (yet, or at all).
+    CheckInNotAsked,
+    /// The check-in was answered already.
+    CheckInAnswered,
+    /// The check-in is over: "no answer" was recorded.
+    CheckInOver,
+    /// "Talk to the desk", but no consultation desk is configured (any more).
+    NoDesk,
     /// Nothing was filled in.
     NothingToAdd,
     /// Only the reporter answers whether they are safe.
@@ -527,6 +575,10 @@ impl Refusal {
             | Refusal::LegalReviewPending
             | Refusal::NoLegalReviewPending
             | Refusal::NothingToAdd
+            | Refusal::CheckInNotAsked
+            | Refusal::CheckInAnswered
+            | Refusal::CheckInOver
+            | Refusal::NoDesk
             | Refusal::AlreadyKeptOff
             | Refusal::Closed { .. }
             | Refusal::CustomerUnknown
@@ -569,6 +621,8 @@ impl Case {
             facts: new.facts,
             additions: Vec::new(),
             reporter_kept_off: false,
+            consultation: None,
+            check_in: None,
         }
     }
 
@@ -643,6 +697,7 @@ impl Case {
                     },
                 ))
             }
+            Action::AnswerCheckIn { desk } => self.answer_check_in(desk, actor, roles),
             Action::AnswerLegal { proposal, answer } => {
                 self.answer_legal(proposal, answer, actor, roles)
             }
@@ -687,6 +742,55 @@ impl Case {
                 by: actor.clone(),
             },
         ))
+    }
+
+    fn answer_check_in(
+        &self,
+        desk: bool,
+        actor: &Stamp,
+        roles: &Roles,
+    ) -> Result<(CaseState, Event), Refusal> {
+        roles.check(self, &actor.by, Right::AnswerCheckIn)?;
+        match self.check_in.as_ref().map(|c| c.answer.as_ref()) {
+            None => return Err(Refusal::CheckInNotAsked),
+            Some(Some(answer)) if answer.reply == CheckInReply::NoAnswer => {
+                return Err(Refusal::CheckInOver);
+            }
+            Some(Some(_)) => return Err(Refusal::CheckInAnswered),
+            Some(None) => {}
+        }
+        if desk && roles.desk.members.is_empty() {
+            return Err(Refusal::NoDesk);
+        }
+        let reply = if desk {
+            CheckInReply::Desk
+        } else {
+            CheckInReply::Fine
+        };
+        Ok((
+            self.state.clone(),
+            Event::CheckInAnswered {
+                reply,
+                by: actor.clone(),
+                consultation: None,
+            },
+        ))
+    }
+
+    /// Records the reporter's answer to the check-in (and the consultation it opened).
+    pub fn answer_check_in_with(
+        &mut self,
+        reply: CheckInReply,
+        at: Timestamp,
+        consultation: Option<ConsultationId>,
+    ) {
+        if let Some(check_in) = &mut self.check_in {
+            check_in.answer = Some(CheckInAnswer {
+                reply,
+                at,
+                consultation,
+            });
+        }
     }
 
     /// Appends facts someone added (the record keeps every addition as given).

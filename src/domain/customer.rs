@@ -111,6 +111,7 @@ impl CustomerRecord {
             | Event::LegalAnswered { .. }
             | Event::FactsAdded { .. }
             | Event::SafetyAnswered { .. }
+            | Event::CheckInAnswered { .. }
             | Event::Notified { .. } => {}
             Event::ReporterKeptOff { by } => {
                 if !self.kept_off.iter().any(|k| k.user == case.reporter) {

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::case::{Case, Decision, Event, Outcome, Proposal};
 use super::category::{Category, Severity};
-use super::ids::{CustomerId, UserId};
+use super::consultation::{AnsweredBy, ConsultEvent, Consultation, Destination};
+use super::ids::{CaseId, CustomerId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "effect", rename_all = "kebab-case")]
@@ -42,6 +43,41 @@ pub enum Effect {
     /// only them, where they flagged it, that management has it: and ask who the
     /// customer is if the bot could not tell.
     Acknowledge,
+    /// Ask the reporter of a closed case how they are, with "I'm fine" and "I'd like to
+    /// talk to the desk" (see `check_in`).
+    CheckIn,
+    /// Re-render the check-in message from the case: answered, or over.
+    UpdateCheckIn,
+    /// Post a consultation where it goes (see `Consultation::destinations_for`).
+    PostConsultation { to: Destination },
+    /// Re-render every message a consultation was posted as.
+    UpdateConsultation,
+    /// A note in the consultation's thread (only when it is posted in full in the
+    /// consultation channel).
+    ConsultationNote { note: ConsultNote },
+    /// Tell whoever consulted what became of it: closed, or turned into a case.
+    ConsultationOutcome,
+}
+
+/// A note in a consultation's thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "note", rename_all = "kebab-case")]
+pub enum ConsultNote {
+    /// A desk member pressed "I've talked to them".
+    Answered {
+        by: UserId,
+    },
+    Closed {
+        by: UserId,
+    },
+    Converted {
+        by: UserId,
+        case: CaseId,
+    },
+    FactsAdded {
+        by: UserId,
+        facts: crate::domain::Facts,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,15 +160,24 @@ pub enum Resolution {
 pub enum Lane {
     EscalationChannel,
     DirectMessage(UserId),
+    /// Where a consultation lives: its thread in the consultation channel (and the edits
+    /// of its messages).
+    Desk,
 }
 
 impl Effect {
     pub fn lane(&self, case: &Case) -> Lane {
         match self {
             Effect::Page { to } | Effect::Urgent { to } => Lane::DirectMessage(to.clone()),
-            Effect::NotifyReporter | Effect::Acknowledge => {
-                Lane::DirectMessage(case.reporter.clone())
-            }
+            Effect::NotifyReporter
+            | Effect::Acknowledge
+            | Effect::CheckIn
+            | Effect::UpdateCheckIn => Lane::DirectMessage(case.reporter.clone()),
+            // A consultation's deliveries are never queued for a case.
+            Effect::PostConsultation { .. }
+            | Effect::UpdateConsultation
+            | Effect::ConsultationNote { .. }
+            | Effect::ConsultationOutcome => Lane::Desk,
             Effect::PostCard
             | Effect::UpdateCard
             | Effect::UpdatePages
@@ -143,17 +188,37 @@ impl Effect {
         }
     }
 
+    /// The lane of a consultation's delivery: its thread and edits on the desk's lane,
+    /// each direct message on its own.
+    pub fn consultation_lane(&self, consultation: &Consultation) -> Lane {
+        match self {
+            Effect::PostConsultation {
+                to: Destination::Member { user },
+            } => Lane::DirectMessage(user.clone()),
+            Effect::ConsultationOutcome => Lane::DirectMessage(consultation.reporter.clone()),
+            _ => Lane::Desk,
+        }
+    }
+
     /// Every name [`Effect::name`] gives, for the catalogs' words for them.
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 17] = [
         "post-card",
         "update-card",
         "update-pages",
         "page",
+        "urgent",
         "here-alert",
         "thread-note",
         "resolve-proposal",
+        "update-proposal",
         "notify-reporter",
         "acknowledge",
+        "check-in",
+        "update-check-in",
+        "post-consultation",
+        "update-consultation",
+        "consultation-note",
+        "consultation-outcome",
     ];
 
     /// A short name for logs and the audit trail.
@@ -170,6 +235,60 @@ impl Effect {
             Effect::UpdateProposal => "update-proposal",
             Effect::NotifyReporter => "notify-reporter",
             Effect::Acknowledge => "acknowledge",
+            Effect::CheckIn => "check-in",
+            Effect::UpdateCheckIn => "update-check-in",
+            Effect::PostConsultation { .. } => "post-consultation",
+            Effect::UpdateConsultation => "update-consultation",
+            Effect::ConsultationNote { .. } => "consultation-note",
+            Effect::ConsultationOutcome => "consultation-outcome",
+        }
+    }
+
+    /// The deliveries that follow something that happened to a consultation. Notes go to
+    /// its thread only when the channel has it in full (a member the reporter chose has
+    /// it alone, by direct message, and sees the card change).
+    pub fn for_consultation(event: &ConsultEvent, consultation: &Consultation) -> Vec<Effect> {
+        let in_thread = consultation.chosen.is_none()
+            && consultation.destinations.contains(&Destination::Channel);
+        let note = |note: ConsultNote| in_thread.then_some(Effect::ConsultationNote { note });
+        match event {
+            ConsultEvent::Opened { .. } => consultation
+                .destinations
+                .iter()
+                .map(|to| Effect::PostConsultation { to: to.clone() })
+                .collect(),
+            ConsultEvent::Answered { by, how } => {
+                let mut effects = vec![Effect::UpdateConsultation];
+                // A reply in the thread is its own note.
+                if *how == AnsweredBy::Button {
+                    effects.extend(note(ConsultNote::Answered { by: by.by.clone() }));
+                }
+                effects
+            }
+            ConsultEvent::Closed { by } => {
+                let mut effects = vec![Effect::UpdateConsultation];
+                effects.extend(note(ConsultNote::Closed { by: by.by.clone() }));
+                effects.push(Effect::ConsultationOutcome);
+                effects
+            }
+            ConsultEvent::Converted { by, case } => {
+                let mut effects = vec![Effect::UpdateConsultation];
+                effects.extend(note(ConsultNote::Converted {
+                    by: by.by.clone(),
+                    case: *case,
+                }));
+                effects.push(Effect::ConsultationOutcome);
+                effects
+            }
+            ConsultEvent::FactsAdded { facts, by } => {
+                let mut effects = vec![Effect::UpdateConsultation];
+                effects.extend(note(ConsultNote::FactsAdded {
+                    by: by.by.clone(),
+                    facts: facts.clone(),
+                }));
+                effects
+            }
+            ConsultEvent::Notified { .. } => Vec::new(),
         }
     }
 
@@ -227,6 +346,10 @@ impl Effect {
                     },
                 },
             ],
+            // The answer is for the record, not the case thread (management reads it): the
+            // check-in message changes, and "talk to the desk" opens a consultation, whose
+            // deliveries are the store's to add.
+            Event::CheckInAnswered { .. } => vec![Effect::UpdateCheckIn],
             Event::LegalAnswered { answer, by } => vec![
                 Effect::UpdateCard,
                 Effect::UpdateProposal,

@@ -41,6 +41,43 @@ impl fmt::Display for CaseId {
     }
 }
 
+/// A consultation number (相談). Shown to people as `CON-3`; stored as the bare number so
+/// keys sort. Numbered on its own: consultations are not cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ConsultationId(u64);
+
+impl ConsultationId {
+    pub const PREFIX: &'static str = "CON-";
+
+    pub fn new(n: u64) -> Self {
+        ConsultationId(n)
+    }
+
+    pub fn number(self) -> u64 {
+        self.0
+    }
+
+    /// Accepts `CON-3` and `con-3`; a bare number is a case's, so it is not one.
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        let digits = match s.get(..Self::PREFIX.len()) {
+            Some(p) if p.eq_ignore_ascii_case(Self::PREFIX) => &s[Self::PREFIX.len()..],
+            _ => return None,
+        };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.parse().ok().filter(|n| *n > 0).map(ConsultationId)
+    }
+}
+
+impl fmt::Display for ConsultationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", Self::PREFIX, self.0)
+    }
+}
+
 /// Slack ids (users `U…`/`W…`, channels `C…`/`G…`/`D…`, teams `T…`) are short upper-case
 /// alphanumerics. Checking the alphabet keeps anything that could break mrkdwn (`<`, `|`)
 /// out of the `<@U…>` mentions we build from them.
@@ -141,6 +178,17 @@ mod tests {
         ] {
             assert_eq!(CaseId::parse(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn consultation_ids_are_their_own_and_never_a_bare_number() {
+        assert_eq!(ConsultationId::parse("CON-3"), Some(ConsultationId::new(3)));
+        assert_eq!(ConsultationId::parse("con-3"), Some(ConsultationId::new(3)));
+        assert_eq!(ConsultationId::new(7).to_string(), "CON-7");
+        for bad in ["3", "ESC-3", "CON-", "CON-0", "CON-1a"] {
+            assert_eq!(ConsultationId::parse(bad), None, "{bad:?}");
+        }
+        assert_eq!(CaseId::parse("CON-3"), None);
     }
 
     #[test]

@@ -4,7 +4,9 @@
 
 pub mod case;
 pub mod category;
+pub mod check_in;
 pub mod checks;
+pub mod consultation;
 pub mod customer;
 pub mod effect;
 pub mod export;
@@ -23,18 +25,22 @@ pub mod staff;
 pub mod tally;
 
 pub use case::{
-    Accommodation, Action, Addition, Case, CaseState, Checks, Complaint, Contact, Contacts,
-    Decision, DutyToServe, Event, Evidence, Facts, LegalReview, Measure, Measures, Medium,
-    MessageRef, NewCase, Notice, Outcome, PageSent, Problem, PromiseFailed, Proposal, Refusal,
-    Source, Stamp,
+    Accommodation, Action, Addition, Case, CaseState, CheckIn, CheckInAnswer, CheckInReply, Checks,
+    Complaint, Contact, Contacts, Decision, DutyToServe, Event, Evidence, Facts, FromConsultation,
+    LegalReview, Measure, Measures, Medium, MessageRef, NewCase, Notice, Outcome, PageSent,
+    Problem, PromiseFailed, Proposal, Refusal, Source, Stamp,
 };
 pub use category::{Category, Severity};
+pub use consultation::{
+    AnsweredBy, ConsultAction, ConsultEvent, ConsultRefusal, ConsultSource, ConsultState,
+    Consultation, Conversion, Desk, DeskMessage, Destination, NewConsultation,
+};
 pub use customer::CustomerRecord;
 pub use effect::{Effect, Lane, Note, Resolution};
-pub use ids::{CaseId, ChannelId, CustomerId, UserId};
+pub use ids::{CaseId, ChannelId, ConsultationId, CustomerId, UserId};
 pub use paging::{PagingPolicy, Scheduled, Timer};
 pub use policy::{History, Policy, Roles, Rules, Step};
-pub use report::{Schedule, Span, Spread, Week, WeekStats};
+pub use report::{ConsultCounts, Schedule, Span, Spread, Week, WeekStats};
 pub use rights::Right;
 pub use staff::{Member, NotStaff};
 pub use tally::{CustomerChange, Tallies};

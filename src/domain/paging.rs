@@ -24,6 +24,9 @@ pub struct PagingPolicy {
     /// How many @here alerts go to the escalation channel after the chain is exhausted.
     pub max_rounds: u32,
     pub decision_reminder: SignedDuration,
+    /// `care.check_in_after`: how long after a case closes its reporter is asked how they
+    /// are (and, again, how long an answer may take); `None` is "off".
+    pub check_in_after: Option<SignedDuration>,
 }
 
 impl Default for PagingPolicy {
@@ -32,6 +35,7 @@ impl Default for PagingPolicy {
             ack_timeout: SignedDuration::from_mins(15),
             max_rounds: 3,
             decision_reminder: SignedDuration::from_hours(24),
+            check_in_after: Some(SignedDuration::from_hours(3 * 24)),
         }
     }
 }
@@ -46,6 +50,17 @@ pub enum Timer {
     Here { round: u32 },
     /// Remind whoever must act that the case awaits a decision (or an approval).
     Remind,
+    /// Check in with the reporter of a closed case (see `check_in`).
+    CheckIn,
+    /// The check-in's time for an answer is over: "no answer" unless one came.
+    CheckInOver,
+}
+
+impl Timer {
+    /// The check-in's timers, which `check_in::on_timer` fires; the rest are paging's.
+    pub fn is_check_in(self) -> bool {
+        matches!(self, Timer::CheckIn | Timer::CheckInOver)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -247,6 +262,7 @@ pub fn after_event(
         | Event::LegalAnswered { .. }
         | Event::FactsAdded { .. }
         | Event::SafetyAnswered { .. }
+        | Event::CheckInAnswered { .. }
         | Event::ReporterKeptOff { .. } => current,
         Event::Taken { by } | Event::Rejected { by, .. } => {
             at(by.at, policy.decision_reminder, Timer::Remind)
@@ -256,7 +272,10 @@ pub fn after_event(
             policy.decision_reminder,
             Timer::Remind,
         ),
-        Event::Closed { .. } => None,
+        // The reporter is checked in with once the case has been closed a while.
+        Event::Closed { decision } => {
+            super::check_in::after_close(decision.final_stamp().at, policy)
+        }
     }
 }
 
@@ -655,7 +674,7 @@ mod tests {
     }
 
     #[test]
-    fn nothing_is_scheduled_for_a_closed_case() {
+    fn a_closed_case_waits_only_for_its_check_in() {
         let decision = crate::domain::Decision {
             outcome: crate::domain::Outcome::only(crate::domain::Measure::Warning),
             decided: stamp("UEXEC1", 1),
@@ -663,9 +682,23 @@ mod tests {
             policy_version: "v".into(),
             checks: None,
         };
+        let closed = Event::Closed { decision };
+        let reminder = Some(Scheduled {
+            due: stamp("UEXEC1", 60).at,
+            timer: Timer::Remind,
+        });
         assert_eq!(
-            after_event(&Event::Closed { decision }, &policy(), None),
-            None
+            after_event(&closed, &policy(), reminder),
+            Some(Scheduled {
+                due: stamp("UEXEC1", 1).at + SignedDuration::from_hours(72),
+                timer: Timer::CheckIn
+            }),
+            "no reminder, no page: the check-in"
         );
+        let off = PagingPolicy {
+            check_in_after: None,
+            ..policy()
+        };
+        assert_eq!(after_event(&closed, &off, reminder), None);
     }
 }

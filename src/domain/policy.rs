@@ -23,6 +23,9 @@ pub struct Roles {
     /// `policy.reporter_may_decide`: a very small company may let whoever reported a case
     /// also take and decide it. Off by default (separation of duties).
     pub reporter_may_decide: bool,
+    /// The consultation desk (相談窓口, `people.consultation_desk`): answers, closes and
+    /// turns into cases the consultations; adds facts to cases too.
+    pub desk: super::consultation::Desk,
 }
 
 impl Roles {
@@ -33,6 +36,7 @@ impl Roles {
             executives,
             managers,
             reporter_may_decide: false,
+            desk: Default::default(),
         }
     }
 

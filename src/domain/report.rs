@@ -225,6 +225,18 @@ pub struct WeekStats {
     pub refund_total: u64,
     /// Customers cut off for the first time this week.
     pub cut_off: u64,
+    /// Consultations with the desk (相談件数), each in the week it happened: opened,
+    /// closed with advice given, turned into a case. Numbers only, never described.
+    pub consultations: ConsultCounts,
+}
+
+/// A week's consultations, counted; what they were about stays with the desk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConsultCounts {
+    pub opened: u64,
+    pub closed: u64,
+    pub converted: u64,
 }
 
 /// A week's numbers as stored: before outcomes combined, `decided` was keyed by one
@@ -250,6 +262,8 @@ struct WeekStatsWire {
     refund_total: u64,
     #[serde(default)]
     cut_off: u64,
+    #[serde(default)]
+    consultations: ConsultCounts,
 }
 
 impl From<WeekStatsWire> for WeekStats {
@@ -280,6 +294,7 @@ impl From<WeekStatsWire> for WeekStats {
             refunds: wire.refunds,
             refund_total: wire.refund_total,
             cut_off: wire.cut_off,
+            consultations: wire.consultations,
         }
     }
 }

@@ -32,8 +32,10 @@ pub enum Right {
     /// Answer "are you safe now?": the reporter alone.
     AnswerSafety,
     /// Add facts to a case's record: its reporter (who saw what happened), its owner, a
-    /// manager.
+    /// manager, the consultation desk.
     AddFacts,
+    /// Answer the check-in after the case closed: the reporter alone.
+    AnswerCheckIn,
     /// Answer a proposal's pending legal review: its proposer, the owner, a manager or an
     /// approver (legal often approves).
     AnswerLegal,
@@ -51,7 +53,11 @@ impl Roles {
             && !self.reporter_may_decide
             && !matches!(
                 right,
-                Right::NameCustomer | Right::Classify | Right::AddFacts | Right::AnswerSafety
+                Right::NameCustomer
+                    | Right::Classify
+                    | Right::AddFacts
+                    | Right::AnswerSafety
+                    | Right::AnswerCheckIn
             )
         {
             return Err(Refusal::OwnReport);
@@ -130,7 +136,7 @@ impl Roles {
                     }
                 }
             }
-            Right::AnswerSafety => {
+            Right::AnswerSafety | Right::AnswerCheckIn => {
                 if reporter {
                     Ok(())
                 } else {
@@ -139,7 +145,11 @@ impl Roles {
             }
             Right::AddFacts => {
                 let owner = case.owner().map(|o| &o.by);
-                if reporter || owner == Some(user) || self.is_manager(user) {
+                if reporter
+                    || owner == Some(user)
+                    || self.is_manager(user)
+                    || self.desk.is_member(user)
+                {
                     Ok(())
                 } else {
                     Err(Refusal::NotInvolvedToAddFacts)
@@ -185,6 +195,7 @@ impl Roles {
             | Right::AnswerLegal
             | Right::AddFacts
             | Right::AnswerSafety
+            | Right::AnswerCheckIn
             | Right::KeepReporterOff => Vec::new(),
         };
         let mut people: Vec<UserId> = Vec::new();

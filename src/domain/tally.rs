@@ -143,6 +143,7 @@ impl Tallies {
             | Event::LegalAnswered { .. }
             | Event::FactsAdded { .. }
             | Event::SafetyAnswered { .. }
+            | Event::CheckInAnswered { .. }
             | Event::ReporterKeptOff { .. }
             | Event::Notified { .. }
             | Event::Classified { .. } => {}

@@ -85,7 +85,7 @@ pub fn change_clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> Rep
         click,
         trigger_id,
         Path::Button,
-        id,
+        Some(id),
         "opening the classification form",
         move |ctx| match ctx.store.case(id) {
             Ok(Some(case)) => Ok(render::classify_form(&case, ctx.look())),

@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use crate::app::Context;
 use crate::domain::{ChannelId, CustomerId, UserId};
-use crate::handlers::{CommandForm, Reply, ephemeral, ephemeral_message, escalate, internal_error};
+use crate::handlers::{
+    CommandForm, Reply, consult, ephemeral, ephemeral_message, escalate, internal_error,
+};
 use crate::render;
 use crate::staff::{Admission, Path, admit_now};
 
@@ -22,6 +24,10 @@ pub enum Request<'a> {
     Form,
     Help,
     Stats,
+    /// Ask the consultation desk (相談); the text, if any, is what happened.
+    Consult {
+        text: &'a str,
+    },
     History {
         customer: Option<&'a str>,
         /// Which page of a long history, counting from 1 (typed after the customer).
@@ -54,6 +60,7 @@ pub fn parse(text: &str) -> Request<'_> {
     match word.to_lowercase().as_str() {
         "help" | "ヘルプ" | "?" | "？" => Request::Help,
         "stats" | "集計" => Request::Stats,
+        "consult" | "相談" => Request::Consult { text: rest.trim() },
         "history" | "履歴" => {
             let (customer, page) = match first_word(rest) {
                 Some((customer, rest)) => (Some(customer), first_word(rest).map(|(p, _)| p)),
@@ -110,6 +117,7 @@ pub async fn handle(ctx: &Arc<Context>, form: CommandForm) -> Reply {
     match request {
         Request::Form => escalate::open_form(ctx, &form),
         Request::Help => ephemeral(t.usage()),
+        Request::Consult { text } => consult::command(ctx, &form, text).await,
         Request::Stats => match ctx.store.tallies() {
             Ok(tallies) => {
                 ephemeral(t.tallies(&tallies, ctx.settings.customer_count, look.currency))
@@ -160,6 +168,13 @@ mod tests {
         assert_eq!(parse("ヘルプ"), Request::Help);
         assert_eq!(parse("STATS"), Request::Stats);
         assert_eq!(parse("集計"), Request::Stats);
+        assert_eq!(parse("consult"), Request::Consult { text: "" });
+        assert_eq!(
+            parse("相談\u{3000}カスハラか迷っています"),
+            Request::Consult {
+                text: "カスハラか迷っています"
+            }
+        );
         assert_eq!(
             parse("履歴 cust-9"),
             Request::History {

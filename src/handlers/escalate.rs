@@ -258,6 +258,7 @@ pub fn open_form_on_message(
             origin: Some(channel.to_string()),
             evidence: Some(message.evidence(&channel, permalink)),
             category,
+            about: None,
         };
         let view =
             render::escalate_form(&context, customer.as_ref().map(|c| c.as_str()), ctx.look());

@@ -1,6 +1,7 @@
 //! Purpose: the Events API. Answers Slack's url_verification challenge; in support
 //! channels, turns the trigger reaction into a case, and messages that look abusive (or
-//! one too many from the same customer) into a private suggestion to the staff there.
+//! one too many from the same customer) into a private suggestion to the staff there; in
+//! the consultation channel, notes the desk's first reply in a consultation's thread.
 //! Each event is accepted once (by event_id) together with the work it causes, which the
 //! event-work job does after the acknowledgement: nothing here calls the Web API. The
 //! bot's own messages and reactions cause nothing.
@@ -173,6 +174,19 @@ fn work_for(ctx: &Context, event: &Value, our_team: &str) -> Option<Work> {
         "message" => {
             let message: MessageEvent = serde_json::from_value(event.clone()).ok()?;
             let channel = ChannelId::parse(&message.channel)?;
+            // A reply in a consultation's thread may be the desk's first answer.
+            if ctx.settings.slack.consultation_channel.as_ref() == Some(&channel) {
+                let posted = message.posted;
+                if posted.is_system() || posted.is_from_bot() {
+                    return None;
+                }
+                return Some(Work::ConsultReply {
+                    thread_ts: posted.reply_to()?.to_owned(),
+                    user: posted.author()?,
+                    ts: posted.ts,
+                    channel,
+                });
+            }
             if !ctx.settings.watch.suggestions || !in_support_channel(ctx, &channel) {
                 return None;
             }

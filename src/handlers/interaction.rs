@@ -10,7 +10,8 @@ use crate::domain::{ChannelId, UserId};
 use serde_json::Value;
 
 use crate::handlers::{
-    Click, Reply, approve, classify, decide, escalate, facts, safety, shortcut, take_case, tell,
+    Click, Reply, approve, classify, consult, decide, escalate, facts, safety, shortcut, take_case,
+    tell,
 };
 use crate::render::{self, MESSAGE_SHORTCUT, action, form};
 use crate::staff::{Admission, Path, admit, admit_now};
@@ -18,7 +19,7 @@ use crate::staff::{Admission, Path, admit, admit_now};
 /// `raw` is the payload as JSON, for the fields slack-morphism does not model.
 pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent, raw: &Value) -> Reply {
     match event {
-        SlackInteractionEvent::BlockActions(event) => block_action(ctx, event).await,
+        SlackInteractionEvent::BlockActions(event) => block_action(ctx, event, raw).await,
         SlackInteractionEvent::MessageAction(event) => {
             if event.callback_id.to_string() == MESSAGE_SHORTCUT {
                 shortcut::message_shortcut(ctx, &event, raw)
@@ -44,6 +45,10 @@ pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent, raw: &Valu
                     shortcut::identify_submitted(ctx, &event.user, &event.view).await
                 }
                 Some(form::CLASSIFY) => classify::submitted(ctx, &event.user, &event.view).await,
+                Some(form::CONSULT) => consult::submitted(ctx, &event.user, &event.view).await,
+                Some(form::CONVERT) => {
+                    consult::convert_submitted(ctx, &event.user, &event.view).await
+                }
                 other => stale_form(ctx, &event.user, other).await,
             }
         }
@@ -121,7 +126,11 @@ fn interaction_kind(event: &SlackInteractionEvent) -> &'static str {
     }
 }
 
-async fn block_action(ctx: &Arc<Context>, event: SlackInteractionBlockActionsEvent) -> Reply {
+async fn block_action(
+    ctx: &Arc<Context>,
+    event: SlackInteractionBlockActionsEvent,
+    raw: &Value,
+) -> Reply {
     let Some(user) = event
         .user
         .as_ref()
@@ -172,6 +181,13 @@ async fn block_action(ctx: &Arc<Context>, event: SlackInteractionBlockActionsEve
         action::CHANGE_CLASSIFICATION => {
             classify::change_clicked(ctx, click, event.trigger_id.as_ref())
         }
+        action::CONSULT_INSTEAD => consult::instead(ctx, click.user, raw),
+        action::CONSULT_ABOUT => consult::about(ctx, click, event.trigger_id.as_ref()),
+        action::CONSULT_ANSWERED => consult::answered(ctx, click).await,
+        action::CONSULT_CLOSE => consult::close(ctx, click).await,
+        action::CONSULT_CONVERT => consult::convert_clicked(ctx, click, event.trigger_id.as_ref()),
+        action::CHECK_IN_FINE => consult::check_in(ctx, click, false).await,
+        action::CHECK_IN_DESK => consult::check_in(ctx, click, true).await,
         other => match other
             .strip_prefix(action::DECIDE_PREFIX)
             .and_then(decide::chosen_by_button)

@@ -6,6 +6,7 @@
 pub mod approve;
 pub mod classify;
 pub mod command;
+pub mod consult;
 pub mod decide;
 pub mod escalate;
 pub mod events;
@@ -175,17 +176,18 @@ pub fn tell(ctx: &Arc<Context>, channel: Option<ChannelId>, user: UserId, text: 
     });
 }
 
-/// Opens a form about case `id` for the person who clicked, once they are known to be
-/// staff: anyone else is refused silently (`admit` logs and counts it), a look-up that
-/// cannot tell is said to them, and so is a form that cannot be built (`form` may read
-/// the store and answer a sentence instead) or that Slack would not open (`what` names it
-/// in the log). Answers Slack at once; the look-up and the call run after.
+/// Opens a form about case `id` (or a consultation: `None`) for the person who clicked,
+/// once they are known to be staff: anyone else is refused silently (`admit` logs and
+/// counts it), a look-up that cannot tell is said to them, and so is a form that cannot
+/// be built (`form` may read the store and answer a sentence instead) or that Slack would
+/// not open (`what` names it in the log). Answers Slack at once; the look-up and the call
+/// run after.
 pub fn open_form_for_staff(
     ctx: &Arc<Context>,
     click: Click,
     trigger_id: &str,
     path: Path,
-    id: CaseId,
+    id: Option<CaseId>,
     what: &'static str,
     form: impl FnOnce(&Arc<Context>) -> Result<slack_morphism::prelude::SlackView, String>
     + Send
@@ -194,7 +196,7 @@ pub fn open_form_for_staff(
     let ctx = ctx.clone();
     let trigger = trigger_id.to_owned();
     tokio::spawn(async move {
-        match admit_now(&ctx, &click.user, path, Some(id)).await {
+        match admit_now(&ctx, &click.user, path, id).await {
             Admission::Staff => {}
             Admission::Refused(_) => return,
             Admission::Unsure(_) => {

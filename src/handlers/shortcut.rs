@@ -92,7 +92,7 @@ pub fn identify_clicked(ctx: &Arc<Context>, click: Click, trigger_id: &str) -> R
         click,
         trigger_id,
         Path::NameCustomer,
-        id,
+        Some(id),
         "opening the customer form",
         move |ctx| Ok(render::identify_form(id, ctx.look())),
     )

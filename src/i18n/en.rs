@@ -16,10 +16,10 @@ use super::{
 use crate::domain::customer::CaseLine;
 use crate::domain::export::Column;
 use crate::domain::{
-    Accommodation, CaseId, CaseState, Category, ChannelId, Checks, Complaint, Contact,
-    CustomerRecord, Decision, DutyToServe, Event, Facts, History, LegalReview, Measure, Medium,
-    Notice, Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId,
-    Week,
+    Accommodation, CaseId, CaseState, Category, ChannelId, CheckInReply, Checks, Complaint,
+    ConsultRefusal, ConsultState, ConsultationId, Contact, CustomerRecord, Decision, DutyToServe,
+    Event, Facts, History, LegalReview, Measure, Medium, Notice, Outcome, Problem, PromiseFailed,
+    Refusal, Severity, Source, Stamp, Step, Tallies, UserId, Week,
 };
 
 pub struct En;
@@ -227,6 +227,8 @@ impl Catalog for En {
             "*How to escalate*\n\
              • `/escalate {id} {category} {what}` opens a case at once.\n\
              • `/escalate` alone opens a form.\n\
+             • `/escalate consult` asks the consultation desk for advice instead (not sure it \
+             is harassment?): no customer or category needed, nobody else is told.\n\
              • `/escalate history {id}` shows a customer's history with us.\n\
              • `/escalate stats` shows the tallies.\n\
              *Categories*\n{}.\n\
@@ -931,11 +933,25 @@ impl Catalog for En {
             Refusal::NotTheReporter => {
                 format!("Only the reporter of {id} answers this. Nothing changed.")
             }
-            Refusal::NotInvolvedToAddFacts => {
-                format!(
-                    "Only the reporter, the owner and managers can add facts to {id}. Nothing changed."
-                )
+            Refusal::NotInvolvedToAddFacts => format!(
+                "Only the reporter, the owner, managers and the consultation desk can add facts \
+                 to {id}. Nothing changed."
+            ),
+            Refusal::CheckInNotAsked => {
+                format!("Nobody has asked how you are about {id} yet. Nothing changed.")
             }
+            Refusal::CheckInAnswered => format!(
+                "You have already answered about {id}; `/escalate consult` reaches the \
+                 consultation desk at any time. Nothing changed."
+            ),
+            Refusal::CheckInOver => format!(
+                "This check-in about {id} has closed; `/escalate consult` reaches the \
+                 consultation desk at any time. Nothing changed."
+            ),
+            Refusal::NoDesk => format!(
+                "There is no consultation desk to talk to about {id}; please ask a manager whom \
+                 to talk to. Nothing changed."
+            ),
             Refusal::NothingToAdd => "Fill in at least one fact. Nothing changed.".into(),
             Refusal::ChecksMissing => format!(
                 "A suspension or termination of {id} is proposed with the checks answered: use \
@@ -1468,10 +1484,18 @@ impl Catalog for En {
             Some(total) => format!("{} of {}", r.cut_off_total, group_thousands(total)),
             None => r.cut_off_total.to_string(),
         };
-        let _ = write!(
+        let _ = writeln!(
             out,
             "*Customers terminated:* {} this week, {all_time} in all",
             s.cut_off
+        );
+        // Numbers only: what a consultation is about stays with the desk.
+        let c = s.consultations;
+        let _ = write!(
+            out,
+            "*Consultations with the desk:* {} opened, {} closed with advice given, {} turned \
+             into cases",
+            c.opened, c.closed, c.converted
         );
         out
     }
@@ -1620,6 +1644,7 @@ impl Catalog for En {
             Source::Shortcut => "message shortcut",
             Source::Reaction => "reaction",
             Source::Suggestion => "the bot's suggestion",
+            Source::Consultation => "a consultation",
         }
     }
 
@@ -1663,6 +1688,23 @@ impl Catalog for En {
             Event::LegalAnswered { answer, .. } => {
                 ("legal review answered", self.legal_name(*answer).to_owned())
             }
+            Event::CheckInAnswered {
+                reply,
+                consultation,
+                ..
+            } => (
+                "check-in answered",
+                match (reply, consultation) {
+                    (CheckInReply::Desk, Some(id)) => {
+                        format!("would like to talk to the consultation desk ({id})")
+                    }
+                    (CheckInReply::Desk, None) => {
+                        "would like to talk to the consultation desk".to_owned()
+                    }
+                    (CheckInReply::Fine, _) => "fine".to_owned(),
+                    (CheckInReply::NoAnswer, _) => "no answer".to_owned(),
+                },
+            ),
             Event::Classified {
                 category,
                 severity,
@@ -1699,6 +1741,8 @@ impl Catalog for En {
                         recorded_or_as_is(self, Recorded::RefusalReason(reason))
                     ),
                 ),
+                Notice::CheckedIn => ("checked in with the reporter", String::new()),
+                Notice::CheckInUnanswered => ("check-in answered", "no answer".to_owned()),
             },
         }
     }
@@ -1746,6 +1790,14 @@ impl Catalog for En {
                 "reject" => "reject",
                 "name-customer" => "name the customer",
                 "classify" => "set the category",
+                "add-facts" => "add facts",
+                "answer-safety" => "answer whether they are safe",
+                "keep-reporter-off" => "keep the reporter off the customer",
+                "answer-legal" => "answer the legal review",
+                "answer-check-in" => "answer the check-in",
+                "consultation-answered" => "note that the desk talked to them",
+                "consultation-close" => "close a consultation",
+                "consultation-convert" => "turn a consultation into a case",
                 _ => return None,
             },
             Recorded::RefusalReason(reason) => match reason {
@@ -1758,7 +1810,13 @@ impl Catalog for En {
                 "not-involved" | "not-involved-to-classify" => {
                     "neither the reporter nor an executive or manager"
                 }
-                "not-involved-to-add-facts" => "neither the reporter, the owner nor a manager",
+                "not-involved-to-add-facts" => {
+                    "neither the reporter, the owner, a manager nor the consultation desk"
+                }
+                "desk-only" => "not on the consultation desk",
+                "chosen-only" => "not the desk member the reporter chose",
+                "own-consultation" => "their own consultation",
+                "not-involved-in-consultation" => "neither its reporter nor the consultation desk",
                 "not-involved-to-answer" => {
                     "neither the owner, the proposer, a manager nor an approver"
                 }
@@ -1793,6 +1851,14 @@ impl Catalog for En {
                 "update-card" => "updating the card",
                 "update-pages" => "updating the pages",
                 "page" => "a page",
+                "urgent" => "the urgent message",
+                "update-proposal" => "updating the proposal",
+                "check-in" => "the check-in to the reporter",
+                "update-check-in" => "updating the check-in",
+                "post-consultation" => "posting a consultation to the desk",
+                "update-consultation" => "updating a consultation",
+                "consultation-note" => "a note in a consultation's thread",
+                "consultation-outcome" => "telling the reporter what became of a consultation",
                 "here-alert" => "an @here alert",
                 "thread-note" => "a note in the thread",
                 "resolve-proposal" => "updating the proposal",
@@ -1831,6 +1897,242 @@ impl Catalog for En {
             }
             // Slack's error code, or a sentence from the Web API client.
             other => other.to_owned(),
+        }
+    }
+
+    fn consult_button(&self) -> &'static str {
+        "I'd like advice: not sure it is harassment"
+    }
+    fn consult_offer(&self) -> &'static str {
+        "Not sure it is harassment, or would like advice first? Ask the consultation desk: \
+         no customer or category needed, and nobody else is told."
+    }
+    fn consult_title(&self) -> &'static str {
+        "Ask the desk"
+    }
+    fn consult_intro(&self) -> String {
+        "This goes to the consultation desk only: no executive is paged, and no customer or \
+         category is needed. Only what happened is required; the rest helps if you know it. \
+         Consulting never counts against you."
+            .into()
+    }
+    fn consult_with(&self) -> &'static str {
+        "Whom would you like to talk to?"
+    }
+    fn consult_with_hint(&self) -> &'static str {
+        "If you choose someone (for example someone of the same gender), only they are told \
+         what you write."
+    }
+    fn consult_with_anyone(&self) -> &'static str {
+        "Anyone on the desk"
+    }
+    fn consult_summary(&self) -> &'static str {
+        "What happened, or what you would like advice on"
+    }
+    fn consult_summary_missing(&self) -> String {
+        "Tell the desk what happened, in a few words. Nothing was recorded.".into()
+    }
+    fn consult_opened(&self, id: ConsultationId, with: Option<&UserId>) -> String {
+        let to = match with {
+            Some(with) => format!("{}, whom you chose,", mention(with)),
+            None => "the consultation desk".to_owned(),
+        };
+        format!(
+            "Thank you for asking. *{id}* is with {to}: nobody else is told, and no executive \
+             is paged. They will contact you."
+        )
+    }
+    fn consult_no_desk(&self) -> String {
+        "There is no consultation desk to reach yet, so nothing was recorded. Please ask a \
+         manager whom to talk to, or escalate with `/escalate`."
+            .into()
+    }
+    fn consult_card_title(&self, id: ConsultationId) -> String {
+        format!("Consultation {id}")
+    }
+    fn consult_card_private(&self) -> &'static str {
+        "For the consultation desk only: nothing of it goes outside the desk. Answer the \
+         reporter in this thread or talk to them directly."
+    }
+    fn consult_card_chosen(&self, with: &UserId) -> String {
+        format!(
+            "The reporter chose to talk to {}: only they have the details.",
+            mention(with)
+        )
+    }
+    fn consult_card_about(&self, case: CaseId, from_check_in: bool) -> String {
+        if from_check_in {
+            format!(
+                "The reporter of {case} asked to talk to the desk when the bot checked in after \
+                 the case closed."
+            )
+        } else {
+            format!("About {case}, which management already has.")
+        }
+    }
+    fn consult_card_with_member(&self, id: ConsultationId, with: &UserId) -> String {
+        format!(
+            "*{id}* is with {}, whom the reporter chose to talk to; the details are with them \
+             only.",
+            mention(with)
+        )
+    }
+    fn consult_status(
+        &self,
+        state: &ConsultState,
+        first_answer: Option<&Stamp>,
+        zone: &TimeZone,
+    ) -> String {
+        match state {
+            ConsultState::Open => match first_answer {
+                Some(first) => format!(
+                    ":speech_balloon: *Open* {} answered first, {}.",
+                    mention(&first.by),
+                    self.when(first.at, zone)
+                ),
+                None => ":speech_balloon: *Open* Waiting for the desk to answer.".into(),
+            },
+            ConsultState::Closed { by } => format!(
+                ":white_check_mark: *Closed* {} closed it, advice given, {}.",
+                mention(&by.by),
+                self.when(by.at, zone)
+            ),
+            ConsultState::Converted { by, case } => format!(
+                ":arrow_right: *Turned into a case* {} turned it into {case}, {}.",
+                mention(&by.by),
+                self.when(by.at, zone)
+            ),
+        }
+    }
+    fn consult_answered_button(&self) -> &'static str {
+        "I've talked to them"
+    }
+    fn consult_close_button(&self) -> &'static str {
+        "Close: advice given"
+    }
+    fn consult_convert_button(&self) -> &'static str {
+        "Turn into a case"
+    }
+    fn consult_note_answered(&self, by: &UserId) -> String {
+        format!("{} talked to the reporter.", mention(by))
+    }
+    fn consult_note_closed(&self, by: &UserId) -> String {
+        format!("{} closed it: advice given.", mention(by))
+    }
+    fn consult_note_converted(&self, by: &UserId, case: CaseId) -> String {
+        format!(
+            "{} turned it into {case}: management is paged as for any case.",
+            mention(by)
+        )
+    }
+    fn consult_closed_to_reporter(&self, id: ConsultationId) -> String {
+        format!(
+            "The consultation desk closed *{id}*: advice given. If you would like to talk again, \
+             `/escalate consult` reaches them at any time. Consulting never counts against you."
+        )
+    }
+    fn consult_converted_to_reporter(&self, id: ConsultationId, case: CaseId) -> String {
+        format!(
+            "The consultation desk turned *{id}* into case *{case}*: management has it now, and \
+             you don't need to handle this customer on this matter any further. Reporting \
+             never counts against you."
+        )
+    }
+    fn consult_refusal(&self, refusal: &ConsultRefusal, id: ConsultationId) -> String {
+        match refusal {
+            ConsultRefusal::DeskOnly => {
+                format!("Only the consultation desk can do this on {id}. Nothing changed.")
+            }
+            ConsultRefusal::ChosenOnly(with) => format!(
+                "The reporter chose to talk to {} about {id}, so only they can do this. Nothing \
+                 changed.",
+                mention(with)
+            ),
+            ConsultRefusal::OwnConsultation => format!(
+                "You asked for {id} yourself, so another member of the desk handles it. Nothing \
+                 changed."
+            ),
+            ConsultRefusal::NotInvolvedToAddFacts => format!(
+                "Only the reporter and the consultation desk can add facts to {id}. Nothing \
+                 changed."
+            ),
+            ConsultRefusal::Closed => format!("{id} is already closed. Nothing changed."),
+            ConsultRefusal::Converted(case) => {
+                format!("{id} is already case {case}. Nothing changed.")
+            }
+            ConsultRefusal::AlreadyAnswered => format!(
+                "The desk's first answer to {id} is already on the record. Nothing changed."
+            ),
+            ConsultRefusal::NothingToAdd => "Fill in at least one fact. Nothing changed.".into(),
+        }
+    }
+    fn no_such_consultation(&self, id: Untrusted<'_>) -> String {
+        format!("There is no consultation {id}. Nothing changed.")
+    }
+    fn consult_add_facts_intro(&self, id: ConsultationId) -> String {
+        format!(
+            "Add to the record of {id}. What you add is kept with your name and the time, \
+             beside what is there already. Fill in what you know."
+        )
+    }
+    fn convert_title(&self) -> &'static str {
+        "Turn into a case"
+    }
+    fn convert_intro(&self, id: ConsultationId) -> String {
+        format!(
+            "{id} becomes a case with its record and its reporter, and management is paged as \
+             for any case. A case needs a category; the customer can be named now or later."
+        )
+    }
+    fn convert_customer_hint(&self) -> &'static str {
+        "Optional: the reporter or management can name them later."
+    }
+    fn card_from_consultation(&self, id: ConsultationId, by: &UserId) -> String {
+        format!(
+            "Turned into a case from consultation {id} by {}.",
+            mention(by)
+        )
+    }
+    fn check_in(&self, id: CaseId, desk: bool) -> String {
+        let desk = if desk {
+            " If you would like to talk to the consultation desk, say so below. Your answer is \
+             kept with the case's record."
+        } else {
+            " Your answer is kept with the case's record."
+        };
+        format!(
+            "*{id}*, which you reported, has closed. How are you now? Would you like to talk to \
+             someone?{desk}"
+        )
+    }
+    fn check_in_fine_button(&self) -> &'static str {
+        "I'm fine"
+    }
+    fn check_in_desk_button(&self) -> &'static str {
+        "I'd like to talk to the desk"
+    }
+    fn check_in_answered(
+        &self,
+        id: CaseId,
+        reply: CheckInReply,
+        consultation: Option<ConsultationId>,
+    ) -> String {
+        let later = "`/escalate consult` reaches the consultation desk at any time.";
+        match (reply, consultation) {
+            (CheckInReply::Fine, _) => {
+                format!("Thank you for letting us know about {id}. If that changes, {later}")
+            }
+            (CheckInReply::Desk, Some(consultation)) => format!(
+                "Thank you. *{consultation}* is with the consultation desk; they will contact \
+                 you about {id}."
+            ),
+            (CheckInReply::Desk, None) => {
+                format!("Thank you. The consultation desk will contact you about {id}.")
+            }
+            (CheckInReply::NoAnswer, _) => format!(
+                "This check-in about {id} has closed. If you would like to talk to someone, \
+                 {later}"
+            ),
         }
     }
 }

@@ -18,10 +18,10 @@ use super::{
 use crate::domain::customer::CaseLine;
 use crate::domain::export::Column;
 use crate::domain::{
-    Accommodation, CaseId, CaseState, Category, ChannelId, Checks, Complaint, Contact,
-    CustomerRecord, Decision, DutyToServe, Event, Facts, History, LegalReview, Measure, Medium,
-    Notice, Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Step, Tallies, UserId,
-    Week,
+    Accommodation, CaseId, CaseState, Category, ChannelId, CheckInReply, Checks, Complaint,
+    ConsultRefusal, ConsultState, ConsultationId, Contact, CustomerRecord, Decision, DutyToServe,
+    Event, Facts, History, LegalReview, Measure, Medium, Notice, Outcome, Problem, PromiseFailed,
+    Refusal, Severity, Source, Stamp, Step, Tallies, UserId, Week,
 };
 
 pub struct Ja;
@@ -267,6 +267,8 @@ impl Catalog for Ja {
             "*エスカレーションの方法*\n\
              • `/escalate [顧客ID] [区分] [内容]` で、すぐに案件を起票します。\n\
              • `/escalate` だけを送ると、入力フォームが開きます。\n\
+             • `/escalate consult` で、案件にせず相談窓口に相談できます（カスハラか迷うとき\
+             など）。顧客や区分の入力は不要で、ほかの人には伝わりません。\n\
              • `/escalate history [顧客ID]` で、そのお客様の履歴を表示します。\n\
              • `/escalate stats` で、集計を表示します。\n\
              *区分*\n{}\n\
@@ -981,11 +983,25 @@ impl Catalog for Ja {
             Refusal::NotTheReporter => {
                 format!("{id} のこの質問に回答できるのは報告者だけです。変更はありません。")
             }
-            Refusal::NotInvolvedToAddFacts => {
-                format!(
-                    "{id} に事実を追記できるのは、報告者、担当者、マネージャーだけです。変更はありません。"
-                )
+            Refusal::NotInvolvedToAddFacts => format!(
+                "{id} に事実を追記できるのは、報告者、担当者、マネージャー、相談窓口の方だけです。\
+                 変更はありません。"
+            ),
+            Refusal::CheckInNotAsked => {
+                format!("{id} について、まだ声かけをしていません。変更はありません。")
             }
+            Refusal::CheckInAnswered => format!(
+                "{id} については、すでに回答をいただいています。相談窓口には、いつでも \
+                 `/escalate consult` で相談できます。変更はありません。"
+            ),
+            Refusal::CheckInOver => format!(
+                "{id} についての声かけは終了しています。相談窓口には、いつでも `/escalate consult` で\
+                 相談できます。変更はありません。"
+            ),
+            Refusal::NoDesk => format!(
+                "{id} について相談できる相談窓口が設定されていません。誰に相談すればよいか、\
+                 マネージャーに確認してください。変更はありません。"
+            ),
             Refusal::NothingToAdd => {
                 "追記する事実を一つ以上入力してください。変更はありません。".into()
             }
@@ -1493,10 +1509,17 @@ impl Catalog for Ja {
             Some(total) => format!("{}社中 {}社", group_thousands(total), r.cut_off_total),
             None => format!("{}社", r.cut_off_total),
         };
-        let _ = write!(
+        let _ = writeln!(
             out,
             "*契約解除した顧客* 今週 {}社、累計 {all_time}",
             s.cut_off
+        );
+        // 件数だけを示す。相談の内容は相談窓口の外には出さない。
+        let c = s.consultations;
+        let _ = write!(
+            out,
+            "*相談件数* 受付 {}件、助言して終了 {}件、案件化 {}件",
+            c.opened, c.closed, c.converted
         );
         out
     }
@@ -1650,6 +1673,7 @@ impl Catalog for Ja {
             Source::Shortcut => "メッセージのショートカット",
             Source::Reaction => "リアクション",
             Source::Suggestion => "ボットの提案",
+            Source::Consultation => "相談からの案件化",
         }
     }
 
@@ -1671,6 +1695,19 @@ impl Catalog for Ja {
             Event::LegalAnswered { answer, .. } => {
                 ("法務確認", self.legal_name(*answer).to_owned())
             }
+            Event::CheckInAnswered {
+                reply,
+                consultation,
+                ..
+            } => (
+                "完了後の声かけへの回答",
+                match (reply, consultation) {
+                    (CheckInReply::Desk, Some(id)) => format!("相談窓口と話したい（{id}）"),
+                    (CheckInReply::Desk, None) => "相談窓口と話したい".to_owned(),
+                    (CheckInReply::Fine, _) => "大丈夫".to_owned(),
+                    (CheckInReply::NoAnswer, _) => "回答なし".to_owned(),
+                },
+            ),
             Event::ReporterKeptOff { .. } => ("担当替え", String::new()),
             Event::SafetyAnswered { safe, .. } => (
                 "安全の確認",
@@ -1734,6 +1771,8 @@ impl Catalog for Ja {
                         recorded_or_as_is(self, Recorded::RefusalReason(reason))
                     ),
                 ),
+                Notice::CheckedIn => ("報告者への完了後の声かけ", String::new()),
+                Notice::CheckInUnanswered => ("完了後の声かけへの回答", "回答なし".to_owned()),
             },
         }
     }
@@ -1781,6 +1820,14 @@ impl Catalog for Ja {
                 "reject" => "却下",
                 "name-customer" => "顧客の指定",
                 "classify" => "区分の設定",
+                "add-facts" => "事実の追記",
+                "answer-safety" => "安全確認への回答",
+                "keep-reporter-off" => "担当替え",
+                "answer-legal" => "法務確認への回答",
+                "answer-check-in" => "完了後の声かけへの回答",
+                "consultation-answered" => "相談者と話したことの記録",
+                "consultation-close" => "相談の終了",
+                "consultation-convert" => "相談の案件化",
                 _ => return None,
             },
             Recorded::RefusalReason(reason) => match reason {
@@ -1793,7 +1840,13 @@ impl Catalog for Ja {
                 "not-involved" | "not-involved-to-classify" => {
                     "報告者でも責任者でもマネージャーでもない"
                 }
-                "not-involved-to-add-facts" => "報告者でも担当者でもマネージャーでもない",
+                "not-involved-to-add-facts" => {
+                    "報告者でも担当者でもマネージャーでも相談窓口の方でもない"
+                }
+                "desk-only" => "相談窓口の方ではない",
+                "chosen-only" => "相談者が指名した方ではない",
+                "own-consultation" => "自身の相談",
+                "not-involved-in-consultation" => "相談者でも相談窓口の方でもない",
                 "not-involved-to-answer" => "担当者でも提案者でもマネージャーでも承認者でもない",
                 "not-the-reporter" => "案件の報告者ではない",
                 _ => return None,
@@ -1826,6 +1879,14 @@ impl Catalog for Ja {
                 "update-card" => "案件カードの更新",
                 "update-pages" => "呼び出しメッセージの更新",
                 "page" => "呼び出し",
+                "urgent" => "緊急の連絡",
+                "update-proposal" => "提案メッセージの更新",
+                "check-in" => "報告者への完了後の声かけ",
+                "update-check-in" => "完了後の声かけの更新",
+                "post-consultation" => "相談窓口への相談の送付",
+                "update-consultation" => "相談の表示の更新",
+                "consultation-note" => "相談のスレッドへの記録",
+                "consultation-outcome" => "相談者への結果の連絡",
                 "here-alert" => "@here 通知",
                 "thread-note" => "スレッドへの記録",
                 "resolve-proposal" => "提案メッセージの更新",
@@ -1862,6 +1923,236 @@ impl Catalog for Ja {
             "the proposal message was never posted" => "提案メッセージが投稿されていない".into(),
             // Slack's error code (`channel_not_found`), kept as an id.
             code => format!("エラー {code}"),
+        }
+    }
+    fn consult_button(&self) -> &'static str {
+        "相談したい・カスハラか迷う"
+    }
+    fn consult_offer(&self) -> &'static str {
+        "カスハラかどうか迷うときや、まず助言がほしいときは、相談窓口に相談できます。顧客や区分の\
+         入力は不要で、ほかの人には伝わりません。"
+    }
+    fn consult_title(&self) -> &'static str {
+        "相談窓口への相談"
+    }
+    fn consult_intro(&self) -> String {
+        "この内容は相談窓口にだけ届きます。責任者の呼び出しはなく、顧客や区分の入力も不要です。\
+         必須は何があったかだけで、ほかは分かる範囲で入力してください。相談したことで不利益な\
+         扱いを受けることはありません。"
+            .into()
+    }
+    fn consult_with(&self) -> &'static str {
+        "相談したい相手"
+    }
+    fn consult_with_hint(&self) -> &'static str {
+        "選んだ方にだけ内容が伝わります（同性の方を選ぶなど）。"
+    }
+    fn consult_with_anyone(&self) -> &'static str {
+        "相談窓口の誰でもよい"
+    }
+    fn consult_summary(&self) -> &'static str {
+        "何があったか、相談したいこと"
+    }
+    fn consult_summary_missing(&self) -> String {
+        "何があったかを一言でも入力してください。何も記録していません。".into()
+    }
+    fn consult_opened(&self, id: ConsultationId, with: Option<&UserId>) -> String {
+        let to = match with {
+            Some(with) => format!("ご指名の{}", san(with)),
+            None => "相談窓口".to_owned(),
+        };
+        format!(
+            "ご相談ありがとうございます。{id} として{to}に届けました。ほかの人には伝わらず、\
+             責任者の呼び出しもありません。相談窓口から連絡があります。"
+        )
+    }
+    fn consult_no_desk(&self) -> String {
+        "相談窓口が設定されていないため、何も記録していません。誰に相談すればよいかを\
+         マネージャーに確認してください。案件としてのエスカレーションは、これまでどおり \
+         `/escalate` でできます。"
+            .into()
+    }
+    fn consult_card_title(&self, id: ConsultationId) -> String {
+        format!("相談 {id}")
+    }
+    fn consult_card_private(&self) -> &'static str {
+        "相談窓口限りの内容です。窓口の外には共有しないでください。このスレッドで返信するか、\
+         相談者に直接連絡してください。"
+    }
+    fn consult_card_chosen(&self, with: &UserId) -> String {
+        format!(
+            "相談者は{}を相談相手に指名しました。詳細はその方にだけ届いています。",
+            san(with)
+        )
+    }
+    fn consult_card_about(&self, case: CaseId, from_check_in: bool) -> String {
+        if from_check_in {
+            format!(
+                "{case} の報告者が、案件の完了後の声かけに対して、相談窓口と話したいと回答しました。"
+            )
+        } else {
+            format!("{case} についての相談です。この案件は責任者がすでに対応しています。")
+        }
+    }
+    fn consult_card_with_member(&self, id: ConsultationId, with: &UserId) -> String {
+        format!(
+            "{id} は、相談者が指名した{}が対応します。詳細はその方にだけ届いています。",
+            san(with)
+        )
+    }
+    fn consult_status(
+        &self,
+        state: &ConsultState,
+        first_answer: Option<&Stamp>,
+        zone: &TimeZone,
+    ) -> String {
+        match state {
+            ConsultState::Open => match first_answer {
+                Some(first) => format!(
+                    ":speech_balloon: *受付中* {}が最初に対応しました（{}）。",
+                    san(&first.by),
+                    self.when(first.at, zone)
+                ),
+                None => ":speech_balloon: *受付中* 相談窓口の対応を待っています。".into(),
+            },
+            ConsultState::Closed { by } => format!(
+                ":white_check_mark: *終了* {}が助言して終了しました（{}）。",
+                san(&by.by),
+                self.when(by.at, zone)
+            ),
+            ConsultState::Converted { by, case } => format!(
+                ":arrow_right: *案件化* {}が {case} として案件にしました（{}）。",
+                san(&by.by),
+                self.when(by.at, zone)
+            ),
+        }
+    }
+    fn consult_answered_button(&self) -> &'static str {
+        "相談者と話した"
+    }
+    fn consult_close_button(&self) -> &'static str {
+        "終了：助言済み"
+    }
+    fn consult_convert_button(&self) -> &'static str {
+        "案件にする"
+    }
+    fn consult_note_answered(&self, by: &UserId) -> String {
+        format!("{}が相談者と話しました。", san(by))
+    }
+    fn consult_note_closed(&self, by: &UserId) -> String {
+        format!("{}が助言して終了しました。", san(by))
+    }
+    fn consult_note_converted(&self, by: &UserId, case: CaseId) -> String {
+        format!(
+            "{}が {case} として案件にしました。通常の案件と同じく責任者を呼び出します。",
+            san(by)
+        )
+    }
+    fn consult_closed_to_reporter(&self, id: ConsultationId) -> String {
+        format!(
+            "ご相談いただいた {id} は、相談窓口が助言して終了しました。また相談したいときは、\
+             いつでも `/escalate consult` で相談窓口に相談できます。相談したことで不利益な扱いを\
+             受けることはありません。"
+        )
+    }
+    fn consult_converted_to_reporter(&self, id: ConsultationId, case: CaseId) -> String {
+        format!(
+            "ご相談いただいた {id} は、相談窓口が案件 {case} にしました。この件は責任者が\
+             引き継ぎますので、これ以上このお客様に対応する必要はありません。報告したことで\
+             不利益な扱いを受けることはありません。"
+        )
+    }
+    fn consult_refusal(&self, refusal: &ConsultRefusal, id: ConsultationId) -> String {
+        match refusal {
+            ConsultRefusal::DeskOnly => {
+                format!("{id} でこの操作ができるのは相談窓口の方だけです。変更はありません。")
+            }
+            ConsultRefusal::ChosenOnly(with) => format!(
+                "{id} は相談者が{}を指名しているため、この操作ができるのはその方だけです。\
+                 変更はありません。",
+                san(with)
+            ),
+            ConsultRefusal::OwnConsultation => format!(
+                "{id} はご自身の相談のため、相談窓口のほかの方が対応します。変更はありません。"
+            ),
+            ConsultRefusal::NotInvolvedToAddFacts => format!(
+                "{id} に事実を追記できるのは、相談者と相談窓口の方だけです。変更はありません。"
+            ),
+            ConsultRefusal::Closed => format!("{id} はすでに終了しています。変更はありません。"),
+            ConsultRefusal::Converted(case) => {
+                format!("{id} はすでに案件 {case} になっています。変更はありません。")
+            }
+            ConsultRefusal::AlreadyAnswered => format!(
+                "{id} への相談窓口の最初の対応は、すでに記録されています。変更はありません。"
+            ),
+            ConsultRefusal::NothingToAdd => {
+                "追記する事実を一つ以上入力してください。変更はありません。".into()
+            }
+        }
+    }
+    fn no_such_consultation(&self, id: Untrusted<'_>) -> String {
+        format!("相談 {id} は見つかりません。変更はありません。")
+    }
+    fn consult_add_facts_intro(&self, id: ConsultationId) -> String {
+        format!(
+            "{id} に追記します。追記した内容は、お名前と日時とともに、これまでの記録と並べて\
+             残ります。分かる範囲で入力してください。"
+        )
+    }
+    fn convert_title(&self) -> &'static str {
+        "案件にする"
+    }
+    fn convert_intro(&self, id: ConsultationId) -> String {
+        format!(
+            "{id} を、記録と相談者をそのまま引き継いで案件にします。通常の案件と同じく責任者を\
+             呼び出します。案件には区分が必要です。顧客は今でも後からでも指定できます。"
+        )
+    }
+    fn convert_customer_hint(&self) -> &'static str {
+        "任意です。報告者や責任者が後から指定することもできます。"
+    }
+    fn card_from_consultation(&self, id: ConsultationId, by: &UserId) -> String {
+        format!("相談 {id} から{}が案件にしました。", san(by))
+    }
+    fn check_in(&self, id: CaseId, desk: bool) -> String {
+        let desk = if desk {
+            "相談窓口と話したいときは、下のボタンからお知らせください。回答は案件の記録に残ります。"
+        } else {
+            "回答は案件の記録に残ります。"
+        };
+        format!(
+            "ご報告いただいた {id} は完了しています。その後、いかがですか。誰かに相談したい\
+             ことはありますか。{desk}"
+        )
+    }
+    fn check_in_fine_button(&self) -> &'static str {
+        "大丈夫です"
+    }
+    fn check_in_desk_button(&self) -> &'static str {
+        "相談窓口と話したい"
+    }
+    fn check_in_answered(
+        &self,
+        id: CaseId,
+        reply: CheckInReply,
+        consultation: Option<ConsultationId>,
+    ) -> String {
+        let later = "いつでも `/escalate consult` で相談窓口に相談できます。";
+        match (reply, consultation) {
+            (CheckInReply::Fine, _) => format!(
+                "{id} についてお知らせいただき、ありがとうございます。気持ちが変わったときは、\
+                 {later}"
+            ),
+            (CheckInReply::Desk, Some(consultation)) => format!(
+                "ありがとうございます。{consultation} として相談窓口に届けました。{id} について、\
+                 相談窓口から連絡があります。"
+            ),
+            (CheckInReply::Desk, None) => {
+                format!("ありがとうございます。{id} について、相談窓口から連絡があります。")
+            }
+            (CheckInReply::NoAnswer, _) => {
+                format!("{id} についての声かけは終了しました。誰かに相談したいときは、{later}")
+            }
         }
     }
 }

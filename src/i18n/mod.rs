@@ -17,10 +17,11 @@ use serde::{Deserialize, Serialize};
 use crate::domain::customer::CaseLine;
 use crate::domain::export::Column;
 use crate::domain::{
-    Accommodation, CaseId, CaseState, Category, ChannelId, Checks, Complaint, Contact, CustomerId,
-    CustomerRecord, Decision, DutyToServe, Event, Facts, History, LegalReview, Measure, Medium,
-    Outcome, Problem, PromiseFailed, Refusal, Severity, Source, Spread, Step, Tallies, UserId,
-    Week, WeekStats,
+    Accommodation, CaseId, CaseState, Category, ChannelId, CheckInReply, Checks, Complaint,
+    ConsultRefusal, ConsultState, ConsultationId, Contact, CustomerId, CustomerRecord, Decision,
+    DutyToServe, Event, Facts, History, LegalReview, Measure, Medium, Outcome, Problem,
+    PromiseFailed, Refusal, Severity, Source, Spread, Stamp, Step, Tallies, UserId, Week,
+    WeekStats,
 };
 
 /// What a week's report says, as plain figures: `report::WeeklyReport` gathers them from
@@ -563,6 +564,77 @@ pub trait Catalog: Sync {
     /// attempts: …`, `the case card was never posted`) in the configured language; Slack's
     /// error codes (`channel_not_found`) stay as they are, like ids.
     fn undelivered_reason(&self, reason: &str) -> String;
+
+    // Consultations with the desk (issue 13): advice, not a case. Kept after the rest.
+    /// The choice in the escalation form and in a reaction's follow-up (a button, at most 75
+    /// characters).
+    fn consult_button(&self) -> &'static str;
+    /// Beside that choice: what asking the desk means.
+    fn consult_offer(&self) -> &'static str;
+    /// Plain text, at most 24 characters (a modal's title).
+    fn consult_title(&self) -> &'static str;
+    fn consult_intro(&self) -> String;
+    fn consult_with(&self) -> &'static str;
+    fn consult_with_hint(&self) -> &'static str;
+    /// The choice of nobody in particular on the desk.
+    fn consult_with_anyone(&self) -> &'static str;
+    fn consult_summary(&self) -> &'static str;
+    fn consult_summary_missing(&self) -> String;
+    /// To whoever consulted: it reached the desk (`with`: the member they chose), no one
+    /// else was told; care follows it.
+    fn consult_opened(&self, id: ConsultationId, with: Option<&UserId>) -> String;
+    /// Nobody on a consultation desk can be reached (none configured, or only the person
+    /// asking).
+    fn consult_no_desk(&self) -> String;
+    fn consult_card_title(&self, id: ConsultationId) -> String;
+    /// On every consultation the desk sees: for the desk only; how to answer.
+    fn consult_card_private(&self) -> &'static str;
+    fn consult_card_chosen(&self, with: &UserId) -> String;
+    /// The case it is about: a reaction's, or a closed case whose check-in asked for the
+    /// desk (`from_check_in`).
+    fn consult_card_about(&self, case: CaseId, from_check_in: bool) -> String;
+    /// In the consultation channel when the reporter chose a member: who has it, and
+    /// nothing of what it is about.
+    fn consult_card_with_member(&self, id: ConsultationId, with: &UserId) -> String;
+    fn consult_status(
+        &self,
+        state: &ConsultState,
+        first_answer: Option<&Stamp>,
+        zone: &TimeZone,
+    ) -> String;
+    fn consult_answered_button(&self) -> &'static str;
+    fn consult_close_button(&self) -> &'static str;
+    fn consult_convert_button(&self) -> &'static str;
+    fn consult_note_answered(&self, by: &UserId) -> String;
+    fn consult_note_closed(&self, by: &UserId) -> String;
+    fn consult_note_converted(&self, by: &UserId, case: CaseId) -> String;
+    /// To whoever consulted, once the desk closed it.
+    fn consult_closed_to_reporter(&self, id: ConsultationId) -> String;
+    /// To whoever consulted, once the desk turned it into a case.
+    fn consult_converted_to_reporter(&self, id: ConsultationId, case: CaseId) -> String;
+    fn consult_refusal(&self, refusal: &ConsultRefusal, id: ConsultationId) -> String;
+    fn no_such_consultation(&self, id: Untrusted<'_>) -> String;
+    fn consult_add_facts_intro(&self, id: ConsultationId) -> String;
+    /// Plain text, at most 24 characters.
+    fn convert_title(&self) -> &'static str;
+    fn convert_intro(&self, id: ConsultationId) -> String;
+    fn convert_customer_hint(&self) -> &'static str;
+    /// On a case's card: the consultation it was turned from, and by whom.
+    fn card_from_consultation(&self, id: ConsultationId, by: &UserId) -> String;
+
+    // The check-in after a case closes.
+    /// `desk`: a consultation desk is configured, so talking to it is offered.
+    fn check_in(&self, id: CaseId, desk: bool) -> String;
+    fn check_in_fine_button(&self) -> &'static str;
+    fn check_in_desk_button(&self) -> &'static str;
+    /// The check-in once answered (or over: no answer); `consultation` is the one
+    /// "talk to the desk" opened.
+    fn check_in_answered(
+        &self,
+        id: CaseId,
+        reply: CheckInReply,
+        consultation: Option<ConsultationId>,
+    ) -> String;
 }
 
 /// The name of `recorded` as people read it, or as recorded when the catalog does not know

@@ -14,8 +14,9 @@ use crate::domain::checks::Slug;
 use crate::domain::customer::{CaseLine, CutOff};
 use crate::domain::export::Column;
 use crate::domain::{
-    Accommodation, Checks, Complaint, Contact, Contacts, DutyToServe, LegalReview, Measures,
-    Notice, Problem, Proposal, Spread, Stamp, WeekStats,
+    Accommodation, Checks, Complaint, ConsultRefusal, ConsultState, ConsultationId, Contact,
+    Contacts, DutyToServe, LegalReview, Measures, Notice, Problem, Proposal, Spread, Stamp,
+    WeekStats,
 };
 
 const AT: &str = "2026-12-04T03:21:00Z";
@@ -57,6 +58,7 @@ const LINK: &str = "https://x.slack.com/archives/C0SUPPORT/p1?a=1&b=2|x";
 fn markers() -> Vec<String> {
     vec![
         format!("ESC-{CASE}"),
+        format!("CON-{CASE}"),
         format!("<@{ALPHA}>"),
         format!("<@{BRAVO}>"),
         format!("<#{CHANNEL}>"),
@@ -188,6 +190,26 @@ fn refusals() -> Vec<(&'static str, Refusal)> {
                 severity: Severity::High,
             },
         ),
+        ("check-in-not-asked", Refusal::CheckInNotAsked),
+        ("check-in-answered", Refusal::CheckInAnswered),
+        ("check-in-over", Refusal::CheckInOver),
+        ("no-desk", Refusal::NoDesk),
+    ]
+}
+
+fn consult_refusals() -> Vec<(&'static str, ConsultRefusal)> {
+    vec![
+        ("desk-only", ConsultRefusal::DeskOnly),
+        ("chosen-only", ConsultRefusal::ChosenOnly(user(BRAVO))),
+        ("own-consultation", ConsultRefusal::OwnConsultation),
+        (
+            "not-involved-in-consultation",
+            ConsultRefusal::NotInvolvedToAddFacts,
+        ),
+        ("closed", ConsultRefusal::Closed),
+        ("converted", ConsultRefusal::Converted(CaseId::new(CASE))),
+        ("already-answered", ConsultRefusal::AlreadyAnswered),
+        ("nothing-to-add", ConsultRefusal::NothingToAdd),
     ]
 }
 
@@ -271,6 +293,11 @@ fn reports() -> [(&'static str, WeekSummary); 3] {
         refunds: 461,
         refund_total: AMOUNT,
         cut_off: 463,
+        consultations: crate::domain::ConsultCounts {
+            opened: 467,
+            closed: 2,
+            converted: 1,
+        },
     };
     let spread = Spread {
         count: 467,
@@ -370,6 +397,36 @@ fn events() -> Vec<(&'static str, Event)> {
                 from_category: Category::Other,
                 from_severity: Severity::Medium,
                 by: stamp(ALPHA),
+            },
+        ),
+        (
+            "check-in-answered-desk",
+            Event::CheckInAnswered {
+                reply: CheckInReply::Desk,
+                by: stamp(ALPHA),
+                consultation: Some(ConsultationId::new(CASE)),
+            },
+        ),
+        (
+            "check-in-answered-fine",
+            Event::CheckInAnswered {
+                reply: CheckInReply::Fine,
+                by: stamp(ALPHA),
+                consultation: None,
+            },
+        ),
+        (
+            "checked-in",
+            Event::Notified {
+                notice: Notice::CheckedIn,
+                at: at(),
+            },
+        ),
+        (
+            "check-in-unanswered",
+            Event::Notified {
+                notice: Notice::CheckInUnanswered,
+                at: at(),
             },
         ),
         (
@@ -1000,6 +1057,7 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         Source::Shortcut,
         Source::Reaction,
         Source::Suggestion,
+        Source::Consultation,
     ] {
         plain(
             format!("source_name/{source:?}"),
@@ -1040,6 +1098,14 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         "reject",
         "name-customer",
         "classify",
+        "add-facts",
+        "answer-safety",
+        "keep-reporter-off",
+        "answer-legal",
+        "answer-check-in",
+        "consultation-answered",
+        "consultation-close",
+        "consultation-convert",
     ];
     let not_staff = crate::domain::NotStaff::ALL.map(|n| n.slug());
     let paths = crate::staff::Path::ALL.map(|p| p.slug());
@@ -1074,6 +1140,9 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
     }));
     names.extend(actions.map(|a| (format!("action/{a}"), Recorded::Action(a))));
     names.extend(Refusal::RIGHTS.map(|r| (format!("refusal/{r}"), Recorded::RefusalReason(r))));
+    names.extend(
+        ConsultRefusal::RIGHTS.map(|r| (format!("refusal/{r}"), Recorded::RefusalReason(r))),
+    );
     names.extend(not_staff.map(|n| (format!("not-staff/{n}"), Recorded::NotStaff(n))));
     names.extend(paths.map(|p| (format!("path/{p}"), Recorded::Path(p))));
     names.extend(
@@ -1106,6 +1175,138 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         plain(
             format!("undelivered_reason/{reason}"),
             t.undelivered_reason(reason),
+        );
+    }
+    out.extend(consultation_sentences(t));
+    out
+}
+
+/// The sentences of consultations and of the check-in after a case closes.
+fn consultation_sentences(t: &dyn Catalog) -> Vec<Sentence> {
+    let zone = tokyo();
+    let case = CaseId::new(CASE);
+    let id = ConsultationId::new(CASE);
+    let mut out: Vec<Sentence> = Vec::new();
+    let mut md = |key: String, text: String| out.push((key, Kind::Mrkdwn, text));
+    for (key, label) in [
+        ("consult_button", t.consult_button()),
+        ("consult_offer", t.consult_offer()),
+        ("consult_title", t.consult_title()),
+        ("consult_with", t.consult_with()),
+        ("consult_with_hint", t.consult_with_hint()),
+        ("consult_with_anyone", t.consult_with_anyone()),
+        ("consult_summary", t.consult_summary()),
+        ("consult_card_private", t.consult_card_private()),
+        ("consult_answered_button", t.consult_answered_button()),
+        ("consult_close_button", t.consult_close_button()),
+        ("consult_convert_button", t.consult_convert_button()),
+        ("convert_title", t.convert_title()),
+        ("convert_customer_hint", t.convert_customer_hint()),
+        ("check_in_fine_button", t.check_in_fine_button()),
+        ("check_in_desk_button", t.check_in_desk_button()),
+    ] {
+        md(key.into(), label.into());
+    }
+    md("consult_intro".into(), t.consult_intro());
+    md(
+        "consult_summary_missing".into(),
+        t.consult_summary_missing(),
+    );
+    md(
+        "consult_opened/chosen".into(),
+        t.consult_opened(id, Some(&user(BRAVO))),
+    );
+    md("consult_opened/desk".into(), t.consult_opened(id, None));
+    md("consult_no_desk".into(), t.consult_no_desk());
+    md("consult_card_title".into(), t.consult_card_title(id));
+    md(
+        "consult_card_chosen".into(),
+        t.consult_card_chosen(&user(BRAVO)),
+    );
+    md(
+        "consult_card_about/reaction".into(),
+        t.consult_card_about(case, false),
+    );
+    md(
+        "consult_card_about/check-in".into(),
+        t.consult_card_about(case, true),
+    );
+    md(
+        "consult_card_with_member".into(),
+        t.consult_card_with_member(id, &user(BRAVO)),
+    );
+    for (name, state, first) in [
+        ("open", ConsultState::Open, None),
+        ("answered", ConsultState::Open, Some(stamp(BRAVO))),
+        (
+            "closed",
+            ConsultState::Closed { by: stamp(ALPHA) },
+            Some(stamp(BRAVO)),
+        ),
+        (
+            "converted",
+            ConsultState::Converted {
+                by: stamp(ALPHA),
+                case,
+            },
+            None,
+        ),
+    ] {
+        md(
+            format!("consult_status/{name}"),
+            t.consult_status(&state, first.as_ref(), &zone),
+        );
+    }
+    md(
+        "consult_note_answered".into(),
+        t.consult_note_answered(&user(ALPHA)),
+    );
+    md(
+        "consult_note_closed".into(),
+        t.consult_note_closed(&user(ALPHA)),
+    );
+    md(
+        "consult_note_converted".into(),
+        t.consult_note_converted(&user(ALPHA), case),
+    );
+    md(
+        "consult_closed_to_reporter".into(),
+        t.consult_closed_to_reporter(id),
+    );
+    md(
+        "consult_converted_to_reporter".into(),
+        t.consult_converted_to_reporter(id, case),
+    );
+    for (key, refusal) in consult_refusals() {
+        md(
+            format!("consult_refusal/{key}"),
+            t.consult_refusal(&refusal, id),
+        );
+    }
+    md(
+        "no_such_consultation".into(),
+        t.no_such_consultation(Untrusted::new(TYPED)),
+    );
+    md(
+        "consult_add_facts_intro".into(),
+        t.consult_add_facts_intro(id),
+    );
+    md("convert_intro".into(), t.convert_intro(id));
+    md(
+        "card_from_consultation".into(),
+        t.card_from_consultation(id, &user(ALPHA)),
+    );
+    md("check_in/desk".into(), t.check_in(case, true));
+    md("check_in/no-desk".into(), t.check_in(case, false));
+    for (name, reply, consultation) in [
+        ("fine", CheckInReply::Fine, None),
+        ("desk", CheckInReply::Desk, Some(id)),
+        ("desk-unnumbered", CheckInReply::Desk, None),
+        ("no-answer", CheckInReply::NoAnswer, None),
+    ] {
+        md(
+            format!("check_in_answered/{name}"),
+            t.check_in_answered(case, reply, consultation),
         );
     }
     out
@@ -1359,6 +1560,43 @@ fn every_refusal_ends_the_same_way_in_each_language() {
             assert!(text.ends_with(ending), "{locale:?} {key}: {text}");
         }
     }
+}
+
+#[test]
+fn every_consultation_refusal_ends_the_same_way_and_its_rights_are_known() {
+    for (locale, ending) in [
+        (Locale::En, "Nothing changed."),
+        (Locale::Ja, "変更はありません。"),
+    ] {
+        let t = locale.catalog();
+        for (key, refusal) in consult_refusals() {
+            let text = t.consult_refusal(&refusal, ConsultationId::new(CASE));
+            assert!(text.ends_with(ending), "{locale:?} {key}: {text}");
+            if let Some(name) = refusal.about_rights() {
+                assert!(ConsultRefusal::RIGHTS.contains(&name), "{key}: {name}");
+                assert!(t.recorded(Recorded::RefusalReason(name)).is_some(), "{key}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_consult_labels_fit_slacks_limits_and_the_choice_reads_as_the_issue_says() {
+    for locale in [Locale::En, Locale::Ja] {
+        let t = locale.catalog();
+        for title in [t.consult_title(), t.convert_title()] {
+            assert!(title.chars().count() <= 24, "{title}");
+        }
+        assert!(t.consult_button().chars().count() <= 75);
+    }
+    assert_eq!(
+        Locale::Ja.catalog().consult_button(),
+        "相談したい・カスハラか迷う"
+    );
+    assert_eq!(
+        Locale::En.catalog().consult_button(),
+        "I'd like advice: not sure it is harassment"
+    );
 }
 
 #[test]

@@ -77,6 +77,12 @@ async fn process(ctx: &Arc<Context>, seq: u64, entry: WorkEntry) {
                 e
             }),
         Work::Suggest { .. } => suggest(ctx, &entry.work).await,
+        Work::ConsultReply {
+            channel,
+            thread_ts,
+            ts,
+            user,
+        } => consult_reply(ctx, channel, thread_ts, ts, user).await,
     };
     let recorded = match result {
         Ok(()) => ctx.store.work_done(seq).await,
@@ -118,12 +124,43 @@ async fn process(ctx: &Arc<Context>, seq: u64, entry: WorkEntry) {
                 Work::Suggest { .. } => {
                     tracing::warn!(error = %e, "a suggestion could not be shown; given up");
                 }
+                Work::ConsultReply { .. } => {
+                    tracing::warn!(error = %e, "a reply in a consultation could not be noted");
+                }
             }
             ctx.store.work_done(seq).await
         }
     };
     if let Err(e) = recorded {
         tracing::error!(error = %e, "could not record event work");
+    }
+}
+
+/// A reply in the consultation channel: the desk's first answer to a consultation, when a
+/// member who may act on it wrote it (anyone else's reply is only a reply).
+async fn consult_reply(
+    ctx: &Arc<Context>,
+    channel: &ChannelId,
+    thread_ts: &str,
+    ts: &str,
+    user: &UserId,
+) -> Result<(), CallError> {
+    let at = crate::domain::repeats::ts_time(ts).unwrap_or_else(|| ctx.clock.now());
+    let by = crate::domain::Stamp {
+        by: user.clone(),
+        at,
+    };
+    match ctx
+        .store
+        .consultation_replied(channel, thread_ts, by, &ctx.settings.rules)
+        .await
+    {
+        Ok(Some(id)) => {
+            tracing::info!(consultation = %id, "the desk answered in the thread");
+            Ok(())
+        }
+        Ok(None) => Ok(()),
+        Err(e) => Err(store_failure(e)),
     }
 }
 

@@ -28,11 +28,18 @@ use tokio::time::Instant;
 
 use crate::app::Context;
 use crate::domain::{Case, CaseState, ChannelId, Effect, MessageRef, Note, PageSent};
+use crate::domain::{Consultation, DeskMessage, Destination};
 use crate::jobs::later;
 use crate::render;
 use crate::slack::api::{CallError, CallResult, Tag};
 use crate::staff::{Admission, Path, admit};
-use crate::store::{Delivered, Queued, Retry};
+use crate::store::{About, Delivered, Queued, Retry};
+
+/// What a delivery is about, read at delivery time.
+enum Subject {
+    Case(Box<Case>),
+    Consultation(Box<Consultation>),
+}
 
 /// Deliveries in progress at once (each in its own lane).
 const MAX_IN_FLIGHT: usize = 8;
@@ -281,10 +288,25 @@ async fn deliver(ctx: &Arc<Context>, mut queued: Queued) -> Finished {
         paused: None,
         rest: None,
     };
-    let case = match ctx.store.case(queued.entry.case) {
-        Ok(Some(case)) => case,
+    let about = queued.entry.about;
+    let subject = match about {
+        About::Case(id) => ctx
+            .store
+            .case(id)
+            .map(|c| c.map(|c| Subject::Case(Box::new(c)))),
+        About::Consultation(id) => ctx
+            .store
+            .consultation(id)
+            .map(|c| c.map(|c| Subject::Consultation(Box::new(c)))),
+    };
+    let subject = match subject {
+        Ok(Some(subject)) => subject,
         Ok(None) => {
-            finished.rest = dead(ctx, &queued, "the case does not exist").await;
+            let reason = match about {
+                About::Case(_) => "the case does not exist",
+                About::Consultation(_) => "the consultation does not exist",
+            };
+            finished.rest = dead(ctx, &queued, reason).await;
             return finished;
         }
         Err(e) => {
@@ -299,9 +321,13 @@ async fn deliver(ctx: &Arc<Context>, mut queued: Queued) -> Finished {
             return finished;
         }
     };
-    match attempt(ctx, &mut queued, &case).await {
+    let attempted = match &subject {
+        Subject::Case(case) => attempt(ctx, &mut queued, case).await,
+        Subject::Consultation(c) => attempt_consultation(ctx, &mut queued, c).await,
+    };
+    match attempted {
         Ok(delivered) => {
-            tracing::info!(case = %case.id, effect = effect_name, seq = queued.seq, "delivered");
+            tracing::info!(about = %about, effect = effect_name, seq = queued.seq, "delivered");
             ctx.metrics.delivered();
             if matches!(delivered, Delivered::Page(_)) {
                 ctx.metrics.page_sent();
@@ -361,7 +387,7 @@ async fn failed(ctx: &Arc<Context>, queued: &Queued, failure: CallError) -> Opti
         ),
     };
     tracing::warn!(
-        case = %queued.entry.case,
+        about = %queued.entry.about,
         effect = queued.entry.effect.name(),
         attempt = attempts,
         reason,
@@ -387,7 +413,7 @@ async fn failed(ctx: &Arc<Context>, queued: &Queued, failure: CallError) -> Opti
 async fn dead(ctx: &Arc<Context>, queued: &Queued, reason: &str) -> Option<Duration> {
     ctx.metrics.dead_letter();
     tracing::error!(
-        case = %queued.entry.case,
+        about = %queued.entry.about,
         effect = queued.entry.effect.name(),
         seq = queued.seq,
         reason,
@@ -460,7 +486,7 @@ async fn post_once(
 fn tag(queued: &Queued) -> Tag {
     Tag::Delivery {
         outbox_seq: queued.seq,
-        case: queued.entry.case.to_string(),
+        case: queued.entry.about.to_string(),
     }
 }
 
@@ -641,6 +667,34 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
                 .await?;
             Ok(Delivered::Nothing)
         }
+        Effect::CheckIn => {
+            if case.posts.check_in.is_some() {
+                return Ok(Delivered::Nothing);
+            }
+            if !to_staff(ctx, &case.reporter, Path::ClosingMessage, case).await? {
+                return Ok(Delivered::Nothing);
+            }
+            let dm = slack.open_dm(&case.reporter).await?;
+            let content = render::check_in(case, look);
+            let posted = post_once(ctx, queued, &dm, None, content, false).await?;
+            Ok(Delivered::CheckIn(posted))
+        }
+        Effect::UpdateCheckIn => {
+            // Never posted (the reporter left the staff, say): nothing to edit.
+            let Some(message) = &case.posts.check_in else {
+                return Ok(Delivered::Nothing);
+            };
+            slack
+                .update_message(message, render::check_in(case, look))
+                .await?;
+            Ok(Delivered::Nothing)
+        }
+        Effect::PostConsultation { .. }
+        | Effect::UpdateConsultation
+        | Effect::ConsultationNote { .. }
+        | Effect::ConsultationOutcome => Err(CallError::Permanent {
+            reason: "a consultation's delivery was queued for a case".into(),
+        }),
         Effect::NotifyReporter => {
             let CaseState::Closed { decision, .. } = &case.state else {
                 return Ok(Delivered::Nothing);
@@ -653,6 +707,115 @@ async fn attempt(ctx: &Arc<Context>, queued: &mut Queued, case: &Case) -> CallRe
             post_once(ctx, queued, &dm, None, content, false).await?;
             Ok(Delivered::Nothing)
         }
+    }
+}
+
+/// Whether `person` may receive something about a consultation: only staff (as
+/// `to_staff`, naming no case).
+async fn to_staff_about_consultation(
+    ctx: &Context,
+    person: &crate::domain::UserId,
+    path: Path,
+) -> CallResult<bool> {
+    match admit(ctx, person, path, None).await {
+        Admission::Staff => Ok(true),
+        Admission::Refused(_) => Ok(false),
+        Admission::Unsure(e) => Err(e),
+    }
+}
+
+/// One delivery about a consultation. Rendered from the consultation as it is now.
+async fn attempt_consultation(
+    ctx: &Arc<Context>,
+    queued: &mut Queued,
+    consultation: &Consultation,
+) -> CallResult<Delivered> {
+    let look = ctx.look();
+    let slack = &ctx.slack;
+    let effect = queued.entry.effect.clone();
+    // The channel has it in full unless the reporter chose a member (then one line).
+    let in_full = consultation.chosen.is_none();
+    match &effect {
+        Effect::PostConsultation {
+            to: Destination::Channel,
+        } => {
+            if consultation.posts.thread.is_some() {
+                return Ok(Delivered::Nothing);
+            }
+            let Some(channel) = ctx.settings.slack.consultation_channel.clone() else {
+                return Err(CallError::Permanent {
+                    reason: "no consultation channel is configured".into(),
+                });
+            };
+            let content = render::consultation_card(consultation, in_full, look);
+            let posted = post_once(ctx, queued, &channel, None, content, false).await?;
+            Ok(Delivered::ConsultationThread(posted))
+        }
+        Effect::PostConsultation {
+            to: Destination::Member { user },
+        } => {
+            if consultation.posts.dms.iter().any(|d| d.to == *user) {
+                return Ok(Delivered::Nothing);
+            }
+            if !to_staff_about_consultation(ctx, user, Path::Page).await? {
+                return Ok(Delivered::Nothing);
+            }
+            let dm = slack.open_dm(user).await?;
+            let content = render::consultation_card(consultation, true, look);
+            let message = post_once(ctx, queued, &dm, None, content, false).await?;
+            Ok(Delivered::ConsultationDm(DeskMessage {
+                to: user.clone(),
+                message,
+            }))
+        }
+        Effect::UpdateConsultation => {
+            // Edits are idempotent: after a failure, all of them again is fine.
+            if let Some(thread) = &consultation.posts.thread {
+                let content = render::consultation_card(consultation, in_full, look);
+                slack.update_message(thread, content).await?;
+            }
+            for dm in &consultation.posts.dms {
+                let content = render::consultation_card(consultation, true, look);
+                slack.update_message(&dm.message, content).await?;
+            }
+            Ok(Delivered::Nothing)
+        }
+        Effect::ConsultationNote { note } => {
+            let thread = consultation
+                .posts
+                .thread
+                .clone()
+                .ok_or_else(|| CallError::Permanent {
+                    reason: "the consultation was never posted in its channel".into(),
+                })?;
+            let content = render::consultation_note(note, look);
+            post_once(
+                ctx,
+                queued,
+                &thread.channel,
+                Some(&thread.ts),
+                content,
+                false,
+            )
+            .await?;
+            Ok(Delivered::Nothing)
+        }
+        Effect::ConsultationOutcome => {
+            if consultation.is_open() {
+                return Ok(Delivered::Nothing);
+            }
+            let reporter = &consultation.reporter;
+            if !to_staff_about_consultation(ctx, reporter, Path::ClosingMessage).await? {
+                return Ok(Delivered::Nothing);
+            }
+            let dm = slack.open_dm(reporter).await?;
+            let content = render::consultation_outcome(consultation, look);
+            post_once(ctx, queued, &dm, None, content, false).await?;
+            Ok(Delivered::Nothing)
+        }
+        _ => Err(CallError::Permanent {
+            reason: "a case's delivery was queued for a consultation".into(),
+        }),
     }
 }
 

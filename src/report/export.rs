@@ -115,6 +115,7 @@ fn step(event: &Event, zone: &TimeZone, t: &dyn Catalog, currency: &str) -> Step
         | Event::LegalAnswered { by, .. }
         | Event::FactsAdded { by, .. }
         | Event::SafetyAnswered { by, .. }
+        | Event::CheckInAnswered { by, .. }
         | Event::ReporterKeptOff { by }
         | Event::Classified { by, .. } => (by.at, by.by.to_string()),
         Event::Closed { decision } => {

@@ -188,6 +188,11 @@ mod tests {
             refunds: 2,
             refund_total: 80_000,
             cut_off: 2,
+            consultations: crate::domain::ConsultCounts {
+                opened: 3,
+                closed: 1,
+                converted: 1,
+            },
         };
         let spread = |count, median_mins, p90_mins| Spread {
             count,

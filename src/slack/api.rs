@@ -601,6 +601,24 @@ impl WebApi {
             .map(|_| ())
     }
 
+    /// Replaces a form someone has open (a button in it changed what it asks), by the
+    /// view's id; `hash` makes Slack refuse when the form changed since it was read.
+    pub async fn update_view(
+        &self,
+        view_id: &str,
+        hash: Option<&str>,
+        view: SlackView,
+    ) -> CallResult<()> {
+        let mut request = SlackApiViewsUpdateRequest::new(view).with_view_id(view_id.into());
+        if let Some(hash) = hash {
+            request = request.with_hash(hash.to_owned());
+        }
+        let session = self.session();
+        self.timed("views.update", session.views_update(&request))
+            .await
+            .map(|_| ())
+    }
+
     /// A message only `user` sees, in a conversation the bot is in (refusals of a button
     /// click, suggestions in a support channel), in `thread` if given.
     pub async fn post_ephemeral(

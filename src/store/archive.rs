@@ -71,9 +71,9 @@ impl Store {
             })
     }
 
-    /// Moves up to `limit` cases closed before `now - ARCHIVE_AFTER`, and with no delivery
-    /// pending, into the archive, a block per transaction. Returns how many moved; call
-    /// again while it returns `limit`.
+    /// Moves up to `limit` cases closed before `now - ARCHIVE_AFTER`, with no delivery
+    /// pending and no timer (the check-in after the close), into the archive, a block per
+    /// transaction. Returns how many moved; call again while it returns `limit`.
     pub fn archive_closed(&self, now: Timestamp, limit: usize) -> Result<usize, StoreError> {
         let _moving = self.hold_archive();
         let before = now - ARCHIVE_AFTER;
@@ -84,7 +84,9 @@ impl Store {
             if chosen == limit {
                 break;
             }
+            // A check-in still to come (or to hear back from) keeps the case live.
             if case.closed_at().is_some_and(|at| at < before)
+                && case.next.is_none()
                 && !self.outbox.pending_for(case.id)?
             {
                 blocks.entry(block_key(case.id)).or_default().push(case.id);

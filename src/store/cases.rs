@@ -15,8 +15,9 @@ use super::{
 };
 use crate::domain::repeats::{Contactor, ts_time};
 use crate::domain::{
-    Action, Case, CaseId, CaseState, CustomerChange, CustomerId, CustomerRecord, Effect, Event,
-    NewCase, Note, Notice, Refusal, Rules, Scheduled, Source, Stamp, Tallies, paging,
+    Action, Case, CaseId, CaseState, CheckInReply, ConsultSource, CustomerChange, CustomerId,
+    CustomerRecord, Effect, Event, NewCase, NewConsultation, Note, Notice, Refusal, Rules,
+    Scheduled, Source, Stamp, Tallies, check_in, paging,
 };
 
 /// A case `open_case` returns: new, or the one an earlier identical request opened.
@@ -27,21 +28,24 @@ pub struct Opened {
     pub replayed: bool,
 }
 
-/// The trees a case transaction touches, together.
-struct Tx<'a> {
-    meta: &'a TransactionalTree,
-    cases: &'a TransactionalTree,
-    customers: &'a TransactionalTree,
-    audit: &'a TransactionalTree,
-    outbox: QueueTx<'a>,
-    timers: &'a TransactionalTree,
-    once: &'a TransactionalTree,
-    report: &'a TransactionalTree,
-    zone: &'a TimeZone,
+/// The trees a case (or consultation) transaction touches, together: a consultation turned
+/// into a case, and a check-in that opens a consultation, change both at once.
+pub(super) struct Tx<'a> {
+    pub(super) meta: &'a TransactionalTree,
+    pub(super) cases: &'a TransactionalTree,
+    pub(super) customers: &'a TransactionalTree,
+    pub(super) audit: &'a TransactionalTree,
+    pub(super) outbox: QueueTx<'a>,
+    pub(super) timers: &'a TransactionalTree,
+    pub(super) once: &'a TransactionalTree,
+    pub(super) report: &'a TransactionalTree,
+    pub(super) consultations: &'a TransactionalTree,
+    pub(super) consult_audit: &'a TransactionalTree,
+    pub(super) zone: &'a TimeZone,
 }
 
 impl Tx<'_> {
-    fn case(&self, id: CaseId) -> TxResult<Case> {
+    pub(super) fn case(&self, id: CaseId) -> TxResult<Case> {
         match self.cases.get(keys::case(id))? {
             Some(bytes) => tx_decode("case_by_id", &bytes),
             None => Err(ConflictableTransactionError::Abort(Abort::NoSuchCase(id))),
@@ -62,7 +66,7 @@ impl Tx<'_> {
     }
 
     /// Writes the case and keeps the timer index in step with `case.next`.
-    fn put_case(&self, case: &Case, previous: Option<Scheduled>) -> TxResult<()> {
+    pub(super) fn put_case(&self, case: &Case, previous: Option<Scheduled>) -> TxResult<()> {
         self.cases.insert(&keys::case(case.id), encode(case))?;
         if previous != case.next {
             if let Some(old) = previous {
@@ -93,6 +97,54 @@ impl Tx<'_> {
         }
         Ok(())
     }
+
+    /// Opens a case: numbers it, judges it against the customer's history, records it,
+    /// queues the card and the first pages and sets the paging timer.
+    pub(super) fn open_case(&self, new: &NewCase, at: Timestamp, rules: &Rules) -> TxResult<Case> {
+        // Absent: the first case. Unreadable: refuse rather than number from 1 again over
+        // existing cases.
+        let number = match self.meta.get(keys::NEXT_CASE)? {
+            Some(v) => keys::u64_value(&v)
+                .ok_or_else(|| corrupt_meta(format!("next_case is {} bytes, not 8", v.len())))?,
+            None => 1,
+        };
+        let following = number
+            .checked_add(1)
+            .ok_or_else(|| corrupt_meta("next_case is at its maximum".into()))?;
+        self.meta.insert(keys::NEXT_CASE, &keys::seq(following))?;
+        let mut customer = match &new.customer {
+            Some(id) => Some(self.customer(id)?),
+            None => None,
+        };
+        let history = customer
+            .as_ref()
+            .map(|c| c.history_at(at))
+            .unwrap_or_default();
+        let mut case = Case::open(CaseId::new(number), new.clone(), at, history);
+        let event = Event::Opened {
+            by: Stamp {
+                by: case.reporter.clone(),
+                at,
+            },
+        };
+        let mut effects = Effect::for_event(&event);
+        let (pages, next) = paging::on_open(&case, &rules.roles, &rules.paging);
+        effects.extend(pages);
+        if case.source == Source::Reaction {
+            effects.push(Effect::Acknowledge);
+        }
+        case.next = next;
+        let mut change = CustomerChange::default();
+        if let Some(customer) = &mut customer {
+            customer.record(&case, &event);
+            change.cases_now = Some(customer.cases.len());
+            self.put_customer(customer)?;
+        }
+        self.put_case(&case, None)?;
+        self.record(&case, &event, change)?;
+        self.enqueue(&case, effects, at)?;
+        Ok(case)
+    }
 }
 
 /// Appends `event` to the case's audit trail, inside the transaction.
@@ -110,7 +162,10 @@ fn corrupt_meta(reason: String) -> ConflictableTransactionError<Abort> {
 }
 
 impl Store {
-    fn transaction<T>(&self, body: impl Fn(&Tx<'_>) -> TxResult<T>) -> Result<T, ActError> {
+    pub(super) fn transaction<T>(
+        &self,
+        body: impl Fn(&Tx<'_>) -> TxResult<T>,
+    ) -> Result<T, ActError> {
         let _writing = self.writing();
         let result = (
             &self.meta,
@@ -122,9 +177,23 @@ impl Store {
             &self.timers,
             &self.once,
             &self.report,
+            &self.consultations,
+            &self.consult_audit,
         )
             .transaction(
-                |(meta, cases, customers, audit, entries, index, timers, once, report)| {
+                |(
+                    meta,
+                    cases,
+                    customers,
+                    audit,
+                    entries,
+                    index,
+                    timers,
+                    once,
+                    report,
+                    consultations,
+                    consult_audit,
+                )| {
                     body(&Tx {
                         meta,
                         cases,
@@ -134,6 +203,8 @@ impl Store {
                         timers,
                         once,
                         report,
+                        consultations,
+                        consult_audit,
                         zone: &self.zone,
                     })
                 },
@@ -142,7 +213,7 @@ impl Store {
     }
 
     /// After a committed change: make it durable, then wake the jobs that act on it.
-    async fn committed(&self) -> Result<(), StoreError> {
+    pub(super) async fn committed(&self) -> Result<(), StoreError> {
         self.flush().await?;
         self.outbox_ready.notify_one();
         self.timers_changed.notify_one();
@@ -175,55 +246,14 @@ impl Store {
                         });
                     }
                 }
-                // Absent: the first case. Unreadable: refuse rather than number from 1
-                // again over existing cases.
-                let number = match tx.meta.get(keys::NEXT_CASE)? {
-                    Some(v) => keys::u64_value(&v).ok_or_else(|| {
-                        corrupt_meta(format!("next_case is {} bytes, not 8", v.len()))
-                    })?,
-                    None => 1,
-                };
-                let following = number
-                    .checked_add(1)
-                    .ok_or_else(|| corrupt_meta("next_case is at its maximum".into()))?;
-                tx.meta.insert(keys::NEXT_CASE, &keys::seq(following))?;
-                let mut customer = match &new.customer {
-                    Some(id) => Some(tx.customer(id)?),
-                    None => None,
-                };
-                let history = customer
-                    .as_ref()
-                    .map(|c| c.history_at(at))
-                    .unwrap_or_default();
-                let mut case = Case::open(CaseId::new(number), new.clone(), at, history);
-                let event = Event::Opened {
-                    by: Stamp {
-                        by: case.reporter.clone(),
-                        at,
-                    },
-                };
-                let mut effects = Effect::for_event(&event);
-                let (pages, next) = paging::on_open(&case, &rules.roles, &rules.paging);
-                effects.extend(pages);
-                if case.source == Source::Reaction {
-                    effects.push(Effect::Acknowledge);
-                }
-                case.next = next;
-                let mut change = CustomerChange::default();
-                if let Some(customer) = &mut customer {
-                    customer.record(&case, &event);
-                    change.cases_now = Some(customer.cases.len());
-                    tx.put_customer(customer)?;
-                }
-                tx.put_case(&case, None)?;
-                tx.record(&case, &event, change)?;
-                tx.enqueue(&case, effects, at)?;
+                let case = tx.open_case(&new, at, rules)?;
                 if let Some(key) = &once_key {
                     tx.once.insert(
                         key.as_slice(),
                         encode(&Once {
                             at,
                             case: Some(case.id),
+                            consultation: None,
                         }),
                     )?;
                 }
@@ -243,7 +273,7 @@ impl Store {
     /// A case about a customer is a contact with them too (for repeated-contact
     /// suggestions): keyed by the flagged message when there is one, so a message counted
     /// when it was posted is not counted again when someone escalates it.
-    fn count_contact(&self, case: &Case, at: Timestamp) -> Result<(), StoreError> {
+    pub(super) fn count_contact(&self, case: &Case, at: Timestamp) -> Result<(), StoreError> {
         let Some(customer) = &case.customer else {
             return Ok(());
         };
@@ -271,7 +301,7 @@ impl Store {
         let acted = match self.transaction(|tx| {
             let mut case = tx.case(id)?;
             let previous = case.next;
-            let (state, event) =
+            let (state, mut event) =
                 match case.apply(action.clone(), &actor, &rules.roles, &rules.policy) {
                     Ok(change) => change,
                     // Someone tried what their role (or separation of duties) does not
@@ -296,6 +326,32 @@ impl Store {
                         return Err(ConflictableTransactionError::Abort(Abort::Refused(refusal)));
                     }
                 };
+            // "I'd like to talk to the desk": the consultation opens with the answer.
+            if let Event::CheckInAnswered {
+                reply: CheckInReply::Desk,
+                by,
+                consultation,
+            } = &mut event
+            {
+                let new = NewConsultation {
+                    reporter: case.reporter.clone(),
+                    summary: String::new(),
+                    facts: Default::default(),
+                    evidence: None,
+                    reported_from: None,
+                    chosen: None,
+                    source: ConsultSource::CheckIn,
+                    about: Some(case.id),
+                };
+                match tx.open_consultation(&new, by.at, rules)? {
+                    Some(opened) => *consultation = Some(opened.id),
+                    None => {
+                        return Err(ConflictableTransactionError::Abort(Abort::Refused(
+                            Refusal::NoDesk,
+                        )));
+                    }
+                }
+            }
             case.state = state;
             case.next = paging::after_event(&event, &rules.paging, previous);
             let mut change = CustomerChange::default();
@@ -338,6 +394,11 @@ impl Store {
                     }
                 }
                 Event::FactsAdded { facts, by } => case.add_facts(facts.clone(), by.clone()),
+                Event::CheckInAnswered {
+                    reply,
+                    by,
+                    consultation,
+                } => case.answer_check_in_with(*reply, by.at, *consultation),
                 Event::ReporterKeptOff { .. } => {
                     case.reporter_kept_off = true;
                     if let Some(id) = &case.customer {
@@ -484,8 +545,15 @@ impl Store {
                         tx.timers.remove(&keys::timer(due, id))?;
                         return Ok(None);
                     };
-                    let (effects, next) =
-                        paging::on_timer(&case, timer.timer, &rules.roles, &rules.paging, now);
+                    let (effects, next, check_in) = if timer.timer.is_check_in() {
+                        let (effects, notice, next) =
+                            check_in::on_timer(&mut case, timer.timer, &rules.paging, now);
+                        (effects, next, notice)
+                    } else {
+                        let (effects, next) =
+                            paging::on_timer(&case, timer.timer, &rules.roles, &rules.paging, now);
+                        (effects, next, None)
+                    };
                     let stopped = effects.iter().find_map(|e| match e {
                         Effect::ThreadNote {
                             note: Note::NobodyMayAct { approval },
@@ -493,7 +561,10 @@ impl Store {
                         _ => None,
                     });
                     case.next = next;
-                    for notice in paging::notices(&effects) {
+                    for notice in paging::notices(&effects)
+                        .into_iter()
+                        .chain(check_in.clone())
+                    {
                         log(tx.audit, case.id, &Event::Notified { notice, at: now })?;
                     }
                     tx.put_case(&case, Some(timer))?;

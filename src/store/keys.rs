@@ -4,16 +4,34 @@
 
 use jiff::Timestamp;
 
-use crate::domain::{CaseId, CustomerId};
+use crate::domain::{CaseId, ConsultationId, CustomerId};
 
 pub const SCHEMA_VERSION: &[u8] = b"schema_version";
 pub const NEXT_CASE: &[u8] = b"next_case";
 pub const TALLIES: &[u8] = b"tallies";
 pub const REPORT_ZONE: &[u8] = b"report_zone";
 pub const REPORT_STATE: &[u8] = b"report_state";
+pub const NEXT_CONSULTATION: &[u8] = b"next_consultation";
 
 pub fn case(id: CaseId) -> [u8; 8] {
     id.number().to_be_bytes()
+}
+
+pub fn consultation(id: ConsultationId) -> [u8; 8] {
+    id.number().to_be_bytes()
+}
+
+/// A consultation's audit entry: grouped by consultation, in order within it.
+pub fn consult_audit(id: ConsultationId, seq: u64) -> [u8; 16] {
+    let mut key = [0; 16];
+    key[..8].copy_from_slice(&consultation(id));
+    key[8..].copy_from_slice(&seq.to_be_bytes());
+    key
+}
+
+/// A message in Slack, as `consultation_by_thread` keys it.
+pub fn thread(channel: &str, ts: &str) -> Vec<u8> {
+    format!("{channel}:{ts}").into_bytes()
 }
 
 pub fn customer(id: &CustomerId) -> &[u8] {

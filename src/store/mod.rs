@@ -28,12 +28,19 @@
 //!   case (refusals before any case exists, backups, exports; see `log`), never rewritten
 //! - `contact_by_customer`, `contact_suggested`: each customer's recent contacts, for
 //!   repeated-contact suggestions (see `contacts`)
+//! - `consultation_by_id`: consultation number (u64 BE) -> Consultation; `meta`
+//!   `next_consultation` -> u64 numbers them (see `consultations`)
+//! - `audit_by_consultation`: (consultation, sequence) (u64 BE each) -> ConsultEntry, a
+//!   consultation's audit trail, never rewritten
+//! - `consultation_by_thread`: `<channel>:<ts>` of a consultation's post in the
+//!   consultation channel -> consultation number (u64 BE), to know the desk's replies
 //!
 //! A case lives in `case_by_id` and `audit_by_case` until the archive takes it, then in
 //! `archive_by_block` only; the readers below look in both.
 
 mod archive;
 mod cases;
+mod consultations;
 mod contacts;
 mod flush;
 mod keys;
@@ -56,13 +63,17 @@ use crate::domain::{CaseId, CustomerId, CustomerRecord, Event, Refusal, Tallies}
 
 pub use archive::{ARCHIVE_AFTER, Archived};
 pub use cases::Opened;
+pub use consultations::{ConsultEntry, ConsultFailed, OpenedConsultation};
 pub use log::LogEntry;
-pub use outbox::{DeadLetter, Delivered, ESCALATION_BUDGET, OutboxEntry, Queued, Retry};
+pub use outbox::{
+    About, CONSULTATION_BUDGET, DeadLetter, Delivered, ESCALATION_BUDGET, OutboxEntry, Queued,
+    Retry,
+};
 pub use report::{Posting, ReportState, WeekFigures};
 pub use work::{Work, WorkEntry};
 
 /// The layout this build reads and writes. Bump it with a migration in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Rewrites a store's layout from one schema version to the next.
 type Migration = fn(&sled::Db) -> Result<(), StoreError>;
@@ -74,7 +85,18 @@ const MIGRATIONS: &[Migration] = &[
     classified,
     queue_indexes,
     combined_outcomes,
+    consultations,
 ];
+
+/// Version 7 (issue 13) adds consultations (`consultation_by_id`, `audit_by_consultation`,
+/// `consultation_by_thread`, created on open), outbox entries about a consultation
+/// (`{"consultation": 3, ...}` where a case's say `{"case": 12, ...}`), the check-in after a
+/// case closes (its timers, its audit entries, `Case::check_in`) and the weekly counts of
+/// consultations. Nothing old changes; the version is raised so an older build, which
+/// could not read them, refuses the store instead of failing on them later.
+fn consultations(_db: &sled::Db) -> Result<(), StoreError> {
+    Ok(())
+}
 
 /// Version 5 indexes the outbox and the event work (lanes, due heads by rate budget,
 /// pending per case, depth), so a delivery pass no longer reads the whole backlog. The
@@ -188,11 +210,13 @@ pub struct AuditEntry {
     pub event: Event,
 }
 
-/// A request already handled, and the case it opened, if any.
+/// A request already handled, and the case (or consultation) it opened, if any.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Once {
     at: Timestamp,
     case: Option<CaseId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    consultation: Option<crate::domain::ConsultationId>,
 }
 
 #[derive(Clone)]
@@ -212,6 +236,9 @@ pub struct Store {
     log: sled::Tree,
     contacts: sled::Tree,
     suggested: sled::Tree,
+    consultations: sled::Tree,
+    consult_audit: sled::Tree,
+    consult_threads: sled::Tree,
     /// The zone weeks are counted in for the weekly report (see `set_report_zone`).
     zone: jiff::tz::TimeZone,
     flusher: Arc<flush::Flusher>,
@@ -344,6 +371,9 @@ impl Store {
             log: db.open_tree("audit_log_by_seq")?,
             contacts: db.open_tree("contact_by_customer")?,
             suggested: db.open_tree("contact_suggested")?,
+            consultations: db.open_tree("consultation_by_id")?,
+            consult_audit: db.open_tree("audit_by_consultation")?,
+            consult_threads: db.open_tree("consultation_by_thread")?,
             zone: jiff::tz::TimeZone::UTC,
             flusher: Arc::new(flush::Flusher::new(path)),
             db,

@@ -13,15 +13,39 @@ use super::queue::{Item, Place, QueueTx, Visit};
 use super::{
     Store, StoreError, TxResult, decode, encode, into_store_error, keys, tx_decode, tx_outcome,
 };
-use crate::domain::{Case, CaseId, CaseState, Effect, Event, Lane, MessageRef, Notice, PageSent};
+use crate::domain::{
+    Case, CaseId, CaseState, ConsultEvent, Consultation, ConsultationId, DeskMessage, Effect,
+    Event, Lane, MessageRef, Notice, PageSent,
+};
 
 /// The rate budget of new messages in the escalation channel (see `OutboxEntry::budget`).
 pub const ESCALATION_BUDGET: &str = "escalation";
+/// The rate budget of new messages in the consultation channel.
+pub const CONSULTATION_BUDGET: &str = "consultation";
+
+/// What a delivery is about: stored as `"case": 12` or `"consultation": 3` beside the
+/// entry's other fields (entries written before consultations say `"case"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum About {
+    Case(CaseId),
+    Consultation(ConsultationId),
+}
+
+impl std::fmt::Display for About {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            About::Case(id) => id.fmt(f),
+            About::Consultation(id) => id.fmt(f),
+        }
+    }
+}
 
 /// A Slack delivery waiting to go out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxEntry {
-    pub case: CaseId,
+    #[serde(flatten)]
+    pub about: About,
     pub effect: Effect,
     /// Entries of one lane are delivered in sequence order.
     pub lane: String,
@@ -67,6 +91,22 @@ pub enum Delivered {
     Card(MessageRef),
     Proposal(MessageRef),
     Page(PageSent),
+    /// The check-in message to the reporter of a closed case.
+    CheckIn(MessageRef),
+    /// A consultation's post in the consultation channel (its thread).
+    ConsultationThread(MessageRef),
+    /// A consultation sent to a desk member.
+    ConsultationDm(DeskMessage),
+}
+
+impl OutboxEntry {
+    /// The case the delivery is about, if it is about one.
+    pub fn case(&self) -> Option<CaseId> {
+        match self.about {
+            About::Case(id) => Some(id),
+            About::Consultation(_) => None,
+        }
+    }
 }
 
 impl OutboxEntry {
@@ -79,15 +119,25 @@ impl OutboxEntry {
                 Cow::Borrowed(ESCALATION_BUDGET)
             }
             Effect::Page { to } | Effect::Urgent { to } => Cow::Owned(format!("dm:{to}")),
-            // Its lane is the reporter's direct messages: `<case>/dm/<user>`.
-            Effect::NotifyReporter => match self.lane.rsplit_once("/dm/") {
-                Some((_, user)) => Cow::Owned(format!("dm:{user}")),
-                None => Cow::Borrowed(""),
+            // A post in the consultation channel, or a desk member's direct messages.
+            Effect::PostConsultation { to } => match to {
+                crate::domain::Destination::Channel => Cow::Borrowed(CONSULTATION_BUDGET),
+                crate::domain::Destination::Member { user } => Cow::Owned(format!("dm:{user}")),
             },
+            Effect::ConsultationNote { .. } => Cow::Borrowed(CONSULTATION_BUDGET),
+            // Its lane is the reporter's direct messages: `<case>/dm/<user>`.
+            Effect::NotifyReporter | Effect::CheckIn | Effect::ConsultationOutcome => {
+                match self.lane.rsplit_once("/dm/") {
+                    Some((_, user)) => Cow::Owned(format!("dm:{user}")),
+                    None => Cow::Borrowed(""),
+                }
+            }
             Effect::UpdateCard
             | Effect::UpdatePages
             | Effect::ResolveProposal { .. }
             | Effect::UpdateProposal
+            | Effect::UpdateCheckIn
+            | Effect::UpdateConsultation
             | Effect::Acknowledge => Cow::Borrowed(""),
         }
     }
@@ -101,7 +151,7 @@ impl Item for OutboxEntry {
             lane: Some(&self.lane),
             budget: self.budget(),
             not_before: self.not_before,
-            case: Some(self.case),
+            case: self.case(),
         }
     }
 }
@@ -109,10 +159,25 @@ impl Item for OutboxEntry {
 /// How long a page may wait for its case's card to be posted first.
 pub const PAGE_WAITS_FOR_CARD: jiff::SignedDuration = jiff::SignedDuration::from_secs(2);
 
-pub fn lane_key(case: CaseId, lane: &Lane) -> String {
+/// `ESC-12/escalation`, `ESC-12/dm/U…`, `CON-3/desk`.
+pub fn lane_key(about: impl Into<About>, lane: &Lane) -> String {
+    let about = about.into();
     match lane {
-        Lane::EscalationChannel => format!("{case}/escalation"),
-        Lane::DirectMessage(user) => format!("{case}/dm/{user}"),
+        Lane::EscalationChannel => format!("{about}/escalation"),
+        Lane::DirectMessage(user) => format!("{about}/dm/{user}"),
+        Lane::Desk => format!("{about}/desk"),
+    }
+}
+
+impl From<CaseId> for About {
+    fn from(id: CaseId) -> About {
+        About::Case(id)
+    }
+}
+
+impl From<ConsultationId> for About {
+    fn from(id: ConsultationId) -> About {
+        About::Consultation(id)
     }
 }
 
@@ -122,9 +187,35 @@ pub(super) fn enqueue(
     effect: Effect,
     at: Timestamp,
 ) -> TxResult<()> {
+    push(
+        outbox,
+        case.id.into(),
+        lane_key(case.id, &effect.lane(case)),
+        effect,
+        at,
+    )
+}
+
+pub(super) fn enqueue_consultation(
+    outbox: &QueueTx<'_>,
+    consultation: &Consultation,
+    effect: Effect,
+    at: Timestamp,
+) -> TxResult<()> {
+    let lane = lane_key(consultation.id, &effect.consultation_lane(consultation));
+    push(outbox, consultation.id.into(), lane, effect, at)
+}
+
+fn push(
+    outbox: &QueueTx<'_>,
+    about: About,
+    lane: String,
+    effect: Effect,
+    at: Timestamp,
+) -> TxResult<()> {
     let entry = OutboxEntry {
-        case: case.id,
-        lane: lane_key(case.id, &effect.lane(case)),
+        about,
+        lane,
         effect,
         created_at: at,
         not_before: at,
@@ -200,7 +291,7 @@ impl Store {
                 // without their link rather than late.
                 if matches!(entry.effect, Effect::Page { .. }) && !cards_held {
                     let card_wait_over = entry.created_at + PAGE_WAITS_FOR_CARD;
-                    let card_lane = lane_key(entry.case, &Lane::EscalationChannel);
+                    let card_lane = lane_key(entry.about, &Lane::EscalationChannel);
                     match self.outbox.lane_head::<OutboxEntry>(&card_lane) {
                         Ok(Some((_, head)))
                             if head.effect == Effect::PostCard
@@ -256,14 +347,48 @@ impl Store {
         delivered: Delivered,
     ) -> Result<(), StoreError> {
         let writing = self.writing();
-        let result = (&self.cases, &self.outbox.entries, &self.outbox.index).transaction(
-            |(cases, entries, index)| {
+        let result = (
+            &self.cases,
+            &self.outbox.entries,
+            &self.outbox.index,
+            &self.consultations,
+            &self.consult_threads,
+        )
+            .transaction(|(cases, entries, index, consultations, threads)| {
                 let outbox = QueueTx { entries, index };
                 outbox.remove::<OutboxEntry>(queued.seq)?;
                 if delivered == Delivered::Nothing {
                     return Ok(());
                 }
-                let key = keys::case(queued.entry.case);
+                let case_id = match queued.entry.about {
+                    About::Case(id) => id,
+                    About::Consultation(id) => {
+                        let key = keys::consultation(id);
+                        let Some(bytes) = consultations.get(key)? else {
+                            return Ok(());
+                        };
+                        let mut consultation: Consultation =
+                            tx_decode("consultation_by_id", &bytes)?;
+                        match &delivered {
+                            Delivered::ConsultationThread(m) => {
+                                consultation.posts.thread = Some(m.clone());
+                                threads.insert(
+                                    keys::thread(m.channel.as_str(), &m.ts),
+                                    &keys::consultation(id),
+                                )?;
+                            }
+                            Delivered::ConsultationDm(m)
+                                if !consultation.posts.dms.iter().any(|d| d.to == m.to) =>
+                            {
+                                consultation.posts.dms.push(m.clone());
+                            }
+                            _ => {}
+                        }
+                        consultations.insert(&key, encode(&consultation))?;
+                        return Ok(());
+                    }
+                };
+                let key = keys::case(case_id);
                 let Some(bytes) = cases.get(key)? else {
                     return Ok(());
                 };
@@ -279,12 +404,14 @@ impl Store {
                             enqueue(&outbox, &case, Effect::UpdatePages, p.at)?;
                         }
                     }
-                    Delivered::Nothing => {}
+                    Delivered::CheckIn(m) => case.posts.check_in = Some(m.clone()),
+                    Delivered::Nothing
+                    | Delivered::ConsultationThread(_)
+                    | Delivered::ConsultationDm(_) => {}
                 }
                 cases.insert(&key, encode(&case))?;
                 Ok(())
-            },
-        );
+            });
         drop(writing);
         tx_outcome(result).map_err(into_store_error)?;
         // Deliveries that were waiting on this one (thread replies, pages) may go now.
@@ -332,25 +459,33 @@ impl Store {
             at,
         };
         let writing = self.writing();
-        // On the case's audit trail too: whoever reads it learns that, say, a page never
-        // reached its executive.
-        let notice = Event::Notified {
-            notice: Notice::Undelivered {
-                what: queued.entry.effect.name().to_owned(),
-                reason: reason.to_owned(),
-            },
-            at,
+        // On the case's (or consultation's) audit trail too: whoever reads it learns that,
+        // say, a page never reached its executive.
+        let notice = Notice::Undelivered {
+            what: queued.entry.effect.name().to_owned(),
+            reason: reason.to_owned(),
         };
         let result = (
             &self.outbox.entries,
             &self.outbox.index,
             &self.dead,
             &self.audit,
+            &self.consult_audit,
         )
-            .transaction(|(entries, index, dead, audit)| {
+            .transaction(|(entries, index, dead, audit, consult_audit)| {
                 QueueTx { entries, index }.remove::<OutboxEntry>(queued.seq)?;
                 dead.insert(&keys::seq(queued.seq), encode(&letter))?;
-                super::cases::log(audit, queued.entry.case, &notice)?;
+                let notice = notice.clone();
+                match queued.entry.about {
+                    About::Case(id) => {
+                        super::cases::log(audit, id, &Event::Notified { notice, at })?;
+                    }
+                    About::Consultation(id) => super::consultations::log(
+                        consult_audit,
+                        id,
+                        &ConsultEvent::Notified { notice, at },
+                    )?,
+                }
                 Ok(())
             });
         drop(writing);

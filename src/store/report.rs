@@ -23,8 +23,8 @@ use sled::transaction::TransactionalTree;
 
 use super::{Store, StoreError, TxResult, decode, encode, keys, tx_decode};
 use crate::domain::{
-    Case, CaseId, CaseState, CustomerChange, CustomerRecord, Event, MessageRef, Span, Spread, Week,
-    WeekStats,
+    Case, CaseId, CaseState, ConsultCounts, ConsultEvent, ConsultState, Consultation,
+    CustomerChange, CustomerRecord, Event, MessageRef, Span, Spread, Week, WeekStats,
 };
 
 const WEEK: u8 = b'w';
@@ -215,9 +215,34 @@ pub(super) fn count(
         | Event::LegalAnswered { .. }
         | Event::FactsAdded { .. }
         | Event::SafetyAnswered { .. }
+        | Event::CheckInAnswered { .. }
         | Event::ReporterKeptOff { .. }
         | Event::Notified { .. } => {}
     }
+    Ok(())
+}
+
+/// Counts a consultation's step in the week it happened, inside its transaction.
+pub(super) fn count_consultation(
+    index: &TransactionalTree,
+    zone: &TimeZone,
+    event: &ConsultEvent,
+) -> TxResult<()> {
+    let (at, count): (Timestamp, fn(&mut ConsultCounts)) = match event {
+        ConsultEvent::Opened { by } => (by.at, |c| c.opened += 1),
+        ConsultEvent::Closed { by } => (by.at, |c| c.closed += 1),
+        ConsultEvent::Converted { by, .. } => (by.at, |c| c.converted += 1),
+        ConsultEvent::Answered { .. }
+        | ConsultEvent::FactsAdded { .. }
+        | ConsultEvent::Notified { .. } => return Ok(()),
+    };
+    let key = week_key(Week::of(at, zone));
+    let mut stats: WeekStats = match index.get(key)? {
+        Some(v) => tx_decode("report_index", &v)?,
+        None => WeekStats::default(),
+    };
+    count(&mut stats.consultations);
+    index.insert(&key, encode(&stats))?;
     Ok(())
 }
 
@@ -382,6 +407,30 @@ impl Store {
             }
             if let Some(cut) = &customer.cut_off {
                 weeks.entry(Week::of(cut.at, zone)).or_default().cut_off += 1;
+            }
+        }
+        for kv in self.consultations.iter() {
+            let (_, v) = kv?;
+            let consultation: Consultation = decode("consultation_by_id", &v)?;
+            let week = |at: Timestamp| Week::of(at, zone);
+            weeks
+                .entry(week(consultation.opened_at))
+                .or_default()
+                .consultations
+                .opened += 1;
+            let ended = match &consultation.state {
+                ConsultState::Open => None,
+                ConsultState::Closed { by } => Some((by.at, false)),
+                ConsultState::Converted { by, .. } => Some((by.at, true)),
+            };
+            if let Some((at, converted)) = ended {
+                let counts: &mut ConsultCounts =
+                    &mut weeks.entry(week(at)).or_default().consultations;
+                if converted {
+                    counts.converted += 1;
+                } else {
+                    counts.closed += 1;
+                }
             }
         }
         for (week, stats) in &weeks {

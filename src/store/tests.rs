@@ -10,11 +10,16 @@ use crate::domain::{
 };
 use crate::store::outbox::Delivered;
 
+/// Check-ins off: these tests archive closed cases as soon as a week has passed, which a
+/// check-in still to come would delay (see `a_check_in_keeps_its_case_live_until_it_is_over`).
 fn rules() -> Rules {
     Rules {
         roles: roles(),
         policy: policy(),
-        paging: PagingPolicy::default(),
+        paging: PagingPolicy {
+            check_in_after: None,
+            ..PagingPolicy::default()
+        },
     }
 }
 
@@ -324,6 +329,26 @@ async fn events_are_accepted_once_with_their_work_and_forgotten_after_the_retent
     let later = at + ONCE_RETENTION + SignedDuration::from_secs(1);
     assert_eq!(store.prune(later).unwrap(), 1);
     assert!(store.accept_event("Ev1", at, None).await.unwrap());
+}
+
+#[test]
+fn an_outbox_entry_says_what_it_is_about_and_those_written_before_consultations_read_as_cases() {
+    let old = r#"{"case":7,"effect":{"effect":"post-card"},"lane":"ESC-7/escalation",
+        "created_at":"2026-11-16T00:00:00Z","not_before":"2026-11-16T00:00:00Z",
+        "attempts":0,"last_error":null}"#;
+    let entry: OutboxEntry = serde_json::from_str(old).unwrap();
+    assert_eq!(entry.about, About::Case(CaseId::new(7)));
+    assert_eq!(entry.case(), Some(CaseId::new(7)));
+    let about = OutboxEntry {
+        about: About::Consultation(crate::domain::ConsultationId::new(3)),
+        ..entry
+    };
+    let json = serde_json::to_value(&about).unwrap();
+    assert_eq!(json["consultation"], 3);
+    assert!(json.get("case").is_none());
+    let back: OutboxEntry = serde_json::from_value(json).unwrap();
+    assert_eq!(back, about);
+    assert_eq!(back.case(), None);
 }
 
 mod weekly {
@@ -642,6 +667,78 @@ mod weekly {
         let store = open_when_released(&path).unwrap();
         assert_eq!(store.case(a).unwrap().unwrap(), a_before);
         assert_eq!(store.cases().count(), 7);
+    }
+
+    #[tokio::test]
+    async fn a_check_in_keeps_its_case_live_until_it_is_over() {
+        let (_dir, store) = temp();
+        store.forget_deliveries().unwrap();
+        let rules = Rules {
+            paging: PagingPolicy::default(),
+            ..rules()
+        };
+        let id = store
+            .open_case(new_case("acme"), at("2026-11-16T00:00:00Z"), &rules, None)
+            .await
+            .unwrap()
+            .case
+            .id;
+        store
+            .act(
+                id,
+                Action::Take,
+                by("UEXEC1", "2026-11-16T00:10:00Z"),
+                &rules,
+            )
+            .await
+            .unwrap();
+        let warn = Action::Decide(Outcome::only(Measure::Warning));
+        store
+            .act(id, warn, by("UEXEC1", "2026-11-16T00:20:00Z"), &rules)
+            .await
+            .unwrap();
+        store.forget_deliveries().unwrap();
+        let next = store.case(id).unwrap().unwrap().next.unwrap();
+        assert_eq!(next.timer, Timer::CheckIn);
+        assert_eq!(
+            next.due,
+            at("2026-11-19T00:20:00Z"),
+            "three days after the close"
+        );
+        let week_later = at("2026-11-24T00:00:00Z");
+        assert_eq!(
+            store.archive_closed(week_later, 100).unwrap(),
+            0,
+            "the check-in is still to come"
+        );
+        assert_eq!(
+            store.fire_due_timers(week_later, &rules, 10).await.unwrap(),
+            1
+        );
+        let case = store.case(id).unwrap().unwrap();
+        assert!(case.check_in.is_some(), "sent");
+        assert_eq!(case.next.map(|n| n.timer), Some(Timer::CheckInOver));
+        assert_eq!(store.archive_closed(week_later, 100).unwrap(), 0);
+        let over = at("2026-11-28T00:00:00Z");
+        assert_eq!(store.fire_due_timers(over, &rules, 10).await.unwrap(), 1);
+        store.forget_deliveries().unwrap();
+        let names: Vec<&str> = store
+            .timeline(id)
+            .unwrap()
+            .iter()
+            .map(|e| e.name())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "opened",
+                "taken",
+                "closed",
+                "checked-in",
+                "check-in-unanswered"
+            ]
+        );
+        assert_eq!(store.archive_closed(over, 100).unwrap(), 1, "now it may go");
     }
 
     #[tokio::test]

@@ -35,6 +35,14 @@ pub enum Work {
         /// Our workspace, to tell staff from Slack Connect guests.
         our_team: Option<String>,
     },
+    /// Someone replied in a thread of the consultation channel: if it is a consultation's
+    /// and the desk's first answer, it is recorded (the time to a first answer).
+    ConsultReply {
+        channel: ChannelId,
+        thread_ts: String,
+        ts: String,
+        user: UserId,
+    },
 }
 
 /// A work item with its sequence number.
@@ -79,7 +87,14 @@ impl Store {
                 if once.get(&key)?.is_some() {
                     return Ok(false);
                 }
-                once.insert(key.as_slice(), encode(&Once { at, case: None }))?;
+                once.insert(
+                    key.as_slice(),
+                    encode(&Once {
+                        at,
+                        case: None,
+                        consultation: None,
+                    }),
+                )?;
                 if let Some(work) = &work {
                     let entry = WorkEntry {
                         work: work.clone(),

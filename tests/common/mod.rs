@@ -558,3 +558,64 @@ pub fn watch_support_channels(settings: &mut Settings, repeat_count: u32) {
     watch.support_leads = vec![escalation_bot::domain::UserId::parse(LEAD).expect("valid id")];
     watch.repeat_count = repeat_count;
 }
+
+/// The consultation desk (相談窓口) of tests that need one, and its private channel.
+pub const HR1: &str = "U0HR1";
+pub const HR2: &str = "U0HR2";
+pub const DESK: &str = "C0TESTDESK";
+
+/// Configures the consultation desk (HR1, HR2), with its channel when `channel`.
+pub fn desk(settings: &mut Settings, channel: bool) {
+    let user = |id| escalation_bot::domain::UserId::parse(id).expect("valid id");
+    settings.rules.roles.desk = escalation_bot::domain::Desk {
+        members: vec![user(HR1), user(HR2)],
+        channel,
+    };
+    settings.slack.consultation_channel =
+        channel.then(|| escalation_bot::domain::ChannelId::parse(DESK).expect("valid id"));
+}
+
+impl TestBot {
+    /// The desk's people in Slack, in the desk's channel.
+    pub fn add_desk(&self) {
+        self.slack.add_channel(DESK, "consultation-desk");
+        for (id, name) in [(HR1, "hr1"), (HR2, "hr2")] {
+            self.slack.add_user(id, name);
+            self.slack.join(DESK, id);
+        }
+    }
+
+    pub fn consultation(&self, n: u64) -> escalation_bot::domain::Consultation {
+        self.store
+            .consultation(escalation_bot::domain::ConsultationId::new(n))
+            .expect("the store reads")
+            .expect("the consultation exists")
+    }
+
+    /// The top-level messages of the consultation channel, as they read now.
+    pub fn desk_posts(&self) -> Vec<Message> {
+        self.slack
+            .messages()
+            .into_iter()
+            .filter(|m| m.channel == DESK && m.thread_ts.is_none() && m.only_for.is_none())
+            .collect()
+    }
+
+    /// The replies in the thread of a post in the consultation channel.
+    pub fn desk_thread(&self, post: &Message) -> Vec<Message> {
+        self.slack
+            .messages()
+            .into_iter()
+            .filter(|m| m.channel == DESK && m.thread_ts.as_deref() == Some(post.ts.as_str()))
+            .collect()
+    }
+
+    /// Waits for a form to open beyond the `seen` ones, and returns it.
+    pub async fn form_after(&self, seen: usize) -> serde_json::Value {
+        self.slack
+            .wait_for(Duration::from_secs(5), |s| s.views().len() > seen)
+            .await
+            .unwrap_or_else(|e| panic!("no form opened: {e}"));
+        self.slack.views().pop().expect("counted above")
+    }
+}

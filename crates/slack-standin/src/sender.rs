@@ -205,6 +205,39 @@ impl Sender {
         Ok(self.interaction(&payload).await)
     }
 
+    /// `user` clicks the button `action_id` in the form `view` they have open (as the
+    /// stand-in returned it: `views()`), as Slack sends it: the view's container, the view
+    /// with its id, hash and private_metadata, and a trigger. Fails when the view has no
+    /// such button.
+    pub async fn click_in_view(
+        &self,
+        user: &str,
+        view: &Value,
+        action_id: &str,
+    ) -> Result<Answer, String> {
+        let (block_id, button) = find_button(&view["blocks"], action_id)
+            .ok_or_else(|| format!("no {action_id} button in the view {}", view["id"]))?;
+        let payload = json!({
+            "type": "block_actions",
+            "team": { "id": TEAM_ID, "domain": "standin" },
+            "user": self.user_json(user),
+            "api_app_id": APP_ID,
+            "token": "legacy-verification-token",
+            "container": { "type": "view", "view_id": view["id"] },
+            "trigger_id": self.slack.trigger_id(),
+            "view": view,
+            "actions": [{
+                "type": "button",
+                "action_id": action_id,
+                "block_id": block_id,
+                "text": button["text"],
+                "value": button["value"],
+                "action_ts": format!("{}.000100", self.now()),
+            }],
+        });
+        Ok(self.interaction(&payload).await)
+    }
+
     /// Posts an interactivity payload as Slack does: a form with one `payload` field.
     pub async fn interaction(&self, payload: &Value) -> Answer {
         let body = Self::form(&[("payload", &payload.to_string())]);

@@ -17,8 +17,10 @@ const DIVIDER: &str = "────────";
 
 /// The emoji shortcodes a transcript shows as emoji (a terminal has no others); any other
 /// shortcode prints as it is. An app can check its own text against this list.
-pub const EMOJI: [(&str, &str); 10] = [
+pub const EMOJI: [(&str, &str); 12] = [
     (":eyes:", "👀"),
+    (":speech_balloon:", "💬"),
+    (":arrow_right:", "➡️"),
     (":bell:", "🔔"),
     (":rotating_light:", "🚨"),
     (":raising_hand:", "🙋"),

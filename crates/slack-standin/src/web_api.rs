@@ -760,6 +760,7 @@ impl State {
                 None => error("thread_not_found"),
             },
             "views.open" => self.open_view(p),
+            "views.update" => self.update_view(p),
             "users.info" => self.user_info(p),
             "files.getUploadURLExternal" => self.upload_url(p),
             "files.completeUploadExternal" => self.complete_upload(p),
@@ -1240,6 +1241,51 @@ impl State {
         self.show_view(view)
     }
 
+    /// views.update: replaces a view someone has open, by its id, as Slack does: an unknown
+    /// id is `not_found`, a `hash` that is not the view's latest is `hash_conflict` (the
+    /// view changed since the caller read it), and the new view keeps Block Kit's rules.
+    /// The new version is recorded after the others, with the same id and a new hash.
+    fn update_view(&mut self, p: &Value) -> Value {
+        let Some(view_id) = str_param(p, "view_id") else {
+            return error("invalid_arguments");
+        };
+        let Some(current) = self
+            .views
+            .iter()
+            .rev()
+            .find(|v| v["id"] == view_id)
+            .cloned()
+        else {
+            return error("not_found");
+        };
+        if let Some(hash) = str_param(p, "hash")
+            && current["hash"].as_str() != Some(hash)
+        {
+            return error("hash_conflict");
+        }
+        let view = match p.get("view") {
+            Some(Value::String(s)) => serde_json::from_str(s).unwrap_or(Value::Null),
+            Some(view) => view.clone(),
+            None => Value::Null,
+        };
+        if !view.is_object() {
+            return error("invalid_arguments");
+        }
+        if let Err(refusal) = rules::check_view(&view) {
+            return refused(refusal);
+        }
+        let mut view = view;
+        for key in ["id", "team_id", "app_id", "bot_id", "root_view_id"] {
+            view[key] = current[key].clone();
+        }
+        view["hash"] = json!(format!("{}.hash.{}", self.clock, self.views.len() + 1));
+        view["state"] = json!({ "values": {} });
+        view["previous_view_id"] = Value::Null;
+        self.views.push(view.clone());
+        self.sightings.push(Sighting::FormOpened(view.clone()));
+        json!({ "ok": true, "view": view })
+    }
+
     /// Shows a view that passed Slack's rules (opened with a trigger, or pushed in the
     /// answer to a form), as Slack describes it back.
     fn show_view(&mut self, view: Value) -> Value {
@@ -1376,6 +1422,34 @@ mod tests {
             open(&mut state, "1.2.made-up")["error"],
             "invalid_trigger_id"
         );
+    }
+
+    #[test]
+    fn views_update_replaces_an_open_view_by_id_and_refuses_a_stale_hash() {
+        let mut state = state();
+        let id = trigger(&mut state, Duration::from_millis(100));
+        let opened = state.call("views.open", &json!({ "trigger_id": id, "view": modal() }));
+        let view_id = opened["view"]["id"].as_str().unwrap().to_owned();
+        let hash = opened["view"]["hash"].as_str().unwrap().to_owned();
+        let mut other = modal();
+        other["title"]["text"] = json!("B");
+        let unknown = state.call(
+            "views.update",
+            &json!({ "view_id": "V0NONE", "view": other }),
+        );
+        assert_eq!(unknown["error"], "not_found");
+        let updated = state.call(
+            "views.update",
+            &json!({ "view_id": view_id, "hash": hash, "view": other }),
+        );
+        assert_eq!(updated["ok"], true, "{updated}");
+        assert_eq!(updated["view"]["id"], view_id.as_str());
+        assert_eq!(updated["view"]["title"]["text"], "B");
+        let stale = state.call(
+            "views.update",
+            &json!({ "view_id": view_id, "hash": hash, "view": other }),
+        );
+        assert_eq!(stale["error"], "hash_conflict");
     }
 
     #[test]
