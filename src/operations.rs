@@ -53,6 +53,10 @@ pub struct ReportRequest {
     pub week: Option<String>,
     #[serde(default)]
     pub post: bool,
+    /// Write the week's chart as a PNG into this new file (like an export's `path`)
+    /// instead.
+    #[serde(default)]
+    pub chart: Option<PathBuf>,
 }
 
 /// `POST /admin/export`: every case (opened since `since`) into a new file.
@@ -231,6 +235,54 @@ pub async fn record_export(
     })
 }
 
+/// Writes a week's chart as a PNG into a new file `requested` under `output_dir` (0600),
+/// its legend naming the categories in the configured language: the chart to keep or to
+/// send on, where Slack's native chart lives only in Slack. Blocking. `cases` in the
+/// answer is how many cases the report counts.
+pub fn chart_file(
+    store: &Store,
+    settings: &Settings,
+    week: Week,
+    now: jiff::Timestamp,
+    requested: &Path,
+) -> Result<ExportDone, String> {
+    let report = WeeklyReport::configured(store, settings, week, now).map_err(|e| e.to_string())?;
+    let png = report.chart_png(settings.locale.catalog());
+    let dir = OutputDir::prepare(&settings.output_dir()).map_err(|e| e.to_string())?;
+    let target = dir.resolve(requested).map_err(|e| e.to_string())?;
+    let mut file = output::create_file(&target).map_err(|e| e.to_string())?;
+    if let Err(e) = std::io::Write::write_all(&mut file, &png) {
+        drop(file);
+        let _ = std::fs::remove_file(&target);
+        return Err(e.to_string());
+    }
+    Ok(ExportDone {
+        path: target,
+        cases: usize::try_from(report.figures.stats.opened).unwrap_or(usize::MAX),
+    })
+}
+
+/// Records a chart written to a file, as an export (format `png`); a file that cannot be
+/// recorded is removed.
+pub async fn record_chart_export(
+    store: &Store,
+    caller: Caller,
+    done: &ExportDone,
+    week: Week,
+    at: jiff::Timestamp,
+) -> Result<(), String> {
+    let entry = caller
+        .entry(at, "export")
+        .with("path", done.path.display().to_string())
+        .with("format", "png")
+        .with("week", week.to_string())
+        .with("cases", done.cases.to_string());
+    store.log(&entry).await.map_err(|e| {
+        let _ = std::fs::remove_file(&done.path);
+        format!("The chart could not be recorded in the audit log, so it was removed: {e}")
+    })
+}
+
 /// Records a report posted by hand (what the schedule posts is in its own state).
 /// `cases`: how many the report counts, as every admin action records (README, Security).
 pub async fn record_report_posted(
@@ -327,6 +379,25 @@ async fn report_asked(
         Ok(week) => week,
         Err(e) => return text(StatusCode::BAD_REQUEST, e),
     };
+    if let Some(requested) = request.chart {
+        let ctx2 = ctx.clone();
+        let written = tokio::task::spawn_blocking(move || {
+            chart_file(&ctx2.store, &ctx2.settings, week, now, &requested)
+        })
+        .await;
+        let done = match written {
+            Ok(Ok(done)) => done,
+            Ok(Err(e)) => return text(StatusCode::CONFLICT, e),
+            Err(_) => return text(StatusCode::INTERNAL_SERVER_ERROR, "the chart task failed"),
+        };
+        if let Err(e) = record_chart_export(&ctx.store, caller, &done, week, now).await {
+            return text(StatusCode::INTERNAL_SERVER_ERROR, e);
+        }
+        return text(
+            StatusCode::OK,
+            format!("Wrote the chart of {week} to {}.", done.path.display()),
+        );
+    }
     if request.post {
         let cases =
             match crate::jobs::report::post_now(&ctx.store, &ctx.slack, &ctx.settings, now, week)

@@ -293,10 +293,14 @@ async fn every_call_the_bot_makes_is_covered_by_a_listed_scope() {
         .await
         .unwrap();
     bot.settle().await;
-    // The weekly report and its chart.
+    // The weekly report with its native chart, and where that is refused, its image.
     let ctx = bot.app().context();
     let now = ctx.clock.now();
     let week = Week::of(now, &ctx.settings.report.schedule.zone);
+    post_now(&ctx.store, &ctx.slack, &ctx.settings, now, week)
+        .await
+        .unwrap();
+    bot.slack.refuse_block_types(&["data_visualization"]);
     post_now(&ctx.store, &ctx.slack, &ctx.settings, now, week)
         .await
         .unwrap();

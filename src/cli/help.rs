@@ -54,6 +54,12 @@ const JAPANESE: &[(&str, &str, &str)] = &[
          必要です。",
     ),
     (
+        "report",
+        "chart",
+        "報告を表示する代わりに、その週のグラフを PNG（凡例は設定の言語）で、\
+         operations.output_dir の中の新しいファイルに書き出します。",
+    ),
+    (
         "export",
         "",
         "監査用に、すべての案件を判断と経過とともに書き出します。CSV（日本語を含めて Excel \

@@ -72,6 +72,10 @@ pub enum Command {
         /// the bot is not running.
         #[arg(long)]
         post: bool,
+        /// Write the week's chart as a PNG (its legend in the configured language) into
+        /// this new file inside operations.output_dir, instead of printing the report.
+        #[arg(long, conflicts_with = "post")]
+        chart: Option<PathBuf>,
         /// TOML configuration (default: escalation-bot.toml in the working directory, if any).
         #[arg(long)]
         config: Option<PathBuf>,
@@ -155,9 +159,12 @@ impl Command {
             Command::Stats { config, json } => stats::run(config.as_deref(), json),
             Command::CheckConfig { config } => check_config::run(config.as_deref()),
             Command::Backup { dir, config } => backup::run(config.as_deref(), &dir),
-            Command::Report { week, post, config } => {
-                report::run(config.as_deref(), week.as_deref(), post)
-            }
+            Command::Report {
+                week,
+                post,
+                chart,
+                config,
+            } => report::run(config.as_deref(), week.as_deref(), post, chart.as_deref()),
             Command::Export {
                 format,
                 since,

@@ -1481,14 +1481,49 @@ impl Catalog for En {
         out
     }
 
-    fn chart_comment(&self, week: Week, weeks: usize, legend: &[String]) -> String {
+    fn chart_comment(&self, week: Week, weeks: usize) -> String {
         let sunday = week.monday().saturating_add(6.days());
         format!(
             "Cases opened per week by category, the {weeks} weeks to {}. Each bar is labelled \
-             with its week's Monday (month/day).\n{}",
+             with its week's Monday (month/day).",
             sunday.strftime("%a %-d %b %Y"),
-            legend.join(", ")
         )
+    }
+
+    fn chart_title(&self, week: Week, weeks: usize) -> String {
+        let sunday = week.monday().saturating_add(6.days());
+        format!(
+            "Cases per week by category, {weeks} weeks to {}",
+            sunday.strftime("%-d %b")
+        )
+    }
+
+    fn chart_x_axis(&self) -> &'static str {
+        "Week (its Monday)"
+    }
+
+    fn chart_y_axis(&self) -> &'static str {
+        "Cases opened"
+    }
+
+    fn chart_no_cases(&self) -> &'static str {
+        "No cases"
+    }
+
+    fn chart_table_caption(&self, week: Week, weeks: usize) -> String {
+        let sunday = week.monday().saturating_add(6.days());
+        format!(
+            "Cases opened per week by category, the {weeks} weeks to {}",
+            sunday.strftime("%a %-d %b %Y")
+        )
+    }
+
+    fn chart_week_column(&self) -> &'static str {
+        "Week of"
+    }
+
+    fn chart_total_column(&self) -> &'static str {
+        "Total"
     }
 
     fn private_categories(&self) -> &'static str {

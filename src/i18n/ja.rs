@@ -1502,13 +1502,45 @@ impl Catalog for Ja {
         out
     }
 
-    fn chart_comment(&self, week: Week, weeks: usize, legend: &[String]) -> String {
+    fn chart_comment(&self, week: Week, weeks: usize) -> String {
         let sunday = week.monday().saturating_add(6.days());
         format!(
-            "{}までの{weeks}週間の、区分別の新規案件数です。横軸の日付は各週の月曜日です。\n{}",
+            "{}までの{weeks}週間の、区分別の新規案件数です。横軸の日付は各週の月曜日です。",
             day(sunday, true),
-            legend.join("、")
         )
+    }
+
+    fn chart_title(&self, week: Week, weeks: usize) -> String {
+        let sunday = week.monday().saturating_add(6.days());
+        format!("{}までの{weeks}週間の区分別新規案件", day(sunday, false))
+    }
+
+    fn chart_x_axis(&self) -> &'static str {
+        "週（月曜日の日付）"
+    }
+
+    fn chart_y_axis(&self) -> &'static str {
+        "新規案件の件数"
+    }
+
+    fn chart_no_cases(&self) -> &'static str {
+        "案件なし"
+    }
+
+    fn chart_table_caption(&self, week: Week, weeks: usize) -> String {
+        let sunday = week.monday().saturating_add(6.days());
+        format!(
+            "{}までの{weeks}週間の、区分別の新規案件数",
+            day(sunday, true)
+        )
+    }
+
+    fn chart_week_column(&self) -> &'static str {
+        "週（月曜日）"
+    }
+
+    fn chart_total_column(&self) -> &'static str {
+        "合計"
     }
 
     fn private_categories(&self) -> &'static str {

@@ -482,9 +482,19 @@ pub trait Catalog: Sync {
     // The weekly report in the stats channel: aggregates only, no names, private
     // categories counted together (domain.md, "Privacy").
     fn weekly_report(&self, report: &WeeklyReport, currency: &str) -> String;
-    /// Shared with the chart: what it shows and which number is which category
-    /// (`legend`: "1 Threats", "2 …").
-    fn chart_comment(&self, week: Week, weeks: usize, legend: &[String]) -> String;
+    /// Shared with the chart's image (where Slack's native chart cannot be used): what it
+    /// shows. The image's legend names the categories.
+    fn chart_comment(&self, week: Week, weeks: usize) -> String;
+    /// The native chart's title (at most 50 characters) and its axes' titles.
+    fn chart_title(&self, week: Week, weeks: usize) -> String;
+    fn chart_x_axis(&self) -> &'static str;
+    fn chart_y_axis(&self) -> &'static str;
+    /// The chart's one series when no case was opened in its weeks.
+    fn chart_no_cases(&self) -> &'static str;
+    /// The table of the chart's numbers: its caption, and its first and last columns.
+    fn chart_table_caption(&self, week: Week, weeks: usize) -> String;
+    fn chart_week_column(&self) -> &'static str;
+    fn chart_total_column(&self) -> &'static str;
     fn private_categories(&self) -> &'static str;
     fn duration(&self, d: jiff::SignedDuration) -> String;
 

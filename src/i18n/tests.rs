@@ -952,15 +952,8 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
     for (name, report) in reports() {
         md(format!("weekly_report/{name}"), t.weekly_report(&report, c));
     }
-    let legend: Vec<String> = Category::ALL
-        .into_iter()
-        .enumerate()
-        .map(|(i, c)| format!("{} {}", i + 1, t.category_name(c)))
-        .collect();
-    md(
-        "chart_comment".into(),
-        t.chart_comment(Week::new(2026, 49).expect("a week"), 12, &legend),
-    );
+    let week = Week::new(2026, 49).expect("a week");
+    md("chart_comment".into(), t.chart_comment(week, 12));
     for (name, minutes) in [("0", 0), ("m", 45), ("h", 180), ("hm", 320), ("d", 3000)] {
         md(
             format!("duration/{name}"),
@@ -992,6 +985,21 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
     );
     let mut plain = |key: String, text: String| out.push((key, Kind::Plain, text));
     plain("datetime".into(), t.datetime(at(), &zone));
+    let week = Week::new(2026, 49).expect("a week");
+    plain("chart_title".into(), t.chart_title(week, 12));
+    plain(
+        "chart_table_caption".into(),
+        t.chart_table_caption(week, 12),
+    );
+    for (key, label) in [
+        ("chart_x_axis", t.chart_x_axis()),
+        ("chart_y_axis", t.chart_y_axis()),
+        ("chart_no_cases", t.chart_no_cases()),
+        ("chart_week_column", t.chart_week_column()),
+        ("chart_total_column", t.chart_total_column()),
+    ] {
+        plain(key.into(), label.into());
+    }
     for column in Column::ALL {
         plain(
             format!("column_name/{}", column.key()),

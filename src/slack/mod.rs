@@ -3,6 +3,7 @@
 //! never take the `Slack` prefix.
 
 pub mod api;
+pub mod charts;
 pub mod ingress;
 pub mod message;
 pub mod payload;

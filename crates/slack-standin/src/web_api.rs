@@ -171,6 +171,9 @@ struct State {
     /// Where upload URLs point (this server), and the files uploaded.
     base_url: String,
     files: Vec<File>,
+    /// Block types this workspace refuses although Slack knows them (see
+    /// `StandIn::refuse_block_types`).
+    refused_blocks: HashSet<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -336,6 +339,14 @@ impl StandIn {
         let id = format!("{}", state.hooks.len() + 1);
         state.hooks.insert(id.clone(), user.to_owned());
         format!("http://{}/hooks/{id}", self.addr)
+    }
+
+    /// Makes this workspace refuse messages holding blocks of these types with
+    /// `invalid_blocks`, as a workspace (or an Enterprise Grid policy, or a Slack not yet
+    /// rolled out there) that does not take a new block type would: for testing an app's
+    /// fallback. An empty list takes every type Slack knows again.
+    pub fn refuse_block_types(&self, types: &[&str]) {
+        lock(&self.state).refused_blocks = types.iter().map(|t| (*t).to_owned()).collect();
     }
 
     /// Makes the next call of `method` fail this way (faults queue up in order).
@@ -688,6 +699,27 @@ impl State {
         format!("{}.{:06}", self.clock / 1_000_000, self.clock % 1_000_000)
     }
 
+    /// Block Kit's rules, then the block types this workspace refuses.
+    fn check_blocks(&self, blocks: &Value) -> Result<(), rules::Refusal> {
+        rules::check_message_blocks(blocks)?;
+        for (i, block) in blocks
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let kind = block.get("type").and_then(Value::as_str).unwrap_or("");
+            if self.refused_blocks.contains(kind) {
+                return Err(rules::Refusal {
+                    error: "invalid_blocks",
+                    message: format!("unsupported block type {kind:?} [json-pointer:/blocks/{i}]"),
+                });
+            }
+        }
+        Ok(())
+    }
+
     fn is_conversation(&self, channel: &str) -> bool {
         self.channels.contains_key(channel) || self.dms.values().any(|d| d == channel)
     }
@@ -921,7 +953,7 @@ impl State {
         if text.is_empty() && blocks.as_array().is_none_or(Vec::is_empty) {
             return error("no_text");
         }
-        if let Err(refusal) = rules::check_message_blocks(&blocks) {
+        if let Err(refusal) = self.check_blocks(&blocks) {
             return refused(refusal);
         }
         let thread_ts = str_param(p, "thread_ts").map(str::to_owned);
@@ -963,7 +995,7 @@ impl State {
             return error("cant_update_message");
         }
         if let Some(blocks) = p.get("blocks")
-            && let Err(refusal) = rules::check_message_blocks(blocks)
+            && let Err(refusal) = self.check_blocks(blocks)
         {
             return refused(refusal);
         }
@@ -995,7 +1027,7 @@ impl State {
             return error("user_not_in_channel");
         }
         if let Some(blocks) = p.get("blocks")
-            && let Err(refusal) = rules::check_message_blocks(blocks)
+            && let Err(refusal) = self.check_blocks(blocks)
         {
             return refused(refusal);
         }
@@ -1022,7 +1054,7 @@ impl State {
             return error("expired_url");
         };
         if let Some(blocks) = p.get("blocks")
-            && let Err(refusal) = rules::check_message_blocks(blocks)
+            && let Err(refusal) = self.check_blocks(blocks)
         {
             return refused(refusal);
         }
