@@ -125,6 +125,8 @@ pub struct Settings {
     pub store_path: PathBuf,
     /// sled's page cache, the bulk of the bot's memory.
     pub store_cache_bytes: u64,
+    /// How long a closed case keeps its details (`store.retention`).
+    pub retention: crate::domain::Retention,
     pub slack: SlackSettings,
     /// Roles, approval policy and paging: what decides what happens to a case.
     pub rules: Rules,
@@ -312,6 +314,7 @@ struct RawTelemetry {
 struct RawStore {
     path: Option<PathBuf>,
     cache_mb: Option<u64>,
+    retention: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -758,6 +761,19 @@ impl Settings {
             )
         })?;
 
+        let retention = match raw.store.retention.as_deref() {
+            None => crate::domain::Retention::default(),
+            Some(text) => crate::domain::Retention::parse(text).ok_or_else(|| {
+                ConfigError::invalid(
+                    "store.retention",
+                    format!(
+                        "{text:?} is neither \"forever\" nor a span of at least {} days like \"5y\" or \"18mo\"",
+                        crate::domain::retention::MIN_DAYS
+                    ),
+                )
+            })?,
+        };
+
         let store_path = raw.store.path.unwrap_or_else(|| PathBuf::from("data"));
         let output_dir = raw.operations.output_dir;
         if output_dir
@@ -785,6 +801,7 @@ impl Settings {
             log_format,
             store_path,
             store_cache_bytes,
+            retention,
             slack: SlackSettings {
                 api_url,
                 escalation_channel,
@@ -1310,6 +1327,25 @@ mod tests {
         let s = Settings::from_sources(MINIMAL, env(&[("ESCALATION_BOT__STORE__CACHE_MB", "64")]))
             .unwrap();
         assert_eq!(s.store_cache_bytes, 64 * 1024 * 1024);
+    }
+
+    #[test]
+    fn retention_defaults_to_five_years_and_a_bad_one_is_named() {
+        let s = Settings::from_sources(MINIMAL, HashMap::new()).unwrap();
+        assert_eq!(s.retention, crate::domain::Retention::default());
+        let forever = Settings::from_sources(
+            MINIMAL,
+            env(&[("ESCALATION_BOT__STORE__RETENTION", "forever")]),
+        )
+        .unwrap();
+        assert_eq!(forever.retention, crate::domain::Retention::Forever);
+        for bad in ["7d", "soon", "-1y"] {
+            let err =
+                Settings::from_sources(MINIMAL, env(&[("ESCALATION_BOT__STORE__RETENTION", bad)]))
+                    .unwrap_err()
+                    .to_string();
+            assert!(err.contains("store.retention"), "{err}");
+        }
     }
 
     #[test]

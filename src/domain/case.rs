@@ -251,6 +251,9 @@ pub struct Case {
     /// The owner marked "keep the reporter off this customer" (担当替え).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reporter_kept_off: bool,
+    /// When `store.retention` reduced the case to its counts (see `retention`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erased: Option<Timestamp>,
 }
 
 /// Something that happened to a case: the audit log's entries and what deliveries follow.
@@ -569,6 +572,7 @@ impl Case {
             facts: new.facts,
             additions: Vec::new(),
             reporter_kept_off: false,
+            erased: None,
         }
     }
 

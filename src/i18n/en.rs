@@ -1763,6 +1763,7 @@ impl Catalog for En {
                 "export" => "export",
                 "report-posted" => "report posted by hand",
                 "operations-refused" => "refused the operations socket",
+                "retention-erased" => "erased the details of cases past the retention period",
                 _ => return None,
             },
             Recorded::Detail { what, name } => match (what, name) {
@@ -1777,6 +1778,9 @@ impl Catalog for En {
                 (_, "format") => "format",
                 (_, "since") => "since",
                 (_, "week") => "week",
+                (_, "ids") => "case ids",
+                (_, "closed-before") => "closed before",
+                (_, "retention") => "retention period",
                 _ => return None,
             },
             Recorded::Action(action) => match action {

@@ -1791,6 +1791,7 @@ impl Catalog for Ja {
                 "export" => "エクスポート",
                 "report-posted" => "週次報告の手動投稿",
                 "operations-refused" => "運用ソケットへの接続を拒否",
+                "retention-erased" => "保存期間を過ぎた案件の詳細を消去",
                 _ => return None,
             },
             Recorded::Detail { what, name } => match (what, name) {
@@ -1805,6 +1806,9 @@ impl Catalog for Ja {
                 (_, "format") => "形式",
                 (_, "since") => "対象の開始日",
                 (_, "week") => "対象週",
+                (_, "ids") => "案件ID",
+                (_, "closed-before") => "この日時より前に完了した案件",
+                (_, "retention") => "保存期間",
                 _ => return None,
             },
             Recorded::Action(action) => match action {

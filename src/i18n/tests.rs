@@ -1062,6 +1062,7 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         "export",
         "report-posted",
         "operations-refused",
+        "retention-erased",
     ];
     let details = [
         ("not-staff", "path"),
@@ -1075,6 +1076,9 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         ("export", "format"),
         ("export", "since"),
         ("report-posted", "week"),
+        ("retention-erased", "ids"),
+        ("retention-erased", "closed-before"),
+        ("retention-erased", "retention"),
     ];
     let mut names: Vec<(String, Recorded<'_>)> = Vec::new();
     names.extend(entries.map(|e| (format!("entry/{e}"), Recorded::LogEntry(e))));

@@ -54,7 +54,7 @@ use tokio::sync::Notify;
 
 use crate::domain::{CaseId, CustomerId, CustomerRecord, Event, Refusal, Tallies};
 
-pub use archive::{ARCHIVE_AFTER, Archived};
+pub use archive::{ARCHIVE_AFTER, Archived, Erased};
 pub use cases::Opened;
 pub use log::LogEntry;
 pub use outbox::{DeadLetter, Delivered, ESCALATION_BUDGET, OutboxEntry, Queued, Retry};
