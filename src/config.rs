@@ -136,6 +136,12 @@ pub struct Settings {
     /// Where the company's policy on customer harassment is (`policy.document_url`), told
     /// to every reporter.
     pub policy_url: Option<String>,
+    /// The policy in a few sentences, as `/escalate policy` shows it (`policy.summary`);
+    /// unset, the catalog's summary of what the policy is for.
+    pub policy_summary: Option<String>,
+    /// The Slack user group (`S…`) whose members should read the policy
+    /// (`people.staff_group`); unset, the members of the support channels.
+    pub staff_group: Option<String>,
     /// Whom a reporter can talk to: EAP, the occupational physician, the desk
     /// (`care.support_url`).
     pub support_url: Option<String>,
@@ -338,6 +344,7 @@ struct RawPeople {
     managers: Option<Vec<String>>,
     approvers: Option<Vec<String>>,
     support_leads: Option<Vec<String>>,
+    staff_group: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -369,6 +376,7 @@ struct RawPolicy {
     company_name: Option<String>,
     terms_clause: Option<String>,
     document_url: Option<String>,
+    summary: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -823,6 +831,15 @@ impl Settings {
             currency,
             customer_count: raw.policy.customer_count,
             policy_url: url_setting("policy.document_url", raw.policy.document_url)?,
+            policy_summary: raw
+                .policy
+                .summary
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty()),
+            staff_group: match raw.people.staff_group {
+                None => None,
+                Some(group) => Some(usergroup("people.staff_group", &group)?),
+            },
             support_url: url_setting("care.support_url", raw.care.support_url)?,
             company_name: raw
                 .policy
@@ -902,6 +919,24 @@ fn duration(
                 format!("{text:?} is not a positive duration like \"15m\" or \"1h 30m\""),
             )
         })
+}
+
+/// A Slack user group id (`S0123ABCD`), as usergroups.users.list takes it.
+fn usergroup(key: &str, value: &str) -> Result<String, ConfigError> {
+    let value = value.trim();
+    let ok = (2..=32).contains(&value.len())
+        && value.starts_with('S')
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err(ConfigError::invalid(
+            key,
+            format!("{value:?} is not a Slack user group id like S0123ABCD"),
+        ))
+    }
 }
 
 fn channel(key: &str, value: String) -> Result<ChannelId, ConfigError> {
@@ -1327,6 +1362,24 @@ mod tests {
         let s = Settings::from_sources(MINIMAL, env(&[("ESCALATION_BOT__STORE__CACHE_MB", "64")]))
             .unwrap();
         assert_eq!(s.store_cache_bytes, 64 * 1024 * 1024);
+    }
+
+    #[test]
+    fn the_staff_group_is_a_user_group_id_and_the_summary_optional() {
+        let s = Settings::from_sources(
+            &format!("{MINIMAL}\n[policy]\nsummary = \" We protect our staff. \"\n"),
+            env(&[("ESCALATION_BOT__PEOPLE__STAFF_GROUP", "S0STAFF")]),
+        )
+        .unwrap();
+        assert_eq!(s.staff_group.as_deref(), Some("S0STAFF"));
+        assert_eq!(s.policy_summary.as_deref(), Some("We protect our staff."));
+        let err = Settings::from_sources(
+            MINIMAL,
+            env(&[("ESCALATION_BOT__PEOPLE__STAFF_GROUP", "C0NOTAGROUP")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("people.staff_group"), "{err}");
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod i18n; // every sentence people read, in English and Japanese
 pub mod jobs; // outbox delivery, paging timers, work from events
 pub mod metrics; // counters and /metrics in Prometheus text format
 pub mod operations; // backups, exports, reports by hand: the private socket, where files may go, the audit
+pub mod policy; // the company's policy: who should read it, who has, the list
 pub mod report; // the weekly report for leadership, its chart, and the audit export
 pub mod slack; // signed ingress, Web API client, Block Kit views
 pub mod staff; // who is staff: users.info, cached; everyone else refused silently

@@ -30,6 +30,15 @@ use socket::Caller;
 pub const BACKUP_PATH: &str = "/admin/backup";
 pub const REPORT_PATH: &str = "/admin/report";
 pub const EXPORT_PATH: &str = "/admin/export";
+pub const ACKNOWLEDGEMENTS_PATH: &str = "/admin/acknowledgements";
+
+/// `POST /admin/acknowledgements`: who has acknowledged the policy in force, as text or
+/// CSV.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AcknowledgementsRequest {
+    #[serde(default)]
+    pub csv: bool,
+}
 
 /// `POST /admin/backup`: a consistent copy of the store into a new folder.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -79,7 +88,7 @@ pub struct ExportDone {
 /// The operations requests, from `caller` (already known to be the bot's user).
 pub async fn route(ctx: &Arc<Context>, req: Request<Incoming>, caller: Caller) -> Response<Body> {
     let path = req.uri().path().to_owned();
-    if ![BACKUP_PATH, REPORT_PATH, EXPORT_PATH].contains(&path.as_str()) {
+    if ![BACKUP_PATH, REPORT_PATH, EXPORT_PATH, ACKNOWLEDGEMENTS_PATH].contains(&path.as_str()) {
         return text(StatusCode::NOT_FOUND, "not found");
     }
     if req.method() != Method::POST {
@@ -96,6 +105,32 @@ pub async fn route(ctx: &Arc<Context>, req: Request<Incoming>, caller: Caller) -
         },
         REPORT_PATH => match serde_json::from_slice(&body) {
             Ok(request) => report_asked(ctx, request, caller).await,
+            Err(e) => text(StatusCode::BAD_REQUEST, format!("bad request: {e}")),
+        },
+        ACKNOWLEDGEMENTS_PATH => match serde_json::from_slice::<AcknowledgementsRequest>(&body) {
+            Ok(request) => {
+                let now = ctx.clock.now();
+                match acknowledgements(
+                    &ctx.store,
+                    &ctx.slack,
+                    &ctx.directory,
+                    &ctx.settings,
+                    request.csv,
+                    now,
+                )
+                .await
+                {
+                    Ok((listing, people)) => {
+                        match record_acknowledgements(&ctx.store, caller, request.csv, people, now)
+                            .await
+                        {
+                            Ok(()) => text(StatusCode::OK, listing),
+                            Err(e) => text(StatusCode::INTERNAL_SERVER_ERROR, e),
+                        }
+                    }
+                    Err(e) => text(StatusCode::BAD_GATEWAY, e),
+                }
+            }
             Err(e) => text(StatusCode::BAD_REQUEST, format!("bad request: {e}")),
         },
         _ => match serde_json::from_slice(&body) {
@@ -281,6 +316,58 @@ pub async fn record_chart_export(
         let _ = std::fs::remove_file(&done.path);
         format!("The chart could not be recorded in the audit log, so it was removed: {e}")
     })
+}
+
+/// Who should read the policy (`crate::policy::readers`, from Slack) and who has read the
+/// version in force, as text or CSV in the configured language; with how many people it
+/// lists.
+pub async fn acknowledgements(
+    store: &Store,
+    slack: &crate::slack::api::WebApi,
+    directory: &crate::staff::Directory,
+    settings: &Settings,
+    csv: bool,
+    now: jiff::Timestamp,
+) -> Result<(String, usize), String> {
+    let readers = crate::policy::readers(slack, directory, settings, now)
+        .await
+        .map_err(|e| format!("Slack did not list the staff: {e}"))?;
+    let version = &settings.rules.policy.version;
+    let standings = crate::policy::standings(store, version, readers).map_err(|e| e.to_string())?;
+    let listing = crate::policy::listing(
+        settings.locale.catalog(),
+        version,
+        &standings,
+        &settings.report.schedule.zone,
+        csv,
+    );
+    Ok((listing, standings.len()))
+}
+
+/// Records a listing of acknowledgements in the audit log, as an export (it names people).
+pub async fn record_acknowledgements(
+    store: &Store,
+    caller: Caller,
+    csv: bool,
+    people: usize,
+    at: jiff::Timestamp,
+) -> Result<(), String> {
+    let entry = caller
+        .entry(at, "export")
+        .with("path", "standard output")
+        .with(
+            "format",
+            if csv {
+                "acknowledgements-csv"
+            } else {
+                "acknowledgements"
+            },
+        )
+        .with("people", people.to_string());
+    store
+        .log(&entry)
+        .await
+        .map_err(|e| format!("The list could not be recorded in the audit log: {e}"))
 }
 
 /// Records a report posted by hand (what the schedule posts is in its own state).

@@ -58,6 +58,9 @@ fn scopes_of(method: &str) -> &'static [&'static str] {
         "views.open" | "chat.getPermalink" => &[],
         // Who is staff: the workspace, the guest flags, bots and deactivated accounts.
         "users.info" => &["users:read"],
+        // Who should read the policy: a user group's members, or the support channels'.
+        "usergroups.users.list" => &["usergroups:read"],
+        "conversations.members" => &["channels:read", "groups:read"],
         // Our own workspace, when slack.team_id is not configured: no scope needed.
         "auth.test" => &[],
         // The app-level token (connections:write), not a bot scope.

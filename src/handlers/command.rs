@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::app::Context;
 use crate::domain::{ChannelId, CustomerId, UserId};
-use crate::handlers::{CommandForm, Reply, ephemeral, ephemeral_message, escalate};
+use crate::handlers::{CommandForm, Reply, ephemeral, ephemeral_message, escalate, policy};
 use crate::slack::views;
 use crate::staff::{Admission, Path};
 
@@ -22,6 +22,10 @@ pub enum Request<'a> {
     Form,
     Help,
     Stats,
+    /// `/escalate policy`: the policy, to confirm having read it.
+    Policy,
+    /// `/escalate policy remind`: remind those who have not read it (managers).
+    PolicyRemind,
     History {
         customer: Option<&'a str>,
         /// Which page of a long history, counting from 1 (typed after the customer).
@@ -54,6 +58,12 @@ pub fn parse(text: &str) -> Request<'_> {
     match word.to_lowercase().as_str() {
         "help" | "ヘルプ" | "?" | "？" => Request::Help,
         "stats" | "集計" => Request::Stats,
+        "policy" | "方針" => match first_word(rest) {
+            Some((word, _)) if matches!(word.to_lowercase().as_str(), "remind" | "催促") => {
+                Request::PolicyRemind
+            }
+            _ => Request::Policy,
+        },
         "history" | "履歴" => {
             let (customer, page) = match first_word(rest) {
                 Some((customer, rest)) => (Some(customer), first_word(rest).map(|(p, _)| p)),
@@ -110,6 +120,8 @@ pub async fn handle(ctx: &Arc<Context>, form: CommandForm) -> Reply {
     match request {
         Request::Form => escalate::open_form(ctx, &form),
         Request::Help => ephemeral(t.usage()),
+        Request::Policy => policy::show(ctx, &user),
+        Request::PolicyRemind => policy::remind(ctx, &user, form.response_url.clone()),
         Request::Stats => match ctx.store.tallies() {
             Ok(tallies) => {
                 ephemeral(t.tallies(&tallies, ctx.settings.customer_count, look.currency))
@@ -160,6 +172,10 @@ mod tests {
         assert_eq!(parse("ヘルプ"), Request::Help);
         assert_eq!(parse("STATS"), Request::Stats);
         assert_eq!(parse("集計"), Request::Stats);
+        assert_eq!(parse("policy"), Request::Policy);
+        assert_eq!(parse("方針"), Request::Policy);
+        assert_eq!(parse("policy remind"), Request::PolicyRemind);
+        assert_eq!(parse("方針　催促"), Request::PolicyRemind);
         assert_eq!(
             parse("履歴 cust-9"),
             Request::History {

@@ -954,6 +954,49 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
     }
     let week = Week::new(2026, 49).expect("a week");
     md("chart_comment".into(), t.chart_comment(week, 12));
+    let version = Untrusted::new(POLICY);
+    for (name, summary, url, acknowledged) in [
+        ("bare", None, None, None),
+        (
+            "full",
+            Some(Untrusted::new(TYPED)),
+            Some(Untrusted::new(LINK)),
+            Some(at()),
+        ),
+    ] {
+        md(
+            format!("policy_view/{name}"),
+            t.policy_view(&user(ALPHA), version, summary, url, acknowledged, &zone),
+        );
+    }
+    md(
+        "policy_acknowledged".into(),
+        t.policy_acknowledged(&user(ALPHA), version, at(), &zone),
+    );
+    md(
+        "policy_version_changed".into(),
+        t.policy_version_changed(Untrusted::new(TYPED), version),
+    );
+    md(
+        "policy_reminder_intro".into(),
+        t.policy_reminder_intro(&user(BRAVO)),
+    );
+    md("policy_remind_refused".into(), t.policy_remind_refused());
+    md(
+        "policy_remind_started".into(),
+        t.policy_remind_started(version),
+    );
+    for (name, sent, recent, done) in [("none", 0, 0, 0), ("one", 1, 1, 1), ("some", 431, 417, 419)]
+    {
+        md(
+            format!("policy_remind_done/{name}"),
+            t.policy_remind_done(version, sent, recent, done),
+        );
+    }
+    md(
+        "policy_members_failed".into(),
+        t.policy_members_failed(Untrusted::new("missing_scope")),
+    );
     for (name, minutes) in [("0", 0), ("m", 45), ("h", 180), ("hm", 320), ("d", 3000)] {
         md(
             format!("duration/{name}"),
@@ -991,7 +1034,16 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         "chart_table_caption".into(),
         t.chart_table_caption(week, 12),
     );
+    plain(
+        "acknowledgement_summary".into(),
+        t.acknowledgement_summary(POLICY, 417, 431),
+    );
+    for (i, header) in t.acknowledgement_headers().into_iter().enumerate() {
+        plain(format!("acknowledgement_headers/{i}"), header.into());
+    }
     for (key, label) in [
+        ("policy_ack_button", t.policy_ack_button()),
+        ("acknowledgement_not_yet", t.acknowledgement_not_yet()),
         ("chart_x_axis", t.chart_x_axis()),
         ("chart_y_axis", t.chart_y_axis()),
         ("chart_no_cases", t.chart_no_cases()),
@@ -1077,6 +1129,7 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         ("export", "since"),
         ("report-posted", "week"),
         ("retention-erased", "ids"),
+        ("export", "people"),
         ("retention-erased", "closed-before"),
         ("retention-erased", "retention"),
     ];

@@ -28,6 +28,8 @@
 //!   case (refusals before any case exists, backups, exports; see `log`), never rewritten
 //! - `contact_by_customer`, `contact_suggested`: each customer's recent contacts, for
 //!   repeated-contact suggestions (see `contacts`)
+//! - `policy_ack`, `policy_reminded`: who read which version of the policy and when, and
+//!   when each person was last reminded to (see `policy`)
 //!
 //! A case lives in `case_by_id` and `audit_by_case` until the archive takes it, then in
 //! `archive_by_block` only; the readers below look in both.
@@ -39,6 +41,7 @@ mod flush;
 mod keys;
 mod log;
 mod outbox;
+mod policy;
 mod queue;
 mod report;
 mod work;
@@ -58,11 +61,12 @@ pub use archive::{ARCHIVE_AFTER, Archived, Erased};
 pub use cases::Opened;
 pub use log::LogEntry;
 pub use outbox::{DeadLetter, Delivered, ESCALATION_BUDGET, OutboxEntry, Queued, Retry};
+pub use policy::PolicyAck;
 pub use report::{Posting, ReportState, WeekFigures};
 pub use work::{Work, WorkEntry};
 
 /// The layout this build reads and writes. Bump it with a migration in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Rewrites a store's layout from one schema version to the next.
 type Migration = fn(&sled::Db) -> Result<(), StoreError>;
@@ -74,7 +78,17 @@ const MIGRATIONS: &[Migration] = &[
     classified,
     queue_indexes,
     combined_outcomes,
+    policy_acknowledgements,
 ];
+
+/// Version 7 (issue 14) keeps who read which version of the policy, and when each person
+/// was last reminded (`policy_ack`, `policy_reminded`, created on open), and erases cases
+/// past `store.retention` (an erased case has `erased` set and people's ids replaced; the
+/// audit log outside cases gets `retention-erased` entries). Nothing old is rewritten; the
+/// version is raised so an older build, which knows none of it, refuses the store.
+fn policy_acknowledgements(_db: &sled::Db) -> Result<(), StoreError> {
+    Ok(())
+}
 
 /// Version 5 indexes the outbox and the event work (lanes, due heads by rate budget,
 /// pending per case, depth), so a delivery pass no longer reads the whole backlog. The
@@ -212,6 +226,8 @@ pub struct Store {
     log: sled::Tree,
     contacts: sled::Tree,
     suggested: sled::Tree,
+    policy_ack: sled::Tree,
+    policy_reminded: sled::Tree,
     /// The zone weeks are counted in for the weekly report (see `set_report_zone`).
     zone: jiff::tz::TimeZone,
     flusher: Arc<flush::Flusher>,
@@ -344,6 +360,8 @@ impl Store {
             log: db.open_tree("audit_log_by_seq")?,
             contacts: db.open_tree("contact_by_customer")?,
             suggested: db.open_tree("contact_suggested")?,
+            policy_ack: db.open_tree("policy_ack")?,
+            policy_reminded: db.open_tree("policy_reminded")?,
             zone: jiff::tz::TimeZone::UTC,
             flusher: Arc::new(flush::Flusher::new(path)),
             db,

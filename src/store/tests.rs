@@ -1211,3 +1211,53 @@ async fn a_schema_4_store_with_single_kind_outcomes_reads_as_measures() {
     let tallies = store.tallies().unwrap();
     assert_eq!((tallies.refunds, tallies.terminations), (1, 1));
 }
+
+#[tokio::test]
+async fn a_schema_6_store_opens_as_7_with_its_cases_and_takes_acknowledgements() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s");
+    let rules = rules();
+    let before = {
+        let store = Store::open(&path, 1 << 20).unwrap();
+        let at = stamp("UAGENT1", 0).at;
+        store
+            .open_case(new_case("acme"), at, &rules, None)
+            .await
+            .unwrap()
+            .case
+    };
+    {
+        // A store as schema 6 left it: no policy trees, the version at 6.
+        let mut db = sled::open(&path);
+        for _ in 0..100 {
+            if db.is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            db = sled::open(&path);
+        }
+        let db = db.unwrap();
+        db.drop_tree("policy_ack").unwrap();
+        db.drop_tree("policy_reminded").unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert(keys::SCHEMA_VERSION, encode(&6u32))
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let store = open_when_released(&path).unwrap();
+    let version: u32 = decode(
+        "meta",
+        &store.meta.get(keys::SCHEMA_VERSION).unwrap().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(version, 7);
+    assert_eq!(store.case(before.id).unwrap().unwrap(), before);
+    let user = UserId::parse("UAGENT1").unwrap();
+    assert!(store.policy_acknowledgement(&user, "1").unwrap().is_none());
+    store
+        .acknowledge_policy(&user, "1", stamp("UAGENT1", 5).at)
+        .await
+        .unwrap();
+    assert_eq!(store.policy_acknowledgements("1").unwrap().len(), 1);
+}
