@@ -372,3 +372,33 @@ async fn the_acknowledgements_command_lists_who_has_and_who_has_not() {
         .count();
     assert_eq!(logged, 1);
 }
+
+#[tokio::test]
+async fn in_japanese_the_policy_asks_for_確認しました_and_records_it() {
+    let clock = Arc::new(ManualClock::new("2026-12-01T01:00:00Z".parse().unwrap()));
+    let bot = TestBot::start_with(Options {
+        clock,
+        locale: escalation_bot::i18n::Locale::Ja,
+        tweak: with_group,
+        ..Options::default()
+    })
+    .await;
+    let policy = shown(&bot.escalate(AGENT, "方針").await);
+    assert!(
+        policy
+            .text
+            .contains("*カスタマーハラスメントに関する当社の方針* 版：2026-11"),
+        "{}",
+        policy.text
+    );
+    assert!(policy.blocks.to_string().contains("確認しました"));
+    let seen = bot.ephemerals_for(AGENT).len();
+    bot.click(AGENT, &policy, "policy_ack").await;
+    let answer = next_ephemeral(&bot, AGENT, seen).await;
+    assert!(
+        // The test bot counts time in UTC, which a Japanese sentence names.
+        answer
+            .contains("方針（版：2026-11）を2026年12月1日 01:00 UTCに確認したことを記録しました。"),
+        "{answer}"
+    );
+}

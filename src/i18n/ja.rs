@@ -1514,7 +1514,7 @@ impl Catalog for Ja {
         acknowledged: Option<Timestamp>,
         zone: &TimeZone,
     ) -> String {
-        let mut out = format!("*カスタマーハラスメントに関する当社の方針* 第{version}版\n");
+        let mut out = format!("*カスタマーハラスメントに関する当社の方針* 版：{version}\n");
         match summary {
             Some(summary) => out.push_str(&summary.to_string()),
             None => out.push_str(
@@ -1552,7 +1552,7 @@ impl Catalog for Ja {
         zone: &TimeZone,
     ) -> String {
         format!(
-            "{}さん、ありがとうございます。方針の第{version}版を{}に確認したことを記録しました。",
+            "{}さん、ありがとうございます。方針（版：{version}）を{}に確認したことを記録しました。",
             mention(user),
             self.datetime(at, zone)
         )
@@ -1560,7 +1560,7 @@ impl Catalog for Ja {
 
     fn policy_version_changed(&self, clicked: Untrusted<'_>, version: Untrusted<'_>) -> String {
         format!(
-            "このボタンは方針の第{clicked}版のものです。現在は第{version}版のため、何も記録して\
+            "このボタンは方針の版 {clicked} のものです。現在の版は {version} のため、何も記録して\
              いません。下の最新の版をお読みください。"
         )
     }
@@ -1579,7 +1579,7 @@ impl Catalog for Ja {
 
     fn policy_remind_started(&self, version: Untrusted<'_>) -> String {
         format!(
-            "方針の第{version}版をまだ確認していない方を調べています。お願いを送り終えたら、\
+            "方針（版：{version}）をまだ確認していない方を調べています。お願いを送り終えたら、\
              送った人数をお知らせします。"
         )
     }
@@ -1592,7 +1592,7 @@ impl Catalog for Ja {
         acknowledged: usize,
     ) -> String {
         format!(
-            "方針の第{version}版の確認のお願いを{sent}人に送りました。この1週間にお願い済みの\
+            "方針（版：{version}）の確認のお願いを{sent}人に送りました。この1週間にお願い済みの\
              {recent}人には送っていません。確認済みの方は{acknowledged}人です。"
         )
     }
@@ -1613,7 +1613,7 @@ impl Catalog for Ja {
     }
 
     fn acknowledgement_summary(&self, version: &str, done: usize, total: usize) -> String {
-        format!("方針の第{version}版を確認済みの方は、{total}人中{done}人です。")
+        format!("方針（版：{version}）を確認済みの方は、{total}人中{done}人です。")
     }
 
     fn chart_comment(&self, week: Week, weeks: usize) -> String {
