@@ -74,24 +74,25 @@ async fn send_reminders(ctx: &Arc<Context>, by: &UserId) -> String {
     };
     let (mut sent, mut recent, mut done) = (0, 0, 0);
     for user in readers {
-        let standing = ctx.store.policy_acknowledgement(&user, &version);
-        let reminded = ctx.store.policy_reminded(&user);
-        let (acknowledged, reminded) = match (standing, reminded) {
-            (Ok(a), Ok(r)) => (a, r),
-            (Err(e), _) | (_, Err(e)) => {
-                return ctx.internal_error("reading acknowledgements", &e);
-            }
+        let acknowledged = match ctx.store.policy_acknowledgement(&user, &version) {
+            Ok(acknowledged) => acknowledged,
+            Err(e) => return ctx.internal_error("reading acknowledgements", &e),
         };
         if acknowledged.is_some() {
             done += 1;
             continue;
         }
-        if reminded.is_some_and(|at| now.duration_since(at) < REMIND_EVERY) {
-            recent += 1;
-            continue;
-        }
-        if let Err(e) = ctx.store.mark_policy_reminded(&user, now).await {
-            return ctx.internal_error("recording a policy reminder", &e);
+        match ctx
+            .store
+            .claim_policy_reminder(&user, now, REMIND_EVERY)
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => {
+                recent += 1;
+                continue;
+            }
+            Err(e) => return ctx.internal_error("recording a policy reminder", &e),
         }
         let content = policy::message(
             t,

@@ -102,19 +102,39 @@ impl Store {
             .and_then(|v| keys::micros_from(&v)))
     }
 
-    /// Records a reminder to `user` at `at`, and flushes: written before the reminder is
-    /// sent, so a crash can cost a reminder but never send two in a week.
-    pub async fn mark_policy_reminded(
+    /// Claims a reminder to `user` at `at` unless they had one within `every`, and flushes:
+    /// written before the reminder is sent, and atomically (two rounds asked at once
+    /// cannot both claim the same person), so a crash can cost a reminder but nobody gets
+    /// two within `every`. Whether the reminder is theirs to send.
+    pub async fn claim_policy_reminder(
         &self,
         user: &UserId,
         at: Timestamp,
-    ) -> Result<(), StoreError> {
-        {
+        every: jiff::SignedDuration,
+    ) -> Result<bool, StoreError> {
+        let key = user.as_str().as_bytes();
+        let claimed = {
             let _writing = self.writing();
-            self.policy_reminded
-                .insert(user.as_str().as_bytes(), keys::micros(at).to_vec())?;
+            loop {
+                let current = self.policy_reminded.get(key)?;
+                let last = current.as_deref().and_then(keys::micros_from);
+                if last.is_some_and(|last| at.duration_since(last) < every) {
+                    break false;
+                }
+                let swapped = self.policy_reminded.compare_and_swap(
+                    key,
+                    current,
+                    Some(keys::micros(at).to_vec()),
+                )?;
+                if swapped.is_ok() {
+                    break true;
+                }
+            }
+        };
+        if claimed {
+            self.flush().await?;
         }
-        self.flush().await
+        Ok(claimed)
     }
 }
 
@@ -179,13 +199,18 @@ mod tests {
         );
 
         assert!(store.policy_reminded(&bob).unwrap().is_none());
-        store
-            .mark_policy_reminded(&bob, at("2026-12-04T00:00:00Z"))
-            .await
-            .unwrap();
+        let week = jiff::SignedDuration::from_hours(7 * 24);
+        let claim = |when: &str| store.claim_policy_reminder(&bob, at(when), week);
+        assert!(claim("2026-12-04T00:00:00Z").await.unwrap());
+        assert!(!claim("2026-12-04T00:00:00Z").await.unwrap(), "once");
+        assert!(
+            !claim("2026-12-10T23:59:59Z").await.unwrap(),
+            "not within the week"
+        );
         assert_eq!(
             store.policy_reminded(&bob).unwrap(),
             Some(at("2026-12-04T00:00:00Z"))
         );
+        assert!(claim("2026-12-11T00:00:00Z").await.unwrap(), "a week later");
     }
 }
