@@ -116,7 +116,6 @@ pub async fn route(ctx: &Arc<Context>, req: Request<Incoming>, caller: Caller) -
                     &ctx.directory,
                     &ctx.settings,
                     request.csv,
-                    now,
                 )
                 .await
                 {
@@ -327,9 +326,8 @@ pub async fn acknowledgements(
     directory: &crate::staff::Directory,
     settings: &Settings,
     csv: bool,
-    now: jiff::Timestamp,
 ) -> Result<(String, usize), String> {
-    let readers = crate::policy::readers(slack, directory, settings, now)
+    let readers = crate::policy::readers(slack, directory, settings)
         .await
         .map_err(|e| format!("Slack did not list the staff: {e}"))?;
     let version = &settings.rules.policy.version;

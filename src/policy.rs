@@ -22,13 +22,14 @@ pub const REMIND_EVERY: SignedDuration = SignedDuration::from_hours(7 * 24);
 
 /// Who should read the policy: the members of `people.staff_group` (a Slack user group),
 /// else of the support channels, each once, keeping only staff (full members of our
-/// workspace: never a customer, a guest or a bot). In the order Slack lists them.
+/// workspace: never a customer, a guest or a bot), with the name Slack gives them. In the
+/// order Slack lists them. Asks users.info for each (a list made now and then, not
+/// cached).
 pub async fn readers(
     slack: &WebApi,
     directory: &Directory,
     settings: &Settings,
-    now: Timestamp,
-) -> Result<Vec<UserId>, CallError> {
+) -> Result<Vec<Reader>, CallError> {
     let mut listed: Vec<UserId> = Vec::new();
     match &settings.staff_group {
         Some(group) => listed = slack.usergroup_members(group).await?,
@@ -42,19 +43,31 @@ pub async fn readers(
             }
         }
     }
+    let our_team = directory.our_team(slack).await?;
     let mut staff = Vec::with_capacity(listed.len());
     for user in listed {
-        if directory.judge(slack, now, &user).await?.is_ok() {
-            staff.push(user);
+        if let Some(member) = slack.member(&user).await?
+            && member.judge(&our_team).is_ok()
+        {
+            let name = member.real_name.filter(|n| !n.trim().is_empty());
+            staff.push(Reader { user, name });
         }
     }
     Ok(staff)
+}
+
+/// Someone who should read the policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reader {
+    pub user: UserId,
+    pub name: Option<String>,
 }
 
 /// One reader and when they acknowledged the version in force, if they did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Standing {
     pub user: UserId,
+    pub name: Option<String>,
     pub acknowledged: Option<Timestamp>,
 }
 
@@ -62,15 +75,19 @@ pub struct Standing {
 pub fn standings(
     store: &Store,
     version: &str,
-    readers: Vec<UserId>,
+    readers: Vec<Reader>,
 ) -> Result<Vec<Standing>, StoreError> {
     readers
         .into_iter()
-        .map(|user| {
+        .map(|Reader { user, name }| {
             let acknowledged = store
                 .policy_acknowledgement(&user, version)?
                 .map(|ack| ack.at);
-            Ok(Standing { user, acknowledged })
+            Ok(Standing {
+                user,
+                name,
+                acknowledged,
+            })
         })
         .collect()
 }
@@ -118,13 +135,22 @@ pub fn listing(
                     .to_string(),
                 None => String::new(),
             };
-            out.push_str(&format!("{},{},{}\r\n", s.user, field(version), at));
+            out.push_str(&format!(
+                "{},{},{},{}\r\n",
+                s.user,
+                field(s.name.as_deref().unwrap_or("")),
+                field(version),
+                at
+            ));
         }
         return out;
     }
     let mut out = String::new();
     for s in sorted {
-        out.push_str(&format!("{}  {}\n", s.user, when(s)));
+        match &s.name {
+            Some(name) => out.push_str(&format!("{} ({name})  {}\n", s.user, when(s))),
+            None => out.push_str(&format!("{}  {}\n", s.user, when(s))),
+        }
     }
     out.push_str(&catalog.acknowledgement_summary(version, done, standings.len()));
     out.push('\n');
@@ -185,21 +211,24 @@ mod tests {
         let standings = vec![
             Standing {
                 user: user("U0NOTYET"),
+                name: None,
                 acknowledged: None,
             },
             Standing {
                 user: user("U0LATE"),
+                name: Some("Sato, Aiko".into()),
                 acknowledged: Some("2026-12-02T01:00:00Z".parse().unwrap()),
             },
             Standing {
                 user: user("U0EARLY"),
+                name: Some("田中 健二".into()),
                 acknowledged: Some("2026-12-01T01:00:00Z".parse().unwrap()),
             },
         ];
         let text = listing(Locale::En.catalog(), "2026-11", &standings, &zone, false);
         let lines: Vec<&str> = text.lines().collect();
-        assert!(lines[0].starts_with("U0EARLY"), "{text}");
-        assert!(lines[1].starts_with("U0LATE"), "{text}");
+        assert!(lines[0].starts_with("U0EARLY (田中 健二)  "), "{text}");
+        assert!(lines[1].starts_with("U0LATE (Sato, Aiko)  "), "{text}");
         assert_eq!(lines[2], "U0NOTYET  not yet");
         assert_eq!(
             lines[3],
@@ -207,13 +236,14 @@ mod tests {
         );
         let csv = listing(Locale::Ja.catalog(), "2026-11", &standings, &zone, true);
         assert!(
-            csv.starts_with("\u{feff}Slack ユーザー,方針の版,確認日時\r\n"),
+            csv.starts_with("\u{feff}Slack ユーザー,名前,方針の版,確認日時\r\n"),
             "{csv}"
         );
         assert!(
-            csv.contains("U0EARLY,2026-11,2026-12-01T10:00:00+09:00\r\n"),
+            csv.contains("U0EARLY,田中 健二,2026-11,2026-12-01T10:00:00+09:00\r\n"),
             "{csv}"
         );
-        assert!(csv.contains("U0NOTYET,2026-11,\r\n"), "{csv}");
+        assert!(csv.contains("U0LATE,\"Sato, Aiko\",2026-11,"), "{csv}");
+        assert!(csv.contains("U0NOTYET,,2026-11,\r\n"), "{csv}");
     }
 }

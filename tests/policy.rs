@@ -349,18 +349,30 @@ async fn the_acknowledgements_command_lists_who_has_and_who_has_not() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.starts_with("\u{feff}Slack user,Policy version,Acknowledged at\r\n"),
+        stdout.starts_with("\u{feff}Slack user,Name,Policy version,Acknowledged at\r\n"),
         "{stdout}"
     );
     assert!(
-        stdout.contains(&format!("{AGENT},2026-11,2026-12-01T01:00:00+00:00\r\n")),
+        stdout.contains(&format!(
+            "{AGENT},{},2026-11,2026-12-01T01:00:00+00:00\r\n",
+            bot.slack.user_name(AGENT)
+        )),
         "{stdout}"
     );
     assert!(
-        stdout.contains(&format!("{AGENT2},2026-11,\r\n")),
+        stdout.contains(&format!(
+            "{AGENT2},{},2026-11,\r\n",
+            bot.slack.user_name(AGENT2)
+        )),
         "{stdout}"
     );
-    assert!(stdout.contains(&format!("{MGR1},2026-11,\r\n")), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "{MGR1},{},2026-11,\r\n",
+            bot.slack.user_name(MGR1)
+        )),
+        "{stdout}"
+    );
     assert!(!stdout.contains(GUEST), "a guest is not staff: {stdout}");
     // Listing names people: it is audited like an export.
     tokio::time::sleep(Duration::from_millis(50)).await;

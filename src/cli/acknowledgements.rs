@@ -40,7 +40,7 @@ pub fn run(config: Option<&Path>, format: &str) -> Result<(), String> {
     let now = jiff::Timestamp::now();
     let listing = runtime()?.block_on(async {
         let (listing, people) =
-            operations::acknowledgements(&store, &slack, &directory, &settings, csv, now).await?;
+            operations::acknowledgements(&store, &slack, &directory, &settings, csv).await?;
         let caller = operations::socket::Caller::this_process();
         operations::record_acknowledgements(&store, caller, csv, people, now).await?;
         Ok::<String, String>(listing)

@@ -61,7 +61,7 @@ async fn send_reminders(ctx: &Arc<Context>, by: &UserId) -> String {
     let t = ctx.look().t;
     let version = ctx.settings.rules.policy.version.clone();
     let now = ctx.clock.now();
-    let readers = match policy::readers(&ctx.slack, &ctx.directory, &ctx.settings, now).await {
+    let readers = match policy::readers(&ctx.slack, &ctx.directory, &ctx.settings).await {
         Ok(readers) => readers,
         Err(e) => {
             tracing::warn!(error = %e, "could not list who should read the policy");
@@ -73,7 +73,7 @@ async fn send_reminders(ctx: &Arc<Context>, by: &UserId) -> String {
         }
     };
     let (mut sent, mut recent, mut done) = (0, 0, 0);
-    for user in readers {
+    for policy::Reader { user, .. } in readers {
         let acknowledged = match ctx.store.policy_acknowledgement(&user, &version) {
             Ok(acknowledged) => acknowledged,
             Err(e) => return ctx.internal_error("reading acknowledgements", &e),

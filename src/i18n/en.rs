@@ -1593,8 +1593,8 @@ impl Catalog for En {
         )
     }
 
-    fn acknowledgement_headers(&self) -> [&'static str; 3] {
-        ["Slack user", "Policy version", "Acknowledged at"]
+    fn acknowledgement_headers(&self) -> [&'static str; 4] {
+        ["Slack user", "Name", "Policy version", "Acknowledged at"]
     }
 
     fn acknowledgement_not_yet(&self) -> &'static str {

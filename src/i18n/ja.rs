@@ -1604,8 +1604,8 @@ impl Catalog for Ja {
         )
     }
 
-    fn acknowledgement_headers(&self) -> [&'static str; 3] {
-        ["Slack ユーザー", "方針の版", "確認日時"]
+    fn acknowledgement_headers(&self) -> [&'static str; 4] {
+        ["Slack ユーザー", "名前", "方針の版", "確認日時"]
     }
 
     fn acknowledgement_not_yet(&self) -> &'static str {

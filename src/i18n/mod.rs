@@ -537,9 +537,9 @@ pub trait Catalog: Sync {
     ) -> String;
     /// The staff could not be listed from Slack (`reason`: its error code).
     fn policy_members_failed(&self, reason: Untrusted<'_>) -> String;
-    /// The `acknowledgements` command: its CSV headers (user, version, acknowledged at),
+    /// The `acknowledgements` command: its CSV headers (user, name, version, acknowledged at),
     /// the word for "not yet", and its closing line (`source`: the group or channels).
-    fn acknowledgement_headers(&self) -> [&'static str; 3];
+    fn acknowledgement_headers(&self) -> [&'static str; 4];
     fn acknowledgement_not_yet(&self) -> &'static str;
     fn acknowledgement_summary(&self, version: &str, done: usize, total: usize) -> String;
 
