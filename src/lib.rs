@@ -13,6 +13,7 @@ pub mod i18n; // every sentence people read, in English and Japanese
 pub mod jobs; // outbox delivery, paging timers, work from events
 pub mod metrics; // counters and /metrics in Prometheus text format
 pub mod operations; // backups, exports, reports by hand: the private socket, where files may go, the audit
+pub mod policy; // the company's policy: who should read it, who has, the list
 pub mod render; // what the bot shows in Slack: cards, pages, forms, as Block Kit
 pub mod report; // the weekly report for leadership, its chart, and the audit export
 pub mod slack; // Slack's transport: signed ingress, Web API client, Socket Mode, payloads

@@ -30,6 +30,15 @@ use socket::Caller;
 pub const BACKUP_PATH: &str = "/admin/backup";
 pub const REPORT_PATH: &str = "/admin/report";
 pub const EXPORT_PATH: &str = "/admin/export";
+pub const ACKNOWLEDGEMENTS_PATH: &str = "/admin/acknowledgements";
+
+/// `POST /admin/acknowledgements`: who has acknowledged the policy in force, as text or
+/// CSV.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AcknowledgementsRequest {
+    #[serde(default)]
+    pub csv: bool,
+}
 
 /// `POST /admin/backup`: a consistent copy of the store into a new folder.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -53,6 +62,10 @@ pub struct ReportRequest {
     pub week: Option<String>,
     #[serde(default)]
     pub post: bool,
+    /// Write the week's chart as a PNG into this new file (like an export's `path`)
+    /// instead.
+    #[serde(default)]
+    pub chart: Option<PathBuf>,
 }
 
 /// `POST /admin/export`: every case (opened since `since`) into a new file.
@@ -75,7 +88,7 @@ pub struct ExportDone {
 /// The operations requests, from `caller` (already known to be the bot's user).
 pub async fn route(ctx: &Arc<Context>, req: Request<Incoming>, caller: Caller) -> Response<Body> {
     let path = req.uri().path().to_owned();
-    if ![BACKUP_PATH, REPORT_PATH, EXPORT_PATH].contains(&path.as_str()) {
+    if ![BACKUP_PATH, REPORT_PATH, EXPORT_PATH, ACKNOWLEDGEMENTS_PATH].contains(&path.as_str()) {
         return text(StatusCode::NOT_FOUND, "not found");
     }
     if req.method() != Method::POST {
@@ -92,6 +105,31 @@ pub async fn route(ctx: &Arc<Context>, req: Request<Incoming>, caller: Caller) -
         },
         REPORT_PATH => match serde_json::from_slice(&body) {
             Ok(request) => report_asked(ctx, request, caller).await,
+            Err(e) => text(StatusCode::BAD_REQUEST, format!("bad request: {e}")),
+        },
+        ACKNOWLEDGEMENTS_PATH => match serde_json::from_slice::<AcknowledgementsRequest>(&body) {
+            Ok(request) => {
+                let now = ctx.clock.now();
+                match acknowledgements(
+                    &ctx.store,
+                    &ctx.slack,
+                    &ctx.directory,
+                    &ctx.settings,
+                    request.csv,
+                )
+                .await
+                {
+                    Ok((listing, people)) => {
+                        match record_acknowledgements(&ctx.store, caller, request.csv, people, now)
+                            .await
+                        {
+                            Ok(()) => text(StatusCode::OK, listing),
+                            Err(e) => text(StatusCode::INTERNAL_SERVER_ERROR, e),
+                        }
+                    }
+                    Err(e) => text(StatusCode::BAD_GATEWAY, e),
+                }
+            }
             Err(e) => text(StatusCode::BAD_REQUEST, format!("bad request: {e}")),
         },
         _ => match serde_json::from_slice(&body) {
@@ -231,6 +269,105 @@ pub async fn record_export(
     })
 }
 
+/// Writes a week's chart as a PNG into a new file `requested` under `output_dir` (0600),
+/// its legend naming the categories in the configured language: the chart to keep or to
+/// send on, where Slack's native chart lives only in Slack. Blocking. `cases` in the
+/// answer is how many cases the report counts.
+pub fn chart_file(
+    store: &Store,
+    settings: &Settings,
+    week: Week,
+    now: jiff::Timestamp,
+    requested: &Path,
+) -> Result<ExportDone, String> {
+    let report = WeeklyReport::configured(store, settings, week, now).map_err(|e| e.to_string())?;
+    let png = report.chart_png(settings.locale.catalog());
+    let dir = OutputDir::prepare(&settings.output_dir()).map_err(|e| e.to_string())?;
+    let target = dir.resolve(requested).map_err(|e| e.to_string())?;
+    let mut file = output::create_file(&target).map_err(|e| e.to_string())?;
+    if let Err(e) = std::io::Write::write_all(&mut file, &png) {
+        drop(file);
+        let _ = std::fs::remove_file(&target);
+        return Err(e.to_string());
+    }
+    Ok(ExportDone {
+        path: target,
+        cases: usize::try_from(report.summary.stats.opened).unwrap_or(usize::MAX),
+    })
+}
+
+/// Records a chart written to a file, as an export (format `png`); a file that cannot be
+/// recorded is removed.
+pub async fn record_chart_export(
+    store: &Store,
+    caller: Caller,
+    done: &ExportDone,
+    week: Week,
+    at: jiff::Timestamp,
+) -> Result<(), String> {
+    let entry = caller
+        .entry(at, "export")
+        .with("path", done.path.display().to_string())
+        .with("format", "png")
+        .with("week", week.to_string())
+        .with("cases", done.cases.to_string());
+    store.log(&entry).await.map_err(|e| {
+        let _ = std::fs::remove_file(&done.path);
+        format!("The chart could not be recorded in the audit log, so it was removed: {e}")
+    })
+}
+
+/// Who should read the policy (`crate::policy::readers`, from Slack) and who has read the
+/// version in force, as text or CSV in the configured language; with how many people it
+/// lists.
+pub async fn acknowledgements(
+    store: &Store,
+    slack: &crate::slack::api::WebApi,
+    directory: &crate::staff::Directory,
+    settings: &Settings,
+    csv: bool,
+) -> Result<(String, usize), String> {
+    let readers = crate::policy::readers(slack, directory, settings)
+        .await
+        .map_err(|e| format!("Slack did not list the staff: {e}"))?;
+    let version = &settings.rules.policy.version;
+    let standings = crate::policy::standings(store, version, readers).map_err(|e| e.to_string())?;
+    let listing = crate::policy::listing(
+        settings.locale.catalog(),
+        version,
+        &standings,
+        &settings.report.schedule.zone,
+        csv,
+    );
+    Ok((listing, standings.len()))
+}
+
+/// Records a listing of acknowledgements in the audit log, as an export (it names people).
+pub async fn record_acknowledgements(
+    store: &Store,
+    caller: Caller,
+    csv: bool,
+    people: usize,
+    at: jiff::Timestamp,
+) -> Result<(), String> {
+    let entry = caller
+        .entry(at, "export")
+        .with("path", "standard output")
+        .with(
+            "format",
+            if csv {
+                "acknowledgements-csv"
+            } else {
+                "acknowledgements"
+            },
+        )
+        .with("people", people.to_string());
+    store
+        .log(&entry)
+        .await
+        .map_err(|e| format!("The list could not be recorded in the audit log: {e}"))
+}
+
 /// Records a report posted by hand (what the schedule posts is in its own state).
 /// `cases`: how many the report counts, as every admin action records (README, Security).
 pub async fn record_report_posted(
@@ -327,6 +464,25 @@ async fn report_asked(
         Ok(week) => week,
         Err(e) => return text(StatusCode::BAD_REQUEST, e),
     };
+    if let Some(requested) = request.chart {
+        let ctx2 = ctx.clone();
+        let written = tokio::task::spawn_blocking(move || {
+            chart_file(&ctx2.store, &ctx2.settings, week, now, &requested)
+        })
+        .await;
+        let done = match written {
+            Ok(Ok(done)) => done,
+            Ok(Err(e)) => return text(StatusCode::CONFLICT, e),
+            Err(_) => return text(StatusCode::INTERNAL_SERVER_ERROR, "the chart task failed"),
+        };
+        if let Err(e) = record_chart_export(&ctx.store, caller, &done, week, now).await {
+            return text(StatusCode::INTERNAL_SERVER_ERROR, e);
+        }
+        return text(
+            StatusCode::OK,
+            format!("Wrote the chart of {week} to {}.", done.path.display()),
+        );
+    }
     if request.post {
         let cases =
             match crate::jobs::report::post_now(&ctx.store, &ctx.slack, &ctx.settings, now, week)

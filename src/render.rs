@@ -3,6 +3,8 @@
 //! functions of our state and the catalog; the ids of buttons and form fields that
 //! handlers read back are defined here too.
 
+pub mod charts;
+
 use slack_morphism::prelude::*;
 
 use serde::{Deserialize, Serialize};
@@ -1647,6 +1649,45 @@ pub fn check_in(case: &Case, look: Look<'_>) -> SlackMessageContent {
     );
     blocks.push(context(care));
     content(text, blocks)
+}
+
+/// The policy as Slack shows it to `user`: the text, and unless they confirmed this
+/// version already, the button that does. `intro` goes first (a reminder's greeting).
+pub fn policy(
+    catalog: &dyn Catalog,
+    settings: &crate::config::Settings,
+    user: &crate::domain::UserId,
+    acknowledged: Option<jiff::Timestamp>,
+    intro: Option<String>,
+) -> SlackMessageContent {
+    let version = &settings.rules.policy.version;
+    let text = catalog.policy_view(
+        user,
+        Untrusted::new(version),
+        settings.policy_summary.as_deref().map(Untrusted::new),
+        settings.policy_url.as_deref().map(Untrusted::new),
+        acknowledged,
+        &settings.report.schedule.zone,
+    );
+    let text = match intro {
+        Some(intro) => format!("{intro}\n\n{text}"),
+        None => text,
+    };
+    let mut blocks: Vec<SlackBlock> = vec![
+        SlackSectionBlock::new()
+            .with_text(SlackBlockMarkDownText::new(charts::fit(&text, 3000)).into())
+            .into(),
+    ];
+    if acknowledged.is_none() {
+        let button = SlackBlockButtonElement::new(catalog.policy_ack_button().into())
+            .with_action_id(crate::policy::ACK.into())
+            .with_value(charts::fit(version, 2000))
+            .with_style(SlackBlockButtonStyle::Primary);
+        blocks.push(SlackActionsBlock::new(vec![button.into()]).into());
+    }
+    SlackMessageContent::new()
+        .with_text(text)
+        .with_blocks(blocks)
 }
 
 #[cfg(test)]

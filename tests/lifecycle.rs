@@ -805,3 +805,60 @@ async fn a_case_closed_a_week_ago_is_archived_and_reads_and_answers_the_same() {
     let next = bot.open_case("cust-42 verbal-abuse Again").await;
     assert_eq!(bot.case(next).history.prior_cases, 1);
 }
+
+#[tokio::test]
+async fn the_scheduler_erases_a_case_past_the_retention_and_keeps_its_numbers() {
+    use escalation_bot::clock::ManualClock;
+    use jiff::{SignedDuration, Timestamp};
+    use std::sync::Arc;
+
+    let clock = Arc::new(ManualClock::new(Timestamp::now()));
+    let mut bot = TestBot::start_with(Options {
+        clock: clock.clone(),
+        tweak: |settings| {
+            settings.retention = escalation_bot::domain::Retention::parse("30d").unwrap();
+        },
+        ..Options::default()
+    })
+    .await;
+    let id = bot
+        .open_case("cust-42 verbal-abuse Shouted for an hour")
+        .await;
+    bot.click(EXEC1, &bot.page(EXEC1), "take_case").await;
+    bot.settle().await;
+    bot.click(EXEC1, &bot.card(id), "decide:warning").await;
+    bot.settle().await;
+    let tallies = bot.store.tallies().unwrap();
+    let history = bot.escalate(MGR1, "history cust-42").await.text();
+
+    // Archived after a week; 30 days after closing it is due. The scheduler looks once a
+    // day and at start: a restart after the clock moved makes it look now.
+    clock.advance(SignedDuration::from_hours(31 * 24));
+    bot.restart().await;
+    let mut erased = false;
+    for _ in 0..500 {
+        if bot.store.case(id).unwrap().unwrap().erased.is_some() {
+            erased = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(erased, "the scheduler erased it");
+    let case = bot.case(id);
+    assert!(case.summary.is_empty());
+    assert_eq!(case.reporter.as_str(), "U0ERASED");
+    assert_eq!(bot.store.tallies().unwrap(), tallies, "the tallies stay");
+    assert_eq!(
+        bot.escalate(MGR1, "history cust-42").await.text(),
+        history,
+        "the customer's history reads the same"
+    );
+    let logged = bot
+        .store
+        .log_entries()
+        .map(Result::unwrap)
+        .filter(|e| e.what == "retention-erased")
+        .count();
+    assert_eq!(logged, 1);
+    bot.shutdown().await;
+}

@@ -59,6 +59,9 @@ fn scopes_of(method: &str) -> &'static [&'static str] {
         "views.open" | "views.update" | "chat.getPermalink" => &[],
         // Who is staff: the workspace, the guest flags, bots and deactivated accounts.
         "users.info" => &["users:read"],
+        // Who should read the policy: a user group's members, or the support channels'.
+        "usergroups.users.list" => &["usergroups:read"],
+        "conversations.members" => &["channels:read", "groups:read"],
         // Our own workspace, when slack.team_id is not configured: no scope needed.
         "auth.test" => &[],
         // The app-level token (connections:write), not a bot scope.
@@ -290,10 +293,14 @@ async fn every_call_the_bot_makes_is_covered_by_a_listed_scope() {
         .await
         .unwrap();
     bot.settle().await;
-    // The weekly report and its chart.
+    // The weekly report with its native chart, and where that is refused, its image.
     let ctx = bot.app().context();
     let now = ctx.clock.now();
     let week = Week::of(now, &ctx.settings.report.schedule.zone);
+    post_now(&ctx.store, &ctx.slack, &ctx.settings, now, week)
+        .await
+        .unwrap();
+    bot.slack.refuse_block_types(&["data_visualization"]);
     post_now(&ctx.store, &ctx.slack, &ctx.settings, now, week)
         .await
         .unwrap();

@@ -1,7 +1,9 @@
 //! The weekly report, end to end against the stand-in with a clock the tests move: posted
-//! once on schedule in the configured zone (not the server's), with its chart uploaded
-//! through Slack's current upload flow into the report's thread; never twice across a
-//! restart or an unknown outcome; weeks missed while the bot was down posted on start.
+//! once on schedule in the configured zone (not the server's), with Slack's native chart
+//! and a table of its numbers in the message, or, in a workspace that refuses those
+//! blocks, as text with the chart as a PNG uploaded through Slack's current upload flow
+//! into the report's thread; never twice across a restart or an unknown outcome; weeks
+//! missed while the bot was down posted on start.
 //! Also the command line: `report` and the audit `export` (CSV for Excel, JSON).
 
 mod common;
@@ -67,6 +69,16 @@ fn reports(bot: &TestBot) -> Vec<Message> {
         .collect()
 }
 
+/// The report's native chart, if its message has one.
+fn chart_block(message: &Message) -> Option<serde_json::Value> {
+    message
+        .blocks
+        .as_array()?
+        .iter()
+        .find(|b| b["type"] == "data_visualization")
+        .cloned()
+}
+
 fn shared_files(bot: &TestBot) -> Vec<Message> {
     bot.slack
         .messages()
@@ -83,10 +95,12 @@ async fn wait_for_reports(bot: &TestBot, count: usize) {
                 .iter()
                 .filter(|m| m.channel == STATS && m.thread_ts.is_none())
                 .count();
+            // The chart is in the report, or (in a workspace that refuses it) a file in
+            // its thread.
             let charts = s
                 .messages()
                 .iter()
-                .filter(|m| m.channel == STATS && !m.files.is_empty())
+                .filter(|m| m.channel == STATS && (!m.files.is_empty() || chart_block(m).is_some()))
                 .count();
             reports >= count && charts >= count
         })
@@ -151,44 +165,56 @@ async fn the_report_is_posted_once_on_schedule_in_the_configured_zone_with_its_c
         );
     }
 
-    // The chart: uploaded with files.getUploadURLExternal, the upload URL and
-    // files.completeUploadExternal, and shared in the report's thread.
-    let files = bot.slack.files();
-    assert_eq!(files.len(), 1);
-    let file = &files[0];
-    assert_eq!(file.filename, "escalations-2026-11-16.png");
-    assert!(file.shared);
-    let bytes = file.bytes.as_ref().expect("the bytes arrived");
-    assert!(bytes.starts_with(PNG_SIGNATURE), "not a PNG");
-    assert_eq!(bytes.len(), file.length);
-    let shared = shared_files(&bot);
-    assert_eq!(shared[0].thread_ts.as_deref(), Some(report.ts.as_str()));
-    assert!(
-        shared[0].text.contains("the 12 weeks to Sun 22 Nov 2026"),
-        "{}",
-        shared[0].text
-    );
-    let order: Vec<String> = bot
-        .slack
-        .calls()
-        .into_iter()
-        .map(|c| c.method)
-        .filter(|m| m.starts_with("files.") || m == slack_standin::web_api::UPLOAD)
-        .collect();
+    // The chart: Slack's own bar chart in the report, the categories named (no numbered
+    // legend), each week labelled with its Monday; then a table of the same numbers.
+    let chart = chart_block(report).expect("a native chart in the report");
     assert_eq!(
-        order,
-        [
-            "files.getUploadURLExternal",
-            slack_standin::web_api::UPLOAD,
-            "files.completeUploadExternal"
-        ]
+        chart["title"],
+        "Cases per week by category, 12 weeks to 22 Nov"
+    );
+    assert_eq!(chart["chart"]["type"], "bar");
+    let categories = chart["chart"]["axis_config"]["categories"]
+        .as_array()
+        .unwrap();
+    assert_eq!(categories.len(), 12);
+    assert_eq!(categories[11], "11/16");
+    assert_eq!(categories[10], "11/9");
+    let series = chart["chart"]["series"].as_array().unwrap();
+    let names: Vec<&str> = series.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Verbal abuse", "Private categories"]);
+    assert_eq!(series[0]["data"][11]["value"], 1);
+    assert_eq!(series[1]["data"][11]["value"], 1);
+    assert_eq!(series[0]["data"][10]["value"], 0);
+    let table = report
+        .blocks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "data_table");
+    let rows = table.expect("a table of the numbers")["rows"]
+        .as_array()
+        .unwrap();
+    assert_eq!(rows.len(), 13, "a header and 12 weeks");
+    assert_eq!(rows[0][1]["text"], "Verbal abuse");
+    assert_eq!(rows[0][3]["text"], "Total");
+    assert_eq!(rows[12][0]["text"], "11/16");
+    assert_eq!(rows[12][3]["value"], 2);
+    assert!(
+        bot.slack.files().is_empty(),
+        "no image where the native chart is taken"
+    );
+    assert!(
+        bot.slack
+            .calls()
+            .iter()
+            .all(|c| !c.method.starts_with("files.")),
+        "nothing uploaded"
     );
 
     // A restart does not post it again.
     bot.restart().await;
     quiet().await;
     assert_eq!(reports(&bot).len(), 1);
-    assert_eq!(bot.slack.files().len(), 1);
 
     // A week later, the next one: weekly, not daily.
     clock.advance(SignedDuration::from_hours(24));
@@ -242,6 +268,15 @@ async fn weeks_missed_while_the_bot_was_down_are_posted_on_start_in_order() {
         posted[0].text
     );
     assert!(posted[0].text.contains("350社中 0社"), "{}", posted[0].text);
+    let chart = chart_block(&posted[0]).expect("a native chart");
+    assert_eq!(chart["title"], "11月22日（日）までの12週間の区分別新規案件");
+    let names: Vec<&str> = chart["chart"]["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["暴言・侮辱", "要配慮区分"], "names in Japanese");
     assert!(
         posted[1]
             .text
@@ -249,16 +284,99 @@ async fn weeks_missed_while_the_bot_was_down_are_posted_on_start_in_order() {
         "{}",
         posted[1].text
     );
-    assert_eq!(bot.slack.files().len(), 2);
+    assert!(chart_block(&posted[1]).is_some());
     bot.shutdown().await;
 }
 
 #[tokio::test]
 async fn a_post_whose_outcome_was_unknown_is_found_not_repeated() {
     let (bot, clock) = bot_at("2026-11-22T23:00:00Z", Locale::En).await;
-    // Slack takes the report and the chart, but the answers never arrive.
+    // Slack takes the report, but the answer never arrives.
     bot.slack
         .fail_next("chat.postMessage", Fault::ResetAfterDoing);
+    clock.set(at("2026-11-23T00:00:00Z"));
+    wait_for_reports(&bot, 1).await;
+    bot.slack
+        .wait_for(Duration::from_secs(10), |s| {
+            !s.calls_to("conversations.history").is_empty()
+        })
+        .await
+        .unwrap();
+    quiet().await;
+    assert_eq!(
+        reports(&bot).len(),
+        1,
+        "the report was looked for, not re-posted"
+    );
+    assert_eq!(bot.slack.calls_to("chat.postMessage").len(), 1);
+    assert!(chart_block(&reports(&bot)[0]).is_some());
+}
+
+#[tokio::test]
+async fn a_workspace_that_refuses_the_native_chart_gets_it_once_as_a_named_image() {
+    let (mut bot, clock) = bot_at("2026-11-18T03:00:00Z", Locale::Ja).await;
+    bot.slack
+        .refuse_block_types(&["data_visualization", "data_table"]);
+    week_47(&bot, &clock).await;
+    clock.set(at("2026-11-23T00:00:00Z"));
+    wait_for_reports(&bot, 1).await;
+    quiet().await;
+    // One refused post with the blocks, then the report as text: not a loop.
+    let posts = bot.slack.calls_to("chat.postMessage");
+    let to_stats: Vec<_> = posts
+        .iter()
+        .filter(|c| c.params["channel"] == STATS)
+        .collect();
+    assert_eq!(to_stats.len(), 2, "{to_stats:#?}");
+    assert!(
+        to_stats[0].params["blocks"]
+            .to_string()
+            .contains("data_visualization")
+    );
+    assert!(
+        to_stats[1]
+            .params
+            .get("blocks")
+            .is_none_or(|b| !b.to_string().contains("data_"))
+    );
+    let posted = reports(&bot);
+    assert_eq!(posted.len(), 1);
+    assert!(
+        posted[0].text.contains("*新規案件* 2件"),
+        "{}",
+        posted[0].text
+    );
+    assert!(chart_block(&posted[0]).is_none());
+    // The chart as a PNG in the report's thread; its legend (in the image) names the
+    // categories in Japanese, so the comment carries no numbered legend.
+    let files = bot.slack.files();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].filename, "escalations-2026-11-16.png");
+    let bytes = files[0].bytes.as_ref().expect("the bytes arrived");
+    assert!(bytes.starts_with(PNG_SIGNATURE), "not a PNG");
+    let shared = shared_files(&bot);
+    assert_eq!(shared[0].thread_ts.as_deref(), Some(posted[0].ts.as_str()));
+    assert!(
+        shared[0].text.contains("区分別の新規案件数です"),
+        "{}",
+        shared[0].text
+    );
+    for numbered in ["1 暴", "2 ", "1 要"] {
+        assert!(!shared[0].text.contains(numbered), "{}", shared[0].text);
+    }
+    // A restart neither posts the report again nor shares the image twice.
+    bot.restart().await;
+    quiet().await;
+    assert_eq!(reports(&bot).len(), 1);
+    assert_eq!(bot.slack.files().len(), 1);
+    bot.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_image_whose_upload_outcome_was_unknown_is_found_not_shared_twice() {
+    let (bot, clock) = bot_at("2026-11-22T23:00:00Z", Locale::En).await;
+    bot.slack.refuse_block_types(&["data_visualization"]);
+    // Slack shares the chart, but the answer never arrives.
     bot.slack
         .fail_next("files.completeUploadExternal", Fault::ResetAfterDoing);
     clock.set(at("2026-11-23T00:00:00Z"));
@@ -271,13 +389,8 @@ async fn a_post_whose_outcome_was_unknown_is_found_not_repeated() {
         .await
         .unwrap();
     quiet().await;
-    assert_eq!(
-        reports(&bot).len(),
-        1,
-        "the report was looked for, not re-posted"
-    );
-    assert_eq!(bot.slack.calls_to("chat.postMessage").len(), 1);
-    assert!(!bot.slack.calls_to("conversations.history").is_empty());
+    assert_eq!(reports(&bot).len(), 1);
+    assert_eq!(bot.slack.calls_to("chat.postMessage").len(), 2);
     assert_eq!(
         shared_files(&bot).len(),
         1,
@@ -419,7 +532,47 @@ async fn report_prints_or_posts_a_week_from_the_command_line() {
             .text
             .contains("Mon 16 Nov to Sun 22 Nov 2026")
     );
-    assert_eq!(shared_files(&bot).len(), 1);
+    assert!(chart_block(&reports(&bot)[0]).is_some(), "the native chart");
+    assert!(
+        shared_files(&bot).is_empty(),
+        "no image where the native chart is taken"
+    );
+
+    // Where Slack refuses the native chart, the command falls back to the image, once.
+    bot.slack.refuse_block_types(&["data_visualization"]);
+    let again = post_by_hand(dir.path(), "2026-W47").await;
+    assert!(again.status.success(), "{}", out(&again));
+    assert_eq!(reports(&bot).len(), 2);
+    assert!(chart_block(&reports(&bot)[1]).is_none());
+    let shared = shared_files(&bot);
+    assert_eq!(shared.len(), 1);
+    assert_eq!(
+        shared[0].thread_ts.as_deref(),
+        Some(reports(&bot)[1].ts.as_str())
+    );
+
+    // The chart as a file to keep: a PNG under operations.output_dir, written by the
+    // running bot, audited as an export.
+    let chart = run_cli(
+        dir.path(),
+        &["report", "--week", "2026-W47", "--chart", "chart-w47.png"],
+        &[],
+    )
+    .await;
+    assert!(chart.status.success(), "{}", out(&chart));
+    let png = std::fs::read(bot.settings.output_dir().join("chart-w47.png")).unwrap();
+    assert!(png.starts_with(PNG_SIGNATURE), "not a PNG");
+    let again = run_cli(
+        dir.path(),
+        &["report", "--week", "2026-W47", "--chart", "chart-w47.png"],
+        &[],
+    )
+    .await;
+    assert!(
+        !again.status.success(),
+        "never written over: {}",
+        out(&again)
+    );
 
     // Posting by hand is an admin action: audited with the week and how many cases the
     // report counts, like a backup or an export.
@@ -429,12 +582,21 @@ async fn report_prints_or_posts_a_week_from_the_command_line() {
         .map(Result::unwrap)
         .filter(|e| e.what == "report-posted")
         .collect();
-    assert_eq!(posted.len(), 1, "{posted:?}");
+    assert_eq!(posted.len(), 2, "{posted:?}");
     assert_eq!(posted[0].details["week"], "2026-W47");
     assert_eq!(
         posted[0].details["cases"], "2",
         "the two cases opened in W47"
     );
+    let charts: Vec<_> = store
+        .log_entries()
+        .map(Result::unwrap)
+        .filter(|e| {
+            e.what == "export" && e.details.get("format").map(String::as_str) == Some("png")
+        })
+        .collect();
+    assert_eq!(charts.len(), 1, "{charts:?}");
+    assert_eq!(charts[0].details["week"], "2026-W47");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

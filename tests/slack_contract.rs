@@ -113,6 +113,11 @@ async fn every_web_api_call_matches_slacks_published_description() {
     escalation_bot::jobs::report::post_now(&ctx.store, &ctx.slack, &ctx.settings, now, week)
         .await
         .unwrap();
+    // And where the native chart is refused, with the chart as an uploaded image.
+    bot.slack.refuse_block_types(&["data_visualization"]);
+    escalation_bot::jobs::report::post_now(&ctx.store, &ctx.slack, &ctx.settings, now, week)
+        .await
+        .unwrap();
 
     let spec = spec();
     // The upload URL is where files.getUploadURLExternal said to send the bytes, not a

@@ -28,7 +28,7 @@ fuzz_target!(|text: &str| {
             }
         }
         Request::Form => assert!(text.trim().is_empty()),
-        Request::Help | Request::Stats => {}
+        Request::Help | Request::Stats | Request::Policy | Request::PolicyRemind => {}
         Request::History {
             customer: None,
             page,

@@ -54,6 +54,20 @@ const JAPANESE: &[(&str, &str, &str)] = &[
          必要です。",
     ),
     (
+        "report",
+        "chart",
+        "報告を表示する代わりに、その週のグラフを PNG（凡例は設定の言語）で、\
+         operations.output_dir の中の新しいファイルに書き出します。",
+    ),
+    (
+        "acknowledgements",
+        "",
+        "会社の方針を読むべき方（people.staff_group のメンバー、設定がなければサポート\
+         チャンネルのメンバー）と、現在の版を確認した方とその日時を一覧にします。ボットの\
+         実行中（運用ソケット経由）でも停止中（SLACK_BOT_TOKEN が必要）でも使えます。",
+    ),
+    ("acknowledgements", "format", "text（既定）または csv。"),
+    (
         "export",
         "",
         "監査用に、すべての案件を判断と経過とともに書き出します。CSV（日本語を含めて Excel \

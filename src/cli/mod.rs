@@ -10,6 +10,7 @@ use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 use escalation_bot::config::Settings;
 use escalation_bot::i18n::Locale;
 
+mod acknowledgements;
 mod ask;
 mod backup;
 mod check_config;
@@ -72,6 +73,22 @@ pub enum Command {
         /// the bot is not running.
         #[arg(long)]
         post: bool,
+        /// Write the week's chart as a PNG (its legend in the configured language) into
+        /// this new file inside operations.output_dir, instead of printing the report.
+        #[arg(long, conflicts_with = "post")]
+        chart: Option<PathBuf>,
+        /// TOML configuration (default: escalation-bot.toml in the working directory, if any).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// List who should read the company's policy (the members of people.staff_group, or
+    /// of the support channels) and who has acknowledged the version in force, and when.
+    /// Works with the bot running (through its operations socket) or stopped (then it
+    /// needs SLACK_BOT_TOKEN).
+    Acknowledgements {
+        /// text (default) or csv.
+        #[arg(long, default_value = "text")]
+        format: String,
         /// TOML configuration (default: escalation-bot.toml in the working directory, if any).
         #[arg(long)]
         config: Option<PathBuf>,
@@ -155,8 +172,14 @@ impl Command {
             Command::Stats { config, json } => stats::run(config.as_deref(), json),
             Command::CheckConfig { config } => check_config::run(config.as_deref()),
             Command::Backup { dir, config } => backup::run(config.as_deref(), &dir),
-            Command::Report { week, post, config } => {
-                report::run(config.as_deref(), week.as_deref(), post)
+            Command::Report {
+                week,
+                post,
+                chart,
+                config,
+            } => report::run(config.as_deref(), week.as_deref(), post, chart.as_deref()),
+            Command::Acknowledgements { format, config } => {
+                acknowledgements::run(config.as_deref(), &format)
             }
             Command::Export {
                 format,

@@ -11,19 +11,34 @@ use super::ask::ask;
 use super::runtime;
 use super::store::open_for_report;
 
-pub fn run(config: Option<&Path>, week: Option<&str>, post: bool) -> Result<(), String> {
+pub fn run(
+    config: Option<&Path>,
+    week: Option<&str>,
+    post: bool,
+    chart: Option<&Path>,
+) -> Result<(), String> {
     let settings = Settings::load(config).map_err(|e| e.to_string())?;
     let now = jiff::Timestamp::now();
     let Some(store) = open_for_report(&settings)? else {
         let request = operations::ReportRequest {
             week: week.map(str::to_owned),
             post,
+            chart: chart.map(Path::to_owned),
         };
         let answer = ask(&settings, operations::REPORT_PATH, &request)?;
-        print_report(&answer, post);
+        print_report(&answer, post || chart.is_some());
         return Ok(());
     };
     let week = operations::week_asked(&settings, week, now)?;
+    if let Some(requested) = chart {
+        let done = operations::chart_file(&store, &settings, week, now, requested)?;
+        let caller = operations::socket::Caller::this_process();
+        runtime()?.block_on(operations::record_chart_export(
+            &store, caller, &done, week, now,
+        ))?;
+        println!("Wrote the chart of {week} to {}.", done.path.display());
+        return Ok(());
+    }
     if !post {
         print_report(
             &operations::report_text(&store, &settings, week, now)?,

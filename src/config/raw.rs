@@ -83,6 +83,7 @@ pub(super) struct RawTelemetry {
 pub(super) struct RawStore {
     pub(super) path: Option<PathBuf>,
     pub(super) cache_mb: Option<u64>,
+    pub(super) retention: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -108,6 +109,7 @@ pub(super) struct RawPeople {
     pub(super) approvers: Option<Vec<String>>,
     pub(super) support_leads: Option<Vec<String>>,
     pub(super) consultation_desk: Option<Vec<String>>,
+    pub(super) staff_group: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -139,6 +141,7 @@ pub(super) struct RawPolicy {
     pub(super) company_name: Option<String>,
     pub(super) terms_clause: Option<String>,
     pub(super) document_url: Option<String>,
+    pub(super) summary: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -25,6 +25,8 @@ pub struct Settings {
     pub store_path: PathBuf,
     /// sled's page cache, the bulk of the bot's memory.
     pub store_cache_bytes: u64,
+    /// How long a closed case keeps its details (`store.retention`).
+    pub retention: crate::domain::Retention,
     pub slack: SlackSettings,
     /// Roles, approval policy and paging: what decides what happens to a case.
     pub rules: Rules,
@@ -34,6 +36,12 @@ pub struct Settings {
     /// Where the company's policy on customer harassment is (`policy.document_url`), told
     /// to every reporter.
     pub policy_url: Option<String>,
+    /// The policy in a few sentences, as `/escalate policy` shows it (`policy.summary`);
+    /// unset, the catalog's summary of what the policy is for.
+    pub policy_summary: Option<String>,
+    /// The Slack user group (`S…`) whose members should read the policy
+    /// (`people.staff_group`); unset, the members of the support channels.
+    pub staff_group: Option<String>,
     /// Whom a reporter can talk to: EAP, the occupational physician, the desk
     /// (`care.support_url`).
     pub support_url: Option<String>,
@@ -506,6 +514,19 @@ impl Settings {
             )
         })?;
 
+        let retention = match raw.store.retention.as_deref() {
+            None => crate::domain::Retention::default(),
+            Some(text) => crate::domain::Retention::parse(text).ok_or_else(|| {
+                ConfigError::invalid(
+                    "store.retention",
+                    format!(
+                        "{text:?} is neither \"forever\" nor a span of at least {} days like \"5y\" or \"18mo\"",
+                        crate::domain::retention::MIN_DAYS
+                    ),
+                )
+            })?,
+        };
+
         let store_path = raw.store.path.unwrap_or_else(|| PathBuf::from("data"));
         let output_dir = raw.operations.output_dir;
         if output_dir
@@ -533,6 +554,7 @@ impl Settings {
             log_format,
             store_path,
             store_cache_bytes,
+            retention,
             slack: SlackSettings {
                 api_url,
                 escalation_channel,
@@ -555,6 +577,15 @@ impl Settings {
             currency,
             customer_count: raw.policy.customer_count,
             policy_url: url_setting("policy.document_url", raw.policy.document_url)?,
+            policy_summary: raw
+                .policy
+                .summary
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty()),
+            staff_group: match raw.people.staff_group {
+                None => None,
+                Some(group) => Some(usergroup("people.staff_group", &group)?),
+            },
             support_url: url_setting("care.support_url", raw.care.support_url)?,
             company_name: raw
                 .policy
@@ -655,6 +686,24 @@ fn days_duration(key: &str, text: &str) -> Result<jiff::SignedDuration, ConfigEr
                 ),
             )
         })
+}
+
+/// A Slack user group id (`S0123ABCD`), as usergroups.users.list takes it.
+fn usergroup(key: &str, value: &str) -> Result<String, ConfigError> {
+    let value = value.trim();
+    let ok = (2..=32).contains(&value.len())
+        && value.starts_with('S')
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err(ConfigError::invalid(
+            key,
+            format!("{value:?} is not a Slack user group id like S0123ABCD"),
+        ))
+    }
 }
 
 fn channel(key: &str, value: String) -> Result<ChannelId, ConfigError> {
@@ -836,6 +885,43 @@ mod tests {
                 .replace("__", ".")
                 .to_ascii_lowercase();
             assert!(error.contains(&named), "{key}: {error}");
+        }
+    }
+
+    #[test]
+    fn the_staff_group_is_a_user_group_id_and_the_summary_optional() {
+        let s = Settings::from_sources(
+            &format!("{MINIMAL}\n[policy]\nsummary = \" We protect our staff. \"\n"),
+            env(&[("ESCALATION_BOT__PEOPLE__STAFF_GROUP", "S0STAFF")]),
+        )
+        .unwrap();
+        assert_eq!(s.staff_group.as_deref(), Some("S0STAFF"));
+        assert_eq!(s.policy_summary.as_deref(), Some("We protect our staff."));
+        let err = Settings::from_sources(
+            MINIMAL,
+            env(&[("ESCALATION_BOT__PEOPLE__STAFF_GROUP", "C0NOTAGROUP")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("people.staff_group"), "{err}");
+    }
+
+    #[test]
+    fn retention_defaults_to_five_years_and_a_bad_one_is_named() {
+        let s = Settings::from_sources(MINIMAL, HashMap::new()).unwrap();
+        assert_eq!(s.retention, crate::domain::Retention::default());
+        let forever = Settings::from_sources(
+            MINIMAL,
+            env(&[("ESCALATION_BOT__STORE__RETENTION", "forever")]),
+        )
+        .unwrap();
+        assert_eq!(forever.retention, crate::domain::Retention::Forever);
+        for bad in ["7d", "soon", "-1y"] {
+            let err =
+                Settings::from_sources(MINIMAL, env(&[("ESCALATION_BOT__STORE__RETENTION", bad)]))
+                    .unwrap_err()
+                    .to_string();
+            assert!(err.contains("store.retention"), "{err}");
         }
     }
 

@@ -263,6 +263,9 @@ pub struct Case {
     /// The check-in after the case closed, and its answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_in: Option<CheckIn>,
+    /// When `store.retention` reduced the case to its counts (see `retention`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erased: Option<Timestamp>,
 }
 
 /// A case turned from a consultation: which one, and who on the desk turned it.
@@ -623,6 +626,7 @@ impl Case {
             reporter_kept_off: false,
             consultation: None,
             check_in: None,
+            erased: None,
         }
     }
 

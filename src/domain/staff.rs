@@ -6,7 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What Slack says about a user, as far as deciding whether they are staff goes.
+/// What Slack says about a user, as far as deciding whether they are staff goes, and
+/// their name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct Member {
     pub id: String,
@@ -31,6 +32,9 @@ pub struct Member {
     /// On Enterprise Grid, the workspaces of the organisation the user belongs to.
     #[serde(default)]
     pub enterprise_user: Option<EnterpriseUser>,
+    /// The name people know them by (for lists HR reads; never part of the judgement).
+    #[serde(default)]
+    pub real_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]

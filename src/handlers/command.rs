@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::app::Context;
 use crate::domain::{ChannelId, CustomerId, UserId};
 use crate::handlers::{
-    CommandForm, Reply, consult, ephemeral, ephemeral_message, escalate, internal_error,
+    CommandForm, Reply, consult, ephemeral, ephemeral_message, escalate, internal_error, policy,
 };
 use crate::render;
 use crate::staff::{Admission, Path, admit_now};
@@ -28,6 +28,10 @@ pub enum Request<'a> {
     Consult {
         text: &'a str,
     },
+    /// `/escalate policy`: the policy, to confirm having read it.
+    Policy,
+    /// `/escalate policy remind`: remind those who have not read it (managers).
+    PolicyRemind,
     History {
         customer: Option<&'a str>,
         /// Which page of a long history, counting from 1 (typed after the customer).
@@ -61,6 +65,12 @@ pub fn parse(text: &str) -> Request<'_> {
         "help" | "ヘルプ" | "?" | "？" => Request::Help,
         "stats" | "集計" => Request::Stats,
         "consult" | "相談" => Request::Consult { text: rest.trim() },
+        "policy" | "方針" => match first_word(rest) {
+            Some((word, _)) if matches!(word.to_lowercase().as_str(), "remind" | "催促") => {
+                Request::PolicyRemind
+            }
+            _ => Request::Policy,
+        },
         "history" | "履歴" => {
             let (customer, page) = match first_word(rest) {
                 Some((customer, rest)) => (Some(customer), first_word(rest).map(|(p, _)| p)),
@@ -118,6 +128,8 @@ pub async fn handle(ctx: &Arc<Context>, form: CommandForm) -> Reply {
         Request::Form => escalate::open_form(ctx, &form),
         Request::Help => ephemeral(t.usage()),
         Request::Consult { text } => consult::command(ctx, &form, text).await,
+        Request::Policy => policy::show(ctx, &user),
+        Request::PolicyRemind => policy::remind(ctx, &user, form.response_url.clone()),
         Request::Stats => match ctx.store.tallies() {
             Ok(tallies) => {
                 ephemeral(t.tallies(&tallies, ctx.settings.customer_count, look.currency))
@@ -175,6 +187,10 @@ mod tests {
                 text: "カスハラか迷っています"
             }
         );
+        assert_eq!(parse("policy"), Request::Policy);
+        assert_eq!(parse("方針"), Request::Policy);
+        assert_eq!(parse("policy remind"), Request::PolicyRemind);
+        assert_eq!(parse("方針　催促"), Request::PolicyRemind);
         assert_eq!(
             parse("履歴 cust-9"),
             Request::History {

@@ -160,6 +160,10 @@ async fn block_action(
     };
     let action_id = clicked.action_id.to_string();
     match action_id.as_str() {
+        crate::policy::ACK => {
+            let url = event.response_url.as_ref().map(|u| u.0.to_string());
+            super::policy::clicked(ctx, click.user, click.channel, click.value, url).await
+        }
         action::TAKE => take_case::handle(ctx, click).await,
         action::APPROVE => approve::handle(ctx, click, true).await,
         action::REJECT => approve::handle(ctx, click, false).await,

@@ -12,6 +12,7 @@ pub mod escalate;
 pub mod events;
 pub mod facts;
 pub mod interaction;
+pub mod policy;
 pub mod safety;
 pub mod shortcut;
 pub mod take_case;

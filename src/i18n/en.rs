@@ -231,6 +231,8 @@ impl Catalog for En {
              is harassment?): no customer or category needed, nobody else is told.\n\
              • `/escalate history {id}` shows a customer's history with us.\n\
              • `/escalate stats` shows the tallies.\n\
+             • `/escalate policy` shows our policy on customer harassment, to confirm you \
+             have read it (managers: `/escalate policy remind` reminds those who have not).\n\
              *Categories*\n{}.\n\
              Words staff use work too, such as insult, threats, セクハラ, 長電話 or 居座り.\n\
              *Example*\n\
@@ -1500,14 +1502,171 @@ impl Catalog for En {
         out
     }
 
-    fn chart_comment(&self, week: Week, weeks: usize, legend: &[String]) -> String {
+    fn policy_view(
+        &self,
+        user: &UserId,
+        version: Untrusted<'_>,
+        summary: Option<Untrusted<'_>>,
+        url: Option<Untrusted<'_>>,
+        acknowledged: Option<Timestamp>,
+        zone: &TimeZone,
+    ) -> String {
+        let mut out = format!("*Our policy on customer harassment* (version {version})\n");
+        match summary {
+            Some(summary) => out.push_str(&summary.to_string()),
+            None => out.push_str(
+                "We do not accept abuse of our staff by customers. Report it with `/escalate`: \
+                 management takes over, reporting never counts against you, and a legitimate \
+                 complaint is still answered.",
+            ),
+        }
+        if let Some(url) = url {
+            let _ = write!(out, "\nRead it in full: {}", url.link("the policy"));
+        }
+        match acknowledged {
+            Some(at) => {
+                let _ = write!(
+                    out,
+                    "\n{} confirmed reading this version on {}.",
+                    mention(user),
+                    self.datetime(at, zone)
+                );
+            }
+            None => out.push_str("\nOnce you have read it, please confirm with the button."),
+        }
+        out
+    }
+
+    fn policy_ack_button(&self) -> &'static str {
+        "I have read it"
+    }
+
+    fn policy_acknowledged(
+        &self,
+        user: &UserId,
+        version: Untrusted<'_>,
+        at: Timestamp,
+        zone: &TimeZone,
+    ) -> String {
+        format!(
+            "Thank you, {}. Recorded: you read the policy, version {version}, on {}.",
+            mention(user),
+            self.datetime(at, zone)
+        )
+    }
+
+    fn policy_version_changed(&self, clicked: Untrusted<'_>, version: Untrusted<'_>) -> String {
+        format!(
+            "That button was for version {clicked} of the policy; it is now version {version}, \
+             so nothing was recorded. Please read the current one below."
+        )
+    }
+
+    fn policy_reminder_intro(&self, user: &UserId) -> String {
+        format!(
+            "Hello {}: please take a moment to read our policy on customer harassment, and \
+             confirm when you have.",
+            mention(user)
+        )
+    }
+
+    fn policy_remind_refused(&self) -> String {
+        "Reminders to read the policy are sent by managers and the consultation desk. Nothing changed.".into()
+    }
+
+    fn policy_remind_started(&self, version: Untrusted<'_>) -> String {
+        format!(
+            "Looking up who has not read version {version} of the policy yet. The reminders \
+             follow, and you will hear how many went out."
+        )
+    }
+
+    fn policy_remind_done(
+        &self,
+        version: Untrusted<'_>,
+        sent: usize,
+        recent: usize,
+        acknowledged: usize,
+    ) -> String {
+        let people = |n: usize| {
+            if n == 1 {
+                "1 person".to_owned()
+            } else {
+                format!("{n} people")
+            }
+        };
+        format!(
+            "Reminded {} to read version {version} of the policy. {} reminded in the last \
+             week {} not reminded again; {} read it already.",
+            people(sent),
+            people(recent),
+            if recent == 1 { "was" } else { "were" },
+            people(acknowledged)
+        )
+    }
+
+    fn policy_members_failed(&self, reason: Untrusted<'_>) -> String {
+        format!(
+            "I could not list the staff from Slack ({reason}), so no reminder was sent. \
+             Nothing changed."
+        )
+    }
+
+    fn acknowledgement_headers(&self) -> [&'static str; 4] {
+        ["Slack user", "Name", "Policy version", "Acknowledged at"]
+    }
+
+    fn acknowledgement_not_yet(&self) -> &'static str {
+        "not yet"
+    }
+
+    fn acknowledgement_summary(&self, version: &str, done: usize, total: usize) -> String {
+        format!("{done} of {total} have acknowledged version {version} of the policy.")
+    }
+
+    fn chart_comment(&self, week: Week, weeks: usize) -> String {
         let sunday = week.monday().saturating_add(6.days());
         format!(
             "Cases opened per week by category, the {weeks} weeks to {}. Each bar is labelled \
-             with its week's Monday (month/day).\n{}",
+             with its week's Monday (month/day).",
             sunday.strftime("%a %-d %b %Y"),
-            legend.join(", ")
         )
+    }
+
+    fn chart_title(&self, week: Week, weeks: usize) -> String {
+        let sunday = week.monday().saturating_add(6.days());
+        format!(
+            "Cases per week by category, {weeks} weeks to {}",
+            sunday.strftime("%-d %b")
+        )
+    }
+
+    fn chart_x_axis(&self) -> &'static str {
+        "Week (its Monday)"
+    }
+
+    fn chart_y_axis(&self) -> &'static str {
+        "Cases opened"
+    }
+
+    fn chart_no_cases(&self) -> &'static str {
+        "No cases"
+    }
+
+    fn chart_table_caption(&self, week: Week, weeks: usize) -> String {
+        let sunday = week.monday().saturating_add(6.days());
+        format!(
+            "Cases opened per week by category, the {weeks} weeks to {}",
+            sunday.strftime("%a %-d %b %Y")
+        )
+    }
+
+    fn chart_week_column(&self) -> &'static str {
+        "Week of"
+    }
+
+    fn chart_total_column(&self) -> &'static str {
+        "Total"
     }
 
     fn private_categories(&self) -> &'static str {
@@ -1767,6 +1926,7 @@ impl Catalog for En {
                 "export" => "export",
                 "report-posted" => "report posted by hand",
                 "operations-refused" => "refused the operations socket",
+                "retention-erased" => "erased the details of cases past the retention period",
                 _ => return None,
             },
             Recorded::Detail { what, name } => match (what, name) {
@@ -1781,6 +1941,10 @@ impl Catalog for En {
                 (_, "format") => "format",
                 (_, "since") => "since",
                 (_, "week") => "week",
+                (_, "ids") => "case ids",
+                (_, "people") => "people",
+                (_, "closed-before") => "closed before",
+                (_, "retention") => "retention period",
                 _ => return None,
             },
             Recorded::Action(action) => match action {

@@ -271,6 +271,9 @@ impl Catalog for Ja {
              など）。顧客や区分の入力は不要で、ほかの人には伝わりません。\n\
              • `/escalate history [顧客ID]` で、そのお客様の履歴を表示します。\n\
              • `/escalate stats` で、集計を表示します。\n\
+             • `/escalate policy` で、カスタマーハラスメントに関する当社の方針を表示し、確認した\
+             ことを記録できます（マネージャーは `/escalate policy remind` で未確認の方にお願いを\
+             送れます）。\n\
              *区分*\n{}\n\
              セクハラ、脅し、長電話、居座りなどの言い方や、英語の区分名（violence など）でも\
              指定できます。\n\
@@ -1524,13 +1527,157 @@ impl Catalog for Ja {
         out
     }
 
-    fn chart_comment(&self, week: Week, weeks: usize, legend: &[String]) -> String {
+    fn policy_view(
+        &self,
+        user: &UserId,
+        version: Untrusted<'_>,
+        summary: Option<Untrusted<'_>>,
+        url: Option<Untrusted<'_>>,
+        acknowledged: Option<Timestamp>,
+        zone: &TimeZone,
+    ) -> String {
+        let mut out = format!("*カスタマーハラスメントに関する当社の方針* 版：{version}\n");
+        match summary {
+            Some(summary) => out.push_str(&summary.to_string()),
+            None => out.push_str(
+                "当社は、お客様による従業員へのハラスメントを容認しません。被害にあったときは \
+                 `/escalate` で報告してください。責任者が対応を引き継ぎます。報告したことで\
+                 不利益を受けることはなく、正当な苦情には引き続き対応します。",
+            ),
+        }
+        if let Some(url) = url {
+            let _ = write!(out, "\n全文：{}", url.link("方針の全文"));
+        }
+        match acknowledged {
+            Some(at) => {
+                let _ = write!(
+                    out,
+                    "\n{}さんは{}にこの版を確認済みです。",
+                    mention(user),
+                    self.datetime(at, zone)
+                );
+            }
+            None => out.push_str("\n読み終えたら、下のボタンで確認したことをお知らせください。"),
+        }
+        out
+    }
+
+    fn policy_ack_button(&self) -> &'static str {
+        "確認しました"
+    }
+
+    fn policy_acknowledged(
+        &self,
+        user: &UserId,
+        version: Untrusted<'_>,
+        at: Timestamp,
+        zone: &TimeZone,
+    ) -> String {
+        format!(
+            "{}さん、ありがとうございます。方針（版：{version}）を{}に確認したことを記録しました。",
+            mention(user),
+            self.datetime(at, zone)
+        )
+    }
+
+    fn policy_version_changed(&self, clicked: Untrusted<'_>, version: Untrusted<'_>) -> String {
+        format!(
+            "このボタンは方針の版 {clicked} のものです。現在の版は {version} のため、何も記録して\
+             いません。下の最新の版をお読みください。"
+        )
+    }
+
+    fn policy_reminder_intro(&self, user: &UserId) -> String {
+        format!(
+            "{}さん、カスタマーハラスメントに関する当社の方針をお読みいただき、確認したことを\
+             お知らせください。",
+            mention(user)
+        )
+    }
+
+    fn policy_remind_refused(&self) -> String {
+        "方針の確認のお願いを送れるのは、マネージャーと相談窓口の担当者です。変更はありません。"
+            .into()
+    }
+
+    fn policy_remind_started(&self, version: Untrusted<'_>) -> String {
+        format!(
+            "方針（版：{version}）をまだ確認していない方を調べています。お願いを送り終えたら、\
+             送った人数をお知らせします。"
+        )
+    }
+
+    fn policy_remind_done(
+        &self,
+        version: Untrusted<'_>,
+        sent: usize,
+        recent: usize,
+        acknowledged: usize,
+    ) -> String {
+        format!(
+            "方針（版：{version}）の確認のお願いを{sent}人に送りました。この1週間にお願い済みの\
+             {recent}人には送っていません。確認済みの方は{acknowledged}人です。"
+        )
+    }
+
+    fn policy_members_failed(&self, reason: Untrusted<'_>) -> String {
+        format!(
+            "Slack からスタッフの一覧を取得できなかったため（{reason}）、お願いは送っていません。\
+             変更はありません。"
+        )
+    }
+
+    fn acknowledgement_headers(&self) -> [&'static str; 4] {
+        ["Slack ユーザー", "名前", "方針の版", "確認日時"]
+    }
+
+    fn acknowledgement_not_yet(&self) -> &'static str {
+        "未確認"
+    }
+
+    fn acknowledgement_summary(&self, version: &str, done: usize, total: usize) -> String {
+        format!("方針（版：{version}）を確認済みの方は、{total}人中{done}人です。")
+    }
+
+    fn chart_comment(&self, week: Week, weeks: usize) -> String {
         let sunday = week.monday().saturating_add(6.days());
         format!(
-            "{}までの{weeks}週間の、区分別の新規案件数です。横軸の日付は各週の月曜日です。\n{}",
+            "{}までの{weeks}週間の、区分別の新規案件数です。横軸の日付は各週の月曜日です。",
             day(sunday, true),
-            legend.join("、")
         )
+    }
+
+    fn chart_title(&self, week: Week, weeks: usize) -> String {
+        let sunday = week.monday().saturating_add(6.days());
+        format!("{}までの{weeks}週間の区分別新規案件", day(sunday, false))
+    }
+
+    fn chart_x_axis(&self) -> &'static str {
+        "週（月曜日の日付）"
+    }
+
+    fn chart_y_axis(&self) -> &'static str {
+        "新規案件の件数"
+    }
+
+    fn chart_no_cases(&self) -> &'static str {
+        "案件なし"
+    }
+
+    fn chart_table_caption(&self, week: Week, weeks: usize) -> String {
+        let sunday = week.monday().saturating_add(6.days());
+        format!(
+            "{}までの{weeks}週間の、区分別の新規案件数",
+            day(sunday, true)
+        )
+    }
+
+    fn chart_week_column(&self) -> &'static str {
+        "週（月曜日）"
+    }
+
+    fn chart_total_column(&self) -> &'static str {
+        "合計"
     }
 
     fn private_categories(&self) -> &'static str {
@@ -1797,6 +1944,7 @@ impl Catalog for Ja {
                 "export" => "エクスポート",
                 "report-posted" => "週次報告の手動投稿",
                 "operations-refused" => "運用ソケットへの接続を拒否",
+                "retention-erased" => "保存期間を過ぎた案件の詳細を消去",
                 _ => return None,
             },
             Recorded::Detail { what, name } => match (what, name) {
@@ -1811,6 +1959,10 @@ impl Catalog for Ja {
                 (_, "format") => "形式",
                 (_, "since") => "対象の開始日",
                 (_, "week") => "対象週",
+                (_, "ids") => "案件ID",
+                (_, "people") => "人数",
+                (_, "closed-before") => "この日時より前に完了した案件",
+                (_, "retention") => "保存期間",
                 _ => return None,
             },
             Recorded::Action(action) => match action {

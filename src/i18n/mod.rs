@@ -507,11 +507,66 @@ pub trait Catalog: Sync {
     // The weekly report in the stats channel: aggregates only, no names, private
     // categories counted together (domain.md, "Privacy").
     fn weekly_report(&self, report: &WeekSummary, currency: &str) -> String;
-    /// Shared with the chart: what it shows and which number is which category
-    /// (`legend`: "1 Threats", "2 …").
-    fn chart_comment(&self, week: Week, weeks: usize, legend: &[String]) -> String;
+    /// Shared with the chart's image (where Slack's native chart cannot be used): what it
+    /// shows. The image's legend names the categories.
+    fn chart_comment(&self, week: Week, weeks: usize) -> String;
+    /// The native chart's title (at most 50 characters) and its axes' titles.
+    fn chart_title(&self, week: Week, weeks: usize) -> String;
+    fn chart_x_axis(&self) -> &'static str;
+    fn chart_y_axis(&self) -> &'static str;
+    /// The chart's one series when no case was opened in its weeks.
+    fn chart_no_cases(&self) -> &'static str;
+    /// The table of the chart's numbers: its caption, and its first and last columns.
+    fn chart_table_caption(&self, week: Week, weeks: usize) -> String;
+    fn chart_week_column(&self) -> &'static str;
+    fn chart_total_column(&self) -> &'static str;
     fn private_categories(&self) -> &'static str;
     fn duration(&self, d: jiff::SignedDuration) -> String;
+
+    // The company's policy and its dated acknowledgement (issue 14).
+    /// What `/escalate policy` shows `user`: the version, the summary (`policy.summary`,
+    /// else the catalog's), the link, and whether and when they confirmed this version.
+    #[allow(clippy::too_many_arguments)]
+    fn policy_view(
+        &self,
+        user: &UserId,
+        version: Untrusted<'_>,
+        summary: Option<Untrusted<'_>>,
+        url: Option<Untrusted<'_>>,
+        acknowledged: Option<Timestamp>,
+        zone: &TimeZone,
+    ) -> String;
+    fn policy_ack_button(&self) -> &'static str;
+    /// The answer to the button: recorded, with the version and when.
+    fn policy_acknowledged(
+        &self,
+        user: &UserId,
+        version: Untrusted<'_>,
+        at: Timestamp,
+        zone: &TimeZone,
+    ) -> String;
+    /// A button of an earlier version was clicked: nothing recorded, the current one shown.
+    fn policy_version_changed(&self, clicked: Untrusted<'_>, version: Untrusted<'_>) -> String;
+    /// The first line of a reminder sent by direct message.
+    fn policy_reminder_intro(&self, user: &UserId) -> String;
+    fn policy_remind_refused(&self) -> String;
+    fn policy_remind_started(&self, version: Untrusted<'_>) -> String;
+    /// How a round of reminders went: sent, skipped (reminded within the week), and how
+    /// many have read it.
+    fn policy_remind_done(
+        &self,
+        version: Untrusted<'_>,
+        sent: usize,
+        recent: usize,
+        acknowledged: usize,
+    ) -> String;
+    /// The staff could not be listed from Slack (`reason`: its error code).
+    fn policy_members_failed(&self, reason: Untrusted<'_>) -> String;
+    /// The `acknowledgements` command: its CSV headers (user, name, version, acknowledged at),
+    /// the word for "not yet", and its closing line (`source`: the group or channels).
+    fn acknowledgement_headers(&self) -> [&'static str; 4];
+    fn acknowledgement_not_yet(&self) -> &'static str;
+    fn acknowledgement_summary(&self, version: &str, done: usize, total: usize) -> String;
 
     // Requests the bot does not handle (issue 11): each gets a sentence, nothing recorded.
     /// A slash command other than `/escalate` (`command` as Slack sent it).

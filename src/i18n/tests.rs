@@ -1005,14 +1005,50 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
     for (name, report) in reports() {
         md(format!("weekly_report/{name}"), t.weekly_report(&report, c));
     }
-    let legend: Vec<String> = Category::ALL
-        .into_iter()
-        .enumerate()
-        .map(|(i, c)| format!("{} {}", i + 1, t.category_name(c)))
-        .collect();
+    let week = Week::new(2026, 49).expect("a week");
+    md("chart_comment".into(), t.chart_comment(week, 12));
+    let version = Untrusted::new(POLICY);
+    for (name, summary, url, acknowledged) in [
+        ("bare", None, None, None),
+        (
+            "full",
+            Some(Untrusted::new(TYPED)),
+            Some(Untrusted::new(LINK)),
+            Some(at()),
+        ),
+    ] {
+        md(
+            format!("policy_view/{name}"),
+            t.policy_view(&user(ALPHA), version, summary, url, acknowledged, &zone),
+        );
+    }
     md(
-        "chart_comment".into(),
-        t.chart_comment(Week::new(2026, 49).expect("a week"), 12, &legend),
+        "policy_acknowledged".into(),
+        t.policy_acknowledged(&user(ALPHA), version, at(), &zone),
+    );
+    md(
+        "policy_version_changed".into(),
+        t.policy_version_changed(Untrusted::new(TYPED), version),
+    );
+    md(
+        "policy_reminder_intro".into(),
+        t.policy_reminder_intro(&user(BRAVO)),
+    );
+    md("policy_remind_refused".into(), t.policy_remind_refused());
+    md(
+        "policy_remind_started".into(),
+        t.policy_remind_started(version),
+    );
+    for (name, sent, recent, done) in [("none", 0, 0, 0), ("one", 1, 1, 1), ("some", 431, 417, 419)]
+    {
+        md(
+            format!("policy_remind_done/{name}"),
+            t.policy_remind_done(version, sent, recent, done),
+        );
+    }
+    md(
+        "policy_members_failed".into(),
+        t.policy_members_failed(Untrusted::new("missing_scope")),
     );
     for (name, minutes) in [("0", 0), ("m", 45), ("h", 180), ("hm", 320), ("d", 3000)] {
         md(
@@ -1045,6 +1081,30 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
     );
     let mut plain = |key: String, text: String| out.push((key, Kind::Plain, text));
     plain("datetime".into(), t.datetime(at(), &zone));
+    let week = Week::new(2026, 49).expect("a week");
+    plain("chart_title".into(), t.chart_title(week, 12));
+    plain(
+        "chart_table_caption".into(),
+        t.chart_table_caption(week, 12),
+    );
+    plain(
+        "acknowledgement_summary".into(),
+        t.acknowledgement_summary(POLICY, 417, 431),
+    );
+    for (i, header) in t.acknowledgement_headers().into_iter().enumerate() {
+        plain(format!("acknowledgement_headers/{i}"), header.into());
+    }
+    for (key, label) in [
+        ("policy_ack_button", t.policy_ack_button()),
+        ("acknowledgement_not_yet", t.acknowledgement_not_yet()),
+        ("chart_x_axis", t.chart_x_axis()),
+        ("chart_y_axis", t.chart_y_axis()),
+        ("chart_no_cases", t.chart_no_cases()),
+        ("chart_week_column", t.chart_week_column()),
+        ("chart_total_column", t.chart_total_column()),
+    ] {
+        plain(key.into(), label.into());
+    }
     for column in Column::ALL {
         plain(
             format!("column_name/{}", column.key()),
@@ -1116,6 +1176,7 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         "export",
         "report-posted",
         "operations-refused",
+        "retention-erased",
     ];
     let details = [
         ("not-staff", "path"),
@@ -1129,6 +1190,10 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         ("export", "format"),
         ("export", "since"),
         ("report-posted", "week"),
+        ("retention-erased", "ids"),
+        ("export", "people"),
+        ("retention-erased", "closed-before"),
+        ("retention-erased", "retention"),
     ];
     let mut names: Vec<(String, Recorded<'_>)> = Vec::new();
     names.extend(entries.map(|e| (format!("entry/{e}"), Recorded::LogEntry(e))));

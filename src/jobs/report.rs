@@ -7,7 +7,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use slack_morphism::prelude::SlackMessageContent;
 use tokio::sync::watch;
 
 use crate::app::Context;
@@ -104,8 +103,13 @@ async fn step(ctx: &Context, channel: &ChannelId) -> Result<Step, Failure> {
     Ok(Step::Posted(week))
 }
 
-/// Posts `state.next`'s report: the message, then the chart in its thread, each step
-/// recorded before and after, then moves on to the next week.
+/// What Slack answers a message whose blocks it refuses: for the report, a workspace or
+/// client that does not take the native chart (or table) blocks.
+const INVALID_BLOCKS: &str = "invalid_blocks";
+
+/// Posts `state.next`'s report, each step recorded before and after, then moves on to the
+/// next week: the message with the native chart in it; or, if Slack refuses those blocks
+/// (once, and only then), the message as text with the chart as a PNG in its thread.
 async fn post(ctx: &Context, channel: &ChannelId, mut state: ReportState) -> Result<(), Failure> {
     let settings = &ctx.settings;
     let catalog = settings.locale.catalog();
@@ -121,18 +125,32 @@ async fn post(ctx: &Context, channel: &ChannelId, mut state: ReportState) -> Res
         None => {
             state.posting.message_attempted = true;
             ctx.store.put_report_state(&state).await?;
-            let text = report.text(catalog, &settings.currency);
-            let content = SlackMessageContent::new().with_text(text);
-            let message = ctx
+            let native = settings.report.chart && !state.posting.png;
+            let content = report.message(catalog, &settings.currency, native);
+            let message = match ctx
                 .slack
                 .post_message(channel, content, None, Some(&tag), false)
-                .await?;
+                .await
+            {
+                Ok(message) => message,
+                Err(CallError::Permanent { reason }) if native && reason == INVALID_BLOCKS => {
+                    tracing::warn!(week = %state.next, "Slack refused the native chart; posting the report with the chart as an image instead");
+                    state.posting.png = true;
+                    ctx.store.put_report_state(&state).await?;
+                    let text = report.message(catalog, &settings.currency, false);
+                    ctx.slack
+                        .post_message(channel, text, None, Some(&tag), false)
+                        .await?
+                }
+                Err(e) => return Err(e.into()),
+            };
             state.posting.message = Some(message.clone());
             ctx.store.put_report_state(&state).await?;
             message
         }
     };
-    if settings.report.chart && !state.posting.chart_done {
+    // The native chart went out with the message; only its fallback is a file.
+    if settings.report.chart && state.posting.png && !state.posting.chart_done {
         let filename = report.chart_file_name();
         let already = state.posting.chart_attempted
             && ctx
@@ -184,14 +202,24 @@ pub async fn post_now(
     };
     let catalog = settings.locale.catalog();
     let report = WeeklyReport::configured(store, settings, week, now).map_err(|e| e.to_string())?;
-    let content = SlackMessageContent::new().with_text(report.text(catalog, &settings.currency));
     let tag = Tag::Report {
         week: week.to_string(),
     };
-    let message = slack
-        .post_message(channel, content, None, Some(&tag), false)
-        .await
-        .map_err(|e| format!("Slack did not take the report: {e}"))?;
+    let post = |native: bool| {
+        let content = report.message(catalog, &settings.currency, native);
+        slack.post_message(channel, content, None, Some(&tag), false)
+    };
+    let native = settings.report.chart;
+    let (message, png) = match post(native).await {
+        Ok(message) => (message, false),
+        Err(CallError::Permanent { reason }) if native && reason == INVALID_BLOCKS => {
+            let message = post(false)
+                .await
+                .map_err(|e| format!("Slack did not take the report: {e}"))?;
+            (message, true)
+        }
+        Err(e) => return Err(format!("Slack did not take the report: {e}")),
+    };
     let ended = now >= week.next().start(&settings.report.schedule.zone);
     let pending = store.report_state().map_err(|e| e.to_string())?;
     if ended && pending.is_some_and(|state| state.next == week) {
@@ -203,7 +231,7 @@ pub async fn post_now(
             .await
             .map_err(|e| format!("The report was posted, but the schedule was not updated: {e}"))?;
     }
-    if settings.report.chart {
+    if png {
         slack
             .upload_file(channel, Some(&message.ts), report.chart_upload(catalog))
             .await

@@ -1,7 +1,10 @@
-//! Purpose: the weekly report's chart (cases per week, stacked by category), drawn
-//! in-process into a PNG so the bot needs no fonts, plotting tools or system libraries.
-//! The image carries only digits and week labels; the message it is shared with names
-//! the categories in the reader's language.
+//! Purpose: the weekly report's chart as a PNG (cases per week, stacked by category), for
+//! where Slack's native chart cannot be used: a workspace that refuses the block, or a
+//! file to keep. Drawn in-process so the bot needs no fonts, plotting tools or system
+//! libraries: digits and week labels in a tiny pixel font, the legend's category names
+//! (in the reader's language, Japanese included) in the bitmap font of `font`.
+
+use super::font;
 
 /// One bar: a week, with its count per series (the same series order for every bar).
 pub struct Bar {
@@ -10,13 +13,14 @@ pub struct Bar {
     pub counts: Vec<u64>,
 }
 
-pub const WIDTH: u32 = 960;
+pub const WIDTH: u32 = 1120;
 pub const HEIGHT: u32 = 480;
 
-/// Margins around the plot: tick numbers on the left, the legend on the right, totals
-/// above the tallest bar, week labels below.
+/// Margins around the plot: tick numbers on the left, the legend on the right (room for
+/// a colour square and a name of 20 characters), totals above the tallest bar, week
+/// labels below.
 const LEFT: i64 = 80;
-const RIGHT: i64 = 110;
+const RIGHT: i64 = 270;
 const TOP: i64 = 40;
 const BOTTOM: i64 = 44;
 const PLOT_W: i64 = WIDTH as i64 - LEFT - RIGHT;
@@ -164,6 +168,36 @@ impl Canvas {
         }
     }
 
+    /// `text` in the legend's font with its top-left corner at (x, y). A character the
+    /// font lacks is drawn as an empty box, so a gap never passes for a name.
+    fn name(&mut self, x: i64, y: i64, text: &str) {
+        let mut left = x;
+        for c in text.chars() {
+            if left >= WIDTH as i64 {
+                break;
+            }
+            match font::glyph(c) {
+                Some(glyph) => {
+                    for row in 0..font::HEIGHT {
+                        for col in 0..glyph.width() {
+                            if glyph.ink(col, row) {
+                                self.fill_rect(left + col, y + row, 1, 1, INK);
+                            }
+                        }
+                    }
+                    left = left.saturating_add(glyph.width());
+                }
+                None => {
+                    self.fill_rect(left + 1, y + 1, 13, 1, INK);
+                    self.fill_rect(left + 1, y + 14, 13, 1, INK);
+                    self.fill_rect(left + 1, y + 1, 1, 14, INK);
+                    self.fill_rect(left + 14, y + 1, 1, 14, INK);
+                    left = left.saturating_add(16);
+                }
+            }
+        }
+    }
+
     /// `text` centred on column `centre`, if it fits in `room` pixels.
     fn text_centred(&mut self, centre: i64, y: i64, room: i64, text: &str) {
         let width = text_width(text);
@@ -276,29 +310,26 @@ fn draw_axes(canvas: &mut Canvas) {
     canvas.fill_rect(LEFT, BASE, PLOT_W, 1, AXIS);
 }
 
-/// A colour square and the number `i + 1` for each series, as many rows as fit.
-fn draw_legend(canvas: &mut Canvas, series: usize) {
+/// A colour square and the series' name for each series, as many rows as fit.
+fn draw_legend(canvas: &mut Canvas, names: &[String]) {
     let (min_pitch, max_pitch) = LEGEND_PITCH;
-    let pitch = (LEGEND_ROOM / series.max(1)).clamp(min_pitch, max_pitch);
+    let pitch = (LEGEND_ROOM / names.len().max(1)).clamp(min_pitch, max_pitch);
     let square = (pitch * 2 / 3) as i64;
-    for s in 0..series.min(LEGEND_ROOM / pitch) {
+    for (s, name) in names.iter().enumerate().take(LEGEND_ROOM / pitch) {
         let y = TOP + (s * pitch) as i64;
         canvas.fill_rect(LEGEND_X, y, square, square, colour(s));
-        let label = (s + 1).to_string();
-        canvas.text(
-            LEGEND_X + square + 10,
-            y + (square - GLYPH_H) / 2,
-            &label,
-            INK,
-        );
+        let top = y + (square - font::HEIGHT) / 2;
+        canvas.name(LEGEND_X + square + 8, top, name);
     }
 }
 
 /// Renders stacked bars (one per week, oldest left), series stacked bottom-up in order,
-/// each series in its own colour (see `colour`). Returns a PNG (8-bit RGB). Counts past
-/// `series` are ignored, missing ones count as nothing; labels or totals too wide for
-/// their bar's slot are left out.
-pub fn render(bars: &[Bar], series: usize) -> Vec<u8> {
+/// each series in its own colour (see `colour`) and named in the legend by `names`.
+/// Returns a PNG (8-bit RGB). Counts past the series are ignored, missing ones count as
+/// nothing; labels or totals too wide for their bar's slot are left out, and so is the
+/// part of a name past the image's edge.
+pub fn render(bars: &[Bar], names: &[String]) -> Vec<u8> {
+    let series = names.len();
     let tallest = bars
         .iter()
         .map(|bar| {
@@ -312,7 +343,7 @@ pub fn render(bars: &[Bar], series: usize) -> Vec<u8> {
     draw_grid(&mut canvas, &axis);
     draw_bars(&mut canvas, bars, series, &axis);
     draw_axes(&mut canvas);
-    draw_legend(&mut canvas, series);
+    draw_legend(&mut canvas, names);
     canvas.into_png()
 }
 
@@ -364,6 +395,43 @@ mod tests {
         }
     }
 
+    fn names(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("Series {i}")).collect()
+    }
+
+    /// Ink pixels in the legend's row `s`, right of its colour square.
+    fn legend_ink(image: &Image, s: usize, series: usize) -> usize {
+        let (min_pitch, max_pitch) = LEGEND_PITCH;
+        let pitch = (LEGEND_ROOM / series).clamp(min_pitch, max_pitch) as i64;
+        let top = TOP + s as i64 * pitch;
+        (top..top + pitch)
+            .flat_map(|y| (LEGEND_X + pitch * 2 / 3 + 1..WIDTH as i64).map(move |x| (x, y)))
+            .filter(|&(x, y)| image.at(x, y) == INK)
+            .count()
+    }
+
+    #[test]
+    fn the_legend_names_each_series_in_japanese_and_english() {
+        let names = vec![
+            "暴言・侮辱".to_owned(),
+            "Verbal abuse".to_owned(),
+            String::new(),
+        ];
+        let image = decode(&render(&[bar("11/16", &[1, 2, 0])], &names));
+        assert!(legend_ink(&image, 0, 3) > 100, "the Japanese name is drawn");
+        assert!(legend_ink(&image, 1, 3) > 100, "the English name is drawn");
+        assert_eq!(legend_ink(&image, 2, 3), 0, "an empty name draws nothing");
+        let one = decode(&render(&[bar("11/16", &[1])], &["暴".to_owned()]));
+        let other = decode(&render(&[bar("11/16", &[1])], &["言".to_owned()]));
+        assert_ne!(one.rgb, other.rgb, "different characters, different glyphs");
+    }
+
+    #[test]
+    fn a_character_the_font_lacks_is_a_box_not_a_gap() {
+        let image = decode(&render(&[bar("11/16", &[1])], &["\u{1F600}".to_owned()]));
+        assert!(legend_ink(&image, 0, 1) > 40);
+    }
+
     fn centre(i: usize, n: usize) -> i64 {
         let (_, left, width) = bar_span(i, n);
         left + width / 2
@@ -371,14 +439,17 @@ mod tests {
 
     #[test]
     fn the_image_is_an_rgb_png_of_the_chart_size() {
-        let image = decode(&render(&[bar("W47", &[1])], 1));
+        let image = decode(&render(&[bar("W47", &[1])], &names(1)));
         assert_eq!(image.rgb.len(), WIDTH as usize * HEIGHT as usize * 3);
         assert_eq!(image.at(0, 0), WHITE, "a white background");
     }
 
     #[test]
     fn the_first_series_sits_on_the_axis_and_the_next_above_it() {
-        let image = decode(&render(&[bar("W46", &[3, 2]), bar("W47", &[1, 0])], 2));
+        let image = decode(&render(
+            &[bar("W46", &[3, 2]), bar("W47", &[1, 0])],
+            &names(2),
+        ));
         let x = centre(0, 2);
         assert_eq!(image.at(x, BASE - 2), colour(0));
         let first = (0..BASE).find(|&y| image.at(x, y) == colour(0)).unwrap();
@@ -390,7 +461,7 @@ mod tests {
     #[test]
     fn a_taller_bar_reaches_higher() {
         let bars = [bar("W1", &[1, 1]), bar("W2", &[4, 4]), bar("W3", &[3, 0])];
-        let image = decode(&render(&bars, 2));
+        let image = decode(&render(&bars, &names(2)));
         let tops: Vec<i64> = (0..3)
             .map(|i| image.top_of_bar(centre(i, 3)).unwrap())
             .collect();
@@ -400,7 +471,7 @@ mod tests {
 
     #[test]
     fn the_legend_shows_every_series_colour() {
-        let image = decode(&render(&[bar("W1", &[0; 12])], 12));
+        let image = decode(&render(&[bar("W1", &[0; 12])], &names(12)));
         for s in 0..12 {
             assert!(
                 image.has_right_of(LEGEND_X, colour(s)),
@@ -412,7 +483,7 @@ mod tests {
     #[test]
     fn counts_past_the_series_are_ignored_and_missing_ones_are_nothing() {
         let bars = [bar("W1", &[1, 2, 3, 4]), bar("W2", &[5])];
-        let image = decode(&render(&bars, 2));
+        let image = decode(&render(&bars, &names(2)));
         assert!(!image.rgb.chunks(3).any(|p| p == colour(2)));
         assert_eq!(image.at(centre(1, 2), BASE - 2), colour(0));
         let second = image.top_of_bar(centre(1, 2)).unwrap();
@@ -429,10 +500,10 @@ mod tests {
             (vec![bar("W9", &[u64::MAX, u64::MAX])], 2),
             ((0..2000).map(|i| bar(&format!("W{i}"), &[i])).collect(), 1),
             (vec![bar(&"X".repeat(10_000), &[1])], 200),
-            (vec![bar("W1", &[7])], usize::MAX),
+            (vec![bar("W1", &[7])], 500),
         ];
         for (bars, series) in inputs {
-            decode(&render(&bars, series));
+            decode(&render(&bars, &names(series)));
         }
     }
 

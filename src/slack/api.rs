@@ -64,6 +64,28 @@ struct UserInfo {
     user: Member,
 }
 
+/// usergroups.users.list: the group's members.
+#[derive(serde::Deserialize)]
+struct GroupMembers {
+    #[serde(default)]
+    users: Vec<String>,
+}
+
+/// conversations.members: a page of a conversation's members.
+#[derive(serde::Deserialize)]
+struct ChannelMembers {
+    #[serde(default)]
+    members: Vec<String>,
+    #[serde(default)]
+    response_metadata: Option<NextCursor>,
+}
+
+#[derive(serde::Deserialize)]
+struct NextCursor {
+    #[serde(default)]
+    next_cursor: String,
+}
+
 /// What users.info answers for someone Slack will not describe to the bot.
 const NO_SUCH_USER: [&str; 2] = ["user_not_found", "user_not_visible"];
 
@@ -554,6 +576,57 @@ impl WebApi {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// The members of a user group (usergroups.users.list, needs `usergroups:read`).
+    pub async fn usergroup_members(&self, group: &str) -> CallResult<Vec<UserId>> {
+        let params = [("usergroup", Some(group))];
+        let session = self.session();
+        let answer: GroupMembers = self
+            .timed(
+                "usergroups.users.list",
+                session
+                    .http_session_api
+                    .http_get("usergroups.users.list", &params, None),
+            )
+            .await?;
+        Ok(answer
+            .users
+            .iter()
+            .filter_map(|u| UserId::parse(u))
+            .collect())
+    }
+
+    /// The members of a conversation (conversations.members, needs `channels:read` or
+    /// `groups:read`), every page of them.
+    pub async fn channel_members(&self, channel: &ChannelId) -> CallResult<Vec<UserId>> {
+        let mut members = Vec::new();
+        let mut cursor = String::new();
+        // A bound on pages: 200 a page, so 100 pages is 20,000 people.
+        for _ in 0..100 {
+            let mut params = vec![("channel", Some(channel.as_str())), ("limit", Some("200"))];
+            if !cursor.is_empty() {
+                params.push(("cursor", Some(cursor.as_str())));
+            }
+            let session = self.session();
+            let page: ChannelMembers = self
+                .timed(
+                    "conversations.members",
+                    session
+                        .http_session_api
+                        .http_get("conversations.members", &params, None),
+                )
+                .await?;
+            members.extend(page.members.iter().filter_map(|u| UserId::parse(u)));
+            cursor = page
+                .response_metadata
+                .map(|m| m.next_cursor)
+                .unwrap_or_default();
+            if cursor.is_empty() {
+                break;
+            }
+        }
+        Ok(members)
     }
 
     /// The workspace the bot's token belongs to (auth.test): our own workspace, whose full

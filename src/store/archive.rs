@@ -17,10 +17,10 @@ use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
 
 use super::{
-    Abort, AuditEntry, Store, StoreError, decode, encode, into_store_error, keys, tx_decode,
-    tx_outcome,
+    Abort, AuditEntry, LogEntry, Store, StoreError, decode, encode, into_store_error, keys,
+    tx_decode, tx_outcome,
 };
-use crate::domain::{Case, CaseId, Event};
+use crate::domain::{Case, CaseId, CustomerRecord, Event};
 
 /// Case numbers per archive block.
 pub const BLOCK: u64 = 16;
@@ -150,6 +150,117 @@ impl Store {
                 Ok(moved)
             });
         tx_outcome(result).map_err(into_store_error)
+    }
+}
+
+/// What one retention pass erased: how many cases, and which (as `ESC-1–ESC-16, ESC-20`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Erased {
+    pub cases: usize,
+    pub ids: String,
+}
+
+/// Case ids as ranges of consecutive numbers: `ESC-1–ESC-3, ESC-7`.
+fn ranges(ids: &[CaseId]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < ids.len() {
+        let mut j = i;
+        while j + 1 < ids.len() && ids[j + 1].number() == ids[j].number() + 1 {
+            j += 1;
+        }
+        out.push(if i == j {
+            ids[i].to_string()
+        } else {
+            format!("{}–{}", ids[i], ids[j])
+        });
+        i = j + 1;
+    }
+    out.join(", ")
+}
+
+impl Store {
+    /// `store.retention`: reduces archived cases closed before `cutoff` to their counts
+    /// (`Case::erase`, `Event::erase`), up to `limit` of them, and forgets them in their
+    /// customers' "keep the reporter off" lists (a reporter's id). The blocks, the
+    /// customers and one entry in the audit log outside cases (`retention-erased`: how
+    /// many, which, closed before when, under which setting) are written in one
+    /// transaction, so no erasure goes unrecorded. Cases closed that long ago are in the
+    /// archive (it takes them after `ARCHIVE_AFTER`); a case still outside it waits for
+    /// the pass after it moves. Blocking; holds the archive while it runs. Returns what
+    /// it erased; call again while it erased `limit`.
+    pub fn erase_closed_before(
+        &self,
+        cutoff: Timestamp,
+        retention: &str,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<Erased, StoreError> {
+        let _moving = self.hold_archive();
+        let mut blocks: Vec<(sled::IVec, Vec<Archived>)> = Vec::new();
+        let mut erased: Vec<CaseId> = Vec::new();
+        for kv in self.archive.iter() {
+            if erased.len() >= limit {
+                break;
+            }
+            let (key, value) = kv?;
+            let mut block: Vec<Archived> = decode("archive_by_block", &value)?;
+            let mut changed = false;
+            for archived in &mut block {
+                if erased.len() < limit && archived.case.due_for_erasure(cutoff) {
+                    archived.case.erase(now);
+                    archived.timeline.iter_mut().for_each(Event::erase);
+                    erased.push(archived.case.id);
+                    changed = true;
+                }
+            }
+            if changed {
+                blocks.push((key, block));
+            }
+        }
+        if erased.is_empty() {
+            return Ok(Erased::default());
+        }
+        erased.sort();
+        let owners: std::collections::BTreeSet<_> = blocks
+            .iter()
+            .flat_map(|(_, b)| b.iter())
+            .filter(|a| erased.contains(&a.case.id))
+            .filter_map(|a| a.case.customer.clone())
+            .collect();
+        let ids = ranges(&erased);
+        let entry = LogEntry::new(now, "", "retention-erased")
+            .with("cases", erased.len().to_string())
+            .with("ids", ids.clone())
+            .with("closed-before", cutoff.to_string())
+            .with("retention", retention);
+        let _writing = self.writing();
+        let result =
+            (&self.archive, &self.customers, &self.log).transaction(|(archive, customers, log)| {
+                for (key, block) in &blocks {
+                    archive.insert(key, encode(block))?;
+                }
+                for id in &owners {
+                    let key = keys::customer(id);
+                    let Some(bytes) = customers.get(key)? else {
+                        continue;
+                    };
+                    let mut record: CustomerRecord = tx_decode("customer_by_id", &bytes)?;
+                    let before = record.kept_off.len();
+                    record.kept_off.retain(|k| !erased.contains(&k.case));
+                    if record.kept_off.len() != before {
+                        customers.insert(key, encode(&record))?;
+                    }
+                }
+                let seq = log.generate_id()?;
+                log.insert(&keys::seq(seq), encode(&entry))?;
+                Ok(())
+            });
+        tx_outcome(result).map_err(into_store_error)?;
+        Ok(Erased {
+            cases: erased.len(),
+            ids,
+        })
     }
 }
 

@@ -34,6 +34,8 @@
 //!   consultation's audit trail, never rewritten
 //! - `consultation_by_thread`: `<channel>:<ts>` of a consultation's post in the
 //!   consultation channel -> consultation number (u64 BE), to know the desk's replies
+//! - `policy_ack`, `policy_reminded`: who read which version of the policy and when, and
+//!   when each person was last reminded to (see `policy`)
 //!
 //! A case lives in `case_by_id` and `audit_by_case` until the archive takes it, then in
 //! `archive_by_block` only; the readers below look in both.
@@ -46,6 +48,7 @@ mod flush;
 mod keys;
 mod log;
 mod outbox;
+mod policy;
 mod queue;
 mod report;
 mod work;
@@ -61,7 +64,7 @@ use tokio::sync::Notify;
 
 use crate::domain::{CaseId, CustomerId, CustomerRecord, Event, Refusal, Tallies};
 
-pub use archive::{ARCHIVE_AFTER, Archived};
+pub use archive::{ARCHIVE_AFTER, Archived, Erased};
 pub use cases::Opened;
 pub use consultations::{ConsultEntry, ConsultFailed, OpenedConsultation};
 pub use log::LogEntry;
@@ -69,11 +72,12 @@ pub use outbox::{
     About, CONSULTATION_BUDGET, DeadLetter, Delivered, ESCALATION_BUDGET, OutboxEntry, Queued,
     Retry,
 };
+pub use policy::PolicyAck;
 pub use report::{Posting, ReportState, WeekFigures};
 pub use work::{Work, WorkEntry};
 
 /// The layout this build reads and writes. Bump it with a migration in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Rewrites a store's layout from one schema version to the next.
 type Migration = fn(&sled::Db) -> Result<(), StoreError>;
@@ -86,6 +90,7 @@ const MIGRATIONS: &[Migration] = &[
     queue_indexes,
     combined_outcomes,
     consultations,
+    policy_acknowledgements,
 ];
 
 /// Version 7 (issue 13) adds consultations (`consultation_by_id`, `audit_by_consultation`,
@@ -95,6 +100,15 @@ const MIGRATIONS: &[Migration] = &[
 /// consultations. Nothing old changes; the version is raised so an older build, which
 /// could not read them, refuses the store instead of failing on them later.
 fn consultations(_db: &sled::Db) -> Result<(), StoreError> {
+    Ok(())
+}
+
+/// Version 8 (issue 14) keeps who read which version of the policy, and when each person
+/// was last reminded (`policy_ack`, `policy_reminded`, created on open), and erases cases
+/// past `store.retention` (an erased case has `erased` set and people's ids replaced; the
+/// audit log outside cases gets `retention-erased` entries). Nothing old is rewritten; the
+/// version is raised so an older build, which knows none of it, refuses the store.
+fn policy_acknowledgements(_db: &sled::Db) -> Result<(), StoreError> {
     Ok(())
 }
 
@@ -239,6 +253,8 @@ pub struct Store {
     consultations: sled::Tree,
     consult_audit: sled::Tree,
     consult_threads: sled::Tree,
+    policy_ack: sled::Tree,
+    policy_reminded: sled::Tree,
     /// The zone weeks are counted in for the weekly report (see `set_report_zone`).
     zone: jiff::tz::TimeZone,
     flusher: Arc<flush::Flusher>,
@@ -374,6 +390,8 @@ impl Store {
             consultations: db.open_tree("consultation_by_id")?,
             consult_audit: db.open_tree("audit_by_consultation")?,
             consult_threads: db.open_tree("consultation_by_thread")?,
+            policy_ack: db.open_tree("policy_ack")?,
+            policy_reminded: db.open_tree("policy_reminded")?,
             zone: jiff::tz::TimeZone::UTC,
             flusher: Arc::new(flush::Flusher::new(path)),
             db,

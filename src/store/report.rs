@@ -263,6 +263,11 @@ pub struct Posting {
     pub message: Option<MessageRef>,
     pub chart_attempted: bool,
     pub chart_done: bool,
+    /// Slack refused the native chart's blocks (`invalid_blocks`): the message is (being)
+    /// posted as text alone, and the chart goes into its thread as a PNG. Set before that
+    /// post, so after a crash the chart still goes where the message expects it.
+    #[serde(default)]
+    pub png: bool,
 }
 
 /// The numbers a week's report needs, read from the aggregates.

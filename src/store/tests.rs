@@ -742,6 +742,137 @@ mod weekly {
     }
 
     #[tokio::test]
+    async fn retention_erases_the_details_of_old_cases_and_keeps_every_number() {
+        let (_dir, mut store) = tokyo_store().await;
+        // A case whose reporter the owner kept off the customer (a reporter's id on the
+        // customer's record), with facts added, closed on Friday 20 Nov.
+        let rules = rules();
+        let g = store
+            .open_case(new_case("gale"), at("2026-11-19T02:00:00Z"), &rules, None)
+            .await
+            .unwrap()
+            .case
+            .id;
+        for (action, who, when) in [
+            (Action::Take, "UEXEC1", "2026-11-19T03:00:00Z"),
+            (Action::KeepReporterOff, "UEXEC1", "2026-11-19T03:05:00Z"),
+            (
+                Action::AddFacts(crate::domain::Facts {
+                    words: Some("I know where you live".into()),
+                    ..Default::default()
+                }),
+                "UEXEC1",
+                "2026-11-19T03:10:00Z",
+            ),
+            (
+                Action::Decide(Outcome::only(Measure::Warning)),
+                "UEXEC1",
+                "2026-11-20T01:00:00Z",
+            ),
+        ] {
+            store.act(g, action, by(who, when), &rules).await.unwrap();
+        }
+        let gale = CustomerId::parse("gale").unwrap();
+        assert_eq!(store.customer(&gale).unwrap().unwrap().kept_off.len(), 1);
+        store.forget_deliveries().unwrap();
+        assert_eq!(
+            store
+                .archive_closed(at("2026-12-01T00:00:00Z"), 100)
+                .unwrap(),
+            4
+        );
+        let before = everything(&store);
+        let customers_before: Vec<_> = ["acme", "bolt", "gale"]
+            .iter()
+            .map(|c| {
+                store
+                    .customer(&CustomerId::parse(c).unwrap())
+                    .unwrap()
+                    .unwrap()
+            })
+            .collect();
+
+        // Five years after Thursday 19 Nov: a (closed 16 Nov), b (16 Nov) and c (18 Nov)
+        // are due, g (20 Nov) not yet.
+        let now = at("2031-11-19T00:00:00Z");
+        let cutoff = crate::domain::Retention::default().cutoff(now).unwrap();
+        let erased = store.erase_closed_before(cutoff, "5y", now, 100).unwrap();
+        assert_eq!(erased.cases, 3);
+        assert_eq!(erased.ids, "ESC-1–ESC-3");
+        let after = everything(&store);
+        assert_eq!(after.2, before.2, "the weekly numbers stay");
+        assert_eq!(after.3, before.3, "the tallies stay");
+        for (case, was) in after.0.iter().zip(&before.0) {
+            let mut expected = was.clone();
+            if case.id.number() <= 3 {
+                expected.erase(now);
+            }
+            assert_eq!(
+                case, &expected,
+                "{} is erased exactly as Case::erase says",
+                case.id
+            );
+        }
+        for (entry, was) in after.1.iter().zip(&before.1) {
+            let mut expected = was.clone();
+            if entry.case.number() <= 3 {
+                expected.event.erase();
+            }
+            assert_eq!(entry, &expected);
+        }
+        // A customer's history (the ladder, recurrence) keeps its lines.
+        for (customer, was) in customers_before.iter().take(2).zip(["acme", "bolt"]) {
+            let now = store
+                .customer(&CustomerId::parse(was).unwrap())
+                .unwrap()
+                .unwrap();
+            assert_eq!(&now, customer);
+        }
+        // Recounting from the cases gives the same weeks.
+        store.set_report_zone(TimeZone::UTC, "UTC").unwrap();
+        store.set_report_zone(tokyo(), "Asia/Tokyo").unwrap();
+        assert_eq!(everything(&store).2, before.2);
+        // The erasure is in the audit log outside cases.
+        let logged: Vec<LogEntry> = store
+            .log_entries()
+            .map(Result::unwrap)
+            .filter(|e| e.what == "retention-erased")
+            .collect();
+        assert_eq!(logged.len(), 1);
+        assert_eq!(logged[0].details["cases"], "3");
+        assert_eq!(logged[0].details["ids"], "ESC-1–ESC-3");
+        assert_eq!(logged[0].details["retention"], "5y");
+        assert_eq!(logged[0].details["closed-before"], cutoff.to_string());
+        // Nothing twice: a second pass erases nothing and logs nothing.
+        let again = store.erase_closed_before(cutoff, "5y", now, 100).unwrap();
+        assert_eq!(again.cases, 0);
+        assert_eq!(store.log_entries().count(), 1);
+
+        // A day later g is due too, and its reporter leaves the customer's record.
+        let later = at("2031-11-21T00:00:00Z");
+        let cutoff = crate::domain::Retention::default().cutoff(later).unwrap();
+        let erased = store.erase_closed_before(cutoff, "5y", later, 100).unwrap();
+        assert_eq!(erased.ids, "ESC-7");
+        let record = store.customer(&gale).unwrap().unwrap();
+        assert!(record.kept_off.is_empty());
+        assert_eq!(record.cases, customers_before[2].cases);
+        let text = serde_json::to_string(&store.timeline(g).unwrap()).unwrap();
+        assert!(
+            !text.contains("where you live") && !text.contains("UEXEC1"),
+            "{text}"
+        );
+        // Open cases are never due.
+        assert!(
+            store
+                .case(CaseId::new(5))
+                .unwrap()
+                .unwrap()
+                .erased
+                .is_none()
+        );
+    }
+
+    #[tokio::test]
     async fn a_closed_case_with_a_delivery_pending_is_not_archived() {
         let (_dir, store) = tokyo_store().await;
         let later = at("2026-12-01T00:00:00Z");
@@ -1176,4 +1307,54 @@ async fn a_schema_4_store_with_single_kind_outcomes_reads_as_measures() {
     assert_eq!(closed, 1);
     let tallies = store.tallies().unwrap();
     assert_eq!((tallies.refunds, tallies.terminations), (1, 1));
+}
+
+#[tokio::test]
+async fn a_schema_7_store_opens_as_8_with_its_cases_and_takes_acknowledgements() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s");
+    let rules = rules();
+    let before = {
+        let store = Store::open(&path, 1 << 20).unwrap();
+        let at = stamp("UAGENT1", 0).at;
+        store
+            .open_case(new_case("acme"), at, &rules, None)
+            .await
+            .unwrap()
+            .case
+    };
+    {
+        // A store as schema 7 left it: no policy trees, the version at 7.
+        let mut db = sled::open(&path);
+        for _ in 0..100 {
+            if db.is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            db = sled::open(&path);
+        }
+        let db = db.unwrap();
+        db.drop_tree("policy_ack").unwrap();
+        db.drop_tree("policy_reminded").unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert(keys::SCHEMA_VERSION, encode(&7u32))
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let store = open_when_released(&path).unwrap();
+    let version: u32 = decode(
+        "meta",
+        &store.meta.get(keys::SCHEMA_VERSION).unwrap().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(version, 8);
+    assert_eq!(store.case(before.id).unwrap().unwrap(), before);
+    let user = UserId::parse("UAGENT1").unwrap();
+    assert!(store.policy_acknowledgement(&user, "1").unwrap().is_none());
+    store
+        .acknowledge_policy(&user, "1", stamp("UAGENT1", 5).at)
+        .await
+        .unwrap();
+    assert_eq!(store.policy_acknowledgements("1").unwrap().len(), 1);
 }

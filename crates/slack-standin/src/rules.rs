@@ -45,10 +45,28 @@ pub const VIEW_TITLE: usize = 24;
 pub const PRIVATE_METADATA: usize = 3000;
 pub const CALLBACK_ID: usize = 255;
 
+/// A data visualization block: its title; a bar, area or line chart's series (and a
+/// pie's segments), their names and their points' labels; the axis titles; how many in
+/// one message.
+pub const CHART_TITLE: usize = 50;
+pub const CHART_SERIES: usize = 6;
+pub const CHART_LABEL: usize = 20;
+pub const CHART_POINTS: usize = 20;
+pub const CHART_AXIS_TITLE: usize = 50;
+pub const CHARTS_PER_MESSAGE: usize = 2;
+/// A data table block: rows under the header, columns, characters in all its cells (and
+/// in all the tables of a message), rows a page.
+pub const TABLE_ROWS: usize = 100;
+pub const TABLE_COLUMNS: usize = 20;
+pub const TABLE_CHARS: usize = 10_000;
+pub const TABLE_PAGE: u64 = 100;
+
 /// The block types Slack knows. Anything else is refused.
-pub const BLOCK_TYPES: [&str; 11] = [
+pub const BLOCK_TYPES: [&str; 13] = [
     "actions",
     "context",
+    "data_table",
+    "data_visualization",
     "divider",
     "file",
     "header",
@@ -124,11 +142,25 @@ impl Check {
         };
         self.at_most(blocks.len(), max, "too many blocks", pointer)?;
         let mut block_ids = HashSet::new();
+        let (mut charts, mut table_chars) = (0, 0);
         for (i, block) in blocks.iter().enumerate() {
             let at = format!("{pointer}/{i}");
             let kind = block.get("type").and_then(Value::as_str).unwrap_or("");
             if !BLOCK_TYPES.contains(&kind) {
                 return Err(self.refuse(format!("unknown block type {kind:?}"), &at));
+            }
+            if kind == "data_visualization" {
+                charts += 1;
+                self.at_most(charts, CHARTS_PER_MESSAGE, "too many charts", &at)?;
+            }
+            if kind == "data_table" {
+                table_chars += self.table(block, &at)?;
+                self.at_most(
+                    table_chars,
+                    TABLE_CHARS,
+                    "too many characters in tables",
+                    &at,
+                )?;
             }
             if let Some(id) = block.get("block_id").and_then(Value::as_str) {
                 self.at_most(chars(id), ID_LENGTH, "block_id too long", &at)?;
@@ -141,8 +173,226 @@ impl Check {
         Ok(())
     }
 
+    /// A string field that must be there, of at most `max` characters.
+    fn required_text(
+        &self,
+        value: &Value,
+        max: usize,
+        what: &str,
+        at: &str,
+    ) -> Result<(), Refusal> {
+        match value.as_str() {
+            Some(text) if !text.is_empty() => self.at_most(chars(text), max, what, at),
+            _ => Err(self.refuse(format!("{what}: a non-empty string is required"), at)),
+        }
+    }
+
+    /// A data visualization block: a pie's segments, or a bar, area or line chart's series
+    /// over its axis categories, each series one point per category.
+    fn chart(&self, block: &Value, at: &str) -> Result<(), Refusal> {
+        let title = block.get("title").unwrap_or(&Value::Null);
+        self.required_text(title, CHART_TITLE, "chart title", &format!("{at}/title"))?;
+        let chart = block.get("chart").unwrap_or(&Value::Null);
+        let at = format!("{at}/chart");
+        let list = |name: &str| chart.get(name).and_then(Value::as_array);
+        let count = |n: usize, what: &str, pointer: &str| {
+            if n == 0 {
+                return Err(self.refuse(format!("{what}: at least one is required"), pointer));
+            }
+            self.at_most(n, CHART_SERIES, what, pointer)
+        };
+        match chart.get("type").and_then(Value::as_str).unwrap_or("") {
+            "pie" => {
+                let segments = list("segments").map(Vec::as_slice).unwrap_or_default();
+                let pointer = format!("{at}/segments");
+                count(segments.len(), "too many segments", &pointer)?;
+                for (i, segment) in segments.iter().enumerate() {
+                    let p = format!("{pointer}/{i}");
+                    let label = segment.get("label").unwrap_or(&Value::Null);
+                    self.required_text(label, CHART_LABEL, "segment label", &format!("{p}/label"))?;
+                    if !segment
+                        .get("value")
+                        .and_then(Value::as_f64)
+                        .is_some_and(|v| v > 0.0)
+                    {
+                        return Err(self.refuse("a segment's value must be above 0".into(), &p));
+                    }
+                }
+            }
+            "bar" | "area" | "line" => {
+                let axis = chart.get("axis_config").unwrap_or(&Value::Null);
+                let apointer = format!("{at}/axis_config");
+                let categories = axis
+                    .get("categories")
+                    .and_then(Value::as_array)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let cpointer = format!("{apointer}/categories");
+                if categories.is_empty() {
+                    return Err(
+                        self.refuse("categories: at least one is required".into(), &cpointer)
+                    );
+                }
+                self.at_most(
+                    categories.len(),
+                    CHART_POINTS,
+                    "too many categories",
+                    &cpointer,
+                )?;
+                let mut labels = Vec::new();
+                for (i, category) in categories.iter().enumerate() {
+                    let p = format!("{cpointer}/{i}");
+                    self.required_text(category, CHART_LABEL, "category label", &p)?;
+                    labels.push(category.as_str().unwrap_or(""));
+                }
+                for name in ["x_label", "y_label"] {
+                    if let Some(label) = axis.get(name) {
+                        self.required_text(
+                            label,
+                            CHART_AXIS_TITLE,
+                            name,
+                            &format!("{apointer}/{name}"),
+                        )?;
+                    }
+                }
+                let series = list("series").map(Vec::as_slice).unwrap_or_default();
+                let pointer = format!("{at}/series");
+                count(series.len(), "too many series", &pointer)?;
+                let mut names = HashSet::new();
+                for (i, one) in series.iter().enumerate() {
+                    let p = format!("{pointer}/{i}");
+                    let name = one.get("name").unwrap_or(&Value::Null);
+                    self.required_text(name, CHART_LABEL, "series name", &format!("{p}/name"))?;
+                    if !names.insert(name.as_str().unwrap_or("")) {
+                        return Err(
+                            self.refuse("series names must be unique".into(), &format!("{p}/name"))
+                        );
+                    }
+                    let data = one
+                        .get("data")
+                        .and_then(Value::as_array)
+                        .map(Vec::as_slice)
+                        .unwrap_or_default();
+                    let points: Vec<&str> = data
+                        .iter()
+                        .map(|d| d.get("label").and_then(Value::as_str).unwrap_or(""))
+                        .collect();
+                    if points != labels {
+                        return Err(self.refuse(
+                            "a series needs one point per axis category, in order".into(),
+                            &format!("{p}/data"),
+                        ));
+                    }
+                    if let Some(j) = data
+                        .iter()
+                        .position(|d| !d.get("value").is_some_and(Value::is_number))
+                    {
+                        return Err(self.refuse(
+                            "a point's value must be a number".into(),
+                            &format!("{p}/data/{j}"),
+                        ));
+                    }
+                }
+            }
+            other => {
+                return Err(self.refuse(
+                    format!("unknown chart type {other:?}"),
+                    &format!("{at}/type"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A data table block; returns the characters in its cells.
+    fn table(&self, block: &Value, at: &str) -> Result<usize, Refusal> {
+        let caption = block.get("caption").unwrap_or(&Value::Null);
+        if caption.as_str().is_none() {
+            return Err(self.refuse("a table needs a caption".into(), &format!("{at}/caption")));
+        }
+        let rows = block
+            .get("rows")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let pointer = format!("{at}/rows");
+        if rows.len() < 2 {
+            return Err(self.refuse("a table needs a header and a row".into(), &pointer));
+        }
+        self.at_most(rows.len() - 1, TABLE_ROWS, "too many rows", &pointer)?;
+        let width = rows[0].as_array().map_or(0, Vec::len);
+        if width == 0 {
+            return Err(self.refuse("a row needs a cell".into(), &format!("{pointer}/0")));
+        }
+        self.at_most(
+            width,
+            TABLE_COLUMNS,
+            "too many columns",
+            &format!("{pointer}/0"),
+        )?;
+        let mut used = 0;
+        for (i, row) in rows.iter().enumerate() {
+            let cells = row.as_array().map(Vec::as_slice).unwrap_or_default();
+            if cells.len() != width {
+                return Err(self.refuse(
+                    "every row needs as many cells as the header".into(),
+                    &format!("{pointer}/{i}"),
+                ));
+            }
+            for (j, cell) in cells.iter().enumerate() {
+                let p = format!("{pointer}/{i}/{j}");
+                match cell.get("type").and_then(Value::as_str).unwrap_or("") {
+                    "raw_text" => {}
+                    "raw_number" => {
+                        if !cell.get("value").is_some_and(Value::is_number) {
+                            return Err(self.refuse("a raw_number needs a number".into(), &p));
+                        }
+                    }
+                    "rich_text" | "action_cell" if i > 0 => continue,
+                    "rich_text" => {
+                        return Err(self.refuse("a header cell cannot be rich_text".into(), &p));
+                    }
+                    other => return Err(self.refuse(format!("unknown cell type {other:?}"), &p)),
+                }
+                match cell.get("text").and_then(Value::as_str) {
+                    Some(text) if !text.is_empty() => used += chars(text),
+                    _ => {
+                        return Err(self.refuse(
+                            "a cell's text must not be empty".into(),
+                            &format!("{p}/text"),
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(page) = block.get("page_size")
+            && !page.as_u64().is_some_and(|p| (1..=TABLE_PAGE).contains(&p))
+        {
+            return Err(self.refuse(
+                "page_size must be 1 to 100".into(),
+                &format!("{at}/page_size"),
+            ));
+        }
+        if let Some(index) = block.get("row_header_column_index")
+            && index.as_u64().is_none_or(|i| i as usize >= width)
+        {
+            return Err(self.refuse(
+                "row_header_column_index is past the last column".into(),
+                &format!("{at}/row_header_column_index"),
+            ));
+        }
+        self.at_most(
+            used,
+            TABLE_CHARS,
+            "too many characters in a table",
+            &pointer,
+        )?;
+        Ok(used)
+    }
+
     fn block(&self, kind: &str, block: &Value, at: &str) -> Result<(), Refusal> {
         match kind {
+            "data_visualization" => self.chart(block, at)?,
             "section" => {
                 if let Some(text) = block.get("text") {
                     self.text_at_most(
@@ -514,5 +764,136 @@ mod tests {
         };
         assert_eq!(check_view(&form(10)), Ok(()));
         assert_eq!(refused(check_view(&form(11))).0, "invalid_arguments");
+    }
+
+    /// A bar chart of `series` series named `name0`…, over `categories` weeks.
+    fn bar(series: usize, categories: usize) -> Value {
+        let labels: Vec<String> = (0..categories).map(|i| format!("11/{}", i + 1)).collect();
+        let series: Vec<Value> = (0..series)
+            .map(|s| json!({ "name": format!("name{s}"),
+                "data": labels.iter().map(|l| json!({ "label": l, "value": 1 })).collect::<Vec<_>>() }))
+            .collect();
+        json!({ "type": "data_visualization", "title": "Cases per week",
+                "chart": { "type": "bar", "series": series,
+                           "axis_config": { "categories": labels, "y_label": "Cases" } } })
+    }
+
+    fn check(block: &Value) -> Result<(), Refusal> {
+        check_message_blocks(&json!([block]))
+    }
+
+    #[test]
+    fn a_bar_chart_takes_1_to_6_series_over_1_to_20_categories() {
+        assert_eq!(check(&bar(1, 1)), Ok(()));
+        assert_eq!(check(&bar(6, 20)), Ok(()));
+        for block in [bar(7, 12), bar(0, 12), bar(3, 21), bar(3, 0)] {
+            assert_eq!(refused(check(&block)).0, "invalid_blocks", "{block}");
+        }
+    }
+
+    #[test]
+    fn chart_titles_names_and_labels_keep_to_their_lengths() {
+        let mut ok = bar(2, 3);
+        ok["title"] = json!("t".repeat(50));
+        ok["chart"]["series"][0]["name"] = json!("暴".repeat(20));
+        assert_eq!(check(&ok), Ok(()));
+        let mut title = bar(2, 3);
+        title["title"] = json!("t".repeat(51));
+        let mut name = bar(2, 3);
+        name["chart"]["series"][0]["name"] = json!("n".repeat(21));
+        let mut label = bar(1, 1);
+        label["chart"]["axis_config"]["categories"][0] = json!("l".repeat(21));
+        label["chart"]["series"][0]["data"][0]["label"] = json!("l".repeat(21));
+        let mut axis = bar(1, 1);
+        axis["chart"]["axis_config"]["y_label"] = json!("y".repeat(51));
+        for block in [title, name, label, axis] {
+            assert_eq!(refused(check(&block)).0, "invalid_blocks", "{block}");
+        }
+    }
+
+    #[test]
+    fn a_series_has_one_point_per_category_and_a_unique_name() {
+        let mut missing = bar(2, 3);
+        missing["chart"]["series"][1]["data"]
+            .as_array_mut()
+            .unwrap()
+            .pop();
+        let mut stranger = bar(1, 2);
+        stranger["chart"]["series"][0]["data"][1]["label"] = json!("12/25");
+        let mut twins = bar(2, 2);
+        twins["chart"]["series"][1]["name"] = json!("name0");
+        let mut unknown = bar(1, 1);
+        unknown["chart"]["type"] = json!("radar");
+        for block in [missing, stranger, twins, unknown] {
+            assert_eq!(refused(check(&block)).0, "invalid_blocks", "{block}");
+        }
+    }
+
+    #[test]
+    fn a_message_holds_at_most_two_charts() {
+        assert_eq!(check_message_blocks(&json!([bar(1, 1), bar(1, 1)])), Ok(()));
+        let (error, message) = refused(check_message_blocks(&json!([
+            bar(1, 1),
+            bar(1, 1),
+            bar(1, 1)
+        ])));
+        assert_eq!(error, "invalid_blocks");
+        assert!(message.contains("[json-pointer:/blocks/2]"), "{message}");
+    }
+
+    fn table(rows: usize, columns: usize, text: &str) -> Value {
+        let header: Vec<Value> = (0..columns)
+            .map(|c| json!({ "type": "raw_text", "text": format!("c{c}") }))
+            .collect();
+        let row: Vec<Value> = (0..columns)
+            .map(|_| json!({ "type": "raw_number", "value": 1, "text": text }))
+            .collect();
+        let mut all = vec![Value::Array(header)];
+        all.extend((0..rows).map(|_| Value::Array(row.clone())));
+        json!({ "type": "data_table", "caption": "Numbers", "rows": all, "page_size": 5 })
+    }
+
+    #[test]
+    fn a_table_takes_a_header_and_1_to_100_rows_of_1_to_20_columns() {
+        assert_eq!(check(&table(1, 1, "1")), Ok(()));
+        assert_eq!(check(&table(100, 20, "1")), Ok(()));
+        for block in [
+            table(0, 3, "1"),
+            table(101, 3, "1"),
+            table(3, 21, "1"),
+            table(3, 3, ""),
+        ] {
+            assert_eq!(
+                refused(check(&block)).0,
+                "invalid_blocks",
+                "{}",
+                block["rows"].as_array().unwrap().len()
+            );
+        }
+        let mut ragged = table(2, 3, "1");
+        ragged["rows"][2].as_array_mut().unwrap().pop();
+        let mut rich_header = table(2, 1, "1");
+        rich_header["rows"][0][0] = json!({ "type": "rich_text", "elements": [] });
+        let mut page = table(2, 1, "1");
+        page["page_size"] = json!(101);
+        for block in [ragged, rich_header, page] {
+            assert_eq!(refused(check(&block)).0, "invalid_blocks", "{block}");
+        }
+    }
+
+    #[test]
+    fn tables_hold_at_most_10000_characters_in_a_message() {
+        // 50 rows of 20 cells of 9 characters, and the header: under 10,000.
+        assert_eq!(check(&table(50, 20, "123456789")), Ok(()));
+        assert_eq!(
+            refused(check(&table(100, 20, "123456789"))).0,
+            "invalid_blocks"
+        );
+        let half = table(50, 20, "123456789");
+        assert_eq!(
+            refused(check_message_blocks(&json!([half, half]))).0,
+            "invalid_blocks",
+            "two tables share the message's 10,000"
+        );
     }
 }

@@ -166,6 +166,24 @@ fn block_lines(slack: &StandIn, block: &Value, ja: bool) -> Vec<String> {
             });
         }
         "divider" => out.push(DIVIDER.into()),
+        // A chart as its title and a line of values per series (the client draws bars).
+        "data_visualization" => {
+            out.push(format!("📊 {}", block["title"].as_str().unwrap_or("")));
+            let chart = &block["chart"];
+            let (sep, list) = if ja { ("：", "、") } else { (": ", ", ") };
+            for series in chart["series"].as_array().into_iter().flatten() {
+                let values: Vec<String> = series["data"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|p| p["value"].to_string())
+                    .collect();
+                let name = series["name"].as_str().unwrap_or("");
+                out.push(format!("  {name}{sep}{}", values.join(list)));
+            }
+        }
+        // A table by its caption: the client shows it paged and sortable.
+        "data_table" => out.push(format!("▦ {}", block["caption"].as_str().unwrap_or(""))),
         "actions" => {
             let buttons: Vec<String> = block["elements"]
                 .as_array()

@@ -182,6 +182,11 @@ struct State {
     /// Where upload URLs point (this server), and the files uploaded.
     base_url: String,
     files: Vec<File>,
+    /// Block types this workspace refuses although Slack knows them (see
+    /// `StandIn::refuse_block_types`).
+    refused_blocks: HashSet<String>,
+    /// User groups (`S…`) and their members, in order.
+    usergroups: HashMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -347,6 +352,22 @@ impl StandIn {
         let id = format!("{}", state.hooks.len() + 1);
         state.hooks.insert(id.clone(), user.to_owned());
         format!("http://{}/hooks/{id}", self.addr)
+    }
+
+    /// A user group (`S…`, as an admin makes one) and its members: what
+    /// usergroups.users.list answers.
+    pub fn add_usergroup(&self, id: &str, members: &[&str]) {
+        lock(&self.state)
+            .usergroups
+            .insert(id.into(), members.iter().map(|m| (*m).to_owned()).collect());
+    }
+
+    /// Makes this workspace refuse messages holding blocks of these types with
+    /// `invalid_blocks`, as a workspace (or an Enterprise Grid policy, or a Slack not yet
+    /// rolled out there) that does not take a new block type would: for testing an app's
+    /// fallback. An empty list takes every type Slack knows again.
+    pub fn refuse_block_types(&self, types: &[&str]) {
+        lock(&self.state).refused_blocks = types.iter().map(|t| (*t).to_owned()).collect();
     }
 
     /// Makes the next call of `method` fail this way (faults queue up in order).
@@ -699,6 +720,27 @@ impl State {
         format!("{}.{:06}", self.clock / 1_000_000, self.clock % 1_000_000)
     }
 
+    /// Block Kit's rules, then the block types this workspace refuses.
+    fn check_blocks(&self, blocks: &Value) -> Result<(), rules::Refusal> {
+        rules::check_message_blocks(blocks)?;
+        for (i, block) in blocks
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let kind = block.get("type").and_then(Value::as_str).unwrap_or("");
+            if self.refused_blocks.contains(kind) {
+                return Err(rules::Refusal {
+                    error: "invalid_blocks",
+                    message: format!("unsupported block type {kind:?} [json-pointer:/blocks/{i}]"),
+                });
+            }
+        }
+        Ok(())
+    }
+
     fn is_conversation(&self, channel: &str) -> bool {
         self.channels.contains_key(channel) || self.dms.values().any(|d| d == channel)
     }
@@ -762,6 +804,14 @@ impl State {
             "views.open" => self.open_view(p),
             "views.update" => self.update_view(p),
             "users.info" => self.user_info(p),
+            "usergroups.users.list" => match str_param(p, "usergroup") {
+                None => error("invalid_arguments"),
+                Some(group) => match self.usergroups.get(group) {
+                    Some(users) => json!({ "ok": true, "users": users }),
+                    None => error("no_such_subteam"),
+                },
+            },
+            "conversations.members" => self.channel_members(p),
             "files.getUploadURLExternal" => self.upload_url(p),
             "files.completeUploadExternal" => self.complete_upload(p),
             "apps.connections.open" => match &self.socket {
@@ -770,6 +820,43 @@ impl State {
             },
             _ => error("unknown_method"),
         }
+    }
+
+    /// conversations.members: the bot and whoever joined, a page at a time (`limit`,
+    /// default 100, at most 1,000) with Slack's `next_cursor`.
+    fn channel_members(&self, p: &Value) -> Value {
+        let Some(channel) = str_param(p, "channel") else {
+            return error("channel_not_found");
+        };
+        if !self.channels.contains_key(channel) {
+            return error("channel_not_found");
+        }
+        let mut all: Vec<&str> = self
+            .members
+            .get(channel)
+            .map(|m| m.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        all.sort_unstable();
+        all.insert(0, BOT_USER);
+        let limit = str_param(p, "limit")
+            .and_then(|l| l.parse::<usize>().ok())
+            .filter(|&l| l > 0)
+            .unwrap_or(100)
+            .min(1000);
+        let from = match str_param(p, "cursor") {
+            None => 0,
+            Some(cursor) => match cursor.strip_prefix("next:").and_then(|n| n.parse().ok()) {
+                Some(n) => n,
+                None => return error("invalid_cursor"),
+            },
+        };
+        let page: Vec<&str> = all.iter().skip(from).take(limit).copied().collect();
+        let next = if from + limit < all.len() {
+            format!("next:{}", from + limit)
+        } else {
+            String::new()
+        };
+        json!({ "ok": true, "members": page, "response_metadata": { "next_cursor": next } })
     }
 
     fn message_json(&self, m: &Message) -> Value {
@@ -933,7 +1020,7 @@ impl State {
         if text.is_empty() && blocks.as_array().is_none_or(Vec::is_empty) {
             return error("no_text");
         }
-        if let Err(refusal) = rules::check_message_blocks(&blocks) {
+        if let Err(refusal) = self.check_blocks(&blocks) {
             return refused(refusal);
         }
         let thread_ts = str_param(p, "thread_ts").map(str::to_owned);
@@ -975,7 +1062,7 @@ impl State {
             return error("cant_update_message");
         }
         if let Some(blocks) = p.get("blocks")
-            && let Err(refusal) = rules::check_message_blocks(blocks)
+            && let Err(refusal) = self.check_blocks(blocks)
         {
             return refused(refusal);
         }
@@ -1007,7 +1094,7 @@ impl State {
             return error("user_not_in_channel");
         }
         if let Some(blocks) = p.get("blocks")
-            && let Err(refusal) = rules::check_message_blocks(blocks)
+            && let Err(refusal) = self.check_blocks(blocks)
         {
             return refused(refusal);
         }
@@ -1034,7 +1121,7 @@ impl State {
             return error("expired_url");
         };
         if let Some(blocks) = p.get("blocks")
-            && let Err(refusal) = rules::check_message_blocks(blocks)
+            && let Err(refusal) = self.check_blocks(blocks)
         {
             return refused(refusal);
         }
@@ -1382,6 +1469,50 @@ mod tests {
             &json!({ "channel": "C1", "ts": top[4] }),
         );
         assert_eq!(ts_of(&lonely), [top[4].clone()]);
+    }
+
+    #[test]
+    fn a_user_groups_members_are_listed_and_an_unknown_group_refused() {
+        let mut state = state();
+        state
+            .usergroups
+            .insert("S1".into(), vec!["U1".into(), "U2".into()]);
+        let answer = state.call("usergroups.users.list", &json!({ "usergroup": "S1" }));
+        assert_eq!(answer, json!({ "ok": true, "users": ["U1", "U2"] }));
+        let unknown = state.call("usergroups.users.list", &json!({ "usergroup": "S9" }));
+        assert_eq!(unknown["error"], "no_such_subteam");
+        let missing = state.call("usergroups.users.list", &json!({}));
+        assert_eq!(missing["error"], "invalid_arguments");
+    }
+
+    #[test]
+    fn a_channels_members_come_in_pages_with_the_bot_and_an_unknown_channel_is_refused() {
+        let mut state = state();
+        for user in ["U3", "U1", "U2"] {
+            state.join("C1", user);
+        }
+        let first = state.call(
+            "conversations.members",
+            &json!({ "channel": "C1", "limit": "2" }),
+        );
+        assert_eq!(first["members"], json!([BOT_USER, "U1"]));
+        let cursor = first["response_metadata"]["next_cursor"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let rest = state.call(
+            "conversations.members",
+            &json!({ "channel": "C1", "limit": "2", "cursor": cursor }),
+        );
+        assert_eq!(rest["members"], json!(["U2", "U3"]));
+        assert_eq!(rest["response_metadata"]["next_cursor"], "");
+        let unknown = state.call("conversations.members", &json!({ "channel": "C9" }));
+        assert_eq!(unknown["error"], "channel_not_found");
+        let bad = state.call(
+            "conversations.members",
+            &json!({ "channel": "C1", "cursor": "x" }),
+        );
+        assert_eq!(bad["error"], "invalid_cursor");
     }
 
     fn trigger(state: &mut State, age: Duration) -> String {
