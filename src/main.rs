@@ -6,9 +6,6 @@ use std::process::ExitCode;
 
 mod cli;
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = cli::Cli::parse_in(cli::help_locale());
     escalation_bot::config::load_env_file();
