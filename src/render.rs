@@ -942,15 +942,30 @@ pub fn identify_form(id: CaseId, look: Look<'_>) -> SlackView {
     )
 }
 
+/// Care told to whoever reports or consults: reporting never counts against them, where
+/// the policy is, whom to talk to.
+fn care(look: Look<'_>) -> String {
+    look.t.care_at_submission(
+        look.policy_url.map(Untrusted::new),
+        look.support_url.map(Untrusted::new),
+    )
+}
+
+/// `text`, then the care.
+fn with_care(text: String, look: Look<'_>) -> SlackMessageContent {
+    let care = care(look);
+    content(
+        format!("{text}\n{care}"),
+        vec![section(text), context(care)],
+    )
+}
+
 /// What the reporter is told when their case opens, after the case id and guidance:
 /// that reporting never counts against them, where the policy is, whom to talk to; and for
 /// a critical case, whether they are safe now, with "I'm safe" and "I need someone now".
 pub fn care_blocks(case: &Case, look: Look<'_>) -> (String, Vec<SlackBlock>) {
     let t = look.t;
-    let care = t.care_at_submission(
-        look.policy_url.map(Untrusted::new),
-        look.support_url.map(Untrusted::new),
-    );
+    let care = care(look);
     let mut text = care.clone();
     let mut blocks = vec![context(care)];
     if case.severity == Severity::Critical {
@@ -1507,14 +1522,7 @@ pub fn consultation_outcome(
             t.consult_closed_to_reporter(consultation.id)
         }
     };
-    let care = t.care_at_submission(
-        look.policy_url.map(Untrusted::new),
-        look.support_url.map(Untrusted::new),
-    );
-    content(
-        format!("{text}\n{care}"),
-        vec![section(text), context(care)],
-    )
+    with_care(text, look)
 }
 
 /// The answer to whoever asked the desk: it reached the desk (or the member they chose),
@@ -1525,14 +1533,7 @@ pub fn consult_opened(
 ) -> SlackMessageContent {
     let t = look.t;
     let text = t.consult_opened(consultation.id, consultation.chosen.as_ref());
-    let care = t.care_at_submission(
-        look.policy_url.map(Untrusted::new),
-        look.support_url.map(Untrusted::new),
-    );
-    content(
-        format!("{text}\n{care}"),
-        vec![section(text), context(care)],
-    )
+    with_care(text, look)
 }
 
 /// The consult form, once the consultation is with the desk: the same as `consult_opened`.
@@ -1643,10 +1644,7 @@ pub fn check_in(case: &Case, look: Look<'_>) -> SlackMessageContent {
         }
         blocks.push(SlackActionsBlock::new(buttons).into());
     }
-    let care = t.care_at_submission(
-        look.policy_url.map(Untrusted::new),
-        look.support_url.map(Untrusted::new),
-    );
+    let care = care(look);
     blocks.push(context(care));
     content(text, blocks)
 }

@@ -18,6 +18,7 @@ use crate::domain::{
     Action, CaseId, Category, ChannelId, ConsultAction, ConsultSource, ConsultationId, Conversion,
     CustomerId, NewConsultation, Severity, Stamp, UserId,
 };
+use crate::handlers::escalate::open_or_say;
 use crate::handlers::{
     Click, CommandForm, Reply, Submitted, act, ephemeral, ephemeral_message, internal_error,
     open_form_for_staff, tell,
@@ -102,17 +103,7 @@ fn open_form(
     let response_url = command.response_url.clone();
     tokio::spawn(async move {
         let view = render::consult_form(&context, &choices(&ctx, &reporter), ctx.look());
-        if let Err(e) = ctx.slack.open_view(&trigger, view).await {
-            tracing::warn!(error = %e, "could not open the consult form");
-            let text = ctx.look().t.form_unavailable();
-            if let Err(e) = ctx
-                .slack
-                .respond(&response_url, render::ephemeral(text))
-                .await
-            {
-                tracing::warn!(error = %e, "could not tell the agent the form failed");
-            }
-        }
+        open_or_say(&ctx, &trigger, view, &response_url, "the consult form").await;
     });
     Reply::Ack
 }

@@ -31,17 +31,7 @@ pub fn open_form(ctx: &Arc<Context>, command: &CommandForm) -> Reply {
             ..FormContext::default()
         };
         let view = render::escalate_form(&context, None, ctx.look());
-        if let Err(e) = ctx.slack.open_view(&trigger, view).await {
-            tracing::warn!(error = %e, "could not open the escalation form");
-            let text = ctx.look().t.form_unavailable();
-            if let Err(e) = ctx
-                .slack
-                .respond(&response_url, render::ephemeral(text))
-                .await
-            {
-                tracing::warn!(error = %e, "could not tell the agent the form failed");
-            }
-        }
+        open_or_say(&ctx, &trigger, view, &response_url, "the escalation form").await;
     });
     Reply::Ack
 }
@@ -271,4 +261,26 @@ pub fn open_form_on_message(
                 .await;
         }
     });
+}
+
+/// Opens a form a slash command asked for; if Slack will not, tells the person who typed
+/// the command (through its response URL) that the form could not open.
+pub async fn open_or_say(
+    ctx: &Context,
+    trigger: &str,
+    view: SlackView,
+    response_url: &str,
+    what: &str,
+) {
+    if let Err(e) = ctx.slack.open_view(trigger, view).await {
+        tracing::warn!(error = %e, form = what, "could not open a form");
+        let text = ctx.look().t.form_unavailable();
+        if let Err(e) = ctx
+            .slack
+            .respond(response_url, render::ephemeral(text))
+            .await
+        {
+            tracing::warn!(error = %e, "could not tell the agent the form failed");
+        }
+    }
 }
