@@ -158,6 +158,9 @@ pub struct Consultation {
     pub destinations: Vec<Destination>,
     #[serde(default)]
     pub posts: ConsultPosts,
+    /// When `store.retention` reduced it to its counts (see `retention`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erased: Option<Timestamp>,
 }
 
 /// How the desk's first answer was seen.
@@ -314,6 +317,7 @@ impl Consultation {
             first_answer: None,
             destinations,
             posts: ConsultPosts::default(),
+            erased: None,
         }
     }
 

@@ -6,11 +6,15 @@
 //! made of: the case number, the customer, category and severity, the times, the
 //! outcome's measures and amounts, the checks' answers, and the kind and time of each
 //! step of the timeline. So the tallies, the weekly aggregates and any recount of them
-//! from the cases come out the same. Pure: the store decides when and where.
+//! from the cases come out the same. A consultation closed (or turned into a case) that
+//! long ago is reduced the same way: what was said and who said it go, its number, its
+//! source, its times and the kind of each step stay (the consultation counts). Pure: the
+//! store decides when and where.
 
 use jiff::{Span, Timestamp, ToSpan, Unit};
 
 use super::case::{Case, CaseState, Event, Notice, Posts, Stamp};
+use super::consultation::{ConsultEvent, ConsultPosts, ConsultState, Consultation, Destination};
 use super::facts::Facts;
 use super::ids::UserId;
 
@@ -180,18 +184,77 @@ impl Event {
                 *facts = Facts::default();
                 erase_stamp(by);
             }
-            Event::Notified { notice, .. } => match notice {
-                Notice::Paged { to } | Notice::Reminded { to } => {
-                    for user in to {
-                        *user = erased();
-                    }
-                }
-                Notice::Refused { by, .. } => *by = erased(),
-                Notice::Alerted { .. }
-                | Notice::Undelivered { .. }
-                | Notice::CheckedIn
-                | Notice::CheckInUnanswered => {}
-            },
+            Event::Notified { notice, .. } => erase_notice(notice),
+        }
+    }
+}
+
+fn erase_notice(notice: &mut Notice) {
+    match notice {
+        Notice::Paged { to } | Notice::Reminded { to } => {
+            for user in to {
+                *user = erased();
+            }
+        }
+        Notice::Refused { by, .. } => *by = erased(),
+        Notice::Alerted { .. }
+        | Notice::Undelivered { .. }
+        | Notice::CheckedIn
+        | Notice::CheckInUnanswered => {}
+    }
+}
+
+impl Consultation {
+    /// Ended before `cutoff` and not erased yet.
+    pub fn due_for_erasure(&self, cutoff: Timestamp) -> bool {
+        self.erased.is_none() && self.ended_at().is_some_and(|at| at < cutoff)
+    }
+
+    /// Reduces the consultation to its counts, marking when. A case it became keeps its
+    /// own copy of the record, erased with the case under the same setting.
+    pub fn erase(&mut self, at: Timestamp) {
+        self.summary.clear();
+        self.reporter = erased();
+        self.facts = Facts::default();
+        for addition in &mut self.additions {
+            erase_stamp(&mut addition.by);
+            addition.facts = Facts::default();
+        }
+        self.evidence = None;
+        self.reported_from = None;
+        if self.chosen.is_some() {
+            self.chosen = Some(erased());
+        }
+        match &mut self.state {
+            ConsultState::Open => {}
+            ConsultState::Closed { by } | ConsultState::Converted { by, .. } => erase_stamp(by),
+        }
+        if let Some(first) = &mut self.first_answer {
+            erase_stamp(first);
+        }
+        for destination in &mut self.destinations {
+            if let Destination::Member { user } = destination {
+                *user = erased();
+            }
+        }
+        self.posts = ConsultPosts::default();
+        self.erased = Some(at);
+    }
+}
+
+impl ConsultEvent {
+    /// The step as its kind and time only.
+    pub fn erase(&mut self) {
+        match self {
+            ConsultEvent::Opened { by }
+            | ConsultEvent::Answered { by, .. }
+            | ConsultEvent::Closed { by }
+            | ConsultEvent::Converted { by, .. } => erase_stamp(by),
+            ConsultEvent::FactsAdded { facts, by } => {
+                *facts = Facts::default();
+                erase_stamp(by);
+            }
+            ConsultEvent::Notified { notice, .. } => erase_notice(notice),
         }
     }
 }

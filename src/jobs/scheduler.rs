@@ -112,7 +112,8 @@ pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
     tracing::info!("scheduler stopped");
 }
 
-/// One retention pass: erases up to `ERASE_BATCH` cases closed before `store.retention`
+/// One retention pass: erases up to `ERASE_BATCH` cases (and as many consultations) ended
+/// before `store.retention`
 /// ago (the store writes the audit entry with them) and flushes. Whether more may wait.
 async fn erase_past_retention(ctx: &Arc<Context>, now: Timestamp) -> Result<bool, String> {
     let retention = ctx.settings.retention;
@@ -127,10 +128,10 @@ async fn erase_past_retention(ctx: &Arc<Context>, now: Timestamp) -> Result<bool
     .await
     .map_err(|e| e.to_string())?
     .map_err(|e| e.to_string())?;
-    if erased.cases == 0 {
+    if erased.cases == 0 && erased.consultations == 0 {
         return Ok(false);
     }
     ctx.store.flush().await.map_err(|e| e.to_string())?;
-    tracing::info!(cases = erased.cases, ids = erased.ids, retention = %retention.name(), "erased the details of cases past store.retention");
-    Ok(erased.cases == ERASE_BATCH)
+    tracing::info!(cases = erased.cases, ids = erased.ids, consultations = erased.consultations, retention = %retention.name(), "erased the details of cases and consultations past store.retention");
+    Ok(erased.cases == ERASE_BATCH || erased.consultations == ERASE_BATCH)
 }

@@ -16,11 +16,12 @@ use serde::{Deserialize, Serialize};
 use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
 
+use super::consultations::ConsultEntry;
 use super::{
     Abort, AuditEntry, LogEntry, Store, StoreError, decode, encode, into_store_error, keys,
     tx_decode, tx_outcome,
 };
-use crate::domain::{Case, CaseId, CustomerRecord, Event};
+use crate::domain::{Case, CaseId, Consultation, CustomerRecord, Event};
 
 /// Case numbers per archive block.
 pub const BLOCK: u64 = 16;
@@ -153,11 +154,13 @@ impl Store {
     }
 }
 
-/// What one retention pass erased: how many cases, and which (as `ESC-1–ESC-16, ESC-20`).
+/// What one retention pass erased: how many cases, and which (as `ESC-1–ESC-16, ESC-20`),
+/// and how many consultations.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Erased {
     pub cases: usize,
     pub ids: String,
+    pub consultations: usize,
 }
 
 /// Case ids as ranges of consecutive numbers: `ESC-1–ESC-3, ESC-7`.
@@ -218,7 +221,32 @@ impl Store {
                 blocks.push((key, block));
             }
         }
-        if erased.is_empty() {
+        // Consultations ended before the cutoff, with their audit trails: few (a desk's
+        // workload), so a walk of them all.
+        let mut consultations: Vec<(Consultation, Vec<(sled::IVec, ConsultEntry)>)> = Vec::new();
+        for kv in self.consultations.iter() {
+            if consultations.len() >= limit {
+                break;
+            }
+            let (_, value) = kv?;
+            let mut consultation: Consultation = decode("consultation_by_id", &value)?;
+            if !consultation.due_for_erasure(cutoff) {
+                continue;
+            }
+            consultation.erase(now);
+            let mut trail = Vec::new();
+            for kv in self
+                .consult_audit
+                .scan_prefix(keys::consultation(consultation.id))
+            {
+                let (key, value) = kv?;
+                let mut entry: ConsultEntry = decode("audit_by_consultation", &value)?;
+                entry.event.erase();
+                trail.push((key, entry));
+            }
+            consultations.push((consultation, trail));
+        }
+        if erased.is_empty() && consultations.is_empty() {
             return Ok(Erased::default());
         }
         erased.sort();
@@ -233,10 +261,23 @@ impl Store {
             .with("cases", erased.len().to_string())
             .with("ids", ids.clone())
             .with("closed-before", cutoff.to_string())
-            .with("retention", retention);
+            .with("retention", retention)
+            .with("consultations", consultations.len().to_string());
         let _writing = self.writing();
-        let result =
-            (&self.archive, &self.customers, &self.log).transaction(|(archive, customers, log)| {
+        let result = (
+            &self.archive,
+            &self.customers,
+            &self.log,
+            &self.consultations,
+            &self.consult_audit,
+        )
+            .transaction(|(archive, customers, log, by_id, audit)| {
+                for (consultation, trail) in &consultations {
+                    by_id.insert(&keys::consultation(consultation.id), encode(consultation))?;
+                    for (key, entry) in trail {
+                        audit.insert(key, encode(entry))?;
+                    }
+                }
                 for (key, block) in &blocks {
                     archive.insert(key, encode(block))?;
                 }
@@ -260,6 +301,7 @@ impl Store {
         Ok(Erased {
             cases: erased.len(),
             ids,
+            consultations: consultations.len(),
         })
     }
 }

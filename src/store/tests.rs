@@ -1358,3 +1358,97 @@ async fn a_schema_7_store_opens_as_8_with_its_cases_and_takes_acknowledgements()
         .unwrap();
     assert_eq!(store.policy_acknowledgements("1").unwrap().len(), 1);
 }
+
+/// Retention reduces a consultation ended before the cutoff to its counts, with its audit
+/// trail, in the same pass and audit entry as cases; an open one, or a recent one, stays.
+#[tokio::test]
+async fn retention_erases_old_consultations_and_keeps_their_counts() {
+    use crate::domain::{ConsultAction, ConsultSource, ConsultState, Desk, NewConsultation, Stamp};
+    let at = |s: &str| -> jiff::Timestamp { s.parse().unwrap() };
+    let (_dir, store) = temp();
+    let mut rules = rules();
+    rules.roles.desk = Desk {
+        members: vec![UserId::parse("UHR1").unwrap()],
+        channel: false,
+    };
+    let ask = |summary: &str| NewConsultation {
+        reporter: UserId::parse("UAGENT1").unwrap(),
+        summary: summary.into(),
+        facts: crate::domain::Facts {
+            words: Some("You people are useless".into()),
+            ..Default::default()
+        },
+        evidence: None,
+        reported_from: None,
+        chosen: Some(UserId::parse("UHR1").unwrap()),
+        source: ConsultSource::Command,
+        about: None,
+    };
+    let opened = at("2026-01-05T01:00:00Z");
+    let old = store
+        .open_consultation(ask("A caller shouted for an hour"), opened, &rules, None)
+        .await
+        .unwrap()
+        .consultation
+        .id;
+    let still_open = store
+        .open_consultation(ask("Not sure this is harassment"), opened, &rules, None)
+        .await
+        .unwrap()
+        .consultation
+        .id;
+    store
+        .consult(
+            old,
+            ConsultAction::Close,
+            Stamp {
+                by: UserId::parse("UHR1").unwrap(),
+                at: at("2026-01-06T01:00:00Z"),
+            },
+            &rules,
+        )
+        .await
+        .unwrap();
+    let week: crate::domain::Week = "2026-W02".parse().unwrap();
+    let counts_before = store.week_figures(week).unwrap();
+
+    let now = at("2026-03-01T00:00:00Z");
+    let cutoff = at("2026-02-01T00:00:00Z");
+    let erased = store.erase_closed_before(cutoff, "30d", now, 100).unwrap();
+    assert_eq!((erased.cases, erased.consultations), (0, 1));
+
+    let c = store.consultation(old).unwrap().unwrap();
+    assert_eq!(c.erased, Some(now));
+    assert!(c.summary.is_empty() && c.facts == crate::domain::Facts::default());
+    assert_eq!(c.reporter.as_str(), crate::domain::retention::ERASED_USER);
+    assert_eq!(
+        c.chosen.as_ref().map(|u| u.as_str()),
+        Some(crate::domain::retention::ERASED_USER)
+    );
+    let ConsultState::Closed { by } = &c.state else {
+        panic!("still closed: {:?}", c.state)
+    };
+    assert_eq!(by.by.as_str(), crate::domain::retention::ERASED_USER);
+    assert_eq!(by.at, at("2026-01-06T01:00:00Z"), "the times stay");
+    let trail = store.consultation_timeline(old).unwrap();
+    assert_eq!(
+        trail.iter().map(|e| e.name()).collect::<Vec<_>>(),
+        ["opened", "closed"],
+        "the steps stay"
+    );
+    assert!(!format!("{trail:?}").contains("UAGENT1") && !format!("{trail:?}").contains("UHR1"));
+    // The open one is untouched, and the week's counts are the same.
+    let open = store.consultation(still_open).unwrap().unwrap();
+    assert!(open.erased.is_none() && open.summary == "Not sure this is harassment");
+    assert_eq!(store.week_figures(week).unwrap(), counts_before);
+    // The pass is on the audit log, and a second pass erases nothing more.
+    let logged: Vec<_> = store
+        .log_entries()
+        .map(Result::unwrap)
+        .filter(|e| e.what == "retention-erased")
+        .collect();
+    assert_eq!(logged.len(), 1);
+    assert_eq!(logged[0].details["consultations"], "1");
+    let again = store.erase_closed_before(cutoff, "30d", now, 100).unwrap();
+    assert_eq!((again.cases, again.consultations), (0, 0));
+}
