@@ -28,6 +28,8 @@ fuzz_target!(|text: &str| {
             }
         }
         Request::Form => assert!(text.trim().is_empty()),
+        // What the desk is asked about comes from the text, after the word `consult`.
+        Request::Consult { text: asked } => assert!(text.contains(asked)),
         Request::Help | Request::Stats | Request::Policy | Request::PolicyRemind => {}
         Request::History {
             customer: None,
