@@ -234,6 +234,8 @@ impl Catalog for En {
              • `/escalate stats` shows the tallies.\n\
              • `/escalate policy` shows our policy on customer harassment, to confirm you \
              have read it (managers: `/escalate policy remind` reminds those who have not).\n\
+             • `/escalate compliance` shows executives, managers and the consultation desk the \
+             compliance summary of the last full quarter (or of two days you give).\n\
              *Categories*\n{}.\n\
              Words staff use work too, such as insult, threats, セクハラ, 長電話 or 居座り.\n\
              *Example*\n\
