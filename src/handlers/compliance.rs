@@ -45,10 +45,9 @@ pub fn summary(
     let ctx = ctx.clone();
     tokio::spawn(async move {
         let t = ctx.settings.locale.catalog();
-        let store = ctx.store.clone();
-        let settings = ctx.settings.clone();
+        let walker = ctx.clone();
         let gathered = tokio::task::spawn_blocking(move || {
-            ComplianceReport::gather(&store, &settings, period, now)
+            ComplianceReport::gather(&walker.store, &walker.settings, period, now)
         })
         .await;
         let report = match gathered {
