@@ -118,16 +118,17 @@ async fn write_case(store: &Store, rules: &Rules, n: u64, total: u64) {
         _ => Outcome::only(Measure::Termination),
     };
     let action = if outcome.terminates() {
-        Action::DecideWithChecks(
+        Action::DecideWith {
             outcome,
-            Checks {
+            checks: Some(Checks {
                 complaint: Complaint::None,
                 accommodation: Accommodation::NotRelevant,
                 duty_to_serve: DutyToServe::No,
                 clause: "Art. 12".into(),
                 legal: LegalReview::NotNeeded,
-            },
-        )
+            }),
+            prevention: None,
+        }
     } else {
         Action::Decide(outcome)
     };

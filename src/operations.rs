@@ -1,5 +1,5 @@
 //! Purpose: what the command line asks of the store: a backup, a week's report (printed or
-//! posted now), the audit export. With the bot running (sled lets only its process open
+//! posted now), the audit export, the compliance report. With the bot running (sled lets only its process open
 //! the store) they are asked on the operations socket (`socket`), never over TCP; with
 //! the bot stopped the command line does them itself. Either way the same functions here
 //! write the files, only under `operations.output_dir` (`output`), and each backup,
@@ -20,8 +20,10 @@ use serde::{Deserialize, Serialize};
 use crate::app::Context;
 use crate::config::Settings;
 use crate::domain::Week;
+use crate::domain::compliance::Period;
 use crate::http::{Body, json, text};
 use crate::report::WeeklyReport;
+use crate::report::compliance::{self, ComplianceReport};
 use crate::report::export::{self, Format};
 use crate::store::Store;
 use output::OutputDir;
@@ -31,6 +33,22 @@ pub const BACKUP_PATH: &str = "/admin/backup";
 pub const REPORT_PATH: &str = "/admin/report";
 pub const EXPORT_PATH: &str = "/admin/export";
 pub const ACKNOWLEDGEMENTS_PATH: &str = "/admin/acknowledgements";
+pub const COMPLIANCE_PATH: &str = "/admin/compliance";
+
+/// `POST /admin/compliance`: the compliance report on a period, printed (its text is the
+/// answer) or written into a new file (the answer is `ExportDone`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ComplianceRequest {
+    /// `2026-07-01`, days in the report's zone; both absent: the last full quarter.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// md (default), csv or json.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// Relative to `operations.output_dir`, or absolute inside it; must not exist.
+    #[serde(default)]
+    pub out: Option<PathBuf>,
+}
 
 /// `POST /admin/acknowledgements`: who has acknowledged the policy in force, as text or
 /// CSV.
@@ -88,7 +106,15 @@ pub struct ExportDone {
 /// The operations requests, from `caller` (already known to be the bot's user).
 pub async fn route(ctx: &Arc<Context>, req: Request<Incoming>, caller: Caller) -> Response<Body> {
     let path = req.uri().path().to_owned();
-    if ![BACKUP_PATH, REPORT_PATH, EXPORT_PATH, ACKNOWLEDGEMENTS_PATH].contains(&path.as_str()) {
+    if ![
+        BACKUP_PATH,
+        REPORT_PATH,
+        EXPORT_PATH,
+        ACKNOWLEDGEMENTS_PATH,
+        COMPLIANCE_PATH,
+    ]
+    .contains(&path.as_str())
+    {
         return text(StatusCode::NOT_FOUND, "not found");
     }
     if req.method() != Method::POST {
@@ -105,6 +131,10 @@ pub async fn route(ctx: &Arc<Context>, req: Request<Incoming>, caller: Caller) -
         },
         REPORT_PATH => match serde_json::from_slice(&body) {
             Ok(request) => report_asked(ctx, request, caller).await,
+            Err(e) => text(StatusCode::BAD_REQUEST, format!("bad request: {e}")),
+        },
+        COMPLIANCE_PATH => match serde_json::from_slice(&body) {
+            Ok(request) => compliance_asked(ctx, request, caller).await,
             Err(e) => text(StatusCode::BAD_REQUEST, format!("bad request: {e}")),
         },
         ACKNOWLEDGEMENTS_PATH => match serde_json::from_slice::<AcknowledgementsRequest>(&body) {
@@ -384,6 +414,136 @@ pub async fn record_report_posted(
     store.log(&entry).await.map_err(|e| {
         format!("The report was posted, but could not be recorded in the audit log: {e}")
     })
+}
+
+/// The period a request names (`--from`, `--to`), with today in the report's zone.
+pub fn period_asked(
+    settings: &Settings,
+    from: Option<&str>,
+    to: Option<&str>,
+    now: jiff::Timestamp,
+) -> Result<Period, String> {
+    let today = now.to_zoned(settings.report.schedule.zone.clone()).date();
+    Period::asked(from, to, today).map_err(|e| e.to_string())
+}
+
+/// The format a request names (`--format`; Markdown when absent).
+pub fn compliance_format(format: Option<&str>) -> Result<compliance::Format, String> {
+    match format {
+        None => Ok(compliance::Format::Markdown),
+        Some(name) => compliance::Format::parse(name)
+            .ok_or_else(|| format!("--format {name:?}: use md, csv or json.")),
+    }
+}
+
+/// The compliance report on `period` in `format` and the configured language. Blocking
+/// (it reads every case).
+pub fn compliance_bytes(
+    store: &Store,
+    settings: &Settings,
+    period: Period,
+    format: compliance::Format,
+    now: jiff::Timestamp,
+) -> Result<Vec<u8>, String> {
+    let report =
+        ComplianceReport::gather(store, settings, period, now).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    report
+        .write(format, settings.locale.catalog(), &mut bytes)
+        .map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+/// Writes the compliance report into a new file `requested` under `output_dir` (0600).
+/// Blocking.
+pub fn compliance_file(
+    store: &Store,
+    settings: &Settings,
+    period: Period,
+    format: compliance::Format,
+    now: jiff::Timestamp,
+    requested: &Path,
+) -> Result<ExportDone, String> {
+    let bytes = compliance_bytes(store, settings, period, format, now)?;
+    let dir = OutputDir::prepare(&settings.output_dir()).map_err(|e| e.to_string())?;
+    let target = dir.resolve(requested).map_err(|e| e.to_string())?;
+    let mut file = output::create_file(&target).map_err(|e| e.to_string())?;
+    if let Err(e) = std::io::Write::write_all(&mut file, &bytes) {
+        drop(file);
+        let _ = std::fs::remove_file(&target);
+        return Err(e.to_string());
+    }
+    Ok(ExportDone {
+        path: target,
+        cases: 0,
+    })
+}
+
+/// Records a compliance report written to a file, as an export (format `compliance-md`,
+/// `-csv` or `-json`, with its period); a file that cannot be recorded is removed. A
+/// printed one is not recorded: like the weekly report, it shows only aggregates.
+pub async fn record_compliance_export(
+    store: &Store,
+    caller: Caller,
+    path: &Path,
+    format: compliance::Format,
+    period: Period,
+    at: jiff::Timestamp,
+) -> Result<(), String> {
+    let entry = caller
+        .entry(at, "export")
+        .with("path", path.display().to_string())
+        .with("format", format!("compliance-{}", format.name()))
+        .with("from", period.from.to_string())
+        .with("to", period.to.to_string());
+    store.log(&entry).await.map_err(|e| {
+        let _ = std::fs::remove_file(path);
+        format!("The report could not be recorded in the audit log, so it was removed: {e}")
+    })
+}
+
+async fn compliance_asked(
+    ctx: &Arc<Context>,
+    request: ComplianceRequest,
+    caller: Caller,
+) -> Response<Body> {
+    let now = ctx.clock.now();
+    let asked = period_asked(
+        &ctx.settings,
+        request.from.as_deref(),
+        request.to.as_deref(),
+        now,
+    )
+    .and_then(|period| Ok((period, compliance_format(request.format.as_deref())?)));
+    let (period, format) = match asked {
+        Ok(asked) => asked,
+        Err(e) => return text(StatusCode::BAD_REQUEST, e),
+    };
+    let ctx2 = ctx.clone();
+    let out = request.out.clone();
+    let made = tokio::task::spawn_blocking(move || match out {
+        Some(path) => compliance_file(&ctx2.store, &ctx2.settings, period, format, now, &path)
+            .map(|done| (Some(done), Vec::new())),
+        None => compliance_bytes(&ctx2.store, &ctx2.settings, period, format, now)
+            .map(|bytes| (None, bytes)),
+    })
+    .await;
+    match made {
+        Ok(Ok((Some(done), _))) => {
+            if let Err(e) =
+                record_compliance_export(&ctx.store, caller, &done.path, format, period, now).await
+            {
+                return text(StatusCode::INTERNAL_SERVER_ERROR, e);
+            }
+            json(&done)
+        }
+        Ok(Ok((None, bytes))) => text(StatusCode::OK, bytes),
+        Ok(Err(e)) => text(StatusCode::CONFLICT, e),
+        Err(_) => text(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the compliance report task failed",
+        ),
+    }
 }
 
 async fn backup_asked(

@@ -105,6 +105,8 @@ pub mod form {
     pub const MEASURES: &str = "measures";
     pub const UNTIL: &str = "until";
     pub const CONTACT: &str = "contact";
+    /// The prevention note (再発防止策), in the outcome form and the checks form.
+    pub const PREVENTION: &str = "prevention";
     /// The consult form; private_metadata is a `FormContext`.
     pub const CONSULT: &str = "consult_form";
     /// Whom the reporter would like to talk to (a desk member's id, or `anyone`).
@@ -296,6 +298,17 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
     };
     if let Some(checks) = checks {
         blocks.push(section(t.checks_summary(checks)));
+    }
+    let prevention = match &case.state {
+        CaseState::Proposed { proposal, .. } => proposal.prevention.as_deref(),
+        CaseState::Closed { decision, .. } => decision.prevention.as_deref(),
+        CaseState::Open | CaseState::Taken { .. } => None,
+    };
+    if let Some(note) = prevention.filter(|n| !n.is_empty()) {
+        let header = format!("*{}*\n", t.card_prevention());
+        blocks.push(section(
+            header.clone() + &quote_within(note, SECTION_MAX_CHARS - header.chars().count()),
+        ));
     }
     blocks.push(SlackDividerBlock::new().into());
     let status = status_line(case, look);
@@ -1229,6 +1242,7 @@ pub fn outcome_form(id: CaseId, chosen: Measures, approval_over: u64, look: Look
         .with_block_id(form::CONTACT.into())
         .with_optional(true)
         .into(),
+        prevention_input(None, t),
     ];
     SlackView::Modal(
         SlackModalView::new(plain(t.outcome_title(), 24), blocks)
@@ -1259,10 +1273,33 @@ fn radio<T: Slug>(label: &str, block: &str, name: impl Fn(T) -> &'static str) ->
     .into()
 }
 
+/// The optional prevention note (再発防止策) of a decision, starting as `initial`.
+fn prevention_input(initial: Option<&str>, t: &dyn Catalog) -> SlackBlock {
+    let max = crate::domain::Decision::MAX_PREVENTION_CHARS;
+    let mut field = SlackBlockPlainTextInputElement::new()
+        .with_action_id(form::PREVENTION.into())
+        .with_multiline(true)
+        .with_max_length(max as u64);
+    if let Some(text) = initial.filter(|t| !t.is_empty()) {
+        field = field.with_initial_value(truncate(text, max));
+    }
+    SlackInputBlock::new(plain(t.form_prevention(), 2000), field.into())
+        .with_block_id(form::PREVENTION.into())
+        .with_hint(plain(t.form_prevention_hint(), 2000))
+        .with_optional(true)
+        .into()
+}
+
 /// The checks before a suspension or a termination, pushed over the outcome form (or
 /// opened by the card's termination button). Every answer is required; the clause starts
-/// as `policy.terms_clause`.
-pub fn checks_form(id: CaseId, outcome: Outcome, clause: &str, look: Look<'_>) -> SlackView {
+/// as `policy.terms_clause`, and the optional prevention note as what the outcome form had.
+pub fn checks_form(
+    id: CaseId,
+    outcome: Outcome,
+    clause: &str,
+    prevention: Option<&str>,
+    look: Look<'_>,
+) -> SlackView {
     let t = look.t;
     let blocks = vec![
         section(t.checks_intro(id, outcome, look.currency)),
@@ -1286,6 +1323,7 @@ pub fn checks_form(id: CaseId, outcome: Outcome, clause: &str, look: Look<'_>) -
         .with_block_id(form::CLAUSE.into())
         .into(),
         radio::<LegalReview>(t.check_legal(), form::LEGAL, |a| t.legal_name(a)),
+        prevention_input(prevention, t),
     ];
     let outcome_json = serde_json::to_string(&outcome).expect("an outcome always serializes");
     SlackView::Modal(
@@ -1886,11 +1924,13 @@ mod tests {
                 clause: "利用規約第12条（禁止事項）".into(),
                 legal: LegalReview::Pending,
             }),
+            prevention: Some("電話は二人で対応する".into()),
         };
         let checks = serde_json::to_value(checks_form(
             case.id,
             proposal.outcome,
             "利用規約第12条",
+            proposal.prevention.as_deref(),
             look,
         ))
         .unwrap();
@@ -1905,6 +1945,7 @@ mod tests {
             approved: Some(stamp("UMGR1", 2)),
             policy_version: "2026-11".into(),
             checks: None,
+            prevention: proposal.prevention.clone(),
         };
         case.state = CaseState::Closed {
             owner,

@@ -30,6 +30,11 @@ fuzz_target!(|text: &str| {
         Request::Form => assert!(text.trim().is_empty()),
         // What the desk is asked about comes from the text, after the word `consult`.
         Request::Consult { text: asked } => assert!(text.contains(asked)),
+        Request::Compliance { from, to } => {
+            for day in [from, to].into_iter().flatten() {
+                assert!(text.contains(day));
+            }
+        }
         Request::Help | Request::Stats | Request::Policy | Request::PolicyRemind => {}
         Request::History {
             customer: None,

@@ -88,6 +88,35 @@ const JAPANESE: &[(&str, &str, &str)] = &[
          ボット自身が書き込むため必須です。",
     ),
     (
+        "compliance-report",
+        "",
+        "実施状況報告：カスタマーハラスメントへの対策として行ったことを、厚生労働省の指針が\
+         定める5つの措置に沿って、集計値のみで設定の言語により示します。ボットの実行中\
+         （運用ソケット経由）でも停止中でも使えます。",
+    ),
+    (
+        "compliance-report",
+        "from",
+        "対象期間の初日（2026-07-01 など、report.timezone の日付）。--from と --to を省くと\
+         直前の完了した四半期、--from だけなら今日までです。",
+    ),
+    (
+        "compliance-report",
+        "to",
+        "対象期間の末日（この日を含みます）。--to だけなら、その日を含む四半期の初日からです。",
+    ),
+    (
+        "compliance-report",
+        "format",
+        "md（既定）、csv、json のいずれか。",
+    ),
+    (
+        "compliance-report",
+        "out",
+        "書き出すファイル。operations.output_dir の中の新しい名前（相対パス、またはその中の\
+         絶対パス）で、権限 0600 で作成します。省略時は標準出力です。",
+    ),
+    (
         "backup",
         "",
         "ストアの一貫したコピーを、新しいディレクトリに作成します。ボットが動いていなければ\
@@ -213,6 +242,7 @@ mod tests {
             &["stats"],
             &["report"],
             &["export"],
+            &["compliance-report"],
             &["backup"],
             &["check-config"],
         ] {

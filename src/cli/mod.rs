@@ -1,6 +1,7 @@
 //! Purpose: the command line: one `Command` enum (its help in English is the doc comments
 //! below; `help` has the Japanese), one dispatch `match`, and one file per command:
-//! `serve`, `demo`, `stats`, `report`, `export`, `backup`, `check-config`. `ask` is the
+//! `serve`, `demo`, `stats`, `report`, `export`, `compliance-report`, `acknowledgements`,
+//! `backup`, `check-config`. `ask` is the
 //! client that asks a running bot over its operations socket; `store` opens a stopped
 //! bot's store.
 
@@ -14,6 +15,7 @@ mod acknowledgements;
 mod ask;
 mod backup;
 mod check_config;
+mod compliance;
 mod demo;
 mod export;
 mod help;
@@ -111,6 +113,29 @@ pub enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// The compliance report: what the company did about customer harassment over a
+    /// period, in the five groups of measures of the MHLW guideline, aggregates only, in
+    /// the configured language. Works with the bot running (through its operations socket)
+    /// or stopped.
+    ComplianceReport {
+        /// The first day (2026-07-01, in report.timezone). Without --from and --to: the
+        /// last full calendar quarter; --from alone runs to today.
+        #[arg(long)]
+        from: Option<String>,
+        /// The last day, included. --to alone starts at the beginning of its quarter.
+        #[arg(long)]
+        to: Option<String>,
+        /// md (default), csv or json.
+        #[arg(long)]
+        format: Option<String>,
+        /// The file to write, a new name inside operations.output_dir (relative to it, or
+        /// absolute inside it), created 0600. Standard output when absent.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// TOML configuration (default: escalation-bot.toml in the working directory, if any).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Copy the store, consistently, into a new directory: directly when no bot runs,
     /// or through the running bot's operations socket (in the store's directory).
     Backup {
@@ -187,6 +212,19 @@ impl Command {
                 out,
                 config,
             } => export::run(config.as_deref(), &format, since.as_deref(), out.as_deref()),
+            Command::ComplianceReport {
+                from,
+                to,
+                format,
+                out,
+                config,
+            } => compliance::run(
+                config.as_deref(),
+                from.as_deref(),
+                to.as_deref(),
+                format.as_deref(),
+                out.as_deref(),
+            ),
         }
     }
 }

@@ -39,6 +39,9 @@ pub struct Proposal {
     /// made before they were asked, and for refunds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checks: Option<Checks>,
+    /// What will be done so it does not happen again (再発防止策), as the proposer wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prevention: Option<String>,
 }
 
 impl Proposal {
@@ -61,9 +64,23 @@ pub struct Decision {
     /// The answers given before a suspension or termination, as they stood at approval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checks: Option<Checks>,
+    /// The prevention note (再発防止策): what will be done so it does not happen again.
+    /// Optional, written in the outcome form (or the checks form); free text, so the
+    /// compliance report counts it and never shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prevention: Option<String>,
 }
 
 impl Decision {
+    /// The longest prevention note kept, like the record's other free-text fields.
+    pub const MAX_PREVENTION_CHARS: usize = 1000;
+
+    /// Whether a prevention note was recorded (retention empties its text and keeps
+    /// that it was: `decide` never records an empty one).
+    pub fn has_prevention(&self) -> bool {
+        self.prevention.is_some()
+    }
+
     /// What made the decision final: its approval, if it needed one.
     pub fn final_stamp(&self) -> &Stamp {
         self.approved.as_ref().unwrap_or(&self.decided)
@@ -404,10 +421,15 @@ impl Event {
 pub enum Action {
     Take,
     /// Record an outcome (or propose it, when it needs approval). A suspension or a
-    /// termination needs `DecideWithChecks`.
+    /// termination needs `DecideWith` and its checks.
     Decide(Outcome),
-    /// The same, with the answers a suspension or a termination needs first.
-    DecideWithChecks(Outcome, Checks),
+    /// The same as a form submits it: with the answers a suspension or a termination
+    /// needs first, and the prevention note (再発防止策), both optional here.
+    DecideWith {
+        outcome: Outcome,
+        checks: Option<Checks>,
+        prevention: Option<String>,
+    },
     /// Keep the reporter off this customer from now on (担当替え).
     KeepReporterOff,
     /// The reporter answers "are you safe now?" (`safe: false`: "I need someone now").
@@ -452,7 +474,7 @@ impl Action {
     pub fn name(&self) -> &'static str {
         match self {
             Action::Take => "take",
-            Action::Decide(_) | Action::DecideWithChecks(..) => "decide",
+            Action::Decide(_) | Action::DecideWith { .. } => "decide",
             Action::AnswerLegal { .. } => "answer-legal",
             Action::AddFacts(_) => "add-facts",
             Action::AnswerCheckIn { .. } => "answer-check-in",
@@ -661,10 +683,12 @@ impl Case {
     ) -> Result<(CaseState, Event), Refusal> {
         match action {
             Action::Take => self.take(actor, roles),
-            Action::Decide(outcome) => self.decide(outcome, None, actor, roles, policy),
-            Action::DecideWithChecks(outcome, checks) => {
-                self.decide(outcome, Some(checks), actor, roles, policy)
-            }
+            Action::Decide(outcome) => self.decide(outcome, None, None, actor, roles, policy),
+            Action::DecideWith {
+                outcome,
+                checks,
+                prevention,
+            } => self.decide(outcome, checks, prevention, actor, roles, policy),
             Action::KeepReporterOff => {
                 if self.customer.is_none() {
                     return Err(Refusal::CustomerUnknown);
@@ -925,6 +949,7 @@ impl Case {
         &self,
         outcome: Outcome,
         checks: Option<Checks>,
+        prevention: Option<String>,
         actor: &Stamp,
         roles: &Roles,
         policy: &Policy,
@@ -948,11 +973,20 @@ impl Case {
         if Policy::needs_checks(outcome) && checks.is_none() {
             return Err(Refusal::ChecksMissing);
         }
+        let prevention = prevention
+            .map(|p| {
+                p.trim()
+                    .chars()
+                    .take(Decision::MAX_PREVENTION_CHARS)
+                    .collect::<String>()
+            })
+            .filter(|p| !p.is_empty());
         if policy.needs_approval(outcome) {
             let proposal = Proposal {
                 outcome,
                 proposed: actor.clone(),
                 checks,
+                prevention,
             };
             Ok((
                 CaseState::Proposed {
@@ -968,6 +1002,7 @@ impl Case {
                 approved: None,
                 policy_version: policy.version.clone(),
                 checks,
+                prevention,
             };
             Ok((
                 CaseState::Closed {
@@ -1003,6 +1038,7 @@ impl Case {
                 approved: Some(actor.clone()),
                 policy_version: policy.version.clone(),
                 checks: proposal.checks.clone(),
+                prevention: proposal.prevention.clone(),
             };
             Ok((
                 CaseState::Closed {
@@ -1049,7 +1085,16 @@ pub(crate) mod tests {
 
     /// Terminating, with the checks answered (legal review not needed).
     pub fn terminate() -> Action {
-        Action::DecideWithChecks(Outcome::only(Measure::Termination), checks())
+        with_checks(Outcome::only(Measure::Termination), checks())
+    }
+
+    /// Deciding `outcome` with the checks answered and no prevention note.
+    pub fn with_checks(outcome: Outcome, checks: Checks) -> Action {
+        Action::DecideWith {
+            outcome,
+            checks: Some(checks),
+            prevention: None,
+        }
     }
 
     pub fn checks() -> Checks {
@@ -1100,7 +1145,7 @@ pub(crate) mod tests {
         };
         step(
             &mut case,
-            Action::DecideWithChecks(Outcome::only(Measure::Termination), pending),
+            with_checks(Outcome::only(Measure::Termination), pending),
             "UEXEC1",
         )
         .unwrap();

@@ -123,6 +123,7 @@ mod tests {
                 approved: None,
                 policy_version: "1".into(),
                 checks: None,
+                prevention: None,
             },
         };
         case

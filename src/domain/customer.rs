@@ -55,7 +55,7 @@ pub struct CutOff {
 }
 
 /// The ladder's look-back window (domain.md: "second within 12 months").
-const LADDER_WINDOW: SignedDuration = SignedDuration::from_hours(365 * 24);
+pub const LADDER_WINDOW: SignedDuration = SignedDuration::from_hours(365 * 24);
 
 impl CustomerRecord {
     pub fn new(id: CustomerId) -> Self {
@@ -182,6 +182,7 @@ mod tests {
                 approved: None,
                 policy_version: "v".into(),
                 checks: None,
+                prevention: None,
             },
         }
     }

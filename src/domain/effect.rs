@@ -402,6 +402,7 @@ impl Effect {
                             outcome: decision.outcome,
                             proposed: decision.decided.clone(),
                             checks: decision.checks.clone(),
+                            prevention: decision.prevention.clone(),
                         },
                         resolution: Resolution::Approved {
                             by: approved.by.clone(),
@@ -449,6 +450,7 @@ mod tests {
             approved: None,
             policy_version: "v".into(),
             checks: None,
+            prevention: None,
         };
         let effects = Effect::for_event(&Event::Closed { decision });
         assert_eq!(effects.first(), Some(&Effect::UpdateCard));

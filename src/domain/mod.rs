@@ -6,6 +6,7 @@ pub mod case;
 pub mod category;
 pub mod check_in;
 pub mod checks;
+pub mod compliance;
 pub mod consultation;
 pub mod customer;
 pub mod effect;

@@ -561,6 +561,7 @@ mod tests {
                     at: case.opened_at,
                 },
                 checks: None,
+                prevention: None,
             },
         };
         let (effects, _) = on_timer(&case, Timer::Remind, &roles(), &policy(), case.opened_at);
@@ -681,6 +682,7 @@ mod tests {
             approved: None,
             policy_version: "v".into(),
             checks: None,
+            prevention: None,
         };
         let closed = Event::Closed { decision };
         let reminder = Some(Scheduled {

@@ -63,6 +63,12 @@ impl Roles {
         self.may_take(user) || self.is_approver(user) || support_leads.contains(user)
     }
 
+    /// Who may read the compliance summary (`/escalate compliance`): executives, managers
+    /// and the consultation desk, who answer for the measures it shows.
+    pub fn may_read_compliance(&self, user: &UserId) -> bool {
+        self.executives.contains(user) || self.is_manager(user) || self.desk.is_member(user)
+    }
+
     /// The distinct people who may approve. A proposal needs someone other than its
     /// proposer, so with fewer than two some proposer could never get an approval.
     pub fn distinct_approvers(&self) -> usize {

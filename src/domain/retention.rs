@@ -1,7 +1,7 @@
 //! Purpose: how long a closed case keeps what it says (`store.retention`), and what is
 //! left of it after: the counts. Erasing takes out every free text (what happened, the
 //! record's facts and their additions, the quoted message, the clause typed before a
-//! termination) and every person's Slack id (the reporter, whoever took, decided,
+//! termination, the prevention note) and every person's Slack id (the reporter, whoever took, decided,
 //! approved, proposed, answered, was paged or refused), and keeps what the numbers are
 //! made of: the case number, the customer, category and severity, the times, the
 //! outcome's measures and amounts, the checks' answers, and the kind and time of each
@@ -13,7 +13,7 @@
 
 use jiff::{Span, Timestamp, ToSpan, Unit};
 
-use super::case::{Case, CaseState, Event, Notice, Posts, Stamp};
+use super::case::{Case, CaseState, Decision, Event, Notice, Posts, Proposal, Stamp};
 use super::consultation::{ConsultEvent, ConsultPosts, ConsultState, Consultation, Destination};
 use super::facts::Facts;
 use super::ids::UserId;
@@ -95,6 +95,37 @@ fn erase_stamp(stamp: &mut Stamp) {
     stamp.by = erased();
 }
 
+/// A proposal keeps its measures and the checks' answers; its proposer, the clause and
+/// the prevention note's text go.
+fn erase_proposal(proposal: &mut Proposal) {
+    erase_stamp(&mut proposal.proposed);
+    if let Some(checks) = &mut proposal.checks {
+        checks.clause.clear();
+    }
+    erase_note(&mut proposal.prevention);
+}
+
+/// A prevention note's text goes; that one was written stays (an empty note), so the
+/// compliance report's count of decisions with one does not change.
+fn erase_note(note: &mut Option<String>) {
+    if let Some(text) = note {
+        text.clear();
+    }
+}
+
+/// A decision keeps its measures, the checks' answers and the policy version; who
+/// decided and approved, the clause and the prevention note go.
+fn erase_decision(decision: &mut Decision) {
+    erase_stamp(&mut decision.decided);
+    if let Some(approved) = &mut decision.approved {
+        erase_stamp(approved);
+    }
+    if let Some(checks) = &mut decision.checks {
+        checks.clause.clear();
+    }
+    erase_note(&mut decision.prevention);
+}
+
 impl Case {
     /// Whether `erase` may take this case now: closed before `cutoff` and not yet erased.
     pub fn due_for_erasure(&self, cutoff: Timestamp) -> bool {
@@ -126,20 +157,11 @@ impl Case {
             CaseState::Taken { owner } => erase_stamp(owner),
             CaseState::Proposed { owner, proposal } => {
                 erase_stamp(owner);
-                erase_stamp(&mut proposal.proposed);
-                if let Some(checks) = &mut proposal.checks {
-                    checks.clause.clear();
-                }
+                erase_proposal(proposal);
             }
             CaseState::Closed { owner, decision } => {
                 erase_stamp(owner);
-                erase_stamp(&mut decision.decided);
-                if let Some(approved) = &mut decision.approved {
-                    erase_stamp(approved);
-                }
-                if let Some(checks) = &mut decision.checks {
-                    checks.clause.clear();
-                }
+                erase_decision(decision);
             }
         }
         self.erased = Some(at);
@@ -158,28 +180,12 @@ impl Event {
             | Event::CustomerIdentified { by, .. }
             | Event::Classified { by, .. }
             | Event::CheckInAnswered { by, .. } => erase_stamp(by),
-            Event::Proposed { proposal } => {
-                erase_stamp(&mut proposal.proposed);
-                if let Some(checks) = &mut proposal.checks {
-                    checks.clause.clear();
-                }
-            }
+            Event::Proposed { proposal } => erase_proposal(proposal),
             Event::Rejected { by, proposal } => {
                 erase_stamp(by);
-                erase_stamp(&mut proposal.proposed);
-                if let Some(checks) = &mut proposal.checks {
-                    checks.clause.clear();
-                }
+                erase_proposal(proposal);
             }
-            Event::Closed { decision } => {
-                erase_stamp(&mut decision.decided);
-                if let Some(approved) = &mut decision.approved {
-                    erase_stamp(approved);
-                }
-                if let Some(checks) = &mut decision.checks {
-                    checks.clause.clear();
-                }
-            }
+            Event::Closed { decision } => erase_decision(decision),
             Event::FactsAdded { facts, by } => {
                 *facts = Facts::default();
                 erase_stamp(by);
@@ -347,6 +353,7 @@ mod tests {
                 approved: Some(stamp("UMGR2", 120)),
                 policy_version: "2026-11".into(),
                 checks: Some(checks()),
+                prevention: Some("Two staff on calls with this customer".into()),
             },
         };
         case
@@ -377,6 +384,8 @@ mod tests {
         decision.decided.by = nobody.clone();
         decision.approved.as_mut().expect("approved").by = nobody.clone();
         decision.checks.as_mut().expect("checks").clause = String::new();
+        // The note's text goes; that there was one stays, for the compliance report.
+        decision.prevention = Some(String::new());
         expected.erased = Some(now);
         assert_eq!(case, expected);
         // What the numbers are made of stays: the times, the outcome, the classification.
@@ -400,6 +409,7 @@ mod tests {
             "shouted",
             "called again",
             "slack.com",
+            "Two staff",
         ] {
             assert!(!text.contains(gone), "{gone:?} is still in {text}");
         }
@@ -426,6 +436,7 @@ mod tests {
             outcome: decision.outcome,
             proposed: stamp("UEXEC1", 60),
             checks: Some(checks()),
+            prevention: Some("Two staff on calls with this customer".into()),
         };
         let events = vec![
             Event::Opened {
@@ -494,7 +505,14 @@ mod tests {
             assert_eq!(erased.name(), event.name());
             let text = serde_json::to_string(&erased).expect("an event serializes");
             for gone in [
-                "UAGENT1", "UEXEC1", "UMGR1", "idiot", "apology", "Suzuki", "Art. 12",
+                "UAGENT1",
+                "UEXEC1",
+                "UMGR1",
+                "idiot",
+                "apology",
+                "Suzuki",
+                "Art. 12",
+                "Two staff",
             ] {
                 assert!(!text.contains(gone), "{gone:?} is still in {text}");
             }

@@ -287,6 +287,7 @@ mod tests {
                 outcome: Outcome::only(Measure::Termination),
                 proposed: stamp("ULEGAL1", 2),
                 checks: None,
+                prevention: None,
             },
         };
         let roles = roles().with_approvers(vec![user("ULEGAL1"), user("ULEGAL2"), user("ULEGAL3")]);

@@ -165,6 +165,7 @@ mod tests {
                 approved: None,
                 policy_version: "v".into(),
                 checks: None,
+                prevention: None,
             },
         }
     }

@@ -1,5 +1,5 @@
 //! Purpose: the `/escalate` slash command: reading its text and answering help, history
-//! and stats. Opening a case (from the text or the form) is `escalate.rs`. Only staff get
+//! and stats (the compliance summary is `compliance.rs`). Opening a case (from the text or the form) is `escalate.rs`. Only staff get
 //! any answer at all (anyone else gets an empty acknowledgement: Slack shows them
 //! nothing); histories and tallies only people with a role. Any other command name is
 //! answered with a sentence, never taken for `/escalate`.
@@ -9,7 +9,8 @@ use std::sync::Arc;
 use crate::app::Context;
 use crate::domain::{ChannelId, CustomerId, UserId};
 use crate::handlers::{
-    CommandForm, Reply, consult, ephemeral, ephemeral_message, escalate, internal_error, policy,
+    CommandForm, Reply, compliance, consult, ephemeral, ephemeral_message, escalate,
+    internal_error, policy,
 };
 use crate::render;
 use crate::staff::{Admission, Path, admit_now};
@@ -30,8 +31,14 @@ pub enum Request<'a> {
     },
     /// `/escalate policy`: the policy, to confirm having read it.
     Policy,
-    /// `/escalate policy remind`: remind those who have not read it (managers).
+    /// `/escalate policy remind`: remind those who have not read it (managers, the desk).
     PolicyRemind,
+    /// `/escalate compliance [from [to]]`: the compliance summary (the last full quarter
+    /// without days).
+    Compliance {
+        from: Option<&'a str>,
+        to: Option<&'a str>,
+    },
     History {
         customer: Option<&'a str>,
         /// Which page of a long history, counting from 1 (typed after the customer).
@@ -71,6 +78,13 @@ pub fn parse(text: &str) -> Request<'_> {
             }
             _ => Request::Policy,
         },
+        "compliance" | "実施状況" => {
+            let (from, to) = match first_word(rest) {
+                Some((from, rest)) => (Some(from), first_word(rest).map(|(to, _)| to)),
+                None => (None, None),
+            };
+            Request::Compliance { from, to }
+        }
         "history" | "履歴" => {
             let (customer, page) = match first_word(rest) {
                 Some((customer, rest)) => (Some(customer), first_word(rest).map(|(p, _)| p)),
@@ -130,6 +144,9 @@ pub async fn handle(ctx: &Arc<Context>, form: CommandForm) -> Reply {
         Request::Consult { text } => consult::command(ctx, &form, text).await,
         Request::Policy => policy::show(ctx, &user),
         Request::PolicyRemind => policy::remind(ctx, &user, form.response_url.clone()),
+        Request::Compliance { from, to } => {
+            compliance::summary(ctx, &user, from, to, form.response_url.clone())
+        }
         Request::Stats => match ctx.store.tallies() {
             Ok(tallies) => {
                 ephemeral(t.tallies(&tallies, ctx.settings.customer_count, look.currency))
@@ -190,6 +207,20 @@ mod tests {
         assert_eq!(parse("policy"), Request::Policy);
         assert_eq!(parse("方針"), Request::Policy);
         assert_eq!(parse("policy remind"), Request::PolicyRemind);
+        assert_eq!(
+            parse("compliance"),
+            Request::Compliance {
+                from: None,
+                to: None
+            }
+        );
+        assert_eq!(
+            parse("実施状況　2026-07-01 2026-09-30"),
+            Request::Compliance {
+                from: Some("2026-07-01"),
+                to: Some("2026-09-30")
+            }
+        );
         assert_eq!(parse("方針　催促"), Request::PolicyRemind);
         assert_eq!(
             parse("履歴 cust-9"),

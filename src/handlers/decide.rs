@@ -3,7 +3,8 @@
 //! is one click; a refund, a suspension, a contact restriction and several measures at
 //! once are chosen in the outcome form, which asks their details. What needs approval
 //! (suspensions, terminations, refunds above `policy.refund_approval_over`) becomes a
-//! proposal for an approver; the rest closes the case at once.
+//! proposal for an approver; the rest closes the case at once. Both forms take an optional
+//! prevention note (再発防止策), recorded with the decision.
 
 use std::sync::Arc;
 
@@ -13,8 +14,8 @@ use slack_morphism::prelude::*;
 use crate::app::Context;
 use crate::domain::checks::Slug;
 use crate::domain::{
-    Accommodation, Action, CaseId, Checks, Complaint, Contacts, DutyToServe, LegalReview, Measure,
-    Measures, Outcome, Policy, Problem, Stamp, UserId,
+    Accommodation, Action, CaseId, Checks, Complaint, Contacts, Decision, DutyToServe, LegalReview,
+    Measure, Measures, Outcome, Policy, Problem, Stamp, UserId,
 };
 use crate::handlers::{
     Click, Reply, Submitted, act, clicked_case, count_refusal, internal_error, submit, tell,
@@ -117,7 +118,7 @@ pub async fn clicked(
     tokio::spawn(async move {
         // A termination alone has no details: its button opens the checks at once.
         let view = if single == Some(Measure::Termination) {
-            checks_form(&ctx, id, Outcome::only(Measure::Termination))
+            checks_form(&ctx, id, Outcome::only(Measure::Termination), None)
         } else {
             render::outcome_form(
                 id,
@@ -240,17 +241,23 @@ pub async fn outcome_submitted(
         };
         return errors(at, t.outcome_problem(problem));
     }
-    // A suspension or a termination asks the checks first, in a form over this one.
+    let prevention = prevention_note(submitted);
+    // A suspension or a termination asks the checks first, in a form over this one, which
+    // carries the prevention note on as its field's first value.
     if Policy::needs_checks(outcome) {
         return Reply::Json(json!({
             "response_action": "push",
-            "view": checks_form(ctx, id, outcome),
+            "view": checks_form(ctx, id, outcome, prevention.as_deref()),
         }));
     }
     submit(
         ctx,
         id,
-        Action::Decide(outcome),
+        Action::DecideWith {
+            outcome,
+            checks: None,
+            prevention,
+        },
         user,
         t.outcome_title(),
         Path::Form,
@@ -258,15 +265,27 @@ pub async fn outcome_submitted(
     .await
 }
 
-/// The checks form for `outcome` on case `id`, its clause starting as `policy.terms_clause`.
-fn checks_form(ctx: &Context, id: CaseId, outcome: Outcome) -> SlackView {
+/// The prevention note (再発防止策) a form was submitted with, if any was written.
+fn prevention_note(submitted: Submitted<'_>) -> Option<String> {
+    let note: String = submitted
+        .text(form::PREVENTION)
+        .trim()
+        .chars()
+        .take(Decision::MAX_PREVENTION_CHARS)
+        .collect();
+    (!note.is_empty()).then_some(note)
+}
+
+/// The checks form for `outcome` on case `id`, its clause starting as `policy.terms_clause`
+/// and its prevention note as `prevention`.
+fn checks_form(ctx: &Context, id: CaseId, outcome: Outcome, prevention: Option<&str>) -> SlackView {
     let look = ctx.look();
     let clause = ctx
         .settings
         .terms_clause
         .as_deref()
         .unwrap_or(look.t.default_terms_clause());
-    render::checks_form(id, outcome, clause, look)
+    render::checks_form(id, outcome, clause, prevention, look)
 }
 
 /// The checks before a suspension or a termination were submitted: the proposal is made
@@ -320,7 +339,11 @@ pub async fn checks_submitted(
     submit(
         ctx,
         id,
-        Action::DecideWithChecks(outcome, checks),
+        Action::DecideWith {
+            outcome,
+            checks: Some(checks),
+            prevention: prevention_note(submitted),
+        },
         user,
         t.checks_title(),
         Path::Form,

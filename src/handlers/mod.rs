@@ -6,6 +6,7 @@
 pub mod approve;
 pub mod classify;
 pub mod command;
+pub mod compliance;
 pub mod consult;
 pub mod decide;
 pub mod escalate;

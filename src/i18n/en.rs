@@ -7,12 +7,13 @@
 use std::fmt::Write;
 
 use jiff::tz::TimeZone;
-use jiff::{Timestamp, ToSpan};
+use jiff::{SignedDuration, Timestamp, ToSpan};
 
 use super::{
-    Catalog, Money, Recorded, Trend, Untrusted, WeekSummary, duration_units, group_thousands,
-    mention, one_decimal, recorded_or_as_is, trend,
+    Catalog, Markup, Money, Recorded, Trend, Untrusted, WeekSummary, duration_units,
+    group_thousands, mention, one_decimal, recorded_or_as_is, trend,
 };
+use crate::domain::compliance::{Compliance, Month, Times};
 use crate::domain::customer::CaseLine;
 use crate::domain::export::Column;
 use crate::domain::{
@@ -233,6 +234,8 @@ impl Catalog for En {
              • `/escalate stats` shows the tallies.\n\
              • `/escalate policy` shows our policy on customer harassment, to confirm you \
              have read it (managers: `/escalate policy remind` reminds those who have not).\n\
+             • `/escalate compliance` shows executives, managers and the consultation desk the \
+             compliance summary of the last full quarter (or of two days you give).\n\
              *Categories*\n{}.\n\
              Words staff use work too, such as insult, threats, セクハラ, 長電話 or 居座り.\n\
              *Example*\n\
@@ -1818,10 +1821,18 @@ impl Catalog for En {
 
     fn audit_event(&self, event: &Event, currency: &str) -> (&'static str, String) {
         let outcome = |o: Outcome| self.outcome(o, currency);
+        // The prevention note, as written (an erased case's is empty: nothing to show).
+        let prevention = |note: Option<&str>| match note.filter(|n| !n.is_empty()) {
+            Some(note) => format!("; prevention: {note}"),
+            None => String::new(),
+        };
         match event {
             Event::Opened { .. } => ("opened", String::new()),
             Event::Taken { .. } => ("taken", String::new()),
-            Event::Proposed { proposal } => ("proposed", outcome(proposal.outcome)),
+            Event::Proposed { proposal } => (
+                "proposed",
+                outcome(proposal.outcome) + &prevention(proposal.prevention.as_deref()),
+            ),
             Event::Rejected { proposal, .. } => ("rejected", outcome(proposal.outcome)),
             Event::Closed { decision } => (
                 "closed",
@@ -1832,7 +1843,7 @@ impl Catalog for En {
                         decision.decided.by
                     ),
                     None => outcome(decision.outcome),
-                },
+                } + &prevention(decision.prevention.as_deref()),
             ),
             Event::CustomerIdentified { customer, .. } => ("customer named", customer.to_string()),
             Event::ReporterKeptOff { .. } => ("reporter kept off", String::new()),
@@ -2298,6 +2309,512 @@ impl Catalog for En {
                  {later}"
             ),
         }
+    }
+
+    fn form_prevention(&self) -> &'static str {
+        "Prevention (so it does not happen again)"
+    }
+
+    fn form_prevention_hint(&self) -> &'static str {
+        "Optional: what changes so this does not happen again (two staff on this customer's \
+         calls, a script, a change to a process). It is kept with the decision; the \
+         compliance report counts decisions with one and never shows the text."
+    }
+
+    fn card_prevention(&self) -> &'static str {
+        "Prevention"
+    }
+
+    fn compliance_report(&self, c: &Compliance, markup: Markup) -> String {
+        let zone = TimeZone::get(&c.zone).unwrap_or(TimeZone::UTC);
+        let day = |d: jiff::civil::Date| d.strftime("%-d %b %Y").to_string();
+        let date = |at: Timestamp| day(at.to_zoned(zone.clone()).date());
+        let people = |n: u64| if n == 1 { "person" } else { "people" };
+        let times = |label: &str, times: Option<Times>, what: &str, none: &str| match times {
+            Some(x) => format!(
+                "- {label}: median {}, 9 in 10 {} ({} {what}{})",
+                self.duration(x.median()),
+                // "under a minute" is a bound already: no "within" before it.
+                match self.duration(x.p90()) {
+                    under if under.starts_with("under") => under,
+                    d => format!("within {d}"),
+                },
+                x.count,
+                plural(x.count)
+            ),
+            None => format!("- {label}: {none}"),
+        };
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{}",
+            markup.title("Customer harassment measures: compliance report")
+        );
+        let _ = writeln!(
+            out,
+            "Period: {} to {}, counted in {} time. Made {}.",
+            day(c.period.from),
+            day(c.period.to),
+            Untrusted::new(&c.zone),
+            self.datetime(c.made_at, &zone)
+        );
+        out.push_str(
+            "Aggregates only, in the five groups of measures of the MHLW guideline (指針): no \
+             names, no details of private cases, no free text.\n",
+        );
+
+        let p = &c.policy;
+        let _ = writeln!(
+            out,
+            "\n{}",
+            markup.heading("1. Policy (方針の明確化と周知)")
+        );
+        let version = Untrusted::new(&p.version);
+        let _ = writeln!(
+            out,
+            "- In force: version {version}; {}.",
+            match &p.document_url {
+                Some(url) => format!(
+                    "the policy: {}",
+                    markup.link(Untrusted::new(url), "the policy document")
+                ),
+                None => "no policy document is configured (policy.document_url)".into(),
+            }
+        );
+        match (p.first_acknowledged_at, p.last_acknowledged_at) {
+            (Some(first), Some(last)) => {
+                let _ = writeln!(
+                    out,
+                    "- Confirmed reading this version: {} {} so far, {} of them in the period; \
+                     the first on {}, the latest on {}.",
+                    p.acknowledged,
+                    people(p.acknowledged),
+                    p.acknowledged_in_period,
+                    date(first),
+                    date(last)
+                );
+            }
+            _ => out.push_str("- Nobody has confirmed reading this version yet.\n"),
+        }
+        if p.decided_under.is_empty() {
+            out.push_str("- No decision in the period, so no policy version was applied.\n");
+        } else {
+            let list: Vec<String> = p
+                .decided_under
+                .iter()
+                .map(|(v, n)| format!("{} ({n})", Untrusted::new(v)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "- The period's decisions were made under policy version {}.",
+                list.join(", ")
+            );
+        }
+
+        let d = &c.consultation;
+        let _ = writeln!(
+            out,
+            "\n{}",
+            markup.heading("2. Consultation system (相談体制)")
+        );
+        if d.desk_members == 0 {
+            out.push_str("- No consultation desk is configured (people.consultation_desk).\n");
+        } else {
+            let _ = writeln!(
+                out,
+                "- The consultation desk has {} member{}; consultations reach them {}, and \
+                 nobody else.",
+                d.desk_members,
+                plural(d.desk_members),
+                if d.desk_channel {
+                    "in the desk's private channel"
+                } else {
+                    "by direct message"
+                }
+            );
+        }
+        let _ = writeln!(
+            out,
+            "- Consultations: {} opened, {} answered, {} closed with advice given, {} turned \
+             into cases.",
+            d.opened, d.answered, d.closed, d.converted
+        );
+        let _ = writeln!(
+            out,
+            "{}.",
+            times(
+                "Time to the desk's first answer",
+                d.to_first_answer,
+                "consultation",
+                "no first answer in the period"
+            )
+        );
+
+        let r = &c.response;
+        let _ = writeln!(
+            out,
+            "\n{}",
+            markup.heading("3. Response (事後の迅速・適切な対応)")
+        );
+        let mut parts: Vec<String> = r
+            .by_category
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(c, n)| format!("{} {n}", self.category_name(*c)))
+            .collect();
+        if r.private_categories > 0 {
+            parts.push(format!(
+                "{} {} (not itemised)",
+                self.private_categories(),
+                r.private_categories
+            ));
+        }
+        if parts.is_empty() {
+            parts.push("none".into());
+        }
+        let _ = writeln!(
+            out,
+            "- Cases opened: {}. By category: {}.",
+            r.opened,
+            parts.join(", ")
+        );
+        let _ = writeln!(
+            out,
+            "- Cases decided: {}: acted on {}, no action (not harassment) {}. A complaint \
+             judged not to be harassment is recorded as such, beside the cases acted on.",
+            r.decided, r.acted_on, r.no_action
+        );
+        let measures: Vec<String> = Measure::ALL
+            .into_iter()
+            .map(|m| {
+                let n = r.measures.get(&m).copied().unwrap_or(0);
+                if m == Measure::Refund {
+                    format!(
+                        "{} {n} ({})",
+                        self.measure_name(m),
+                        self.money(Money {
+                            amount: r.refund_total,
+                            currency: &r.currency
+                        })
+                    )
+                } else {
+                    format!("{} {n}", self.measure_name(m))
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "- Measures: {}.", measures.join(", "));
+        if r.combined > 0 {
+            let _ = writeln!(
+                out,
+                "- {} of the decisions had several measures, counted under each.",
+                r.combined
+            );
+        }
+        for (label, spread, none) in [
+            (
+                "Time to take",
+                r.to_taken,
+                "no case was taken in the period",
+            ),
+            (
+                "Time to decide",
+                r.to_decided,
+                "no case was decided in the period",
+            ),
+        ] {
+            let _ = writeln!(out, "{}.", times(label, spread, "case", none));
+        }
+        let k = &r.checks;
+        if k.decisions == 0 {
+            out.push_str(
+                "- Checks before a suspension or a termination: no such decision in the \
+                 period.\n",
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "- Checks before a suspension or a termination: {} decision{}, {} with the \
+                 checks answered; legal reviewed {}, legal review not needed {}; {} with an \
+                 answer marked for the approver to look at twice.",
+                k.decisions,
+                plural(k.decisions),
+                k.answered,
+                k.legal_reviewed,
+                k.legal_not_needed,
+                k.with_concerns
+            );
+        }
+        let _ = writeln!(
+            out,
+            "- Recurrence: {} of the period's cases came from a customer with an earlier case; \
+             {} customer{} with a case in the period had more than one by its end.",
+            r.repeat_cases,
+            r.repeat_customers,
+            plural(r.repeat_customers)
+        );
+        let _ = writeln!(
+            out,
+            "- Prevention (再発防止策): a note was recorded on {} of the {} decision{}.",
+            r.prevention_notes,
+            r.decided,
+            plural(r.decided)
+        );
+        out.push_str("- Month by month: in the tables below.\n");
+
+        let rules = &c.deterrence;
+        let _ = writeln!(
+            out,
+            "\n{}",
+            markup.heading("4. Deterrence: the rules in force (抑止のための措置)")
+        );
+        let steps: Vec<String> = rules
+            .ladder
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let earlier = match (s.earlier_cases, i + 1 == rules.ladder.len()) {
+                    (0, _) => "no earlier case".to_owned(),
+                    (n, true) => format!("{n} or more"),
+                    (n, false) => n.to_string(),
+                };
+                format!("{earlier}: {}", self.step_name(s.step).to_ascii_lowercase())
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "- The ladder, from conduct history only (earlier cases opened in the {} days \
+             before, not those closed as no action): {}. A critical case (violence, threats) \
+             starts at {} whatever the history.",
+            rules.ladder_window_days,
+            steps.join("; "),
+            self.step_name(rules.critical_starts_at)
+                .to_ascii_lowercase()
+        );
+        let _ = writeln!(
+            out,
+            "- Approval: every suspension and termination, and refunds over {}, need the \
+             approval of one of {} approver{} ({}), never the proposer.",
+            self.money(Money {
+                amount: rules.refund_approval_over,
+                currency: &r.currency
+            }),
+            rules.approvers,
+            plural(rules.approvers),
+            if rules.approvers_are_managers {
+                "the managers"
+            } else {
+                "named in people.approvers"
+            }
+        );
+        let _ = writeln!(
+            out,
+            "- Who acts: {} executive{}, paged one after another (the next after {}, then {} \
+             alert{} in the escalation channel); {} manager{}; a taken case not yet decided \
+             is reminded every {}.",
+            rules.executives,
+            plural(rules.executives),
+            self.duration(SignedDuration::from_secs(rules.page_after_seconds)),
+            rules.alert_rounds,
+            plural(u64::from(rules.alert_rounds)),
+            rules.managers,
+            plural(rules.managers),
+            self.duration(SignedDuration::from_secs(rules.decision_reminder_seconds))
+        );
+        out.push_str(if rules.reporter_may_decide {
+            "- Separation of duties is lifted (policy.reporter_may_decide): a reporter may \
+             take and decide their own case.\n"
+        } else {
+            "- Separation of duties: whoever reported a case never takes, decides or \
+             approves it.\n"
+        });
+        out.push_str(
+            "- Before a suspension or a termination the proposer answers the checks: a \
+             legitimate complaint underneath, reasonable accommodation, a duty to keep \
+             serving, the clause of the terms, legal review.\n",
+        );
+
+        let care = &c.care;
+        let _ = writeln!(
+            out,
+            "\n{}",
+            markup.heading("5. Care and privacy (併せて講ずべき措置)")
+        );
+        let _ = writeln!(
+            out,
+            "- Check-ins after a close ({}): {} sent; answered fine {}, would like to talk to \
+             the desk {}, no answer {}.",
+            match care.check_in_after_seconds {
+                Some(s) => format!("{} after it", self.duration(SignedDuration::from_secs(s))),
+                None => "now off".into(),
+            },
+            care.check_ins_sent,
+            care.check_ins_fine,
+            care.check_ins_desk,
+            care.check_ins_unanswered
+        );
+        let _ = writeln!(
+            out,
+            "- \"I need someone now\" from the reporter of a critical case: {}.",
+            care.needed_someone
+        );
+        let _ = writeln!(
+            out,
+            "- Reporters kept off a customer (担当替え): {}.",
+            care.reporters_kept_off
+        );
+        let _ = writeln!(
+            out,
+            "- Private categories: {} case{}, counted here and described only in the \
+             escalation channel.",
+            care.private_cases,
+            plural(care.private_cases)
+        );
+        let _ = writeln!(
+            out,
+            "- From the audit log: {} export{}, {} backup{}, {} retention pass{} that erased \
+             cases.",
+            care.exports,
+            plural(care.exports),
+            care.backups,
+            plural(care.backups),
+            care.retention_passes,
+            if care.retention_passes == 1 { "" } else { "es" }
+        );
+        let _ = writeln!(
+            out,
+            "{}",
+            if care.retention == "forever" {
+                "- Retention: closed cases keep their details for good (store.retention is \
+                 forever)."
+                    .to_owned()
+            } else {
+                format!(
+                    "- Retention: a closed case keeps its details for {} after it closed \
+                     (store.retention), then only its counts.",
+                    Untrusted::new(&care.retention)
+                )
+            }
+        );
+        out
+    }
+
+    fn compliance_month(&self, month: Month) -> String {
+        month.first_day().strftime("%b %Y").to_string()
+    }
+
+    fn compliance_table(&self, by_category: bool) -> &'static str {
+        if by_category {
+            "Cases opened by category and month"
+        } else {
+            "Month by month"
+        }
+    }
+
+    fn compliance_csv_headers(&self) -> [&'static str; 6] {
+        ["Section", "Item id", "Month", "Key", "Item", "Value"]
+    }
+
+    fn compliance_item(&self, item: &str, detail: Option<&str>) -> Option<String> {
+        let name = match item {
+            "period.from" => "First day",
+            "period.to" => "Last day",
+            "zone" => "Time zone",
+            "made_at" => "Made at",
+            "policy.version" => "Policy version in force",
+            "policy.document_url" => "Policy document",
+            "policy.acknowledged" => "People who confirmed reading the version in force",
+            "policy.acknowledged_in_period" => "Of them, in the period",
+            "policy.first_acknowledged_at" => "First confirmation",
+            "policy.last_acknowledged_at" => "Latest confirmation",
+            "policy.decided_under" => "Decisions made under policy version",
+            "consultation.desk_members" => "Consultation desk members",
+            "consultation.desk_channel" => "Consultations in the desk's own channel",
+            "consultation.opened" => "Consultations opened",
+            "consultation.answered" => "Consultations answered",
+            "consultation.closed" => "Closed with advice given",
+            "consultation.converted" => "Turned into cases",
+            "consultation.to_first_answer.count" => "First answers timed",
+            "consultation.to_first_answer.median_seconds" => {
+                "Time to a first answer, median (seconds)"
+            }
+            "consultation.to_first_answer.p90_seconds" => {
+                "Time to a first answer, 9 in 10 within (seconds)"
+            }
+            "response.opened" => "Cases opened",
+            "response.by_category" => "Cases opened by category",
+            "response.private_categories" => "Cases of private categories",
+            "response.decided" => "Cases decided",
+            "response.acted_on" => "Acted on",
+            "response.no_action" => "No action (not harassment)",
+            "response.measures" => "Decisions including",
+            "response.combined" => "Decisions of several measures",
+            "response.refund_total" => "Refunded in all",
+            "response.currency" => "Currency",
+            "response.to_taken.count" => "Cases taken",
+            "response.to_taken.median_seconds" => "Time to take, median (seconds)",
+            "response.to_taken.p90_seconds" => "Time to take, 9 in 10 within (seconds)",
+            "response.to_decided.count" => "Decisions timed",
+            "response.to_decided.median_seconds" => "Time to decide, median (seconds)",
+            "response.to_decided.p90_seconds" => "Time to decide, 9 in 10 within (seconds)",
+            "response.checks.decisions" => "Suspensions and terminations decided",
+            "response.checks.answered" => "With the checks answered",
+            "response.checks.legal_reviewed" => "Legal reviewed",
+            "response.checks.legal_not_needed" => "Legal review not needed",
+            "response.checks.with_concerns" => "With an answer marked for the approver",
+            "response.repeat_cases" => "Cases from a customer with an earlier case",
+            "response.repeat_customers" => "Customers with more than one case",
+            "response.prevention_notes" => "Decisions with a prevention note",
+            "deterrence.ladder" => "The ladder's step, by earlier cases",
+            "deterrence.ladder_window_days" => "The ladder counts earlier cases of (days)",
+            "deterrence.critical_starts_at" => "A critical case starts at",
+            "deterrence.refund_approval_over" => "Refunds need approval above",
+            "deterrence.approvers" => "Approvers",
+            "deterrence.approvers_are_managers" => "The approvers are the managers",
+            "deterrence.executives" => "Executives paged",
+            "deterrence.managers" => "Managers",
+            "deterrence.reporter_may_decide" => "A reporter may decide their own case",
+            "deterrence.page_after_seconds" => "Next executive paged after (seconds)",
+            "deterrence.alert_rounds" => "Alerts in the escalation channel",
+            "deterrence.decision_reminder_seconds" => "Decision reminder every (seconds)",
+            "care.check_ins_sent" => "Check-ins sent",
+            "care.check_ins_fine" => "Check-ins answered: fine",
+            "care.check_ins_desk" => "Check-ins answered: would like to talk to the desk",
+            "care.check_ins_unanswered" => "Check-ins with no answer",
+            "care.needed_someone" => "\"I need someone now\"",
+            "care.reporters_kept_off" => "Reporters kept off a customer",
+            "care.private_cases" => "Cases of private categories",
+            "care.exports" => "Exports",
+            "care.backups" => "Backups",
+            "care.retention_passes" => "Retention passes",
+            "care.retention" => "Retention (store.retention)",
+            "care.check_in_after_seconds" => "Check-in after a close (seconds)",
+            "months.month" => "Month",
+            "months.opened" => "Cases opened",
+            "months.by_category" => "Cases opened by category",
+            "months.private_categories" => "Private categories",
+            "months.decided" => "Decided",
+            "months.acted_on" => "Acted on",
+            "months.no_action" => "No action (not harassment)",
+            "months.consultations" => "Consultations",
+            _ => return None,
+        };
+        Some(match detail {
+            Some(detail) => format!("{name}: {detail}"),
+            None => name.to_owned(),
+        })
+    }
+
+    fn compliance_refused(&self) -> String {
+        "The compliance summary is for executives, managers and the consultation desk; if \
+         you need it, please ask one of them. Nothing changed."
+            .into()
+    }
+
+    fn compliance_period_invalid(&self) -> String {
+        "Give the period as two days, the first not after the last, like `/escalate \
+         compliance 2026-07-01 2026-09-30` (at most 8 years), or no days for the last full \
+         quarter."
+            .into()
     }
 }
 

@@ -9,12 +9,13 @@ use std::fmt::Write;
 
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
-use jiff::{Timestamp, ToSpan};
+use jiff::{SignedDuration, Timestamp, ToSpan};
 
 use super::{
-    Catalog, Money, Recorded, Trend, Untrusted, WeekSummary, duration_units, group_thousands,
-    is_japan, mention, one_decimal, recorded_or_as_is, trend,
+    Catalog, Markup, Money, Recorded, Trend, Untrusted, WeekSummary, duration_units,
+    group_thousands, is_japan, mention, one_decimal, recorded_or_as_is, trend,
 };
+use crate::domain::compliance::{Compliance, Month, Times};
 use crate::domain::customer::CaseLine;
 use crate::domain::export::Column;
 use crate::domain::{
@@ -274,6 +275,8 @@ impl Catalog for Ja {
              • `/escalate policy` で、カスタマーハラスメントに関する当社の方針を表示し、確認した\
              ことを記録できます（マネージャーは `/escalate policy remind` で未確認の方にお願いを\
              送れます）。\n\
+             • `/escalate compliance` で、責任者、マネージャー、相談窓口の方に、直前の四半期\
+             （または指定した2つの日付の間）の実施状況を表示します。\n\
              *区分*\n{}\n\
              セクハラ、脅し、長電話、居座りなどの言い方や、英語の区分名（violence など）でも\
              指定できます。\n\
@@ -1835,10 +1838,18 @@ impl Catalog for Ja {
 
     fn audit_event(&self, event: &Event, currency: &str) -> (&'static str, String) {
         let outcome = |o: Outcome| self.outcome(o, currency);
+        // 再発防止策は記入されたとおりに示す（保存期間で消去された案件は空で、示すものがない）。
+        let prevention = |note: Option<&str>| match note.filter(|n| !n.is_empty()) {
+            Some(note) => format!("。再発防止策：{note}"),
+            None => String::new(),
+        };
         match event {
             Event::Opened { .. } => ("起票", String::new()),
             Event::Taken { .. } => ("担当", String::new()),
-            Event::Proposed { proposal } => ("提案", outcome(proposal.outcome)),
+            Event::Proposed { proposal } => (
+                "提案",
+                outcome(proposal.outcome) + &prevention(proposal.prevention.as_deref()),
+            ),
             Event::LegalAnswered { answer, .. } => {
                 ("法務確認", self.legal_name(*answer).to_owned())
             }
@@ -1879,7 +1890,7 @@ impl Catalog for Ja {
                         decision.decided.by
                     ),
                     None => outcome(decision.outcome),
-                },
+                } + &prevention(decision.prevention.as_deref()),
             ),
             Event::CustomerIdentified { customer, .. } => ("顧客の指定", customer.to_string()),
             Event::Classified {
@@ -2306,6 +2317,471 @@ impl Catalog for Ja {
                 format!("{id} についての声かけは終了しました。誰かに相談したいときは、{later}")
             }
         }
+    }
+
+    fn form_prevention(&self) -> &'static str {
+        "再発防止策"
+    }
+
+    fn form_prevention_hint(&self) -> &'static str {
+        "任意です。同じことが起きないように変えること（この顧客の電話は二人で対応する、応対の\
+         手順を見直すなど）を記入してください。判断とともに記録されます。実施状況報告では記録の\
+         有無だけを数え、内容は表示しません。"
+    }
+
+    fn card_prevention(&self) -> &'static str {
+        "再発防止策"
+    }
+
+    fn compliance_report(&self, c: &Compliance, markup: Markup) -> String {
+        let zone = TimeZone::get(&c.zone).unwrap_or(TimeZone::UTC);
+        let ymd = |d: Date| format!("{}年{}月{}日", d.year(), d.month(), d.day());
+        let date = |at: Timestamp| ymd(at.to_zoned(zone.clone()).date());
+        let times = |label: &str, times: Option<Times>, none: &str| match times {
+            Some(x) => format!(
+                "- {label}：中央値 {}、9割が{}（{}件）",
+                self.duration(x.median()),
+                // 「1分未満」 is a bound already: no 以内 after it.
+                match self.duration(x.p90()) {
+                    under if under.ends_with("未満") => under,
+                    d => format!("{d}以内"),
+                },
+                x.count
+            ),
+            None => format!("- {label}：{none}"),
+        };
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{}",
+            markup.title("カスタマーハラスメント対策の実施状況報告")
+        );
+        let zone_name = if c.zone == "Asia/Tokyo" {
+            "日本時間".to_owned()
+        } else {
+            format!("タイムゾーン {}", Untrusted::new(&c.zone))
+        };
+        let _ = writeln!(
+            out,
+            "対象期間：{}〜{}（{zone_name}）。作成日時：{}",
+            ymd(c.period.from),
+            ymd(c.period.to),
+            self.datetime(c.made_at, &zone)
+        );
+        out.push_str(
+            "集計値のみを、厚生労働省の指針が定める5つの措置に沿って示します。氏名、要配慮区分の\
+             案件の内容、自由記述は含みません。\n",
+        );
+
+        let p = &c.policy;
+        let _ = writeln!(out, "\n{}", markup.heading("1. 方針の明確化と周知"));
+        let version = Untrusted::new(&p.version);
+        match &p.document_url {
+            Some(url) => {
+                let _ = writeln!(
+                    out,
+                    "- 現行の方針：版 {version}。全文：{}",
+                    markup.link(Untrusted::new(url), "方針の全文")
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "- 現行の方針：版 {version}。方針の文書の場所は設定されていません\
+                     （policy.document_url）。"
+                );
+            }
+        }
+        match (p.first_acknowledged_at, p.last_acknowledged_at) {
+            (Some(first), Some(last)) => {
+                let _ = writeln!(
+                    out,
+                    "- 現行の版の確認：{}人が確認済み（うち対象期間中 {}人）。最初の確認は{}、\
+                     最新の確認は{}です。",
+                    p.acknowledged,
+                    p.acknowledged_in_period,
+                    date(first),
+                    date(last)
+                );
+            }
+            _ => out.push_str("- 現行の版を確認したスタッフはまだいません。\n"),
+        }
+        if p.decided_under.is_empty() {
+            out.push_str("- 対象期間中の判断はないため、適用された方針の版はありません。\n");
+        } else {
+            let list: Vec<String> = p
+                .decided_under
+                .iter()
+                .map(|(v, n)| format!("{}（{n}件）", Untrusted::new(v)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "- 対象期間中の判断に適用された方針の版：{}",
+                list.join("、")
+            );
+        }
+
+        let d = &c.consultation;
+        let _ = writeln!(out, "\n{}", markup.heading("2. 相談体制の整備"));
+        if d.desk_members == 0 {
+            out.push_str("- 相談窓口は設定されていません（people.consultation_desk）。\n");
+        } else {
+            let _ = writeln!(
+                out,
+                "- 相談窓口：担当者 {}人。相談は{}に届き、窓口の外には共有されません。",
+                d.desk_members,
+                if d.desk_channel {
+                    "窓口専用の非公開チャンネル"
+                } else {
+                    "各担当者へのダイレクトメッセージ"
+                }
+            );
+        }
+        let _ = writeln!(
+            out,
+            "- 相談件数：受付 {}件、初回対応 {}件、助言して終了 {}件、案件化 {}件",
+            d.opened, d.answered, d.closed, d.converted
+        );
+        let _ = writeln!(
+            out,
+            "{}",
+            times(
+                "初回対応までの時間",
+                d.to_first_answer,
+                "対象期間中の初回対応はありません"
+            )
+        );
+
+        let r = &c.response;
+        let _ = writeln!(out, "\n{}", markup.heading("3. 事後の迅速・適切な対応"));
+        let mut parts: Vec<String> = r
+            .by_category
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(c, n)| format!("{} {n}件", self.category_name(*c)))
+            .collect();
+        if r.private_categories > 0 {
+            parts.push(format!(
+                "{} {}件（内訳は非表示）",
+                self.private_categories(),
+                r.private_categories
+            ));
+        }
+        if parts.is_empty() {
+            parts.push("なし".into());
+        }
+        let _ = writeln!(
+            out,
+            "- 新規案件：{}件。区分別：{}",
+            r.opened,
+            parts.join("、")
+        );
+        let _ = writeln!(
+            out,
+            "- 判断した案件：{}件。うち措置あり {}件、措置なし（カスハラ非該当） {}件。\
+             カスハラに当たらないと判断した苦情も、その判断として記録しています。",
+            r.decided, r.acted_on, r.no_action
+        );
+        let measures: Vec<String> = Measure::ALL
+            .into_iter()
+            .map(|m| {
+                let n = r.measures.get(&m).copied().unwrap_or(0);
+                if m == Measure::Refund {
+                    format!(
+                        "{} {n}件（{}）",
+                        self.measure_name(m),
+                        self.money(Money {
+                            amount: r.refund_total,
+                            currency: &r.currency
+                        })
+                    )
+                } else {
+                    format!("{} {n}件", self.measure_name(m))
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "- 措置別：{}", measures.join("、"));
+        if r.combined > 0 {
+            let _ = writeln!(
+                out,
+                "- うち{}件は複数の措置を含み、措置ごとに数えています。",
+                r.combined
+            );
+        }
+        let _ = writeln!(
+            out,
+            "{}",
+            times(
+                "担当決定までの時間",
+                r.to_taken,
+                "対象期間中に担当が決まった案件はありません"
+            )
+        );
+        let _ = writeln!(
+            out,
+            "{}",
+            times(
+                "判断までの時間",
+                r.to_decided,
+                "対象期間中に判断した案件はありません"
+            )
+        );
+        let k = &r.checks;
+        if k.decisions == 0 {
+            out.push_str("- 利用停止と契約解除の事前確認：対象期間中に該当する判断はありません\n");
+        } else {
+            let _ = writeln!(
+                out,
+                "- 利用停止と契約解除の事前確認：該当する判断 {}件、うち事前確認に回答済み {}件。\
+                 法務確認済み {}件、法務確認不要 {}件、承認者に注意を促した回答のある判断 {}件",
+                k.decisions, k.answered, k.legal_reviewed, k.legal_not_needed, k.with_concerns
+            );
+        }
+        let _ = writeln!(
+            out,
+            "- 再発：過去に案件がある顧客からの案件 {}件。対象期間中に案件があり、期間末までに\
+             案件が2件以上となった顧客 {}社",
+            r.repeat_cases, r.repeat_customers
+        );
+        let _ = writeln!(
+            out,
+            "- 再発防止策：判断{}件のうち{}件に記録あり",
+            r.decided, r.prevention_notes
+        );
+        out.push_str("- 月別の数値：下の表のとおりです。\n");
+
+        let rules = &c.deterrence;
+        let _ = writeln!(
+            out,
+            "\n{}",
+            markup.heading("4. 抑止のための措置（現在のルール）")
+        );
+        let steps: Vec<String> = rules
+            .ladder
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let earlier = match (s.earlier_cases, i + 1 == rules.ladder.len()) {
+                    (0, _) => "過去の案件なし".to_owned(),
+                    (n, true) => format!("{n}件以上"),
+                    (n, false) => format!("{n}件"),
+                };
+                format!("{earlier}は{}", self.step_name(s.step))
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "- 段階的な措置：顧客の過去の言動だけで判断します（直近{}日に起票した案件を数え、\
+             措置なしで終えた案件は除きます）。{}。深刻度が重大の案件（暴力、脅迫など）は、\
+             過去の案件にかかわらず{}から検討します。",
+            rules.ladder_window_days,
+            steps.join("、"),
+            self.step_name(rules.critical_starts_at)
+        );
+        let _ = writeln!(
+            out,
+            "- 承認：利用停止と契約解除はすべて、返金は{}を超えるものが、承認者{}人（{}）の\
+             いずれかの承認を要します。提案者本人は承認できません。",
+            self.money(Money {
+                amount: rules.refund_approval_over,
+                currency: &r.currency
+            }),
+            rules.approvers,
+            if rules.approvers_are_managers {
+                "マネージャーと同じ"
+            } else {
+                "people.approvers で指定"
+            }
+        );
+        let _ = writeln!(
+            out,
+            "- 対応体制：責任者{}人を順に呼び出し（{}で次の人へ、その後エスカレーションチャンネルに\
+             {}回通知）、マネージャー{}人。担当が決まって判断が未了の案件は{}ごとに催促します。",
+            rules.executives,
+            self.duration(SignedDuration::from_secs(rules.page_after_seconds)),
+            rules.alert_rounds,
+            rules.managers,
+            self.duration(SignedDuration::from_secs(rules.decision_reminder_seconds))
+        );
+        out.push_str(if rules.reporter_may_decide {
+            "- 職務の分離は解除されています（policy.reporter_may_decide）。報告した本人も自分の\
+             案件を担当し、判断できます。\n"
+        } else {
+            "- 職務の分離：案件を報告した本人は、その案件の担当、判断、承認を行いません。\n"
+        });
+        out.push_str(
+            "- 利用停止と契約解除の前に、提案者が事前確認（正当な苦情の有無、合理的配慮、提供を\
+             続ける義務、根拠条項、法務確認）に回答します。\n",
+        );
+
+        let care = &c.care;
+        let _ = writeln!(
+            out,
+            "\n{}",
+            markup.heading("5. 併せて講ずべき措置（被害者への配慮とプライバシー）")
+        );
+        let _ = writeln!(
+            out,
+            "- 完了後の声かけ（{}）：送信 {}件。回答は「大丈夫です」 {}件、「相談窓口と話したい」 \
+             {}件、回答なし {}件",
+            match care.check_in_after_seconds {
+                Some(s) => format!("完了から{}後", self.duration(SignedDuration::from_secs(s))),
+                None => "現在は停止中".into(),
+            },
+            care.check_ins_sent,
+            care.check_ins_fine,
+            care.check_ins_desk,
+            care.check_ins_unanswered
+        );
+        let _ = writeln!(
+            out,
+            "- 重大な案件の報告者からの「今すぐ誰かに来てほしい」：{}件",
+            care.needed_someone
+        );
+        let _ = writeln!(
+            out,
+            "- 担当替え（報告者を顧客の担当から外したもの）：{}件",
+            care.reporters_kept_off
+        );
+        let _ = writeln!(
+            out,
+            "- 要配慮区分の案件：{}件。件数のみを示し、内容はエスカレーションチャンネルの外には\
+             出しません。",
+            care.private_cases
+        );
+        let _ = writeln!(
+            out,
+            "- 監査ログより：エクスポート {}件、バックアップ {}件、保存期間による消去 {}回",
+            care.exports, care.backups, care.retention_passes
+        );
+        if care.retention == "forever" {
+            out.push_str(
+                "- 保存期間：store.retention の設定は forever です。完了した案件の詳細を消去\
+                 しません。\n",
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "- 保存期間：store.retention の設定は {} です。完了した案件は、完了からこの期間が\
+                 過ぎると詳細を消去し、件数のみを残します。",
+                Untrusted::new(&care.retention)
+            );
+        }
+        out
+    }
+
+    fn compliance_month(&self, month: Month) -> String {
+        format!("{}年{}月", month.year, month.month)
+    }
+
+    fn compliance_table(&self, by_category: bool) -> &'static str {
+        if by_category {
+            "月ごとの区分別新規案件"
+        } else {
+            "月ごとの件数"
+        }
+    }
+
+    fn compliance_csv_headers(&self) -> [&'static str; 6] {
+        ["指針の措置", "項目ID", "月", "内訳ID", "項目", "値"]
+    }
+
+    fn compliance_item(&self, item: &str, detail: Option<&str>) -> Option<String> {
+        let name = match item {
+            "period.from" => "対象期間の初日",
+            "period.to" => "対象期間の末日",
+            "zone" => "タイムゾーン",
+            "made_at" => "作成日時",
+            "policy.version" => "現行の方針の版",
+            "policy.document_url" => "方針の文書",
+            "policy.acknowledged" => "現行の版を確認済みの人数",
+            "policy.acknowledged_in_period" => "うち対象期間中の確認",
+            "policy.first_acknowledged_at" => "最初の確認",
+            "policy.last_acknowledged_at" => "最新の確認",
+            "policy.decided_under" => "判断に適用された方針の版",
+            "consultation.desk_members" => "相談窓口の担当者数",
+            "consultation.desk_channel" => "窓口専用チャンネルで受付",
+            "consultation.opened" => "相談の受付",
+            "consultation.answered" => "相談の初回対応",
+            "consultation.closed" => "助言して終了",
+            "consultation.converted" => "案件化",
+            "consultation.to_first_answer.count" => "初回対応までの時間を測った件数",
+            "consultation.to_first_answer.median_seconds" => "初回対応までの時間の中央値（秒）",
+            "consultation.to_first_answer.p90_seconds" => "初回対応までの時間、9割がこの秒数以内",
+            "response.opened" => "新規案件",
+            "response.by_category" => "区分別の新規案件",
+            "response.private_categories" => "要配慮区分の案件",
+            "response.decided" => "判断した案件",
+            "response.acted_on" => "措置あり",
+            "response.no_action" => "措置なし（カスハラ非該当）",
+            "response.measures" => "措置を含む判断",
+            "response.combined" => "複数の措置を含む判断",
+            "response.refund_total" => "返金額の合計",
+            "response.currency" => "通貨",
+            "response.to_taken.count" => "担当が決まった案件",
+            "response.to_taken.median_seconds" => "担当決定までの時間の中央値（秒）",
+            "response.to_taken.p90_seconds" => "担当決定までの時間、9割がこの秒数以内",
+            "response.to_decided.count" => "判断までの時間を測った案件",
+            "response.to_decided.median_seconds" => "判断までの時間の中央値（秒）",
+            "response.to_decided.p90_seconds" => "判断までの時間、9割がこの秒数以内",
+            "response.checks.decisions" => "利用停止と契約解除の判断",
+            "response.checks.answered" => "事前確認に回答済み",
+            "response.checks.legal_reviewed" => "法務確認済み",
+            "response.checks.legal_not_needed" => "法務確認不要",
+            "response.checks.with_concerns" => "承認者に注意を促した回答あり",
+            "response.repeat_cases" => "過去に案件がある顧客からの案件",
+            "response.repeat_customers" => "案件が2件以上の顧客",
+            "response.prevention_notes" => "再発防止策を記録した判断",
+            "deterrence.ladder" => "段階的な措置（過去の案件数別）",
+            "deterrence.ladder_window_days" => "段階の判断に数える期間（日）",
+            "deterrence.critical_starts_at" => "深刻度が重大の案件で検討する措置",
+            "deterrence.refund_approval_over" => "承認が必要な返金（この額を超えるもの）",
+            "deterrence.approvers" => "承認者の人数",
+            "deterrence.approvers_are_managers" => "承認者はマネージャーと同じ",
+            "deterrence.executives" => "呼び出す責任者の人数",
+            "deterrence.managers" => "マネージャーの人数",
+            "deterrence.reporter_may_decide" => "報告者が自分の案件を判断できる",
+            "deterrence.page_after_seconds" => "次の責任者を呼び出すまで（秒）",
+            "deterrence.alert_rounds" => "エスカレーションチャンネルへの通知回数",
+            "deterrence.decision_reminder_seconds" => "判断の催促の間隔（秒）",
+            "care.check_ins_sent" => "完了後の声かけの送信",
+            "care.check_ins_fine" => "声かけへの回答：大丈夫です",
+            "care.check_ins_desk" => "声かけへの回答：相談窓口と話したい",
+            "care.check_ins_unanswered" => "声かけへの回答なし",
+            "care.needed_someone" => "今すぐ誰かに来てほしいとの回答",
+            "care.reporters_kept_off" => "担当替え",
+            "care.private_cases" => "要配慮区分の案件",
+            "care.exports" => "エクスポート",
+            "care.backups" => "バックアップ",
+            "care.retention_passes" => "保存期間による消去",
+            "care.retention" => "保存期間（store.retention）",
+            "care.check_in_after_seconds" => "完了後の声かけまでの時間（秒）",
+            "months.month" => "月",
+            "months.opened" => "新規案件",
+            "months.by_category" => "区分別の新規案件",
+            "months.private_categories" => "要配慮区分",
+            "months.decided" => "判断",
+            "months.acted_on" => "措置あり",
+            "months.no_action" => "措置なし（カスハラ非該当）",
+            "months.consultations" => "相談",
+            _ => return None,
+        };
+        Some(match detail {
+            Some(detail) => format!("{name}：{detail}"),
+            None => name.to_owned(),
+        })
+    }
+
+    fn compliance_refused(&self) -> String {
+        "実施状況の集計を見られるのは、責任者、マネージャー、相談窓口の担当者として登録された方\
+         だけです。必要な場合は、いずれかの方にご依頼ください。変更はありません。"
+            .into()
+    }
+
+    fn compliance_period_invalid(&self) -> String {
+        "期間は `/escalate compliance 2026-07-01 2026-09-30` のように、初日と末日の2つの日付で\
+         指定してください（8年以内）。日付を省くと、直前の四半期を集計します。"
+            .into()
     }
 }
 

@@ -14,6 +14,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::compliance::{Compliance, Month};
 use crate::domain::customer::CaseLine;
 use crate::domain::export::Column;
 use crate::domain::{
@@ -690,6 +691,70 @@ pub trait Catalog: Sync {
         reply: CheckInReply,
         consultation: Option<ConsultationId>,
     ) -> String;
+
+    // The prevention note on a decision, and the compliance report (issue 14). Kept after
+    // the rest.
+    /// The field for the prevention note (再発防止策) in the outcome and checks forms (plain
+    /// text), and its hint.
+    fn form_prevention(&self) -> &'static str;
+    fn form_prevention_hint(&self) -> &'static str;
+    /// Above the prevention note on the card.
+    fn card_prevention(&self) -> &'static str;
+    /// The compliance report's text in `markup`: its title, period, and the five groups of
+    /// measures of the MHLW guideline. Aggregates only. The monthly tables follow it.
+    fn compliance_report(&self, report: &Compliance, markup: Markup) -> String;
+    /// A month as a table row names it (`Jul 2026`, `2026年7月`).
+    fn compliance_month(&self, month: Month) -> String;
+    /// The caption of a monthly table: cases by category and month (`by_category`), or
+    /// the month-by-month figures.
+    fn compliance_table(&self, by_category: bool) -> &'static str;
+    /// The CSV's header row: section, item, month, key, name, value.
+    fn compliance_csv_headers(&self) -> [&'static str; 6];
+    /// The name people read for a figure of the report, by its JSON path
+    /// (`response.opened`, `months.decided`), with `detail` (a category, a measure, a
+    /// version or a step, already as people read it) where the figure is one of several;
+    /// also the monthly tables' column names. `None` for a path this version does not know.
+    fn compliance_item(&self, item: &str, detail: Option<&str>) -> Option<String>;
+    /// `/escalate compliance` asked by someone on the staff who is not an executive, a
+    /// manager or on the consultation desk.
+    fn compliance_refused(&self) -> String;
+    /// `/escalate compliance` with days that do not make a period.
+    fn compliance_period_invalid(&self) -> String;
+}
+
+/// How the compliance report's text is marked up: Markdown for a file or a terminal,
+/// Slack's mrkdwn for `/escalate compliance`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Markup {
+    Markdown,
+    Slack,
+}
+
+impl Markup {
+    /// A section's heading.
+    pub fn heading(self, text: &str) -> String {
+        match self {
+            Markup::Markdown => format!("## {text}"),
+            Markup::Slack => format!("*{text}*"),
+        }
+    }
+
+    /// The report's title.
+    pub fn title(self, text: &str) -> String {
+        match self {
+            Markup::Markdown => format!("# {text}"),
+            Markup::Slack => format!("*{text}*"),
+        }
+    }
+
+    /// A link to a URL we did not write: Slack's link with `label`, or a Markdown
+    /// autolink.
+    pub fn link(self, url: Untrusted<'_>, label: &str) -> String {
+        match self {
+            Markup::Markdown => format!("<{url}>"),
+            Markup::Slack => url.link(label),
+        }
+    }
 }
 
 /// The name of `recorded` as people read it, or as recorded when the catalog does not know

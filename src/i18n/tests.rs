@@ -11,6 +11,7 @@ use jiff::SignedDuration;
 use super::style::{Kind, violations};
 use super::*;
 use crate::domain::checks::Slug;
+use crate::domain::compliance::Compliance;
 use crate::domain::customer::{CaseLine, CutOff};
 use crate::domain::export::Column;
 use crate::domain::{
@@ -93,6 +94,7 @@ fn markers() -> Vec<String> {
         "VALUE-MARK".into(),
         "NAME2-MARK".into(),
         "VALUE2-MARK".into(),
+        "NOTE-MARK".into(),
         "HTTP 500".into(),
         "channel_not_found".into(),
     ]
@@ -105,6 +107,7 @@ fn decision(approved: bool, outcome: Outcome) -> Decision {
         approved: approved.then(|| stamp(BRAVO)),
         policy_version: POLICY.into(),
         checks: None,
+        prevention: None,
     }
 }
 
@@ -332,6 +335,7 @@ fn events() -> Vec<(&'static str, Event)> {
         outcome: Outcome::refund(AMOUNT).and(Measure::Termination),
         proposed: stamp(ALPHA),
         checks: None,
+        prevention: None,
     };
     vec![
         ("opened", Event::Opened { by: stamp(ALPHA) }),
@@ -359,6 +363,26 @@ fn events() -> Vec<(&'static str, Event)> {
             "closed",
             Event::Closed {
                 decision: decision(false, Outcome::no_action()),
+            },
+        ),
+        (
+            "closed-with-prevention",
+            Event::Closed {
+                decision: Decision {
+                    prevention: Some("NOTE-MARK".into()),
+                    ..decision(false, Outcome::only(Measure::Caution))
+                },
+            },
+        ),
+        (
+            "proposed-with-prevention",
+            Event::Proposed {
+                proposal: Proposal {
+                    outcome: Outcome::only(Measure::Termination),
+                    proposed: stamp(ALPHA),
+                    checks: None,
+                    prevention: Some("NOTE-MARK".into()),
+                },
             },
         ),
         (
@@ -1243,6 +1267,152 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         );
     }
     out.extend(consultation_sentences(t));
+    out.extend(compliance_sentences(t));
+    out
+}
+
+/// A quarter where every figure of the compliance report is something, and one where
+/// nothing happened (no desk, no policy document, retention forever, check-ins off).
+fn compliance_reports() -> [(&'static str, Compliance); 2] {
+    use crate::domain::compliance::{Gathering, Period, RulesInForce, Standing, Times};
+    use crate::domain::{PagingPolicy, Policy, Roles};
+    let period = Period {
+        from: "2026-07-01".parse().expect("a day"),
+        to: "2026-09-30".parse().expect("a day"),
+    };
+    let roles = Roles::new(vec![user(ALPHA)], vec![user(BRAVO)]);
+    let policy = Policy {
+        version: POLICY.into(),
+        refund_approval_over: 50_000,
+    };
+    let standing = |retention: &str, url: Option<&str>, desk: u64| Standing {
+        zone: "Asia/Tokyo".into(),
+        made_at: at(),
+        policy_version: POLICY.into(),
+        document_url: url.map(Into::into),
+        desk_members: desk,
+        desk_channel: true,
+        currency: "JPY".into(),
+        rules: RulesInForce::of(&roles, &policy, &PagingPolicy::default()),
+        retention: retention.into(),
+        check_in_after: Some(SignedDuration::from_hours(72)),
+    };
+    let mut quiet = Gathering::new(period, &tokyo()).finish(standing("forever", None, 0));
+    quiet.care.check_in_after_seconds = None;
+    let mut busy = Gathering::new(period, &tokyo()).finish(standing("5y", Some(LINK), 2));
+    busy.policy.acknowledged = 417;
+    busy.policy.acknowledged_in_period = 2;
+    busy.policy.first_acknowledged_at = Some(at());
+    busy.policy.last_acknowledged_at = Some(at());
+    busy.policy.decided_under = BTreeMap::from([(POLICY.to_owned(), 3)]);
+    let times = Some(Times {
+        count: 3,
+        median_seconds: 1200,
+        p90_seconds: 30 * 3600,
+    });
+    let d = &mut busy.consultation;
+    (d.opened, d.answered, d.closed, d.converted) = (419, 3, 2, 1);
+    d.to_first_answer = times;
+    let r = &mut busy.response;
+    r.opened = 431;
+    r.by_category.insert(Category::Threat, 2);
+    r.by_category.insert(Category::VerbalAbuse, 1);
+    r.private_categories = 1;
+    (r.decided, r.acted_on, r.no_action) = (433, 431, 2);
+    for m in [
+        Measure::Warning,
+        Measure::Police,
+        Measure::Termination,
+        Measure::Refund,
+    ] {
+        r.measures.insert(m, 1);
+    }
+    r.combined = 1;
+    r.refund_total = AMOUNT;
+    (r.to_taken, r.to_decided) = (times, times);
+    r.checks = crate::domain::compliance::CheckFigures {
+        decisions: 1,
+        answered: 1,
+        legal_reviewed: 0,
+        legal_not_needed: 1,
+        with_concerns: 1,
+    };
+    (r.repeat_cases, r.repeat_customers, r.prevention_notes) = (439, 443, 449);
+    busy.deterrence.reporter_may_decide = true;
+    busy.deterrence.approvers_are_managers = false;
+    let c = &mut busy.care;
+    (c.check_ins_sent, c.check_ins_fine, c.check_ins_desk) = (457, 1, 1);
+    (
+        c.check_ins_unanswered,
+        c.needed_someone,
+        c.reporters_kept_off,
+    ) = (1, 1, 461);
+    (c.private_cases, c.exports, c.backups, c.retention_passes) = (1, 463, 1, 1);
+    busy.months[0].opened = 467;
+    [("busy", busy), ("quiet", quiet)]
+}
+
+/// The prevention note's words and the compliance report.
+fn compliance_sentences(t: &dyn Catalog) -> Vec<Sentence> {
+    use crate::domain::compliance::ITEMS;
+    let mut out: Vec<Sentence> = Vec::new();
+    let mut plain = |key: String, text: String| out.push((key, Kind::Plain, text));
+    plain("form_prevention".into(), t.form_prevention().into());
+    plain(
+        "form_prevention_hint".into(),
+        t.form_prevention_hint().into(),
+    );
+    for (name, report) in compliance_reports() {
+        plain(
+            format!("compliance_report/{name}/markdown"),
+            t.compliance_report(&report, Markup::Markdown),
+        );
+    }
+    let month = crate::domain::compliance::Month {
+        year: 2026,
+        month: 7,
+    };
+    plain("compliance_month".into(), t.compliance_month(month));
+    plain(
+        "compliance_table/by-category".into(),
+        t.compliance_table(true).into(),
+    );
+    plain(
+        "compliance_table/by-month".into(),
+        t.compliance_table(false).into(),
+    );
+    for (i, header) in t.compliance_csv_headers().into_iter().enumerate() {
+        plain(format!("compliance_csv_headers/{i}"), header.into());
+    }
+    for item in ITEMS {
+        let name = t
+            .compliance_item(item, None)
+            .unwrap_or_else(|| panic!("{item} has no name"));
+        plain(format!("compliance_item/{item}"), name);
+    }
+    let detailed = t
+        .compliance_item(
+            "response.by_category",
+            Some(t.category_name(Category::Threat)),
+        )
+        .expect("a name");
+    plain(
+        "compliance_item/response.by_category/detail".into(),
+        detailed,
+    );
+    let mut md = |key: String, text: String| out.push((key, Kind::Mrkdwn, text));
+    md("card_prevention".into(), t.card_prevention().into());
+    for (name, report) in compliance_reports() {
+        md(
+            format!("compliance_report/{name}/slack"),
+            t.compliance_report(&report, Markup::Slack),
+        );
+    }
+    md("compliance_refused".into(), t.compliance_refused());
+    md(
+        "compliance_period_invalid".into(),
+        t.compliance_period_invalid(),
+    );
     out
 }
 

@@ -6,6 +6,7 @@
 //! case for audits.
 
 pub mod chart;
+pub mod compliance;
 pub mod export;
 mod font;
 
@@ -278,7 +279,7 @@ pub struct ChartData {
 const SECTION_CHARS: usize = 2900;
 
 /// `text` as mrkdwn sections, split between lines so none passes Slack's limit.
-fn sections(text: &str) -> Vec<SlackBlock> {
+pub(crate) fn sections(text: &str) -> Vec<SlackBlock> {
     let mut blocks = Vec::new();
     let mut chunk = String::new();
     for line in text.lines() {

@@ -77,7 +77,7 @@ pub use report::{Posting, ReportState, WeekFigures};
 pub use work::{Work, WorkEntry};
 
 /// The layout this build reads and writes. Bump it with a migration in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Rewrites a store's layout from one schema version to the next.
 type Migration = fn(&sled::Db) -> Result<(), StoreError>;
@@ -91,6 +91,7 @@ const MIGRATIONS: &[Migration] = &[
     combined_outcomes,
     consultations,
     policy_acknowledgements,
+    prevention_notes,
 ];
 
 /// Version 7 (issue 13) adds consultations (`consultation_by_id`, `audit_by_consultation`,
@@ -109,6 +110,14 @@ fn consultations(_db: &sled::Db) -> Result<(), StoreError> {
 /// audit log outside cases gets `retention-erased` entries). Nothing old is rewritten; the
 /// version is raised so an older build, which knows none of it, refuses the store.
 fn policy_acknowledgements(_db: &sled::Db) -> Result<(), StoreError> {
+    Ok(())
+}
+
+/// Version 9 (issue 14) records the prevention note (再発防止策) on decisions and proposals
+/// (`prevention`, absent when none was written; emptied by retention, which keeps that one
+/// was). Nothing old is rewritten; the version is raised so an older build, which would
+/// drop the note when it rewrites a case, refuses the store.
+fn prevention_notes(_db: &sled::Db) -> Result<(), StoreError> {
     Ok(())
 }
 

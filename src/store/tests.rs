@@ -1203,7 +1203,7 @@ async fn a_schema_4_store_with_single_kind_outcomes_reads_as_measures() {
         store
             .act(
                 case.id,
-                Action::DecideWithChecks(both, crate::domain::case::tests::checks()),
+                crate::domain::case::tests::with_checks(both, crate::domain::case::tests::checks()),
                 stamp("UEXEC1", 2),
                 &rules,
             )
@@ -1310,7 +1310,7 @@ async fn a_schema_4_store_with_single_kind_outcomes_reads_as_measures() {
 }
 
 #[tokio::test]
-async fn a_schema_7_store_opens_as_8_with_its_cases_and_takes_acknowledgements() {
+async fn a_schema_7_store_opens_as_the_current_schema_with_its_cases_and_takes_acknowledgements() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s");
     let rules = rules();
@@ -1348,7 +1348,7 @@ async fn a_schema_7_store_opens_as_8_with_its_cases_and_takes_acknowledgements()
         &store.meta.get(keys::SCHEMA_VERSION).unwrap().unwrap(),
     )
     .unwrap();
-    assert_eq!(version, 8);
+    assert_eq!(version, SCHEMA_VERSION);
     assert_eq!(store.case(before.id).unwrap().unwrap(), before);
     let user = UserId::parse("UAGENT1").unwrap();
     assert!(store.policy_acknowledgement(&user, "1").unwrap().is_none());
