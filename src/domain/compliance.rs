@@ -346,8 +346,7 @@ pub struct LadderStep {
     pub step: Step,
 }
 
-/// 4. Deterrence (抑止のための措置): the rules in force when the report is made, as roles
-/// and counts.
+/// 4. Deterrence (抑止のための措置): the rules in force at the time, as roles and counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RulesInForce {
     pub ladder: Vec<LadderStep>,
