@@ -817,6 +817,9 @@ async fn the_scheduler_erases_a_case_past_the_retention_and_keeps_its_numbers() 
         clock: clock.clone(),
         tweak: |settings| {
             settings.retention = escalation_bot::domain::Retention::parse("30d").unwrap();
+            // No check-in: a case stays live until its check-in is over, and retention
+            // erases archived cases (tests/check_in.rs covers the check-in).
+            settings.rules.paging.check_in_after = None;
         },
         ..Options::default()
     })
