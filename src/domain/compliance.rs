@@ -246,7 +246,8 @@ impl From<Spread> for Times {
     }
 }
 
-/// 1. The policy (方針の明確化と周知): the version in force, where it is, who read it.
+/// Group 1, the policy (方針の明確化と周知): the version in force, where it is, who
+/// read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PolicyFigures {
     /// `policy.version`, in force when the report is made.
@@ -266,7 +267,7 @@ pub struct PolicyFigures {
     pub decided_under: BTreeMap<String, u64>,
 }
 
-/// 2. The consultation system (相談体制): the desk, and what came to it.
+/// Group 2, the consultation system (相談体制): the desk, and what came to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConsultationFigures {
     /// How many people are on the desk (`people.consultation_desk`).
@@ -299,7 +300,7 @@ pub struct CheckFigures {
     pub with_concerns: u64,
 }
 
-/// 3. The response (事後の迅速・適切な対応).
+/// Group 3, the response (事後の迅速・適切な対応).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResponseFigures {
     pub opened: u64,
@@ -423,7 +424,7 @@ fn ladder() -> Vec<LadderStep> {
     steps
 }
 
-/// 5. Care and privacy (併せて講ずべき措置).
+/// Group 5, care and privacy (併せて講ずべき措置).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CareFigures {
     /// Check-ins after a close sent, and answered: fine, would like to talk to the desk,
