@@ -3,14 +3,13 @@
 //! through its operations socket when it holds the store.
 
 use std::path::Path;
-use std::sync::Arc;
 
-use escalation_bot::config::{self, Settings};
+use escalation_bot::config::Settings;
 use escalation_bot::operations;
 
 use super::ask::ask;
-use super::runtime;
 use super::store::open_for_report;
+use super::{runtime, slack_from_env};
 
 pub fn run(config: Option<&Path>, format: &str) -> Result<(), String> {
     let settings = Settings::load(config).map_err(|e| e.to_string())?;
@@ -25,17 +24,7 @@ pub fn run(config: Option<&Path>, format: &str) -> Result<(), String> {
         print!("{answer}");
         return Ok(());
     };
-    let token = std::env::var("SLACK_BOT_TOKEN")
-        .ok()
-        .filter(|t| !t.trim().is_empty())
-        .ok_or("SLACK_BOT_TOKEN is not set: listing the staff needs the bot token.")?;
-    let slack = escalation_bot::slack::api::WebApi::new(
-        &settings.slack.api_url,
-        &config::Secret::new(token.trim()),
-        settings.delivery.call_timeout,
-        Arc::new(escalation_bot::metrics::Metrics::default()),
-        Arc::new(escalation_bot::clock::SystemClock),
-    );
+    let slack = slack_from_env(&settings, "listing the staff")?;
     let directory = escalation_bot::staff::Directory::new(settings.slack.team_id.clone());
     let now = jiff::Timestamp::now();
     let listing = runtime()?.block_on(async {

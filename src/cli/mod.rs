@@ -253,6 +253,25 @@ pub fn log_filter(default: &str) -> String {
     std::env::var("RUST_LOG").unwrap_or_else(|_| default.to_owned())
 }
 
+/// A Web API client from `SLACK_BOT_TOKEN`, for a command run with the bot stopped; `needs`
+/// says what the token is for ("posting the report"), in the sentence when it is unset.
+pub fn slack_from_env(
+    settings: &escalation_bot::config::Settings,
+    needs: &str,
+) -> Result<escalation_bot::slack::api::WebApi, String> {
+    let token = std::env::var("SLACK_BOT_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| format!("SLACK_BOT_TOKEN is not set: {needs} needs the bot token."))?;
+    Ok(escalation_bot::slack::api::WebApi::new(
+        &settings.slack.api_url,
+        &escalation_bot::config::Secret::new(token.trim()),
+        settings.delivery.call_timeout,
+        std::sync::Arc::new(escalation_bot::metrics::Metrics::default()),
+        std::sync::Arc::new(escalation_bot::clock::SystemClock),
+    ))
+}
+
 pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -2,14 +2,13 @@
 //! by the running bot through its operations socket when it holds the store.
 
 use std::path::Path;
-use std::sync::Arc;
 
-use escalation_bot::config::{self, Settings};
+use escalation_bot::config::Settings;
 use escalation_bot::operations;
 
 use super::ask::ask;
-use super::runtime;
 use super::store::open_for_report;
+use super::{runtime, slack_from_env};
 
 pub fn run(
     config: Option<&Path>,
@@ -46,17 +45,7 @@ pub fn run(
         );
         return Ok(());
     }
-    let token = std::env::var("SLACK_BOT_TOKEN")
-        .ok()
-        .filter(|t| !t.trim().is_empty())
-        .ok_or("SLACK_BOT_TOKEN is not set: posting the report needs the bot token.")?;
-    let slack = escalation_bot::slack::api::WebApi::new(
-        &settings.slack.api_url,
-        &config::Secret::new(token.trim()),
-        settings.delivery.call_timeout,
-        Arc::new(escalation_bot::metrics::Metrics::default()),
-        Arc::new(escalation_bot::clock::SystemClock),
-    );
+    let slack = slack_from_env(&settings, "posting the report")?;
     runtime()?.block_on(async {
         let cases =
             escalation_bot::jobs::report::post_now(&store, &slack, &settings, now, week).await?;

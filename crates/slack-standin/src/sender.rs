@@ -193,16 +193,21 @@ impl Sender {
                 "blocks": message.blocks, "bot_id": super::web_api::BOT_ID,
             },
             "response_url": self.slack.response_url(user),
-            "actions": [{
-                "type": "button",
-                "action_id": action_id,
-                "block_id": block_id,
-                "text": button["text"],
-                "value": button["value"],
-                "action_ts": format!("{}.000100", self.now()),
-            }],
+            "actions": [self.button_action(action_id, &block_id, &button)],
         });
         Ok(self.interaction(&payload).await)
+    }
+
+    /// A click on `button` (found in `block_id`) as an entry of a block_actions payload.
+    fn button_action(&self, action_id: &str, block_id: &str, button: &Value) -> Value {
+        json!({
+            "type": "button",
+            "action_id": action_id,
+            "block_id": block_id,
+            "text": button["text"],
+            "value": button["value"],
+            "action_ts": format!("{}.000100", self.now()),
+        })
     }
 
     /// `user` clicks the button `action_id` in the form `view` they have open (as the
@@ -226,14 +231,7 @@ impl Sender {
             "container": { "type": "view", "view_id": view["id"] },
             "trigger_id": self.slack.trigger_id(),
             "view": view,
-            "actions": [{
-                "type": "button",
-                "action_id": action_id,
-                "block_id": block_id,
-                "text": button["text"],
-                "value": button["value"],
-                "action_ts": format!("{}.000100", self.now()),
-            }],
+            "actions": [self.button_action(action_id, &block_id, &button)],
         });
         Ok(self.interaction(&payload).await)
     }
