@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::app::Context;
 use crate::config::Settings;
 use crate::domain::Week;
-use crate::domain::compliance::Period;
+use crate::domain::compliance::{NotCounted, Period, Staff, StaffList};
 use crate::http::{Body, json, text};
 use crate::report::WeeklyReport;
 use crate::report::compliance::{self, ComplianceReport};
@@ -372,6 +372,38 @@ pub async fn acknowledgements(
     Ok((listing, standings.len()))
 }
 
+/// The staff for the compliance report's "N of M": the people `acknowledgements` lists
+/// (`policy::readers`: the staff group's members, else the support channels', staff
+/// only), as ids, counted at `at`. When Slack does not list them the report says so
+/// rather than fail: this never errs.
+pub async fn staff(
+    slack: &crate::slack::api::WebApi,
+    directory: &crate::staff::Directory,
+    settings: &Settings,
+    at: jiff::Timestamp,
+) -> Staff {
+    let from = if settings.staff_group.is_some() {
+        StaffList::UserGroup
+    } else {
+        StaffList::SupportChannels
+    };
+    match crate::policy::readers(slack, directory, settings).await {
+        Ok(readers) => Staff::Listed {
+            from,
+            at,
+            members: readers.into_iter().map(|r| r.user).collect(),
+        },
+        Err(e) => {
+            tracing::warn!(error = %e, "Slack did not list the staff: the compliance report does not count them");
+            let reason = match e {
+                crate::slack::api::CallError::Retry { reason, .. }
+                | crate::slack::api::CallError::Permanent { reason } => reason,
+            };
+            Staff::NotListed(NotCounted::SlackFailed(reason))
+        }
+    }
+}
+
 /// Records a listing of acknowledgements in the audit log, as an export (it names people).
 pub async fn record_acknowledgements(
     store: &Store,
@@ -444,9 +476,10 @@ pub fn compliance_bytes(
     period: Period,
     format: compliance::Format,
     now: jiff::Timestamp,
+    staff: Staff,
 ) -> Result<Vec<u8>, String> {
     let report =
-        ComplianceReport::gather(store, settings, period, now).map_err(|e| e.to_string())?;
+        ComplianceReport::gather(store, settings, period, now, staff).map_err(|e| e.to_string())?;
     let mut bytes = Vec::new();
     report
         .write(format, settings.locale.catalog(), &mut bytes)
@@ -462,9 +495,10 @@ pub fn compliance_file(
     period: Period,
     format: compliance::Format,
     now: jiff::Timestamp,
+    staff: Staff,
     requested: &Path,
 ) -> Result<ExportDone, String> {
-    let bytes = compliance_bytes(store, settings, period, format, now)?;
+    let bytes = compliance_bytes(store, settings, period, format, now, staff)?;
     let dir = OutputDir::prepare(&settings.output_dir()).map_err(|e| e.to_string())?;
     let target = dir.resolve(requested).map_err(|e| e.to_string())?;
     let mut file = output::create_file(&target).map_err(|e| e.to_string())?;
@@ -519,12 +553,21 @@ async fn compliance_asked(
         Ok(asked) => asked,
         Err(e) => return text(StatusCode::BAD_REQUEST, e),
     };
+    let staff = staff(&ctx.slack, &ctx.directory, &ctx.settings, now).await;
     let ctx2 = ctx.clone();
     let out = request.out.clone();
     let made = tokio::task::spawn_blocking(move || match out {
-        Some(path) => compliance_file(&ctx2.store, &ctx2.settings, period, format, now, &path)
-            .map(|done| (Some(done), Vec::new())),
-        None => compliance_bytes(&ctx2.store, &ctx2.settings, period, format, now)
+        Some(path) => compliance_file(
+            &ctx2.store,
+            &ctx2.settings,
+            period,
+            format,
+            now,
+            staff,
+            &path,
+        )
+        .map(|done| (Some(done), Vec::new())),
+        None => compliance_bytes(&ctx2.store, &ctx2.settings, period, format, now, staff)
             .map(|bytes| (None, bytes)),
     })
     .await;

@@ -1,17 +1,19 @@
 //! Purpose: `escalation-bot compliance-report`: the compliance report on a period (the
 //! last full quarter by default) as Markdown, CSV or JSON, printed or written into a new
 //! file under `operations.output_dir`; by the running bot through its operations socket
-//! when it holds the store.
+//! when it holds the store. With the bot stopped, the staff are counted only when
+//! SLACK_BOT_TOKEN is set (the report says so otherwise).
 
 use std::io::Write;
 use std::path::Path;
 
 use escalation_bot::config::Settings;
+use escalation_bot::domain::compliance::{NotCounted, Staff};
 use escalation_bot::operations;
 
 use super::ask::{ask, ask_for};
-use super::runtime;
 use super::store::open_for_report;
+use super::{runtime, slack_from_env};
 
 pub fn run(
     config: Option<&Path>,
@@ -46,10 +48,19 @@ pub fn run(
         }
         return Ok(());
     };
+    // The staff can be counted only with the bot's token; without it the report says so.
+    let staff = match slack_from_env(&settings, "counting the staff") {
+        Ok(slack) => {
+            let directory = escalation_bot::staff::Directory::new(settings.slack.team_id.clone());
+            runtime()?.block_on(operations::staff(&slack, &directory, &settings, now))
+        }
+        Err(_) => Staff::NotListed(NotCounted::NoToken),
+    };
     match out {
         Some(requested) => {
-            let done =
-                operations::compliance_file(&store, &settings, period, parsed, now, requested)?;
+            let done = operations::compliance_file(
+                &store, &settings, period, parsed, now, staff, requested,
+            )?;
             let caller = operations::socket::Caller::this_process();
             runtime()?.block_on(operations::record_compliance_export(
                 &store, caller, &done.path, parsed, period, now,
@@ -62,7 +73,8 @@ pub fn run(
             );
         }
         None => {
-            let bytes = operations::compliance_bytes(&store, &settings, period, parsed, now)?;
+            let bytes =
+                operations::compliance_bytes(&store, &settings, period, parsed, now, staff)?;
             std::io::stdout()
                 .lock()
                 .write_all(&bytes)

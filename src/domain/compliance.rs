@@ -10,9 +10,11 @@
 //! was opened, a take or a decision when it was made, a check-in when it was sent or
 //! answered, a consultation's steps when each happened. Acknowledgements of the policy
 //! in force are counted up to when the report is made (they are evidence that
-//! accumulates), with how many fell in the period.
+//! accumulates), with how many fell in the period; and, when the staff could be listed
+//! from Slack as the report was made (`Staff`, an input: the domain asks nobody), how
+//! many of them did.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use jiff::civil::Date;
@@ -262,9 +264,63 @@ pub struct PolicyFigures {
     pub first_acknowledged_at: Option<Timestamp>,
     #[serde(serialize_with = "optional_time")]
     pub last_acknowledged_at: Option<Timestamp>,
+    /// The staff listed from Slack when the report was made (`None`: not counted, and
+    /// `staff_not_counted` says why).
+    pub staff: Option<u64>,
+    /// Of them, those whose acknowledgement of the version in force is stored.
+    pub staff_acknowledged: Option<u64>,
+    /// Which list the staff came from.
+    pub staff_from: Option<StaffList>,
+    #[serde(serialize_with = "optional_time")]
+    pub staff_counted_at: Option<Timestamp>,
+    /// Why the staff were not counted.
+    #[serde(serialize_with = "optional_not_counted")]
+    pub staff_not_counted: Option<NotCounted>,
     /// The policy versions the period's decisions were stamped with, and how many each:
     /// the versions in force during the period.
     pub decided_under: BTreeMap<String, u64>,
+}
+
+/// Where the people who should read the policy are listed: `people.staff_group`, else
+/// the support channels (`policy::readers`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StaffList {
+    UserGroup,
+    SupportChannels,
+}
+
+/// Why the report could not count the staff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotCounted {
+    /// The command line made the report itself (the bot was stopped) without
+    /// SLACK_BOT_TOKEN, so Slack could not be asked.
+    NoToken,
+    /// Slack did not list them; its reason (an error code, a timeout).
+    SlackFailed(String),
+}
+
+impl NotCounted {
+    /// The JSON's and the CSV's value.
+    pub fn slug(&self) -> &'static str {
+        match self {
+            NotCounted::NoToken => "no-token",
+            NotCounted::SlackFailed(_) => "slack-failed",
+        }
+    }
+}
+
+/// The staff, as Slack listed them when the report was made (full members of our
+/// workspace only), or why they were not listed. An input of the report: the Slack calls
+/// are the caller's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Staff {
+    Listed {
+        from: StaffList,
+        at: Timestamp,
+        members: Vec<UserId>,
+    },
+    NotListed(NotCounted),
 }
 
 /// Group 2, the consultation system (相談体制): the desk, and what came to it.
@@ -521,6 +577,7 @@ pub struct Standing {
     pub rules: RulesInForce,
     pub retention: String,
     pub check_in_after: Option<SignedDuration>,
+    pub staff: Staff,
 }
 
 fn public_categories() -> BTreeMap<Category, u64> {
@@ -556,6 +613,7 @@ pub struct Gathering {
     /// Per customer: cases opened before the period's end, and whether one was in it.
     customers: HashMap<CustomerId, (u64, bool)>,
     acknowledged: Vec<Timestamp>,
+    acknowledged_by: HashSet<UserId>,
 }
 
 fn seconds_between(from: Timestamp, to: Timestamp) -> u64 {
@@ -621,6 +679,7 @@ impl Gathering {
             to_first_answer: Vec::new(),
             customers: HashMap::new(),
             acknowledged: Vec::new(),
+            acknowledged_by: HashSet::new(),
         }
     }
 
@@ -786,9 +845,10 @@ impl Gathering {
         }
     }
 
-    /// Someone acknowledged the version of the policy in force, at `at`.
-    pub fn acknowledgement(&mut self, at: Timestamp) {
+    /// `user` acknowledged the version of the policy in force, at `at`.
+    pub fn acknowledgement(&mut self, user: &UserId, at: Timestamp) {
         self.acknowledged.push(at);
+        self.acknowledged_by.insert(user.clone());
     }
 
     /// An entry of the audit log outside cases (`export`, `backup`, `retention-erased`…).
@@ -825,6 +885,24 @@ impl Gathering {
             .iter()
             .filter(|at| self.start <= **at && **at < self.end)
             .count() as u64;
+        let (staff, staff_acknowledged, staff_from, staff_counted_at, staff_not_counted) =
+            match standing.staff {
+                Staff::Listed { from, at, members } => {
+                    let members: HashSet<UserId> = members.into_iter().collect();
+                    let done = members
+                        .iter()
+                        .filter(|m| self.acknowledged_by.contains(*m))
+                        .count();
+                    (
+                        Some(members.len() as u64),
+                        Some(done as u64),
+                        Some(from),
+                        Some(at),
+                        None,
+                    )
+                }
+                Staff::NotListed(why) => (None, None, None, None, Some(why)),
+            };
         Compliance {
             period: self.period,
             zone: standing.zone,
@@ -836,6 +914,11 @@ impl Gathering {
                 acknowledged_in_period,
                 first_acknowledged_at: self.acknowledged.first().copied(),
                 last_acknowledged_at: self.acknowledged.last().copied(),
+                staff,
+                staff_acknowledged,
+                staff_from,
+                staff_counted_at,
+                staff_not_counted,
                 decided_under: self.decided_under,
             },
             consultation: self.consultation,
@@ -850,7 +933,7 @@ impl Gathering {
 /// Every figure of the report by its JSON path, in the order the CSV lists them: the
 /// CSV's `item` column, and what the catalogs name. A figure of several (by category, by
 /// measure, by version, the ladder's steps) has a `key` beside it; a monthly one a month.
-pub const ITEMS: [&str; 76] = [
+pub const ITEMS: [&str; 81] = [
     "period.from",
     "period.to",
     "zone",
@@ -861,6 +944,11 @@ pub const ITEMS: [&str; 76] = [
     "policy.acknowledged_in_period",
     "policy.first_acknowledged_at",
     "policy.last_acknowledged_at",
+    "policy.staff",
+    "policy.staff_acknowledged",
+    "policy.staff_from",
+    "policy.staff_counted_at",
+    "policy.staff_not_counted",
     "policy.decided_under",
     "consultation.desk_members",
     "consultation.desk_channel",
@@ -1043,6 +1131,13 @@ fn time<S: Serializer>(at: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
 fn optional_time<S: Serializer>(at: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
     match at {
         Some(at) => s.collect_str(at),
+        None => s.serialize_none(),
+    }
+}
+
+fn optional_not_counted<S: Serializer>(why: &Option<NotCounted>, s: S) -> Result<S::Ok, S::Error> {
+    match why {
+        Some(why) => s.serialize_str(why.slug()),
         None => s.serialize_none(),
     }
 }
@@ -1255,6 +1350,15 @@ mod tests {
             rules: RulesInForce::of(&roles, &policy, &PagingPolicy::default()),
             retention: "5y".into(),
             check_in_after: Some(SignedDuration::from_hours(72)),
+            // UAGENT1 twice (in two support channels), and nobody from outside: the
+            // caller lists staff only.
+            staff: Staff::Listed {
+                from: StaffList::SupportChannels,
+                at: at("2026-10-05T09:59:00"),
+                members: ["UAGENT1", "UAGENT2", "UMGR1", "UAGENT1"]
+                    .map(user)
+                    .to_vec(),
+            },
         }
     }
 
@@ -1374,9 +1478,10 @@ mod tests {
         g.consultation(&converted);
         g.consultation(&consultation(3, "2026-09-15T09:00:00"));
         g.consultation(&consultation(4, "2026-06-30T23:00:00"));
-        g.acknowledgement(at("2026-06-15T09:00:00"));
-        g.acknowledgement(at("2026-07-15T09:00:00"));
-        g.acknowledgement(at("2026-10-02T09:00:00"));
+        g.acknowledgement(&user("UAGENT1"), at("2026-06-15T09:00:00"));
+        g.acknowledgement(&user("UAGENT2"), at("2026-07-15T09:00:00"));
+        // Someone no longer listed as staff (they left, or were never in the list).
+        g.acknowledgement(&user("UFORMER"), at("2026-10-02T09:00:00"));
         g.log_entry("export", at("2026-08-01T09:00:00"));
         g.log_entry("export", at("2026-10-02T09:00:00"));
         g.log_entry("backup", at("2026-09-01T09:00:00"));
@@ -1494,6 +1599,45 @@ mod tests {
         assert_eq!((p.acknowledged, p.acknowledged_in_period), (3, 1));
         assert_eq!(p.first_acknowledged_at, Some(at("2026-06-15T09:00:00")));
         assert_eq!(p.last_acknowledged_at, Some(at("2026-10-02T09:00:00")));
+    }
+
+    #[test]
+    fn the_staff_who_acknowledged_are_counted_among_those_listed_or_not_at_all() {
+        let p = gathered().policy;
+        assert_eq!(p.acknowledged, 3, "anyone, UFORMER too");
+        assert_eq!(
+            (p.staff, p.staff_acknowledged),
+            (Some(3), Some(2)),
+            "UAGENT1 and UAGENT2 of UAGENT1, UAGENT2 and UMGR1"
+        );
+        assert_eq!(p.staff_from, Some(StaffList::SupportChannels));
+        assert_eq!(p.staff_counted_at, Some(at("2026-10-05T09:59:00")));
+        assert_eq!(p.staff_not_counted, None);
+        for why in [
+            NotCounted::NoToken,
+            NotCounted::SlackFailed("timeout".into()),
+        ] {
+            let mut g = Gathering::new(quarter(), &tokyo());
+            g.acknowledgement(&user("UAGENT1"), at("2026-07-15T09:00:00"));
+            let p = g
+                .finish(Standing {
+                    staff: Staff::NotListed(why.clone()),
+                    ..standing()
+                })
+                .policy;
+            assert_eq!(p.acknowledged, 1);
+            assert_eq!(
+                (
+                    p.staff,
+                    p.staff_acknowledged,
+                    p.staff_from,
+                    p.staff_counted_at
+                ),
+                (None, None, None, None),
+                "never a made-up number"
+            );
+            assert_eq!(p.staff_not_counted, Some(why));
+        }
     }
 
     #[test]
@@ -1620,8 +1764,11 @@ mod tests {
             }
         }
         let busy = serde_json::to_value(gathered()).expect("serializes");
-        let quiet = serde_json::to_value(Gathering::new(quarter(), &tokyo()).finish(standing()))
-            .expect("serializes");
+        let quiet = serde_json::to_value(Gathering::new(quarter(), &tokyo()).finish(Standing {
+            staff: Staff::NotListed(NotCounted::NoToken),
+            ..standing()
+        }))
+        .expect("serializes");
         let (mut a, mut b) = (Vec::new(), Vec::new());
         keys(&busy, "", &mut a);
         keys(&quiet, "", &mut b);
@@ -1631,6 +1778,11 @@ mod tests {
         for key in [
             "period.from",
             "policy.acknowledged",
+            "policy.staff",
+            "policy.staff_acknowledged",
+            "policy.staff_from",
+            "policy.staff_counted_at",
+            "policy.staff_not_counted",
             "consultation.to_first_answer.median_seconds",
             "response.by_category.verbal-abuse",
             "response.measures.no-action",
@@ -1646,6 +1798,10 @@ mod tests {
             "private: counted only"
         );
         assert_eq!(busy["period"]["from"], "2026-07-01");
+        assert_eq!(busy["policy"]["staff"], 3);
+        assert_eq!(busy["policy"]["staff_from"], "support-channels");
+        assert_eq!(quiet["policy"]["staff"], serde_json::Value::Null);
+        assert_eq!(quiet["policy"]["staff_not_counted"], "no-token");
         assert_eq!(busy["months"][0]["month"], "2026-07");
     }
 }

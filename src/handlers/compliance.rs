@@ -1,8 +1,9 @@
 //! Purpose: `/escalate compliance [from [to]]`: the compliance summary (the last full
 //! quarter, or the days given), only to the person who asked and only to an executive, a
 //! manager or a member of the consultation desk; anyone else on the staff is told whom
-//! to ask. It is gathered off the request (it reads every case) and comes by the
-//! command's `response_url`, with the monthly numbers as Block Kit data tables.
+//! to ask. It is gathered off the request (it reads every case, and asks Slack for the
+//! staff to count who acknowledged the policy) and comes by the command's
+//! `response_url`, with the monthly numbers as Block Kit data tables.
 
 use std::sync::Arc;
 
@@ -45,9 +46,10 @@ pub fn summary(
     let ctx = ctx.clone();
     tokio::spawn(async move {
         let t = ctx.settings.locale.catalog();
+        let staff = crate::operations::staff(&ctx.slack, &ctx.directory, &ctx.settings, now).await;
         let walker = ctx.clone();
         let gathered = tokio::task::spawn_blocking(move || {
-            ComplianceReport::gather(&walker.store, &walker.settings, period, now)
+            ComplianceReport::gather(&walker.store, &walker.settings, period, now, staff)
         })
         .await;
         let report = match gathered {

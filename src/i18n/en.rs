@@ -13,7 +13,7 @@ use super::{
     Catalog, Markup, Money, Recorded, Trend, Untrusted, WeekSummary, duration_units,
     group_thousands, mention, one_decimal, recorded_or_as_is, trend,
 };
-use crate::domain::compliance::{Compliance, Month, Times};
+use crate::domain::compliance::{Compliance, Month, NotCounted, StaffList, Times};
 use crate::domain::customer::CaseLine;
 use crate::domain::export::Column;
 use crate::domain::{
@@ -2396,6 +2396,38 @@ impl Catalog for En {
             }
             _ => out.push_str("- Nobody has confirmed reading this version yet.\n"),
         }
+        match (
+            p.staff,
+            p.staff_acknowledged,
+            p.staff_from,
+            p.staff_counted_at,
+        ) {
+            (Some(staff), Some(done), Some(from), Some(at)) => {
+                let _ = writeln!(
+                    out,
+                    "- Staff who have confirmed reading this version: {done} of {staff} staff. \
+                     The staff are the members of {}, without guests, other workspaces' people \
+                     and bots, as Slack listed them on {}.",
+                    match from {
+                        StaffList::UserGroup => "the staff user group (people.staff_group)",
+                        StaffList::SupportChannels =>
+                            "the support channels (slack.support_channels)",
+                    },
+                    self.datetime(at, &zone)
+                );
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "- Staff not counted: {}",
+                    match &p.staff_not_counted {
+                        Some(NotCounted::SlackFailed(reason)) =>
+                            format!("Slack did not list them ({}).", Untrusted::new(reason)),
+                        _ => "the bot was not running and SLACK_BOT_TOKEN was not set.".into(),
+                    }
+                );
+            }
+        }
         if p.decided_under.is_empty() {
             out.push_str("- No decision in the period, so no policy version was applied.\n");
         } else {
@@ -2726,6 +2758,11 @@ impl Catalog for En {
             "policy.acknowledged_in_period" => "Of them, in the period",
             "policy.first_acknowledged_at" => "First confirmation",
             "policy.last_acknowledged_at" => "Latest confirmation",
+            "policy.staff" => "Staff listed from Slack",
+            "policy.staff_acknowledged" => "Of them, confirmed reading the version in force",
+            "policy.staff_from" => "Staff listed from",
+            "policy.staff_counted_at" => "Staff listed at",
+            "policy.staff_not_counted" => "Staff not counted because",
             "policy.decided_under" => "Decisions made under policy version",
             "consultation.desk_members" => "Consultation desk members",
             "consultation.desk_channel" => "Consultations in the desk's own channel",

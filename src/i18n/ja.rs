@@ -15,7 +15,7 @@ use super::{
     Catalog, Markup, Money, Recorded, Trend, Untrusted, WeekSummary, duration_units,
     group_thousands, is_japan, mention, one_decimal, recorded_or_as_is, trend,
 };
-use crate::domain::compliance::{Compliance, Month, Times};
+use crate::domain::compliance::{Compliance, Month, NotCounted, StaffList, Times};
 use crate::domain::customer::CaseLine;
 use crate::domain::export::Column;
 use crate::domain::{
@@ -2406,6 +2406,42 @@ impl Catalog for Ja {
             }
             _ => out.push_str("- 現行の版を確認したスタッフはまだいません。\n"),
         }
+        match (
+            p.staff,
+            p.staff_acknowledged,
+            p.staff_from,
+            p.staff_counted_at,
+        ) {
+            (Some(staff), Some(done), Some(from), Some(at)) => {
+                let _ = writeln!(
+                    out,
+                    "- スタッフの確認状況：スタッフ{staff}人のうち{done}人が現行の版を確認済みです。\
+                     スタッフは{}のメンバーから、ゲスト、他社のワークスペースの方、ボットを除いた\
+                     方で、{}時点で Slack から取得した一覧によります。",
+                    match from {
+                        StaffList::UserGroup =>
+                            "スタッフ用のユーザーグループ（people.staff_group）",
+                        StaffList::SupportChannels =>
+                            "サポートチャンネル（slack.support_channels）",
+                    },
+                    self.datetime(at, &zone)
+                );
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "- スタッフ数は数えていません。{}",
+                    match &p.staff_not_counted {
+                        Some(NotCounted::SlackFailed(reason)) => format!(
+                            "Slack からスタッフの一覧を取得できませんでした（{}）。",
+                            Untrusted::new(reason)
+                        ),
+                        _ => "ボットが停止中で、SLACK_BOT_TOKEN も設定されていなかったためです。"
+                            .into(),
+                    }
+                );
+            }
+        }
         if p.decided_under.is_empty() {
             out.push_str("- 対象期間中の判断はないため、適用された方針の版はありません。\n");
         } else {
@@ -2698,6 +2734,11 @@ impl Catalog for Ja {
             "policy.acknowledged_in_period" => "うち対象期間中の確認",
             "policy.first_acknowledged_at" => "最初の確認",
             "policy.last_acknowledged_at" => "最新の確認",
+            "policy.staff" => "Slack から取得したスタッフ数",
+            "policy.staff_acknowledged" => "うち現行の版を確認済み",
+            "policy.staff_from" => "スタッフの一覧の取得元",
+            "policy.staff_counted_at" => "スタッフの一覧の取得日時",
+            "policy.staff_not_counted" => "スタッフ数を数えなかった理由",
             "policy.decided_under" => "判断に適用された方針の版",
             "consultation.desk_members" => "相談窓口の担当者数",
             "consultation.desk_channel" => "窓口専用チャンネルで受付",

@@ -1271,10 +1271,15 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
     out
 }
 
-/// A quarter where every figure of the compliance report is something, and one where
-/// nothing happened (no desk, no policy document, retention forever, check-ins off).
-fn compliance_reports() -> [(&'static str, Compliance); 2] {
-    use crate::domain::compliance::{Gathering, Period, RulesInForce, Standing, Times};
+/// A quarter where every figure of the compliance report is something (the staff
+/// counted from the user group), one where nothing happened (no desk, no policy
+/// document, retention forever, check-ins off, the staff not counted without a token),
+/// one where Slack did not list the staff, and the busy one with the staff from the
+/// support channels.
+fn compliance_reports() -> [(&'static str, Compliance); 4] {
+    use crate::domain::compliance::{
+        Gathering, NotCounted, Period, RulesInForce, Staff, StaffList, Standing, Times,
+    };
     use crate::domain::{PagingPolicy, Policy, Roles};
     let period = Period {
         from: "2026-07-01".parse().expect("a day"),
@@ -1285,7 +1290,7 @@ fn compliance_reports() -> [(&'static str, Compliance); 2] {
         version: POLICY.into(),
         refund_approval_over: 50_000,
     };
-    let standing = |retention: &str, url: Option<&str>, desk: u64| Standing {
+    let standing = |retention: &str, url: Option<&str>, desk: u64, staff: Staff| Standing {
         zone: "Asia/Tokyo".into(),
         made_at: at(),
         policy_version: POLICY.into(),
@@ -1296,10 +1301,33 @@ fn compliance_reports() -> [(&'static str, Compliance); 2] {
         rules: RulesInForce::of(&roles, &policy, &PagingPolicy::default()),
         retention: retention.into(),
         check_in_after: Some(SignedDuration::from_hours(72)),
+        staff,
     };
-    let mut quiet = Gathering::new(period, &tokyo()).finish(standing("forever", None, 0));
+    let mut quiet = Gathering::new(period, &tokyo()).finish(standing(
+        "forever",
+        None,
+        0,
+        Staff::NotListed(NotCounted::NoToken),
+    ));
     quiet.care.check_in_after_seconds = None;
-    let mut busy = Gathering::new(period, &tokyo()).finish(standing("5y", Some(LINK), 2));
+    let failed = Gathering::new(period, &tokyo()).finish(standing(
+        "5y",
+        Some(LINK),
+        2,
+        Staff::NotListed(NotCounted::SlackFailed("missing_scope".into())),
+    ));
+    let mut gathering = Gathering::new(period, &tokyo());
+    gathering.acknowledgement(&user(ALPHA), at());
+    let mut busy = gathering.finish(standing(
+        "5y",
+        Some(LINK),
+        2,
+        Staff::Listed {
+            from: StaffList::UserGroup,
+            at: at(),
+            members: vec![user(ALPHA), user(BRAVO)],
+        },
+    ));
     busy.policy.acknowledged = 417;
     busy.policy.acknowledged_in_period = 2;
     busy.policy.first_acknowledged_at = Some(at());
@@ -1349,7 +1377,14 @@ fn compliance_reports() -> [(&'static str, Compliance); 2] {
     ) = (1, 1, 461);
     (c.private_cases, c.exports, c.backups, c.retention_passes) = (1, 463, 1, 1);
     busy.months[0].opened = 467;
-    [("busy", busy), ("quiet", quiet)]
+    let mut channels = busy.clone();
+    channels.policy.staff_from = Some(StaffList::SupportChannels);
+    [
+        ("busy", busy),
+        ("quiet", quiet),
+        ("slack-failed", failed),
+        ("support-channels", channels),
+    ]
 }
 
 /// The prevention note's words and the compliance report.

@@ -7,7 +7,8 @@
 //! months of a period are not the weekly aggregates' weeks, and the report needs the
 //! checks, the prevention notes and the check-ins, which no aggregate keeps), every
 //! consultation, the acknowledgements of the policy in force, the audit log outside
-//! cases, and the configuration in force. One walk, like the audit export's; README,
+//! cases, the configuration in force, and the staff as Slack lists them when it can be
+//! asked (the caller's call). One walk, like the audit export's; README,
 //! "The compliance report", says how long it takes on a big store.
 
 use std::io::Write;
@@ -17,7 +18,9 @@ use slack_morphism::prelude::{SlackBlock, SlackMessageContent};
 
 use super::export::defuse;
 use crate::config::Settings;
-use crate::domain::compliance::{Compliance, Gathering, Period, Row, RulesInForce, Standing};
+use crate::domain::compliance::{
+    Compliance, Gathering, Period, Row, RulesInForce, Staff, Standing,
+};
 use crate::domain::{Category, Measure, Step};
 use crate::i18n::{Catalog, Markup};
 use crate::render::charts;
@@ -59,13 +62,15 @@ pub struct ComplianceReport {
 
 impl ComplianceReport {
     /// Gathers the report on `period` from the store and the configuration in force, as
-    /// of `now`. Reads every case once (holding the archive still meanwhile, as the export
-    /// does), then the consultations, the acknowledgements and the audit log. Blocking.
+    /// of `now`, with the staff Slack listed (`operations::staff`). Reads every case once
+    /// (holding the archive still meanwhile, as the export does), then the
+    /// consultations, the acknowledgements and the audit log. Blocking.
     pub fn gather(
         store: &Store,
         settings: &Settings,
         period: Period,
         now: Timestamp,
+        staff: Staff,
     ) -> Result<ComplianceReport, StoreError> {
         let zone = &settings.report.schedule.zone;
         let mut gathering = Gathering::new(period, zone);
@@ -81,7 +86,7 @@ impl ComplianceReport {
         }
         let version = &settings.rules.policy.version;
         for ack in store.policy_acknowledgements(version)? {
-            gathering.acknowledgement(ack.at);
+            gathering.acknowledgement(&ack.user, ack.at);
         }
         for entry in store.log_entries() {
             let entry = entry?;
@@ -99,6 +104,7 @@ impl ComplianceReport {
             rules: RulesInForce::of(&rules.roles, &rules.policy, &rules.paging),
             retention: settings.retention.name(),
             check_in_after: rules.paging.check_in_after,
+            staff,
         };
         Ok(ComplianceReport {
             figures: gathering.finish(standing),
@@ -328,6 +334,9 @@ mod tests {
             rules: RulesInForce::of(&roles, &policy, &PagingPolicy::default()),
             retention: "5y".into(),
             check_in_after: None,
+            staff: crate::domain::compliance::Staff::NotListed(
+                crate::domain::compliance::NotCounted::NoToken,
+            ),
         });
         figures.response.by_category.insert(Category::Threat, 3);
         figures.response.private_categories = 2;
