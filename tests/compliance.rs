@@ -19,7 +19,7 @@ use escalation_bot::domain::{CaseId, CaseState};
 use escalation_bot::i18n::Locale;
 use escalation_bot::operations;
 use jiff::Timestamp;
-use slack_standin::{Answer, Membership, Message, Person};
+use slack_standin::{Answer, Fault, Membership, Message, Person};
 
 const POLICY_URL: &str = "https://intranet.example.com/kasuhara";
 
@@ -347,7 +347,12 @@ fn table_text(table: &serde_json::Value) -> String {
         .join("\n")
 }
 
-fn config_for(bot: &TestBot, dir: &Path, locale: &str) {
+/// The command line's configuration: the bot's store, Slack (the stand-in) and people,
+/// with `people.staff_group` when `group` is given.
+fn config_for(bot: &TestBot, dir: &Path, locale: &str, group: Option<&str>) {
+    let group = group
+        .map(|g| format!("staff_group = \"{g}\""))
+        .unwrap_or_default();
     let text = format!(
         r#"
         [store]
@@ -355,12 +360,14 @@ fn config_for(bot: &TestBot, dir: &Path, locale: &str) {
         [operations]
         output_dir = "{output}"
         [slack]
+        api_url = "{api}"
         escalation_channel = "{ESCALATIONS}"
         consultation_channel = "{DESK}"
         [people]
         executives = ["{EXEC1}", "{EXEC2}"]
         managers = ["{MGR1}", "{MGR2}"]
         consultation_desk = ["{HR1}", "{HR2}"]
+        {group}
         [policy]
         version = "2026-11"
         document_url = "{POLICY_URL}"
@@ -371,17 +378,27 @@ fn config_for(bot: &TestBot, dir: &Path, locale: &str) {
         "#,
         store = bot.settings.store_path.display(),
         output = bot.settings.output_dir().display(),
+        api = bot.slack.api_url(),
     );
     std::fs::write(dir.join("escalation-bot.toml"), text).unwrap();
 }
 
 async fn run_cli(dir: &Path, args: &[&str]) -> std::process::Output {
+    run_cli_with(dir, args, &[]).await
+}
+
+async fn run_cli_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let dir = dir.to_owned();
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    // The bot answers on this runtime while the binary runs.
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    // The bot and the stand-in answer on this runtime while the binary runs.
     tokio::task::spawn_blocking(move || {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        run_binary(&dir, &args, &[])
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        run_binary(&dir, &args, &env)
     })
     .await
     .unwrap()
@@ -504,7 +521,7 @@ async fn the_quarters_figures_are_the_history_built_by_hand() {
     // The real binary, through the running bot: the same quarter as Markdown (by the
     // bot's clock when no days are given), CSV and JSON into files.
     let work = tempfile::tempdir().unwrap();
-    config_for(&bot, work.path(), "en");
+    config_for(&bot, work.path(), "en", None);
     let md = run_cli(work.path(), &["compliance-report"]).await;
     assert!(md.status.success(), "{}", out(&md));
     let md = String::from_utf8(md.stdout).unwrap();
@@ -521,6 +538,11 @@ async fn the_quarters_figures_are_the_history_built_by_hand() {
         "| Month | Threats | Verbal abuse | Persistent contact | Private categories | Total |",
         "| Aug 2026 | 0 | 1 | 0 | 1 | 2 |",
         "| Aug 2026 | 2 | 2 | 1 | 1 | 1 |",
+        // No staff group: the bot lists the support channel's members.
+        "- Staff who have confirmed reading this version: ",
+        "The staff are the members of the support channels (slack.support_channels) other \
+         than guests, people of other workspaces and bots, as Slack listed them on Mon 5 Oct \
+         2026 10:00 JST.",
     ] {
         assert!(md.contains(line), "{line:?} is not in:\n{md}");
     }
@@ -666,7 +688,7 @@ async fn the_quarters_figures_are_the_history_built_by_hand() {
     let parking = tempfile::tempdir().unwrap();
     bot.store = escalation_bot::store::Store::open(&parking.path().join("s"), 1 << 20).unwrap();
     tokio::time::sleep(Duration::from_millis(100)).await;
-    config_for(&bot, work.path(), "ja");
+    config_for(&bot, work.path(), "ja", None);
     let ja = run_cli(
         work.path(),
         &[
@@ -693,6 +715,8 @@ async fn the_quarters_figures_are_the_history_built_by_hand() {
         "- 完了後の声かけ（完了から3日後）：送信 3件。回答は「大丈夫です」 1件、「相談窓口と話したい」 1件、回答なし 1件",
         "- 担当替え（報告者を顧客の担当から外したもの）：1件",
         "| 2026年8月 | 2 | 2 | 1 | 1 | 1 |",
+        // Stopped, without the bot's token: nobody could ask Slack for the staff.
+        "- スタッフ数は数えていません。ボットが停止中で、SLACK_BOT_TOKEN も設定されていなかったためです。\n",
     ] {
         assert!(ja.contains(line), "{line:?} is not in:\n{ja}");
     }
@@ -828,4 +852,225 @@ async fn the_summary_is_for_executives_managers_and_the_desk_in_the_configured_l
         "{}",
         text_only.text
     );
+}
+
+const STAFF_GROUP: &str = "S0STAFF";
+const GUEST: &str = "U0GUEST1";
+
+fn with_staff_group(settings: &mut Settings) {
+    with_desk(settings);
+    settings.staff_group = Some(STAFF_GROUP.into());
+}
+
+/// The JSON the command line prints, parsed.
+fn printed_json(output: &std::process::Output) -> serde_json::Value {
+    assert!(output.status.success(), "{}", out(output));
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", out(output)))
+}
+
+/// The staff fields of the report's JSON: `[staff, staff_acknowledged, staff_from,
+/// staff_not_counted]`.
+fn staff_figures(json: &serde_json::Value) -> [serde_json::Value; 4] {
+    [
+        "staff",
+        "staff_acknowledged",
+        "staff_from",
+        "staff_not_counted",
+    ]
+    .map(|key| json["policy"][key].clone())
+}
+
+/// Group 1 says how many of the staff acknowledged the policy in force: the staff group
+/// has five members, one a guest who is not staff; three of the four staff acknowledged,
+/// and an executive outside the group did too (counted among "anyone", not among the
+/// staff). Asked of the running bot (`/escalate compliance`, the operations socket), of
+/// a stopped bot with its token (in Japanese), and without it; and when Slack does not
+/// list the group, the report says so rather than fail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_counts_the_staff_who_acknowledged_as_n_of_m() {
+    let (mut bot, clock) = bot_at("2026-09-10 10:00", with_staff_group).await;
+    bot.slack.add_person(
+        GUEST,
+        Person {
+            name: "guest".into(),
+            team: slack_standin::web_api::TEAM_ID.into(),
+            membership: Membership::Guest,
+        },
+    );
+    bot.slack
+        .add_usergroup(STAFF_GROUP, &[AGENT, AGENT2, GUEST, LEAD, MGR1]);
+    for user in [AGENT, AGENT2, EXEC1] {
+        acknowledge_policy(&bot, user).await;
+    }
+    at(&bot, &clock, "2026-10-02 10:00").await;
+    acknowledge_policy(&bot, MGR1).await;
+    at(&bot, &clock, "2026-10-05 10:00").await;
+    let counted = "- Staff who have confirmed reading this version: 3 of 4 staff. The staff are \
+                   the members of the staff user group (people.staff_group) other than guests, \
+                   people of other workspaces and bots, as Slack listed them on Mon 5 Oct 2026 \
+                   10:00 JST.\n";
+
+    // In Slack, to an executive.
+    let message = summary(&bot, EXEC1).await;
+    for line in [
+        "- Confirmed reading this version: 4 people so far, 3 of them in the period;",
+        counted,
+    ] {
+        assert!(
+            message.text.contains(line),
+            "{line:?} in:\n{}",
+            message.text
+        );
+    }
+
+    // Through the operations socket, the bot running: Markdown, CSV and JSON.
+    let work = tempfile::tempdir().unwrap();
+    config_for(&bot, work.path(), "en", Some(STAFF_GROUP));
+    let md = run_cli(work.path(), &["compliance-report"]).await;
+    assert!(md.status.success(), "{}", out(&md));
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(md.contains(counted), "{md}");
+    let json =
+        printed_json(&run_cli(work.path(), &["compliance-report", "--format", "json"]).await);
+    assert_eq!(
+        staff_figures(&json),
+        [
+            serde_json::json!(4),
+            serde_json::json!(3),
+            serde_json::json!("user-group"),
+            serde_json::Value::Null
+        ],
+        "{json:#}"
+    );
+    assert_eq!(json["policy"]["acknowledged"], 4, "anyone who acknowledged");
+    assert_eq!(json["policy"]["staff_counted_at"], "2026-10-05T01:00:00Z");
+    let csv = run_cli(work.path(), &["compliance-report", "--format", "csv"]).await;
+    assert!(csv.status.success(), "{}", out(&csv));
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    for row in [
+        "1,policy.acknowledged,,,People who confirmed reading the version in force,4\r\n",
+        "1,policy.staff,,,Staff listed from Slack,4\r\n",
+        "1,policy.staff_acknowledged,,,\"Of them, confirmed reading the version in force\",3\r\n",
+        "1,policy.staff_from,,,Staff listed from,user-group\r\n",
+        "1,policy.staff_not_counted,,,Staff not counted because,\r\n",
+    ] {
+        assert!(csv.contains(row), "{row:?} in:\n{csv}");
+    }
+
+    // Slack refuses to list the group: the report is made, and says why it has no count.
+    let failed = "- Staff not counted: Slack did not list them (missing_scope).\n";
+    bot.slack.fail_next(
+        "usergroups.users.list",
+        Fault::Error("missing_scope".into()),
+    );
+    let message = summary(&bot, MGR1).await;
+    assert!(message.text.contains(failed), "{}", message.text);
+    assert!(
+        message.text.contains("- Cases opened: 0."),
+        "the rest of the report is there: {}",
+        message.text
+    );
+    bot.slack.fail_next(
+        "usergroups.users.list",
+        Fault::Error("missing_scope".into()),
+    );
+    let json =
+        printed_json(&run_cli(work.path(), &["compliance-report", "--format", "json"]).await);
+    assert_eq!(
+        staff_figures(&json),
+        [
+            serde_json::Value::Null,
+            serde_json::Value::Null,
+            serde_json::Value::Null,
+            serde_json::json!("slack-failed")
+        ],
+        "{json:#}"
+    );
+    assert_eq!(json["policy"]["acknowledged"], 4);
+
+    // The bot stopped: with its token the command line lists the staff itself (here in
+    // Japanese); without it, it says so and counts nobody.
+    bot.shutdown().await;
+    let parking = tempfile::tempdir().unwrap();
+    bot.store = escalation_bot::store::Store::open(&parking.path().join("s"), 1 << 20).unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    config_for(&bot, work.path(), "ja", Some(STAFF_GROUP));
+    let token = [("SLACK_BOT_TOKEN", TOKEN)];
+    let ja = run_cli_with(work.path(), &["compliance-report"], &token).await;
+    assert!(ja.status.success(), "{}", out(&ja));
+    let ja = String::from_utf8(ja.stdout).unwrap();
+    let counted_ja = "- スタッフの確認状況：スタッフ4人のうち3人が現行の版を確認済みです。\
+                      スタッフの人数は、スタッフ用のユーザーグループ（people.staff_group）の\
+                      メンバーからゲスト、社外の方、ボットを除いたもので、";
+    // Counted when the command ran, by this machine's clock.
+    assert!(ja.contains("時点の Slack の一覧によります。\n"), "{ja}");
+    assert!(ja.contains(counted_ja), "{ja}");
+    let json = printed_json(
+        &run_cli_with(
+            work.path(),
+            &["compliance-report", "--format", "json"],
+            &token,
+        )
+        .await,
+    );
+    assert_eq!(
+        staff_figures(&json),
+        [
+            serde_json::json!(4),
+            serde_json::json!(3),
+            serde_json::json!("user-group"),
+            serde_json::Value::Null
+        ],
+        "the same keys and values in Japanese: {json:#}"
+    );
+    let csv = run_cli_with(
+        work.path(),
+        &["compliance-report", "--format", "csv"],
+        &token,
+    )
+    .await;
+    assert!(csv.status.success(), "{}", out(&csv));
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert!(
+        csv.contains("1,policy.staff,,,Slack から取得したスタッフ数,4\r\n")
+            && csv.contains("1,policy.staff_acknowledged,,,うち現行の版を確認済み,3\r\n"),
+        "{csv}"
+    );
+
+    let without = run_cli(work.path(), &["compliance-report"]).await;
+    assert!(without.status.success(), "{}", out(&without));
+    let without = String::from_utf8(without.stdout).unwrap();
+    assert!(
+        without.contains(
+            "- スタッフ数は数えていません。ボットが停止中で、SLACK_BOT_TOKEN も設定されていなかったためです。\n"
+        ),
+        "{without}"
+    );
+    assert!(!without.contains("スタッフの確認状況"), "{without}");
+    config_for(&bot, work.path(), "en", Some(STAFF_GROUP));
+    let without = run_cli(work.path(), &["compliance-report"]).await;
+    let without = String::from_utf8(without.stdout).unwrap();
+    assert!(
+        without.contains(
+            "- Staff not counted: the bot was not running and SLACK_BOT_TOKEN was not set.\n"
+        ),
+        "{without}"
+    );
+    let json =
+        printed_json(&run_cli(work.path(), &["compliance-report", "--format", "json"]).await);
+    assert_eq!(
+        staff_figures(&json),
+        [
+            serde_json::Value::Null,
+            serde_json::Value::Null,
+            serde_json::Value::Null,
+            serde_json::json!("no-token")
+        ],
+        "{json:#}"
+    );
+    assert_eq!(
+        json["policy"]["acknowledged"], 4,
+        "what the store knows stays"
+    );
+    drop(parking);
 }

@@ -2406,8 +2406,8 @@ impl Catalog for En {
                 let _ = writeln!(
                     out,
                     "- Staff who have confirmed reading this version: {done} of {staff} staff. \
-                     The staff are the members of {}, without guests, other workspaces' people \
-                     and bots, as Slack listed them on {}.",
+                     The staff are the members of {} other than guests, people of other \
+                     workspaces and bots, as Slack listed them on {}.",
                     match from {
                         StaffList::UserGroup => "the staff user group (people.staff_group)",
                         StaffList::SupportChannels =>
