@@ -116,7 +116,8 @@ pub enum Command {
     /// The compliance report: what the company did about customer harassment over a
     /// period, in the five groups of measures of the MHLW guideline, aggregates only, in
     /// the configured language. Works with the bot running (through its operations socket)
-    /// or stopped.
+    /// or stopped; stopped, it counts the staff who acknowledged the policy only with
+    /// SLACK_BOT_TOKEN set.
     ComplianceReport {
         /// The first day (2026-07-01, in report.timezone). Without --from and --to: the
         /// last full calendar quarter; --from alone runs to today.
