@@ -349,7 +349,10 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
     buttons.push(button(t.add_facts_button(), action::ADD_FACTS, &id).into());
     // Every decision may get its prevention note afterwards (a one-click decision has none).
     if let CaseState::Closed { decision, .. } = &case.state {
-        let edit = decision.prevention.as_deref().is_some_and(|n| !n.is_empty());
+        let edit = decision
+            .prevention
+            .as_deref()
+            .is_some_and(|n| !n.is_empty());
         buttons.push(button(t.prevention_button(edit), action::PREVENTION, &id).into());
     }
     if case.customer.is_some() && !case.reporter_kept_off && case.owner().is_some() {

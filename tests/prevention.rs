@@ -107,11 +107,8 @@ async fn refused_at_click(bot: &TestBot, user: &str, id: CaseId) -> String {
 }
 
 fn prevention_notes(bot: &TestBot) -> u64 {
-    let december = Period::new(
-        "2026-12-01".parse().unwrap(),
-        "2026-12-31".parse().unwrap(),
-    )
-    .unwrap();
+    let december =
+        Period::new("2026-12-01".parse().unwrap(), "2026-12-31".parse().unwrap()).unwrap();
     let report = ComplianceReport::gather(&bot.store, &bot.settings, december, monday())
         .expect("the report gathers");
     let json: serde_json::Value = serde_json::from_str(&report.json()).unwrap();
@@ -156,7 +153,11 @@ async fn a_one_click_decision_gets_its_note_afterwards_and_an_edit_replaces_it()
     assert!(text_of(&card).contains(NOTE), "{}", text_of(&card));
     assert_eq!(button_label(&card), "Edit prevention note");
     assert_eq!(recorded(&bot, id), vec![(EXEC1.to_owned(), false)]);
-    assert_eq!(prevention_notes(&bot), 1, "a note added after closing counts");
+    assert_eq!(
+        prevention_notes(&bot),
+        1,
+        "a note added after closing counts"
+    );
 
     // A manager edits it: the form starts with the note, and saving replaces it.
     let form = open_form(&bot, MGR1, id).await;
@@ -315,7 +316,10 @@ async fn an_archived_case_says_its_record_no_longer_changes() {
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    assert!(bot.store.is_archived(id).unwrap(), "the scheduler archives it");
+    assert!(
+        bot.store.is_archived(id).unwrap(),
+        "the scheduler archives it"
+    );
     let before = (bot.case(id), bot.store.timeline(id).unwrap());
     let told = refused_at_click(&bot, EXEC1, id).await;
     assert_eq!(

@@ -1676,8 +1676,17 @@ pub(crate) mod tests {
             Err(Refusal::NotDecidedYet),
             "a note needs a decision"
         );
-        step(&mut case, Action::Decide(Outcome::only(Measure::Caution)), "UEXEC1").unwrap();
-        assert_eq!(prevention_of(&case), None, "a one-click decision has no note");
+        step(
+            &mut case,
+            Action::Decide(Outcome::only(Measure::Caution)),
+            "UEXEC1",
+        )
+        .unwrap();
+        assert_eq!(
+            prevention_of(&case),
+            None,
+            "a one-click decision has no note"
+        );
         assert_eq!(
             step(&mut case, note(" \n "), "UEXEC1"),
             Err(Refusal::PreventionEmpty)

@@ -441,7 +441,10 @@ mod tests {
             unreachable!("a closed case")
         };
         assert_eq!(decision.prevention.as_deref(), Some(""));
-        assert!(decision.has_prevention(), "the compliance report still counts it");
+        assert!(
+            decision.has_prevention(),
+            "the compliance report still counts it"
+        );
         let text = serde_json::to_string(&(&case, &event)).expect("serializes");
         for gone in ["second person", "UMGR1"] {
             assert!(!text.contains(gone), "{gone:?} is still in {text}");

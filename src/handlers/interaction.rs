@@ -181,9 +181,7 @@ async fn block_action(
         action::SAFE => safety::handle(ctx, click, true).await,
         action::NEED_SOMEONE => safety::handle(ctx, click, false).await,
         action::ADD_FACTS => facts::clicked(ctx, click, event.trigger_id.as_ref()),
-        action::PREVENTION => {
-            prevention::clicked(ctx, click, event.trigger_id.as_ref()).await
-        }
+        action::PREVENTION => prevention::clicked(ctx, click, event.trigger_id.as_ref()).await,
         action::IDENTIFY => shortcut::identify_clicked(ctx, click, event.trigger_id.as_ref()),
         action::ESCALATE_SUGGESTED => shortcut::suggested(ctx, click, event.trigger_id.as_ref()),
         action::CONFIRM_GUESS => classify::clicked(ctx, click, classify::Asked::Confirm).await,

@@ -12,8 +12,8 @@ use slack_morphism::prelude::*;
 use crate::app::Context;
 use crate::domain::{Action, CaseId, CaseState, Refusal, UserId};
 use crate::handlers::{
-    Click, Reply, Submitted, case_of_click, clicked_case, internal_error, refused_at_click,
-    submit, tell,
+    Click, Reply, Submitted, case_of_click, clicked_case, internal_error, refused_at_click, submit,
+    tell,
 };
 use crate::render::{self, form};
 use crate::staff::Path;
