@@ -65,8 +65,9 @@ pub struct Decision {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checks: Option<Checks>,
     /// The prevention note (再発防止策): what will be done so it does not happen again.
-    /// Optional, written in the outcome form (or the checks form); free text, so the
-    /// compliance report counts it and never shows it.
+    /// Optional, written in the outcome form (or the checks form), or recorded after the
+    /// decision (`Action::RecordPrevention`); free text, so the compliance report counts
+    /// it and never shows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prevention: Option<String>,
 }
