@@ -43,6 +43,8 @@ pub mod action {
     pub const CHANGE_CLASSIFICATION: &str = "change_classification";
     /// On the card: opens the form adding facts to the record.
     pub const ADD_FACTS: &str = "add_facts";
+    /// On a decided case's card: opens the form recording its prevention note.
+    pub const PREVENTION: &str = "record_prevention";
     /// On the card: keep the reporter off this customer (担当替え).
     pub const KEEP_OFF: &str = "keep_reporter_off";
     /// The reporter of a critical case: "I'm safe" / "I need someone now".
@@ -105,8 +107,11 @@ pub mod form {
     pub const MEASURES: &str = "measures";
     pub const UNTIL: &str = "until";
     pub const CONTACT: &str = "contact";
-    /// The prevention note (再発防止策), in the outcome form and the checks form.
+    /// The prevention note (再発防止策), in the outcome form, the checks form and the
+    /// prevention form.
     pub const PREVENTION: &str = "prevention";
+    /// The prevention form of a decided case; private_metadata is the case id.
+    pub const PREVENTION_FORM: &str = "prevention_form";
     /// The consult form; private_metadata is a `FormContext`.
     pub const CONSULT: &str = "consult_form";
     /// Whom the reporter would like to talk to (a desk member's id, or `anyone`).
@@ -342,6 +347,14 @@ pub fn card(case: &Case, look: Look<'_>) -> SlackMessageContent {
     }
     // The record grows after a case closes too; the category is corrected while it is open.
     buttons.push(button(t.add_facts_button(), action::ADD_FACTS, &id).into());
+    // Every decision may get its prevention note afterwards (a one-click decision has none).
+    if let CaseState::Closed { decision, .. } = &case.state {
+        let edit = decision
+            .prevention
+            .as_deref()
+            .is_some_and(|n| !n.is_empty());
+        buttons.push(button(t.prevention_button(edit), action::PREVENTION, &id).into());
+    }
     if case.customer.is_some() && !case.reporter_kept_off && case.owner().is_some() {
         buttons.push(button(t.keep_off_button(), action::KEEP_OFF, &id).into());
     }
@@ -1242,7 +1255,7 @@ pub fn outcome_form(id: CaseId, chosen: Measures, approval_over: u64, look: Look
         .with_block_id(form::CONTACT.into())
         .with_optional(true)
         .into(),
-        prevention_input(None, t),
+        prevention_input(None, true, t),
     ];
     SlackView::Modal(
         SlackModalView::new(plain(t.outcome_title(), 24), blocks)
@@ -1273,8 +1286,9 @@ fn radio<T: Slug>(label: &str, block: &str, name: impl Fn(T) -> &'static str) ->
     .into()
 }
 
-/// The optional prevention note (再発防止策) of a decision, starting as `initial`.
-fn prevention_input(initial: Option<&str>, t: &dyn Catalog) -> SlackBlock {
+/// The prevention note (再発防止策) of a decision, starting as `initial`: optional in the
+/// forms that decide, required in the form that records it afterwards.
+fn prevention_input(initial: Option<&str>, optional: bool, t: &dyn Catalog) -> SlackBlock {
     let max = crate::domain::Decision::MAX_PREVENTION_CHARS;
     let mut field = SlackBlockPlainTextInputElement::new()
         .with_action_id(form::PREVENTION.into())
@@ -1283,11 +1297,33 @@ fn prevention_input(initial: Option<&str>, t: &dyn Catalog) -> SlackBlock {
     if let Some(text) = initial.filter(|t| !t.is_empty()) {
         field = field.with_initial_value(truncate(text, max));
     }
-    SlackInputBlock::new(plain(t.form_prevention(), 2000), field.into())
+    let input = SlackInputBlock::new(plain(t.form_prevention(), 2000), field.into())
         .with_block_id(form::PREVENTION.into())
-        .with_hint(plain(t.form_prevention_hint(), 2000))
-        .with_optional(true)
-        .into()
+        .with_optional(optional);
+    if optional {
+        input.with_hint(plain(t.form_prevention_hint(), 2000))
+    } else {
+        input
+    }
+    .into()
+}
+
+/// The form recording (or editing) the prevention note of decided case `id`, starting as
+/// the note it has.
+pub fn prevention_form(id: CaseId, existing: Option<&str>, look: Look<'_>) -> SlackView {
+    let t = look.t;
+    let existing = existing.filter(|n| !n.is_empty());
+    let blocks = vec![
+        section(t.prevention_intro(id, existing.is_some())),
+        prevention_input(existing, false, t),
+    ];
+    SlackView::Modal(
+        SlackModalView::new(plain(t.prevention_title(), 24), blocks)
+            .with_callback_id(form::PREVENTION_FORM.into())
+            .with_submit(plain(t.outcome_submit(), 24))
+            .with_close(plain(t.form_cancel(), 24))
+            .with_private_metadata(id.to_string()),
+    )
 }
 
 /// The checks before a suspension or a termination, pushed over the outcome form (or
@@ -1323,7 +1359,7 @@ pub fn checks_form(
         .with_block_id(form::CLAUSE.into())
         .into(),
         radio::<LegalReview>(t.check_legal(), form::LEGAL, |a| t.legal_name(a)),
-        prevention_input(prevention, t),
+        prevention_input(prevention, true, t),
     ];
     let outcome_json = serde_json::to_string(&outcome).expect("an outcome always serializes");
     SlackView::Modal(

@@ -65,8 +65,9 @@ pub struct Decision {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checks: Option<Checks>,
     /// The prevention note (再発防止策): what will be done so it does not happen again.
-    /// Optional, written in the outcome form (or the checks form); free text, so the
-    /// compliance report counts it and never shows it.
+    /// Optional, written in the outcome form (or the checks form), or recorded after the
+    /// decision (`Action::RecordPrevention`); free text, so the compliance report counts
+    /// it and never shows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prevention: Option<String>,
 }
@@ -76,9 +77,20 @@ impl Decision {
     pub const MAX_PREVENTION_CHARS: usize = 1000;
 
     /// Whether a prevention note was recorded (retention empties its text and keeps
-    /// that it was: `decide` never records an empty one).
+    /// that it was: `decide` and `RecordPrevention` never record an empty one).
     pub fn has_prevention(&self) -> bool {
         self.prevention.is_some()
+    }
+
+    /// A prevention note as kept: trimmed, cut to `MAX_PREVENTION_CHARS`; `None` when
+    /// nothing is left.
+    pub fn prevention_of(text: &str) -> Option<String> {
+        let note: String = text
+            .trim()
+            .chars()
+            .take(Self::MAX_PREVENTION_CHARS)
+            .collect();
+        (!note.is_empty()).then_some(note)
     }
 
     /// What made the decision final: its approval, if it needed one.
@@ -332,6 +344,14 @@ pub enum Event {
         answer: LegalReview,
         by: Stamp,
     },
+    /// Someone recorded the prevention note (再発防止策) of a decided case after the
+    /// decision (`edited`: it replaced an earlier note). The text is the decision's, not
+    /// the trail's.
+    PreventionRecorded {
+        by: Stamp,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        edited: bool,
+    },
     /// The reporter answered the check-in after the case closed ("no answer" is the bot's
     /// `Notice::CheckInUnanswered`). "Talk to the desk" names the consultation it opened.
     CheckInAnswered {
@@ -397,6 +417,7 @@ impl Event {
             Event::Rejected { .. } => "rejected",
             Event::Closed { .. } => "closed",
             Event::LegalAnswered { .. } => "legal-answered",
+            Event::PreventionRecorded { .. } => "prevention-recorded",
             Event::CheckInAnswered { .. } => "check-in-answered",
             Event::FactsAdded { .. } => "facts-added",
             Event::SafetyAnswered { .. } => "safety-answered",
@@ -460,6 +481,8 @@ pub enum Action {
     },
     /// Name the customer of a case opened without one.
     IdentifyCustomer(CustomerId),
+    /// Record (or replace) the prevention note (再発防止策) of a decided case.
+    RecordPrevention(String),
     /// Confirm or change the category and severity; `None` keeps what the case has (so
     /// "that's right" confirms what the person was shown, and "it's an emergency" keeps
     /// the category).
@@ -484,6 +507,7 @@ impl Action {
             Action::Reject { .. } => "reject",
             Action::IdentifyCustomer(_) => "name-customer",
             Action::Classify { .. } => "classify",
+            Action::RecordPrevention(_) => "record-prevention",
         }
     }
 }
@@ -555,11 +579,20 @@ pub enum Refusal {
         category: Category,
         severity: Severity,
     },
+    /// Only the owner (while they may decide), managers and the consultation desk record
+    /// a prevention note after the decision.
+    NotInvolvedToRecordPrevention,
+    /// A prevention note needs a decision: the case is not decided yet.
+    NotDecidedYet,
+    /// The prevention note was empty.
+    PreventionEmpty,
+    /// The case moved into the archive: its record no longer changes.
+    Archived,
 }
 
 impl Refusal {
     /// Every name [`Refusal::about_rights`] gives, for the catalogs' words for them.
-    pub const RIGHTS: [&'static str; 11] = [
+    pub const RIGHTS: [&'static str; 12] = [
         "not-executive-or-manager",
         "not-owner-or-manager",
         "no-longer-entitled",
@@ -571,6 +604,7 @@ impl Refusal {
         "not-involved-to-add-facts",
         "not-involved-to-answer",
         "not-the-reporter",
+        "not-involved-to-record-prevention",
     ];
 
     /// For a refusal about who may act (rather than about where the case stands), a
@@ -589,6 +623,7 @@ impl Refusal {
             Refusal::NotInvolvedToAnswer => "not-involved-to-answer",
             Refusal::NotInvolvedToAddFacts => "not-involved-to-add-facts",
             Refusal::NotTheReporter => "not-the-reporter",
+            Refusal::NotInvolvedToRecordPrevention => "not-involved-to-record-prevention",
             Refusal::AlreadyTakenBy(_)
             | Refusal::AlreadyYours
             | Refusal::NotTakenYet
@@ -608,7 +643,10 @@ impl Refusal {
             | Refusal::Closed { .. }
             | Refusal::CustomerUnknown
             | Refusal::CustomerAlreadyKnown(_)
-            | Refusal::ClassificationUnchanged { .. } => return None,
+            | Refusal::ClassificationUnchanged { .. }
+            | Refusal::NotDecidedYet
+            | Refusal::PreventionEmpty
+            | Refusal::Archived => return None,
         })
     }
 }
@@ -739,7 +777,38 @@ impl Case {
             Action::Classify { category, severity } => {
                 self.classify(category, severity, actor, roles)
             }
+            Action::RecordPrevention(text) => self.record_prevention(&text, actor, roles),
         }
+    }
+
+    /// Records `text` as the prevention note of the case's decision, replacing any
+    /// earlier one. Only a decided case has one; who may is `Right::RecordPrevention`.
+    fn record_prevention(
+        &self,
+        text: &str,
+        actor: &Stamp,
+        roles: &Roles,
+    ) -> Result<(CaseState, Event), Refusal> {
+        let CaseState::Closed { owner, decision } = &self.state else {
+            return Err(Refusal::NotDecidedYet);
+        };
+        roles.check(self, &actor.by, Right::RecordPrevention)?;
+        let note = Decision::prevention_of(text).ok_or(Refusal::PreventionEmpty)?;
+        let edited = decision.has_prevention();
+        let decision = Decision {
+            prevention: Some(note),
+            ..decision.clone()
+        };
+        Ok((
+            CaseState::Closed {
+                owner: owner.clone(),
+                decision,
+            },
+            Event::PreventionRecorded {
+                by: actor.clone(),
+                edited,
+            },
+        ))
     }
 
     fn classify(
@@ -973,14 +1042,7 @@ impl Case {
         if Policy::needs_checks(outcome) && checks.is_none() {
             return Err(Refusal::ChecksMissing);
         }
-        let prevention = prevention
-            .map(|p| {
-                p.trim()
-                    .chars()
-                    .take(Decision::MAX_PREVENTION_CHARS)
-                    .collect::<String>()
-            })
-            .filter(|p| !p.is_empty());
+        let prevention = prevention.as_deref().and_then(Decision::prevention_of);
         if policy.needs_approval(outcome) {
             let proposal = Proposal {
                 outcome,
@@ -1592,6 +1654,102 @@ pub(crate) mod tests {
         );
         assert!(Refusal::OwnReport.about_rights().is_some());
         assert!(step(&mut case, Action::Approve { proposal: None }, "UMGR2").is_ok());
+    }
+
+    fn prevention_of(case: &Case) -> Option<String> {
+        match &case.state {
+            CaseState::Closed { decision, .. } => decision.prevention.clone(),
+            other => panic!("not decided: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_one_click_decision_gets_its_prevention_note_afterwards_and_an_edit_replaces_it() {
+        let mut case = open_case();
+        let note = |text: &str| Action::RecordPrevention(text.into());
+        assert_eq!(
+            step(&mut case, note("Two staff"), "UMGR1"),
+            Err(Refusal::NotDecidedYet)
+        );
+        step(&mut case, Action::Take, "UEXEC1").unwrap();
+        assert_eq!(
+            step(&mut case, note("Two staff"), "UEXEC1"),
+            Err(Refusal::NotDecidedYet),
+            "a note needs a decision"
+        );
+        step(
+            &mut case,
+            Action::Decide(Outcome::only(Measure::Caution)),
+            "UEXEC1",
+        )
+        .unwrap();
+        assert_eq!(
+            prevention_of(&case),
+            None,
+            "a one-click decision has no note"
+        );
+        assert_eq!(
+            step(&mut case, note(" \n "), "UEXEC1"),
+            Err(Refusal::PreventionEmpty)
+        );
+        let event = step(&mut case, note("  Two staff on calls  "), "UEXEC1").unwrap();
+        assert_eq!(
+            event,
+            Event::PreventionRecorded {
+                by: stamp("UEXEC1", 1),
+                edited: false
+            }
+        );
+        assert_eq!(prevention_of(&case).as_deref(), Some("Two staff on calls"));
+        assert!(case.is_closed(), "the decision stays as it was");
+        let long = "x".repeat(Decision::MAX_PREVENTION_CHARS + 50);
+        let event = step(&mut case, note(&long), "UMGR1").unwrap();
+        assert!(matches!(
+            event,
+            Event::PreventionRecorded { edited: true, .. }
+        ));
+        assert_eq!(
+            prevention_of(&case).map(|n| n.chars().count()),
+            Some(Decision::MAX_PREVENTION_CHARS),
+            "cut to the longest kept, as the forms that decide do"
+        );
+    }
+
+    #[test]
+    fn the_owner_managers_and_the_desk_record_a_prevention_note_and_never_the_reporter() {
+        let mut case = open_case();
+        step(&mut case, Action::Take, "UEXEC1").unwrap();
+        step(&mut case, Action::Decide(Outcome::no_action()), "UEXEC1").unwrap();
+        let mut roles = roles();
+        roles.desk.members = vec![user("UHR1")];
+        let try_as = |case: &Case, by: &str| {
+            case.apply(
+                Action::RecordPrevention("A script for refunds".into()),
+                &stamp(by, 2),
+                &roles,
+                &policy(),
+            )
+            .map(|_| ())
+        };
+        for may in ["UEXEC1", "UMGR1", "UHR1"] {
+            assert_eq!(try_as(&case, may), Ok(()), "{may}");
+        }
+        for (may_not, refusal) in [
+            ("UEXEC2", Refusal::NotInvolvedToRecordPrevention),
+            ("UAGENT1", Refusal::NotInvolvedToRecordPrevention),
+            ("UAGENT2", Refusal::NotInvolvedToRecordPrevention),
+        ] {
+            assert_eq!(try_as(&case, may_not), Err(refusal.clone()), "{may_not}");
+            assert!(refusal.about_rights().is_some());
+        }
+        case.reporter = user("UMGR1");
+        assert_eq!(
+            try_as(&case, "UMGR1"),
+            Err(Refusal::OwnReport),
+            "a manager never writes the decision record of their own report"
+        );
+        case.reporter = user("UHR1");
+        assert_eq!(try_as(&case, "UHR1"), Err(Refusal::OwnReport));
     }
 
     #[test]

@@ -112,6 +112,7 @@ impl CustomerRecord {
             | Event::FactsAdded { .. }
             | Event::SafetyAnswered { .. }
             | Event::CheckInAnswered { .. }
+            | Event::PreventionRecorded { .. }
             | Event::Notified { .. } => {}
             Event::ReporterKeptOff { by } => {
                 if !self.kept_off.iter().any(|k| k.user == case.reporter) {

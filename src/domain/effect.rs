@@ -362,6 +362,8 @@ impl Effect {
             ],
             // What the bot did on its own is logged after the fact; nothing follows it.
             Event::Notified { .. } => Vec::new(),
+            // The card shows the note; the trail says who wrote it.
+            Event::PreventionRecorded { .. } => vec![Effect::UpdateCard],
             Event::CustomerIdentified { customer, by } => vec![
                 Effect::UpdateCard,
                 Effect::ThreadNote {

@@ -263,6 +263,7 @@ pub fn after_event(
         | Event::FactsAdded { .. }
         | Event::SafetyAnswered { .. }
         | Event::CheckInAnswered { .. }
+        | Event::PreventionRecorded { .. }
         | Event::ReporterKeptOff { .. } => current,
         Event::Taken { by } | Event::Rejected { by, .. } => {
             at(by.at, policy.decision_reminder, Timer::Remind)

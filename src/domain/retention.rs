@@ -179,6 +179,7 @@ impl Event {
             | Event::LegalAnswered { by, .. }
             | Event::CustomerIdentified { by, .. }
             | Event::Classified { by, .. }
+            | Event::PreventionRecorded { by, .. }
             | Event::CheckInAnswered { by, .. } => erase_stamp(by),
             Event::Proposed { proposal } => erase_proposal(proposal),
             Event::Rejected { by, proposal } => {
@@ -414,6 +415,44 @@ mod tests {
             assert!(!text.contains(gone), "{gone:?} is still in {text}");
         }
         assert!(!case.due_for_erasure(now), "erased once");
+    }
+
+    #[test]
+    fn a_prevention_note_recorded_after_the_decision_is_erased_like_one_written_with_it() {
+        let mut case = rich_case();
+        let CaseState::Closed { decision, .. } = &mut case.state else {
+            unreachable!("a closed case")
+        };
+        decision.prevention = None;
+        let roles = crate::domain::Roles::new(vec![user("UEXEC1")], vec![user("UMGR1")]);
+        let policy = crate::domain::Policy {
+            version: "2026-11".into(),
+            refund_approval_over: 50_000,
+        };
+        let action = crate::domain::Action::RecordPrevention("A second person on calls".into());
+        let (state, mut event) = case
+            .apply(action, &stamp("UMGR1", 200), &roles, &policy)
+            .expect("a manager records the note");
+        case.state = state;
+        let now = at("2031-12-01T00:00:00Z");
+        case.erase(now);
+        event.erase();
+        let CaseState::Closed { decision, .. } = &case.state else {
+            unreachable!("a closed case")
+        };
+        assert_eq!(decision.prevention.as_deref(), Some(""));
+        assert!(
+            decision.has_prevention(),
+            "the compliance report still counts it"
+        );
+        let text = serde_json::to_string(&(&case, &event)).expect("serializes");
+        for gone in ["second person", "UMGR1"] {
+            assert!(!text.contains(gone), "{gone:?} is still in {text}");
+        }
+        assert!(matches!(
+            event,
+            Event::PreventionRecorded { edited: false, .. }
+        ));
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub enum Right {
     /// Answer a proposal's pending legal review: its proposer, the owner, a manager or an
     /// approver (legal often approves).
     AnswerLegal,
+    /// Record or replace the prevention note of a decided case: whoever may decide it
+    /// (the owner while they still hold a role, a manager) and the consultation desk.
+    RecordPrevention,
 }
 
 impl Roles {
@@ -171,6 +174,17 @@ impl Roles {
                     Err(Refusal::NotInvolvedToAnswer)
                 }
             }
+            Right::RecordPrevention => {
+                let owner = case.owner().map(|o| &o.by);
+                if self.is_manager(user)
+                    || (owner == Some(user) && self.may_take(user))
+                    || self.desk.is_member(user)
+                {
+                    Ok(())
+                } else {
+                    Err(Refusal::NotInvolvedToRecordPrevention)
+                }
+            }
         }
     }
 
@@ -196,7 +210,8 @@ impl Roles {
             | Right::AddFacts
             | Right::AnswerSafety
             | Right::AnswerCheckIn
-            | Right::KeepReporterOff => Vec::new(),
+            | Right::KeepReporterOff
+            | Right::RecordPrevention => Vec::new(),
         };
         let mut people: Vec<UserId> = Vec::new();
         for person in candidates {

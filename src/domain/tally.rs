@@ -146,6 +146,7 @@ impl Tallies {
             | Event::CheckInAnswered { .. }
             | Event::ReporterKeptOff { .. }
             | Event::Notified { .. }
+            | Event::PreventionRecorded { .. }
             | Event::Classified { .. } => {}
         }
     }

@@ -15,10 +15,11 @@ use crate::app::Context;
 use crate::domain::checks::Slug;
 use crate::domain::{
     Accommodation, Action, CaseId, Checks, Complaint, Contacts, Decision, DutyToServe, LegalReview,
-    Measure, Measures, Outcome, Policy, Problem, Stamp, UserId,
+    Measure, Measures, Outcome, Policy, Problem, UserId,
 };
 use crate::handlers::{
-    Click, Reply, Submitted, act, clicked_case, count_refusal, internal_error, submit, tell,
+    Click, Reply, Submitted, act, case_of_click, clicked_case, internal_error, refused_at_click,
+    submit, tell,
 };
 use crate::render::{self, form};
 use crate::staff::Path;
@@ -53,34 +54,14 @@ pub async fn clicked(
     {
         return act(ctx, click, Action::Decide(Outcome::only(measure))).await;
     }
-    let look = ctx.look();
     let Some(id) = clicked_case(ctx, &click).await else {
         return Reply::Ack;
     };
     // Ask for the amount only if this person may decide now: refusing after they have
     // filled in the form would waste their time.
-    let case = match ctx.store.case(id) {
-        Ok(Some(case)) => case,
-        Ok(None) => {
-            tell(
-                ctx,
-                click.channel,
-                click.user,
-                look.t.no_such_case(click.value.as_str().into()),
-            );
-            return Reply::Ack;
-        }
-        Err(e) => {
-            let text = internal_error(ctx, "reading a case", &e);
-            tell(ctx, click.channel, click.user, text);
-            return Reply::Ack;
-        }
+    let Some(case) = case_of_click(ctx, &click, id) else {
+        return Reply::Ack;
     };
-    let probe = Stamp {
-        by: click.user.clone(),
-        at: ctx.clock.now(),
-    };
-    let settings = &ctx.settings;
     // A probe outcome that is complete, so only who may decide, and where the case
     // stands, can refuse it. "No action" alone needs no customer; anything else does.
     let probe_outcome = if chosen.contains(Measure::NoAction) {
@@ -88,29 +69,7 @@ pub async fn clicked(
     } else {
         Outcome::only(Measure::Caution)
     };
-    let action = Action::Decide(probe_outcome);
-    if let Err(refusal) = case.apply(
-        action.clone(),
-        &probe,
-        &settings.rules.roles,
-        &settings.rules.policy,
-    ) {
-        if let Some(reason) = refusal.about_rights() {
-            count_refusal(ctx, &action, &refusal);
-            if let Err(e) = ctx
-                .store
-                .note_refused(id, &probe, action.name(), reason)
-                .await
-            {
-                tracing::error!(error = %e, "could not write the audit entry of a refusal");
-            }
-        }
-        tell(
-            ctx,
-            click.channel,
-            click.user,
-            look.t.refusal(&refusal, id, look.currency),
-        );
+    if refused_at_click(ctx, &click, &case, Action::Decide(probe_outcome)).await {
         return Reply::Ack;
     }
     let ctx = ctx.clone();
@@ -267,13 +226,7 @@ pub async fn outcome_submitted(
 
 /// The prevention note (再発防止策) a form was submitted with, if any was written.
 fn prevention_note(submitted: Submitted<'_>) -> Option<String> {
-    let note: String = submitted
-        .text(form::PREVENTION)
-        .trim()
-        .chars()
-        .take(Decision::MAX_PREVENTION_CHARS)
-        .collect();
-    (!note.is_empty()).then_some(note)
+    Decision::prevention_of(&submitted.text(form::PREVENTION))
 }
 
 /// The checks form for `outcome` on case `id`, its clause starting as `policy.terms_clause`

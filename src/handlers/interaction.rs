@@ -10,8 +10,8 @@ use crate::domain::{ChannelId, UserId};
 use serde_json::Value;
 
 use crate::handlers::{
-    Click, Reply, approve, classify, consult, decide, escalate, facts, safety, shortcut, take_case,
-    tell,
+    Click, Reply, approve, classify, consult, decide, escalate, facts, prevention, safety,
+    shortcut, take_case, tell,
 };
 use crate::render::{self, MESSAGE_SHORTCUT, action, form};
 use crate::staff::{Admission, Path, admit, admit_now};
@@ -45,6 +45,9 @@ pub async fn handle(ctx: &Arc<Context>, event: SlackInteractionEvent, raw: &Valu
                     shortcut::identify_submitted(ctx, &event.user, &event.view).await
                 }
                 Some(form::CLASSIFY) => classify::submitted(ctx, &event.user, &event.view).await,
+                Some(form::PREVENTION_FORM) => {
+                    prevention::submitted(ctx, &event.user, &event.view).await
+                }
                 Some(form::CONSULT) => consult::submitted(ctx, &event.user, &event.view).await,
                 Some(form::CONVERT) => {
                     consult::convert_submitted(ctx, &event.user, &event.view).await
@@ -178,6 +181,7 @@ async fn block_action(
         action::SAFE => safety::handle(ctx, click, true).await,
         action::NEED_SOMEONE => safety::handle(ctx, click, false).await,
         action::ADD_FACTS => facts::clicked(ctx, click, event.trigger_id.as_ref()),
+        action::PREVENTION => prevention::clicked(ctx, click, event.trigger_id.as_ref()).await,
         action::IDENTIFY => shortcut::identify_clicked(ctx, click, event.trigger_id.as_ref()),
         action::ESCALATE_SUGGESTED => shortcut::suggested(ctx, click, event.trigger_id.as_ref()),
         action::CONFIRM_GUESS => classify::clicked(ctx, click, classify::Asked::Confirm).await,

@@ -14,6 +14,7 @@ pub mod events;
 pub mod facts;
 pub mod interaction;
 pub mod policy;
+pub mod prevention;
 pub mod safety;
 pub mod shortcut;
 pub mod take_case;
@@ -25,7 +26,7 @@ use serde_json::json;
 use slack_morphism::prelude::{SlackBlock, SlackStatefulView, SlackView, SlackViewStateValue};
 
 use crate::app::Context;
-use crate::domain::{Action, CaseId, ChannelId, Refusal, Stamp, UserId};
+use crate::domain::{Action, Case, CaseId, ChannelId, Refusal, Stamp, UserId};
 use crate::render;
 use crate::staff::{Admission, Path, admit_now};
 use crate::store::ActError;
@@ -247,6 +248,52 @@ pub async fn clicked_case(ctx: &Arc<Context>, click: &Click) -> Option<CaseId> {
     };
     tell(ctx, click.channel.clone(), click.user.clone(), text);
     None
+}
+
+/// The case a click names, read for a check before a form opens; `None` when it does not
+/// exist or cannot be read, which the person who clicked is told.
+pub fn case_of_click(ctx: &Arc<Context>, click: &Click, id: CaseId) -> Option<Case> {
+    let text = match ctx.store.case(id) {
+        Ok(Some(case)) => return Some(case),
+        Ok(None) => ctx.look().t.no_such_case(click.value.as_str().into()),
+        Err(e) => internal_error(ctx, "reading a case", &e),
+    };
+    tell(ctx, click.channel.clone(), click.user.clone(), text);
+    None
+}
+
+/// Whether `action` by whoever clicked would be refused on `case` now, checked before a
+/// form opens so nobody fills one in for nothing (the submission is checked again). A
+/// refusal is said to them, and one about who may act is counted and written to the
+/// case's trail, as `act` does.
+pub async fn refused_at_click(
+    ctx: &Arc<Context>,
+    click: &Click,
+    case: &Case,
+    action: Action,
+) -> bool {
+    let look = ctx.look();
+    let probe = Stamp {
+        by: click.user.clone(),
+        at: ctx.clock.now(),
+    };
+    let rules = &ctx.settings.rules;
+    let Err(refusal) = case.apply(action.clone(), &probe, &rules.roles, &rules.policy) else {
+        return false;
+    };
+    if let Some(reason) = refusal.about_rights() {
+        count_refusal(ctx, &action, &refusal);
+        if let Err(e) = ctx
+            .store
+            .note_refused(case.id, &probe, action.name(), reason)
+            .await
+        {
+            tracing::error!(error = %e, "could not write the audit entry of a refusal");
+        }
+    }
+    let text = look.t.refusal(&refusal, case.id, look.currency);
+    tell(ctx, click.channel.clone(), click.user.clone(), text);
+    true
 }
 
 /// Applies `action` to the case a button names. The store does the work atomically; the

@@ -958,6 +958,21 @@ impl Catalog for En {
                  to talk to. Nothing changed."
             ),
             Refusal::NothingToAdd => "Fill in at least one fact. Nothing changed.".into(),
+            Refusal::NotInvolvedToRecordPrevention => format!(
+                "Only the owner of {id}, managers and the consultation desk can record its \
+                 prevention note. Nothing changed."
+            ),
+            Refusal::NotDecidedYet => format!(
+                "{id} has no decision yet: its prevention note is written with the decision, \
+                 or added once it is decided. Nothing changed."
+            ),
+            Refusal::PreventionEmpty => "The prevention note is empty: write what changes so \
+                 this does not happen again. Nothing changed."
+                .into(),
+            Refusal::Archived => format!(
+                "{id} is archived (it closed more than a week ago), and an archived record no \
+                 longer changes. Nothing changed."
+            ),
             Refusal::ChecksMissing => format!(
                 "A suspension or termination of {id} is proposed with the checks answered: use \
                  the buttons on the card. Nothing changed."
@@ -1846,6 +1861,15 @@ impl Catalog for En {
                 } + &prevention(decision.prevention.as_deref()),
             ),
             Event::CustomerIdentified { customer, .. } => ("customer named", customer.to_string()),
+            // The note itself is the decision's: the trail says only who wrote it.
+            Event::PreventionRecorded { edited, .. } => (
+                if *edited {
+                    "prevention note edited"
+                } else {
+                    "prevention note recorded"
+                },
+                String::new(),
+            ),
             Event::ReporterKeptOff { .. } => ("reporter kept off", String::new()),
             Event::SafetyAnswered { safe, .. } => (
                 "safety answered",
@@ -1966,6 +1990,7 @@ impl Catalog for En {
                 "name-customer" => "name the customer",
                 "classify" => "set the category",
                 "add-facts" => "add facts",
+                "record-prevention" => "record the prevention note",
                 "answer-safety" => "answer whether they are safe",
                 "keep-reporter-off" => "keep the reporter off the customer",
                 "answer-legal" => "answer the legal review",
@@ -1987,6 +2012,9 @@ impl Catalog for En {
                 }
                 "not-involved-to-add-facts" => {
                     "neither the reporter, the owner, a manager nor the consultation desk"
+                }
+                "not-involved-to-record-prevention" => {
+                    "neither the owner, a manager nor the consultation desk"
                 }
                 "desk-only" => "not on the consultation desk",
                 "chosen-only" => "not the desk member the reporter chose",
@@ -2323,6 +2351,34 @@ impl Catalog for En {
 
     fn card_prevention(&self) -> &'static str {
         "Prevention"
+    }
+
+    fn prevention_button(&self, edit: bool) -> &'static str {
+        if edit {
+            "Edit prevention note"
+        } else {
+            "Add prevention note"
+        }
+    }
+
+    fn prevention_title(&self) -> &'static str {
+        "Prevention note"
+    }
+
+    fn prevention_intro(&self, id: CaseId, edit: bool) -> String {
+        if edit {
+            format!(
+                "*{id}*: edit the prevention note kept with the decision. Saving replaces the \
+                 earlier note; the record keeps who changed it and when."
+            )
+        } else {
+            format!(
+                "*{id}*: what changes so this does not happen again (two staff on this \
+                 customer's calls, a script, a change to a process)? It is kept with the \
+                 decision; the compliance report counts decisions with one and never shows \
+                 the text."
+            )
+        }
     }
 
     fn compliance_report(&self, c: &Compliance, markup: Markup) -> String {

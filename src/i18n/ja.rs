@@ -1011,6 +1011,23 @@ impl Catalog for Ja {
             Refusal::NothingToAdd => {
                 "追記する事実を一つ以上入力してください。変更はありません。".into()
             }
+            Refusal::NotInvolvedToRecordPrevention => format!(
+                "{id} の再発防止策を記録できるのは、担当者、マネージャー、相談窓口の方だけです。\
+                 変更はありません。"
+            ),
+            Refusal::NotDecidedYet => format!(
+                "{id} はまだ判断されていません。再発防止策は判断の際に記入するか、判断の後に\
+                 記録してください。変更はありません。"
+            ),
+            Refusal::PreventionEmpty => {
+                "再発防止策が空欄です。同じことが起きないように変えることを記入してください。\
+                 変更はありません。"
+                    .into()
+            }
+            Refusal::Archived => format!(
+                "{id} は完了から1週間以上たって保管済みのため、記録を変更できません。\
+                 変更はありません。"
+            ),
             Refusal::ChecksMissing => format!(
                 "{id} の利用停止と契約解除は、事前確認に回答してから提案します。カードのボタンから\
                  操作してください。変更はありません。"
@@ -1853,6 +1870,15 @@ impl Catalog for Ja {
             Event::LegalAnswered { answer, .. } => {
                 ("法務確認", self.legal_name(*answer).to_owned())
             }
+            // 内容は判断の記録にあり、履歴には誰が記録したかだけを残す。
+            Event::PreventionRecorded { edited, .. } => (
+                if *edited {
+                    "再発防止策の編集"
+                } else {
+                    "再発防止策の記録"
+                },
+                String::new(),
+            ),
             Event::CheckInAnswered {
                 reply,
                 consultation,
@@ -1984,6 +2010,7 @@ impl Catalog for Ja {
                 "name-customer" => "顧客の指定",
                 "classify" => "区分の設定",
                 "add-facts" => "事実の追記",
+                "record-prevention" => "再発防止策の記録",
                 "answer-safety" => "安全確認への回答",
                 "keep-reporter-off" => "担当替え",
                 "answer-legal" => "法務確認への回答",
@@ -2005,6 +2032,9 @@ impl Catalog for Ja {
                 }
                 "not-involved-to-add-facts" => {
                     "報告者でも担当者でもマネージャーでも相談窓口の方でもない"
+                }
+                "not-involved-to-record-prevention" => {
+                    "担当者でもマネージャーでも相談窓口の方でもない"
                 }
                 "desk-only" => "相談窓口の方ではない",
                 "chosen-only" => "相談者が指名した方ではない",
@@ -2331,6 +2361,33 @@ impl Catalog for Ja {
 
     fn card_prevention(&self) -> &'static str {
         "再発防止策"
+    }
+
+    fn prevention_button(&self, edit: bool) -> &'static str {
+        if edit {
+            "再発防止策を編集"
+        } else {
+            "再発防止策を記録"
+        }
+    }
+
+    fn prevention_title(&self) -> &'static str {
+        "再発防止策"
+    }
+
+    fn prevention_intro(&self, id: CaseId, edit: bool) -> String {
+        if edit {
+            format!(
+                "{id} の再発防止策を編集します。保存すると、これまでの内容は置き換わります。\
+                 誰がいつ変更したかは記録に残ります。"
+            )
+        } else {
+            format!(
+                "{id} の再発防止策を記録します。同じことが起きないように変えること（この顧客の\
+                 電話は二人で対応する、応対の手順を見直すなど）を記入してください。判断とともに\
+                 記録され、実施状況報告では記録の有無だけを数え、内容は表示しません。"
+            )
+        }
     }
 
     fn compliance_report(&self, c: &Compliance, markup: Markup) -> String {

@@ -700,6 +700,13 @@ pub trait Catalog: Sync {
     fn form_prevention_hint(&self) -> &'static str;
     /// Above the prevention note on the card.
     fn card_prevention(&self) -> &'static str;
+    /// The button on a decided case's card that records its prevention note, or edits it
+    /// (`edit`: the decision has one).
+    fn prevention_button(&self, edit: bool) -> &'static str;
+    /// The form recording the prevention note of a decided case: its title (24
+    /// characters at most) and its intro.
+    fn prevention_title(&self) -> &'static str;
+    fn prevention_intro(&self, id: CaseId, edit: bool) -> String;
     /// The compliance report's text in `markup`: its title, period, and the five groups of
     /// measures of the MHLW guideline. Aggregates only. The monthly tables follow it.
     fn compliance_report(&self, report: &Compliance, markup: Markup) -> String;

@@ -197,6 +197,13 @@ fn refusals() -> Vec<(&'static str, Refusal)> {
         ("check-in-answered", Refusal::CheckInAnswered),
         ("check-in-over", Refusal::CheckInOver),
         ("no-desk", Refusal::NoDesk),
+        (
+            "not-involved-to-record-prevention",
+            Refusal::NotInvolvedToRecordPrevention,
+        ),
+        ("not-decided-yet", Refusal::NotDecidedYet),
+        ("prevention-empty", Refusal::PreventionEmpty),
+        ("archived", Refusal::Archived),
     ]
 }
 
@@ -451,6 +458,20 @@ fn events() -> Vec<(&'static str, Event)> {
             Event::Notified {
                 notice: Notice::CheckInUnanswered,
                 at: at(),
+            },
+        ),
+        (
+            "prevention-recorded",
+            Event::PreventionRecorded {
+                by: stamp(ALPHA),
+                edited: false,
+            },
+        ),
+        (
+            "prevention-edited",
+            Event::PreventionRecorded {
+                by: stamp(ALPHA),
+                edited: true,
             },
         ),
         (
@@ -1183,6 +1204,7 @@ fn sentences(t: &dyn Catalog) -> Vec<Sentence> {
         "name-customer",
         "classify",
         "add-facts",
+        "record-prevention",
         "answer-safety",
         "keep-reporter-off",
         "answer-legal",
@@ -1437,6 +1459,17 @@ fn compliance_sentences(t: &dyn Catalog) -> Vec<Sentence> {
     );
     let mut md = |key: String, text: String| out.push((key, Kind::Mrkdwn, text));
     md("card_prevention".into(), t.card_prevention().into());
+    for edit in [false, true] {
+        md(
+            format!("prevention_button/{edit}"),
+            t.prevention_button(edit).into(),
+        );
+        md(
+            format!("prevention_intro/{edit}"),
+            t.prevention_intro(CaseId::new(CASE), edit),
+        );
+    }
+    md("prevention_title".into(), t.prevention_title().into());
     for (name, report) in compliance_reports() {
         md(
             format!("compliance_report/{name}/slack"),
@@ -1808,6 +1841,7 @@ fn form_title_fits_slacks_24_character_limit() {
             c.form_done_title(),
             c.outcome_title(),
             c.checks_title(),
+            c.prevention_title(),
         ] {
             assert!(title.chars().count() <= 24, "{title}");
         }

@@ -117,6 +117,7 @@ fn step(event: &Event, zone: &TimeZone, t: &dyn Catalog, currency: &str) -> Step
         | Event::SafetyAnswered { by, .. }
         | Event::CheckInAnswered { by, .. }
         | Event::ReporterKeptOff { by }
+        | Event::PreventionRecorded { by, .. }
         | Event::Classified { by, .. } => (by.at, by.by.to_string()),
         Event::Closed { decision } => {
             let last = decision.final_stamp();

@@ -481,13 +481,16 @@ impl Store {
             return Ok(ActError::NoSuchCase(id));
         };
         let case = archived.case;
+        let note = matches!(action, Action::RecordPrevention(_));
         Ok(
             match (
                 case.apply(action, actor, &rules.roles, &rules.policy),
                 &case.state,
             ) {
                 (Err(refusal), _) => ActError::Refused(refusal),
-                // Only closed cases are archived, and a closed case refuses everything.
+                // A closed case takes a prevention note, but not once it is archived.
+                (Ok(_), CaseState::Closed { .. }) if note => ActError::Refused(Refusal::Archived),
+                // Only closed cases are archived, and a closed case refuses everything else.
                 (Ok(_), CaseState::Closed { decision, .. }) => ActError::Refused(Refusal::Closed {
                     outcome: decision.outcome,
                 }),

@@ -77,7 +77,7 @@ pub use report::{Posting, ReportState, WeekFigures};
 pub use work::{Work, WorkEntry};
 
 /// The layout this build reads and writes. Bump it with a migration in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// Rewrites a store's layout from one schema version to the next.
 type Migration = fn(&sled::Db) -> Result<(), StoreError>;
@@ -92,6 +92,7 @@ const MIGRATIONS: &[Migration] = &[
     consultations,
     policy_acknowledgements,
     prevention_notes,
+    prevention_recorded,
 ];
 
 /// Version 7 (issue 13) adds consultations (`consultation_by_id`, `audit_by_consultation`,
@@ -118,6 +119,14 @@ fn policy_acknowledgements(_db: &sled::Db) -> Result<(), StoreError> {
 /// was). Nothing old is rewritten; the version is raised so an older build, which would
 /// drop the note when it rewrites a case, refuses the store.
 fn prevention_notes(_db: &sled::Db) -> Result<(), StoreError> {
+    Ok(())
+}
+
+/// Version 10 (issue 14) records a prevention note after the decision: the decision's
+/// `prevention` changes, and the case's trail gets `prevention-recorded` entries (who and
+/// when, `edited` when it replaced a note). Nothing old is rewritten; the version is raised
+/// so an older build, which could not read those entries, refuses the store.
+fn prevention_recorded(_db: &sled::Db) -> Result<(), StoreError> {
     Ok(())
 }
 

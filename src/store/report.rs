@@ -217,6 +217,7 @@ pub(super) fn count(
         | Event::SafetyAnswered { .. }
         | Event::CheckInAnswered { .. }
         | Event::ReporterKeptOff { .. }
+        | Event::PreventionRecorded { .. }
         | Event::Notified { .. } => {}
     }
     Ok(())
