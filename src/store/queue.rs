@@ -17,10 +17,10 @@
 
 use std::borrow::Cow;
 
+use super::journal::TransactionalTree;
 use jiff::Timestamp;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sled::transaction::TransactionalTree;
 
 use super::{StoreError, TxResult, decode, encode, keys, tx_decode};
 use crate::domain::CaseId;
