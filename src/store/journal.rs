@@ -78,18 +78,21 @@ impl TransactionalTree {
         Ok(self.tree.get(key)?)
     }
 
-    /// Sets `key` to `value`; returns what it held before.
-    pub fn insert<K, V>(&self, key: K, value: V) -> Unabortable<Option<IVec>>
+    /// Sets `key` to `value`. (Unlike sled's, it does not return the old value: reading
+    /// it was a tree lookup per write, most of them unused; `get` first where it matters.)
+    pub fn insert<K, V>(&self, key: K, value: V) -> Unabortable<()>
     where
         K: AsRef<[u8]> + Into<IVec>,
         V: Into<IVec>,
     {
-        self.write(key.into(), Some(value.into()))
+        self.write(key.into(), Some(value.into()));
+        Ok(())
     }
 
-    /// Removes `key`; returns what it held.
-    pub fn remove<K: AsRef<[u8]> + Into<IVec>>(&self, key: K) -> Unabortable<Option<IVec>> {
-        self.write(key.into(), None)
+    /// Removes `key` (see `insert`).
+    pub fn remove<K: AsRef<[u8]> + Into<IVec>>(&self, key: K) -> Unabortable<()> {
+        self.write(key.into(), None);
+        Ok(())
     }
 
     /// A number never handed out before, in this store (sled's id generator).
@@ -97,14 +100,12 @@ impl TransactionalTree {
         Ok(self.change.db.generate_id()?)
     }
 
-    fn write(&self, key: IVec, value: Option<IVec>) -> Unabortable<Option<IVec>> {
-        let before = self.get(&key)?;
+    fn write(&self, key: IVec, value: Option<IVec>) {
         self.change.writes.borrow_mut().push(Write {
             tree: self.place,
             key,
             value,
         });
-        Ok(before)
     }
 }
 
@@ -304,7 +305,8 @@ mod tests {
         let journal = Journal::open(&db).unwrap();
         let seen = journal
             .run((&a, &b), |(a, b)| {
-                let before = a.insert("k", "new")?;
+                let before = a.get("k")?;
+                a.insert("k", "new")?;
                 b.insert("x", "1")?;
                 b.remove("x")?;
                 b.insert("y", "2")?;
