@@ -173,7 +173,16 @@ async fn killed_at_random_moments_the_bot_loses_and_repeats_nothing() {
     // out. Read them while no bot holds the store.
     let stored: HashSet<String> = {
         let store = reopen(&dir.path().join("store"));
-        store.cases().map(|c| c.unwrap().id.to_string()).collect()
+        let stored: HashSet<String> = store.cases().map(|c| c.unwrap().id.to_string()).collect();
+        // A case is one change over several trees (the case, the tallies, its deliveries
+        // and timer...): a kill never leaves one half written, so the tallies count exactly
+        // the cases there are.
+        assert_eq!(
+            store.tallies().unwrap().cases_total,
+            stored.len() as u64,
+            "the tallies agree with the cases stored"
+        );
+        stored
     };
     // One last start: everything owed to Slack goes out.
     let bot = start(&config);

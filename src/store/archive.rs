@@ -13,7 +13,6 @@ use std::collections::BTreeMap;
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
-use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
 
 use super::consultations::ConsultEntry;
@@ -116,8 +115,9 @@ impl Store {
             audit_keys.push(keys);
         }
         let _writing = self.writing();
-        let result =
-            (&self.cases, &self.audit, &self.archive).transaction(|(cases, audit, archive)| {
+        let result = self.journal.run(
+            (&self.cases, &self.audit, &self.archive),
+            |(cases, audit, archive)| {
                 let mut packed: Vec<Archived> = match archive.get(block)? {
                     Some(v) => tx_decode("archive_by_block", &v)?,
                     None => Vec::new(),
@@ -149,7 +149,8 @@ impl Store {
                 packed.sort_by_key(|a| a.case.id.number());
                 archive.insert(&block, encode(&packed))?;
                 Ok(moved)
-            });
+            },
+        );
         tx_outcome(result).map_err(into_store_error)
     }
 }
@@ -264,14 +265,15 @@ impl Store {
             .with("retention", retention)
             .with("consultations", consultations.len().to_string());
         let _writing = self.writing();
-        let result = (
-            &self.archive,
-            &self.customers,
-            &self.log,
-            &self.consultations,
-            &self.consult_audit,
-        )
-            .transaction(|(archive, customers, log, by_id, audit)| {
+        let result = self.journal.run(
+            (
+                &self.archive,
+                &self.customers,
+                &self.log,
+                &self.consultations,
+                &self.consult_audit,
+            ),
+            |(archive, customers, log, by_id, audit)| {
                 for (consultation, trail) in &consultations {
                     by_id.insert(&keys::consultation(consultation.id), encode(consultation))?;
                     for (key, entry) in trail {
@@ -296,7 +298,8 @@ impl Store {
                 let seq = log.generate_id()?;
                 log.insert(&keys::seq(seq), encode(&entry))?;
                 Ok(())
-            });
+            },
+        );
         tx_outcome(result).map_err(into_store_error)?;
         Ok(Erased {
             cases: erased.len(),

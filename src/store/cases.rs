@@ -5,8 +5,9 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+use sled::transaction::ConflictableTransactionError;
+
+use super::journal::TransactionalTree;
 
 use super::queue::QueueTx;
 use super::{
@@ -167,48 +168,48 @@ impl Store {
         body: impl Fn(&Tx<'_>) -> TxResult<T>,
     ) -> Result<T, ActError> {
         let _writing = self.writing();
-        let result = (
-            &self.meta,
-            &self.cases,
-            &self.customers,
-            &self.audit,
-            &self.outbox.entries,
-            &self.outbox.index,
-            &self.timers,
-            &self.once,
-            &self.report,
-            &self.consultations,
-            &self.consult_audit,
-        )
-            .transaction(
-                |(
+        let result = self.journal.run(
+            (
+                &self.meta,
+                &self.cases,
+                &self.customers,
+                &self.audit,
+                &self.outbox.entries,
+                &self.outbox.index,
+                &self.timers,
+                &self.once,
+                &self.report,
+                &self.consultations,
+                &self.consult_audit,
+            ),
+            |(
+                meta,
+                cases,
+                customers,
+                audit,
+                entries,
+                index,
+                timers,
+                once,
+                report,
+                consultations,
+                consult_audit,
+            )| {
+                body(&Tx {
                     meta,
                     cases,
                     customers,
                     audit,
-                    entries,
-                    index,
+                    outbox: QueueTx { entries, index },
                     timers,
                     once,
                     report,
                     consultations,
                     consult_audit,
-                )| {
-                    body(&Tx {
-                        meta,
-                        cases,
-                        customers,
-                        audit,
-                        outbox: QueueTx { entries, index },
-                        timers,
-                        once,
-                        report,
-                        consultations,
-                        consult_audit,
-                        zone: &self.zone,
-                    })
-                },
-            );
+                    zone: &self.zone,
+                })
+            },
+        );
         tx_outcome(result)
     }
 

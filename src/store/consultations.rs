@@ -4,9 +4,9 @@
 //! the deliveries it causes together, in the same transaction as the case it may open, so a
 //! consultation turned into a case (or opened by a check-in) is both or neither.
 
+use super::journal::TransactionalTree;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use sled::transaction::TransactionalTree;
 
 use super::cases::Tx;
 use super::{

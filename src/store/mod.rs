@@ -45,6 +45,7 @@ mod cases;
 mod consultations;
 mod contacts;
 mod flush;
+mod journal;
 mod keys;
 mod log;
 mod outbox;
@@ -276,6 +277,8 @@ pub struct Store {
     /// The zone weeks are counted in for the weekly report (see `set_report_zone`).
     zone: jiff::tz::TimeZone,
     flusher: Arc<flush::Flusher>,
+    /// Applies changes over several trees whole (see `journal`).
+    journal: Arc<journal::Journal>,
     /// Wakes the delivery worker when something is queued.
     outbox_ready: Arc<Notify>,
     /// Wakes the scheduler when a timer may have moved earlier.
@@ -387,6 +390,7 @@ impl Store {
                 }
                 other => StoreError::Sled(other),
             })?;
+        let journal = Arc::new(journal::Journal::open(&db)?);
         let meta = db.open_tree("meta")?;
         migrate(&db, &meta, path)?;
         let (outbox, work) = queues(&db)?;
@@ -412,6 +416,7 @@ impl Store {
             policy_reminded: db.open_tree("policy_reminded")?,
             zone: jiff::tz::TimeZone::UTC,
             flusher: Arc::new(flush::Flusher::new(path)),
+            journal,
             db,
             outbox_ready: Arc::new(Notify::new()),
             timers_changed: Arc::new(Notify::new()),

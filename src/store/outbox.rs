@@ -7,7 +7,6 @@ use std::borrow::Cow;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use sled::Transactional;
 
 use super::queue::{Item, Place, QueueTx, Visit};
 use super::{
@@ -347,14 +346,15 @@ impl Store {
         delivered: Delivered,
     ) -> Result<(), StoreError> {
         let writing = self.writing();
-        let result = (
-            &self.cases,
-            &self.outbox.entries,
-            &self.outbox.index,
-            &self.consultations,
-            &self.consult_threads,
-        )
-            .transaction(|(cases, entries, index, consultations, threads)| {
+        let result = self.journal.run(
+            (
+                &self.cases,
+                &self.outbox.entries,
+                &self.outbox.index,
+                &self.consultations,
+                &self.consult_threads,
+            ),
+            |(cases, entries, index, consultations, threads)| {
                 let outbox = QueueTx { entries, index };
                 outbox.remove::<OutboxEntry>(queued.seq)?;
                 if delivered == Delivered::Nothing {
@@ -411,7 +411,8 @@ impl Store {
                 }
                 cases.insert(&key, encode(&case))?;
                 Ok(())
-            });
+            },
+        );
         drop(writing);
         tx_outcome(result).map_err(into_store_error)?;
         // Deliveries that were waiting on this one (thread replies, pages) may go now.
@@ -436,10 +437,10 @@ impl Store {
         }
         {
             let _writing = self.writing();
-            let result =
-                (&self.outbox.entries, &self.outbox.index).transaction(|(entries, index)| {
-                    QueueTx { entries, index }.replace(queued.seq, &entry)
-                });
+            let result = self.journal.run(
+                (&self.outbox.entries, &self.outbox.index),
+                |(entries, index)| QueueTx { entries, index }.replace(queued.seq, &entry),
+            );
             tx_outcome(result).map_err(into_store_error)?;
         }
         Ok(())
@@ -465,14 +466,15 @@ impl Store {
             what: queued.entry.effect.name().to_owned(),
             reason: reason.to_owned(),
         };
-        let result = (
-            &self.outbox.entries,
-            &self.outbox.index,
-            &self.dead,
-            &self.audit,
-            &self.consult_audit,
-        )
-            .transaction(|(entries, index, dead, audit, consult_audit)| {
+        let result = self.journal.run(
+            (
+                &self.outbox.entries,
+                &self.outbox.index,
+                &self.dead,
+                &self.audit,
+                &self.consult_audit,
+            ),
+            |(entries, index, dead, audit, consult_audit)| {
                 QueueTx { entries, index }.remove::<OutboxEntry>(queued.seq)?;
                 dead.insert(&keys::seq(queued.seq), encode(&letter))?;
                 let notice = notice.clone();
@@ -487,7 +489,8 @@ impl Store {
                     )?,
                 }
                 Ok(())
-            });
+            },
+        );
         drop(writing);
         tx_outcome(result).map_err(into_store_error)?;
         self.flush().await?;

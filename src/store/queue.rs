@@ -17,10 +17,10 @@
 
 use std::borrow::Cow;
 
+use super::journal::TransactionalTree;
 use jiff::Timestamp;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sled::transaction::TransactionalTree;
 
 use super::{StoreError, TxResult, decode, encode, keys, tx_decode};
 use crate::domain::CaseId;
@@ -148,9 +148,10 @@ impl QueueTx<'_> {
     /// Removes entry `seq` (delivered, done or dead); the next of its lane becomes due.
     /// Nothing happens if it is gone already.
     pub fn remove<I: Item>(&self, seq: u64) -> TxResult<()> {
-        let Some(bytes) = self.entries.remove(&keys::seq(seq))? else {
+        let Some(bytes) = self.entries.get(keys::seq(seq))? else {
             return Ok(());
         };
+        self.entries.remove(&keys::seq(seq))?;
         let item: I = tx_decode(I::TREE, &bytes)?;
         let place = item.place();
         self.index
@@ -185,18 +186,16 @@ impl QueueTx<'_> {
     /// Writes `item` over entry `seq` (a retry's new time and attempt count), moving its
     /// place among the due if it is a lane's head.
     pub fn replace<I: Item>(&self, seq: u64, item: &I) -> TxResult<()> {
-        let Some(bytes) = self.entries.insert(&keys::seq(seq), encode(item))? else {
+        let Some(bytes) = self.entries.get(keys::seq(seq))? else {
             // Delivered meanwhile: do not bring it back.
-            self.entries.remove(&keys::seq(seq))?;
             return Ok(());
         };
+        self.entries.insert(&keys::seq(seq), encode(item))?;
         let old: I = tx_decode(I::TREE, &bytes)?;
         let (was, now) = (old.place(), item.place());
-        if self
-            .index
-            .remove(due_key(&was.budget, was.not_before, seq))?
-            .is_some()
-        {
+        let was_due = due_key(&was.budget, was.not_before, seq);
+        if self.index.get(&was_due)?.is_some() {
+            self.index.remove(was_due)?;
             self.index
                 .insert(due_key(&now.budget, now.not_before, seq), &[])?;
         }

@@ -16,10 +16,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::journal::TransactionalTree;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
-use sled::transaction::TransactionalTree;
 
 use super::{Store, StoreError, TxResult, decode, encode, keys, tx_decode};
 use crate::domain::{

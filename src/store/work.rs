@@ -5,7 +5,6 @@
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use sled::Transactional;
 
 use super::queue::{Item, Place, QueueTx, Visit};
 use super::{Once, Store, StoreError, encode, into_store_error, keys, tx_outcome};
@@ -82,7 +81,8 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let key = keys::once("event", event_id);
         let writing = self.writing();
-        let result = (&self.once, &self.work.entries, &self.work.index).transaction(
+        let result = self.journal.run(
+            (&self.once, &self.work.entries, &self.work.index),
             |(once, entries, index)| {
                 if once.get(&key)?.is_some() {
                     return Ok(false);
@@ -143,9 +143,10 @@ impl Store {
     pub async fn work_done(&self, seq: u64) -> Result<(), StoreError> {
         {
             let _writing = self.writing();
-            let result = (&self.work.entries, &self.work.index).transaction(|(entries, index)| {
-                QueueTx { entries, index }.remove::<WorkEntry>(seq)
-            });
+            let result = self.journal.run(
+                (&self.work.entries, &self.work.index),
+                |(entries, index)| QueueTx { entries, index }.remove::<WorkEntry>(seq),
+            );
             tx_outcome(result).map_err(into_store_error)?;
         }
         self.flush().await
@@ -164,8 +165,10 @@ impl Store {
         entry.not_before = not_before;
         {
             let _writing = self.writing();
-            let result = (&self.work.entries, &self.work.index)
-                .transaction(|(entries, index)| QueueTx { entries, index }.replace(seq, &entry));
+            let result = self.journal.run(
+                (&self.work.entries, &self.work.index),
+                |(entries, index)| QueueTx { entries, index }.replace(seq, &entry),
+            );
             tx_outcome(result).map_err(into_store_error)?;
         }
         self.flush().await
