@@ -191,7 +191,7 @@ impl Journal {
             }
         };
         drop(view);
-        let writes = change.writes.take();
+        let writes = last_of_each(change.writes.take());
         let trees = trees.trees();
         match writes.as_slice() {
             [] => {}
@@ -227,6 +227,19 @@ impl Journal {
         self.tree.remove(IN_FLIGHT)?;
         Ok(true)
     }
+}
+
+/// The writes that matter: a key written twice in a change (a queue's depth after each
+/// of a case's three deliveries) is written once, at its last place.
+fn last_of_each(writes: Vec<Write>) -> Vec<Write> {
+    let mut seen = std::collections::HashSet::with_capacity(writes.len());
+    let mut kept: Vec<Write> = writes
+        .into_iter()
+        .rev()
+        .filter(|w| seen.insert((w.tree, w.key.clone())))
+        .collect();
+    kept.reverse();
+    kept
 }
 
 fn apply(tree: &sled::Tree, w: &Write) -> Result<(), sled::Error> {
@@ -321,6 +334,34 @@ mod tests {
         assert_eq!(b.get("x").unwrap(), None);
         assert_eq!(b.get("y").unwrap(), Some(IVec::from("2")));
         assert!(journal.tree.is_empty(), "the record is gone once applied");
+    }
+
+    #[test]
+    fn a_key_written_twice_is_written_once_at_its_last_place() {
+        let w = |tree, key: &str, value: Option<&str>| Write {
+            tree,
+            key: IVec::from(key),
+            value: value.map(IVec::from),
+        };
+        let kept = last_of_each(vec![
+            w(0, "n", Some("1")),
+            w(0, "a", Some("x")),
+            w(1, "n", Some("other tree")),
+            w(0, "n", Some("2")),
+            w(0, "a", None),
+        ]);
+        let kept: Vec<_> = kept
+            .iter()
+            .map(|w| (w.tree, w.key.clone(), w.value.clone()))
+            .collect();
+        assert_eq!(
+            kept,
+            vec![
+                (1, IVec::from("n"), Some(IVec::from("other tree"))),
+                (0, IVec::from("n"), Some(IVec::from("2"))),
+                (0, IVec::from("a"), None),
+            ]
+        );
     }
 
     #[test]

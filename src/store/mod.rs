@@ -78,7 +78,7 @@ pub use report::{Posting, ReportState, WeekFigures};
 pub use work::{Work, WorkEntry};
 
 /// The layout this build reads and writes. Bump it with a migration in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// Rewrites a store's layout from one schema version to the next.
 type Migration = fn(&sled::Db) -> Result<(), StoreError>;
@@ -94,6 +94,7 @@ const MIGRATIONS: &[Migration] = &[
     policy_acknowledgements,
     prevention_notes,
     prevention_recorded,
+    pending_per_case,
 ];
 
 /// Version 7 (issue 13) adds consultations (`consultation_by_id`, `audit_by_consultation`,
@@ -129,6 +130,13 @@ fn prevention_notes(_db: &sled::Db) -> Result<(), StoreError> {
 /// so an older build, which could not read those entries, refuses the store.
 fn prevention_recorded(_db: &sled::Db) -> Result<(), StoreError> {
     Ok(())
+}
+
+/// Version 11 (issue 16) keeps what is pending for a case under one index key per case
+/// (`C` case -> its sequence numbers) instead of one per entry, so a case's deliveries
+/// write it once. The indexes are rebuilt from the entries, as version 5 built them.
+fn pending_per_case(db: &sled::Db) -> Result<(), StoreError> {
+    queue_indexes(db)
 }
 
 /// Version 5 indexes the outbox and the event work (lanes, due heads by rate budget,

@@ -8,7 +8,8 @@
 //! - `D` budget 0x00 not_before seq -> (): the head of each lane (and every entry that has
 //!   no lane), grouped by the rate budget it spends and ordered by when it is due, so a
 //!   pass visits each budget once and reads only what is due in the budgets it can spend;
-//! - `C` case seq -> (): what is still pending for each case (the archive asks);
+//! - `C` case -> the sequence numbers still pending for that case (the archive asks);
+//!   one key per case, so a case's three deliveries write it once
 //! - `N` -> how many entries wait (metrics, the demo, tests).
 //!
 //! A pass therefore costs in proportion to the budgets and to what it takes, not to the
@@ -78,11 +79,10 @@ fn due_key(budget: &str, not_before: Timestamp, seq: u64) -> Vec<u8> {
     key
 }
 
-fn case_key(case: CaseId, seq: u64) -> [u8; 17] {
-    let mut key = [0; 17];
+fn case_key(case: CaseId) -> [u8; 9] {
+    let mut key = [0; 9];
     key[0] = CASE;
-    key[1..9].copy_from_slice(&keys::case(case));
-    key[9..].copy_from_slice(&keys::seq(seq));
+    key[1..].copy_from_slice(&keys::case(case));
     key
 }
 
@@ -139,7 +139,10 @@ impl QueueTx<'_> {
                 .insert(due_key(&place.budget, place.not_before, seq), &[])?;
         }
         if let Some(case) = place.case {
-            self.index.insert(&case_key(case, seq), &[])?;
+            let key = case_key(case);
+            let mut pending = self.index.get(key)?.map(|v| v.to_vec()).unwrap_or_default();
+            pending.extend_from_slice(&keys::seq(seq));
+            self.index.insert(&key, pending)?;
         }
         self.add_depth(1)?;
         Ok(seq)
@@ -157,7 +160,17 @@ impl QueueTx<'_> {
         self.index
             .remove(due_key(&place.budget, place.not_before, seq))?;
         if let Some(case) = place.case {
-            self.index.remove(&case_key(case, seq))?;
+            let key = case_key(case);
+            let pending = self.index.get(key)?.map(|v| v.to_vec()).unwrap_or_default();
+            let rest: Vec<u8> = seqs(&pending)
+                .filter(|&s| s != seq)
+                .flat_map(u64::to_be_bytes)
+                .collect();
+            if rest.is_empty() {
+                self.index.remove(&key)?;
+            } else {
+                self.index.insert(&key, rest)?;
+            }
         }
         if let Some(lane) = place.lane {
             let key = lane_key(lane);
@@ -254,9 +267,7 @@ impl Queue {
 
     /// Whether anything is pending for `case`.
     pub fn pending_for(&self, case: CaseId) -> Result<bool, StoreError> {
-        let mut prefix = vec![CASE];
-        prefix.extend_from_slice(&keys::case(case));
-        Ok(self.index.scan_prefix(prefix).next().transpose()?.is_some())
+        Ok(self.index.get(case_key(case))?.is_some())
     }
 
     /// Visits the due entries, budget by budget, until `limit` are taken: `room(budget)`
@@ -340,6 +351,7 @@ impl Queue {
         self.index.clear()?;
         let mut batch = sled::Batch::default();
         let mut lanes: std::collections::HashMap<String, Vec<u8>> = Default::default();
+        let mut cases: std::collections::HashMap<CaseId, Vec<u8>> = Default::default();
         let mut depth = 0u64;
         for kv in self.entries.iter() {
             let (key, value) = kv?;
@@ -359,12 +371,18 @@ impl Queue {
                 batch.insert(due_key(&place.budget, place.not_before, seq), &[]);
             }
             if let Some(case) = place.case {
-                batch.insert(&case_key(case, seq), &[]);
+                cases
+                    .entry(case)
+                    .or_default()
+                    .extend_from_slice(&keys::seq(seq));
             }
             depth += 1;
         }
         for (lane, waiting) in lanes {
             batch.insert(lane_key(&lane), waiting);
+        }
+        for (case, pending) in cases {
+            batch.insert(&case_key(case), pending);
         }
         batch.insert(DEPTH, &keys::seq(depth));
         self.index.apply_batch(batch)?;

@@ -1023,6 +1023,59 @@ async fn a_schema_4_store_gets_its_queue_indexes_on_open() {
     assert_eq!(store.work_due(at, 10).unwrap().0.len(), work_before);
 }
 
+/// Schema 10 kept one `C` key per pending entry; 11 keeps one per case. A schema-10 store
+/// gets the new keys on open and still knows what each case has pending.
+#[tokio::test]
+async fn a_schema_10_store_gets_one_pending_key_per_case_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s");
+    let at = stamp("UAGENT1", 0).at;
+    let ids = {
+        let store = Store::open(&path, 1 << 20).unwrap();
+        let mut ids = Vec::new();
+        for customer in ["c1", "c2"] {
+            let opened = store
+                .open_case(new_case(customer), at, &rules(), None)
+                .await
+                .unwrap();
+            ids.push(opened.case.id);
+        }
+        // What schema 10 wrote: `C` case seq -> () for each entry.
+        let index = &store.outbox.index;
+        let per_case: Vec<_> = index.scan_prefix(b"C").map(|kv| kv.unwrap()).collect();
+        assert_eq!(per_case.len(), 2, "one key per case now");
+        for (key, value) in per_case {
+            index.remove(&key).unwrap();
+            for seq in value.chunks_exact(8) {
+                index.insert([&key[..], seq].concat(), &[]).unwrap();
+            }
+        }
+        store
+            .meta
+            .insert(keys::SCHEMA_VERSION, encode(&10u32))
+            .unwrap();
+        store.db.flush().unwrap();
+        ids
+    };
+    let store = open_when_released(&path).unwrap();
+    let keys: Vec<_> = store
+        .outbox
+        .index
+        .scan_prefix(b"C")
+        .map(|kv| kv.unwrap().0.len())
+        .collect();
+    assert_eq!(keys, vec![9, 9], "one key per case, none per entry");
+    for id in ids {
+        assert!(store.outbox.pending_for(id).unwrap(), "{id} has deliveries");
+    }
+    assert!(
+        !store
+            .outbox
+            .pending_for(crate::domain::CaseId::new(99))
+            .unwrap()
+    );
+}
+
 /// The point of the index: with the escalation channel's budget spent, a pass does not
 /// read the cards waiting for it, however many there are.
 #[tokio::test]
