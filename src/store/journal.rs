@@ -23,6 +23,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use sled::IVec;
 use sled::transaction::{
@@ -37,6 +38,9 @@ pub(super) struct Journal {
     db: sled::Db,
     tree: sled::Tree,
     one_at_a_time: Mutex<()>,
+    /// Set when applying a change failed half way (a storage error): the next change
+    /// finishes it first.
+    interrupted: AtomicBool,
 }
 
 /// One write of a change: tree `tree` (its place in the change's trees) now holds `value`
@@ -151,6 +155,7 @@ impl Journal {
             db: db.clone(),
             tree: db.open_tree("journal")?,
             one_at_a_time: Mutex::new(()),
+            interrupted: AtomicBool::new(false),
         };
         if journal.finish_interrupted()? {
             tracing::warn!("finished a change a crash had interrupted");
@@ -171,7 +176,10 @@ impl Journal {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         // A change whose applying failed half way (a storage error) is finished first,
         // so this one reads whole state.
-        self.finish_interrupted()?;
+        if self.interrupted.load(Ordering::Acquire) {
+            self.finish_interrupted()?;
+            self.interrupted.store(false, Ordering::Release);
+        }
         let change = Rc::new(Change {
             db: self.db.clone(),
             writes: RefCell::new(Vec::new()),
@@ -198,10 +206,11 @@ impl Journal {
             [one] => apply(&trees[one.tree], one)?,
             _ => {
                 self.tree.insert(IN_FLIGHT, encode(&trees, &writes))?;
-                for w in &writes {
-                    apply(&trees[w.tree], w)?;
+                let applied = writes.iter().try_for_each(|w| apply(&trees[w.tree], w));
+                if let Err(e) = applied.and_then(|()| self.tree.remove(IN_FLIGHT).map(drop)) {
+                    self.interrupted.store(true, Ordering::Release);
+                    return Err(TransactionError::Storage(e));
                 }
-                self.tree.remove(IN_FLIGHT)?;
             }
         }
         Ok(answer)
