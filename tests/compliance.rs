@@ -19,7 +19,7 @@ use escalation_bot::domain::{CaseId, CaseState};
 use escalation_bot::i18n::Locale;
 use escalation_bot::operations;
 use jiff::Timestamp;
-use slack_standin::{Answer, Fault, Membership, Message, Person};
+use slack_standin::{Answer, Fault, Message};
 
 const POLICY_URL: &str = "https://intranet.example.com/kasuhara";
 
@@ -765,14 +765,7 @@ async fn the_quarters_figures_are_the_history_built_by_hand() {
 #[tokio::test]
 async fn the_summary_is_for_executives_managers_and_the_desk_in_the_configured_language() {
     let (bot, _clock) = bot_at("2026-10-05 10:00", with_desk_ja).await;
-    bot.slack.add_person(
-        "U0GUEST1",
-        Person {
-            name: "guest".into(),
-            team: slack_standin::web_api::TEAM_ID.into(),
-            membership: Membership::Guest,
-        },
-    );
+    bot.slack.add_guest("U0GUEST1", "guest");
     bot.slack.join(SUPPORT, "U0GUEST1");
     let opened = bot
         .escalate(AGENT, "cust-1 verbal-abuse 電話で罵倒された")
@@ -880,6 +873,22 @@ fn staff_figures(json: &serde_json::Value) -> [serde_json::Value; 4] {
     .map(|key| json["policy"][key].clone())
 }
 
+/// `staff_figures` of a report that counted the staff of the user group.
+fn counted_of(staff: u64, acknowledged: u64) -> [serde_json::Value; 4] {
+    [
+        serde_json::json!(staff),
+        serde_json::json!(acknowledged),
+        serde_json::json!("user-group"),
+        serde_json::Value::Null,
+    ]
+}
+
+/// `staff_figures` of a report that could not count the staff, and why.
+fn not_counted(why: &str) -> [serde_json::Value; 4] {
+    let null = serde_json::Value::Null;
+    [null.clone(), null.clone(), null, serde_json::json!(why)]
+}
+
 /// Group 1 says how many of the staff acknowledged the policy in force: the staff group
 /// has five members, one a guest who is not staff; three of the four staff acknowledged,
 /// and an executive outside the group did too (counted among "anyone", not among the
@@ -889,14 +898,7 @@ fn staff_figures(json: &serde_json::Value) -> [serde_json::Value; 4] {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_report_counts_the_staff_who_acknowledged_as_n_of_m() {
     let (mut bot, clock) = bot_at("2026-09-10 10:00", with_staff_group).await;
-    bot.slack.add_person(
-        GUEST,
-        Person {
-            name: "guest".into(),
-            team: slack_standin::web_api::TEAM_ID.into(),
-            membership: Membership::Guest,
-        },
-    );
+    bot.slack.add_guest(GUEST, "guest");
     bot.slack
         .add_usergroup(STAFF_GROUP, &[AGENT, AGENT2, GUEST, LEAD, MGR1]);
     for user in [AGENT, AGENT2, EXEC1] {
@@ -932,16 +934,7 @@ async fn the_report_counts_the_staff_who_acknowledged_as_n_of_m() {
     assert!(md.contains(counted), "{md}");
     let json =
         printed_json(&run_cli(work.path(), &["compliance-report", "--format", "json"]).await);
-    assert_eq!(
-        staff_figures(&json),
-        [
-            serde_json::json!(4),
-            serde_json::json!(3),
-            serde_json::json!("user-group"),
-            serde_json::Value::Null
-        ],
-        "{json:#}"
-    );
+    assert_eq!(staff_figures(&json), counted_of(4, 3), "{json:#}");
     assert_eq!(json["policy"]["acknowledged"], 4, "anyone who acknowledged");
     assert_eq!(json["policy"]["staff_counted_at"], "2026-10-05T01:00:00Z");
     let csv = run_cli(work.path(), &["compliance-report", "--format", "csv"]).await;
@@ -978,12 +971,7 @@ async fn the_report_counts_the_staff_who_acknowledged_as_n_of_m() {
         printed_json(&run_cli(work.path(), &["compliance-report", "--format", "json"]).await);
     assert_eq!(
         staff_figures(&json),
-        [
-            serde_json::Value::Null,
-            serde_json::Value::Null,
-            serde_json::Value::Null,
-            serde_json::json!("slack-failed")
-        ],
+        not_counted("slack-failed"),
         "{json:#}"
     );
     assert_eq!(json["policy"]["acknowledged"], 4);
@@ -1015,12 +1003,7 @@ async fn the_report_counts_the_staff_who_acknowledged_as_n_of_m() {
     );
     assert_eq!(
         staff_figures(&json),
-        [
-            serde_json::json!(4),
-            serde_json::json!(3),
-            serde_json::json!("user-group"),
-            serde_json::Value::Null
-        ],
+        counted_of(4, 3),
         "the same keys and values in Japanese: {json:#}"
     );
     let csv = run_cli_with(
@@ -1058,16 +1041,7 @@ async fn the_report_counts_the_staff_who_acknowledged_as_n_of_m() {
     );
     let json =
         printed_json(&run_cli(work.path(), &["compliance-report", "--format", "json"]).await);
-    assert_eq!(
-        staff_figures(&json),
-        [
-            serde_json::Value::Null,
-            serde_json::Value::Null,
-            serde_json::Value::Null,
-            serde_json::json!("no-token")
-        ],
-        "{json:#}"
-    );
+    assert_eq!(staff_figures(&json), not_counted("no-token"), "{json:#}");
     assert_eq!(
         json["policy"]["acknowledged"], 4,
         "what the store knows stays"

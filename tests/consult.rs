@@ -13,7 +13,7 @@ use escalation_bot::domain::{
     AnsweredBy, CaseId, ConsultEvent, ConsultSource, ConsultState, Source, Week,
 };
 use escalation_bot::i18n::Locale;
-use slack_standin::{Author, Membership, Person, web_api::TEAM_ID};
+use slack_standin::{Author, web_api::TEAM_ID};
 
 async fn bot_with_desk(channel: bool, locale: Locale) -> TestBot {
     let tweak: fn(&mut escalation_bot::config::Settings) = if channel {
@@ -136,14 +136,7 @@ async fn a_consultation_reaches_the_desk_alone_and_the_desk_answers_and_closes_i
         );
     }
     // A customer (a guest in the channel) gets nothing at all.
-    bot.slack.add_person(
-        "U0GUEST1",
-        Person {
-            name: "guest".into(),
-            team: TEAM_ID.into(),
-            membership: Membership::Guest,
-        },
-    );
+    bot.slack.add_guest("U0GUEST1", "guest");
     bot.click("U0GUEST1", &card, "consult_close").await;
     bot.settle().await;
     assert!(bot.ephemerals_for("U0GUEST1").is_empty());

@@ -16,7 +16,6 @@ use escalation_bot::config::Settings;
 use jiff::{SignedDuration, Timestamp};
 use slack_standin::Message;
 use slack_standin::sender::Answer;
-use slack_standin::web_api::{Membership, Person};
 
 const GUEST: &str = "U0GUEST1";
 const GROUP: &str = "S0STAFF";
@@ -33,14 +32,7 @@ async fn bot_with_group(clock: Arc<ManualClock>) -> TestBot {
         ..Options::default()
     })
     .await;
-    bot.slack.add_person(
-        GUEST,
-        Person {
-            name: "guest".into(),
-            team: slack_standin::web_api::TEAM_ID.into(),
-            membership: Membership::Guest,
-        },
-    );
+    bot.slack.add_guest(GUEST, "guest");
     bot.slack
         .add_usergroup(GROUP, &[AGENT, AGENT2, GUEST, MGR1]);
     bot

@@ -15,8 +15,7 @@ use escalation_bot::domain::compliance::{NotCounted, Period, Staff};
 use escalation_bot::domain::{CaseId, CaseState, Event, Notice};
 use escalation_bot::report::compliance::ComplianceReport;
 use jiff::{SignedDuration, Timestamp};
-use slack_standin::web_api::TEAM_ID;
-use slack_standin::{Membership, Message, Person};
+use slack_standin::Message;
 
 /// A guest of our own workspace.
 const GUEST: &str = "U0GUEST";
@@ -40,14 +39,7 @@ async fn bot() -> (TestBot, Arc<ManualClock>) {
     })
     .await;
     bot.add_desk();
-    bot.slack.add_person(
-        GUEST,
-        Person {
-            name: "guest".into(),
-            team: TEAM_ID.into(),
-            membership: Membership::Guest,
-        },
-    );
+    bot.slack.add_guest(GUEST, "guest");
     // The reporter, the desk and the guest see the escalation channel here, so a refusal
     // has somewhere to be said.
     for person in [AGENT, HR1, GUEST] {

@@ -274,6 +274,18 @@ impl StandIn {
         );
     }
 
+    /// A guest of our workspace (a customer invited into a support channel).
+    pub fn add_guest(&self, id: &str, name: &str) {
+        self.add_person(
+            id,
+            Person {
+                name: name.into(),
+                team: TEAM_ID.into(),
+                membership: Membership::Guest,
+            },
+        );
+    }
+
     /// Anyone: a guest, someone of another workspace, a bot, a deactivated account.
     pub fn add_person(&self, id: &str, person: Person) {
         lock(&self.state).users.insert(id.into(), person);
