@@ -124,6 +124,9 @@ fn the_demo_runs_the_whole_flow_without_a_workspace() {
         "Approved by @Hiro",
         "Thank you for reporting it",
         "Customers terminated: 1 of 350",
+        // The compliance summary, from the same store.
+        "Customer harassment measures: compliance report",
+        "Cases decided: 2: acted on 2, no action (not harassment) 0.",
     ] {
         assert!(
             transcript.contains(expected),
@@ -155,6 +158,8 @@ fn the_demo_speaks_japanese_when_configured() {
         "集計期間：",
         "（日）、日本時間",
         "契約解除した顧客：350社中 1社",
+        "カスタマーハラスメント対策の実施状況報告",
+        "判断した案件：2件。うち措置あり 2件、措置なし（カスハラ非該当） 0件。",
         // The native chart names its categories: no numbered legend.
         "📊 12月",
         "までの12週間の区分別新規案件\n      暴言・侮辱：0、",

@@ -492,6 +492,25 @@ async fn play<W: Write>(d: &mut Demo<'_, W>) -> anyhow::Result<()> {
     d.answer(MANAGER, &answer)?;
 
     d.step(
+        "Hiro asks for this month's compliance summary: the record of the measures the 2026 law \
+         asks employers to take, the same as `escalation-bot compliance-report` gives.",
+        "森さんが、今月の実施状況を確認します。2026年の法改正で事業主に求められる措置の記録で、\
+         `escalation-bot compliance-report` と同じ内容です。",
+    )?;
+    let today = d
+        .app
+        .context()
+        .clock
+        .now()
+        .to_zoned(d.app.context().settings.report.schedule.zone.clone())
+        .date();
+    let month = format!("compliance {} {today}", today.first_of_month());
+    d.line(&format!("    /escalate {month}\n"))?;
+    let answer = d.sender.command(MANAGER, SUPPORT, &month).await;
+    d.answer(MANAGER, &answer)?;
+    d.settle().await?;
+
+    d.step(
         "Every Monday at 09:00 (in the configured time zone), leadership gets the week's report with a \
          chart. Here is this week's, posted now as `escalation-bot report --post` would.",
         "毎週月曜 9:00（設定したタイムゾーンの時刻）に、経営層のチャンネルへ週次報告とグラフが\
