@@ -102,43 +102,39 @@ impl Store {
 
     /// Moves closed cases of one block, their audit entries with them, atomically.
     fn archive_block(&self, block: [u8; 8], ids: &[CaseId]) -> Result<usize, StoreError> {
-        // Transactions cannot scan: the audit keys are read first. A closed case with no
-        // delivery pending gets no new entries (people's actions are refused; only a dead
-        // letter, which needs a pending delivery, could add one), so they are all of them.
-        let mut audit_keys = Vec::with_capacity(ids.len());
-        for &id in ids {
-            let keys: Vec<sled::IVec> = self
-                .audit
-                .scan_prefix(keys::case(id))
-                .keys()
-                .collect::<Result<_, _>>()?;
-            audit_keys.push(keys);
-        }
         let _writing = self.writing();
         let result = self.journal.run(
-            (&self.cases, &self.audit, &self.archive),
-            |(cases, audit, archive)| {
+            // The block first, then the removals: a reader never finds the case nowhere.
+            (&self.archive, &self.cases, &self.audit),
+            |(archive, cases, audit)| {
                 let mut packed: Vec<Archived> = match archive.get(block)? {
                     Some(v) => tx_decode("archive_by_block", &v)?,
                     None => Vec::new(),
                 };
                 let mut moved = 0;
-                for (&id, audit_keys) in ids.iter().zip(&audit_keys) {
+                for &id in ids {
                     let Some(bytes) = cases.get(keys::case(id))? else {
                         continue;
                     };
                     let case: Case = tx_decode("case_by_id", &bytes)?;
-                    if !case.is_closed() {
+                    // Chosen outside the change: still closed, with no check-in to come
+                    // and nothing to deliver?
+                    let pending = self.outbox.pending_for(id).map_err(|e| match e {
+                        StoreError::Sled(e) => ConflictableTransactionError::Storage(e),
+                        other => ConflictableTransactionError::Abort(Abort::Corrupt(
+                            "outbox_index",
+                            other.to_string(),
+                        )),
+                    })?;
+                    if !case.is_closed() || case.next.is_some() || pending {
                         continue;
                     }
-                    let mut timeline = Vec::with_capacity(audit_keys.len());
-                    for key in audit_keys {
-                        let Some(v) = audit.get(key)? else {
-                            return Err(ConflictableTransactionError::Abort(Abort::Corrupt(
-                                "audit_by_case",
-                                format!("case {id}'s audit entry vanished while archiving"),
-                            )));
-                        };
+                    // Read here, inside the change: every audit write goes through a
+                    // change, so none can come between this scan and the move (a refusal
+                    // on a closed case's button still writes one).
+                    let mut timeline = Vec::new();
+                    for entry in self.audit.scan_prefix(keys::case(id)) {
+                        let (key, v) = entry.map_err(ConflictableTransactionError::Storage)?;
                         timeline.push(tx_decode::<AuditEntry>("audit_by_case", &v)?.event);
                         audit.remove(key)?;
                     }

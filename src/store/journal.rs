@@ -6,21 +6,26 @@
 //! was most of a case's CPU (README "Performance").
 //!
 //! Instead, one change at a time (a mutex) runs its body against a buffer: reads see the
-//! change's own writes first, then the trees. If the body succeeds, the whole list of
-//! writes is stored as one record under one key (sled makes a single insert atomic), the
-//! writes are applied as plain inserts and removes, and the record is removed. sled
-//! recovers a prefix of its log after a crash, so a crash can leave at most the last
+//! change's own writes first, then the trees. If the body succeeds, its writes (the last
+//! one of each key) are stored as one record under one key (sled makes a single insert
+//! atomic), applied as plain inserts and removes, and the record is removed. sled recovers
+//! an unbroken prefix of its log after a crash, so a crash can leave at most the last
 //! change half applied, and then its record is still there: opening the store applies it
 //! again (every write is "this key now holds this value", so applying twice is the same
 //! as once). A change of one write skips the record: that insert is atomic already.
 //!
+//! The writes are applied tree by tree, in the order the change names its trees: a change
+//! names the records people read (the case, its archive block) before the queue that acts
+//! on them, so a delivery never starts from a case that does not show the change yet.
+//! Readers outside a change may still see one half applied (the case before its
+//! customer); every read-modify-write runs inside a change, where the mutex makes it see
+//! whole changes. Every write to the trees a change spans goes through a change.
+//!
 //! The API mirrors sled's transactional trees (`get`, `insert`, `remove`, `generate_id`,
 //! errors as `ConflictableTransactionError`), so transaction bodies read as before.
-//!
-//! Readers outside a change may see one half applied (the case before its customer); every
-//! read-modify-write runs inside a change, where the mutex makes it see whole changes.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -33,13 +38,17 @@ use sled::transaction::{
 /// The one key of the `journal` tree: the change being applied, if any.
 const IN_FLIGHT: &[u8] = b"in_flight";
 
+/// The first byte of a record: its format. A record of another format (a newer build's,
+/// left by a crash) is refused rather than misread.
+const FORMAT: u8 = 1;
+
 /// Runs changes over several trees, one at a time.
 pub(super) struct Journal {
     db: sled::Db,
     tree: sled::Tree,
     one_at_a_time: Mutex<()>,
-    /// Set when applying a change failed half way (a storage error): the next change
-    /// finishes it first.
+    /// Set while a change is applied, and left set if applying it failed half way (a
+    /// storage error, a panic): the next change finishes it first.
     interrupted: AtomicBool,
 }
 
@@ -51,10 +60,12 @@ struct Write {
     value: Option<IVec>,
 }
 
-/// What a change's trees share: its writes in the order they were made.
+/// What a change's trees share: its writes in the order they were made, and where the
+/// last write of each key is.
 pub(super) struct Change {
     db: sled::Db,
     writes: RefCell<Vec<Write>>,
+    last: RefCell<HashMap<(usize, IVec), usize>>,
 }
 
 /// A tree seen from inside a change.
@@ -69,16 +80,16 @@ type Unabortable<T> = Result<T, UnabortableTransactionError>;
 impl TransactionalTree {
     /// The value at `key`: this change's last write to it, or the tree's.
     pub fn get<K: AsRef<[u8]>>(&self, key: K) -> Unabortable<Option<IVec>> {
-        let key = key.as_ref();
-        let writes = self.change.writes.borrow();
-        if let Some(w) = writes
-            .iter()
-            .rev()
-            .find(|w| w.tree == self.place && w.key == key)
-        {
-            return Ok(w.value.clone());
+        let key = IVec::from(key.as_ref());
+        let at = self
+            .change
+            .last
+            .borrow()
+            .get(&(self.place, key.clone()))
+            .copied();
+        if let Some(at) = at {
+            return Ok(self.change.writes.borrow()[at].value.clone());
         }
-        drop(writes);
         Ok(self.tree.get(key)?)
     }
 
@@ -105,7 +116,12 @@ impl TransactionalTree {
     }
 
     fn write(&self, key: IVec, value: Option<IVec>) {
-        self.change.writes.borrow_mut().push(Write {
+        let mut writes = self.change.writes.borrow_mut();
+        self.change
+            .last
+            .borrow_mut()
+            .insert((self.place, key.clone()), writes.len());
+        writes.push(Write {
             tree: self.place,
             key,
             value,
@@ -183,34 +199,37 @@ impl Journal {
         let change = Rc::new(Change {
             db: self.db.clone(),
             writes: RefCell::new(Vec::new()),
+            last: RefCell::new(HashMap::new()),
         });
         let view = trees.view(&change);
-        let answer = loop {
-            match body(&view) {
-                Ok(answer) => break answer,
-                Err(ConflictableTransactionError::Abort(e)) => {
-                    return Err(TransactionError::Abort(e));
-                }
-                Err(ConflictableTransactionError::Storage(e)) => {
-                    return Err(TransactionError::Storage(e));
-                }
-                // Nothing here conflicts; a body that says so anyway starts again.
-                Err(_) => change.writes.borrow_mut().clear(),
+        let answer = match body(&view) {
+            Ok(answer) => answer,
+            Err(ConflictableTransactionError::Abort(e)) => return Err(TransactionError::Abort(e)),
+            Err(ConflictableTransactionError::Storage(e)) => {
+                return Err(TransactionError::Storage(e));
+            }
+            // Nothing here conflicts: one change runs at a time.
+            Err(_) => {
+                return Err(TransactionError::Storage(sled::Error::ReportableBug(
+                    "a change's body reported a conflict".into(),
+                )));
             }
         };
         drop(view);
-        let writes = last_of_each(change.writes.take());
+        let writes = in_order(change.writes.take(), change.last.take());
         let trees = trees.trees();
         match writes.as_slice() {
             [] => {}
             [one] => apply(&trees[one.tree], one)?,
             _ => {
                 self.tree.insert(IN_FLIGHT, encode(&trees, &writes))?;
-                let applied = writes.iter().try_for_each(|w| apply(&trees[w.tree], w));
-                if let Err(e) = applied.and_then(|()| self.tree.remove(IN_FLIGHT).map(drop)) {
-                    self.interrupted.store(true, Ordering::Release);
-                    return Err(TransactionError::Storage(e));
+                // Left set if this panics or fails half way: the next change finishes it.
+                self.interrupted.store(true, Ordering::Release);
+                for w in &writes {
+                    apply(&trees[w.tree], w)?;
                 }
+                self.tree.remove(IN_FLIGHT)?;
+                self.interrupted.store(false, Ordering::Release);
             }
         }
         Ok(answer)
@@ -223,7 +242,9 @@ impl Journal {
         };
         let Some(writes) = decode(&record) else {
             return Err(sled::Error::Unsupported(
-                "the store's journal holds a torn change; restore the last backup".into(),
+                "the store's journal holds a change this build cannot read (torn, or written \
+                 by a newer build); restore the last backup"
+                    .into(),
             ));
         };
         for (tree, key, value) in writes {
@@ -238,17 +259,17 @@ impl Journal {
     }
 }
 
-/// The writes that matter: a key written twice in a change (a queue's depth after each
-/// of a case's three deliveries) is written once, at its last place.
-fn last_of_each(writes: Vec<Write>) -> Vec<Write> {
-    let mut seen = std::collections::HashSet::with_capacity(writes.len());
-    let mut kept: Vec<Write> = writes
+/// The writes that matter, in the order they are applied: the last write of each key (a
+/// queue's depth after each of a case's three deliveries is written once), tree by tree
+/// in the order the change named its trees, and in the order they were made within one.
+fn in_order(writes: Vec<Write>, last: HashMap<(usize, IVec), usize>) -> Vec<Write> {
+    let mut kept: Vec<(usize, Write)> = writes
         .into_iter()
-        .rev()
-        .filter(|w| seen.insert((w.tree, w.key.clone())))
+        .enumerate()
+        .filter(|(at, w)| last.get(&(w.tree, w.key.clone())) == Some(at))
         .collect();
-    kept.reverse();
-    kept
+    kept.sort_by_key(|(at, w)| (w.tree, *at));
+    kept.into_iter().map(|(_, w)| w).collect()
 }
 
 fn apply(tree: &sled::Tree, w: &Write) -> Result<(), sled::Error> {
@@ -266,7 +287,8 @@ fn encode(trees: &[sled::Tree], writes: &[Write]) -> Vec<u8> {
         .iter()
         .map(|w| 24 + w.key.len() + w.value.as_ref().map_or(0, |v| v.len()))
         .sum();
-    let mut out = Vec::with_capacity(size);
+    let mut out = Vec::with_capacity(1 + size);
+    out.push(FORMAT);
     for w in writes {
         let name = trees[w.tree].name();
         put(&mut out, &name);
@@ -299,6 +321,11 @@ fn decode(mut bytes: &[u8]) -> Option<Decoded<'_>> {
         *bytes = rest;
         Some(Some(field))
     }
+    let (&format, rest) = bytes.split_first()?;
+    if format != FORMAT {
+        return None;
+    }
+    bytes = rest;
     let mut writes = Vec::new();
     while !bytes.is_empty() {
         let tree = take(&mut bytes)??;
@@ -346,29 +373,33 @@ mod tests {
     }
 
     #[test]
-    fn a_key_written_twice_is_written_once_at_its_last_place() {
+    fn in_order_keeps_the_last_write_of_each_key_tree_by_tree() {
         let w = |tree, key: &str, value: Option<&str>| Write {
             tree,
             key: IVec::from(key),
             value: value.map(IVec::from),
         };
-        let kept = last_of_each(vec![
-            w(0, "n", Some("1")),
+        let writes = vec![
+            w(1, "n", Some("1")),
             w(0, "a", Some("x")),
-            w(1, "n", Some("other tree")),
-            w(0, "n", Some("2")),
+            w(1, "m", Some("1")),
+            w(1, "n", Some("2")),
             w(0, "a", None),
-        ]);
-        let kept: Vec<_> = kept
-            .iter()
-            .map(|w| (w.tree, w.key.clone(), w.value.clone()))
+        ];
+        let last = [((1, "n"), 3), ((0, "a"), 4), ((1, "m"), 2)]
+            .into_iter()
+            .map(|((t, k), at)| ((t, IVec::from(k)), at))
+            .collect();
+        let kept: Vec<_> = in_order(writes, last)
+            .into_iter()
+            .map(|w| (w.tree, w.key, w.value))
             .collect();
         assert_eq!(
             kept,
             vec![
-                (1, IVec::from("n"), Some(IVec::from("other tree"))),
-                (0, IVec::from("n"), Some(IVec::from("2"))),
                 (0, IVec::from("a"), None),
+                (1, IVec::from("m"), Some(IVec::from("1"))),
+                (1, IVec::from("n"), Some(IVec::from("2"))),
             ]
         );
     }

@@ -325,10 +325,16 @@ impl Store {
         queued.entry.in_flight.get_or_insert(at);
         {
             let _writing = self.writing();
-            // Only the in-flight mark changes: the entry keeps its place in the index.
-            self.outbox
-                .entries
-                .insert(keys::seq(queued.seq), encode(&queued.entry))?;
+            // Only the in-flight mark changes: the entry keeps its place in the index. A
+            // change of one write, so every write to the queue goes through the journal.
+            let result = self.journal.run(
+                (&self.outbox.entries, &self.outbox.index),
+                |(entries, _)| {
+                    entries.insert(&keys::seq(queued.seq), encode(&queued.entry))?;
+                    Ok(())
+                },
+            );
+            tx_outcome(result).map_err(into_store_error)?;
         }
         self.flush().await
     }
@@ -347,14 +353,15 @@ impl Store {
     ) -> Result<(), StoreError> {
         let writing = self.writing();
         let result = self.journal.run(
+            // The case and the consultation first: the queue acts on them (see `journal`).
             (
                 &self.cases,
-                &self.outbox.entries,
-                &self.outbox.index,
                 &self.consultations,
                 &self.consult_threads,
+                &self.outbox.entries,
+                &self.outbox.index,
             ),
-            |(cases, entries, index, consultations, threads)| {
+            |(cases, consultations, threads, entries, index)| {
                 let outbox = QueueTx { entries, index };
                 outbox.remove::<OutboxEntry>(queued.seq)?;
                 if delivered == Delivered::Nothing {
@@ -468,13 +475,13 @@ impl Store {
         };
         let result = self.journal.run(
             (
-                &self.outbox.entries,
-                &self.outbox.index,
                 &self.dead,
                 &self.audit,
                 &self.consult_audit,
+                &self.outbox.entries,
+                &self.outbox.index,
             ),
-            |(entries, index, dead, audit, consult_audit)| {
+            |(dead, audit, consult_audit, entries, index)| {
                 QueueTx { entries, index }.remove::<OutboxEntry>(queued.seq)?;
                 dead.insert(&keys::seq(queued.seq), encode(&letter))?;
                 let notice = notice.clone();
