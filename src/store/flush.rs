@@ -5,7 +5,9 @@
 //! sled's explicit flush ends with `sync_file_range`, which gets the data to the disk's
 //! queue but neither syncs the file's metadata nor flushes the drive's cache: enough for a
 //! process crash, not for a power loss (sled's background thread calls `fsync` only every
-//! 500 ms). We close that gap by `fdatasync`-ing sled's data file after each flush.
+//! 500 ms). We close that gap by `fdatasync`-ing sled's data file after each flush. (Values
+//! over about 128 KiB live in sled's `blobs/` files, which this does not sync: a large
+//! archive block or journal record can still be lost to a power cut.)
 
 use std::fs::File;
 use std::path::Path;
