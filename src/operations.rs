@@ -232,6 +232,20 @@ pub async fn record_backup(
     })
 }
 
+/// Writes `bytes` into a new file `requested` under `output_dir` (0600), removing it if the
+/// write fails half way; returns where it went. Blocking.
+fn write_new_file(settings: &Settings, requested: &Path, bytes: &[u8]) -> Result<PathBuf, String> {
+    let dir = OutputDir::prepare(&settings.output_dir()).map_err(|e| e.to_string())?;
+    let target = dir.resolve(requested).map_err(|e| e.to_string())?;
+    let mut file = output::create_file(&target).map_err(|e| e.to_string())?;
+    if let Err(e) = std::io::Write::write_all(&mut file, bytes) {
+        drop(file);
+        let _ = std::fs::remove_file(&target);
+        return Err(e.to_string());
+    }
+    Ok(target)
+}
+
 /// Writes the export into a new file `requested` under `output_dir` (0600). Blocking.
 pub fn export_file(
     store: &Store,
@@ -312,16 +326,8 @@ pub fn chart_file(
 ) -> Result<ExportDone, String> {
     let report = WeeklyReport::configured(store, settings, week, now).map_err(|e| e.to_string())?;
     let png = report.chart_png(settings.locale.catalog());
-    let dir = OutputDir::prepare(&settings.output_dir()).map_err(|e| e.to_string())?;
-    let target = dir.resolve(requested).map_err(|e| e.to_string())?;
-    let mut file = output::create_file(&target).map_err(|e| e.to_string())?;
-    if let Err(e) = std::io::Write::write_all(&mut file, &png) {
-        drop(file);
-        let _ = std::fs::remove_file(&target);
-        return Err(e.to_string());
-    }
     Ok(ExportDone {
-        path: target,
+        path: write_new_file(settings, requested, &png)?,
         cases: usize::try_from(report.summary.stats.opened).unwrap_or(usize::MAX),
     })
 }
@@ -499,16 +505,8 @@ pub fn compliance_file(
     requested: &Path,
 ) -> Result<ExportDone, String> {
     let bytes = compliance_bytes(store, settings, period, format, now, staff)?;
-    let dir = OutputDir::prepare(&settings.output_dir()).map_err(|e| e.to_string())?;
-    let target = dir.resolve(requested).map_err(|e| e.to_string())?;
-    let mut file = output::create_file(&target).map_err(|e| e.to_string())?;
-    if let Err(e) = std::io::Write::write_all(&mut file, &bytes) {
-        drop(file);
-        let _ = std::fs::remove_file(&target);
-        return Err(e.to_string());
-    }
     Ok(ExportDone {
-        path: target,
+        path: write_new_file(settings, requested, &bytes)?,
         cases: 0,
     })
 }

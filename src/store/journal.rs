@@ -60,12 +60,16 @@ struct Write {
     value: Option<IVec>,
 }
 
+/// Where the last write of each key is in a change's writes, one map per tree (by the
+/// tree's place), so a lookup borrows the key instead of copying it.
+type Last = Vec<HashMap<IVec, usize>>;
+
 /// What a change's trees share: its writes in the order they were made, and where the
 /// last write of each key is.
 pub(super) struct Change {
     db: sled::Db,
     writes: RefCell<Vec<Write>>,
-    last: RefCell<HashMap<(usize, IVec), usize>>,
+    last: RefCell<Last>,
 }
 
 /// A tree seen from inside a change.
@@ -80,12 +84,13 @@ type Unabortable<T> = Result<T, UnabortableTransactionError>;
 impl TransactionalTree {
     /// The value at `key`: this change's last write to it, or the tree's.
     pub fn get<K: AsRef<[u8]>>(&self, key: K) -> Unabortable<Option<IVec>> {
-        let key = IVec::from(key.as_ref());
+        let key = key.as_ref();
         let at = self
             .change
             .last
             .borrow()
-            .get(&(self.place, key.clone()))
+            .get(self.place)
+            .and_then(|last| last.get(key))
             .copied();
         if let Some(at) = at {
             return Ok(self.change.writes.borrow()[at].value.clone());
@@ -117,10 +122,11 @@ impl TransactionalTree {
 
     fn write(&self, key: IVec, value: Option<IVec>) {
         let mut writes = self.change.writes.borrow_mut();
-        self.change
-            .last
-            .borrow_mut()
-            .insert((self.place, key.clone()), writes.len());
+        let mut last = self.change.last.borrow_mut();
+        if last.len() <= self.place {
+            last.resize_with(self.place + 1, HashMap::new);
+        }
+        last[self.place].insert(key.clone(), writes.len());
         writes.push(Write {
             tree: self.place,
             key,
@@ -157,6 +163,7 @@ macro_rules! trees {
     (@tree $l:lifetime $t:ident) => { &$l sled::Tree };
 }
 
+trees!(A 0);
 trees!(A 0, B 1);
 trees!(A 0, B 1, C 2);
 trees!(A 0, B 1, C 2, D 3);
@@ -190,8 +197,8 @@ impl Journal {
             .one_at_a_time
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        // A change whose applying failed half way (a storage error) is finished first,
-        // so this one reads whole state.
+        // A change whose applying failed half way (a storage error, a panic) is finished
+        // first, so this one reads whole state.
         if self.interrupted.load(Ordering::Acquire) {
             self.finish_interrupted()?;
             self.interrupted.store(false, Ordering::Release);
@@ -199,7 +206,7 @@ impl Journal {
         let change = Rc::new(Change {
             db: self.db.clone(),
             writes: RefCell::new(Vec::new()),
-            last: RefCell::new(HashMap::new()),
+            last: RefCell::new(Vec::new()),
         });
         let view = trees.view(&change);
         let answer = match body(&view) {
@@ -262,11 +269,11 @@ impl Journal {
 /// The writes that matter, in the order they are applied: the last write of each key (a
 /// queue's depth after each of a case's three deliveries is written once), tree by tree
 /// in the order the change named its trees, and in the order they were made within one.
-fn in_order(writes: Vec<Write>, last: HashMap<(usize, IVec), usize>) -> Vec<Write> {
+fn in_order(writes: Vec<Write>, last: Last) -> Vec<Write> {
     let mut kept: Vec<(usize, Write)> = writes
         .into_iter()
         .enumerate()
-        .filter(|(at, w)| last.get(&(w.tree, w.key.clone())) == Some(at))
+        .filter(|(at, w)| last.get(w.tree).and_then(|l| l.get(&w.key)) == Some(at))
         .collect();
     kept.sort_by_key(|(at, w)| (w.tree, *at));
     kept.into_iter().map(|(_, w)| w).collect()
@@ -386,10 +393,13 @@ mod tests {
             w(1, "n", Some("2")),
             w(0, "a", None),
         ];
-        let last = [((1, "n"), 3), ((0, "a"), 4), ((1, "m"), 2)]
-            .into_iter()
-            .map(|((t, k), at)| ((t, IVec::from(k)), at))
-            .collect();
+        let map = |entries: &[(&str, usize)]| {
+            entries
+                .iter()
+                .map(|&(k, at)| (IVec::from(k), at))
+                .collect::<HashMap<_, _>>()
+        };
+        let last = vec![map(&[("a", 4)]), map(&[("n", 3), ("m", 2)])];
         let kept: Vec<_> = in_order(writes, last)
             .into_iter()
             .map(|w| (w.tree, w.key, w.value))

@@ -327,13 +327,10 @@ impl Store {
             let _writing = self.writing();
             // Only the in-flight mark changes: the entry keeps its place in the index. A
             // change of one write, so every write to the queue goes through the journal.
-            let result = self.journal.run(
-                (&self.outbox.entries, &self.outbox.index),
-                |(entries, _)| {
-                    entries.insert(&keys::seq(queued.seq), encode(&queued.entry))?;
-                    Ok(())
-                },
-            );
+            let result = self.journal.run((&self.outbox.entries,), |(entries,)| {
+                entries.insert(&keys::seq(queued.seq), encode(&queued.entry))?;
+                Ok(())
+            });
             tx_outcome(result).map_err(into_store_error)?;
         }
         self.flush().await
