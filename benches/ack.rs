@@ -6,7 +6,8 @@
 //!
 //! `cargo bench --bench ack` (ESCALATION_BOT_BENCH_SECONDS=3 per measurement by default).
 //! `ESCALATION_BOT_BENCH_ONLY=escalate` measures only `/escalate` on an empty queue and
-//! prints the bot's process id first, for `perf record -p`.
+//! prints the bot's process id first, for `perf record -p`; with it,
+//! `ESCALATION_BOT_BENCH_QUEUED=100000` measures a queue of that many deliveries instead.
 //! - `/escalate` at concurrency 1, 16 and 64 with the default channel rate (about one
 //!   message a second, so a backlog builds as it would), with an empty queue and with 10k
 //!   and 100k deliveries already queued; requests per second, latency, and the server's CPU
@@ -551,7 +552,14 @@ fn main() {
         println!("ack latency and throughput, {duration:?} per measurement; latencies in ms; {cpu_note}; the ratios are bot / baseline");
 
         // Stores with deliveries already queued: 10k and 100k entries, three a case.
-        let queued: &[u64] = if only_escalate { &[0] } else { &[0, 10_000, 100_000] };
+        // `ESCALATION_BOT_BENCH_QUEUED=100000` (with ONLY=escalate) measures that queue instead.
+        let only_queued: Option<u64> = std::env::var("ESCALATION_BOT_BENCH_QUEUED").ok().and_then(|v| v.parse().ok());
+        let queued: Vec<u64> = match (only_escalate, only_queued) {
+            (true, Some(q)) => vec![q],
+            (true, None) => vec![0],
+            (false, _) => vec![0, 10_000, 100_000],
+        };
+        let queued = queued.as_slice();
         for entries in queued.iter().copied().filter(|&e| e > 0) {
             let started = Instant::now();
             seed(&dir.path().join(format!("template-{entries}")), entries / 3).await;
