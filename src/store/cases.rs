@@ -285,7 +285,11 @@ impl Store {
                 })
             })
             .map_err(into_store_error)?;
-        if !opened.replayed {
+        if opened.replayed {
+            // The first request may still be waiting for its flush: the replay is not
+            // answered before the case it names is durable.
+            self.flush().await?;
+        } else {
             self.count_contact(&opened.case, at)?;
             self.committed().await?;
         }
