@@ -602,7 +602,9 @@ fn main() {
                 summary.push((entries, concurrency, run, cpu));
             }
             if entries == 0 && !only_escalate {
-                other_requests(&slack, &bot, &baseline, duration).await;
+                // Every answered /escalate on this bot opened a case (none is a replay).
+                let opened: u64 = summary.iter().filter(|(e, ..)| *e == 0).map(|(_, _, run, _)| run.requests as u64).sum();
+                other_requests(&slack, &bot, &baseline, duration, opened).await;
             }
             drop(bot);
         }
@@ -664,16 +666,33 @@ fn main() {
 }
 
 /// Take and reaction events, on the empty-queue bot (after its /escalate runs).
-async fn other_requests(slack: &StandIn, bot: &Process, baseline: &Process, duration: Duration) {
-    // Take: each click takes a different open case.
+async fn other_requests(
+    slack: &StandIn,
+    bot: &Process,
+    baseline: &Process,
+    duration: Duration,
+    opened: u64,
+) {
+    // Take: each click takes a different open case, while there are any: once the cases
+    // the /escalate cells opened run out, a click names a case that does not exist and is
+    // answered with a refusal, which costs less, so the bench says how many clicks took one.
     let next_case = Arc::new(AtomicU64::new(1));
     for concurrency in CONCURRENCY {
         let (base, base_cpu) = measure(baseline, concurrency, duration, Arc::new(take)).await;
         let next = next_case.clone();
         let clicks: Arc<dyn Fn(u64) -> Request + Send + Sync> =
             Arc::new(move |_| take(next.fetch_add(1, Ordering::Relaxed)));
+        let first = next_case.load(Ordering::Relaxed);
         let (run, cpu) = measure(bot, concurrency, duration, clicks).await;
         row("take case", concurrency, &run, cpu, &base, base_cpu);
+        let took = next_case
+            .load(Ordering::Relaxed)
+            .min(opened + 1)
+            .saturating_sub(first);
+        println!(
+            "    {took} of {} clicks named an open case ({opened} were opened)",
+            run.requests
+        );
     }
     // Events: the trigger reaction on distinct messages (accepted with their work; the
     // job opening cases from them runs meanwhile, as in production).
