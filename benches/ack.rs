@@ -6,7 +6,8 @@
 //!
 //! `cargo bench --bench ack` (ESCALATION_BOT_BENCH_SECONDS=3 per measurement by default).
 //! `ESCALATION_BOT_BENCH_ONLY=escalate` measures only `/escalate` on an empty queue and
-//! prints the bot's process id first, for `perf record -p`.
+//! prints the bot's process id first, for `perf record -p`; with it,
+//! `ESCALATION_BOT_BENCH_QUEUED=100000` measures a queue of that many deliveries instead.
 //! - `/escalate` at concurrency 1, 16 and 64 with the default channel rate (about one
 //!   message a second, so a backlog builds as it would), with an empty queue and with 10k
 //!   and 100k deliveries already queued; requests per second, latency, and the server's CPU
@@ -551,7 +552,14 @@ fn main() {
         println!("ack latency and throughput, {duration:?} per measurement; latencies in ms; {cpu_note}; the ratios are bot / baseline");
 
         // Stores with deliveries already queued: 10k and 100k entries, three a case.
-        let queued: &[u64] = if only_escalate { &[0] } else { &[0, 10_000, 100_000] };
+        // `ESCALATION_BOT_BENCH_QUEUED=100000` (with ONLY=escalate) measures that queue instead.
+        let only_queued: Option<u64> = std::env::var("ESCALATION_BOT_BENCH_QUEUED").ok().and_then(|v| v.parse().ok());
+        let queued: Vec<u64> = match (only_escalate, only_queued) {
+            (true, Some(q)) => vec![q],
+            (true, None) => vec![0],
+            (false, _) => vec![0, 10_000, 100_000],
+        };
+        let queued = queued.as_slice();
         for entries in queued.iter().copied().filter(|&e| e > 0) {
             let started = Instant::now();
             seed(&dir.path().join(format!("template-{entries}")), entries / 3).await;
@@ -594,7 +602,9 @@ fn main() {
                 summary.push((entries, concurrency, run, cpu));
             }
             if entries == 0 && !only_escalate {
-                other_requests(&slack, &bot, &baseline, duration).await;
+                // Every answered /escalate on this bot opened a case (none is a replay).
+                let opened: u64 = summary.iter().filter(|(e, ..)| *e == 0).map(|(_, _, run, _)| run.requests as u64).sum();
+                other_requests(&slack, &bot, &baseline, duration, opened).await;
             }
             drop(bot);
         }
@@ -656,16 +666,33 @@ fn main() {
 }
 
 /// Take and reaction events, on the empty-queue bot (after its /escalate runs).
-async fn other_requests(slack: &StandIn, bot: &Process, baseline: &Process, duration: Duration) {
-    // Take: each click takes a different open case.
+async fn other_requests(
+    slack: &StandIn,
+    bot: &Process,
+    baseline: &Process,
+    duration: Duration,
+    opened: u64,
+) {
+    // Take: each click takes a different open case, while there are any: once the cases
+    // the /escalate cells opened run out, a click names a case that does not exist and is
+    // answered with a refusal, which costs less, so the bench says how many clicks took one.
     let next_case = Arc::new(AtomicU64::new(1));
     for concurrency in CONCURRENCY {
         let (base, base_cpu) = measure(baseline, concurrency, duration, Arc::new(take)).await;
         let next = next_case.clone();
         let clicks: Arc<dyn Fn(u64) -> Request + Send + Sync> =
             Arc::new(move |_| take(next.fetch_add(1, Ordering::Relaxed)));
+        let first = next_case.load(Ordering::Relaxed);
         let (run, cpu) = measure(bot, concurrency, duration, clicks).await;
         row("take case", concurrency, &run, cpu, &base, base_cpu);
+        let took = next_case
+            .load(Ordering::Relaxed)
+            .min(opened + 1)
+            .saturating_sub(first);
+        println!(
+            "    {took} of {} clicks named an open case ({opened} were opened)",
+            run.requests
+        );
     }
     // Events: the trigger reaction on distinct messages (accepted with their work; the
     // job opening cases from them runs meanwhile, as in production).

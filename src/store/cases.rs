@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use sled::transaction::ConflictableTransactionError;
 
-use super::journal::TransactionalTree;
+use super::journal::{Apply, TransactionalTree};
 
 use super::queue::QueueTx;
 use super::{
@@ -163,12 +163,31 @@ fn corrupt_meta(reason: String) -> ConflictableTransactionError<Abort> {
 }
 
 impl Store {
+    /// Runs `body` as one change over the trees a case touches, applied before it returns.
     pub(super) fn transaction<T>(
         &self,
         body: impl Fn(&Tx<'_>) -> TxResult<T>,
     ) -> Result<T, ActError> {
+        self.case_change(Apply::Now, body)
+    }
+
+    /// Like `transaction`, but applied by the next flush, with the changes of the other
+    /// requests waiting on it, as one batch (see `journal`). The caller must flush before
+    /// it answers, and must not read the change back outside a change before that.
+    pub(super) fn transaction_until_flush<T>(
+        &self,
+        body: impl Fn(&Tx<'_>) -> TxResult<T>,
+    ) -> Result<T, ActError> {
+        self.case_change(Apply::WithFlush, body)
+    }
+
+    fn case_change<T>(
+        &self,
+        when: Apply,
+        body: impl Fn(&Tx<'_>) -> TxResult<T>,
+    ) -> Result<T, ActError> {
         let _writing = self.writing();
-        let result = self.journal.run(
+        let result = self.journal.change(
             (
                 &self.meta,
                 &self.cases,
@@ -183,6 +202,7 @@ impl Store {
                 &self.outbox.entries,
                 &self.outbox.index,
             ),
+            when,
             |(
                 meta,
                 cases,
@@ -236,7 +256,7 @@ impl Store {
     ) -> Result<Opened, StoreError> {
         let once_key = once.map(|(kind, id)| keys::once(kind, id));
         let opened = self
-            .transaction(|tx| {
+            .transaction_until_flush(|tx| {
                 if let Some(key) = &once_key
                     && let Some(bytes) = tx.once.get(key)?
                 {
@@ -265,7 +285,11 @@ impl Store {
                 })
             })
             .map_err(into_store_error)?;
-        if !opened.replayed {
+        if opened.replayed {
+            // The first request may still be waiting for its flush: the replay is not
+            // answered before the case it names is durable.
+            self.flush().await?;
+        } else {
             self.count_contact(&opened.case, at)?;
             self.committed().await?;
         }
@@ -300,7 +324,7 @@ impl Store {
         actor: Stamp,
         rules: &Rules,
     ) -> Result<(Case, Event), ActError> {
-        let acted = match self.transaction(|tx| {
+        let acted = match self.transaction_until_flush(|tx| {
             let mut case = tx.case(id)?;
             let previous = case.next;
             let (state, mut event) =

@@ -55,8 +55,14 @@ impl Flusher {
         }
     }
 
-    /// Makes every write that completed before this call durable.
-    pub(super) async fn flush(&self, db: &sled::Db) -> Result<(), StoreError> {
+    /// Makes every write that completed before this call durable. `apply` runs first, on
+    /// the same blocking thread: it applies the changes waiting for this flush (see
+    /// `journal`), so the requests sharing a flush share one batch too.
+    pub(super) async fn flush(
+        &self,
+        db: &sled::Db,
+        apply: impl FnOnce() -> Result<(), StoreError> + Send + 'static,
+    ) -> Result<(), StoreError> {
         let mine = self.written.fetch_add(1, Ordering::SeqCst) + 1;
         let _turn = self.running.lock().await;
         if self.flushed.load(Ordering::SeqCst) >= mine {
@@ -65,10 +71,11 @@ impl Flusher {
         }
         // Every write numbered up to here completed before this flush starts.
         let covers = self.written.load(Ordering::SeqCst);
-        // One blocking call for both: sled's own flush, then the fdatasync.
+        // One blocking call for all three: the batch, sled's own flush, the fdatasync.
         let db = db.clone();
         let file = self.data_file.clone();
         tokio::task::spawn_blocking(move || -> Result<(), StoreError> {
+            apply()?;
             db.flush()?;
             if let Some(file) = file {
                 file.sync_data().map_err(StoreError::Io)?;

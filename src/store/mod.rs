@@ -398,7 +398,12 @@ impl Store {
                 }
                 other => StoreError::Sled(other),
             })?;
-        let journal = Arc::new(journal::Journal::open(&db)?);
+        // The archive first and the queues last (see `journal`).
+        let journal = Arc::new(journal::Journal::open(
+            &db,
+            &["archive_by_block"],
+            &["outbox_by_seq", "outbox_index", "work_by_seq", "work_index"],
+        )?);
         let meta = db.open_tree("meta")?;
         migrate(&db, &meta, path)?;
         let (outbox, work) = queues(&db)?;
@@ -555,7 +560,14 @@ impl Store {
     /// Makes everything written before this call survive a crash of this process and a
     /// power loss. Concurrent callers share one flush.
     pub async fn flush(&self) -> Result<(), StoreError> {
-        self.flusher.flush(&self.db).await
+        let journal = Arc::clone(&self.journal);
+        let gate = Arc::clone(&self.gate);
+        let apply = move || {
+            // Applying is writing: a backup waits for a batch to be applied whole.
+            let _writing = gate.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            journal.apply_pending().map_err(StoreError::from)
+        };
+        self.flusher.flush(&self.db, apply).await
     }
 
     /// How many writes asked to be made durable since start, and how many flushes (each

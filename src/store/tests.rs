@@ -102,6 +102,33 @@ async fn a_replayed_request_returns_the_first_case_and_writes_nothing() {
     assert_eq!(store.audit().count(), 1);
 }
 
+/// Two cases opened at once share one flush and one batch; a replay that arrives while
+/// the first request waits for that flush reads the case from the batch, and is answered
+/// only once the case is in the trees.
+#[tokio::test]
+async fn requests_waiting_on_one_flush_share_a_batch_and_a_replay_waits_for_it() {
+    let (_dir, store) = temp();
+    let at = stamp("UAGENT1", 0).at;
+    let rules = rules();
+    let (first, other, again) = tokio::join!(
+        store.open_case(new_case("c1"), at, &rules, Some(("trigger", "t-1"))),
+        store.open_case(new_case("c2"), at, &rules, Some(("trigger", "t-2"))),
+        store.open_case(new_case("c1"), at, &rules, Some(("trigger", "t-1"))),
+    );
+    let (first, other, again) = (first.unwrap(), other.unwrap(), again.unwrap());
+    assert!(!first.replayed && !other.replayed && again.replayed);
+    assert_eq!(again.case.id, first.case.id);
+    assert_eq!(
+        (first.case.id.number(), other.case.id.number()),
+        (1, 2),
+        "the second change read the next case number the first left pending"
+    );
+    assert!(store.case(first.case.id).unwrap().is_some());
+    assert!(store.case(other.case.id).unwrap().is_some());
+    assert_eq!(store.tallies().unwrap().cases_total, 2);
+    assert_eq!(store.outbox_len(), 6);
+}
+
 #[tokio::test]
 async fn a_refusal_writes_nothing() {
     let (_dir, store) = temp();
