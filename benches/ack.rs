@@ -671,11 +671,28 @@ async fn other_requests(
     bot: &Process,
     baseline: &Process,
     duration: Duration,
-    opened: u64,
+    mut opened: u64,
 ) {
-    // Take: each click takes a different open case, while there are any: once the cases
-    // the /escalate cells opened run out, a click names a case that does not exist and is
-    // answered with a refusal, which costs less, so the bench says how many clicks took one.
+    // Take: each click takes a different open case. A click past the last case would name
+    // one that does not exist and be refused, which costs less, so first open enough cases
+    // for the three cells (more than this machine has ever taken in that time), and say
+    // how many clicks took one.
+    let needed = (duration.as_secs_f64() * 25_000.0) as u64;
+    let more = Arc::new(AtomicU64::new(900_000_000));
+    let started = Instant::now();
+    let before = opened;
+    while opened < needed {
+        let more = more.clone();
+        let commands: Arc<dyn Fn(u64) -> Request + Send + Sync> =
+            Arc::new(move |_| command(more.fetch_add(1, Ordering::Relaxed)));
+        let (run, _) = measure(bot, 64, Duration::from_secs(1), commands).await;
+        opened += run.requests as u64;
+    }
+    println!(
+        "    opened {} more cases for the take cells in {:.1} s",
+        opened - before,
+        started.elapsed().as_secs_f64()
+    );
     let next_case = Arc::new(AtomicU64::new(1));
     for concurrency in CONCURRENCY {
         let (base, base_cpu) = measure(baseline, concurrency, duration, Arc::new(take)).await;
