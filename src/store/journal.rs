@@ -145,10 +145,12 @@ impl Batch {
     }
 }
 
-/// What a change's trees share: its writes in the order they were made, where the last
-/// write of each key is, and the writes made before it and not yet applied.
+/// What a change's trees share: their names (by place), its writes in the order they were
+/// made, where the last write of each key is, and the writes made before it and not yet
+/// applied.
 pub(super) struct Change {
     db: sled::Db,
+    names: Vec<IVec>,
     writes: RefCell<Vec<Write>>,
     last: RefCell<Last>,
     pending: Arc<Mutex<Batch>>,
@@ -158,7 +160,6 @@ pub(super) struct Change {
 /// A tree seen from inside a change.
 pub(super) struct TransactionalTree {
     tree: sled::Tree,
-    name: IVec,
     place: usize,
     change: Rc<Change>,
 }
@@ -180,14 +181,15 @@ impl TransactionalTree {
         if let Some(at) = at {
             return Ok(self.change.writes.borrow()[at].value.clone());
         }
-        if let Some(value) = lock(&self.change.pending).get(&self.name, key) {
+        let name = &self.change.names[self.place];
+        if let Some(value) = lock(&self.change.pending).get(name, key) {
             return Ok(value);
         }
         if let Some(value) = self
             .change
             .applying
             .as_ref()
-            .and_then(|batch| batch.get(&self.name, key))
+            .and_then(|batch| batch.get(name, key))
         {
             return Ok(value);
         }
@@ -246,7 +248,6 @@ macro_rules! trees {
             fn view(&self, change: &Rc<Change>) -> Self::View {
                 ($(TransactionalTree {
                     tree: self.$n.clone(),
-                    name: self.$n.name(),
                     place: $n,
                     change: Rc::clone(change),
                 },)+)
@@ -337,8 +338,10 @@ impl Journal {
     ) -> Result<A, TransactionError<E>> {
         let (answer, pending_bytes) = {
             let _one = lock(&self.one_at_a_time);
+            let sled_trees = trees.trees();
             let change = Rc::new(Change {
                 db: self.db.clone(),
+                names: sled_trees.iter().map(|t| t.name()).collect(),
                 writes: RefCell::new(Vec::new()),
                 last: RefCell::new(Vec::new()),
                 pending: Arc::clone(&self.pending),
@@ -362,12 +365,11 @@ impl Journal {
             };
             drop(view);
             let writes = in_order(change.writes.take(), change.last.take());
-            let trees = trees.trees();
-            let names: Vec<IVec> = trees.iter().map(|t| t.name()).collect();
+            let names = &change.names;
             let mut pending = lock(&self.pending);
             for w in writes {
-                let rank = self.rank(&names[w.tree]);
-                pending.put(&trees[w.tree], &names[w.tree], rank, w.key, w.value);
+                let (tree, name) = (&sled_trees[w.tree], &names[w.tree]);
+                pending.put(tree, name, self.rank(name), w.key, w.value);
             }
             (answer, pending.bytes)
         };
@@ -405,22 +407,19 @@ impl Journal {
 
     fn apply(&self, batch: &Batch) -> Result<(), sled::Error> {
         let trees = batch.in_order();
-        if batch.writes == 1 {
-            // One write is atomic already: no record.
-            for (_, writes) in &trees {
-                for (key, value) in &writes.writes {
-                    put(&writes.tree, key, value)?;
-                }
-            }
-            return Ok(());
+        // One write is atomic already: no record.
+        let recorded = batch.writes > 1;
+        if recorded {
+            self.tree.insert(IN_FLIGHT, encode(batch, &trees))?;
         }
-        self.tree.insert(IN_FLIGHT, encode(batch, &trees))?;
         for (_, writes) in &trees {
             for (key, value) in &writes.writes {
                 put(&writes.tree, key, value)?;
             }
         }
-        self.tree.remove(IN_FLIGHT)?;
+        if recorded {
+            self.tree.remove(IN_FLIGHT)?;
+        }
         Ok(())
     }
 
